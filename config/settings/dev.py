@@ -1,0 +1,16 @@
+"""Development mode: the only mode with defaults for the secret and DEBUG."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-production")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+from config.settings.base import *  # noqa: E402,F403
+from config.env import env  # noqa: E402
+
+# Mail is printed to the console unless an SMTP server is configured.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
+    "django.contrib.staticfiles.storage.StaticFilesStorage"
+)

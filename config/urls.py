@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("portal.urls")),
+    path("handreiking/", include("handbook.urls")),
+    path("account/", include("allauth.urls")),
+    path("taal/", include("people.urls")),
+    path("beheer/", admin.site.urls),
+]
+
+if settings.DEBUG:  # pragma: no cover
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,271 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionFrozen(Exception):
+    """Raised when something tries to change a published or retired version."""
+
+
+class Guideline(models.Model):
+    """A guideline, such as the "Handreiking gebruik sociale media", with its versions."""
+
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_guidelines",
+        help_text=_("Reminded by e-mail when the yearly review of the text is due."),
+    )
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("guideline")
+        verbose_name_plural = _("guidelines")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class GuidelineVersion(models.Model):
+    """One numbered version of a guideline's text.
+
+    A draft can be edited; publishing (handbook.services.publish_version) freezes it.
+    The database refuses any change to a published or retired version's content
+    (see handbook.triggers); the model and the admin refuse it earlier and more kindly.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+
+    guideline = models.ForeignKey(
+        Guideline, verbose_name=_("guideline"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version number"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    introduction = models.TextField(_("introduction"), help_text=_("Markdown."))
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    change_summary = models.TextField(_("summary of changes"), blank=True)
+    change_summary_en = models.TextField(_("summary of changes (English)"), blank=True)
+    effective_date = models.DateField(
+        _("effective date"),
+        null=True,
+        blank=True,
+        help_text=_("The version becomes the current one on this date."),
+    )
+    requires_reacknowledgement = models.BooleanField(
+        _("everyone must acknowledge again"),
+        default=False,
+        help_text=_("Tick this when the meaning of the guideline changed."),
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("based on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    content_hash = models.CharField(
+        _("SHA-256 of the Dutch text"), max_length=64, blank=True, editable=False
+    )
+    content_hash_en = models.CharField(
+        _("SHA-256 of the English text"), max_length=64, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    last_edited_at = models.DateTimeField(_("last changed at"), null=True, blank=True)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("retired by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("guideline version")
+        verbose_name_plural = _("guideline versions")
+        ordering = ["guideline", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guideline", "number"], name="handbook_version_number_unique"
+            ),
+            # One open draft per guideline: two editors never edit rival drafts.
+            models.UniqueConstraint(
+                fields=["guideline"],
+                condition=models.Q(status="draft"),
+                name="handbook_one_draft_per_guideline",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | (
+                    ~models.Q(content_hash="")
+                    & models.Q(published_at__isnull=False)
+                    & models.Q(effective_date__isnull=False)
+                ),
+                name="handbook_published_version_complete",
+            ),
+        ]
+        permissions = [
+            ("publish_guidelineversion", _("Can publish a guideline version")),
+            ("view_draft_guidelineversion", _("Can see draft guideline versions")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} – {_('version')} {self.number}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def save(self, *args, **kwargs):
+        # Guard only: a stored version that is no longer a draft is frozen. Status
+        # changes go through handbook.services with queryset updates.
+        if getattr(self, "_stored_status", self.Status.DRAFT) != self.Status.DRAFT:
+            raise VersionFrozen(f"Version {self.number} is {self._stored_status}: it cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if getattr(self, "_stored_status", self.Status.DRAFT) != self.Status.DRAFT:
+            raise VersionFrozen(f"Version {self.number} is {self._stored_status}: it cannot go.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    def title_in(self, language: str) -> str:
+        return (self.title_en or self.title) if language == "en" else self.title
+
+    def introduction_in(self, language: str) -> str:
+        return (self.introduction_en or self.introduction) if language == "en" else self.introduction
+
+    def change_summary_in(self, language: str) -> str:
+        if language == "en":
+            return self.change_summary_en or self.change_summary
+        return self.change_summary
+
+
+class Tip(models.Model):
+    """One numbered tip of a version. Its lineage ties it to the same tip in other versions."""
+
+    class Change(models.TextChoices):
+        NEW = "new", _("New")
+        UNCHANGED = "unchanged", _("Unchanged")
+        EDITORIAL = "editorial", _("Editorial change")
+        MATERIAL = "material", _("Change in meaning")
+
+    version = models.ForeignKey(
+        GuidelineVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="tips"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, editable=False)
+    text = models.TextField(_("text"), help_text=_("Markdown."))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    change = models.CharField(
+        _("change since the previous version"),
+        max_length=16,
+        choices=Change.choices,
+        default=Change.NEW,
+        help_text=_("Editorial: nobody has to sign again. Change in meaning: staff re-read it."),
+    )
+
+    class Meta:
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="handbook_tip_number_unique"),
+            models.UniqueConstraint(
+                fields=["version", "lineage"], name="handbook_tip_lineage_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Tip')} {self.number}"
+
+    def text_in(self, language: str) -> str:
+        return (self.text_en or self.text) if language == "en" else self.text
+
+    @property
+    def is_material(self) -> bool:
+        return self.change in (self.Change.MATERIAL, self.Change.NEW)
+
+
+class HandbookEvent(models.Model):
+    """Audit trail of the handbook: who did what to which version, and when."""
+
+    class Kind(models.TextChoices):
+        DRAFT_CREATED = "draft_created", _("Draft created")
+        DRAFT_CHANGED = "draft_changed", _("Draft changed")
+        DRAFT_DISCARDED = "draft_discarded", _("Draft discarded")
+        PUBLISHED = "published", _("Published")
+        RETIRED = "retired", _("Retired")
+        REVIEW_REMINDER_SENT = "review_reminder_sent", _("Review reminder sent")
+
+    guideline = models.ForeignKey(
+        Guideline, verbose_name=_("guideline"), on_delete=models.PROTECT, related_name="events"
+    )
+    version_number = models.PositiveIntegerField(_("version number"), null=True, blank=True)
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("handbook event")
+        verbose_name_plural = _("handbook events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"

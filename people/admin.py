@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Department, Employee
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["path"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Employee)
+class EmployeeAdmin(UserAdmin):
+    ordering = ["last_name", "first_name"]
+    list_display = ["employee_number", "full_name", "email", "department", "is_active"]
+    list_filter = ["is_active", "department", "groups", "preferred_language"]
+    search_fields = ["employee_number", "first_name", "last_name", "email"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department", "manager"]
+    readonly_fields = ["last_login", "date_joined"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["employee_number", "email", "password"]},
+        ),
+        (
+            _("Name and work"),
+            {
+                "fields": [
+                    "first_name",
+                    "name_prefix",
+                    "last_name",
+                    "job_title",
+                    "department",
+                    "manager",
+                    "start_date",
+                    "end_date",
+                    "preferred_language",
+                ]
+            },
+        ),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "password1", "password2"],
+            },
+        )
+    ]
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, obj: Employee) -> str:
+        return obj.full_name

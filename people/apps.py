@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "people"
+    verbose_name = _("People and organisation")
+
+    def ready(self) -> None:
+        from people.roles import sync_role_groups
+
+        post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="people.sync_roles")

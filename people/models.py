@@ -1,0 +1,161 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Department(models.Model):
+    """A unit in the organisation tree: directie > afdeling > team."""
+
+    class Kind(models.TextChoices):
+        DIRECTORATE = "directie", _("Directorate")
+        DEPARTMENT = "afdeling", _("Department")
+        TEAM = "team", _("Team")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # Materialised path of codes ("/DIR/AFD/TEAM/") so that a subtree is one indexed
+    # prefix query. Kept by people.services, never typed in.
+    path = models.CharField(_("path"), max_length=1000, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+class EmployeeManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An employee needs an e-mail address.")
+        employee = self.model(email=self.normalize_email(email).lower(), **extra)
+        employee.set_password(password)
+        employee.save(using=self._db)
+        return employee
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self._create(email, password, **extra)
+
+
+class Employee(AbstractBaseUser, PermissionsMixin):
+    """A member of staff, and the portal's user account."""
+
+    class Language(models.TextChoices):
+        DUTCH = "nl", _("Dutch")
+        ENGLISH = "en", _("English")
+
+    employee_number = models.CharField(
+        _("employee number"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("The key from the HR system (personeelsnummer)."),
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    name_prefix = models.CharField(
+        _("name prefix"), max_length=30, blank=True, help_text=_("For example “van der”.")
+    )
+    last_name = models.CharField(_("last name"), max_length=150)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employees",
+    )
+    manager = models.ForeignKey(
+        "self",
+        verbose_name=_("manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("may use the admin"),
+        default=False,
+        help_text=_("Only administrators use the admin site."),
+    )
+    date_joined = models.DateTimeField(_("account created"), default=timezone.now)
+
+    objects = EmployeeManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="employee_email_ci_unique"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="employee_end_after_start",
+            ),
+        ]
+        permissions = [
+            ("view_all_employees", _("Can see every employee's data")),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """Name as written in Dutch: "Jan van der Berg"."""
+        return " ".join(p for p in (self.first_name, self.name_prefix, self.last_name) if p)
+
+    @property
+    def sort_name(self) -> str:
+        """Name as sorted in Dutch lists: "Berg, Jan van der"."""
+        rest = " ".join(p for p in (self.first_name, self.name_prefix) if p)
+        return f"{self.last_name}, {rest}" if rest else self.last_name
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.first_name

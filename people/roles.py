@@ -1,0 +1,90 @@
+"""Roles and what each may do.
+
+A role is a Django group with a fixed set of permissions (synchronised after every
+migrate by :func:`sync_role_groups`), except "employee" (everyone) and "manager"
+(whoever has reports), which follow from facts.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    EMPLOYEE = "employee", _("Employee")
+    MANAGER = "manager", _("Manager")
+    HR = "hr", _("HR (P&O)")
+    EDITOR = "editor", _("Communications editor")
+    AUDITOR = "auditor", _("Auditor")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Group name per role that is granted (rather than following from facts).
+GRANTED_ROLES = (Role.HR, Role.EDITOR, Role.AUDITOR, Role.ADMINISTRATOR)
+
+# Roles whose members must use two-factor authentication.
+MFA_ROLES = (Role.HR, Role.EDITOR, Role.ADMINISTRATOR)
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.HR: [
+        "people.view_employee",
+        "people.view_all_employees",
+        "people.view_department",
+        "handbook.view_guideline",
+    ],
+    Role.EDITOR: [
+        "handbook.view_guideline",
+        "handbook.view_guidelineversion",
+        "handbook.add_guidelineversion",
+        "handbook.change_guidelineversion",
+        "handbook.publish_guidelineversion",
+        "handbook.view_draft_guidelineversion",
+    ],
+    Role.AUDITOR: [
+        "people.view_employee",
+        "people.view_all_employees",
+        "people.view_department",
+        "handbook.view_guideline",
+        "handbook.view_guidelineversion",
+        "handbook.view_handbookevent",
+    ],
+    Role.ADMINISTRATOR: [
+        "people.view_employee",
+        "people.add_employee",
+        "people.change_employee",
+        "people.view_all_employees",
+        "people.view_department",
+        "people.add_department",
+        "people.change_department",
+        "handbook.view_guideline",
+        "handbook.change_guideline",
+        "handbook.view_guidelineversion",
+        "handbook.view_handbookevent",
+        "handbook.view_draft_guidelineversion",
+    ],
+}
+
+
+def sync_role_groups(using: str = "default", **kwargs) -> None:
+    """Create each role's group and give it exactly its permissions (idempotent).
+
+    Runs after every migrate; creates all apps' permissions first, because the
+    post_migrate order between apps is not ours to choose.
+    """
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Group, Permission
+
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            permission = Permission.objects.using(using).filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is not None:
+                wanted.append(permission)
+        group.permissions.set(wanted)

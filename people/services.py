@@ -1,0 +1,56 @@
+"""Writes about people and the organisation."""
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr, Length
+
+from people.models import Department, Employee
+from people.roles import Role
+
+
+def _path_for(code: str, parent: Department | None) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+@transaction.atomic
+def create_department(
+    *, code: str, name: str, kind: str, parent: Department | None = None
+) -> Department:
+    return Department.objects.create(
+        code=code, name=name, kind=kind, parent=parent, path=_path_for(code, parent)
+    )
+
+
+@transaction.atomic
+def move_department(*, department: Department, parent: Department | None) -> Department:
+    """Hang a department (and its subtree) under another parent."""
+    if parent is not None and parent.path.startswith(department.path):
+        raise ValueError("A department cannot be moved under itself.")
+    old_path = department.path
+    new_path = _path_for(department.code, parent)
+    Department.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr(F("path"), len(old_path) + 1, Length(F("path"))))
+    )
+    department.parent = parent
+    department.path = new_path
+    department.save(update_fields=["parent"])
+    return department
+
+
+@transaction.atomic
+def set_preferred_language(*, employee: Employee, language: str) -> None:
+    if language not in Employee.Language.values:
+        raise ValueError(f"Unknown language {language!r}.")
+    Employee.objects.filter(pk=employee.pk).update(preferred_language=language)
+    employee.preferred_language = language
+
+
+@transaction.atomic
+def grant_role(*, employee: Employee, role: str) -> None:
+    from django.contrib.auth.models import Group
+
+    employee.groups.add(Group.objects.get(name=role))
+    if role == Role.ADMINISTRATOR and not employee.is_staff:
+        Employee.objects.filter(pk=employee.pk).update(is_staff=True)
+        employee.is_staff = True
+    employee.__dict__.pop("_portal_roles", None)

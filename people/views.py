@@ -1,0 +1,35 @@
+from django.http import HttpResponseRedirect
+from django.conf import settings
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from people.models import Employee
+from people.services import set_preferred_language
+
+
+class SwitchLanguageView(View):
+    """Switch the portal's language; remembered on the employee's profile."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        language = request.POST.get("language", "")
+        next_url = request.POST.get("next", "/")
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = "/"
+        response = HttpResponseRedirect(next_url)
+        if language not in Employee.Language.values:
+            return response
+        if request.user.is_authenticated:
+            set_preferred_language(employee=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
