@@ -1,0 +1,54 @@
+import factory
+from django.contrib.auth.models import Group
+
+from people.models import Department, Employee
+from people.roles import Role
+
+DEFAULT_PASSWORD = "Voorbeeldstad-2026!"
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"AFD{n:03d}")
+    name = factory.Sequence(lambda n: f"Afdeling {n}")
+    kind = Department.Kind.DEPARTMENT
+    parent = None
+    path = factory.LazyAttribute(
+        lambda d: f"{d.parent.path if d.parent else '/'}{d.code}/"
+    )
+
+
+class EmployeeFactory(factory.django.DjangoModelFactory):
+    """An employee; traits give roles: EmployeeFactory(editor=True)."""
+
+    class Meta:
+        model = Employee
+        django_get_or_create = ["email"]
+        skip_postgeneration_save = True
+
+    employee_number = factory.Sequence(lambda n: f"{100000 + n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    name_prefix = ""
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.Sequence(lambda n: f"medewerker{n}@voorbeeldstad.nl")
+    job_title = "Beleidsmedewerker"
+    department = factory.SubFactory(DepartmentFactory)
+    preferred_language = "nl"
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    class Params:
+        hr = factory.Trait(job_title="HR-adviseur", roles=[Role.HR])
+        editor = factory.Trait(job_title="Communicatieadviseur", roles=[Role.EDITOR])
+        auditor = factory.Trait(job_title="Auditor", roles=[Role.AUDITOR])
+        administrator = factory.Trait(
+            job_title="Functioneel beheerder", is_staff=True, roles=[Role.ADMINISTRATOR]
+        )
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        self.save()
+        for role in extracted or []:
+            self.groups.add(Group.objects.get(name=role))

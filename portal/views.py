@@ -1,0 +1,24 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.translation import get_language
+from django.views.generic import TemplateView
+
+from handbook.selectors import current_version, default_guideline
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        guideline = default_guideline()
+        context["guideline"] = guideline
+        current = current_version(guideline) if guideline else None
+        context["current"] = current
+        context["current_title"] = current.title_in(get_language()) if current else ""
+        return context
+
+
+class AccessibilityStatementView(TemplateView):
+    """The toegankelijkheidsverklaring that the law asks for, open to everyone."""
+
+    template_name = "portal/accessibility.html"
