@@ -10,7 +10,9 @@ from config.settings.base import *  # noqa: E402,F403
 from config.env import env  # noqa: E402
 
 # Mail is printed to the console unless an SMTP server is configured.
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+if _backend != MAILERS["default"]["BACKEND"]:  # noqa: F405
+    MAILERS = {"default": {"BACKEND": _backend}}
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )

@@ -1,9 +1,7 @@
 """Production mode: everything secure; secret, hosts and database from the environment."""
 
 from config.settings.base import *  # noqa: F403
-from config.env import env, env_bool, env_int
-
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+from config.env import env_bool, env_int
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -18,4 +16,3 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)  # noqa: F405
