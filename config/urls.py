@@ -6,7 +6,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("handreiking/", include("handbook.urls")),
     path("account/", include("allauth.urls")),
-    path("taal/", include("people.urls")),
+    path("", include("people.urls")),
     path("beheer/", admin.site.urls),
 ]
 

@@ -1,9 +1,16 @@
-from django.http import HttpResponseRedirect
 from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views import View
+from django.views.generic import ListView
 
 from people.models import Employee
+from people.roles import Role
+from people.selectors import has_role, team_of
 from people.services import set_preferred_language
 
 
@@ -33,3 +40,56 @@ class SwitchLanguageView(View):
             samesite=settings.LANGUAGE_COOKIE_SAMESITE,
         )
         return response
+
+
+class _EmployeeListView(LoginRequiredMixin, ListView):
+    """A searchable, paginated list of employees; subclasses decide who is in it."""
+
+    template_name = "people/employee_list.html"
+    context_object_name = "employees"
+    paginate_by = 25
+
+    def base_queryset(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_queryset(self):
+        employees = self.base_queryset().select_related("department", "manager")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            employees = employees.filter(
+                Q(first_name__icontains=query)
+                | Q(last_name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(employee_number__iexact=query)
+                | Q(department__name__icontains=query)
+            )
+        return employees.order_by("last_name", "first_name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.request.GET.get("q", "").strip()
+        return context
+
+
+class TeamView(_EmployeeListView):
+    """A manager's team: everyone who reports to them, directly or indirectly."""
+
+    extra_context = {"page_title": _("My team")}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_role(request.user, Role.MANAGER):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return team_of(self.request.user).filter(is_active=True)
+
+
+class StaffListView(PermissionRequiredMixin, _EmployeeListView):
+    """All staff, for HR and auditors."""
+
+    permission_required = "people.view_all_employees"
+    extra_context = {"page_title": _("Staff")}
+
+    def base_queryset(self):
+        return Employee.objects.all()

@@ -40,15 +40,16 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     class Params:
-        hr = factory.Trait(job_title="HR-adviseur", roles=[Role.HR])
-        editor = factory.Trait(job_title="Communicatieadviseur", roles=[Role.EDITOR])
-        auditor = factory.Trait(job_title="Auditor", roles=[Role.AUDITOR])
+        hr = factory.Trait(job_title="HR-adviseur", roles__granted=[Role.HR])
+        editor = factory.Trait(job_title="Communicatieadviseur", roles__granted=[Role.EDITOR])
+        auditor = factory.Trait(job_title="Auditor", roles__granted=[Role.AUDITOR])
         administrator = factory.Trait(
-            job_title="Functioneel beheerder", is_staff=True, roles=[Role.ADMINISTRATOR]
+            job_title="Functioneel beheerder", is_staff=True, roles__granted=[Role.ADMINISTRATOR]
         )
 
     @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
+    def roles(self, create, extracted, granted=(), **kwargs):
+        """Roles to grant: EmployeeFactory(roles=[Role.HR]) or a trait (hr=True)."""
         self.save()
-        for role in extracted or []:
+        for role in [*(extracted or []), *granted]:
             self.groups.add(Group.objects.get(name=role))
