@@ -1,17 +1,54 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Department, Employee
+from people.services import create_department, update_department
+
+
+class DepartmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["code", "name", "kind", "parent"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if "/" in code:
+            raise forms.ValidationError(_("A code cannot contain “/”."))
+        return code
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent is not None and self.instance.pk and parent.path.startswith(self.instance.path):
+            raise forms.ValidationError(
+                _("A department cannot be part of itself or of one of its own units.")
+            )
+        return parent
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
+    """Departments are written through people.services, which keep the paths right."""
+
+    form = DepartmentAdminForm
     list_display = ["name", "code", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
     readonly_fields = ["path"]
     autocomplete_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            update_department(
+                department=obj, code=obj.code, name=obj.name, kind=obj.kind, parent=obj.parent
+            )
+            return
+        created = create_department(code=obj.code, name=obj.name, kind=obj.kind, parent=obj.parent)
+        obj.pk = created.pk
+        obj.path = created.path
+        obj._state.adding = False
+        obj._state.db = created._state.db
 
 
 @admin.register(Employee)

@@ -82,9 +82,11 @@ def sync_role_groups(using: str = "default", **kwargs) -> None:
         wanted = []
         for dotted in codenames:
             app_label, codename = dotted.split(".")
-            permission = Permission.objects.using(using).filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
+            permission = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
             if permission is not None:
                 wanted.append(permission)
         group.permissions.set(wanted)

@@ -5,6 +5,8 @@ from people.models import Department, Employee
 from people.roles import Role
 
 DEFAULT_PASSWORD = "Voorbeeldstad-2026!"
+# A fixed base32 TOTP secret for EmployeeFactory(totp=True); see people.demo.totp_code.
+DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -16,9 +18,7 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Afdeling {n}")
     kind = Department.Kind.DEPARTMENT
     parent = None
-    path = factory.LazyAttribute(
-        lambda d: f"{d.parent.path if d.parent else '/'}{d.code}/"
-    )
+    path = factory.LazyAttribute(lambda d: f"{d.parent.path if d.parent else '/'}{d.code}/")
 
 
 class EmployeeFactory(factory.django.DjangoModelFactory):
@@ -53,3 +53,15 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
         self.save()
         for role in [*(extracted or []), *granted]:
             self.groups.add(Group.objects.get(name=role))
+
+    @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """EmployeeFactory(hr=True, totp=True): a TOTP authenticator with a known secret.
+
+        Pass a base32 secret instead of True to choose it.
+        """
+        if not extracted:
+            return
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        TOTP.activate(self, DEFAULT_TOTP_SECRET if extracted is True else extracted)

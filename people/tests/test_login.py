@@ -1,0 +1,232 @@
+"""Log-in through django-allauth, with the Django test client (the browser journeys are in e2e/)."""
+
+import re
+import time
+
+import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from django.core import mail
+from django.urls import reverse
+
+from people.tests.factories import DEFAULT_PASSWORD, EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def current_code(secret: str) -> str:
+    """The code an authenticator app shows now (allauth's own TOTP arithmetic)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def log_in(client, email, password=DEFAULT_PASSWORD, **kwargs):
+    return client.post(reverse("account_login"), {"login": email, "password": password}, **kwargs)
+
+
+def test_login_page_has_labelled_fields_and_no_sign_up_invitation(client):
+    response = client.get(reverse("account_login"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="nl">' in html
+    assert '<main id="main"' in html
+    assert re.search(r'<label class="form-label" for="id_login">', html)
+    assert re.search(r'<label class="form-label" for="id_password">', html)
+    assert reverse("account_signup") not in html
+
+
+def test_login_with_email_and_password(client):
+    employee = EmployeeFactory(email="jan.jansen@voorbeeldstad.nl")
+
+    response = log_in(client, "jan.jansen@voorbeeldstad.nl")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert int(client.session["_auth_user_id"]) == employee.pk
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_login_email_is_case_insensitive(client):
+    employee = EmployeeFactory(email="jan.jansen@voorbeeldstad.nl")
+
+    log_in(client, "Jan.Jansen@Voorbeeldstad.NL")
+
+    assert int(client.session["_auth_user_id"]) == employee.pk
+
+
+def test_wrong_password_shows_error_summary_and_does_not_log_in(client):
+    EmployeeFactory(email="jan.jansen@voorbeeldstad.nl")
+
+    response = log_in(client, "jan.jansen@voorbeeldstad.nl", password="niet-het-wachtwoord")
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert 'role="alert"' in html
+
+
+def test_missing_field_error_is_tied_to_the_field(client):
+    response = client.post(reverse("account_login"), {"login": "", "password": "x"})
+
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_login_error"' in html
+    assert 'id="id_login_error"' in html
+    assert 'href="#id_login"' in html  # the summary links to the field
+
+
+def test_inactive_employee_cannot_log_in(client):
+    EmployeeFactory(email="oud@voorbeeldstad.nl", is_active=False)
+
+    log_in(client, "oud@voorbeeldstad.nl")
+
+    assert "_auth_user_id" not in client.session
+
+
+def test_sign_up_is_closed_and_points_to_hr(client):
+    response = client.get(reverse("account_signup"))
+
+    html = response.content.decode()
+    assert "created by HR" in html
+    assert "<main" in html
+
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "nieuw@voorbeeldstad.nl",
+            "password1": "Een-lang-wachtwoord-2026",
+            "password2": "Een-lang-wachtwoord-2026",
+        },
+    )
+    from people.models import Employee
+
+    assert not Employee.objects.filter(email="nieuw@voorbeeldstad.nl").exists()
+
+
+def test_password_reset_sends_a_mail_with_a_working_link(client):
+    EmployeeFactory(email="jan.jansen@voorbeeldstad.nl")
+
+    response = client.post(
+        reverse("account_reset_password"), {"email": "jan.jansen@voorbeeldstad.nl"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_reset_password_done")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["jan.jansen@voorbeeldstad.nl"]
+    link = re.search(r"https?://[^/\s]+(/account/password/reset/key/\S+)", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    follow = client.get(link.group(1), follow=True)
+    assert follow.status_code == 200
+    assert 'name="password1"' in follow.content.decode()
+
+
+def test_password_reset_changes_the_password(client):
+    employee = EmployeeFactory(email="jan.jansen@voorbeeldstad.nl")
+    client.post(reverse("account_reset_password"), {"email": employee.email})
+    path = re.search(r"(/account/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(path, follow=True)
+    action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
+    new_password = "Nieuw-wachtwoord-voor-2027"
+
+    response = client.post(action, {"password1": new_password, "password2": new_password})
+
+    assert response.status_code == 302
+    employee.refresh_from_db()
+    assert employee.check_password(new_password)
+
+
+def test_hr_without_totp_is_sent_to_totp_activation(client):
+    EmployeeFactory(email="hr@voorbeeldstad.nl", hr=True)
+    log_in(client, "hr@voorbeeldstad.nl")
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_hr_activates_totp_and_can_then_work(client):
+    EmployeeFactory(email="hr@voorbeeldstad.nl", hr=True)
+    log_in(client, "hr@voorbeeldstad.nl")
+    activate_url = client.get(reverse("home"))["Location"]
+
+    # allauth asks for the password once more before a second factor is added.
+    response = client.get(activate_url)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    response = client.post(response["Location"], {"password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+    page = client.get(activate_url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert re.search(r'<img[^>]*src="data:image/svg\+xml[^>]*alt="[^"]+"', html)
+    secret = re.search(r'<code[^>]*id="totp-secret">([A-Z2-7]+)</code>', html).group(1)
+
+    response = client.post(activate_url, {"code": current_code(secret)})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_view_recovery_codes")
+    assert client.get(response["Location"]).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_editor_without_totp_is_sent_to_totp_activation(client):
+    EmployeeFactory(email="redactie@voorbeeldstad.nl", editor=True)
+    log_in(client, "redactie@voorbeeldstad.nl")
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_ordinary_employee_is_not_asked_for_totp(client):
+    EmployeeFactory(email="jan.jansen@voorbeeldstad.nl")
+    log_in(client, "jan.jansen@voorbeeldstad.nl")
+
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_hr_without_totp_may_work_when_mfa_is_not_required(client, settings):
+    settings.PORTAL_MFA_REQUIRED = False
+    EmployeeFactory(email="hr@voorbeeldstad.nl", hr=True)
+    log_in(client, "hr@voorbeeldstad.nl")
+
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_hr_with_totp_logs_in_with_a_code(client):
+    employee = EmployeeFactory(email="hr@voorbeeldstad.nl", hr=True)
+    secret = generate_totp_secret()
+    TOTP.activate(employee, secret)
+
+    response = log_in(client, employee.email)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    page = client.get(reverse("mfa_authenticate"))
+    assert '<label class="form-label" for="id_code">' in page.content.decode()
+
+    response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
+
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == employee.pk
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_wrong_totp_code_does_not_log_in(client):
+    employee = EmployeeFactory(email="hr@voorbeeldstad.nl", hr=True)
+    TOTP.activate(employee, generate_totp_secret())
+    log_in(client, employee.email)
+
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert 'id="error-summary"' in response.content.decode()
