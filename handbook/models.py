@@ -155,23 +155,25 @@ class GuidelineVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title} – {_('version')} {self.number}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored_status = instance.__dict__.get("status")
-        return instance
-
     def save(self, *args, **kwargs):
         # Guard only: a stored version that is no longer a draft is frozen. Status
         # changes go through handbook.services with queryset updates.
         if getattr(self, "_stored_status", self.Status.DRAFT) != self.Status.DRAFT:
-            raise VersionFrozen(f"Version {self.number} is {self._stored_status}: it cannot change.")
+            raise VersionFrozen(
+                f"Version {self.number} is {self._stored_status}: it cannot change."
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if getattr(self, "_stored_status", self.Status.DRAFT) != self.Status.DRAFT:
             raise VersionFrozen(f"Version {self.number} is {self._stored_status}: it cannot go.")
         return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
 
     @property
     def is_draft(self) -> bool:
@@ -181,7 +183,9 @@ class GuidelineVersion(models.Model):
         return (self.title_en or self.title) if language == "en" else self.title
 
     def introduction_in(self, language: str) -> str:
-        return (self.introduction_en or self.introduction) if language == "en" else self.introduction
+        return (
+            (self.introduction_en or self.introduction) if language == "en" else self.introduction
+        )
 
     def change_summary_in(self, language: str) -> str:
         if language == "en":
@@ -218,7 +222,9 @@ class Tip(models.Model):
         verbose_name_plural = _("tips")
         ordering = ["version", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "number"], name="handbook_tip_number_unique"),
+            models.UniqueConstraint(
+                fields=["version", "number"], name="handbook_tip_number_unique"
+            ),
             models.UniqueConstraint(
                 fields=["version", "lineage"], name="handbook_tip_lineage_unique"
             ),

@@ -5,13 +5,15 @@ import datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from handbook.models import Guideline, GuidelineVersion, Tip
+from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
 
 DEFAULT_GUIDELINE_SLUG = "sociale-media"
 
 
 def default_guideline() -> Guideline | None:
-    return Guideline.objects.filter(slug=DEFAULT_GUIDELINE_SLUG).first() or Guideline.objects.first()
+    return (
+        Guideline.objects.filter(slug=DEFAULT_GUIDELINE_SLUG).first() or Guideline.objects.first()
+    )
 
 
 def current_version(
@@ -50,7 +52,11 @@ def version_with_tips(guideline: Guideline, number: int, *, user) -> GuidelineVe
 
 
 def open_draft(guideline: Guideline) -> GuidelineVersion | None:
-    return guideline.versions.filter(status=GuidelineVersion.Status.DRAFT).first()
+    return (
+        guideline.versions.select_related("last_edited_by")
+        .filter(status=GuidelineVersion.Status.DRAFT)
+        .first()
+    )
 
 
 def latest_published(guideline: Guideline) -> GuidelineVersion | None:
@@ -59,3 +65,59 @@ def latest_published(guideline: Guideline) -> GuidelineVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+class VersionState:
+    """How a version stands today, as shown in the history and on version pages."""
+
+    DRAFT = "draft"
+    CURRENT = "current"
+    SCHEDULED = "scheduled"
+    SUPERSEDED = "superseded"
+    RETIRED = "retired"
+
+
+def version_state(
+    version: GuidelineVersion,
+    *,
+    current: GuidelineVersion | None,
+    today: datetime.date | None = None,
+) -> str:
+    """One of VersionState: a published version is current, scheduled (its effective date
+    is still to come) or superseded (a later one is in force). ``current`` is
+    current_version() of the same guideline, passed in so a list costs no extra query.
+    """
+    today = today or timezone.localdate()
+    if version.status == GuidelineVersion.Status.DRAFT:
+        return VersionState.DRAFT
+    if version.status == GuidelineVersion.Status.RETIRED:
+        return VersionState.RETIRED
+    if current is not None and version.pk == current.pk:
+        return VersionState.CURRENT
+    if version.effective_date and version.effective_date > today:
+        return VersionState.SCHEDULED
+    return VersionState.SUPERSEDED
+
+
+def versions_with_tips(
+    guideline: Guideline, numbers: list[int], *, user
+) -> dict[int, GuidelineVersion]:
+    """The visible versions with these numbers, tips prefetched: two queries in all."""
+    versions = (
+        visible_versions(guideline, user=user)
+        .prefetch_related(Prefetch("tips", queryset=Tip.objects.order_by("number")))
+        .filter(number__in=numbers)
+    )
+    return {version.number: version for version in versions}
+
+
+def tips_between(guideline: Guideline, low: int, high: int) -> QuerySet[Tip]:
+    """Lineage and change mark of every tip in versions low+1 .. high (one query)."""
+    return Tip.objects.filter(
+        version__guideline=guideline, version__number__gt=low, version__number__lte=high
+    ).only("lineage", "change", "version_id")
+
+
+def handbook_events(guideline: Guideline) -> QuerySet[HandbookEvent]:
+    """The guideline's audit trail, newest first, with who did it."""
+    return guideline.events.select_related("actor").order_by("-at", "-pk")

@@ -110,7 +110,13 @@ def create_draft(*, guideline: Guideline, actor) -> GuidelineVersion:
             )
             for tip in latest.tips.all()
         )
-    _log(guideline, HandbookEvent.Kind.DRAFT_CREATED, actor, number, based_on=getattr(latest, "number", None))
+    _log(
+        guideline,
+        HandbookEvent.Kind.DRAFT_CREATED,
+        actor,
+        number,
+        based_on=getattr(latest, "number", None),
+    )
     return draft
 
 
@@ -158,7 +164,11 @@ def update_draft(
             continue
         proposed = proposed_change(previous.get(tip.lineage), tip.text)
         change = proposed or tip.change
-        if change not in (Tip.Change.EDITORIAL, Tip.Change.MATERIAL, *([proposed] if proposed else [])):
+        if change not in (
+            Tip.Change.EDITORIAL,
+            Tip.Change.MATERIAL,
+            *([proposed] if proposed else []),
+        ):
             errors.append(
                 _("Tip %(number)s changed: mark it as an editorial change or a change in meaning.")
                 % {"number": number}
@@ -201,11 +211,7 @@ def publish_blockers(*, draft: GuidelineVersion, actor) -> list[str]:
         return reasons
     if actor is not None and not actor.has_perm("handbook.publish_guidelineversion"):
         reasons.append(_("You may not publish versions."))
-    if (
-        settings.HANDBOOK_FOUR_EYES
-        and actor is not None
-        and draft.last_edited_by_id == actor.pk
-    ):
+    if settings.HANDBOOK_FOUR_EYES and actor is not None and draft.last_edited_by_id == actor.pk:
         reasons.append(
             _("You made the last change to this draft. Another editor must check and publish it.")
         )
@@ -271,6 +277,21 @@ def discard_draft(*, draft: GuidelineVersion, actor) -> None:
     number = draft.number
     draft.delete()
     _log(draft.guideline, HandbookEvent.Kind.DRAFT_DISCARDED, actor, number)
+
+
+@transaction.atomic
+def record_admin_change(*, draft: GuidelineVersion, actor) -> None:
+    """Note that a draft was corrected in the admin site: by whom, when, and an event.
+
+    The four-eyes rule looks at last_edited_by, so an admin correction counts as that
+    person's change. Does nothing for a version that is not a draft.
+    """
+    _require(actor, "handbook.change_guidelineversion")
+    updated = GuidelineVersion.objects.filter(
+        pk=draft.pk, status=GuidelineVersion.Status.DRAFT
+    ).update(last_edited_by=actor, last_edited_at=timezone.now())
+    if updated:
+        _log(draft.guideline, HandbookEvent.Kind.DRAFT_CHANGED, actor, draft.number, via="admin")
 
 
 def _one_year_after(day: datetime.date) -> datetime.date:

@@ -6,8 +6,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-p
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
-from config.settings.base import *  # noqa: E402,F403
 from config.env import env  # noqa: E402
+from config.settings.base import *  # noqa: E402,F403
 
 # Mail is printed to the console unless an SMTP server is configured.
 _backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

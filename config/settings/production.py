@@ -1,7 +1,7 @@
 """Production mode: everything secure; secret, hosts and database from the environment."""
 
-from config.settings.base import *  # noqa: F403
 from config.env import env_bool, env_int
+from config.settings.base import *  # noqa: F403
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -22,9 +22,7 @@ def test_every_environment_variable_is_documented_in_the_readme():
 
 
 def _production_check(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **extra_env})
     return subprocess.run(
         [sys.executable, "manage.py", "check"],

@@ -1,0 +1,171 @@
+# The guideline portal's quick start, on Debian 12 with Python 3.12 (pyenv, .python-version).
+#
+#   make run        install what is missing, prepare the database, demo data, runserver
+#   make test       every quality gate and the whole test suite, on SQLite and PostgreSQL
+#   make lint       ruff check and ruff format --check
+#   make messages   update the Dutch translation file (locale/nl/LC_MESSAGES/django.po)
+#   make clean      remove caches, test output and install stamps (keeps .venv and data)
+#   make distclean  also remove .venv, node_modules and the development database
+#
+# Installs are remembered by stamp files in .venv/.stamps: a second run is quick and
+# re-installs only when a requirements file, package-lock.json or the build
+# constraints changed. Debian packages (gettext, chromium, postgresql) are installed
+# with apt-get only when missing (scripts/system-deps.sh).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+.DELETE_ON_ERROR:
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+MANAGE := $(PY) manage.py
+STAMPS := $(VENV)/.stamps
+PIP_VERSION := 26.3
+BUILD_CONSTRAINTS := .ci/build-constraints.txt
+RUN_ADDRESS ?= 127.0.0.1:8000
+# pytest arguments for both test runs (e.g. make test PYTEST_ARGS="-x").
+PYTEST_ARGS ?=
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_INPUT := 1
+export DEBIAN_FRONTEND := noninteractive
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test lint messages clean distclean \
+	install install-dev system-deps-run system-deps-test node-deps \
+	compilemessages migrations-check check-deploy test-sqlite test-postgres
+
+help:
+	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+
+# --------------------------------------------------------------------------- installs
+
+$(STAMPS)/venv:
+	@if [ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "== Using $(VENV) ($$($(PY) --version))"; \
+	else \
+		python="$$(scripts/find-python.sh)"; \
+		echo "== Creating $(VENV) with $$python ($$($$python --version))"; \
+		rm -rf $(VENV); \
+		"$$python" -m venv $(VENV); \
+	fi
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/requirements: requirements.txt $(BUILD_CONSTRAINTS) | $(STAMPS)/venv
+	@echo "== pip install -r requirements.txt"
+	$(PIP) install --quiet --upgrade pip==$(PIP_VERSION)
+	$(PIP) install --quiet --build-constraint $(BUILD_CONSTRAINTS) -r requirements.txt
+	@touch $@
+
+$(STAMPS)/requirements-dev: requirements-dev.txt $(STAMPS)/requirements
+	@echo "== pip install -r requirements-dev.txt"
+	$(PIP) install --quiet --build-constraint $(BUILD_CONSTRAINTS) -r requirements-dev.txt
+	@touch $@
+
+node_modules/.stamp: package.json package-lock.json
+	@echo "== npm ci (axe-core for the browser journeys)"
+	npm ci --no-audit --no-fund --update-notifier=false --loglevel=error
+	@touch $@
+
+install: $(STAMPS)/requirements
+install-dev: $(STAMPS)/requirements-dev
+node-deps: node_modules/.stamp
+
+system-deps-run:
+	@scripts/system-deps.sh gettext pango
+
+system-deps-test:
+	@scripts/system-deps.sh gettext pango chromium postgresql
+
+# --------------------------------------------------------------------------- make run
+
+run: system-deps-run install compilemessages
+	@echo "== migrate"
+	$(MANAGE) migrate --no-input
+	@echo "== load_handbook (the customer's text as version 1)"
+	$(MANAGE) load_handbook
+	@if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
+		echo "== seed_demo (demo accounts)"; \
+		$(MANAGE) seed_demo; \
+	else \
+		echo "== (no seed_demo command yet: no demo accounts)"; \
+	fi
+	@echo "== runserver http://$(RUN_ADDRESS)/ (stop with Ctrl+C)"
+	$(MANAGE) runserver $(RUN_ADDRESS)
+
+# --------------------------------------------------------------------------- make test
+
+test:
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory system-deps-test install-dev node-deps; \
+	$(MAKE) --no-print-directory lint migrations-check compilemessages check-deploy; \
+	t1=$$(date +%s); \
+	$(MAKE) --no-print-directory test-sqlite; \
+	t2=$$(date +%s); \
+	$(MAKE) --no-print-directory test-postgres; \
+	t3=$$(date +%s); \
+	echo; \
+	echo "== make test passed in $$((t3 - start)) s" \
+		"(installs and checks $$((t1 - start)) s, SQLite run $$((t2 - t1)) s," \
+		"PostgreSQL run $$((t3 - t2)) s)"
+
+lint: install-dev
+	@echo "== ruff check"
+	$(VENV)/bin/ruff check .
+	@echo "== ruff format --check"
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: install
+	@echo "== makemigrations --check (no model change without its migration)"
+	$(MANAGE) makemigrations --check --dry-run
+
+# compilemessages walks the whole tree: keep it out of .venv and node_modules. Before the
+# first .po file exists there is nothing to compile.
+compilemessages: install
+	@if find . \( -path ./.venv -o -path ./node_modules -o -path ./.git \) -prune -o \
+			-name '*.po' -print -quit | grep -q .; then \
+		echo "== compilemessages"; \
+		$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules; \
+	else \
+		echo "== compilemessages: no .po files yet, nothing to compile"; \
+	fi
+
+# Production settings with a throwaway secret: every deployment check must pass.
+check-deploy: install
+	@echo "== check --deploy with config.settings.production (--fail-level WARNING)"
+	@env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.production \
+		DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+		DJANGO_ALLOWED_HOSTS=portal.voorbeeldstad.nl \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+test-sqlite: install-dev node-deps
+	@echo
+	@echo "== pytest on SQLite (in-memory test database), the whole suite with the e2e browser journeys"
+	env -u DATABASE_URL $(PY) -m pytest $(PYTEST_ARGS)
+
+# A PostgreSQL 15 server of its own for this run (scripts/test-postgres.sh); the browser
+# journeys ran on SQLite already, everything else runs again here.
+test-postgres: install-dev
+	@echo
+	PYTHON=$(PY) scripts/test-postgres.sh -m "not e2e" $(PYTEST_ARGS)
+
+# --------------------------------------------------------------------------- make messages
+
+messages: install
+	@mkdir -p locale
+	$(MANAGE) makemessages -l nl --ignore=.venv --ignore=node_modules --ignore=staticfiles \
+		--ignore=test-results
+	@echo "== updated locale/nl/LC_MESSAGES/django.po"
+
+# --------------------------------------------------------------------------- clean
+
+clean:
+	find . \( -path ./.venv -o -path ./node_modules -o -path ./.git \) -prune -o \
+		-name __pycache__ -type d -print0 | xargs -0 rm -rf
+	rm -rf .pytest_cache .ruff_cache test-results staticfiles .tmp $(STAMPS) node_modules/.stamp
+
+distclean: clean
+	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-journal media

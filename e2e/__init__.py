@@ -1,0 +1,1 @@
+"""Browser journeys: Playwright (Debian's Chromium) against pytest-django's live_server."""

@@ -1,0 +1,117 @@
+"""Reminding a guideline's owner that its yearly review is due.
+
+Each guideline has an owner and a review date (set to a year after the effective date
+of each published version). When the review date is less than
+HANDBOOK_REVIEW_REMINDER_DAYS days away, or has passed, the owner gets one e-mail, in
+their own language. One per review date: a HandbookEvent REVIEW_REMINDER_SENT with that
+date in its details records it, and a later run finds it and sends nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from handbook.models import Guideline, HandbookEvent
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReminderResult:
+    sent: list[Guideline]
+    skipped: list[Guideline]
+
+
+def due_guidelines(*, today: datetime.date):
+    """Guidelines whose review date is within the reminder window or has passed."""
+    horizon = today + datetime.timedelta(days=settings.HANDBOOK_REVIEW_REMINDER_DAYS)
+    return (
+        Guideline.objects.filter(review_date__isnull=False, review_date__lte=horizon)
+        .select_related("owner")
+        .order_by("pk")
+    )
+
+
+def reminder_already_sent(guideline: Guideline) -> bool:
+    return HandbookEvent.objects.filter(
+        guideline=guideline,
+        kind=HandbookEvent.Kind.REVIEW_REMINDER_SENT,
+        details__review_date=guideline.review_date.isoformat(),
+    ).exists()
+
+
+def send_review_reminders(*, today: datetime.date | None = None) -> ReminderResult:
+    """E-mail each due guideline's owner once per review date; returns what happened."""
+    today = today or timezone.localdate()
+    sent, skipped = [], []
+    for guideline in due_guidelines(today=today):
+        owner = guideline.owner
+        if owner is None or not owner.is_active or not owner.email:
+            logger.warning("Guideline %s is due for review but has no active owner.", guideline.pk)
+            skipped.append(guideline)
+            continue
+        if _send_once(guideline, today=today):
+            sent.append(guideline)
+        else:
+            skipped.append(guideline)
+    return ReminderResult(sent=sent, skipped=skipped)
+
+
+@transaction.atomic
+def _send_once(guideline: Guideline, *, today: datetime.date) -> bool:
+    # Lock the guideline so two runs at once cannot both send.
+    guideline = (
+        Guideline.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .get(pk=guideline.pk)
+    )
+    if guideline.review_date is None or reminder_already_sent(guideline):
+        return False
+    owner = guideline.owner
+    message = build_reminder(guideline, today=today)
+    message.send()
+    HandbookEvent.objects.create(
+        guideline=guideline,
+        kind=HandbookEvent.Kind.REVIEW_REMINDER_SENT,
+        details={
+            "review_date": guideline.review_date.isoformat(),
+            "recipient": owner.email,
+        },
+    )
+    return True
+
+
+def build_reminder(guideline: Guideline, *, today: datetime.date) -> EmailMultiAlternatives:
+    """The reminder e-mail (plain text and HTML) in the owner's preferred language."""
+    owner = guideline.owner
+    base_url = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    with translation.override(owner.preferred_language or settings.LANGUAGE_CODE):
+        context = {
+            "guideline": guideline,
+            "owner": owner,
+            "review_date": guideline.review_date,
+            "overdue": guideline.review_date < today,
+            "days_left": (guideline.review_date - today).days,
+            "editor_url": base_url + reverse("handbook:editor"),
+            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
+        }
+        subject = render_to_string("handbook/email/review_reminder_subject.txt", context)
+        text = render_to_string("handbook/email/review_reminder.txt", context)
+        html = render_to_string("handbook/email/review_reminder.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[owner.email],
+    )
+    message.attach_alternative(html, "text/html")
+    return message

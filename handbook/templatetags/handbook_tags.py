@@ -1,0 +1,43 @@
+"""Template helpers of the handbook's pages."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+from handbook.views.common import LANGUAGE_PARAMETER, TEXT_LANGUAGES
+
+register = template.Library()
+
+
+def _language_query(request) -> str:
+    language = request.GET.get(LANGUAGE_PARAMETER, "") if request is not None else ""
+    if language in TEXT_LANGUAGES:
+        return "?" + urlencode({LANGUAGE_PARAMETER: language})
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def keep_language(context, url: str) -> str:
+    """The URL with this page's ?taal= choice, so the reader stays in that language."""
+    return url + _language_query(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def tip_url(context, number: int) -> str:
+    """The address of a tip: under the current version, or under the version shown."""
+    if context.get("is_current_page"):
+        url = reverse("handbook:current_tip", kwargs={"tip": number})
+    else:
+        url = reverse("handbook:tip", kwargs={"number": context["version"].number, "tip": number})
+    return url + _language_query(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def version_home_url(context) -> str:
+    """The page of the version shown: the current-version page or the version's own."""
+    if context.get("is_current_page"):
+        url = reverse("handbook:current")
+    else:
+        url = reverse("handbook:version", kwargs={"number": context["version"].number})
+    return url + _language_query(context.get("request"))

@@ -1,0 +1,205 @@
+import uuid
+
+import pytest
+
+from handbook.diff import (
+    DELETE,
+    EQUAL,
+    INSERT,
+    Segment,
+    TipStatus,
+    diff_versions,
+    render_segments,
+    word_diff,
+)
+from handbook.models import Tip
+from handbook.tests.factories import published_version
+
+A, B, C, D = (uuid.uuid4() for _ in range(4))
+
+
+def test_word_diff_marks_only_the_changed_words():
+    segments = word_diff(
+        "Plaats bij twijfel geen bericht.", "Plaats bij twijfel nooit een bericht."
+    )
+
+    assert segments == [
+        Segment(EQUAL, "Plaats bij twijfel "),
+        Segment(DELETE, "geen"),
+        Segment(INSERT, "nooit een"),
+        Segment(EQUAL, " bericht."),
+    ]
+
+
+def test_word_diff_of_identical_texts_is_one_equal_segment():
+    assert word_diff("Zelfde tekst.", "Zelfde tekst.") == [Segment(EQUAL, "Zelfde tekst.")]
+
+
+def test_rendered_diff_uses_del_and_ins_with_screen_reader_texts():
+    html = render_segments(word_diff("oude tekst", "nieuwe tekst"))
+
+    assert '<del class="diff-del">' in html
+    assert '<ins class="diff-ins">' in html
+    assert "start of deletion" in html and "end of deletion" in html
+    assert "start of insertion" in html and "end of insertion" in html
+    assert html.count('class="visually-hidden"') == 4
+
+
+def test_rendered_diff_escapes_the_text():
+    html = render_segments(word_diff("a", "<script>alert(1)</script>"))
+
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def _pair(old_tips, new_tips, *, old_lineages, new_lineages, changes):
+    first = published_version(number=1, tips=old_tips, lineages=old_lineages)
+    second = published_version(
+        first.guideline,
+        number=2,
+        tips=new_tips,
+        lineages=new_lineages,
+        changes=changes,
+        based_on=first,
+    )
+    return first, second
+
+
+@pytest.mark.django_db
+def test_diff_labels_each_tip_by_lineage():
+    old, new = _pair(
+        ["Tip een.", "Tip twee.", "Tip drie.", "Tip vier."],
+        ["Tip een.", "Tip twee, iets anders.", "Tip drie geheel anders.", "Tip vijf."],
+        old_lineages=[A, B, C, D],
+        new_lineages=[A, B, C, None],
+        changes=[Tip.Change.UNCHANGED, Tip.Change.EDITORIAL, Tip.Change.MATERIAL, Tip.Change.NEW],
+    )
+
+    diff = diff_versions(old, new)
+
+    assert [(t.status, t.old_number, t.new_number) for t in diff.tips] == [
+        (TipStatus.UNCHANGED, 1, 1),
+        (TipStatus.EDITORIAL, 2, 2),
+        (TipStatus.MATERIAL, 3, 3),
+        (TipStatus.REMOVED, 4, None),
+        (TipStatus.NEW, None, 4),
+    ]
+    assert [t.label for t in diff.tips] == [
+        "Unchanged",
+        "Editorial change",
+        "Change in meaning",
+        "Removed",
+        "New",
+    ]
+
+
+@pytest.mark.django_db
+def test_diff_shows_a_removed_tip_as_deleted_text():
+    old, new = _pair(
+        ["Blijft.", "Gaat weg."],
+        ["Blijft."],
+        old_lineages=[A, B],
+        new_lineages=[A],
+        changes=[Tip.Change.UNCHANGED],
+    )
+
+    removed = diff_versions(old, new).tips[1]
+
+    assert removed.status == TipStatus.REMOVED
+    assert "<del" in removed.html and "Gaat weg." in removed.html
+
+
+@pytest.mark.django_db
+def test_diff_shows_a_new_tip_as_inserted_text():
+    old, new = _pair(
+        ["Blijft."],
+        ["Blijft.", "Nieuw hier."],
+        old_lineages=[A],
+        new_lineages=[A, None],
+        changes=[Tip.Change.UNCHANGED, Tip.Change.NEW],
+    )
+
+    added = diff_versions(old, new).tips[1]
+
+    assert added.status == TipStatus.NEW
+    assert "<ins" in added.html and "Nieuw hier." in added.html
+
+
+@pytest.mark.django_db
+def test_diff_follows_a_moved_tip():
+    old, new = _pair(
+        ["Eerste.", "Tweede."],
+        ["Tweede.", "Eerste."],
+        old_lineages=[A, B],
+        new_lineages=[B, A],
+        changes=[Tip.Change.UNCHANGED, Tip.Change.UNCHANGED],
+    )
+
+    diff = diff_versions(old, new)
+
+    assert [(t.status, t.old_number, t.new_number, t.moved) for t in diff.tips] == [
+        (TipStatus.UNCHANGED, 2, 1, True),
+        (TipStatus.UNCHANGED, 1, 2, True),
+    ]
+
+
+@pytest.mark.django_db
+def test_diff_over_several_versions_keeps_the_weightiest_mark():
+    first = published_version(number=1, tips=["Een."], lineages=[A])
+    second = published_version(
+        first.guideline,
+        number=2,
+        tips=["Een, anders."],
+        lineages=[A],
+        changes=[Tip.Change.MATERIAL],
+        based_on=first,
+    )
+    third = published_version(
+        first.guideline,
+        number=3,
+        tips=["Een, anders!"],
+        lineages=[A],
+        changes=[Tip.Change.EDITORIAL],
+        based_on=second,
+    )
+    between = Tip.objects.filter(version__in=[second, third])
+
+    diff = diff_versions(first, third, between=between)
+
+    assert diff.tips[0].status == TipStatus.MATERIAL
+
+
+@pytest.mark.django_db
+def test_diff_compares_the_english_text_in_english():
+    old, new = _pair(
+        ["Een."],
+        ["Een."],
+        old_lineages=[A],
+        new_lineages=[A],
+        changes=[Tip.Change.UNCHANGED],
+    )
+
+    diff = diff_versions(old, new, language="en")
+
+    assert diff.tips[0].status == TipStatus.UNCHANGED
+    assert "EN Een." in diff.tips[0].html
+
+
+@pytest.mark.django_db
+def test_diff_reports_a_changed_title_and_introduction():
+    old = published_version(number=1, tips=["Een."], lineages=[A])
+    new = published_version(
+        old.guideline,
+        number=2,
+        tips=["Een."],
+        lineages=[A],
+        changes=[Tip.Change.UNCHANGED],
+        based_on=old,
+        title="Nieuwe titel",
+        introduction="Een nieuwe inleiding.",
+    )
+
+    diff = diff_versions(old, new)
+
+    assert diff.title_changed and diff.introduction_changed
+    assert "Nieuwe" in diff.title_html and "Handreiking" in diff.title_html

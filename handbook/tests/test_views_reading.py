@@ -1,0 +1,312 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from handbook import services
+from handbook.models import GuidelineVersion, Tip
+from handbook.tests.factories import published_version
+from handbook.tests.utils import nl
+
+TIP_3_NL = "Ga af op je beoordelingsvermogen en eigen logica."
+TIP_3_EN = "Rely on your own judgement and common sense."
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_require_login(client, version_one):
+    response = client.get(reverse("handbook:current"))
+
+    assert response.status_code == 302
+    assert "/account/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_without_a_guideline_the_page_says_what_to_do(employee_client):
+    response = employee_client.get(reverse("handbook:current"))
+
+    assert response.status_code == 200
+    assert "manage.py load_handbook" in _text(response)
+
+
+@pytest.mark.django_db
+def test_without_a_version_in_force_the_page_says_so(employee_client):
+    published_version(effective_date=datetime.date(2999, 1, 1))
+
+    response = employee_client.get(reverse("handbook:current"))
+
+    assert response.status_code == 200
+    assert 'id="handbook-empty"' in _text(response)
+    assert nl("No version of the guideline is in force yet.") in _text(response)
+
+
+@pytest.mark.django_db
+def test_current_version_shows_title_introduction_tips_and_hash_in_dutch(
+    employee_client, version_one
+):
+    response = employee_client.get(reverse("handbook:current"))
+
+    html = _text(response)
+    assert response.status_code == 200
+    assert '<h1 lang="nl">Handreiking gebruik sociale media</h1>' in html
+    assert "art. 125a Ambtenarenwet" in html
+    assert TIP_3_NL in html
+    assert html.count('class="tip card') == 11
+    assert version_one.content_hash in html
+    assert 'id="translation-notice"' not in html
+
+
+@pytest.mark.django_db
+def test_current_version_in_english_shows_the_translation_with_a_notice(
+    english_client, version_one
+):
+    response = english_client.get(reverse("handbook:current"))
+
+    html = _text(response)
+    assert '<html lang="en">' in html
+    assert '<h1 lang="en">Guidance on the use of social media</h1>' in html
+    assert TIP_3_EN in html
+    assert TIP_3_NL not in html
+    assert "This is a translation. The Dutch text is authoritative." in html
+    assert 'href="?taal=nl"' in html
+
+
+@pytest.mark.django_db
+def test_english_page_can_show_the_dutch_text_marked_as_dutch(english_client, version_one):
+    response = english_client.get(reverse("handbook:current") + "?taal=nl")
+
+    html = _text(response)
+    assert '<h1 lang="nl">Handreiking gebruik sociale media</h1>' in html
+    assert f'<div class="tip-text" lang="nl"><p>{TIP_3_NL}' in html
+    assert 'href="?taal=en"' in html
+
+
+@pytest.mark.django_db
+def test_english_page_falls_back_to_dutch_marked_as_dutch(english_client):
+    published_version(tips=["Alleen Nederlands."], tips_en=[""], title_en="")
+
+    html = _text(english_client.get(reverse("handbook:current")))
+
+    assert '<h1 lang="nl">Handreiking gebruik sociale media</h1>' in html
+    assert '<div class="tip-text" lang="nl"><p>Alleen Nederlands.</p>' in html
+
+
+@pytest.mark.django_db
+def test_tip_page_shows_the_tip_with_previous_and_next_links(employee_client, version_one):
+    response = employee_client.get(reverse("handbook:current_tip", kwargs={"tip": 3}))
+
+    html = _text(response)
+    assert response.status_code == 200
+    assert f"<h1>{nl('Tip %(number)s', number=3)}</h1>" in html
+    assert TIP_3_NL in html
+    assert f'aria-label="{nl("Previous and next tip")}"' in html
+    assert 'href="/handreiking/tips/2/"' in html and 'href="/handreiking/tips/4/"' in html
+    assert '<a href="/handreiking/tips/3/" aria-current="page">' in html
+    assert version_one.content_hash in html
+
+
+@pytest.mark.django_db
+def test_first_tip_has_no_previous_link_and_last_no_next(employee_client, version_one):
+    first = _text(employee_client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 1})))
+    last = _text(employee_client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 11})))
+
+    assert 'id="previous-tip"' not in first and 'id="next-tip"' in first
+    assert 'id="next-tip"' not in last and 'id="previous-tip"' in last
+
+
+@pytest.mark.django_db
+def test_unknown_tip_is_not_found(employee_client, version_one):
+    response = employee_client.get(reverse("handbook:current_tip", kwargs={"tip": 12}))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_tip_page_in_english(english_client, version_one):
+    html = _text(english_client.get(reverse("handbook:current_tip", kwargs={"tip": 3})))
+
+    assert f'lang="en"><p>{TIP_3_EN}' in html
+
+
+@pytest.mark.django_db
+def test_history_shows_superseded_current_and_scheduled_versions(employee_client):
+    first = published_version(number=1, effective_date=datetime.date(2026, 1, 1))
+    second = published_version(
+        first.guideline, number=2, effective_date=datetime.date(2026, 2, 1), based_on=first
+    )
+    published_version(
+        first.guideline, number=3, effective_date=datetime.date(2999, 1, 1), based_on=second
+    )
+
+    html = _text(employee_client.get(reverse("handbook:history")))
+
+    assert 'id="version-row-1" data-state="superseded"' in html
+    assert 'id="version-row-2" data-state="current"' in html
+    assert 'id="version-row-3" data-state="scheduled"' in html
+    assert nl("Superseded") in html and nl("Scheduled") in html
+    assert first.content_hash in html
+    assert '<th scope="col">' in html
+
+
+@pytest.mark.django_db
+def test_history_shows_a_retired_version_as_retired(employee_client, version_one, editor):
+    services.retire_version(version=version_one, actor=editor)
+
+    html = _text(employee_client.get(reverse("handbook:history")))
+
+    assert 'id="version-row-1" data-state="retired"' in html
+
+
+@pytest.mark.django_db
+def test_employee_cannot_see_a_draft(employee_client, version_one, editor):
+    services.create_draft(guideline=version_one.guideline, actor=editor)
+
+    version_page = employee_client.get(reverse("handbook:version", kwargs={"number": 2}))
+    history = _text(employee_client.get(reverse("handbook:history")))
+
+    assert version_page.status_code == 404
+    assert "version-row-2" not in history
+
+
+@pytest.mark.django_db
+def test_editor_sees_a_draft_as_a_preview_marked_draft(editor_client, version_one, editor):
+    services.create_draft(guideline=version_one.guideline, actor=editor)
+
+    response = editor_client.get(reverse("handbook:version", kwargs={"number": 2}))
+
+    html = _text(response)
+    assert response.status_code == 200
+    assert 'id="draft-banner"' in html and nl("DRAFT") in html
+    assert reverse("handbook:publish", kwargs={"number": 2}) in html
+
+
+@pytest.mark.django_db
+def test_version_page_shows_an_old_version(employee_client, version_one):
+    response = employee_client.get(reverse("handbook:version", kwargs={"number": 1}))
+
+    assert response.status_code == 200
+    assert version_one.content_hash in _text(response)
+
+
+@pytest.mark.django_db
+def test_print_view_shows_the_whole_version_with_its_hash(employee_client, version_one):
+    response = employee_client.get(reverse("handbook:print", kwargs={"number": 1}))
+
+    html = _text(response)
+    assert response.status_code == 200
+    assert 'id="print-version"' in html
+    assert html.count("<li value=") == 11
+    assert version_one.content_hash in html
+
+
+@pytest.mark.django_db
+def test_pdf_contains_title_version_and_a_tip(employee_client, version_one):
+    response = employee_client.get(reverse("handbook:pdf", kwargs={"number": 1}))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Handreiking gebruik sociale media" in text
+    assert "Je bent zelf verantwoordelijk voor wat je plaatst." in text
+    assert version_one.content_hash[:16] in text.replace(" ", "")
+    assert reader.metadata.title.startswith("Handreiking gebruik sociale media")
+
+
+@pytest.mark.django_db
+def test_pdf_in_english_has_the_translation(english_client, version_one):
+    response = english_client.get(reverse("handbook:pdf", kwargs={"number": 1}))
+
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Guidance on the use of social media" in text
+    assert "You are responsible for what you post." in text
+    assert "page 1 of" in text
+
+
+@pytest.mark.django_db
+def test_diff_page_defaults_to_the_current_version_and_the_one_before(
+    employee_client, version_one, editor, other_editor
+):
+    draft = services.create_draft(guideline=version_one.guideline, actor=editor)
+    tips = [
+        services.TipInput(
+            text=("Je bent zelf altijd verantwoordelijk." if t.number == 1 else t.text),
+            text_en=t.text_en,
+            change=Tip.Change.MATERIAL,
+            lineage=t.lineage,
+        )
+        for t in draft.tips.order_by("number")
+    ]
+    services.update_draft(
+        draft=draft,
+        actor=editor,
+        title=draft.title,
+        title_en=draft.title_en,
+        introduction=draft.introduction,
+        introduction_en=draft.introduction_en,
+        change_summary="Tip 1 aangescherpt.",
+        change_summary_en="",
+        effective_date=timezone.localdate(),
+        requires_reacknowledgement=True,
+        tips=tips,
+    )
+    services.publish_version(draft=draft, actor=other_editor)
+
+    response = employee_client.get(reverse("handbook:diff"))
+
+    html = _text(response)
+    assert response.status_code == 200
+    assert nl("From version %(old)s to version %(new)s", old=1, new=2) in html
+    assert '<del class="diff-del">' in html and '<ins class="diff-ins">' in html
+    assert nl("start of deletion") in html and nl("end of insertion") in html
+    assert 'id="diff-tip-1" data-status="material"' in html
+    assert 'id="diff-tip-2" data-status="unchanged"' in html
+    assert nl("Change in meaning") in html
+
+
+@pytest.mark.django_db
+def test_diff_page_with_one_version_says_there_is_nothing_to_compare(employee_client, version_one):
+    html = _text(employee_client.get(reverse("handbook:diff")))
+
+    assert 'id="diff-too-few"' in html
+
+
+@pytest.mark.django_db
+def test_diff_page_refuses_a_version_the_user_cannot_see(employee_client, version_one, editor):
+    services.create_draft(guideline=version_one.guideline, actor=editor)
+
+    response = employee_client.get(reverse("handbook:diff") + "?van=1&naar=2")
+
+    assert response.status_code == 200
+    assert 'id="diff-heading"' not in _text(response)
+
+
+@pytest.mark.django_db
+def test_diff_form_has_labelled_fields(employee_client, version_one):
+    published_version(version_one.guideline, number=2, based_on=version_one)
+
+    html = _text(employee_client.get(reverse("handbook:diff") + "?van=1&naar=2"))
+
+    assert 'for="id_van"' in html and 'for="id_naar"' in html
+
+
+@pytest.mark.django_db
+def test_a_scheduled_version_page_says_scheduled(employee_client, version_one):
+    published_version(
+        version_one.guideline,
+        number=2,
+        based_on=version_one,
+        effective_date=datetime.date(2999, 1, 1),
+    )
+
+    html = _text(employee_client.get(reverse("handbook:version", kwargs={"number": 2})))
+
+    assert "version-state-scheduled" in html
+    assert GuidelineVersion.objects.get(number=2).content_hash in html

@@ -1,0 +1,37 @@
+"""The handbook's pages: reading (everyone) and editing (editors)."""
+
+from handbook.views.editing import (
+    CreateDraftView,
+    DiscardView,
+    EditDraftView,
+    EditorDashboardView,
+    PublishView,
+    RetireView,
+)
+from handbook.views.reading import (
+    CurrentTipView,
+    CurrentVersionView,
+    DiffView,
+    HistoryView,
+    PdfView,
+    PrintView,
+    TipView,
+    VersionView,
+)
+
+__all__ = [
+    "CreateDraftView",
+    "CurrentTipView",
+    "CurrentVersionView",
+    "DiffView",
+    "DiscardView",
+    "EditDraftView",
+    "EditorDashboardView",
+    "HistoryView",
+    "PdfView",
+    "PrintView",
+    "PublishView",
+    "RetireView",
+    "TipView",
+    "VersionView",
+]

@@ -1,0 +1,389 @@
+"""The editors' pages: dashboard, new draft, editing, publishing, retiring, discarding.
+
+Views only read input and show results; every write goes through handbook.services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views import View
+from django.views.generic import TemplateView
+
+from handbook import services
+from handbook.diff import diff_versions
+from handbook.forms import TipFormSet, VersionForm
+from handbook.models import GuidelineVersion
+from handbook.selectors import (
+    current_version,
+    handbook_events,
+    latest_published,
+    open_draft,
+    version_with_tips,
+    versions_with_tips,
+)
+from handbook.views.common import GuidelineMixin, LanguageMixin, present_version
+
+EVENTS_PAGE_SIZE = 25
+TIPS_PREFIX = "tips"
+
+
+class EditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixin, LanguageMixin):
+    """Editors only: others get 403 (anonymous visitors are sent to the login page)."""
+
+    permission_required = "handbook.change_guidelineversion"
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise PermissionDenied(self.get_permission_denied_message())
+        return redirect_to_login(
+            self.request.get_full_path(), self.get_login_url(), self.get_redirect_field_name()
+        )
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return [str(message) for message in error.messages]
+
+
+class EditorDashboardView(EditorMixin, TemplateView):
+    """The open draft (or a button to start one), versions in force or to come, the audit
+    trail of the handbook (paginated)."""
+
+    template_name = "handbook/editor/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        current = current_version(self.guideline, today=today)
+        paginator = Paginator(handbook_events(self.guideline), EVENTS_PAGE_SIZE)
+        context.update(
+            guideline=self.guideline,
+            draft=open_draft(self.guideline),
+            current=current,
+            scheduled=list(
+                self.guideline.versions.filter(
+                    status=GuidelineVersion.Status.PUBLISHED, effective_date__gt=today
+                ).order_by("effective_date", "number")
+            ),
+            page_obj=paginator.get_page(self.request.GET.get("pagina")),
+            can_publish=self.request.user.has_perm("handbook.publish_guidelineversion"),
+            can_create=self.request.user.has_perm("handbook.add_guidelineversion"),
+        )
+        return context
+
+
+class CreateDraftView(EditorMixin, View):
+    """POST: start a new draft from the latest version."""
+
+    permission_required = "handbook.add_guidelineversion"
+    http_method_names = ["post"]
+
+    def post(self, request):
+        try:
+            draft = services.create_draft(guideline=self.guideline, actor=request.user)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+            return redirect("handbook:editor")
+        messages.success(
+            request,
+            gettext("Draft version %(number)s has been created.") % {"number": draft.number},
+        )
+        return redirect("handbook:edit", number=draft.number)
+
+
+class DraftMixin(EditorMixin):
+    """Loads the draft named in the URL, with its tips; 404 when it is not a draft."""
+
+    def get_draft(self) -> GuidelineVersion:
+        version = version_with_tips(self.guideline, self.kwargs["number"], user=self.request.user)
+        if version is None or not version.is_draft:
+            raise Http404(gettext("There is no draft with this number."))
+        return version
+
+
+class EditDraftView(DraftMixin, TemplateView):
+    """Edit a draft: its own fields and its tips (add, remove, reorder, mark changes).
+
+    "Add a tip" is a submit button that shows the form again with one more empty tip, so
+    it works without JavaScript; nothing is saved until "Save draft".
+    """
+
+    template_name = "handbook/editor/edit.html"
+
+    def _setup(self):
+        self.draft = self.get_draft()
+        previous = self.draft.based_on
+        self.previous_texts = (
+            {tip.lineage: tip.text for tip in previous.tips.all()} if previous else {}
+        )
+        self.known_lineages = set(self.previous_texts) | {t.lineage for t in self.draft.tips.all()}
+
+    def _form_kwargs(self):
+        return {"previous_texts": self.previous_texts, "known_lineages": self.known_lineages}
+
+    def get(self, request, *args, **kwargs):
+        self._setup()
+        draft = self.draft
+        form = VersionForm(
+            initial={
+                "title": draft.title,
+                "title_en": draft.title_en,
+                "introduction": draft.introduction,
+                "introduction_en": draft.introduction_en,
+                "change_summary": draft.change_summary,
+                "change_summary_en": draft.change_summary_en,
+                "effective_date": draft.effective_date,
+                "requires_reacknowledgement": draft.requires_reacknowledgement,
+            }
+        )
+        formset = TipFormSet(
+            prefix=TIPS_PREFIX,
+            initial=[
+                {
+                    "lineage": tip.lineage,
+                    "text": tip.text,
+                    "text_en": tip.text_en,
+                    "change": tip.change,
+                    ORDERING_FIELD_NAME: tip.number,
+                }
+                for tip in sorted(draft.tips.all(), key=lambda t: t.number)
+            ],
+            form_kwargs=self._form_kwargs(),
+        )
+        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+
+    def post(self, request, *args, **kwargs):
+        self._setup()
+        form = VersionForm(request.POST)
+        formset = TipFormSet(request.POST, prefix=TIPS_PREFIX, form_kwargs=self._form_kwargs())
+        if "add_tip" in request.POST:
+            return self._with_extra_tip(form, formset)
+        service_errors: list[str] = []
+        if form.is_valid() and formset.is_valid():
+            tips = [
+                services.TipInput(
+                    text=tip_form.cleaned_data["text"],
+                    text_en=tip_form.cleaned_data["text_en"],
+                    change=tip_form.cleaned_data.get("change") or "",
+                    lineage=tip_form.cleaned_data.get("lineage"),
+                )
+                for tip_form in formset.ordered_tips()
+            ]
+            try:
+                services.update_draft(
+                    draft=self.draft,
+                    actor=request.user,
+                    tips=tips,
+                    **{name: form.cleaned_data[name] for name in VERSION_FIELDS},
+                )
+            except ValidationError as error:
+                service_errors = _messages_of(error)
+            else:
+                messages.success(request, gettext("The draft has been saved."))
+                return HttpResponseRedirect(
+                    reverse("handbook:version", kwargs={"number": self.draft.number})
+                )
+        context = self.get_context_data(form=form, formset=formset)
+        context["error_summary"] = error_summary(form, formset, service_errors)
+        return self.render_to_response(context)
+
+    def _with_extra_tip(self, form, formset):
+        """The same form, unsaved, with one more empty tip at the end."""
+        initial_version = {name: form[name].value() for name in form.fields}
+        tips = []
+        for tip_form in formset.forms:
+            tips.append({name: tip_form[name].value() for name in tip_form.fields})
+        positions = [_int(tip.get(ORDERING_FIELD_NAME)) for tip in tips]
+        tips.append({ORDERING_FIELD_NAME: max([p for p in positions if p] or [0]) + 1})
+        form = VersionForm(initial=initial_version)
+        formset = TipFormSet(prefix=TIPS_PREFIX, initial=tips, form_kwargs=self._form_kwargs())
+        formset.forms[-1].fields["text"].widget.attrs["autofocus"] = True
+        context = self.get_context_data(form=form, formset=formset)
+        context["added_tip"] = len(formset.forms) - 1
+        return self.render_to_response(context)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["guideline"] = self.guideline
+        context["draft"] = self.draft
+        context["deletion_field"] = DELETION_FIELD_NAME
+        context["ordering_field"] = ORDERING_FIELD_NAME
+        return context
+
+
+VERSION_FIELDS = (
+    "title",
+    "title_en",
+    "introduction",
+    "introduction_en",
+    "change_summary",
+    "change_summary_en",
+    "effective_date",
+    "requires_reacknowledgement",
+)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def error_summary(form, formset, service_errors) -> list[dict]:
+    """Every error on the page as {"message", "target"}: the id of the field to fix."""
+    summary = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            if field is None:
+                summary.append({"message": error, "target": "version-fields"})
+            else:
+                summary.append(
+                    {"message": f"{field.label}: {error}", "target": form[name].id_for_label}
+                )
+    for error in formset.non_form_errors():
+        summary.append({"message": error, "target": "tips"})
+    for position, tip_form in enumerate(formset.forms, start=1):
+        for name, errors in tip_form.errors.items():
+            for error in errors:
+                if name == "__all__":
+                    target = f"tip-form-{position - 1}"
+                    label = ""
+                else:
+                    bound = tip_form[name]
+                    target = bound.auto_id + ("_0" if name == "change" else "")
+                    label = f"{bound.label}: "
+                message = gettext("Tip %(number)s") % {"number": position}
+                summary.append({"message": f"{message} – {label}{error}", "target": target})
+    for error in service_errors:
+        summary.append({"message": error, "target": "tips"})
+    return summary
+
+
+class DraftDiffMixin:
+    """The draft compared with the version in force (or the latest published one)."""
+
+    def diff_against_published(self, draft, *, language: str):
+        base = current_version(self.guideline) or latest_published(self.guideline)
+        if base is None:
+            return None, None
+        versions = versions_with_tips(
+            self.guideline, [base.number, draft.number], user=self.request.user
+        )
+        return base, diff_versions(versions[base.number], versions[draft.number], language=language)
+
+
+class PublishView(DraftMixin, DraftDiffMixin, TemplateView):
+    """Confirm and publish a draft (POST). Shows what will be published, its difference
+    with the version in force, and why it cannot be published yet, if so."""
+
+    template_name = "handbook/editor/publish.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        draft = self.get_draft()
+        try:
+            version = services.publish_version(draft=draft, actor=request.user)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+            return self.render_to_response(self.get_context_data(), status=400)
+        messages.success(
+            request,
+            gettext("Version %(number)s has been published. It can no longer be changed.")
+            % {"number": version.number},
+        )
+        return redirect("handbook:version", number=version.number)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        draft = self.get_draft()
+        base, diff = self.diff_against_published(draft, language=context["text_language"])
+        context.update(
+            guideline=self.guideline,
+            draft=draft,
+            page=present_version(draft, language=context["text_language"], current=None),
+            base=base,
+            diff=diff,
+            blockers=services.publish_blockers(draft=draft, actor=self.request.user),
+        )
+        return context
+
+
+class RetireView(EditorMixin, TemplateView):
+    """Confirm and retire (withdraw) a published version (POST)."""
+
+    permission_required = "handbook.publish_guidelineversion"
+    template_name = "handbook/editor/retire.html"
+
+    def get_version(self) -> GuidelineVersion:
+        version = (
+            self.guideline.versions.select_related("published_by")
+            .filter(number=self.kwargs["number"], status=GuidelineVersion.Status.PUBLISHED)
+            .first()
+        )
+        if version is None:
+            raise Http404(gettext("There is no published version with this number."))
+        return version
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.get_version()
+        current = current_version(self.guideline)
+        context.update(
+            guideline=self.guideline,
+            version=version,
+            is_current=current is not None and current.pk == version.pk,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        version = self.get_version()
+        try:
+            services.retire_version(version=version, actor=request.user)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+            return redirect("handbook:version", number=version.number)
+        messages.success(
+            request, gettext("Version %(number)s has been retired.") % {"number": version.number}
+        )
+        return redirect("handbook:history")
+
+
+class DiscardView(DraftMixin, TemplateView):
+    """Confirm and discard (delete) a draft (POST)."""
+
+    template_name = "handbook/editor/discard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(guideline=self.guideline, draft=self.get_draft())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        draft = self.get_draft()
+        try:
+            services.discard_draft(draft=draft, actor=request.user)
+        except ValidationError as error:
+            for message in _messages_of(error):
+                messages.error(request, message)
+            return redirect("handbook:editor")
+        messages.success(
+            request,
+            gettext("Draft version %(number)s has been discarded.") % {"number": draft.number},
+        )
+        return redirect("handbook:editor")
