@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -153,7 +154,10 @@ class GuidelineVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} – {_('version')} {self.number}"
+        return gettext("%(title)s – version %(number)s") % {
+            "title": self.title,
+            "number": self.number,
+        }
 
     def save(self, *args, **kwargs):
         # Guard only: a stored version that is no longer a draft is frozen. Status
@@ -214,7 +218,9 @@ class Tip(models.Model):
         max_length=16,
         choices=Change.choices,
         default=Change.NEW,
-        help_text=_("Editorial: nobody has to sign again. Change in meaning: staff re-read it."),
+        help_text=_(
+            "Editorial: nobody has to acknowledge again. Change in meaning: staff re-read it."
+        ),
     )
 
     class Meta:
@@ -231,7 +237,7 @@ class Tip(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Tip')} {self.number}"
+        return gettext("Tip %(number)s") % {"number": self.number}
 
     def text_in(self, language: str) -> str:
         return (self.text_en or self.text) if language == "en" else self.text

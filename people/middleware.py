@@ -43,7 +43,12 @@ class RequireTwoFactorMiddleware:
     def _exempt(path: str) -> bool:
         from django.conf import settings
 
-        allowed = ("/account/", "/taal/", f"/{settings.STATIC_URL.lstrip('/')}")
+        allowed = (
+            "/account/",
+            "/taal/",
+            "/toegankelijkheid/",
+            f"/{settings.STATIC_URL.lstrip('/')}",
+        )
         return path.startswith(allowed)
 
     @staticmethod

@@ -48,6 +48,7 @@ class _EmployeeListView(LoginRequiredMixin, ListView):
     template_name = "people/employee_list.html"
     context_object_name = "employees"
     paginate_by = 25
+    page_kwarg = "pagina"
 
     def base_queryset(self):  # pragma: no cover - abstract
         raise NotImplementedError

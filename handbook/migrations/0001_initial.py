@@ -299,7 +299,7 @@ class Migration(migrations.Migration):
                             ("material", "Change in meaning"),
                         ],
                         default="new",
-                        help_text="Editorial: nobody has to sign again. Change in meaning: staff re-read it.",
+                        help_text="Editorial: nobody has to acknowledge again. Change in meaning: staff re-read it.",
                         max_length=16,
                         verbose_name="change since the previous version",
                     ),

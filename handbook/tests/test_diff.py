@@ -1,6 +1,7 @@
 import uuid
 
 import pytest
+from django.utils import translation
 
 from handbook.diff import (
     DELETE,
@@ -14,6 +15,14 @@ from handbook.diff import (
 )
 from handbook.models import Tip
 from handbook.tests.factories import published_version
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services speak the active language; these tests read their English ids."""
+    with translation.override("en"):
+        yield
+
 
 A, B, C, D = (uuid.uuid4() for _ in range(4))
 

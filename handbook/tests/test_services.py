@@ -2,11 +2,19 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from handbook import services
 from handbook.models import GuidelineVersion, HandbookEvent, Tip
 from handbook.selectors import current_version
 from handbook.tests.factories import published_version
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Services speak the active language; these tests read their English ids."""
+    with translation.override("en"):
+        yield
 
 
 def _tip_inputs(version, changed=None) -> list[services.TipInput]:

@@ -89,7 +89,7 @@ def test_inactive_employee_cannot_log_in(client):
 
 
 def test_sign_up_is_closed_and_points_to_hr(client):
-    response = client.get(reverse("account_signup"))
+    response = client.get(reverse("account_signup"), headers={"Accept-Language": "en"})
 
     html = response.content.decode()
     assert "created by HR" in html

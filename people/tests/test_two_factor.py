@@ -50,3 +50,9 @@ def test_the_requirement_can_be_switched_off(client, settings):
     client.force_login(EmployeeFactory(hr=True))
 
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_accessibility_statement_stays_reachable_without_totp(client):
+    client.force_login(EmployeeFactory(hr=True))
+
+    assert client.get(reverse("accessibility")).status_code == 200

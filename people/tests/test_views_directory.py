@@ -50,7 +50,7 @@ def test_hr_searches_the_staff_list_by_name(client):
 
 @pytest.mark.django_db
 def test_a_search_without_results_says_what_to_do(client):
-    client.force_login(EmployeeFactory(auditor=True))
+    client.force_login(EmployeeFactory(auditor=True, preferred_language="en"))
     response = client.get(reverse("people:staff"), {"q": "niemand"})
     assert "Nobody matches" in response.content.decode()
 
@@ -60,7 +60,7 @@ def test_staff_list_is_paginated(client):
     hr = EmployeeFactory(hr=True)
     EmployeeFactory.create_batch(30)
     client.force_login(hr)
-    response = client.get(reverse("people:staff"), {"page": 2})
+    response = client.get(reverse("people:staff"), {"pagina": 2})
     assert response.context["page_obj"].number == 2
     assert len(response.context["employees"]) == 31 - 25
 
