@@ -54,15 +54,15 @@ $(STAMPS)/venv:
 	fi
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/requirements: requirements.txt $(BUILD_CONSTRAINTS) | $(STAMPS)/venv
+$(STAMPS)/requirements: requirements.txt constraints.txt $(BUILD_CONSTRAINTS) | $(STAMPS)/venv
 	@echo "== pip install -r requirements.txt"
 	$(PIP) install --quiet --upgrade pip==$(PIP_VERSION)
-	$(PIP) install --quiet --build-constraint $(BUILD_CONSTRAINTS) -r requirements.txt
+	$(PIP) install --quiet --build-constraint $(BUILD_CONSTRAINTS) -c constraints.txt -r requirements.txt
 	@touch $@
 
-$(STAMPS)/requirements-dev: requirements-dev.txt $(STAMPS)/requirements
+$(STAMPS)/requirements-dev: requirements-dev.txt constraints.txt $(STAMPS)/requirements
 	@echo "== pip install -r requirements-dev.txt"
-	$(PIP) install --quiet --build-constraint $(BUILD_CONSTRAINTS) -r requirements-dev.txt
+	$(PIP) install --quiet --build-constraint $(BUILD_CONSTRAINTS) -c constraints.txt -r requirements-dev.txt
 	@touch $@
 
 node_modules/.stamp: package.json package-lock.json

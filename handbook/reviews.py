@@ -93,7 +93,7 @@ def _send_once(guideline: Guideline, *, today: datetime.date) -> bool:
 def build_reminder(guideline: Guideline, *, today: datetime.date) -> EmailMultiAlternatives:
     """The reminder e-mail (plain text and HTML) in the owner's preferred language."""
     owner = guideline.owner
-    base_url = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    base_url = settings.PORTAL_BASE_URL.rstrip("/")
     with translation.override(owner.preferred_language or settings.LANGUAGE_CODE):
         context = {
             "guideline": guideline,

@@ -163,6 +163,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # The portal's own settings.
 PORTAL_MUNICIPALITY_NAME = env("PORTAL_MUNICIPALITY_NAME", "Gemeente Voorbeeldstad")
+# The portal's address as staff reach it, for links in e-mails (no request to read it from).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_LOGO = env("PORTAL_LOGO", "portal/logo.svg")  # a path under static/
 PORTAL_MAIN_COLOUR = env("PORTAL_MAIN_COLOUR", "#00579c")
 # Roles that must use two-factor authentication (TOTP) before they can work.

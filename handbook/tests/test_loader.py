@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -68,3 +69,13 @@ def test_loading_twice_creates_nothing_new(version_one):
         HandbookEvent.objects.count(),
     ) == counts
     assert GuidelineVersion.objects.get().content_hash == version_one.content_hash
+
+
+def test_the_repository_keeps_the_customers_text_byte_for_byte():
+    """handbook/seed/ holds a verbatim copy of the customer's file (shared/seed/)."""
+    customer_file = (
+        Path(settings.BASE_DIR).parent / "shared" / "seed" / "handreiking-sociale-media.txt"
+    )
+    if not customer_file.exists():
+        pytest.skip("the customer's original is not beside this checkout")
+    assert settings.HANDBOOK_SEED_FILE.read_bytes() == customer_file.read_bytes()
