@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("portal.urls")),
     path("handreiking/", include("handbook.urls")),
+    path("quiz/", include("quizzes.urls")),
+    path("quiz/redactie/", include("quizzes.editor_urls")),
     path("account/", include("allauth.urls")),
     path("", include("people.urls")),
     path("beheer/", admin.site.urls),

@@ -38,6 +38,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "handbook.change_guidelineversion",
         "handbook.publish_guidelineversion",
         "handbook.view_draft_guidelineversion",
+        "quizzes.view_question",
+        "quizzes.add_question",
+        "quizzes.change_question",
+        "quizzes.manage_question_bank",
+        "quizzes.view_quiz_statistics",
+        "quizzes.view_quizsettings",
+        "quizzes.change_quizsettings",
     ],
     Role.AUDITOR: [
         "people.view_employee",
@@ -46,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "handbook.view_guideline",
         "handbook.view_guidelineversion",
         "handbook.view_handbookevent",
+        "quizzes.view_quiz_statistics",
     ],
     Role.ADMINISTRATOR: [
         "people.view_employee",

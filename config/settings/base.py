@@ -173,6 +173,9 @@ PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
 HANDBOOK_FOUR_EYES = env_bool("HANDBOOK_FOUR_EYES", True)
 # Days before the review date on which the guideline's owner is reminded.
 HANDBOOK_REVIEW_REMINDER_DAYS = env_int("HANDBOOK_REVIEW_REMINDER_DAYS", 30)
+# Per-question quiz answers are a learning aid: removed after this many days by
+# `manage.py prune_quiz_answers` (scores and pass/fail stay).
+QUIZ_ANSWER_RETENTION_DAYS = env_int("QUIZ_ANSWER_RETENTION_DAYS", 365)
 # Where the customer's version 1 text lives (verbatim copy kept in the repository).
 HANDBOOK_SEED_FILE = Path(
     env("HANDBOOK_SEED_FILE", str(BASE_DIR / "handbook" / "seed" / "handreiking-sociale-media.txt"))

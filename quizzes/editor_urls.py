@@ -1,0 +1,2 @@
+app_name = "quiz_editor"
+urlpatterns = []
