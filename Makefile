@@ -36,7 +36,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test lint messages clean distclean \
 	install install-dev system-deps-run system-deps-test node-deps \
-	compilemessages migrations-check check-deploy test-sqlite test-postgres
+	compilemessages migrations-check translations-check check-deploy test-sqlite test-postgres
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -101,7 +101,8 @@ run: system-deps-run install compilemessages
 test:
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory system-deps-test install-dev node-deps; \
-	$(MAKE) --no-print-directory lint migrations-check compilemessages check-deploy; \
+	$(MAKE) --no-print-directory lint migrations-check translations-check compilemessages \
+		check-deploy; \
 	t1=$$(date +%s); \
 	$(MAKE) --no-print-directory test-sqlite; \
 	t2=$$(date +%s); \
@@ -121,6 +122,10 @@ lint: install-dev
 migrations-check: install
 	@echo "== makemigrations --check (no model change without its migration)"
 	$(MANAGE) makemigrations --check --dry-run
+
+translations-check: install system-deps-run
+	@echo "== every user-facing string has its Dutch translation"
+	@PYTHON=$(PY) scripts/check-translations.sh
 
 # compilemessages walks the whole tree: keep it out of .venv and node_modules. Before the
 # first .po file exists there is nothing to compile.
