@@ -87,6 +87,7 @@ run: system-deps-run install compilemessages
 	$(MANAGE) migrate --no-input
 	@echo "== load_handbook (the customer's text as version 1)"
 	$(MANAGE) load_handbook
+	$(MANAGE) load_quiz_bank
 	@if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
 		echo "== seed_demo (demo accounts)"; \
 		$(MANAGE) seed_demo; \

@@ -257,3 +257,40 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.served}"
+
+
+class QuizEvent(models.Model):
+    """Audit trail of the quiz: bank imports, settings changes, pruned answers."""
+
+    class Kind(models.TextChoices):
+        BANK_IMPORTED = "bank_imported", _("Question bank imported")
+        SETTINGS_CHANGED = "settings_changed", _("Quiz settings changed")
+        ANSWERS_PRUNED = "answers_pruned", _("Old answers removed")
+
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    version = models.ForeignKey(
+        "handbook.GuidelineVersion",
+        verbose_name=_("guideline version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quiz_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("quiz event")
+        verbose_name_plural = _("quiz events")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,125 @@
+"""Shared reads of the quiz. Other apps (acknowledgements, the editors' statistics) use
+these; nothing here writes.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from handbook.models import Tip
+from quizzes.models import Answer, Attempt, AttemptQuestion, Option, Question, QuizSettings
+
+MATERIAL_CHANGES = (Tip.Change.MATERIAL, Tip.Change.NEW)
+
+
+def quiz_settings(version) -> QuizSettings:
+    """The version's settings, or the defaults (unsaved) when none were stored yet."""
+    return QuizSettings.objects.filter(version=version).first() or QuizSettings(version=version)
+
+
+def start_of_today(now: datetime.datetime | None = None) -> datetime.datetime:
+    """Midnight at the start of today, local time: the daily attempt limit counts from it."""
+    local = timezone.localtime(now or timezone.now())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def has_passed(*, employee, version, purpose: str | None = None) -> bool:
+    """Whether the employee passed the quiz of this version (of this purpose, if given)."""
+    attempts = Attempt.objects.filter(employee=employee, version=version, passed=True)
+    if purpose is not None:
+        attempts = attempts.filter(purpose=purpose)
+    return attempts.exists()
+
+
+def latest_attempts(*, employee, version) -> QuerySet[Attempt]:
+    """The employee's attempts at this version's quiz, newest first (slice as needed)."""
+    return Attempt.objects.filter(employee=employee, version=version).order_by("-started_at", "-pk")
+
+
+def attempts_started_today(*, employee, version, now: datetime.datetime | None = None) -> int:
+    return Attempt.objects.filter(
+        employee=employee, version=version, started_at__gte=start_of_today(now)
+    ).count()
+
+
+def attempts_left_today(
+    *, employee, version, settings: QuizSettings | None = None, now=None
+) -> int:
+    """How many attempts the employee may still start today (0 or more)."""
+    settings = settings or quiz_settings(version)
+    used = attempts_started_today(employee=employee, version=version, now=now)
+    return max(0, settings.attempts_per_day - used)
+
+
+def open_attempt(*, employee, version, purpose: str, now=None) -> Attempt | None:
+    """An attempt of this purpose that was started, not submitted and has not expired."""
+    return (
+        Attempt.objects.filter(
+            employee=employee,
+            version=version,
+            purpose=purpose,
+            submitted_at__isnull=True,
+            expires_at__gt=now or timezone.now(),
+        )
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+
+
+def ordered_tips(question_ids) -> dict[int, list[Tip]]:
+    """Each question's tips in the order they were given (main tip first): one query.
+
+    The order is that of the rows in the question-tip table; quizzes.services writes
+    them in the bank file's order.
+    """
+    through = Question.tips.through
+    rows = (
+        through.objects.filter(question_id__in=list(question_ids))
+        .select_related("tip")
+        .order_by("pk")
+    )
+    tips: dict[int, list[Tip]] = {}
+    for row in rows:
+        tips.setdefault(row.question_id, []).append(row.tip)
+    return tips
+
+
+def active_question_count(version) -> int:
+    return Question.objects.filter(version=version, is_active=True).count()
+
+
+def change_question_count(version) -> int:
+    """Active questions that test a tip changed in meaning (or new) in this version."""
+    return (
+        Question.objects.filter(version=version, is_active=True, tips__change__in=MATERIAL_CHANGES)
+        .distinct()
+        .count()
+    )
+
+
+def served_questions(attempt: Attempt) -> list[AttemptQuestion]:
+    """What was served in the attempt, in order, with questions, options and the answers
+    given (answer is None when not answered or pruned): four queries however many."""
+    answers = Answer.objects.prefetch_related(
+        Prefetch("chosen", queryset=Option.objects.only("pk", "question_id"))
+    )
+    return list(
+        attempt.served.select_related("question")
+        .prefetch_related(
+            Prefetch("question__options", queryset=Option.objects.order_by("position")),
+        )
+        .prefetch_related(Prefetch("answer", queryset=answers))
+        .order_by("position")
+    )
+
+
+def attempt_of(*, employee, attempt_id: int) -> Attempt | None:
+    """The employee's own attempt with this id; None for anyone else's (no leak)."""
+    return (
+        Attempt.objects.select_related("version", "version__guideline")
+        .filter(pk=attempt_id, employee=employee)
+        .first()
+    )

@@ -1,0 +1,85 @@
+"""Every quiz page costs a fixed number of queries, however many questions it shows."""
+
+import pytest
+from django.urls import reverse
+
+from quizzes.tests.factories import QuestionFactory, quiz_version, served_attempt, submitted_attempt
+
+# Six of each are the layout's: session, user, the user's groups, "is a manager?", and
+# the two permission look-ups of the menu.
+START_QUERIES = 13
+ATTEMPT_QUERIES = 10
+RESULT_QUERIES = 16
+
+
+def _version(questions: int):
+    version = quiz_version(tips=5, per_tip=questions // 5, questions_per_attempt=questions)
+    # One question with more than one right answer and two tips, to cover every case.
+    QuestionFactory(version=version, multiple_answers=True, tips=[1, 2], is_active=False)
+    return version
+
+
+@pytest.mark.parametrize("questions", [5, 10])
+def test_the_start_page_costs_a_fixed_number_of_queries(
+    employee, employee_client, django_assert_num_queries, questions
+):
+    version = _version(questions)
+    for _ in range(questions):
+        submitted_attempt(employee=employee, version=version, right=False)
+    employee_client.get(reverse("quizzes:start"))
+
+    with django_assert_num_queries(START_QUERIES):
+        response = employee_client.get(reverse("quizzes:start"))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("questions", [5, 10])
+def test_the_attempt_page_costs_a_fixed_number_of_queries(
+    employee, employee_client, django_assert_num_queries, questions
+):
+    version = _version(questions)
+    attempt = served_attempt(employee=employee, questions=list(version.questions.all()))
+    url = reverse("quizzes:attempt", args=[attempt.pk])
+
+    with django_assert_num_queries(ATTEMPT_QUERIES):
+        response = employee_client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode().count("<fieldset") == questions + 1
+
+
+@pytest.mark.parametrize("questions", [5, 10])
+def test_the_result_page_costs_a_fixed_number_of_queries(
+    employee, employee_client, django_assert_num_queries, questions
+):
+    version = _version(questions)
+    attempt = submitted_attempt(
+        employee=employee, questions=list(version.questions.all()), right=False
+    )
+    url = reverse("quizzes:result", args=[attempt.pk])
+
+    with django_assert_num_queries(RESULT_QUERIES):
+        response = employee_client.get(url)
+
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-4 quiz-feedback"') == questions + 1
+
+
+@pytest.mark.parametrize("questions", [5, 10])
+def test_starting_and_submitting_cost_a_fixed_number_of_queries(
+    employee, employee_client, django_assert_max_num_queries, questions
+):
+    from quizzes.models import Attempt
+    from quizzes.tests.factories import post_data, right_answers
+
+    _version(questions)
+    with django_assert_max_num_queries(20):
+        employee_client.post(reverse("quizzes:start"), {"purpose": "full"})
+    attempt = Attempt.objects.get(employee=employee)
+    data = post_data(right_answers(attempt))
+
+    with django_assert_max_num_queries(20):
+        response = employee_client.post(reverse("quizzes:attempt", args=[attempt.pk]), data)
+
+    assert response.status_code == 302
