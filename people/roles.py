@@ -54,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "handbook.view_guidelineversion",
         "handbook.view_handbookevent",
         "quizzes.view_quiz_statistics",
+        "quizzes.view_quizevent",
     ],
     Role.ADMINISTRATOR: [
         "people.view_employee",
@@ -68,6 +69,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "handbook.view_guidelineversion",
         "handbook.view_handbookevent",
         "handbook.view_draft_guidelineversion",
+        "quizzes.view_question",
+        "quizzes.view_quizsettings",
+        "quizzes.view_quizevent",
     ],
 }
 

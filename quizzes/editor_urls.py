@@ -3,16 +3,16 @@ the guideline version."""
 
 from django.urls import path
 
-from quizzes.views import editor
+from quizzes.views import editor_bank, editor_statistics
 
 app_name = "quiz_editor"
 
 urlpatterns = [
-    path("", editor.BankView.as_view(), name="bank"),
-    path("instellingen/", editor.SettingsView.as_view(), name="settings"),
-    path("exporteren/", editor.ExportView.as_view(), name="export"),
-    path("importeren/", editor.ImportView.as_view(), name="import"),
-    path("importeren/bevestigen/", editor.ImportConfirmView.as_view(), name="import_confirm"),
-    path("statistiek/", editor.StatisticsView.as_view(), name="statistics"),
-    path("statistiek/csv/", editor.StatisticsCsvView.as_view(), name="statistics_csv"),
+    path("", editor_bank.BankView.as_view(), name="bank"),
+    path("instellingen/", editor_bank.SettingsView.as_view(), name="settings"),
+    path("exporteren/", editor_bank.ExportView.as_view(), name="export"),
+    path("importeren/", editor_bank.ImportView.as_view(), name="import"),
+    path("importeren/bevestigen/", editor_bank.ImportConfirmView.as_view(), name="import_confirm"),
+    path("statistiek/", editor_statistics.StatisticsView.as_view(), name="statistics"),
+    path("statistiek/csv/", editor_statistics.StatisticsCsvView.as_view(), name="statistics_csv"),
 ]

@@ -93,7 +93,7 @@ def _with_fourth_option(bank: str) -> str:
 def test_import_creates_questions_options_and_tips_in_order(version, editor):
     result = import_bank(version=version, bank=parse_bank(BANK), actor=editor)
 
-    assert result == ImportResult(created=2)
+    assert result == ImportResult(created=("eerste", "tweede"))
     first = version.questions.get(key="eerste")
     assert first.situation_en == "Situation one."
     assert [o.text for o in first.options.order_by("position")] == ["Goed", "Fout", "Ook fout"]
@@ -116,7 +116,7 @@ def test_importing_the_same_file_again_changes_nothing(version, editor):
 
     result = import_bank(version=version, bank=parse_bank(BANK), actor=editor)
 
-    assert result == ImportResult(unchanged=2)
+    assert result == ImportResult(unchanged=("eerste", "tweede"))
 
 
 def test_import_updates_by_key_and_deactivates_questions_not_in_the_file(version, editor):
@@ -128,7 +128,7 @@ def test_import_updates_by_key_and_deactivates_questions_not_in_the_file(version
 
     result = import_bank(version=version, bank=parse_bank(changed), actor=editor)
 
-    assert result == ImportResult(updated=1, deactivated=1)
+    assert result == ImportResult(updated=("eerste",), deactivated=("tweede",))
     first.refresh_from_db()
     assert first.situation == "Situatie een, herschreven."
     assert list(first.options.order_by("position").values_list("pk", flat=True)) == option_ids

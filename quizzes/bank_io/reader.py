@@ -1,104 +1,26 @@
-"""Question bank files: reading (parse_bank) and writing (export_bank).
-
-The format is described in quizzes/data/README.md. A file is read with PyYAML's safe
-loader, node by node (yaml.compose), so that every error can name its line. All errors
-of a file are collected before BankFormatError is raised: the editor fixes them in one go.
-
-parse_bank checks the file on its own; whether the tips it names exist in the version
-is checked by quizzes.services.import_bank, which also reports those errors by line.
-
-Tips are listed main tip first. The order is kept in the database by the order of the
-rows in the question-tip table (see quizzes.selectors.ordered_tips).
-"""
+"""Reading a bank file node by node, so that every error names its line."""
 
 from __future__ import annotations
-
-import re
-from dataclasses import dataclass, field
 
 import yaml
 from django.utils.translation import gettext as _
 
-KEY_PATTERN = re.compile(r"^[-a-zA-Z0-9_]+$")
-KEY_MAX_LENGTH = 80
-OPTIONS_MIN, OPTIONS_MAX = 3, 4
-
-TOP_FIELDS = ("guideline", "version", "questions")
-QUESTION_FIELDS = (
-    "key",
-    "tips",
-    "multiple_answers",
-    "active",
-    "situation",
-    "question",
-    "options",
+from quizzes.bank_io.data import (
+    KEY_MAX_LENGTH,
+    KEY_PATTERN,
+    OPTION_FIELDS,
+    OPTION_REQUIRED,
+    OPTIONS_MAX,
+    OPTIONS_MIN,
+    QUESTION_FIELDS,
+    QUESTION_REQUIRED,
+    TEXT_LANGUAGES,
+    TOP_FIELDS,
+    BankFile,
+    BankFormatError,
+    OptionData,
+    QuestionData,
 )
-QUESTION_REQUIRED = ("key", "tips", "situation", "question", "options")
-OPTION_FIELDS = ("text", "correct", "explanation")
-OPTION_REQUIRED = ("text", "explanation")
-TEXT_LANGUAGES = ("nl", "en")
-
-# Text at least this long (or with a line break) is written as a block scalar.
-LONG_TEXT = 60
-EXPORT_WIDTH = 88
-
-
-class BankFormatError(Exception):
-    """A question bank file that cannot be imported: every (line, reason) found."""
-
-    def __init__(self, errors: list[tuple[int | None, str]]):
-        self.errors = list(errors)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def lines(self) -> list[str]:
-        """Each error as one readable line: "line 12: reason", or just the reason."""
-        return [
-            _("line %(line)s: %(reason)s") % {"line": line, "reason": reason}
-            if line is not None
-            else reason
-            for line, reason in self.errors
-        ]
-
-
-@dataclass
-class OptionData:
-    text: str
-    text_en: str
-    is_correct: bool
-    explanation: str
-    explanation_en: str = ""
-    line: int | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass
-class QuestionData:
-    key: str
-    tips: list[int]
-    multiple_answers: bool
-    active: bool
-    situation: str
-    situation_en: str
-    prompt: str
-    prompt_en: str
-    options: list[OptionData]
-    line: int | None = field(default=None, compare=False, repr=False)
-    tips_line: int | None = field(default=None, compare=False, repr=False)
-    key_line: int | None = field(default=None, compare=False, repr=False)
-
-
-@dataclass
-class BankFile:
-    guideline: str
-    version: int
-    questions: list[QuestionData]
-    guideline_line: int | None = field(default=None, compare=False, repr=False)
-    version_line: int | None = field(default=None, compare=False, repr=False)
-
-
-# --------------------------------------------------------------------------- reading
 
 
 def _line(node) -> int | None:
@@ -439,118 +361,3 @@ def parse_bank(text: str) -> BankFile:
     if reader.errors or bank is None:
         raise BankFormatError(sorted(reader.errors, key=lambda e: e[0] or 0))
     return bank
-
-
-# --------------------------------------------------------------------------- writing
-
-
-class _BankDumper(yaml.SafeDumper):
-    """Indents lists under their key, as people write YAML by hand."""
-
-    def increase_indent(self, flow=False, indentless=False):
-        return super().increase_indent(flow, False)
-
-
-class _Text(str):
-    """A text to write as a block scalar when it is long or has line breaks."""
-
-
-class _Flow(list):
-    """A short list to write on one line: tips: [3, 5]."""
-
-
-def _represent_text(dumper, value):
-    style = None
-    if "\n" in value:
-        style = "|"
-    elif len(value) >= LONG_TEXT:
-        style = ">"
-    return dumper.represent_scalar("tag:yaml.org,2002:str", str(value), style=style)
-
-
-class _FlowMap(dict):
-    """Short texts on one line: text: {nl: Ja, en: Yes}."""
-
-
-def _represent_flow_map(dumper, value):
-    return dumper.represent_mapping("tag:yaml.org,2002:map", dict(value), flow_style=True)
-
-
-def _represent_flow(dumper, value):
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", list(value), flow_style=True)
-
-
-_BankDumper.add_representer(_Text, _represent_text)
-_BankDumper.add_representer(_Flow, _represent_flow)
-_BankDumper.add_representer(_FlowMap, _represent_flow_map)
-
-
-def _texts(dutch: str, english: str, *, styled: bool) -> dict:
-    texts = {"nl": dutch}
-    if english:
-        texts["en"] = english
-    if not styled:
-        return texts
-    if all(len(text) < LONG_TEXT and "\n" not in text for text in texts.values()):
-        return _FlowMap(texts)
-    return {language: _Text(text) for language, text in texts.items()}
-
-
-def bank_data(version, *, styled: bool = True) -> dict:
-    """The version's bank as plain data in the file's layout (3 queries)."""
-    from quizzes.selectors import ordered_tips
-
-    questions = list(version.questions.prefetch_related("options").order_by("position", "pk"))
-    tips = ordered_tips([question.pk for question in questions])
-    flow = _Flow if styled else list
-    return {
-        "guideline": version.guideline.slug,
-        "version": version.number,
-        "questions": [
-            {
-                "key": question.key,
-                "tips": flow(tip.number for tip in tips.get(question.pk, [])),
-                "multiple_answers": question.multiple_answers,
-                "active": question.is_active,
-                "situation": _texts(question.situation, question.situation_en, styled=styled),
-                "question": _texts(question.prompt, question.prompt_en, styled=styled),
-                "options": [
-                    {
-                        "text": _texts(option.text, option.text_en, styled=styled),
-                        "correct": option.is_correct,
-                        "explanation": _texts(
-                            option.explanation, option.explanation_en, styled=styled
-                        ),
-                    }
-                    for option in sorted(question.options.all(), key=lambda o: o.position)
-                ],
-            }
-            for question in questions
-        ],
-    }
-
-
-def _dump(data) -> str:
-    return yaml.dump(
-        data,
-        Dumper=_BankDumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=False,
-        width=EXPORT_WIDTH,
-    )
-
-
-def export_bank(version) -> str:
-    """The version's question bank as a file in the import format (round-trips)."""
-    header = (
-        f"# Question bank of {version.guideline.slug}, version {version.number}.\n"
-        "# Format: quizzes/data/README.md. Tips: main tip first.\n"
-    )
-    data = bank_data(version)
-    text = _dump(data)
-    # Block scalars read best; should the emitter ever write a text in a way that does
-    # not read back identically, the file falls back to quoted strings.
-    if yaml.safe_load(text) != data:  # pragma: no cover - defensive
-        text = _dump(bank_data(version, styled=False))
-    return header + text

@@ -1,7 +1,4 @@
-"""Writes of the quiz: question banks, settings, attempts, scoring, pruning old answers.
-
-Every function here is atomic and writes its QuizEvent (where there is one) in the same
-transaction. Scoring happens here only, on the server, from what was served.
+"""Question banks: import, copy to a new version, settings.
 
 A question's tips are kept in the order given, main tip first: the rows of the
 question-tip table are written in that order (``set_question_tips``) and read back by
@@ -10,31 +7,23 @@ question-tip table are written in that order (``set_question_tips``) and read ba
 
 from __future__ import annotations
 
-import datetime
-import random
 from dataclasses import dataclass
 
-from django.conf import settings as django_settings
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from handbook.models import GuidelineVersion, Tip
 from quizzes import selectors
 from quizzes.bank_io import BankFile, BankFormatError, QuestionData
-from quizzes.drawing import Candidate, draw
 from quizzes.models import (
-    Answer,
-    Attempt,
     AttemptQuestion,
     Option,
     Question,
     QuizEvent,
     QuizSettings,
 )
+from quizzes.services.common import _log, _require
 
 SETTINGS_FIELDS = (
     "questions_per_attempt",
@@ -46,36 +35,33 @@ SETTINGS_FIELDS = (
 )
 
 
-def _log(kind, *, version=None, actor=None, **details) -> QuizEvent:
-    return QuizEvent.objects.create(kind=kind, version=version, actor=actor, details=details)
-
-
-def _require(actor, permission: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
-        raise PermissionDenied(_("You may not do this."))
-
-
 # --------------------------------------------------------------------------- banks
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    created: int = 0
-    updated: int = 0
-    deactivated: int = 0
-    unchanged: int = 0
+    """What an import did (or, for a preview, would do): the keys per outcome."""
+
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    deactivated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
         """The questions in the file."""
-        return self.created + self.updated + self.unchanged
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+    @property
+    def changes(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.deactivated)
 
     def as_dict(self) -> dict[str, int]:
         return {
-            "created": self.created,
-            "updated": self.updated,
-            "deactivated": self.deactivated,
-            "unchanged": self.unchanged,
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "deactivated": len(self.deactivated),
+            "unchanged": len(self.unchanged),
         }
 
     def __str__(self) -> str:
@@ -211,7 +197,7 @@ def import_bank(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportRe
     if errors:
         raise BankFormatError(sorted(errors, key=lambda e: e[0] or 0))
 
-    created = updated = unchanged = deactivated = 0
+    created, updated, unchanged = [], [], []
     for position, data in enumerate(bank.questions, start=1):
         fields = _question_fields(data, position)
         wanted_tips = [tips[number] for number in data.tips]
@@ -231,13 +217,13 @@ def import_bank(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportRe
                 for index, o in enumerate(data.options, start=1)
             )
             set_question_tips(question, wanted_tips)
-            created += 1
+            created.append(data.key)
             continue
         same_fields = all(getattr(question, name) == value for name, value in fields.items())
         same_options = _stored_option_rows(question) == _option_rows(data)
         same_tips = [t.pk for t in stored_tips.get(question.pk, [])] == [t.pk for t in wanted_tips]
         if same_fields and same_options and same_tips:
-            unchanged += 1
+            unchanged.append(data.key)
             continue
         if not same_fields:
             for name, value in fields.items():
@@ -249,17 +235,22 @@ def import_bank(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportRe
             _replace_options(question, data)
         if not same_tips:
             set_question_tips(question, wanted_tips)
-        updated += 1
+        updated.append(data.key)
     named = {data.key for data in bank.questions}
-    leaving = [
-        question.pk for key, question in existing.items() if key not in named and question.is_active
-    ]
+    leaving = {
+        key: question.pk
+        for key, question in existing.items()
+        if key not in named and question.is_active
+    }
     if leaving:
-        deactivated = Question.objects.filter(pk__in=leaving).update(
+        Question.objects.filter(pk__in=leaving.values()).update(
             is_active=False, updated_at=timezone.now()
         )
     result = ImportResult(
-        created=created, updated=updated, deactivated=deactivated, unchanged=unchanged
+        created=tuple(created),
+        updated=tuple(updated),
+        deactivated=tuple(sorted(leaving)),
+        unchanged=tuple(unchanged),
     )
     _log(QuizEvent.Kind.BANK_IMPORTED, version=version, actor=actor, **result.as_dict())
     return result
@@ -357,6 +348,22 @@ def ensure_bank(*, version: GuidelineVersion) -> None:
     )
 
 
+class _Rollback(Exception):  # noqa: N818 - a control-flow signal, not an error
+    def __init__(self, result: ImportResult):
+        super().__init__("preview")
+        self.result = result
+
+
+def preview_import(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportResult:
+    """What import_bank would do, without doing it: the import runs in a transaction
+    that is rolled back. Raises BankFormatError as import_bank does."""
+    try:
+        with transaction.atomic():
+            raise _Rollback(import_bank(version=version, bank=bank, actor=actor))
+    except _Rollback as rollback:
+        return rollback.result
+
+
 # --------------------------------------------------------------------------- settings
 
 
@@ -387,267 +394,3 @@ def update_settings(*, version: GuidelineVersion, actor, **fields) -> QuizSettin
     settings.save()
     _log(QuizEvent.Kind.SETTINGS_CHANGED, version=version, actor=actor, changes=changes)
     return settings
-
-
-# --------------------------------------------------------------------------- attempts
-
-
-class QuizRefused(Exception):
-    """A request the quiz refuses, with the HTTP status that fits and a message."""
-
-    status = 400
-    code = "refused"
-
-    def __init__(self, message: str = "", *, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        if status is not None:
-            self.status = status
-
-
-class NoQuestions(QuizRefused):
-    status = 409
-    code = "no_questions"
-
-
-class DailyLimitReached(QuizRefused):
-    status = 429
-    code = "daily_limit"
-
-
-class AttemptNotFound(QuizRefused):
-    status = 404
-    code = "not_found"
-
-
-class AlreadySubmitted(QuizRefused):
-    status = 409
-    code = "already_submitted"
-
-
-class AttemptExpired(QuizRefused):
-    status = 410
-    code = "expired"
-
-
-class InvalidSubmission(QuizRefused):
-    status = 400
-    code = "invalid"
-
-
-class Unanswered(Exception):
-    """Not every question was answered: nothing is scored. ``positions`` are 1-based."""
-
-    def __init__(self, positions: list[int]):
-        super().__init__(positions)
-        self.positions = positions
-
-
-def _candidates(version, purpose: str) -> list[Candidate]:
-    through = Question.tips.through
-    rows = (
-        through.objects.filter(question__version=version, question__is_active=True)
-        .order_by("pk")
-        .values_list("question_id", "tip_id", "tip__change")
-    )
-    tips: dict[int, list[int]] = {}
-    material: dict[int, list[int]] = {}
-    for question_id, tip_id, change in rows:
-        tips.setdefault(question_id, []).append(tip_id)
-        if change in selectors.MATERIAL_CHANGES:
-            material.setdefault(question_id, []).append(tip_id)
-    if purpose == Attempt.Purpose.CHANGES:
-        return [Candidate(question_id, tuple(ids)) for question_id, ids in material.items()]
-    question_ids = Question.objects.filter(version=version, is_active=True).values_list(
-        "pk", flat=True
-    )
-    return [Candidate(pk, tuple(tips.get(pk, ()))) for pk in question_ids]
-
-
-def _last_seen(employee, version) -> dict[int, datetime.datetime]:
-    return dict(
-        AttemptQuestion.objects.filter(attempt__employee=employee, attempt__version=version)
-        .values("question_id")
-        .annotate(last=Max("attempt__started_at"))
-        .values_list("question_id", "last")
-    )
-
-
-@transaction.atomic
-def start_attempt(
-    *,
-    employee,
-    version: GuidelineVersion,
-    purpose: str = Attempt.Purpose.FULL,
-    language: str = "nl",
-    now: datetime.datetime | None = None,
-    rng: random.Random | None = None,
-) -> Attempt:
-    """Start an attempt, or return the employee's open one of the same purpose.
-
-    Draws the questions (see quizzes.drawing), freezes them and their option order.
-    Raises DailyLimitReached or NoQuestions.
-    """
-    travel = now is not None
-    now = now or timezone.now()
-    rng = rng or random.SystemRandom()
-    # One start at a time per employee: a double click does not start two attempts.
-    get_user_model().objects.select_for_update().filter(pk=employee.pk).first()
-    existing = selectors.open_attempt(employee=employee, version=version, purpose=purpose, now=now)
-    if existing is not None:
-        return existing
-    settings = settings_for(version)
-    if (
-        selectors.attempts_left_today(
-            employee=employee, version=version, settings=settings, now=now
-        )
-        <= 0
-    ):
-        raise DailyLimitReached(
-            _("You have used all %(count)s attempts for today. You can try again tomorrow.")
-            % {"count": settings.attempts_per_day}
-        )
-    candidates = _candidates(version, purpose)
-    chosen = draw(
-        candidates,
-        settings.questions_per_attempt,
-        last_seen=_last_seen(employee, version),
-        rng=rng,
-    )
-    if not chosen:
-        raise NoQuestions(_("There are no questions for this quiz yet."))
-    attempt = Attempt.objects.create(
-        employee=employee,
-        version=version,
-        purpose=purpose,
-        language=language,
-        expires_at=now + datetime.timedelta(minutes=settings.minutes_per_attempt),
-        question_count=len(chosen),
-        pass_mark=settings.pass_mark,
-    )
-    if travel:
-        # started_at is auto_now_add; tests pass ``now`` to travel in time.
-        Attempt.objects.filter(pk=attempt.pk).update(started_at=now)
-        attempt.started_at = now
-    options: dict[int, list[int]] = {}
-    for question_id, option_id in (
-        Option.objects.filter(question_id__in=chosen)
-        .order_by("position")
-        .values_list("question_id", "pk")
-    ):
-        options.setdefault(question_id, []).append(option_id)
-    served = []
-    for position, question_id in enumerate(chosen, start=1):
-        order = list(options.get(question_id, []))
-        if settings.shuffle_options:
-            rng.shuffle(order)
-        served.append(
-            AttemptQuestion(
-                attempt=attempt, question_id=question_id, position=position, option_order=order
-            )
-        )
-    AttemptQuestion.objects.bulk_create(served)
-    return attempt
-
-
-@transaction.atomic
-def submit_attempt(
-    *,
-    employee,
-    attempt_id: int,
-    answers: dict[int, list[int]],
-    now: datetime.datetime | None = None,
-) -> Attempt:
-    """Score an attempt once, from the answers given (question id -> option ids).
-
-    Everything is checked before anything is written: the attempt must be the
-    employee's own (AttemptNotFound), not submitted yet (AlreadySubmitted), not expired
-    (AttemptExpired); the answers may only name served questions and their own options,
-    one option for a single-answer question (InvalidSubmission). Unanswered questions
-    raise Unanswered. The attempt row is locked, so a double click scores once.
-    """
-    now = now or timezone.now()
-    attempt = Attempt.objects.select_for_update().filter(pk=attempt_id).first()
-    if attempt is None or attempt.employee_id != employee.pk:
-        raise AttemptNotFound(_("There is no attempt with this number."))
-    if attempt.submitted_at is not None:
-        raise AlreadySubmitted(_("This attempt has already been submitted."))
-    if attempt.expires_at <= now:
-        raise AttemptExpired(
-            _("The time for this attempt ran out, so it can no longer be submitted.")
-        )
-    served = list(
-        attempt.served.select_related("question")
-        .prefetch_related("question__options")
-        .order_by("position")
-    )
-    by_question = {item.question_id: item for item in served}
-    unknown = set(answers) - set(by_question)
-    if unknown:
-        raise InvalidSubmission(_("The answers name a question that was not part of this attempt."))
-    chosen_per_question: dict[int, set[int]] = {}
-    for question_id, option_ids in answers.items():
-        item = by_question[question_id]
-        chosen = set(option_ids)
-        if not chosen <= set(item.option_order):
-            raise InvalidSubmission(
-                _("The answers name an option that does not belong to its question.")
-            )
-        if len(chosen) > 1 and not item.question.multiple_answers:
-            raise InvalidSubmission(
-                _("More than one option was chosen for a question with one right answer.")
-            )
-        chosen_per_question[question_id] = chosen
-    missing = [item.position for item in served if not chosen_per_question.get(item.question_id)]
-    if missing:
-        raise Unanswered(missing)
-
-    rows = []
-    for item in served:
-        right = {option.pk for option in item.question.options.all() if option.is_correct}
-        rows.append(
-            (Answer(served=item, is_correct=chosen_per_question[item.question_id] == right), item)
-        )
-    Answer.objects.bulk_create([answer for answer, _item in rows])
-    through = Answer.chosen.through
-    through.objects.bulk_create(
-        through(answer_id=answer.pk, option_id=option_id)
-        for answer, item in rows
-        for option_id in sorted(chosen_per_question[item.question_id])
-    )
-    correct = sum(answer.is_correct for answer, _item in rows)
-    attempt.submitted_at = now
-    attempt.correct_count = correct
-    attempt.passed = 100 * correct >= attempt.pass_mark * attempt.question_count
-    attempt.save(update_fields=["submitted_at", "correct_count", "passed"])
-    return attempt
-
-
-# --------------------------------------------------------------------------- retention
-
-
-@transaction.atomic
-def prune_answers(
-    *, now: datetime.datetime | None = None, dry_run: bool = False, actor=None
-) -> int:
-    """Delete the answers (and the options chosen) of attempts submitted more than
-    QUIZ_ANSWER_RETENTION_DAYS days ago, in bulk. Scores and pass/fail stay.
-    Returns the number of answers (to be) removed."""
-    days = django_settings.QUIZ_ANSWER_RETENTION_DAYS
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    answers = Answer.objects.filter(served__attempt__submitted_at__lt=cutoff)
-    count = answers.count()
-    if dry_run:
-        return count
-    if count:
-        Answer.chosen.through.objects.filter(answer__in=answers).delete()
-        answers.delete()
-    # Logged also when there was nothing to remove: the trail shows the rule is applied.
-    _log(
-        QuizEvent.Kind.ANSWERS_PRUNED,
-        actor=actor,
-        count=count,
-        retention_days=days,
-        submitted_before=cutoff.isoformat(),
-    )
-    return count
