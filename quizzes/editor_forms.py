@@ -12,6 +12,8 @@ from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core import signing
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.models import QuizSettings
@@ -160,8 +162,11 @@ class BankUploadForm(forms.Form):
 
     bestand = forms.FileField(
         label=_("Question bank file"),
-        help_text=_("A .yaml, .yml or .json file in UTF-8, at most %(size)s.")
-        % {"size": filesizeformat(MAX_BANK_BYTES)},
+        # Lazy, so the hint follows the language of each request, not of start-up.
+        help_text=format_lazy(
+            _("A .yaml, .yml or .json file in UTF-8, at most {size}."),
+            size=lazy(filesizeformat, str)(MAX_BANK_BYTES),
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(BANK_EXTENSIONS)}),
         error_messages={
             "required": _("Choose a question bank file."),

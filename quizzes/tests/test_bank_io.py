@@ -3,8 +3,17 @@
 import textwrap
 
 import pytest
+from django.utils import translation
 
 from quizzes.bank_io import BankFile, BankFormatError, OptionData, QuestionData, parse_bank
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Messages follow the active language; these tests read their English ids."""
+    with translation.override("en"):
+        yield
+
 
 VALID = textwrap.dedent(
     """\

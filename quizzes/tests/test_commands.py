@@ -1,15 +1,26 @@
 """The bank commands: load (idempotent), import (all or nothing, exit code), export."""
 
 import io
+import os
+import re
 import textwrap
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from handbook.tests.factories import GuidelineFactory, published_version
 from quizzes.bank_io import parse_bank
 from quizzes.models import Question, QuizEvent
 from quizzes.tests.factories import make_bank
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Messages follow the active language; these tests read their English ids."""
+    with translation.override("en"):
+        yield
+
 
 BANK = textwrap.dedent(
     """\
@@ -140,13 +151,20 @@ def test_import_quiz_bank_exits_non_zero_on_a_malformed_file(version, tmp_path):
     completed = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "import_quiz_bank", str(path)],
         cwd=settings.BASE_DIR,
+        # Never the developer's database: the file is refused before any query.
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": "sqlite://:memory:",
+        },
         capture_output=True,
         text=True,
         check=False,
     )
 
     assert completed.returncode != 0
-    assert "line 3: " in completed.stderr
+    # A command speaks the portal's default language (Dutch): "regel 3: ...".
+    assert re.search(r"\b(line|regel) 3: ", completed.stderr), completed.stderr
 
 
 def test_export_quiz_bank_writes_the_file(version, tmp_path):

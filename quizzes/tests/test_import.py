@@ -4,6 +4,7 @@ import textwrap
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from handbook.tests.factories import GuidelineFactory, published_version
 from people.tests.factories import EmployeeFactory
@@ -12,6 +13,14 @@ from quizzes.models import Question, QuizEvent
 from quizzes.selectors import ordered_tips
 from quizzes.services import ImportResult, import_bank
 from quizzes.tests.factories import QuestionFactory, served_attempt
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Messages follow the active language; these tests read their English ids."""
+    with translation.override("en"):
+        yield
+
 
 BANK = textwrap.dedent(
     """\

@@ -41,12 +41,21 @@ import math
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from handbook.tests.factories import GuidelineFactory, published_version
 from people.tests.factories import EmployeeFactory
 from quizzes import statistics
 from quizzes.models import Answer
 from quizzes.tests.factories import QuestionFactory, served_attempt, submitted_attempt
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Messages follow the active language; these tests read their English ids."""
+    with translation.override("en"):
+        yield
+
 
 # --------------------------------------------------------------------------- builders
 
