@@ -439,6 +439,7 @@ class SeedReport:
     departments_created: int = 0
     employees_created: int = 0
     draft_created: bool = False
+    quiz_attempts_created: int = 0
     totp_secrets: dict[str, str] = field(default_factory=dict)
 
 
@@ -545,4 +546,24 @@ def seed_demo() -> SeedReport:
     editor = Employee.objects.get(email__iexact="redacteur@voorbeeldstad.nl")
     Guideline.objects.filter(slug=DEFAULT_GUIDELINE_SLUG, owner__isnull=True).update(owner=editor)
     report.draft_created = create_demo_draft(editor=editor) is not None
+    report.quiz_attempts_created = _ensure_quiz_attempts()
     return report
+
+
+def _ensure_quiz_attempts() -> int:
+    """Finished quiz attempts of most staff, for the statistics pages. The demo accounts
+    themselves are left without, so that they can take the quiz fresh."""
+    from handbook.selectors import current_version, default_guideline
+    from quizzes.demo import seed_demo_attempts
+
+    call_command("load_quiz_bank", verbosity=0, stdout=io.StringIO())
+    version = current_version(default_guideline())
+    if version is None or not version.questions.exists():
+        return 0
+    demo_addresses = [account.email for account in DEMO_ACCOUNTS]
+    employees = list(
+        Employee.objects.filter(is_active=True)
+        .exclude(email__in=demo_addresses)
+        .order_by("employee_number")[:40]
+    )
+    return seed_demo_attempts(employees=employees, version=version)
