@@ -18,8 +18,9 @@ def _allow_flush_of_frozen_versions(request):
     """Let Django empty the database after a transactional test.
 
     On SQLite, Django's flush is a DELETE, which the triggers that freeze published
-    versions rightly refuse. Around such tests the triggers are dropped for the flush
-    only and put back before the next test runs. PostgreSQL flushes with TRUNCATE.
+    versions and keep the ledger append-only rightly refuse. Around such tests the
+    triggers are dropped for the flush only and put back before the next test runs.
+    PostgreSQL flushes with TRUNCATE.
     """
     if not _is_transactional(request):
         yield
@@ -27,14 +28,18 @@ def _allow_flush_of_frozen_versions(request):
     request.getfixturevalue("transactional_db")
     from django.db import connection
 
-    from handbook import triggers
+    from acknowledgements import triggers as ledger_triggers
+    from handbook import triggers as handbook_triggers
 
+    modules = (handbook_triggers, ledger_triggers)
     with connection.schema_editor() as editor:
-        triggers.uninstall(None, editor)
-        triggers.install(None, editor)
+        for triggers in modules:
+            triggers.uninstall(None, editor)
+            triggers.install(None, editor)
     yield
     with connection.schema_editor() as editor:
-        triggers.uninstall(None, editor)
+        for triggers in modules:
+            triggers.uninstall(None, editor)
 
 
 @pytest.fixture

@@ -1,0 +1,176 @@
+"""The acknowledgement ledger: who signed which version, provably.
+
+Two tables, so that a person's data can be erased without breaking the evidence:
+
+- ``LedgerEntry`` is the hash chain. Each entry covers the digest of its content and the
+  previous entry's hash; it holds nothing personal and is never changed or removed
+  (database triggers, see acknowledgements.triggers).
+- ``Acknowledgement`` is the content of an entry: the employee, the text they saw, how
+  and when they signed. It is never changed either; it may only be removed (retention,
+  erasure) after an ERASURE entry in the chain names it, and the chain still verifies
+  because the entry keeps the content's digest.
+
+Writes go through acknowledgements.services only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerEntry(models.Model):
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement")
+        CORRECTION = "correction", _("Correction")
+        ERASURE = "erasure", _("Erasure of personal data")
+
+    sequence = models.PositiveBigIntegerField(_("sequence number"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    version = models.ForeignKey(
+        "handbook.GuidelineVersion",
+        verbose_name=_("guideline version"),
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
+    refers_to = models.ForeignKey(
+        "self",
+        verbose_name=_("refers to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referred_by",
+        help_text=_("The entry that a correction corrects or an erasure erases."),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    verification_code = models.CharField(
+        _("verification code"), max_length=20, unique=True, null=True, blank=True
+    )
+    content_digest = models.CharField(_("SHA-256 of the content"), max_length=64)
+    previous_hash = models.CharField(_("hash of the previous entry"), max_length=64)
+    record_hash = models.CharField(_("hash of this entry"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["sequence"]
+        permissions = [("view_ledger", _("Can see the ledger and its check"))]
+
+    def __str__(self) -> str:
+        return gettext("Entry %(sequence)s") % {"sequence": self.sequence}
+
+
+class LedgerHead(models.Model):
+    """One row: the chain's last sequence and hash. Locked while an entry is added, so
+    that entries are numbered one after another also under concurrency."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    record_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("ledger head")
+        verbose_name_plural = _("ledger head")
+
+    def __str__(self) -> str:
+        return f"{self.sequence}"
+
+
+class Acknowledgement(models.Model):
+    """What an employee signed, how and when: the content of a ledger entry."""
+
+    class Method(models.TextChoices):
+        SELF = "self", _("By the employee")
+        ON_BEHALF = "on_behalf", _("On behalf of the employee")
+        IMPORTED = "imported", _("Imported from an earlier system")
+
+    entry = models.OneToOneField(
+        LedgerEntry,
+        verbose_name=_("ledger entry"),
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="acknowledgement",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=LedgerEntry.Kind.choices)
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+    )
+    version = models.ForeignKey(
+        "handbook.GuidelineVersion",
+        verbose_name=_("guideline version"),
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+    )
+    language = models.CharField(_("language shown"), max_length=2)
+    text_hash = models.CharField(_("SHA-256 of the text shown"), max_length=64)
+    statement = models.TextField(_("statement signed"))
+    typed_name = models.CharField(_("name typed"), max_length=300, blank=True)
+    signed_at = models.DateTimeField(_("signed at"))
+    quiz_attempt = models.ForeignKey(
+        "quizzes.Attempt",
+        verbose_name=_("quiz attempt that qualified it"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    paper_form = models.FileField(_("scanned signed form"), upload_to="ledger/forms/", blank=True)
+    paper_form_hash = models.CharField(_("SHA-256 of the form"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("acknowledgement")
+        verbose_name_plural = _("acknowledgements")
+        ordering = ["-signed_at"]
+        constraints = [
+            # One acknowledgement per employee per version, also under concurrency.
+            models.UniqueConstraint(
+                fields=["employee", "version"],
+                condition=models.Q(kind="acknowledgement"),
+                name="acknowledgements_one_per_employee_and_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(employee)s signed version %(number)s") % {
+            "employee": self.employee,
+            "number": self.version.number,
+        }
+
+
+class TipRead(models.Model):
+    """An employee opened a tip of a version (reading is tracked per tip)."""
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="tip_reads",
+    )
+    tip = models.ForeignKey(
+        "handbook.Tip", verbose_name=_("tip"), on_delete=models.CASCADE, related_name="reads"
+    )
+    first_opened_at = models.DateTimeField(_("first opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tip read")
+        verbose_name_plural = _("tips read")
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "tip"], name="acknowledgements_read_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} – {self.tip}"

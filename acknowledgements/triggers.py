@@ -1,0 +1,88 @@
+"""Database triggers that make the ledger append-only.
+
+- A ledger entry is never changed or removed.
+- An acknowledgement (an entry's content) is never changed; it may only be removed once
+  an ERASURE entry in the chain refers to its entry (retention, erasure). The chain
+  still verifies: the entry keeps the content's digest.
+
+Used by migration 0002; changing this module means a new migration.
+"""
+
+ENTRY_TABLE = "acknowledgements_ledgerentry"
+CONTENT_TABLE = "acknowledgements_acknowledgement"
+MESSAGE = "acknowledgements: the ledger is append-only"
+_ERASED = (
+    f"EXISTS (SELECT 1 FROM {ENTRY_TABLE} e "
+    "WHERE e.kind = 'erasure' AND e.refers_to_id = OLD.entry_id)"
+)
+
+
+def sqlite_forward() -> list[str]:
+    abort = f"SELECT RAISE(ABORT, '{MESSAGE}');"
+    return [
+        f"CREATE TRIGGER ledger_entry_no_update BEFORE UPDATE ON {ENTRY_TABLE} BEGIN {abort} END;",
+        f"CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON {ENTRY_TABLE} BEGIN {abort} END;",
+        f"CREATE TRIGGER ledger_content_no_update BEFORE UPDATE ON {CONTENT_TABLE} "
+        f"BEGIN {abort} END;",
+        f"CREATE TRIGGER ledger_content_delete_only_erased BEFORE DELETE ON {CONTENT_TABLE} "
+        f"FOR EACH ROW WHEN NOT {_ERASED} BEGIN {abort} END;",
+    ]
+
+
+def sqlite_backward() -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {name};"
+        for name in (
+            "ledger_entry_no_update",
+            "ledger_entry_no_delete",
+            "ledger_content_no_update",
+            "ledger_content_delete_only_erased",
+        )
+    ]
+
+
+def postgresql_forward() -> list[str]:
+    # ERRCODE 23000 makes Django raise IntegrityError, as SQLite's RAISE(ABORT) does.
+    raise_ = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
+    return [
+        f"""CREATE FUNCTION ledger_entry_append_only() RETURNS trigger AS $$
+        BEGIN {raise_} END $$ LANGUAGE plpgsql;""",
+        f"""CREATE TRIGGER ledger_entry_append_only BEFORE UPDATE OR DELETE ON {ENTRY_TABLE}
+        FOR EACH ROW EXECUTE FUNCTION ledger_entry_append_only();""",
+        f"""CREATE FUNCTION ledger_content_append_only() RETURNS trigger AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' AND {_ERASED} THEN RETURN OLD; END IF;
+            {raise_}
+        END $$ LANGUAGE plpgsql;""",
+        f"""CREATE TRIGGER ledger_content_append_only BEFORE UPDATE OR DELETE ON {CONTENT_TABLE}
+        FOR EACH ROW EXECUTE FUNCTION ledger_content_append_only();""",
+    ]
+
+
+def postgresql_backward() -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS ledger_content_append_only ON {CONTENT_TABLE};",
+        "DROP FUNCTION IF EXISTS ledger_content_append_only();",
+        f"DROP TRIGGER IF EXISTS ledger_entry_append_only ON {ENTRY_TABLE};",
+        "DROP FUNCTION IF EXISTS ledger_entry_append_only();",
+    ]
+
+
+def install(apps, schema_editor) -> None:
+    _run(schema_editor, sqlite_forward, postgresql_forward)
+
+
+def uninstall(apps, schema_editor) -> None:
+    _run(schema_editor, sqlite_backward, postgresql_backward)
+
+
+def _run(schema_editor, sqlite, postgresql) -> None:
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        statements = sqlite()
+    elif vendor == "postgresql":
+        statements = postgresql()
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise NotImplementedError(f"No ledger triggers for {vendor}.")
+    for statement in statements:
+        schema_editor.execute(statement)
