@@ -103,6 +103,10 @@ class Acknowledgement(models.Model):
         on_delete=models.PROTECT,
         related_name="acknowledgements",
     )
+    # The employee's number and name as they were at signing: the record must stay true
+    # (and its digest match) when the person later changes name or number.
+    employee_number = models.CharField(_("employee number at signing"), max_length=32)
+    employee_name = models.CharField(_("name at signing"), max_length=300)
     language = models.CharField(_("language shown"), max_length=2)
     text_hash = models.CharField(_("SHA-256 of the text shown"), max_length=64)
     statement = models.TextField(_("statement signed"))

@@ -7,6 +7,8 @@ urlpatterns = [
     path("handreiking/", include("handbook.urls")),
     path("quiz/", include("quizzes.urls")),
     path("quiz/redactie/", include("quizzes.editor_urls")),
+    path("bevestigen/", include("acknowledgements.urls")),
+    path("grootboek/", include("acknowledgements.urls_hr")),
     path("account/", include("allauth.urls")),
     path("", include("people.urls")),
     path("beheer/", admin.site.urls),

@@ -30,6 +30,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "people.view_all_employees",
         "people.view_department",
         "handbook.view_guideline",
+        "acknowledgements.view_ledger",
+        "acknowledgements.view_acknowledgement",
+        "acknowledgements.add_acknowledgement",
     ],
     Role.EDITOR: [
         "handbook.view_guideline",
@@ -55,6 +58,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "handbook.view_handbookevent",
         "quizzes.view_quiz_statistics",
         "quizzes.view_quizevent",
+        "acknowledgements.view_ledger",
+        "acknowledgements.view_acknowledgement",
     ],
     Role.ADMINISTRATOR: [
         "people.view_employee",
@@ -72,6 +77,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "quizzes.view_question",
         "quizzes.view_quizsettings",
         "quizzes.view_quizevent",
+        "acknowledgements.view_ledger",
+        "acknowledgements.view_acknowledgement",
+        "acknowledgements.view_ledgerentry",
     ],
 }
 

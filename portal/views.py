@@ -2,6 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
+from acknowledgements.selectors import acknowledgement_of
 from handbook.selectors import current_version, default_guideline
 
 
@@ -15,6 +16,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         current = current_version(guideline) if guideline else None
         context["current"] = current
         context["current_title"] = current.title_in(get_language()) if current else ""
+        context["acknowledgement"] = (
+            acknowledgement_of(employee=self.request.user, version=current) if current else None
+        )
         return context
 
 

@@ -20,6 +20,7 @@ from handbook.selectors import (
     versions_with_tips,
     visible_versions,
 )
+from handbook.signals import tip_viewed
 from handbook.views.common import (
     STATE_LABELS,
     HandbookPageMixin,
@@ -101,6 +102,7 @@ class TipPageMixin(VersionPageMixin):
         if tip is None:
             raise Http404(gettext("This version has no tip with this number."))
         context["tip"] = tip
+        tip_viewed.send(sender=type(self), employee=self.request.user, tip=tip.tip)
         context["previous_tip"], context["next_tip"] = self.presentation.neighbours(number)
         return context
 

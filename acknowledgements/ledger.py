@@ -1,0 +1,245 @@
+"""The ledger's hashing: canonical content, digests, the chain, and appending to it.
+
+An auditor must be able to recompute, years from now and from the stored rows alone,
+that an entry was not changed since it was recorded. So the forms hashed here are
+fixed:
+
+- ``canonical_json(data)``: JSON with sorted keys, no whitespace, UTF-8 (non-ASCII
+  written as is), datetimes as ISO-8601 in UTC with microseconds
+  (``2026-11-25T12:31:49.123456+00:00``), IP addresses in their compressed form.
+- ``content_digest(fields)``: SHA-256 (hex) of the canonical JSON of an
+  acknowledgement's content, with exactly the keys in ``CONTENT_KEYS``.
+- ``entry_hash(previous_hash, fields)``: SHA-256 (hex) of the previous entry's hash
+  (64 hex digits; 64 zeros before the first entry) followed by the canonical JSON of
+  the entry's keys in ``ENTRY_KEYS``.
+- An erasure entry has no content row; its digest is ``erasure_digest``: the canonical
+  JSON of the erased entry's sequence and content digest.
+
+THE CANONICAL FORMS MUST NEVER CHANGE: every stored hash would stop matching. A change
+that is really needed means a new, versioned form, with the old one kept for old
+entries.
+
+``append_entry`` adds an entry in the caller's transaction: it locks the single
+LedgerHead row, so that entries are numbered one after another under concurrency.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import ipaddress
+import json
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from acknowledgements.models import Acknowledgement, LedgerEntry, LedgerHead
+
+GENESIS_HASH = "0" * 64
+HEAD_PK = 1
+
+CONTENT_KEYS = (
+    "kind",
+    "employee_id",
+    "employee_number",
+    "employee_name",
+    "version_id",
+    "version_number",
+    "language",
+    "text_hash",
+    "statement",
+    "typed_name",
+    "signed_at",
+    "quiz_attempt_id",
+    "method",
+    "recorded_by_id",
+    "reason",
+    "paper_form_hash",
+    "ip_address",
+    "user_agent",
+    "corrects_sequence",
+)
+ENTRY_KEYS = (
+    "sequence",
+    "kind",
+    "version_id",
+    "refers_to_sequence",
+    "recorded_at",
+    "verification_code",
+    "content_digest",
+)
+
+# Unambiguous for people reading it aloud or typing it: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_GROUPS = 3
+CODE_GROUP_LENGTH = 4
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            raise ValueError("The ledger hashes aware datetimes only.")
+        return value.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    raise TypeError(f"{type(value).__name__} has no canonical form in the ledger.")
+
+
+def canonical_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+    ).encode("utf-8")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def canonical_ip(value: str | None) -> str | None:
+    """An IP address in one form, however the database returns it (None stays None)."""
+    if not value:
+        return None
+    return ipaddress.ip_address(str(value).split("/")[0]).compressed
+
+
+def content_digest(ack_fields: dict[str, Any]) -> str:
+    """SHA-256 of an acknowledgement's content (keys: CONTENT_KEYS, exactly)."""
+    keys = set(ack_fields)
+    if keys != set(CONTENT_KEYS):
+        raise ValueError(f"Content keys differ: {sorted(keys ^ set(CONTENT_KEYS))}")
+    data = dict(ack_fields)
+    data["ip_address"] = canonical_ip(data["ip_address"])
+    return _sha256(canonical_json(data))
+
+
+def erasure_digest(*, erased_sequence: int, erased_digest: str) -> str:
+    """The digest an erasure entry covers: which entry it erased and that entry's digest."""
+    return _sha256(
+        canonical_json(
+            {"kind": "erasure", "erases_sequence": erased_sequence, "erased_digest": erased_digest}
+        )
+    )
+
+
+def entry_hash(previous_hash: str, entry_fields: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and the canonical entry (keys: ENTRY_KEYS, exactly)."""
+    keys = set(entry_fields)
+    if keys != set(ENTRY_KEYS):
+        raise ValueError(f"Entry keys differ: {sorted(keys ^ set(ENTRY_KEYS))}")
+    return _sha256(previous_hash.encode("ascii") + canonical_json(entry_fields))
+
+
+def content_fields(
+    ack: Acknowledgement, *, employee=None, version=None, corrects_sequence: int | None = None
+) -> dict[str, Any]:
+    """The hashed fields of a content row (saved or about to be).
+
+    ``employee`` and ``version`` default to the row's own (select_related them when
+    reading many); ``corrects_sequence`` is the sequence of the entry a correction
+    corrects (None otherwise).
+    """
+    employee = employee or ack.employee
+    version = version or ack.version
+    return {
+        "kind": ack.kind,
+        "employee_id": employee.pk,
+        "employee_number": ack.employee_number,
+        "employee_name": ack.employee_name,
+        "version_id": version.pk,
+        "version_number": version.number,
+        "language": ack.language,
+        "text_hash": ack.text_hash,
+        "statement": ack.statement,
+        "typed_name": ack.typed_name,
+        "signed_at": ack.signed_at,
+        "quiz_attempt_id": ack.quiz_attempt_id,
+        "method": ack.method,
+        "recorded_by_id": ack.recorded_by_id,
+        "reason": ack.reason,
+        "paper_form_hash": ack.paper_form_hash,
+        "ip_address": ack.ip_address,
+        "user_agent": ack.user_agent,
+        "corrects_sequence": corrects_sequence,
+    }
+
+
+def entry_fields(entry: LedgerEntry, *, refers_to_sequence: int | None) -> dict[str, Any]:
+    return {
+        "sequence": entry.sequence,
+        "kind": entry.kind,
+        "version_id": entry.version_id,
+        "refers_to_sequence": refers_to_sequence,
+        "recorded_at": entry.recorded_at,
+        "verification_code": entry.verification_code,
+        "content_digest": entry.content_digest,
+    }
+
+
+def new_verification_code() -> str:
+    """A random code like ``ABCD-EFGH-JKMN`` (about 59 bits), not used before."""
+    while True:
+        code = "-".join(
+            "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+            for _ in range(CODE_GROUPS)
+        )
+        if not LedgerEntry.objects.filter(verification_code=code).exists():
+            return code
+
+
+def normalise_code(code: str) -> str:
+    """What a person typed, as stored: upper case, grouped by hyphens."""
+    letters = "".join(ch for ch in code.upper() if ch.isalnum())
+    return "-".join(
+        letters[i : i + CODE_GROUP_LENGTH] for i in range(0, len(letters), CODE_GROUP_LENGTH)
+    )
+
+
+def lock_head() -> LedgerHead:
+    """The chain's head, locked until the end of the caller's transaction.
+
+    The row is created on first use; its fixed primary key makes concurrent first uses
+    meet on one row (the loser's insert fails and get_or_create reads the winner's).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Lock the ledger head inside a transaction.")
+    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=HEAD_PK)
+    return head
+
+
+def append_entry(
+    *,
+    kind: str,
+    version,
+    content_digest: str,
+    refers_to: LedgerEntry | None = None,
+    verification_code: str | None = None,
+    recorded_at: datetime.datetime | None = None,
+    head: LedgerHead | None = None,
+) -> LedgerEntry:
+    """Add an entry at the end of the chain, in the caller's transaction.
+
+    Pass the ``head`` from ``lock_head()`` when the caller locked it already.
+    """
+    head = head or lock_head()
+    recorded_at = recorded_at or timezone.now()
+    entry = LedgerEntry(
+        sequence=head.sequence + 1,
+        kind=kind,
+        version=version,
+        refers_to=refers_to,
+        recorded_at=recorded_at,
+        verification_code=verification_code,
+        content_digest=content_digest,
+        previous_hash=head.record_hash,
+    )
+    entry.record_hash = entry_hash(
+        head.record_hash,
+        entry_fields(entry, refers_to_sequence=refers_to.sequence if refers_to else None),
+    )
+    entry.save(force_insert=True)
+    LedgerHead.objects.filter(pk=head.pk).update(
+        sequence=entry.sequence, record_hash=entry.record_hash
+    )
+    head.sequence = entry.sequence
+    head.record_hash = entry.record_hash
+    return entry

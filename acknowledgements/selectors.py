@@ -1,0 +1,56 @@
+"""Reads of the ledger for HR and auditors, and for the signing pages."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from acknowledgements.ledger import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, normalise_code
+from acknowledgements.models import Acknowledgement, LedgerEntry
+
+_GROUP = f"[{CODE_ALPHABET}]{{{CODE_GROUP_LENGTH}}}"
+CODE = re.compile(f"{_GROUP}(?:-{_GROUP}){{{CODE_GROUPS - 1}}}")
+
+
+def acknowledgement_list(query: str = "") -> QuerySet[Acknowledgement]:
+    """Every stored record (acknowledgements and corrections), newest first, with what a
+    list shows in the same query. ``query``: a verification code, or words that must
+    each match part of the name or e-mail, the employee number or the version number."""
+    records = Acknowledgement.objects.select_related(
+        "entry", "entry__refers_to", "employee", "version"
+    )
+    query = query.strip()
+    if CODE.fullmatch(normalise_code(query)):
+        return records.filter(entry__verification_code=normalise_code(query))
+    for term in query.split():
+        condition = (
+            Q(employee__first_name__icontains=term)
+            | Q(employee__name_prefix__icontains=term)
+            | Q(employee__last_name__icontains=term)
+            | Q(employee__email__icontains=term)
+            | Q(employee__employee_number__iexact=term)
+        )
+        if term.isdigit():
+            condition |= Q(version__number=int(term))
+        records = records.filter(condition)
+    return records.order_by("-signed_at", "-entry__sequence")
+
+
+def acknowledgement_of(*, employee, version) -> Acknowledgement | None:
+    """The employee's acknowledgement of the version (not corrections), or None."""
+    return (
+        Acknowledgement.objects.select_related("entry")
+        .filter(employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT)
+        .first()
+    )
+
+
+def has_acknowledged(*, employee, version) -> bool:
+    return Acknowledgement.objects.filter(
+        employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT
+    ).exists()
+
+
+def entry_by_code(code: str) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(verification_code=normalise_code(code)).first()

@@ -1,0 +1,448 @@
+"""Writes to the ledger: signing, recording on behalf, importing, correcting, erasing.
+
+Every function here is atomic and appends exactly one ledger entry (see
+acknowledgements.ledger) with its content, in one transaction. Nothing is ever changed
+in place: a correction is a new entry that refers to the old one, and an erasure is an
+entry after which the content row may go (the database refuses anything else).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import os
+import unicodedata
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from acknowledgements import eligibility, ledger
+from acknowledgements.models import Acknowledgement, LedgerEntry
+
+logger = logging.getLogger("acknowledgements.ledger")
+
+LANGUAGES = ("nl", "en")
+MANAGE_PERMISSION = "acknowledgements.add_acknowledgement"
+USER_AGENT_LENGTH = 500
+TYPED_NAME_LENGTH = 300
+CORRECTABLE_FIELDS = frozenset({"employee", "signed_at", "language", "typed_name", "method"})
+
+
+class SigningRefused(Exception):
+    """The employee cannot sign now; ``reasons`` say why, in the user's language."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(str(r) for r in reasons))
+        self.reasons = list(reasons)
+
+
+def names_match(typed: str, full_name: str) -> bool:
+    """Whether a typed name is the full name, ignoring case, accents and spacing."""
+    return _comparable(typed) == _comparable(full_name) != ""
+
+
+def _comparable(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(letters.casefold().split())
+
+
+def text_hash_for(version, language: str) -> str:
+    if language not in LANGUAGES:
+        raise ValidationError(_("Unknown language: %(language)s.") % {"language": language})
+    text_hash = version.content_hash if language == "nl" else version.content_hash_en
+    if not text_hash:
+        raise ValidationError(_("Only a published or retired version can be acknowledged."))
+    return text_hash
+
+
+def existing_acknowledgement(*, employee, version) -> Acknowledgement | None:
+    return (
+        Acknowledgement.objects.select_related("entry")
+        .filter(employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT)
+        .first()
+    )
+
+
+def _latest_passed_attempt(*, employee, version):
+    from quizzes.selectors import latest_attempts
+
+    return latest_attempts(employee=employee, version=version).filter(passed=True).first()
+
+
+def _file_hash(paper_form) -> str:
+    digest = hashlib.sha256()
+    for chunk in File(paper_form).chunks():  # chunks() starts at the beginning
+        digest.update(chunk)
+    paper_form.seek(0)
+    return digest.hexdigest()
+
+
+def _ip_or_none(value: str | None) -> str | None:
+    """The address in the ledger's form; None when it is missing or not an address."""
+    try:
+        return ledger.canonical_ip(value)
+    except ValueError:
+        return None
+
+
+def _append_acknowledgement(
+    *,
+    head,
+    kind: str,
+    employee,
+    version,
+    language: str,
+    signed_at: datetime.datetime,
+    method: str,
+    typed_name: str = "",
+    quiz_attempt=None,
+    recorded_by=None,
+    reason: str = "",
+    paper_form=None,
+    paper_form_name: str = "",
+    paper_form_hash: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
+    refers_to: LedgerEntry | None = None,
+    now: datetime.datetime | None = None,
+) -> Acknowledgement:
+    """Build the content, append its entry and store the content (head already locked)."""
+    ack = Acknowledgement(
+        kind=kind,
+        employee=employee,
+        employee_number=employee.employee_number or "",
+        employee_name=employee.full_name,
+        version=version,
+        language=language,
+        text_hash=text_hash_for(version, language),
+        statement=eligibility.statement_for(version, language),
+        typed_name=typed_name.strip(),
+        signed_at=signed_at,
+        quiz_attempt=quiz_attempt,
+        method=method,
+        recorded_by=recorded_by,
+        reason=reason.strip(),
+        paper_form_hash=paper_form_hash,
+        ip_address=_ip_or_none(ip_address),
+        user_agent=(user_agent or "")[:USER_AGENT_LENGTH],
+    )
+    if paper_form is not None:
+        ack.paper_form_hash = _file_hash(paper_form)
+        name = os.path.basename(getattr(paper_form, "name", None) or "") or "formulier"
+        ack.paper_form.save(name, File(paper_form), save=False)
+    elif paper_form_name:
+        ack.paper_form.name = paper_form_name
+    digest = ledger.content_digest(
+        ledger.content_fields(
+            ack,
+            employee=employee,
+            version=version,
+            corrects_sequence=refers_to.sequence if refers_to else None,
+        )
+    )
+    entry = ledger.append_entry(
+        kind=kind,
+        version=version,
+        content_digest=digest,
+        refers_to=refers_to,
+        verification_code=ledger.new_verification_code(),
+        recorded_at=now or timezone.now(),
+        head=head,
+    )
+    ack.entry = entry
+    ack.save(force_insert=True)
+    return ack
+
+
+def _record_once(*, employee, version, **content) -> Acknowledgement:
+    """Append an acknowledgement unless the employee has one of this version already.
+
+    The head is locked before the check, so concurrent calls wait for each other; the
+    unique constraint is the last resort (the savepoint keeps the transaction usable).
+    """
+    head = ledger.lock_head()
+    existing = existing_acknowledgement(employee=employee, version=version)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _append_acknowledgement(
+                head=head,
+                kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
+                employee=employee,
+                version=version,
+                **content,
+            )
+    except IntegrityError:
+        existing = existing_acknowledgement(employee=employee, version=version)
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def sign_version(
+    *,
+    employee,
+    version,
+    language: str,
+    typed_name: str,
+    confirmed: bool,
+    ip_address: str | None = None,
+    user_agent: str = "",
+    now: datetime.datetime | None = None,
+) -> Acknowledgement:
+    """The employee signs the version they read. Returns the acknowledgement.
+
+    Idempotent: a second call (double click, second tab) returns the first record.
+    Raises SigningRefused with the reasons when the employee cannot sign.
+    """
+    existing = existing_acknowledgement(employee=employee, version=version)
+    if existing is not None:
+        return existing
+    reasons = []
+    if not confirmed:
+        reasons.append(_("Tick the box to confirm that you have read and understood the text."))
+    typed_name = (typed_name or "").strip()
+    if len(typed_name) > TYPED_NAME_LENGTH or not names_match(typed_name, employee.full_name):
+        reasons.append(
+            _(
+                "The name you typed does not match the name we know you by "
+                "(%(name)s). Please type your full name as written here."
+            )
+            % {"name": employee.full_name}
+        )
+    reasons.extend(eligibility.signing_blockers(employee=employee, version=version))
+    if language not in LANGUAGES:
+        reasons.append(_("Choose Dutch or English."))
+    if reasons:
+        raise SigningRefused(reasons)
+    now = now or timezone.now()
+    return _record_once(
+        employee=employee,
+        version=version,
+        language=language,
+        signed_at=now,
+        now=now,
+        method=Acknowledgement.Method.SELF,
+        typed_name=typed_name,
+        quiz_attempt=_latest_passed_attempt(employee=employee, version=version),
+        recorded_by=employee,
+        ip_address=ip_address,
+        user_agent=user_agent,
+    )
+
+
+def may_record_for(recorder, employee) -> bool:
+    """HR (or whoever may add acknowledgements) for anyone; a manager for their team."""
+    from people.selectors import team_of
+
+    if recorder is None or not recorder.is_active:
+        return False
+    if recorder.has_perm(MANAGE_PERMISSION):
+        return True
+    return team_of(recorder).filter(pk=employee.pk).exists()
+
+
+def _require_reason(reason: str) -> None:
+    if not (reason or "").strip():
+        raise ValidationError(_("Give a reason: the ledger keeps it."))
+
+
+def _require_past(signed_at: datetime.datetime, now: datetime.datetime) -> None:
+    if timezone.is_naive(signed_at):
+        raise ValidationError(_("The date of signing needs a time zone."))
+    if signed_at > now:
+        raise ValidationError(_("The date of signing cannot be in the future."))
+
+
+@transaction.atomic
+def record_on_behalf(
+    *,
+    employee,
+    version,
+    recorded_by,
+    reason: str,
+    signed_at: datetime.datetime,
+    paper_form=None,
+    language: str = "nl",
+    now: datetime.datetime | None = None,
+) -> Acknowledgement:
+    """HR or the employee's manager records that the employee signed (on paper, say).
+
+    No reading or quiz checks: this is for staff who do not work at a computer. The
+    scanned form, if given, is stored and its SHA-256 is part of the record.
+    """
+    if not may_record_for(recorded_by, employee):
+        raise PermissionDenied(_("You may not record acknowledgements for this employee."))
+    _require_reason(reason)
+    now = now or timezone.now()
+    _require_past(signed_at, now)
+    return _record_once(
+        employee=employee,
+        version=version,
+        language=language,
+        signed_at=signed_at,
+        now=now,
+        method=Acknowledgement.Method.ON_BEHALF,
+        recorded_by=recorded_by,
+        reason=reason,
+        paper_form=paper_form,
+    )
+
+
+@transaction.atomic
+def import_acknowledgement(
+    *,
+    employee,
+    version,
+    signed_at: datetime.datetime,
+    recorded_by,
+    reason: str,
+    language: str = "nl",
+    now: datetime.datetime | None = None,
+) -> Acknowledgement:
+    """Record an acknowledgement from an earlier system. ``recorded_by`` None: a system
+    import (a management command); otherwise they need the permission to add them."""
+    if recorded_by is not None and not recorded_by.has_perm(MANAGE_PERMISSION):
+        raise PermissionDenied(_("You may not import acknowledgements."))
+    _require_reason(reason)
+    now = now or timezone.now()
+    _require_past(signed_at, now)
+    return _record_once(
+        employee=employee,
+        version=version,
+        language=language,
+        signed_at=signed_at,
+        now=now,
+        method=Acknowledgement.Method.IMPORTED,
+        recorded_by=recorded_by,
+        reason=reason,
+    )
+
+
+def _require_manager(recorded_by) -> None:
+    if recorded_by is None or not recorded_by.has_perm(MANAGE_PERMISSION):
+        raise PermissionDenied(_("You may not do this."))
+
+
+@transaction.atomic
+def correct(
+    *,
+    entry: LedgerEntry,
+    recorded_by,
+    reason: str,
+    now: datetime.datetime | None = None,
+    **changes: Any,
+) -> Acknowledgement:
+    """Correct a record: a new CORRECTION entry whose content is the old content with
+    ``changes`` (employee, signed_at, language, typed_name, method). The original stays.
+    """
+    _require_manager(recorded_by)
+    _require_reason(reason)
+    unknown = set(changes) - CORRECTABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("These cannot be corrected: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if not changes:
+        raise ValidationError(_("Say what to correct."))
+    head = ledger.lock_head()
+    entry = LedgerEntry.objects.get(pk=entry.pk)
+    original = (
+        Acknowledgement.objects.select_related("employee", "version").filter(entry=entry).first()
+    )
+    if original is None:
+        raise ValidationError(_("This entry has no record to correct (it was erased)."))
+    now = now or timezone.now()
+    if "signed_at" in changes:
+        _require_past(changes["signed_at"], now)
+    values = {
+        "employee": original.employee,
+        "signed_at": original.signed_at,
+        "language": original.language,
+        "typed_name": original.typed_name,
+        "method": original.method,
+        **changes,
+    }
+    return _append_acknowledgement(
+        head=head,
+        kind=LedgerEntry.Kind.CORRECTION,
+        version=original.version,
+        quiz_attempt=original.quiz_attempt,
+        recorded_by=recorded_by,
+        reason=reason,
+        paper_form_name=original.paper_form.name,
+        paper_form_hash=original.paper_form_hash,
+        ip_address=original.ip_address,
+        user_agent=original.user_agent,
+        refers_to=entry,
+        now=now,
+        **values,
+    )
+
+
+@transaction.atomic
+def erase_personal_data(
+    *, entry: LedgerEntry, recorded_by, reason: str, now: datetime.datetime | None = None
+) -> LedgerEntry:
+    """Erase an entry's content (retention, a request under the GDPR).
+
+    Appends an ERASURE entry naming the entry, then deletes the content row and, once
+    committed, its scanned form. The chain still verifies: the entry keeps its digest.
+    Corrections of the entry keep their own content: erase them too, or use
+    erase_employee for everything of one person.
+    """
+    _require_manager(recorded_by)
+    _require_reason(reason)
+    head = ledger.lock_head()
+    entry = LedgerEntry.objects.get(pk=entry.pk)
+    content = Acknowledgement.objects.filter(entry=entry).first()
+    if content is None:
+        raise ValidationError(_("This entry's personal data was erased already."))
+    erasure = ledger.append_entry(
+        kind=LedgerEntry.Kind.ERASURE,
+        version=entry.version,
+        content_digest=ledger.erasure_digest(
+            erased_sequence=entry.sequence, erased_digest=entry.content_digest
+        ),
+        refers_to=entry,
+        recorded_at=now or timezone.now(),
+        head=head,
+    )
+    form_name = content.paper_form.name
+    storage = content.paper_form.storage
+    Acknowledgement.objects.filter(entry=entry).delete()
+    if form_name and not Acknowledgement.objects.filter(paper_form=form_name).exists():
+        transaction.on_commit(lambda: storage.delete(form_name))
+    # The model has no place for who erased and why without keeping personal data of
+    # the erased record; the log keeps it.
+    logger.info(
+        "Ledger entry %s erased as entry %s by employee %s: %s",
+        entry.sequence,
+        erasure.sequence,
+        recorded_by.pk,
+        reason.strip(),
+    )
+    return erasure
+
+
+@transaction.atomic
+def erase_employee(
+    *, employee, recorded_by, reason: str, now: datetime.datetime | None = None
+) -> list[LedgerEntry]:
+    """Erase every record of an employee (acknowledgements and corrections), oldest
+    first: one ERASURE entry each. Returns the erasure entries."""
+    _require_manager(recorded_by)
+    _require_reason(reason)
+    entries = LedgerEntry.objects.filter(acknowledgement__employee=employee).order_by("sequence")
+    return [
+        erase_personal_data(entry=entry, recorded_by=recorded_by, reason=reason, now=now)
+        for entry in list(entries)
+    ]

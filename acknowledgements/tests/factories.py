@@ -1,0 +1,50 @@
+"""Helpers for ledger tests: a version an employee may sign, and signed records.
+
+employee = EmployeeFactory(first_name="Jan", last_name="Jansen")
+version = ready_to_sign(employee)        published, every tip read, quiz passed
+ack = signed(employee, version)          through services.sign_version
+read_all_tips(employee, version)         TipRead rows, directly
+"""
+
+from __future__ import annotations
+
+from acknowledgements import services
+from acknowledgements.models import Acknowledgement, TipRead
+from people.tests.factories import EmployeeFactory
+from quizzes.tests.factories import quiz_version, submitted_attempt
+
+
+def read_all_tips(employee, version, *, except_numbers=()) -> None:
+    TipRead.objects.bulk_create(
+        TipRead(employee=employee, tip=tip)
+        for tip in version.tips.order_by("number")
+        if tip.number not in except_numbers
+    )
+
+
+def ready_to_sign(
+    employee, version=None, *, read=True, passed=True, tips: int = 3, **quiz_settings
+):
+    """A published version with a question bank; the employee read every tip (``read``)
+    and passed the quiz (``passed``; False: one failed attempt)."""
+    version = version or quiz_version(tips=tips, **quiz_settings)
+    if read:
+        read_all_tips(employee, version)
+    if passed is not None:
+        submitted_attempt(employee=employee, version=version, right=bool(passed))
+    return version
+
+
+def signed(employee=None, version=None, *, language: str = "nl", **kwargs) -> Acknowledgement:
+    """An acknowledgement made by signing, as the employee would."""
+    employee = employee or EmployeeFactory()
+    if version is None:
+        version = ready_to_sign(employee)
+    return services.sign_version(
+        employee=employee,
+        version=version,
+        language=language,
+        typed_name=employee.full_name,
+        confirmed=True,
+        **kwargs,
+    )

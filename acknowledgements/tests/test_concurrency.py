@@ -1,0 +1,112 @@
+"""Concurrent signing leaves exactly one record (PostgreSQL and SQLite).
+
+Each thread has its own database connection, so the test commits for real
+(transaction=True) and closes the thread's connection at its end.
+
+Django's SQLite test database is in memory with a shared cache. There a connection
+that meets another's write lock gets "database table is locked" at once, instead of
+waiting for the busy timeout (20 s) as it does with the database file used in real
+life. On that database only, the threads wait and try again, as the timeout would.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import OperationalError, connection, connections
+
+from acknowledgements import services
+from acknowledgements.models import Acknowledgement, LedgerEntry, LedgerHead
+from acknowledgements.tests.factories import ready_to_sign
+from acknowledgements.verification import verify_chain
+from people.tests.factories import EmployeeFactory
+
+THREADS = 4
+BUSY_TIMEOUT = 20
+
+
+def _waiting_for_shared_cache_locks(call):
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    while True:
+        try:
+            return call()
+        except OperationalError as error:
+            shared_cache_lock = (
+                connection.vendor == "sqlite"
+                and connection.is_in_memory_db()
+                and "table is locked" in str(error)
+            )
+            if not shared_cache_lock or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
+
+
+def _in_threads(targets) -> tuple[list, list]:
+    """Run each target in its own thread, all starting together."""
+    barrier = threading.Barrier(len(targets))
+    results, errors = [], []
+
+    def run(target):
+        try:
+            barrier.wait(timeout=30)
+            results.append(_waiting_for_shared_cache_locks(target))
+        except Exception as error:  # reported by the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_signing_leaves_exactly_one_record():
+    employee = EmployeeFactory()
+    version = ready_to_sign(employee)
+
+    def sign():
+        return services.sign_version(
+            employee=employee,
+            version=version,
+            language="nl",
+            typed_name=employee.full_name,
+            confirmed=True,
+        ).pk
+
+    results, errors = _in_threads([sign] * THREADS)
+
+    assert errors == []
+    assert len(results) == THREADS and len(set(results)) == 1
+    assert Acknowledgement.objects.count() == 1
+    assert LedgerEntry.objects.count() == 1
+    assert LedgerHead.objects.get().sequence == 1
+    assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_signing_by_different_employees_numbers_entries_one_after_another():
+    employees = [EmployeeFactory() for _ in range(THREADS)]
+    version = ready_to_sign(employees[0])
+    for employee in employees[1:]:
+        ready_to_sign(employee, version)
+
+    def signing(employee):
+        return lambda: (
+            services.sign_version(
+                employee=employee,
+                version=version,
+                language="nl",
+                typed_name=employee.full_name,
+                confirmed=True,
+            ).entry.sequence
+        )
+
+    results, errors = _in_threads([signing(employee) for employee in employees])
+
+    assert errors == []
+    assert sorted(results) == [1, 2, 3, 4]
+    assert verify_chain().ok

@@ -1,0 +1,121 @@
+"""Records changed behind the portal's back (triggers dropped, raw SQL) are found.
+
+These tests commit (transaction=True): dropping and restoring the triggers happens in
+a schema editor, which SQLite does not allow inside the test's transaction.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import translation
+
+from acknowledgements import triggers
+from acknowledgements.tests.factories import ready_to_sign, signed
+from acknowledgements.verification import verify_chain, verify_entry
+from people.tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared in English (the message ids)."""
+    with translation.override("en"):
+        yield
+
+
+def _three_records():
+    employees = [EmployeeFactory() for _ in range(3)]
+    version = ready_to_sign(employees[0])
+    records = [signed(employees[0], version)]
+    for employee in employees[1:]:
+        records.append(signed(employee, ready_to_sign(employee, version)))
+    return records
+
+
+def _behind_the_portals_back(sql: str, params: list) -> None:
+    with connection.schema_editor() as editor:
+        triggers.uninstall(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    with connection.schema_editor() as editor:
+        triggers.install(None, editor)
+
+
+def test_changed_content_is_found():
+    records = _three_records()
+    _behind_the_portals_back(
+        "UPDATE acknowledgements_acknowledgement SET typed_name = %s WHERE entry_id = %s",
+        ["Iemand Anders", records[1].pk],
+    )
+
+    result = verify_chain()
+
+    assert not result.ok
+    assert result.first_problem[0] == records[1].entry.sequence
+    assert "content" in result.first_problem[1]
+    assert result.checked == 1
+
+
+def test_a_changed_entry_is_found():
+    records = _three_records()
+    _behind_the_portals_back(
+        "UPDATE acknowledgements_ledgerentry SET verification_code = %s WHERE id = %s",
+        ["ZZZZ-ZZZZ-ZZZZ", records[1].pk],
+    )
+
+    result = verify_chain()
+
+    assert result.first_problem == (
+        records[1].entry.sequence,
+        "entry hash does not match its fields",
+    )
+
+
+def test_content_removed_without_an_erasure_entry_is_found():
+    records = _three_records()
+    _behind_the_portals_back(
+        "DELETE FROM acknowledgements_acknowledgement WHERE entry_id = %s", [records[2].pk]
+    )
+
+    result = verify_chain()
+
+    assert result.first_problem == (records[2].entry.sequence, "content missing")
+
+
+def test_the_command_exits_non_zero_and_names_the_entry(capsys):
+    records = _three_records()
+    _behind_the_portals_back(
+        "UPDATE acknowledgements_acknowledgement SET statement = %s WHERE entry_id = %s",
+        ["Niets gelezen.", records[1].pk],
+    )
+
+    with pytest.raises(CommandError) as excinfo:
+        call_command("verify_ledger")
+
+    assert excinfo.value.returncode != 0
+    assert f"entry {records[1].entry.sequence} " in str(excinfo.value)
+
+
+def test_verify_entry_reports_a_changed_record_but_not_the_ones_before_it():
+    records = _three_records()
+    _behind_the_portals_back(
+        "UPDATE acknowledgements_acknowledgement SET typed_name = %s WHERE entry_id = %s",
+        ["Iemand Anders", records[1].pk],
+    )
+
+    assert verify_entry(records[0].entry.verification_code).intact
+    assert not verify_entry(records[1].entry.verification_code).intact
+    assert not verify_entry(records[2].entry.verification_code).intact
+
+
+def test_a_gap_in_the_sequence_is_found():
+    records = _three_records()
+    _behind_the_portals_back(
+        "UPDATE acknowledgements_ledgerentry SET sequence = 4 WHERE id = %s", [records[2].pk]
+    )
+
+    result = verify_chain()
+
+    assert result.first_problem == (4, "sequence gap: expected 3")

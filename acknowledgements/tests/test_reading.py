@@ -1,0 +1,111 @@
+"""Reading is recorded once per employee and tip, when the tip's page is opened."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from acknowledgements.models import TipRead
+from acknowledgements.reading import record_tip_read
+from handbook.models import Tip
+from handbook.tests.factories import GuidelineVersionFactory, published_version
+from people.tests.factories import EmployeeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_two_factor(settings):
+    settings.PORTAL_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def version(db):
+    return published_version(tips=["Eerste tip.", "Tweede tip.", "Derde tip."])
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_opening_a_tip_page_records_one_read_however_often(version):
+    employee = EmployeeFactory()
+    client = _client(employee)
+    url = reverse("handbook:current_tip", kwargs={"tip": 2})
+
+    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 2})).status_code == 200
+
+    reads = TipRead.objects.filter(employee=employee)
+    assert [read.tip.number for read in reads] == [2]
+
+
+def test_reads_are_per_employee(version):
+    reader, other = EmployeeFactory(), EmployeeFactory()
+    _client(reader).get(reverse("handbook:current_tip", kwargs={"tip": 1}))
+
+    assert TipRead.objects.filter(employee=reader).count() == 1
+    assert not TipRead.objects.filter(employee=other).exists()
+
+
+def test_anonymous_visitor_records_nothing(version):
+    response = Client().get(reverse("handbook:current_tip", kwargs={"tip": 1}))
+
+    assert response.status_code == 302
+    assert not TipRead.objects.exists()
+
+
+def test_the_version_page_records_no_read(version):
+    employee = EmployeeFactory()
+    _client(employee).get(reverse("handbook:current"))
+
+    assert not TipRead.objects.exists()
+
+
+def test_unknown_tip_records_nothing(version):
+    response = _client(EmployeeFactory()).get(reverse("handbook:current_tip", kwargs={"tip": 9}))
+
+    assert response.status_code == 404
+    assert not TipRead.objects.exists()
+
+
+def test_record_tip_read_is_idempotent(version):
+    employee = EmployeeFactory()
+    tip = version.tips.get(number=1)
+
+    first = record_tip_read(employee=employee, tip=tip)
+    second = record_tip_read(employee=employee, tip=tip)
+
+    assert first.pk == second.pk
+    assert TipRead.objects.count() == 1
+
+
+def test_a_draft_tip_is_not_counted_as_read(db):
+    draft = GuidelineVersionFactory()
+    tip = Tip.objects.create(version=draft, number=1, text="Concept.")
+
+    assert record_tip_read(employee=EmployeeFactory(), tip=tip) is None
+    assert not TipRead.objects.exists()
+
+
+def test_current_version_page_shows_which_tips_were_read_in_text(version):
+    employee = EmployeeFactory()
+    client = _client(employee)
+    client.get(reverse("handbook:current_tip", kwargs={"tip": 2}))
+
+    html = client.get(reverse("handbook:current")).content.decode()
+
+    assert html.count('class="badge text-bg-success tip-read-status ms-2" data-read="true"') == 1
+    assert html.count('data-read="false"') == 2
+    section = html.split('id="tip-2-heading"')[1].split("</h3>")[0]
+    assert 'data-read="true"' in section
+
+
+def test_another_version_page_shows_no_read_marks(version):
+    client = _client(EmployeeFactory())
+
+    html = client.get(reverse("handbook:version", kwargs={"number": 1})).content.decode()
+
+    assert "tip-read-status" not in html

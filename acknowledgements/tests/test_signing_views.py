@@ -1,0 +1,215 @@
+"""Signing the current version in the browser's terms: what is still needed, the form,
+refusals, the receipt, double submits, and whose records one may see."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+
+from acknowledgements.eligibility import statement_for
+from acknowledgements.models import Acknowledgement, LedgerEntry
+from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
+from people.tests.factories import EmployeeFactory
+from quizzes.tests.factories import quiz_version
+
+pytestmark = pytest.mark.django_db
+
+SIGN_URL = reverse("acknowledgements:sign")
+
+
+@pytest.fixture(autouse=True)
+def _no_two_factor(settings):
+    settings.PORTAL_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def employee(db):
+    return EmployeeFactory(first_name="Jan", name_prefix="van der", last_name="Berg")
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _post(client, **overrides):
+    data = {"typed_name": "Jan van der Berg", "confirmed": "on", "language": "nl"}
+    data.update(overrides)
+    return client.post(SIGN_URL, {k: v for k, v in data.items() if v is not None})
+
+
+def test_sign_page_lists_unread_tips_and_the_missing_quiz(employee):
+    version = quiz_version(tips=3)
+    read_all_tips(employee, version, except_numbers=(2, 3))
+
+    response = client_for(employee).get(SIGN_URL)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert html.count("<h1>") == 1
+    assert 'id="still-needed"' in html
+    unread = html.split('id="unread-tips"')[1].split("</ul>")[0]
+    assert reverse("handbook:current_tip", args=[2]) in unread
+    assert reverse("handbook:current_tip", args=[3]) in unread
+    assert reverse("handbook:current_tip", args=[1]) not in unread
+    assert 'id="quiz-missing"' in html and reverse("quizzes:start") in html
+    assert 'id="sign-form"' not in html
+
+
+def test_sign_page_shows_statement_name_field_and_checkbox_when_nothing_blocks(employee):
+    version = ready_to_sign(employee)
+
+    html = client_for(employee).get(SIGN_URL).content.decode()
+
+    assert 'id="sign-form"' in html and 'id="still-needed"' not in html
+    assert 'id="statement"' in html and escape(statement_for(version, "nl")) in html
+    assert '<label class="form-label" for="id_typed_name">' in html
+    assert 'aria-describedby="id_typed_name_hint"' in html
+    assert "Jan van der Berg" in html.split('id="id_typed_name_hint"')[1].split("</p>")[0]
+    assert '<label class="form-check-label" for="id_confirmed">' in html
+    assert 'id="final-notice"' in html
+
+
+def test_a_complete_post_signs_once_and_redirects_to_the_receipt(employee):
+    version = ready_to_sign(employee)
+    client = client_for(employee)
+
+    response = _post(client)
+
+    record = Acknowledgement.objects.get()
+    assert (record.employee, record.version, record.language) == (employee, version, "nl")
+    assert record.typed_name == "Jan van der Berg"
+    assert record.method == Acknowledgement.Method.SELF
+    code = record.entry.verification_code
+    assert response.status_code == 302
+    assert response["Location"] == reverse("acknowledgements:receipt", args=[code])
+
+    receipt = client.get(response["Location"]).content.decode()
+    assert "Jan van der Berg" in receipt
+    assert code in receipt
+    assert record.text_hash in receipt and record.entry.record_hash in receipt
+    assert reverse("acknowledgements:certificate", args=[code]) in receipt
+
+
+def test_a_double_submit_creates_nothing_new(employee):
+    ready_to_sign(employee)
+    client = client_for(employee)
+
+    first = _post(client)
+    second = _post(client)
+
+    assert Acknowledgement.objects.count() == 1 and LedgerEntry.objects.count() == 1
+    assert second.status_code == 302 and second["Location"] == first["Location"]
+
+
+def test_after_signing_the_page_shows_the_record_instead_of_the_form(employee):
+    record = signed(employee)
+
+    html = client_for(employee).get(SIGN_URL).content.decode()
+
+    assert 'id="already-signed"' in html and 'id="sign-form"' not in html
+    assert record.entry.verification_code in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"confirmed": None}, "id_confirmed", "Tick the box to confirm the statement."),
+        ({"typed_name": "Piet Jansen"}, "id_typed_name", "The name you typed is not"),
+        ({"typed_name": ""}, "id_typed_name", "Type your full name."),
+    ],
+)
+def test_an_incomplete_post_is_refused_with_a_focused_summary_and_nothing_stored(
+    employee, overrides, field, message
+):
+    ready_to_sign(employee)
+
+    response = _post(client_for(employee), **overrides)
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert not Acknowledgement.objects.exists() and not LedgerEntry.objects.exists()
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert f'href="#{field}"' in summary and message in summary
+    assert 'document.getElementById("error-summary").focus()' in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_the_name_check_ignores_case_and_spacing(employee):
+    ready_to_sign(employee)
+
+    response = _post(client_for(employee), typed_name="  jan VAN DER  berg ")
+
+    assert response.status_code == 302
+    assert Acknowledgement.objects.count() == 1
+
+
+def test_a_post_while_something_blocks_is_refused_by_the_service(employee):
+    ready_to_sign(employee, read=False)
+
+    response = _post(client_for(employee))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert not Acknowledgement.objects.exists()
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#still-needed"' in summary
+    assert 'id="unread-tips"' in html
+
+
+def test_sign_page_without_a_current_version(employee):
+    html = client_for(employee).get(SIGN_URL).content.decode()
+
+    assert 'id="nothing-to-sign"' in html
+
+
+def test_receipt_and_certificate_are_the_employees_own(employee):
+    record = signed(employee)
+    code = record.entry.verification_code
+    other = client_for(EmployeeFactory())
+
+    assert other.get(reverse("acknowledgements:receipt", args=[code])).status_code == 404
+    assert other.get(reverse("acknowledgements:certificate", args=[code])).status_code == 404
+    assert (
+        client_for(employee).get(reverse("acknowledgements:receipt", args=[code])).status_code
+        == 200
+    )
+
+
+def test_hr_may_see_any_receipt(employee):
+    record = signed(employee)
+    hr = EmployeeFactory(hr=True)
+
+    response = client_for(hr).get(
+        reverse("acknowledgements:receipt", args=[record.entry.verification_code])
+    )
+
+    assert response.status_code == 200
+
+
+def test_unknown_code_is_not_found(employee):
+    response = client_for(employee).get(
+        reverse("acknowledgements:receipt", args=["ABCD-EFGH-JKMN"])
+    )
+
+    assert response.status_code == 404
+
+
+def test_pages_need_a_login():
+    for url in (SIGN_URL, reverse("acknowledgements:overview"), reverse("acknowledgements:verify")):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/account/" in response["Location"]
+
+
+def test_home_page_asks_to_sign_then_says_when_signed(employee):
+    version = ready_to_sign(employee)
+    client = client_for(employee)
+
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="home-sign"' in html and SIGN_URL in html
+
+    record = signed(employee, version)
+    html = client.get(reverse("home")).content.decode()
+    assert 'id="home-signed"' in html
+    assert reverse("acknowledgements:receipt", args=[record.entry.verification_code]) in html
