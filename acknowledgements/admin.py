@@ -4,7 +4,7 @@ refuses changes anyway, see acknowledgements.triggers)."""
 
 from django.contrib import admin
 
-from acknowledgements.models import Acknowledgement, LedgerEntry
+from acknowledgements.models import Acknowledgement, LedgerEntry, Notification
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -66,4 +66,16 @@ class AcknowledgementAdmin(ReadOnlyAdmin):
         "ip_address",
         "user_agent",
     ]
+    readonly_fields = fields
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """Who was e-mailed about which version (notify_reacknowledgement)."""
+
+    list_display = ["employee", "version", "kind", "sent_at"]
+    list_filter = ["kind", "version"]
+    list_select_related = ["employee", "version"]
+    search_fields = ["employee__employee_number", "employee__last_name", "employee__email"]
+    fields = ["employee", "version", "kind", "sent_at"]
     readonly_fields = fields

@@ -178,3 +178,40 @@ class TipRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} – {self.tip}"
+
+
+class Notification(models.Model):
+    """An e-mail sent to an employee about a version: one per employee, version and kind,
+    so that running the sending command again sends nothing twice."""
+
+    class Kind(models.TextChoices):
+        REACKNOWLEDGEMENT = "reacknowledgement", _("Asked to sign again")
+
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="acknowledgement_notifications",
+    )
+    version = models.ForeignKey(
+        "handbook.GuidelineVersion",
+        verbose_name=_("guideline version"),
+        on_delete=models.PROTECT,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "version", "kind"],
+                name="acknowledgements_notification_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} – {self.version} ({self.kind})"

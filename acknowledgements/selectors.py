@@ -54,3 +54,12 @@ def has_acknowledged(*, employee, version) -> bool:
 
 def entry_by_code(code: str) -> LedgerEntry | None:
     return LedgerEntry.objects.filter(verification_code=normalise_code(code)).first()
+
+
+def status_for(*, employee, version):
+    """Where the employee stands with the version: signed, up to date through an
+    earlier version, must sign, or must sign again (with the tips that changed); see
+    acknowledgements.reacknowledgement.Status."""
+    from acknowledgements.reacknowledgement import status_for as _status_for
+
+    return _status_for(employee=employee, version=version)

@@ -397,9 +397,11 @@ def erase_personal_data(
     Appends an ERASURE entry naming the entry, then deletes the content row and, once
     committed, its scanned form. The chain still verifies: the entry keeps its digest.
     Corrections of the entry keep their own content: erase them too, or use
-    erase_employee for everything of one person.
+    erase_employee for everything of one person. ``recorded_by`` None: a system run
+    (retention, a management command); otherwise they need the permission.
     """
-    _require_manager(recorded_by)
+    if recorded_by is not None:
+        _require_manager(recorded_by)
     _require_reason(reason)
     head = ledger.lock_head()
     entry = LedgerEntry.objects.get(pk=entry.pk)
@@ -427,7 +429,7 @@ def erase_personal_data(
         "Ledger entry %s erased as entry %s by employee %s: %s",
         entry.sequence,
         erasure.sequence,
-        recorded_by.pk,
+        recorded_by.pk if recorded_by is not None else "none (system)",
         reason.strip(),
     )
     return erasure
@@ -438,8 +440,10 @@ def erase_employee(
     *, employee, recorded_by, reason: str, now: datetime.datetime | None = None
 ) -> list[LedgerEntry]:
     """Erase every record of an employee (acknowledgements and corrections), oldest
-    first: one ERASURE entry each. Returns the erasure entries."""
-    _require_manager(recorded_by)
+    first: one ERASURE entry each. Returns the erasure entries. ``recorded_by`` None: a
+    system run (retention)."""
+    if recorded_by is not None:
+        _require_manager(recorded_by)
     _require_reason(reason)
     entries = LedgerEntry.objects.filter(acknowledgement__employee=employee).order_by("sequence")
     return [

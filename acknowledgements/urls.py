@@ -3,7 +3,9 @@
 from django.urls import path, register_converter
 
 from acknowledgements import views_employee as views
+from acknowledgements import views_personal_data
 from acknowledgements.forms import CODE_REGEX
+from acknowledgements.views_changes import ChangesView
 
 app_name = "acknowledgements"
 
@@ -24,6 +26,13 @@ urlpatterns = [
     path("", views.SignView.as_view(), name="sign"),
     path("mijn-overzicht/", views.OverviewView.as_view(), name="overview"),
     path("controleren/", views.VerifyView.as_view(), name="verify"),
+    path("wat-is-er-veranderd/", ChangesView.as_view(), name="changes"),
+    path("mijn-gegevens/", views_personal_data.PersonalDataView.as_view(), name="personal_data"),
+    path(
+        "mijn-gegevens/download/",
+        views_personal_data.PersonalDataDownloadView.as_view(),
+        name="personal_data_download",
+    ),
     path("<verification_code:code>/", views.ReceiptView.as_view(), name="receipt"),
     path(
         "<verification_code:code>/certificaat.pdf",

@@ -110,9 +110,9 @@ class SignView(LoginRequiredMixin, View):
         context["title"] = version.title_in(language)
         context["title_language"] = "en" if language == "en" and version.title_en else "nl"
         if existing is None:
-            unread = list(eligibility.unread_tips(employee=employee, version=version))
-            quiz_required = eligibility.quiz_required(version)
-            quiz_missing = quiz_required and not has_passed(employee=employee, version=version)
+            needed = eligibility.requirements(employee=employee, version=version)
+            unread, quiz_missing = needed.unread, needed.quiz_missing
+            context["resigning"] = needed.resigning
             blockers = eligibility.signing_blockers(employee=employee, version=version)
             context.update(
                 unread=unread,

@@ -2,7 +2,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
-from acknowledgements.selectors import acknowledgement_of
+from acknowledgements.selectors import acknowledgement_of, status_for
 from handbook.selectors import current_version, default_guideline
 
 
@@ -18,6 +18,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["current_title"] = current.title_in(get_language()) if current else ""
         context["acknowledgement"] = (
             acknowledgement_of(employee=self.request.user, version=current) if current else None
+        )
+        context["ack_status"] = (
+            status_for(employee=self.request.user, version=current) if current else None
         )
         return context
 

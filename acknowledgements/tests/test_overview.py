@@ -28,7 +28,7 @@ def client_for(user) -> Client:
 
 
 def test_overview_shows_reading_quiz_and_signature_still_to_do():
-    employee = EmployeeFactory()
+    employee = EmployeeFactory(preferred_language="en")
     version = quiz_version(tips=3)
     read_all_tips(employee, version, except_numbers=(3,))
 
@@ -129,7 +129,8 @@ def test_an_unknown_code_is_not_found():
     [("", "Enter the verification code."), ("12345", "This is not a verification code.")],
 )
 def test_bad_input_gets_a_clear_message_in_a_focused_summary(code, message):
-    html = client_for(EmployeeFactory()).get(VERIFY_URL, {"code": code}).content.decode()
+    reader = EmployeeFactory(preferred_language="en")  # the messages' English ids
+    html = client_for(reader).get(VERIFY_URL, {"code": code}).content.decode()
 
     summary = html.split('id="error-summary"')[1].split("</div>")[0]
     assert 'href="#id_code"' in summary and message in summary

@@ -123,6 +123,8 @@ def test_after_signing_the_page_shows_the_record_instead_of_the_form(employee):
 def test_an_incomplete_post_is_refused_with_a_focused_summary_and_nothing_stored(
     employee, overrides, field, message
 ):
+    employee.preferred_language = "en"  # the messages' English ids
+    employee.save(update_fields=["preferred_language"])
     ready_to_sign(employee)
 
     response = _post(client_for(employee), **overrides)

@@ -176,6 +176,13 @@ HANDBOOK_REVIEW_REMINDER_DAYS = env_int("HANDBOOK_REVIEW_REMINDER_DAYS", 30)
 # Per-question quiz answers are a learning aid: removed after this many days by
 # `manage.py prune_quiz_answers` (scores and pass/fail stay).
 QUIZ_ANSWER_RETENTION_DAYS = env_int("QUIZ_ANSWER_RETENTION_DAYS", 365)
+# Retention (Selectielijst gemeenten 2020), applied by `manage.py apply_retention`:
+# acknowledgement evidence is a personnel file item, kept this many years after
+# employment ends; quiz attempts are internal training, kept this many years.
+RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT = env_int(
+    "RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT", 10
+)
+RETENTION_QUIZ_ATTEMPT_YEARS = env_int("RETENTION_QUIZ_ATTEMPT_YEARS", 5)
 # Where the customer's version 1 text lives (verbatim copy kept in the repository).
 HANDBOOK_SEED_FILE = Path(
     env("HANDBOOK_SEED_FILE", str(BASE_DIR / "handbook" / "seed" / "handreiking-sociale-media.txt"))

@@ -80,7 +80,9 @@ class Unanswered(Exception):
         self.positions = positions
 
 
-def _candidates(version, purpose: str) -> list[Candidate]:
+def _candidates(version, purpose: str, tip_ids=None) -> list[Candidate]:
+    """The questions to draw from. CHANGES: those on tips marked material or new in this
+    version, or, given ``tip_ids``, on those tips (changes since a version further back)."""
     through = Question.tips.through
     rows = (
         through.objects.filter(question__version=version, question__is_active=True)
@@ -91,7 +93,7 @@ def _candidates(version, purpose: str) -> list[Candidate]:
     material: dict[int, list[int]] = {}
     for question_id, tip_id, change in rows:
         tips.setdefault(question_id, []).append(tip_id)
-        if change in selectors.MATERIAL_CHANGES:
+        if (change in selectors.MATERIAL_CHANGES) if tip_ids is None else (tip_id in tip_ids):
             material.setdefault(question_id, []).append(tip_id)
     if purpose == Attempt.Purpose.CHANGES:
         return [Candidate(question_id, tuple(ids)) for question_id, ids in material.items()]
@@ -119,8 +121,12 @@ def start_attempt(
     language: str = "nl",
     now: datetime.datetime | None = None,
     rng: random.Random | None = None,
+    tip_ids=None,
 ) -> Attempt:
     """Start an attempt, or return the employee's open one of the same purpose.
+
+    ``tip_ids`` (purpose CHANGES only): the changed tips to ask about, for someone whose
+    last signed version is further back (acknowledgements.reacknowledgement).
 
     Draws the questions (see quizzes.drawing), freezes them and their option order.
     Raises DailyLimitReached or NoQuestions.
@@ -144,7 +150,7 @@ def start_attempt(
             _("You have used all %(count)s attempts for today. You can try again tomorrow.")
             % {"count": settings.attempts_per_day}
         )
-    candidates = _candidates(version, purpose)
+    candidates = _candidates(version, purpose, None if tip_ids is None else set(tip_ids))
     chosen = draw(
         candidates,
         settings.questions_per_attempt,

@@ -337,11 +337,14 @@ def test_the_start_page_in_dutch_uses_the_dutch_translation(employee_client, ver
     assert nl("Start the quiz") in html
 
 
-def test_the_changes_quiz_is_offered_to_who_passed_the_previous_version(employee, employee_client):
+def test_the_changes_quiz_is_offered_to_who_signed_the_previous_version(employee, employee_client):
+    from acknowledgements.tests.factories import read_all_tips, signed
     from handbook.models import Tip
 
     first = quiz_version(tips=2, effective_date=datetime.date(2026, 1, 1))
     submitted_attempt(employee=employee, version=first, right=True)
+    read_all_tips(employee, first)
+    signed(employee, first)
     lineages = [t.lineage for t in first.tips.order_by("number")]
     second = published_version(
         first.guideline,

@@ -226,13 +226,18 @@ class StartView(QuizMixin, View):
             "changes_quiz": self._changes_quiz_available(version),
         }
 
+    def _changes_tip_ids(self, version) -> list[int] | None:
+        """Who must sign again (they signed an earlier version and this one changed in
+        meaning) may do only the changed tips: one rule with the signing page's."""
+        from acknowledgements.reacknowledgement import changes_question_count, changes_quiz_tip_ids
+
+        tip_ids = changes_quiz_tip_ids(employee=self.request.user, version=version)
+        if not tip_ids or not changes_question_count(version, tip_ids):
+            return None
+        return tip_ids
+
     def _changes_quiz_available(self, version) -> bool:
-        """Who passed the version this one is based on may do only the changed tips."""
-        if version.based_on_id is None:
-            return False
-        return selectors.has_passed(employee=self.request.user, version=version.based_on) and bool(
-            selectors.change_question_count(version)
-        )
+        return self._changes_tip_ids(version) is not None
 
     def post(self, request):
         _guideline, version = self.current()
@@ -242,9 +247,11 @@ class StartView(QuizMixin, View):
             )
         form = StartForm(request.POST)
         purpose = form.cleaned_data["purpose"] if form.is_valid() else None
-        if purpose is None or (
-            purpose == Attempt.Purpose.CHANGES and not self._changes_quiz_available(version)
-        ):
+        tip_ids = None
+        if purpose == Attempt.Purpose.CHANGES:
+            services.ensure_bank(version=version)  # its questions decide availability
+            tip_ids = self._changes_tip_ids(version)
+        if purpose is None or (purpose == Attempt.Purpose.CHANGES and tip_ids is None):
             return error_page(
                 request,
                 services.InvalidSubmission(_("This quiz cannot be started.")),
@@ -256,6 +263,7 @@ class StartView(QuizMixin, View):
                 version=version,
                 purpose=purpose,
                 language=portal_language(),
+                tip_ids=tip_ids,
             )
         except services.QuizRefused as error:
             return error_page(request, error)

@@ -1,0 +1,26 @@
+from django.core.management.base import BaseCommand
+
+from acknowledgements.notifications import send_reacknowledgement_notices
+
+
+class Command(BaseCommand):
+    """E-mail everyone who must sign the current version of the guideline again.
+
+    Run it after publishing a version with changes in meaning, once the version is in
+    force (its effective date has come): from cron (daily is enough) or by hand. It is
+    idempotent: each employee gets one e-mail per version, however often it runs. Those
+    who never signed, who signed the current version, or for whom only editorial changes
+    were made since they signed get nothing. (Background tasks replace cron later.)
+    """
+
+    help = (
+        "E-mail everyone who signed an earlier version and must sign the current version "
+        "again (it changed in meaning). Sends each person one e-mail per version."
+    )
+
+    def handle(self, *args, **options):
+        result = send_reacknowledgement_notices()
+        if result.version is None:
+            self.stdout.write("No version of the guideline is in force: nothing to send.")
+            return
+        self.stdout.write(f"Version {result.version.number}: {len(result.sent)} e-mail(s) sent.")
