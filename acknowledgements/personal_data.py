@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements.models import Acknowledgement, TipRead
+from acknowledgements.models import Acknowledgement, Notification, TipRead
 from handbook.models import HandbookEvent
 from people.models import Department, Employee
 from people.selectors import roles_of
@@ -148,6 +148,22 @@ def _tips_read(employee: Employee) -> list[dict]:
     ]
 
 
+def _notifications(employee: Employee) -> list[dict]:
+    notifications = (
+        Notification.objects.select_related("version")
+        .filter(employee=employee)
+        .order_by("sent_at", "pk")
+    )
+    return [
+        {
+            "kind": notification.get_kind_display(),
+            "guideline_version": notification.version.number,
+            "sent_at": _when(notification.sent_at),
+        }
+        for notification in notifications
+    ]
+
+
 def _answer(served: AttemptQuestion, language: str) -> dict:
     answer = getattr(served, "answer", None)  # gone after QUIZ_ANSWER_RETENTION_DAYS
     return {
@@ -233,6 +249,7 @@ def personal_data_export(employee: Employee) -> dict:
         "roles": sorted(str(role) for role in roles_of(employee)),
         "acknowledgements": _acknowledgements(employee),
         "tips_read": _tips_read(employee),
+        "notifications": _notifications(employee),
         "quiz_attempts": _attempts(employee),
         "audit_events": _events(employee),
     }

@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acknowledgements import services
-from acknowledgements.models import Acknowledgement, TipRead
+from acknowledgements.models import Acknowledgement, Notification, TipRead
 from quizzes.models import Answer, Attempt, AttemptQuestion
 
 logger = logging.getLogger("acknowledgements.retention")
@@ -45,6 +45,7 @@ DELETE_CHUNK = 500
 class Category:
     ACKNOWLEDGEMENT = "acknowledgement"
     TIPS_READ = "tips_read"
+    NOTIFICATIONS = "notifications"
     QUIZ_ATTEMPT = "quiz_attempt"
 
 
@@ -139,6 +140,12 @@ def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) 
         .annotate(count=Count("pk"), first=Min("first_opened_at"), last=Max("first_opened_at"))
         .order_by("employee__employee_number", "employee_id")
     )
+    sent = list(
+        Notification.objects.filter(employee__end_date__lt=cutoff)
+        .values("employee_id", "employee__employee_number", "employee__end_date")
+        .annotate(count=Count("pk"), first=Min("sent_at"), last=Max("sent_at"))
+        .order_by("employee__employee_number", "employee_id")
+    )
     for record in records:
         kind = (
             _("Correction of an acknowledgement")
@@ -172,6 +179,18 @@ def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) 
                 legal_ground=ground,
             )
         )
+    for row in sent:
+        report.items.append(
+            RemovedItem(
+                category=Category.NOTIFICATIONS,
+                identifier="",
+                employee_number=row["employee__employee_number"] or "",
+                description=_("%(count)s e-mails asking to sign again; employment ended %(end)s")
+                % {"count": row["count"], "end": row["employee__end_date"].isoformat()},
+                period=" – ".join(dict.fromkeys([_day(row["first"]), _day(row["last"])])),
+                legal_ground=ground,
+            )
+        )
     report.acknowledgements = len(records)
     report.tip_reads = sum(row["count"] for row in reads)
     employees = {r.employee for r in records}
@@ -185,6 +204,7 @@ def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) 
     for employee in sorted(employees, key=lambda e: e.pk):
         services.erase_employee(employee=employee, recorded_by=recorded_by, reason=reason, now=now)
     TipRead.objects.filter(employee__end_date__lt=cutoff).delete()
+    Notification.objects.filter(employee__end_date__lt=cutoff).delete()
 
 
 def _attempts(report: RetentionReport, years: int) -> None:
@@ -246,6 +266,7 @@ def category_label(category: str) -> str:
     return {
         Category.ACKNOWLEDGEMENT: _("Acknowledgement"),
         Category.TIPS_READ: _("Tips read"),
+        Category.NOTIFICATIONS: _("E-mails asking to sign again"),
         Category.QUIZ_ATTEMPT: _("Quiz attempt"),
     }[category]
 

@@ -204,9 +204,28 @@ def test_the_export_costs_a_fixed_number_of_queries(django_assert_num_queries, c
     employee = EmployeeFactory(manager=EmployeeFactory())
     _grow(employee, count)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         data = personal_data_export(employee)
 
     assert len(data["acknowledgements"]) == count
     assert len(data["quiz_attempts"]) == count
     assert len(data["tips_read"]) == 2 * count
+
+
+def test_the_export_holds_the_emails_the_portal_sent_about_signing_again():
+    from django.utils import timezone
+
+    from acknowledgements.models import Notification
+
+    employee = EmployeeFactory()
+    version = quiz_version(tips=1)
+    Notification.objects.create(
+        employee=employee,
+        version=version,
+        kind=Notification.Kind.REACKNOWLEDGEMENT,
+        sent_at=timezone.now(),
+    )
+
+    data = personal_data_export(employee)
+
+    assert [n["guideline_version"] for n in data["notifications"]] == [version.number]

@@ -240,3 +240,25 @@ def test_the_command_prints_counts_and_the_list(signer):
     call_command("apply_retention", "--today", TODAY.isoformat(), stdout=io.StringIO())
 
     assert not Acknowledgement.objects.filter(pk=record.pk).exists()
+
+
+def test_a_long_gone_leavers_emails_about_signing_again_are_removed_and_listed(signer, version):
+    from django.utils import timezone
+
+    from acknowledgements.models import Notification
+
+    left_long_ago, _record = signer()
+    active, _active_record = signer()
+    for employee in (left_long_ago, active):
+        Notification.objects.create(
+            employee=employee,
+            version=version,
+            kind=Notification.Kind.REACKNOWLEDGEMENT,
+            sent_at=timezone.now(),
+        )
+    _left(left_long_ago, 11)
+
+    report = apply_retention(today=TODAY)
+
+    assert list(Notification.objects.values_list("employee", flat=True)) == [active.pk]
+    assert "E-mails asking to sign again" in [row["Category"] for row in _rows(report)]
