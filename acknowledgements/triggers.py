@@ -8,6 +8,8 @@
 Used by migration 0002; changing this module means a new migration.
 """
 
+from portal.db import run_vendor_sql
+
 ENTRY_TABLE = "acknowledgements_ledgerentry"
 CONTENT_TABLE = "acknowledgements_acknowledgement"
 MESSAGE = "acknowledgements: the ledger is append-only"
@@ -69,20 +71,8 @@ def postgresql_backward() -> list[str]:
 
 
 def install(apps, schema_editor) -> None:
-    _run(schema_editor, sqlite_forward, postgresql_forward)
+    run_vendor_sql(schema_editor, sqlite=sqlite_forward, postgresql=postgresql_forward)
 
 
 def uninstall(apps, schema_editor) -> None:
-    _run(schema_editor, sqlite_backward, postgresql_backward)
-
-
-def _run(schema_editor, sqlite, postgresql) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        statements = sqlite()
-    elif vendor == "postgresql":
-        statements = postgresql()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"No ledger triggers for {vendor}.")
-    for statement in statements:
-        schema_editor.execute(statement)
+    run_vendor_sql(schema_editor, sqlite=sqlite_backward, postgresql=postgresql_backward)

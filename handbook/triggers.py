@@ -12,6 +12,8 @@ Rules:
 - Tips may be added, changed or removed only while their version is a draft.
 """
 
+from portal.db import run_vendor_sql
+
 VERSION_TABLE = "handbook_guidelineversion"
 TIP_TABLE = "handbook_tip"
 
@@ -132,20 +134,8 @@ def postgresql_backward() -> list[str]:
 
 
 def install(apps, schema_editor) -> None:
-    _run(schema_editor, sqlite_forward, postgresql_forward)
+    run_vendor_sql(schema_editor, sqlite=sqlite_forward, postgresql=postgresql_forward)
 
 
 def uninstall(apps, schema_editor) -> None:
-    _run(schema_editor, sqlite_backward, postgresql_backward)
-
-
-def _run(schema_editor, sqlite, postgresql) -> None:
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        statements = sqlite()
-    elif vendor == "postgresql":
-        statements = postgresql()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"No handbook triggers for {vendor}.")
-    for statement in statements:
-        schema_editor.execute(statement)
+    run_vendor_sql(schema_editor, sqlite=sqlite_backward, postgresql=postgresql_backward)
