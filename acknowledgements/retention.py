@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -70,9 +71,36 @@ class RetentionReport:
     tip_reads: int = 0
     attempts: int = 0
     attempts_kept_as_evidence: int = 0
+    abandoned_uploads: int = 0
     items: list[RemovedItem] = field(default_factory=list)
     removed_at: datetime.datetime | None = None
     path: Path | None = None
+
+
+# Scans uploaded in the first step of an on-behalf record wait here for the confirmation
+# (acknowledgements.views_on_behalf); one left for a day was abandoned.
+PENDING_UPLOADS_DIR = "ledger/pending"
+ABANDONED_AFTER = datetime.timedelta(days=1)
+
+
+def remove_abandoned_uploads(*, now: datetime.datetime, dry_run: bool = False) -> int:
+    """Remove scans of on-behalf records that were never confirmed; returns how many.
+
+    They never became records, so they are not on the destruction list."""
+    try:
+        _folders, names = default_storage.listdir(PENDING_UPLOADS_DIR)
+    except FileNotFoundError:
+        return 0
+    stale = [
+        f"{PENDING_UPLOADS_DIR}/{name}"
+        for name in names
+        if now - default_storage.get_modified_time(f"{PENDING_UPLOADS_DIR}/{name}")
+        > ABANDONED_AFTER
+    ]
+    if not dry_run:
+        for path in stale:
+            default_storage.delete(path)
+    return len(stale)
 
 
 def years_before(day: datetime.date, years: int) -> datetime.date:
@@ -112,6 +140,7 @@ def apply_retention(
     with transaction.atomic():
         _acknowledgements(report, ack_years, recorded_by=recorded_by, now=now)
         _attempts(report, attempt_years)
+    report.abandoned_uploads = remove_abandoned_uploads(now=now, dry_run=dry_run)
     report.removed_at = None if dry_run else now
     report.path = write_destruction_list(report, now=now)
     logger.info(

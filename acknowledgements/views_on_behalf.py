@@ -30,12 +30,13 @@ from django.views.generic import TemplateView
 from acknowledgements import services
 from acknowledgements.forms_on_behalf import OnBehalfForm
 from acknowledgements.models import Acknowledgement
+from acknowledgements.retention import PENDING_UPLOADS_DIR
 from acknowledgements.selectors import acknowledgement_of
 from handbook.selectors import current_version, default_guideline
 from people.roles import Role
 from people.selectors import has_role, team_of
 
-PENDING_DIR = "ledger/pending/"
+PENDING_DIR = f"{PENDING_UPLOADS_DIR}/"
 PENDING_SESSION_KEY = "on_behalf_pending_form"
 LEDGER_PERMISSION = "acknowledgements.view_ledger"
 

@@ -262,3 +262,21 @@ def test_a_long_gone_leavers_emails_about_signing_again_are_removed_and_listed(s
 
     assert list(Notification.objects.values_list("employee", flat=True)) == [active.pk]
     assert "E-mails asking to sign again" in [row["Category"] for row in _rows(report)]
+
+
+def test_scans_of_on_behalf_records_never_confirmed_are_removed_after_a_day(settings):
+    import os
+    import time
+
+    pending = settings.MEDIA_ROOT / "ledger" / "pending"
+    pending.mkdir(parents=True)
+    abandoned, fresh = pending / "oud.pdf", pending / "nieuw.pdf"
+    abandoned.write_bytes(b"%PDF-1.4")
+    fresh.write_bytes(b"%PDF-1.4")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(abandoned, (two_days_ago, two_days_ago))
+
+    report = apply_retention()
+
+    assert report.abandoned_uploads == 1
+    assert not abandoned.exists() and fresh.exists()

@@ -49,4 +49,8 @@ class Command(BaseCommand):
             f"attempts {verb}; {report.attempts_kept_as_evidence} kept as evidence of an "
             "acknowledgement."
         )
+        self.stdout.write(
+            f"{report.abandoned_uploads} scans of on-behalf records that were never "
+            f"confirmed {verb}."
+        )
         self.stdout.write(f"Destruction list: {report.path}")
