@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import AuditEvent
+
 
 class VersionFrozen(Exception):
     """Raised when something tries to change a published or retired version."""
@@ -247,7 +249,7 @@ class Tip(models.Model):
         return self.change in (self.Change.MATERIAL, self.Change.NEW)
 
 
-class HandbookEvent(models.Model):
+class HandbookEvent(AuditEvent):
     """Audit trail of the handbook: who did what to which version, and when."""
 
     class Kind(models.TextChoices):
@@ -263,21 +265,7 @@ class HandbookEvent(models.Model):
     )
     version_number = models.PositiveIntegerField(_("version number"), null=True, blank=True)
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         verbose_name = _("handbook event")
         verbose_name_plural = _("handbook events")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import AuditEvent
+
 
 class QuizSettings(models.Model):
     """How the quiz of one guideline version is run."""
@@ -259,7 +261,7 @@ class Answer(models.Model):
         return f"{self.served}"
 
 
-class QuizEvent(models.Model):
+class QuizEvent(AuditEvent):
     """Audit trail of the quiz: bank imports, settings changes, pruned answers."""
 
     class Kind(models.TextChoices):
@@ -276,21 +278,7 @@ class QuizEvent(models.Model):
         blank=True,
         related_name="quiz_events",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    details = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         verbose_name = _("quiz event")
         verbose_name_plural = _("quiz events")
-        ordering = ["-at", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"
