@@ -9,6 +9,8 @@ urlpatterns = [
     path("quiz/redactie/", include("quizzes.editor_urls")),
     path("bevestigen/", include("acknowledgements.urls")),
     path("grootboek/", include("acknowledgements.urls_hr")),
+    path("campagnes/", include("campaigns.urls")),
+    path("mijn-team/", include("campaigns.urls_team")),
     path("account/", include("allauth.urls")),
     path("", include("people.urls")),
     path("beheer/", admin.site.urls),

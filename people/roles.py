@@ -33,6 +33,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "acknowledgements.view_ledger",
         "acknowledgements.view_acknowledgement",
         "acknowledgements.add_acknowledgement",
+        "campaigns.view_campaign",
+        "campaigns.manage_campaigns",
+        "campaigns.view_campaign_dashboard",
     ],
     Role.EDITOR: [
         "handbook.view_guideline",
@@ -60,6 +63,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "quizzes.view_quizevent",
         "acknowledgements.view_ledger",
         "acknowledgements.view_acknowledgement",
+        "campaigns.view_campaign",
+        "campaigns.view_campaign_dashboard",
     ],
     Role.ADMINISTRATOR: [
         "people.view_employee",
@@ -80,6 +85,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "acknowledgements.view_ledger",
         "acknowledgements.view_acknowledgement",
         "acknowledgements.view_ledgerentry",
+        "campaigns.view_campaign",
+        "campaigns.view_campaign_dashboard",
     ],
 }
 

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "handbook",
     "quizzes",
     "acknowledgements",
+    "campaigns",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +189,31 @@ RETENTION_QUIZ_ATTEMPT_YEARS = env_int("RETENTION_QUIZ_ATTEMPT_YEARS", 5)
 HANDBOOK_SEED_FILE = Path(
     env("HANDBOOK_SEED_FILE", str(BASE_DIR / "handbook" / "seed" / "handreiking-sociale-media.txt"))
 )
+
+# Background work (Django's task framework): tasks are stored in the database and run by
+# `manage.py db_worker`; the periodic `manage.py run_campaigns` decides what is due.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Campaigns (see README, "Campaigns"): a new employee's assignment is due this many
+# days after their start date; someone who joins a running campaign's audience gets at
+# least this many days; quiz figures are shown only for groups of at least this size.
+CAMPAIGN_ONBOARDING_DAYS = env_int("CAMPAIGN_ONBOARDING_DAYS", 14)
+CAMPAIGN_JOINER_MINIMUM_DAYS = env_int("CAMPAIGN_JOINER_MINIMUM_DAYS", 14)
+CAMPAIGN_MIN_GROUP_SIZE = env_int("CAMPAIGN_MIN_GROUP_SIZE", 5)
+# Escalations to HR go to this mailbox; empty: to everyone with the HR role.
+CAMPAIGN_HR_EMAIL = env("CAMPAIGN_HR_EMAIL", "")
+# Delivery of reminders: retries with back-off (seconds), then "failed" for HR to see.
+CAMPAIGN_REMINDER_MAX_ATTEMPTS = env_int("CAMPAIGN_REMINDER_MAX_ATTEMPTS", 10)
+CAMPAIGN_REMINDER_FIRST_BACKOFF = env_int("CAMPAIGN_REMINDER_FIRST_BACKOFF", 60)
+CAMPAIGN_REMINDER_MAX_BACKOFF = env_int("CAMPAIGN_REMINDER_MAX_BACKOFF", 6 * 60 * 60)
+# A worker's claim on a mail runs out after this many seconds (then another may take it);
+# rows handed to the worker but not taken are handed over again after the timeout.
+CAMPAIGN_REMINDER_CLAIM_SECONDS = env_int("CAMPAIGN_REMINDER_CLAIM_SECONDS", 600)
+CAMPAIGN_REMINDER_DISPATCH_TIMEOUT = env_int("CAMPAIGN_REMINDER_DISPATCH_TIMEOUT", 1800)
 
 LOGGING = {
     "version": 1,

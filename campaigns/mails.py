@@ -1,0 +1,100 @@
+"""The reminder and escalation e-mails: plain text and HTML, in the reader's language,
+with a link straight to what is left to do."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from campaigns.models import Reminder
+from people.models import Employee
+from people.roles import Role
+
+
+def absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def next_step(employee: Employee, version) -> tuple[list[str], str]:
+    """What the employee still has to do for the version, and the page for the first
+    of it (a tip, the quiz, or the signing page)."""
+    from acknowledgements.eligibility import requirements
+
+    needed = requirements(employee=employee, version=version)
+    todo = []
+    url = reverse("acknowledgements:sign")
+    if needed.unread:
+        todo.append("read")
+        url = reverse("handbook:tip", args=[version.number, needed.unread[0].number])
+    if needed.quiz_missing:
+        todo.append("quiz")
+        if not needed.unread:
+            url = reverse("quizzes:start")
+    todo.append("sign")
+    return todo, absolute(url)
+
+
+def hr_addresses() -> list[str]:
+    if settings.CAMPAIGN_HR_EMAIL:
+        return [settings.CAMPAIGN_HR_EMAIL]
+    return list(
+        Employee.objects.filter(is_active=True, groups__name=Role.HR)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .order_by("email")
+    )
+
+
+def build(reminder: Reminder) -> EmailMultiAlternatives | None:
+    """The e-mail for a reminder, or None when there is nobody to send it to."""
+    assignment = reminder.assignment
+    employee = assignment.employee
+    if reminder.kind in (Reminder.Kind.REMINDER, Reminder.Kind.MANUAL):
+        to = [employee.email] if employee.email else []
+        language = employee.preferred_language
+        template = "reminder"
+    elif reminder.kind == Reminder.Kind.MANAGER:
+        manager = employee.manager
+        to = [manager.email] if manager and manager.is_active and manager.email else []
+        language = manager.preferred_language if manager else settings.LANGUAGE_CODE
+        template = "escalation_manager"
+    else:
+        to = hr_addresses()
+        language = settings.LANGUAGE_CODE
+        template = "escalation_hr"
+    if not to:
+        return None
+    language = language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        todo, next_url = next_step(employee, assignment.version)
+        context = {
+            "reminder": reminder,
+            "assignment": assignment,
+            "campaign": assignment.campaign,
+            "employee": employee,
+            "manager": employee.manager,
+            "requested_by": reminder.requested_by,
+            "title": assignment.version.title_in(language),
+            "version": assignment.version,
+            "todo": todo,
+            "next_url": next_url,
+            "team_url": absolute(reverse("people:team")),
+            "dashboard_url": absolute(reverse("campaigns:detail", args=[assignment.campaign_id])),
+            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
+        }
+        subject = render_to_string(f"campaigns/email/{template}_subject.txt", context)
+        text = render_to_string(f"campaigns/email/{template}.txt", context)
+        html = render_to_string(f"campaigns/email/{template}.html", context)
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers={"Message-ID": f"<{reminder.message_id_local_part}@{domain}>"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,296 @@
+"""Campaigns: who must sign which version by when, and the mails that chase them.
+
+- ``Campaign``: the yearly re-acknowledgement (or any other round) for a version and an
+  audience, with a deadline and a reminder schedule; and one standing ``onboarding``
+  campaign whose assignments come from the onboarding rule (a new employee's start date).
+- ``Assignment``: one employee in one campaign, with the version and due date. Its status
+  (not started, read, quiz passed, signed, overdue, exempt) is never stored: it follows
+  from the ledger, the quiz and the reading record (campaigns.selectors.with_status).
+- ``Reminder``: one e-mail for one assignment and one step of the schedule, unique per
+  (assignment, step), so that planning twice sends nothing twice; delivered by a
+  background task (campaigns.delivery) with retries.
+- ``CampaignEvent``: the audit trail (launch, exemptions, closing).
+
+Writes go through campaigns.services and campaigns.reminders only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AuditEvent
+
+
+class Campaign(models.Model):
+    class Kind(models.TextChoices):
+        CAMPAIGN = "campaign", _("Acknowledgement campaign")
+        ONBOARDING = "onboarding", _("Onboarding of new employees")
+
+    class Audience(models.TextChoices):
+        ALL = "all", _("All active employees")
+        DEPARTMENTS = "departments", _("Chosen departments")
+        EMPLOYEES = "employees", _("A list of employees")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not launched yet")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CAMPAIGN)
+    version = models.ForeignKey(
+        "handbook.GuidelineVersion",
+        verbose_name=_("guideline version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        help_text=_("Empty for onboarding: new employees sign the current version."),
+    )
+    audience = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL
+    )
+    departments = models.ManyToManyField(
+        "people.Department", verbose_name=_("departments"), blank=True, related_name="+"
+    )
+    include_subdepartments = models.BooleanField(_("with their sub-departments"), default=True)
+    employees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("employees"), blank=True, related_name="+"
+    )
+    start_date = models.DateField(_("start date"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # Days before an assignment's due date on which its employee is reminded, e.g. [14, 3].
+    reminder_days = models.JSONField(_("reminders (days before the deadline)"), default=list)
+    manager_escalation_days = models.PositiveSmallIntegerField(
+        _("tell the manager (days after the deadline)"), null=True, blank=True
+    )
+    hr_escalation_days = models.PositiveSmallIntegerField(
+        _("tell HR (days after the deadline)"), null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    launched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("launched by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    launched_at = models.DateTimeField(_("launched at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start_date", "-pk"]
+        permissions = [
+            ("manage_campaigns", _("Can set up, launch and close campaigns")),
+            ("view_campaign_dashboard", _("Can see campaign dashboards")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=models.Q(kind="onboarding"),
+                name="campaigns_one_onboarding_rule",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="onboarding")
+                | models.Q(version__isnull=False, deadline__isnull=False),
+                name="campaigns_campaign_has_version_and_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_onboarding(self) -> bool:
+        return self.kind == self.Kind.ONBOARDING
+
+
+class Assignment(models.Model):
+    class Reason(models.TextChoices):
+        LAUNCH = "launch", _("In the audience at launch")
+        JOINED = "joined", _("Joined the audience later")
+        ONBOARDING = "onboarding", _("New employee")
+
+    class Status(models.TextChoices):
+        """Derived, never stored: see campaigns.selectors.with_status."""
+
+        NOT_STARTED = "not_started", _("Not started")
+        READ = "read", _("Has read")
+        QUIZ_PASSED = "quiz_passed", _("Quiz passed")
+        SIGNED = "signed", _("Signed")
+        OVERDUE = "overdue", _("Overdue")
+        EXEMPT = "exempt", _("Exempt")
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    version = models.ForeignKey(
+        "handbook.GuidelineVersion",
+        verbose_name=_("guideline version"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    due_date = models.DateField(_("due date"))
+    reason = models.CharField(_("why"), max_length=16, choices=Reason.choices)
+    added_at = models.DateTimeField(_("added at"))
+    exempt_reason = models.TextField(_("reason for exemption"), blank=True)
+    exempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exempted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exempted_at = models.DateTimeField(_("exempted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "employee"], name="campaigns_one_assignment_per_campaign"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["employee", "version"]),
+            models.Index(fields=["campaign", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} – {self.campaign}"
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.exempted_at is not None
+
+
+class Reminder(models.Model):
+    """One e-mail about one assignment for one step of the schedule.
+
+    Unique per (assignment, step): a second planning run, or a concurrent one, adds
+    nothing. Delivery claims the row before sending and marks it sent after, so that
+    a crashed worker's rows are picked up again (see campaigns.delivery).
+    """
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder to the employee")
+        MANAGER = "manager", _("Escalation to the manager")
+        HR = "hr", _("Escalation to HR")
+        MANUAL = "manual", _("Reminder sent by the manager")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not needed any more")
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.PROTECT,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # "before-14", "after-7", "manual-2026-11-25": what makes this mail unique.
+    step = models.CharField(_("step"), max_length=32)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("planned at"))
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    dispatched_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True)
+    claimed_by = models.CharField(_("worker"), max_length=64, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    recipients = models.TextField(_("sent to"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "step"], name="campaigns_reminder_once_per_step"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.step}) – {self.assignment}"
+
+    @property
+    def message_id_local_part(self) -> str:
+        """Stable per reminder, so that a mail system can drop a duplicate (see
+        campaigns.delivery on the one window in which a resend is possible)."""
+        return f"reminder-{self.pk}"
+
+
+class CampaignEvent(AuditEvent):
+    """Audit trail of campaigns: set up, launched, closed, exemptions, manual retries."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Campaign set up")
+        LAUNCHED = "launched", _("Campaign launched")
+        CLOSED = "closed", _("Campaign closed")
+        JOINED = "joined", _("Employees added to a running campaign")
+        ONBOARDING = "onboarding", _("New employees assigned")
+        EXEMPTED = "exempted", _("Employee exempted")
+        EXEMPTION_LIFTED = "exemption_lifted", _("Exemption lifted")
+        REMINDER_RETRIED = "reminder_retried", _("Failed reminder tried again")
+        SCHEDULE_CHANGED = "schedule_changed", _("Reminder schedule changed")
+
+    kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="events",
+    )
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+
+    class Meta(AuditEvent.Meta):
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")

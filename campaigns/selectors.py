@@ -1,0 +1,188 @@
+"""Reads about campaigns, shared by the dashboards, the reminders and other apps.
+
+An assignment's status is computed in the database from facts (the ledger, quiz
+attempts, tips opened), so that a list of any length is one query and the figures are
+aggregates, never Python loops over people.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
+from campaigns.models import Assignment, Campaign
+from handbook.models import Tip
+from people.models import Employee
+from quizzes.models import Attempt
+
+Status = Assignment.Status
+DONE = (Status.SIGNED, Status.EXEMPT)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def counting(assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
+    """Leave out leavers: their assignments stay, but they no longer count."""
+    return assignments.filter(employee__is_active=True).exclude(employee__end_date__lt=on)
+
+
+def signed_expression():
+    return Exists(
+        Acknowledgement.objects.filter(
+            employee_id=OuterRef("employee_id"),
+            version_id=OuterRef("version_id"),
+            kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
+        )
+    )
+
+
+def with_status(assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
+    """Annotate ``status`` (an Assignment.Status value) and ``signed_at`` on each
+    assignment, in the same query.
+
+    Precedence: exempt, signed, overdue (past the due date and not signed), quiz passed,
+    read (every tip of the version opened), not started.
+    """
+    acknowledgement = Acknowledgement.objects.filter(
+        employee_id=OuterRef("employee_id"),
+        version_id=OuterRef("version_id"),
+        kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
+    )
+    quiz_passed = Exists(
+        Attempt.objects.filter(
+            employee_id=OuterRef("employee_id"), version_id=OuterRef("version_id"), passed=True
+        )
+    )
+    tips_opened = Subquery(
+        TipRead.objects.filter(
+            employee_id=OuterRef("employee_id"), tip__version_id=OuterRef("version_id")
+        )
+        .order_by()
+        .values("employee_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    tip_count = Subquery(
+        Tip.objects.filter(version_id=OuterRef("version_id"))
+        .order_by()
+        .values("version_id")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    return assignments.alias(tips_read=Coalesce(tips_opened, Value(0))).annotate(
+        signed_at=Subquery(acknowledgement.values("signed_at")[:1]),
+        status=Case(
+            When(exempted_at__isnull=False, then=Value(Status.EXEMPT)),
+            When(Exists(acknowledgement), then=Value(Status.SIGNED)),
+            When(due_date__lt=on, then=Value(Status.OVERDUE)),
+            When(quiz_passed, then=Value(Status.QUIZ_PASSED)),
+            When(
+                Q(tips_read__gte=Coalesce(tip_count, Value(1))),
+                then=Value(Status.READ),
+            ),
+            default=Value(Status.NOT_STARTED),
+            output_field=CharField(),
+        ),
+    )
+
+
+def open_statuses() -> list[str]:
+    return [s for s in Status.values if s not in DONE]
+
+
+def status_counts(assignments: QuerySet[Assignment], on: datetime.date) -> dict:
+    """Counts per status, the total and the share signed, in one query."""
+    annotated = with_status(assignments, on)
+    figures = annotated.aggregate(
+        total=Count("pk"),
+        **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
+    )
+    return _with_shares(figures)
+
+
+def _with_shares(figures: dict) -> dict:
+    total = figures["total"] or 0
+    in_scope = total - figures.get(Status.EXEMPT, 0)
+    figures["in_scope"] = in_scope
+    figures["done_percent"] = round(100 * figures[Status.SIGNED] / in_scope) if in_scope else 0
+    figures["in_progress"] = (
+        figures[Status.NOT_STARTED] + figures[Status.READ] + figures[Status.QUIZ_PASSED]
+    )
+    return figures
+
+
+def counts_per_department(assignments: QuerySet[Assignment], on: datetime.date) -> list[dict]:
+    """Counts per status for each employee's own department, in one query."""
+    rows = (
+        with_status(assignments, on)
+        .order_by()
+        .values("employee__department_id", "employee__department__name")
+        .annotate(
+            total=Count("pk"),
+            **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
+        )
+    )
+    return [_with_shares(dict(row)) for row in rows]
+
+
+def audience(campaign: Campaign, on: datetime.date | None = None) -> QuerySet[Employee]:
+    """Who should have an assignment in the campaign now: active employees in its
+    audience (departments through the tree when sub-departments are included)."""
+    on = on or today()
+    people = Employee.objects.filter(is_active=True).exclude(end_date__lt=on)
+    if campaign.audience == Campaign.Audience.DEPARTMENTS:
+        departments = list(campaign.departments.all())
+        if campaign.include_subdepartments:
+            condition = Q(pk__in=[])
+            for department in departments:
+                condition |= Q(department__path__startswith=department.path)
+            people = people.filter(condition)
+        else:
+            people = people.filter(department__in=departments)
+    elif campaign.audience == Campaign.Audience.EMPLOYEES:
+        people = people.filter(pk__in=campaign.employees.values("pk"))
+    return people
+
+
+def open_assignments_of(employee: Employee, on: datetime.date | None = None) -> list[Assignment]:
+    """What the employee still has to do, earliest first (for the home page): one query."""
+    on = on or today()
+    assignments = Assignment.objects.filter(
+        employee=employee,
+        campaign__status=Campaign.Status.RUNNING,
+        campaign__start_date__lte=on,
+    ).select_related("campaign", "version")
+    return [
+        assignment
+        for assignment in with_status(assignments, on).order_by("due_date")
+        if assignment.status not in DONE
+    ]
+
+
+def latest_reminder_subquery(kind: str | None = None):
+    from campaigns.models import Reminder
+
+    reminders = Reminder.objects.filter(assignment_id=OuterRef("pk"))
+    if kind:
+        reminders = reminders.filter(kind=kind)
+    return Subquery(reminders.order_by("-created_at").values("created_at")[:1])

@@ -1,0 +1,28 @@
+"""Background tasks (Django's task framework; a database-backed worker runs them:
+``manage.py db_worker``). Arguments are JSON: ids and an ISO timestamp."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.tasks import task
+
+from campaigns import delivery
+
+
+@task()
+def deliver_reminders(reminder_ids: list[int], now: str | None = None) -> dict:
+    """Send these reminders (see campaigns.delivery). When the mail server was away, a
+    retry is queued for the moment of the back-off, if the backend can defer tasks;
+    otherwise the periodic command hands the rows over again."""
+    moment = datetime.datetime.fromisoformat(now) if now else None
+    outcome = delivery.deliver(reminder_ids, now=moment)
+    if outcome.retry_at and deliver_reminders.get_backend().supports_defer:
+        deliver_reminders.using(run_after=outcome.retry_at).enqueue(reminder_ids)
+    return {
+        "sent": outcome.sent,
+        "cancelled": outcome.cancelled,
+        "retrying": outcome.retrying,
+        "failed": outcome.failed,
+        "skipped": outcome.skipped,
+    }

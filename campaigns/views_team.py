@@ -1,0 +1,9 @@
+from django.views import View
+
+
+class RemindTeamView(View):
+    pass
+
+
+class RemindOneView(View):
+    pass
