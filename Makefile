@@ -94,8 +94,12 @@ run: system-deps-run install compilemessages
 	else \
 		echo "== (no seed_demo command yet: no demo accounts)"; \
 	fi
-	@echo "== runserver http://$(RUN_ADDRESS)/ (stop with Ctrl+C)"
-	$(MANAGE) runserver $(RUN_ADDRESS)
+	@echo "== run_campaigns (plan the reminders that are due)"
+	$(MANAGE) run_campaigns
+	@echo "== db_worker in the background (sends mail: printed here), runserver http://$(RUN_ADDRESS)/ (stop with Ctrl+C)"
+	@$(MANAGE) db_worker --no-reload --interval 5 --verbosity 0 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver $(RUN_ADDRESS)
 
 # --------------------------------------------------------------------------- make test
 

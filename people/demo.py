@@ -440,6 +440,7 @@ class SeedReport:
     employees_created: int = 0
     draft_created: bool = False
     quiz_attempts_created: int = 0
+    assignments_created: int = 0
     totp_secrets: dict[str, str] = field(default_factory=dict)
 
 
@@ -547,7 +548,20 @@ def seed_demo() -> SeedReport:
     Guideline.objects.filter(slug=DEFAULT_GUIDELINE_SLUG, owner__isnull=True).update(owner=editor)
     report.draft_created = create_demo_draft(editor=editor) is not None
     report.quiz_attempts_created = _ensure_quiz_attempts()
+    report.assignments_created = _ensure_campaign()
     return report
+
+
+def _ensure_campaign() -> int:
+    """A running yearly campaign, launched by the demo HR account."""
+    from campaigns.demo import seed_demo_campaigns
+    from handbook.selectors import current_version, default_guideline
+
+    return seed_demo_campaigns(
+        hr=Employee.objects.get(email__iexact="hr@voorbeeldstad.nl"),
+        version=current_version(default_guideline()),
+        keep_unsigned=[account.email for account in DEMO_ACCOUNTS],
+    )
 
 
 def _ensure_quiz_attempts() -> int:

@@ -103,6 +103,9 @@ def test_the_second_run_keeps_the_same_draft(seeded):
 
 
 def test_seed_demo_completes_an_organisation_that_was_partly_there(seeded):
+    from campaigns.models import Assignment
+
+    Assignment.objects.filter(employee__employee_number="300087").delete()
     Employee.objects.filter(employee_number="300087").delete()
 
     _seed()
@@ -434,3 +437,38 @@ def test_the_demo_accounts_can_take_the_quiz_fresh(seeded):
     from quizzes.models import Attempt
 
     assert not Attempt.objects.filter(employee__email="medewerker@voorbeeldstad.nl").exists()
+
+
+# --------------------------------------------------------------------------- campaigns
+
+
+def test_seed_demo_launches_a_running_campaign_for_all_active_staff(seeded):
+    from campaigns.demo import DEMO_CAMPAIGN_NAME
+    from campaigns.models import Campaign
+
+    campaign = Campaign.objects.get(name=DEMO_CAMPAIGN_NAME)
+
+    assert campaign.status == Campaign.Status.RUNNING
+    assert campaign.launched_by.email == "hr@voorbeeldstad.nl"
+    assert campaign.assignments.count() == Employee.objects.filter(is_active=True).exclude(
+        end_date__lt=timezone.localdate()
+    ).count()
+
+
+def test_seed_demo_has_some_staff_signed_but_not_the_demo_accounts(seeded):
+    from acknowledgements.models import Acknowledgement
+
+    signers = set(Acknowledgement.objects.values_list("employee__email", flat=True))
+
+    assert 10 <= len(signers) <= 40
+    assert not signers & {account.email for account in DEMO_ACCOUNTS}
+
+
+def test_seed_demo_launches_the_campaign_once(seeded):
+    from campaigns.models import Assignment, Campaign
+
+    before = (Campaign.objects.count(), Assignment.objects.count())
+
+    _seed()
+
+    assert (Campaign.objects.count(), Assignment.objects.count()) == before

@@ -32,7 +32,8 @@ class Command(BaseCommand):
             f"Demo data: {report.departments_created} departments and "
             f"{report.employees_created} employees created; draft version 2 "
             f"{'created' if report.draft_created else 'already there (left alone)'}; "
-            f"{report.quiz_attempts_created} finished quiz attempts created."
+            f"{report.quiz_attempts_created} finished quiz attempts created; "
+            f"{report.assignments_created} campaign assignments created."
         )
         self._print_accounts(report.totp_secrets)
 
