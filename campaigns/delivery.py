@@ -34,8 +34,23 @@ from campaigns.models import Campaign, Reminder
 
 logger = logging.getLogger(__name__)
 
-# Errors after which the same mail might well go through later.
-TEMPORARY = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
+
+def is_server_away(error: Exception) -> bool:
+    """The mail server cannot be reached or dropped the connection: the rest of the
+    batch waits for the retry too. (smtplib's errors are OSErrors as well; a reply to
+    one message, such as "451 try again later" or "550 no such mailbox", is not.)"""
+    if isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def is_permanent(error: Exception) -> bool:
+    """A 5xx reply: sending the same mail again will not help. A refusal of every
+    recipient is permanent only if each refusal is a 5xx (451 on RCPT is "later")."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    return isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
 
 
 @dataclass
@@ -115,7 +130,12 @@ def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) ->
                 _finish(reminder, worker, status=Reminder.Status.CANCELLED)
                 outcome.cancelled += 1
                 continue
-            message = mails.build(reminder)
+            try:
+                message = mails.build(reminder)
+            except Exception as error:  # noqa: BLE001 - one broken mail must not stop the rest
+                logger.exception("Reminder %s could not be built", reminder.pk)
+                _failed(reminder, worker, error, moment, outcome, permanent=True)
+                continue
             if message is None:
                 _finish(
                     reminder,
@@ -130,13 +150,21 @@ def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) ->
                     connection = mailers.default
                     connection.open()
                 connection.send_messages([message])
-            except (smtplib.SMTPException, OSError) as error:
+            except ValueError as error:
+                # An address Django cannot send to (e.g. an invalid one in the HR data).
+                _failed(reminder, worker, error, moment, outcome, permanent=True)
+                continue
+            except OSError as error:  # smtplib.SMTPException is an OSError too
                 _failed(reminder, worker, error, moment, outcome)
-                if isinstance(error, TEMPORARY):
-                    # The server is away: leave the rest of the batch for the retry.
+                if is_server_away(error):
+                    # The server is away: leave the rest of the batch for the retry
+                    # (also when this mail itself has just run out of attempts).
                     _close(connection)
                     connection = None
-                    _postpone(reminder_ids[reminder_ids.index(pk) + 1 :], outcome)
+                    remaining = reminder_ids[reminder_ids.index(pk) + 1 :]
+                    if remaining and outcome.retry_at is None:
+                        outcome.retry_at = moment + backoff(1)
+                    _postpone(remaining, outcome)
                     break
                 continue
             _finish(
@@ -153,11 +181,9 @@ def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) ->
     return outcome
 
 
-def _failed(reminder, worker, error, now, outcome: Outcome) -> None:
+def _failed(reminder, worker, error, now, outcome: Outcome, *, permanent: bool = False) -> None:
     text = f"{type(error).__name__}: {error}"[:1000]
-    permanent = isinstance(error, smtplib.SMTPRecipientsRefused) or (
-        isinstance(error, smtplib.SMTPResponseException) and 500 <= error.smtp_code < 600
-    )
+    permanent = permanent or is_permanent(error)
     if permanent or reminder.attempts >= settings.CAMPAIGN_REMINDER_MAX_ATTEMPTS:
         _finish(reminder, worker, status=Reminder.Status.FAILED, last_error=text)
         outcome.failed += 1

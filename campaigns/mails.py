@@ -3,6 +3,8 @@ with a link straight to what is left to do."""
 
 from __future__ import annotations
 
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -88,7 +90,8 @@ def build(reminder: Reminder) -> EmailMultiAlternatives | None:
         subject = render_to_string(f"campaigns/email/{template}_subject.txt", context)
         text = render_to_string(f"campaigns/email/{template}.txt", context)
         html = render_to_string(f"campaigns/email/{template}.html", context)
-    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    # The sender may carry a name ("Gemeente Voorbeeldstad <portal@...>"): take the address.
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
         body=text,

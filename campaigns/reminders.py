@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -118,17 +118,18 @@ def _insert(assignment_ids, *, kind: str, step: str, now, requested_by=None) -> 
 
 def ready_for_dispatch(now: datetime.datetime) -> QuerySet[Reminder]:
     """Rows a worker should take now: waiting and due (and not handed over recently),
-    or claimed by a worker whose claim ran out (it crashed or was killed)."""
+    or claimed by a worker whose claim ran out (it crashed or was killed) and not
+    handed over again since then."""
     handed_over_long_ago = now - datetime.timedelta(
         seconds=settings.CAMPAIGN_REMINDER_DISPATCH_TIMEOUT
     )
+    not_handed_over_recently = Q(dispatched_at__isnull=True) | Q(
+        dispatched_at__lt=handed_over_long_ago
+    )
     return Reminder.objects.filter(
-        Q(
-            status=Reminder.Status.PENDING,
-            next_attempt_at__lte=now,
-        )
-        & (Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=handed_over_long_ago))
+        Q(status=Reminder.Status.PENDING, next_attempt_at__lte=now) & not_handed_over_recently
         | Q(status=Reminder.Status.SENDING, claimed_until__lt=now)
+        & (not_handed_over_recently | Q(dispatched_at__lt=F("claimed_until")))
     )
 
 
@@ -162,7 +163,9 @@ def remind_now(
     *, assignments: QuerySet[Assignment], by, now: datetime.datetime | None = None
 ) -> tuple[int, int]:
     """A manager's "remind" button: one mail per person per day. Returns (planned,
-    already reminded today). The mails go through the same worker as the others."""
+    already reminded today). The mails go through the same worker as the others
+    (on the caller's clock when ``now`` is given, as in run)."""
+    clock = now is not None
     now = now or timezone.now()
     on = timezone.localdate(now)
     step = f"manual-{on.isoformat()}"
@@ -176,7 +179,7 @@ def remind_now(
     with transaction.atomic():
         planned = _insert(open_ids, kind=Reminder.Kind.MANUAL, step=step, now=now, requested_by=by)
     if planned:
-        dispatch(now=now)
+        dispatch(now=now, clock=clock)
     return planned, len(open_ids) - planned
 
 
@@ -197,6 +200,7 @@ def retry_failed(*, reminder: Reminder, by, now: datetime.datetime | None = None
     from campaigns.models import CampaignEvent
     from campaigns.services import CampaignError, log_event
 
+    clock = now is not None
     now = now or timezone.now()
     with transaction.atomic():
         reminder = (
@@ -217,5 +221,5 @@ def retry_failed(*, reminder: Reminder, by, now: datetime.datetime | None = None
             reminder=reminder.pk,
             previous_error=reminder.last_error,
         )
-    dispatch(now=now)
+    dispatch(now=now, clock=clock)
     return reminder

@@ -168,6 +168,12 @@ def add_joiners(*, now: datetime.datetime | None = None) -> int:
     ).select_related("version")
     for campaign in running:
         with transaction.atomic():
+            # Lock the campaign: a concurrent run waits, then finds nobody missing (and
+            # writes no second audit row for the same people).
+            if not Campaign.objects.select_for_update().filter(
+                pk=campaign.pk, status=Campaign.Status.RUNNING
+            ):
+                continue
             missing = (
                 selectors.audience(campaign, on)
                 .exclude(pk__in=campaign.assignments.values("employee_id"))
@@ -187,14 +193,15 @@ def add_joiners(*, now: datetime.datetime | None = None) -> int:
     return total
 
 
-def onboarding_rule() -> Campaign:
-    """The standing onboarding campaign (made on first use, from today)."""
+def onboarding_rule(on: datetime.date | None = None) -> Campaign:
+    """The standing onboarding campaign (made on first use, from today, or from ``on``
+    when the caller runs on a controlled clock)."""
     campaign, _created = Campaign.objects.get_or_create(
         kind=Campaign.Kind.ONBOARDING,
         defaults={
             "name": "Onboarding",
             "audience": Campaign.Audience.ALL,
-            "start_date": timezone.localdate(),
+            "start_date": on or timezone.localdate(),
             "status": Campaign.Status.RUNNING,
             "reminder_days": [7, 2],
             "manager_escalation_days": 3,
@@ -215,22 +222,27 @@ def apply_onboarding_rule(
     now = now or timezone.now()
     on = timezone.localdate(now)
     guideline = default_guideline()
-    version = current_version(guideline) if guideline else None
+    # The version current on the day the rule runs for (not the machine's today).
+    version = current_version(guideline, today=on) if guideline else None
     if version is None:
         return 0
-    rule = onboarding_rule()
-    if rule.status != Campaign.Status.RUNNING:
-        return 0
-    newcomers = (
-        Employee.objects.filter(is_active=True, start_date__gte=rule.start_date, start_date__lte=on)
-        .exclude(end_date__lt=on)
-        .exclude(pk__in=rule.assignments.values("employee_id"))
-    )
-    if employees is not None:
-        newcomers = newcomers.filter(pk__in=[e.pk for e in employees])
+    rule = onboarding_rule(on)
     days = datetime.timedelta(days=settings.CAMPAIGN_ONBOARDING_DAYS)
-    starts = dict(newcomers.values_list("pk", "start_date"))
     with transaction.atomic():
+        # Locked, so that a concurrent run waits and then finds nobody new.
+        rule = Campaign.objects.select_for_update().get(pk=rule.pk)
+        if rule.status != Campaign.Status.RUNNING:
+            return 0
+        newcomers = (
+            Employee.objects.filter(
+                is_active=True, start_date__gte=rule.start_date, start_date__lte=on
+            )
+            .exclude(end_date__lt=on)
+            .exclude(pk__in=rule.assignments.values("employee_id"))
+        )
+        if employees is not None:
+            newcomers = newcomers.filter(pk__in=[e.pk for e in employees])
+        starts = dict(newcomers.values_list("pk", "start_date"))
         added = _add_assignments(
             rule,
             list(starts),

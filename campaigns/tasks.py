@@ -18,7 +18,9 @@ def deliver_reminders(reminder_ids: list[int], now: str | None = None) -> dict:
     moment = datetime.datetime.fromisoformat(now) if now else None
     outcome = delivery.deliver(reminder_ids, now=moment)
     if outcome.retry_at and deliver_reminders.get_backend().supports_defer:
-        deliver_reminders.using(run_after=outcome.retry_at).enqueue(reminder_ids)
+        # On a controlled clock (``now`` given) the retry runs at the moment of the retry.
+        later = {"now": outcome.retry_at.isoformat()} if now else {}
+        deliver_reminders.using(run_after=outcome.retry_at).enqueue(reminder_ids, **later)
     return {
         "sent": outcome.sent,
         "cancelled": outcome.cancelled,

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
 
+from campaigns import selectors as campaign_selectors
 from people.models import Employee
 from people.roles import Role
 from people.selectors import has_role, team_of
@@ -73,8 +76,14 @@ class _EmployeeListView(LoginRequiredMixin, ListView):
 
 
 class TeamView(_EmployeeListView):
-    """A manager's team: everyone who reports to them, directly or indirectly."""
+    """A manager's team: everyone who reports to them, directly or indirectly, with
+    where each stands in the running campaigns and the buttons to remind them.
 
+    A fixed number of queries whatever the team's size: the team (one per level of
+    the hierarchy), the page, the statuses of the page's people and the team's counts.
+    """
+
+    template_name = "people/team.html"
     extra_context = {"page_title": _("My team")}
 
     def dispatch(self, request, *args, **kwargs):
@@ -83,7 +92,35 @@ class TeamView(_EmployeeListView):
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        return team_of(self.request.user).filter(is_active=True)
+        self.team = team_of(self.request.user)
+        return self.team.filter(is_active=True)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        manager, on = self.request.user, campaign_selectors.today()
+        page = list(context["employees"])
+        assignments = campaign_selectors.team_assignments(manager, on, team=self.team).filter(
+            employee__in=[employee.pk for employee in page]
+        )
+        per_employee = defaultdict(list)
+        for assignment in assignments.order_by("due_date", "campaign_id"):
+            assignment.status_label = campaign_selectors.Status(assignment.status).label
+            assignment.is_done = assignment.status in campaign_selectors.DONE
+            campaign = assignment.campaign
+            assignment.campaign_label = (
+                campaign.get_kind_display() if campaign.is_onboarding else campaign.name
+            )
+            per_employee[assignment.employee_id].append(assignment)
+        context["rows"] = [(employee, per_employee[employee.pk]) for employee in page]
+        counts = campaign_selectors.status_counts(
+            campaign_selectors.running_team_assignments(manager, on, team=self.team), on
+        )
+        counts["open"] = counts["total"] - counts["signed"] - counts["exempt"]
+        context["counts"] = counts
+        context["statuses"] = [
+            (value, label, counts[value]) for value, label in campaign_selectors.Status.choices
+        ]
+        return context
 
 
 class StaffListView(PermissionRequiredMixin, _EmployeeListView):

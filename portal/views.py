@@ -3,6 +3,7 @@ from django.utils.translation import get_language
 from django.views.generic import TemplateView
 
 from acknowledgements.selectors import acknowledgement_of, status_for
+from campaigns.selectors import open_assignments_of
 from handbook.selectors import current_version, default_guideline
 
 
@@ -22,6 +23,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["ack_status"] = (
             status_for(employee=self.request.user, version=current) if current else None
         )
+        # What is due and when, from the running campaigns: one query however many.
+        due = open_assignments_of(self.request.user)
+        for assignment in due:
+            assignment.title = assignment.version.title_in(get_language())
+        context["due"] = due
         return context
 
 

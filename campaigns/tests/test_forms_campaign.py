@@ -1,0 +1,284 @@
+"""Setting up a campaign (/campagnes/nieuw/): the form's checks, one clear message per
+field in the user's language, nothing saved on bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from campaigns.forms import CampaignForm, find_employees, parse_days
+from campaigns.models import Campaign, CampaignEvent
+from campaigns.tests.hr_support import day, hr
+from handbook.tests.factories import GuidelineVersionFactory
+from people.tests.factories import DepartmentFactory, EmployeeFactory
+from quizzes.tests.factories import quiz_version
+
+pytestmark = pytest.mark.django_db
+
+URL = "/campagnes/nieuw/"
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa(settings):
+    settings.PORTAL_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def version(db):
+    return quiz_version(tips=3)
+
+
+@pytest.fixture
+def hr_user(db):
+    return hr()
+
+
+@pytest.fixture
+def hr_client(client, hr_user):
+    client.force_login(hr_user)
+    return client
+
+
+def _data(published, **overrides) -> dict:
+    data = {
+        "name": "Jaarronde 2026",
+        "version": str(published.pk),
+        "audience": Campaign.Audience.ALL,
+        "include_subdepartments": "on",
+        "start_date": day(0).isoformat(),
+        "deadline": day(30).isoformat(),
+        "reminder_days": "14, 3",
+        "manager_escalation_days": "7",
+        "hr_escalation_days": "14",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _errors(published, **overrides) -> dict:
+    with translation.override("en"):
+        form = CampaignForm(_data(published, **overrides))
+        form.is_valid()
+        return {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+# Parsing ----------------------------------------------------------------------------------
+
+
+def test_reminder_days_are_read_with_commas_semicolons_or_spaces():
+    assert parse_days("3; 14,7  21") == [21, 14, 7, 3]
+
+
+def test_reminder_days_may_be_empty():
+    assert parse_days("  ") == []
+
+
+def test_a_repeated_reminder_day_counts_once():
+    assert parse_days("3, 3") == [3]
+
+
+def test_employees_are_found_by_number_or_address_in_any_case():
+    jan = EmployeeFactory(employee_number="700001")
+    piet = EmployeeFactory(email="piet@voorbeeldstad.nl")
+
+    found, unknown = find_employees("700001\nPIET@voorbeeldstad.nl; 700001")
+
+    assert (found, unknown) == ([jan, piet], [])
+
+
+def test_unknown_employees_are_returned_in_the_order_given():
+    found, unknown = find_employees("999, onbekend@voorbeeldstad.nl")
+
+    assert (found, unknown) == ([], ["999", "onbekend@voorbeeldstad.nl"])
+
+
+# The form ---------------------------------------------------------------------------------
+
+
+def test_the_form_starts_today_with_the_current_version_and_a_schedule(version):
+    form = CampaignForm()
+
+    assert form.initial["start_date"] == day(0)
+    assert form.initial["version"] == version.pk
+    assert form.initial["reminder_days"] == "14, 3"
+
+
+def test_only_published_versions_can_be_chosen(version):
+    draft_version = GuidelineVersionFactory(guideline=version.guideline, number=9)
+
+    assert list(CampaignForm().fields["version"].queryset) == [version]
+    errors = _errors(version, version=str(draft_version.pk))
+    assert errors == {"version": ["Choose a published version."]}
+
+
+def test_a_name_is_required(version):
+    assert _errors(version, name="  ") == {"name": ["Give the campaign a name."]}
+
+
+def test_the_deadline_must_be_after_the_start(version):
+    errors = _errors(version, start_date=day(10).isoformat(), deadline=day(10).isoformat())
+
+    assert errors == {"deadline": ["The deadline must be after the start date."]}
+
+
+def test_the_deadline_may_not_be_in_the_past(version):
+    errors = _errors(version, start_date=day(-20).isoformat(), deadline=day(-1).isoformat())
+
+    assert errors == {"deadline": ["The deadline cannot be in the past."]}
+
+
+def test_a_date_that_is_no_date_is_refused(version):
+    errors = _errors(version, deadline="31-02-2026")
+
+    assert errors == {"deadline": ["Enter a real date, for example 2026-03-31."]}
+
+
+@pytest.mark.parametrize("text", ["14, x", "0", "366", "-3", "2.5"])
+def test_reminder_days_must_be_whole_numbers_from_1_to_365(version, text):
+    errors = _errors(version, reminder_days=text)
+
+    assert list(errors) == ["reminder_days"]
+    assert "Enter whole numbers from 1 to 365" in errors["reminder_days"][0]
+
+
+@pytest.mark.parametrize("field", ["manager_escalation_days", "hr_escalation_days"])
+@pytest.mark.parametrize("value", ["0", "366", "abc"])
+def test_escalation_days_must_be_from_1_to_365(version, field, value):
+    overrides = {"manager_escalation_days": "", "hr_escalation_days": "", field: value}
+
+    errors = _errors(version, **overrides)
+
+    assert errors == {field: ["Enter a whole number of days from 1 to 365, or leave it empty."]}
+
+
+def test_escalations_are_optional(version):
+    assert _errors(version, manager_escalation_days="", hr_escalation_days="") == {}
+
+
+def test_hr_must_be_told_later_than_the_manager(version):
+    errors = _errors(version, manager_escalation_days="10", hr_escalation_days="5")
+
+    assert list(errors) == ["hr_escalation_days"]
+    assert "HR is told after the manager" in errors["hr_escalation_days"][0]
+
+
+def test_chosen_departments_need_at_least_one_department(version):
+    errors = _errors(version, audience=Campaign.Audience.DEPARTMENTS)
+
+    assert errors == {"departments": ["Choose at least one department, or another audience."]}
+
+
+def test_a_list_of_employees_needs_at_least_one(version):
+    errors = _errors(version, audience=Campaign.Audience.EMPLOYEES, employees=" \n ")
+
+    assert list(errors) == ["employees"]
+
+
+def test_unknown_employees_are_listed_in_one_error(version):
+    EmployeeFactory(employee_number="700001")
+
+    errors = _errors(
+        version,
+        audience=Campaign.Audience.EMPLOYEES,
+        employees="700001\n123456; nergens@voorbeeldstad.nl",
+    )
+
+    assert errors == {
+        "employees": [
+            "Not found: 123456, nergens@voorbeeldstad.nl. "
+            "Check these employee numbers or e-mail addresses."
+        ]
+    }
+
+
+def test_employees_who_left_are_refused_by_name(version):
+    EmployeeFactory(employee_number="700002", first_name="Els", last_name="Weg", is_active=False)
+
+    errors = _errors(version, audience=Campaign.Audience.EMPLOYEES, employees="700002")
+
+    assert errors == {"employees": ["No longer employed: Els Weg. Remove them from the list."]}
+
+
+def test_the_list_of_employees_is_ignored_for_another_audience(version):
+    assert _errors(version, audience=Campaign.Audience.ALL, employees="onbekend") == {}
+
+
+# The page ---------------------------------------------------------------------------------
+
+
+def test_setting_up_a_campaign_saves_a_draft_and_shows_it(hr_client, hr_user, version):
+    response = hr_client.post(URL, _data(version))
+
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaigns:detail", args=[campaign.pk])
+    assert campaign.status == Campaign.Status.DRAFT
+    assert (campaign.name, campaign.version, campaign.created_by) == (
+        "Jaarronde 2026",
+        version,
+        hr_user,
+    )
+    assert campaign.reminder_days == [14, 3]
+    assert (campaign.manager_escalation_days, campaign.hr_escalation_days) == (7, 14)
+    assert not campaign.assignments.exists()
+    assert CampaignEvent.objects.filter(campaign=campaign, kind="created").exists()
+
+
+def test_setting_up_for_departments_keeps_them_and_the_subdepartment_choice(hr_client, version):
+    first, second = DepartmentFactory(), DepartmentFactory()
+
+    hr_client.post(
+        URL,
+        _data(
+            version,
+            audience=Campaign.Audience.DEPARTMENTS,
+            departments=[str(first.pk), str(second.pk)],
+            include_subdepartments=None,
+        ),
+    )
+
+    campaign = Campaign.objects.get()
+    assert set(campaign.departments.all()) == {first, second}
+    assert campaign.include_subdepartments is False
+
+
+def test_setting_up_for_a_list_of_employees_keeps_them(hr_client, version):
+    jan = EmployeeFactory(employee_number="700001")
+    piet = EmployeeFactory(email="piet@voorbeeldstad.nl")
+
+    hr_client.post(
+        URL,
+        _data(
+            version,
+            audience=Campaign.Audience.EMPLOYEES,
+            employees="700001, piet@voorbeeldstad.nl",
+        ),
+    )
+
+    assert set(Campaign.objects.get().employees.all()) == {jan, piet}
+
+
+def test_bad_input_saves_nothing_and_shows_every_message(hr_client, version):
+    response = hr_client.post(
+        URL,
+        _data(version, name="", deadline=day(-1).isoformat(), reminder_days="veertien"),
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert not Campaign.objects.exists()
+    assert 'id="error-summary"' in html
+    assert "Give the campaign a name." in html
+    assert "The deadline cannot be in the past." in html
+    assert "“veertien” is not a number of days" in html
+    assert 'href="#id_name"' in html
+
+
+def test_the_form_page_has_a_label_for_every_field(hr_client, version):
+    html = hr_client.get(URL).content.decode()
+
+    for name in CampaignForm().fields:
+        if name != "audience":
+            assert f'for="id_{name}"' in html
+    assert "<legend" in html.split('name="audience"')[0]
