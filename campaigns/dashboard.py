@@ -86,6 +86,7 @@ DEFAULT_DEPARTMENT_SORT = "name"
 DEPARTMENT_SORT_LABELS = {
     "name": _("Department"),
     "total": _("Employees"),
+    # xgettext:no-python-format
     "done": _("% done"),
     "overdue": _("Overdue"),
 }

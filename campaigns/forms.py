@@ -1,5 +1,5 @@
-"""Forms of HR's campaign pages: setting up a campaign, its reminder schedule, exemptions,
-and the filters of the people list and the reminder log.
+"""Forms of HR's campaign pages: setting up a campaign, its reminder schedule and
+exemptions (the list filters are in campaigns.forms_filters).
 
 The forms only check input and say what is wrong next to the field concerned;
 campaigns.services checks the rules again and writes.
@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Assignment, Campaign, Reminder
+from campaigns.models import Campaign
 from handbook.models import GuidelineVersion
 from handbook.selectors import current_version, default_guideline
 from people.models import Department, Employee
@@ -175,11 +175,6 @@ class VersionChoiceField(forms.ModelChoiceField):
 
 
 class DepartmentChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, department):
-        return department_label(department)
-
-
-class DepartmentFilterField(forms.ModelChoiceField):
     def label_from_instance(self, department):
         return department_label(department)
 
@@ -398,52 +393,3 @@ class ExemptForm(forms.Form):
         if not reason:
             raise forms.ValidationError(_("Give the reason for the exemption: the log keeps it."))
         return reason
-
-
-class AssignmentFilterForm(forms.Form):
-    """Search and filters of the people list (GET); an invalid value means no filter."""
-
-    SUBTREE_CHOICES = [("", _("Included")), ("nee", _("Not included"))]
-
-    q = forms.CharField(label=_("Search by name, e-mail or employee number"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    afdeling = DepartmentFilterField(
-        label=_("Department"),
-        queryset=Department.objects.none(),
-        required=False,
-        help_text=_("With the people of its sub-departments, unless you choose otherwise."),
-    )
-    subafdelingen = forms.ChoiceField(
-        label=_("Sub-departments"), required=False, choices=SUBTREE_CHOICES
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *Assignment.Status.choices]
-        departments = self.fields["afdeling"]
-        departments.queryset = Department.objects.order_by("path")
-        departments.empty_label = _("All departments")
-
-    @property
-    def filters(self) -> dict:
-        """The cleaned filters; a field with an invalid value counts as no filter."""
-        self.is_valid()
-        data = self.cleaned_data
-        return {
-            "q": (data.get("q") or "").strip(),
-            "status": data.get("status") or "",
-            "afdeling": data.get("afdeling"),
-            "subafdelingen": data.get("subafdelingen") != "nee",
-        }
-
-
-class ReminderFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *Reminder.Status.choices]
-
-    @property
-    def status_filter(self) -> str:
-        return self.cleaned_data["status"] if self.is_valid() else ""

@@ -17,6 +17,7 @@ Writes go through campaigns.services and campaigns.reminders only.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import AuditEvent
 
@@ -57,7 +58,7 @@ class Campaign(models.Model):
     employees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("employees"), blank=True, related_name="+"
     )
-    start_date = models.DateField(_("start date"))
+    start_date = models.DateField(pgettext_lazy("campaign", "start date"))
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     # Days before an assignment's due date on which its employee is reminded, e.g. [14, 3].
     reminder_days = models.JSONField(_("reminders (days before the deadline)"), default=list)

@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from campaigns import chart, dashboard, selectors
-from campaigns.forms import AssignmentFilterForm, ReminderFilterForm
+from campaigns.forms_filters import AssignmentFilterForm, ReminderFilterForm
 from campaigns.models import Assignment, Campaign, Reminder
 from campaigns.views_hr import PAGE_KWARG, CampaignMixin, DashboardAccessMixin
 

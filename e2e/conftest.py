@@ -3,6 +3,7 @@
     browser                   one headless Debian Chromium per test session
     context                   a fresh browser context per test (cookies, storage)
     page                      a fresh page per test; every page it loads must pass axe_check
+    second_page               another user's page in its own browser context, checked alike
     employee                  an ordinary employee (no role, no second factor)
     hr_employee, editor       privileged accounts without an authenticator app yet
     editor_with_totp          (editor, secret): an editor whose authenticator app is set up
@@ -87,8 +88,7 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def context(browser, live_server):
+def _new_context(browser, live_server):
     context = browser.new_context(
         base_url=live_server.url,
         locale="nl-NL",
@@ -96,6 +96,21 @@ def context(browser, live_server):
         viewport={"width": 1280, "height": 900},
     )
     context.set_default_timeout(15_000)
+    return context
+
+
+def _tracked_page(context):
+    tracker = PageTracker()
+    context.expose_function("__e2eReportLoad", tracker.report_load)
+    context.add_init_script(TRACKER_INIT_SCRIPT)
+    page = context.new_page()
+    page._e2e_tracker = tracker
+    return page
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = _new_context(browser, live_server)
     yield context
     context.close()
 
@@ -107,16 +122,29 @@ def page(context, request):
     The page shown last is checked here if the test did not do it. On failure a
     screenshot goes to test-results/.
     """
-    tracker = PageTracker()
-    context.expose_function("__e2eReportLoad", tracker.report_load)
-    context.add_init_script(TRACKER_INIT_SCRIPT)
-    page = context.new_page()
-    page._e2e_tracker = tracker
+    page = _tracked_page(context)
     yield page
+    _check_every_page(page, request)
 
+
+@pytest.fixture
+def second_page(browser, live_server, request):
+    """A page in a second browser context (its own cookies: another user logged in at
+    the same time as on ``page``), held to the same axe-core rule."""
+    context = _new_context(browser, live_server)
+    page = _tracked_page(context)
+    yield page
+    try:
+        _check_every_page(page, request, suffix="-second")
+    finally:
+        context.close()
+
+
+def _check_every_page(page, request, *, suffix: str = "") -> None:
+    tracker = page._e2e_tracker
     call = getattr(request.node, "_e2e_report_call", None)
     if call is not None and call.failed:
-        _screenshot(page, request.node.nodeid)
+        _screenshot(page, request.node.nodeid + suffix)
         return
     if page.is_closed():
         return

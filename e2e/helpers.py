@@ -290,3 +290,38 @@ def login_by_keyboard(
         type_into(page, "#id_code", current_code(totp_secret))
         press_and_follow(page, "Enter")
     assert is_logged_in(page), f"log-in of {employee.email} failed; now on {page.url}"
+
+
+# --------------------------------------------------------------------------- journeys
+
+
+def read_pass_and_sign(page: Page, employee) -> None:
+    """From the signing page, as the employee: read every unread tip (the first from the
+    list, then "next" to the end), pass the quiz (the right answers come from the
+    database) and sign by keyboard. Ends on the receipt."""
+    from playwright.sync_api import expect
+
+    from acknowledgements.models import Acknowledgement
+    from quizzes.models import Attempt
+
+    assert path_of(page) == reverse("acknowledgements:sign"), page.url
+    click_and_follow(page, page.locator("#unread-tips a").first)
+    while page.locator("#next-tip").count():
+        click_and_follow(page, "#next-tip")
+
+    visit(page, reverse("quizzes:start"))
+    click_and_follow(page, "#start-quiz")
+    attempt = Attempt.objects.filter(employee=employee).latest("pk")
+    for served in attempt.served.select_related("question"):
+        for option in served.question.options.filter(is_correct=True):
+            page.locator(f"#option-{option.pk}").check()
+    click_and_follow(page, "#submit-attempt")
+    expect(page.locator("#result-summary")).to_have_attribute("data-passed", "true")
+
+    visit(page, reverse("acknowledgements:sign"))
+    type_into(page, "#id_typed_name", employee.full_name)
+    tab_to(page, "#id_confirmed")
+    page.keyboard.press("Space")
+    tab_to(page, "#sign-button")
+    press_and_follow(page, "Enter")
+    assert Acknowledgement.objects.filter(employee=employee).exists(), f"not signed: {page.url}"

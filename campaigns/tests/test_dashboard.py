@@ -4,6 +4,7 @@ completion over time, quiz figures per department with the minimum group size.""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from campaigns import dashboard, services
 from campaigns.models import Campaign, Reminder
@@ -156,7 +157,8 @@ def test_employees_without_a_department_are_a_row_of_their_own(version):
     EmployeeFactory(department=None)
     campaign = launched(version)
 
-    rows = dashboard.department_rows(campaign, day(0))
+    with translation.override("en"):
+        rows = dashboard.department_rows(campaign, day(0))
 
     assert [(row["department_id"], row["name"]) for row in rows] == [(None, "No department")]
 

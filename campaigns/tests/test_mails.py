@@ -130,21 +130,24 @@ def test_reminder_in_dutch_has_the_dutch_title_date_and_page_language(version):
     assert "Guidance on the use of social media" not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="locale/nl has no Dutch text for the campaign mails yet (makemessages needed)",
-)
 def test_reminder_in_dutch_is_written_in_dutch(version):
     employee = EmployeeFactory(first_name="Daan", preferred_language="nl")
 
     message = mails.build(reminder_for(version, employee))
     text, html = text_and_html(message)
 
-    assert not message.subject.startswith("Reminder")
+    assert message.subject == (
+        f"Herinnering: onderteken de handreiking sociale media uiterlijk op {due('nl')}"
+    )
     for body in (text, html):
-        assert "Dear Daan" not in body
-        assert "Please do so by" not in body
-        assert "Continue where you left off" not in body
+        assert "Beste Daan," in body
+        assert f"(versie {version.number})" in body
+        assert f"Doe dit uiterlijk op {due('nl')}." in body
+        assert "Nog te doen:" in body
+        assert "de tips lezen" in body and "slagen voor de korte quiz" in body
+        assert "ondertekenen" in body
+        assert "Ga verder waar je was gebleven" in body
+        assert "Dear" not in body and "Please do so by" not in body
 
 
 def test_the_language_follows_each_reader_not_the_active_language(version):
@@ -237,6 +240,25 @@ def test_manager_escalation_goes_to_the_manager_in_their_language(version, manag
     assert '<html lang="en">' in html
 
 
+def test_manager_escalation_in_dutch_for_a_dutch_manager(version):
+    manager = EmployeeFactory(first_name="Marieke", preferred_language="nl")
+    employee = EmployeeFactory(first_name="Piet", last_name="de Boer", manager=manager)
+
+    message = mails.build(
+        reminder_for(version, employee, kind=Reminder.Kind.MANAGER, step="manager-7")
+    )
+    text, html = text_and_html(message)
+
+    assert message.subject == "Piet de Boer heeft de handreiking sociale media nog niet ondertekend"
+    for body in (text, html):
+        assert "Beste Marieke," in body
+        assert "Piet de Boer uit je team" in body
+        assert due("nl") in body
+        assert f"{BASE}/mijn-team/" in body
+    assert "Naar je teampagina" in html
+    assert '<html lang="nl">' in html
+
+
 def test_manager_escalation_needs_an_active_manager(version, manager):
     employee = EmployeeFactory(manager=manager)
     reminder = reminder_for(version, employee, kind=Reminder.Kind.MANAGER, step="manager-7")
@@ -262,13 +284,16 @@ def test_hr_escalation_goes_to_the_hr_mailbox_when_set(version, settings):
     message = mails.build(reminder)
     text, html = text_and_html(message)
 
+    # HR reads the portal's language (Dutch).
     assert message.to == ["po@voorbeeldstad.nl"]
-    assert "Piet de Boer" in message.subject
-    assert "Jaarlijkse bevestiging" in message.subject
+    assert (
+        message.subject
+        == "Te laat: Piet de Boer heeft nog niet ondertekend (Jaarlijkse bevestiging)"
+    )
     for body in (text, html):
-        assert "Piet de Boer" in body
-        assert "4711" in body and "Burgerzaken" in body
-        assert "Marieke Visser" in body
+        assert "Piet de Boer (personeelsnummer 4711, Burgerzaken)" in body
+        assert due("nl") in body
+        assert "De leidinggevende is Marieke Visser." in body
         assert f"{BASE}/campagnes/{reminder.assignment.campaign_id}/" in body
 
 

@@ -1,0 +1,65 @@
+"""The filters of the campaign's people list and reminder log (GET forms: a value that
+is not valid counts as no filter)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.forms import department_label
+from campaigns.models import Assignment, Reminder
+from people.models import Department
+
+
+class DepartmentFilterField(forms.ModelChoiceField):
+    def label_from_instance(self, department):
+        return department_label(department)
+
+
+class AssignmentFilterForm(forms.Form):
+    """Search and filters of the people list (GET); an invalid value means no filter."""
+
+    SUBTREE_CHOICES = [("", _("Included")), ("nee", _("Not included"))]
+
+    q = forms.CharField(label=_("Search by name, e-mail or employee number"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    afdeling = DepartmentFilterField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_("With the people of its sub-departments, unless you choose otherwise."),
+    )
+    subafdelingen = forms.ChoiceField(
+        label=_("Sub-departments"), required=False, choices=SUBTREE_CHOICES
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *Assignment.Status.choices]
+        departments = self.fields["afdeling"]
+        departments.queryset = Department.objects.order_by("path")
+        departments.empty_label = _("All departments")
+
+    @property
+    def filters(self) -> dict:
+        """The cleaned filters; a field with an invalid value counts as no filter."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": (data.get("q") or "").strip(),
+            "status": data.get("status") or "",
+            "afdeling": data.get("afdeling"),
+            "subafdelingen": data.get("subafdelingen") != "nee",
+        }
+
+
+class ReminderFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *Reminder.Status.choices]
+
+    @property
+    def status_filter(self) -> str:
+        return self.cleaned_data["status"] if self.is_valid() else ""
