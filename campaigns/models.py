@@ -258,8 +258,9 @@ class Reminder(models.Model):
     @property
     def message_id_local_part(self) -> str:
         """Stable per reminder, so that a mail system can drop a duplicate (see
-        campaigns.delivery on the one window in which a resend is possible)."""
-        return f"reminder-{self.pk}"
+        campaigns.delivery on the one window in which a resend is possible). The moment
+        it was planned keeps it unique if the database is ever rebuilt."""
+        return f"reminder-{self.pk}-{self.created_at:%Y%m%d%H%M%S}"
 
 
 class CampaignEvent(AuditEvent):

@@ -85,9 +85,14 @@ def plan_reminders(*, now: datetime.datetime | None = None) -> int:
     for campaign in campaigns:
         open_assignments = _open_assignments(campaign, on)
         for kind, step, condition in _step_conditions(campaign, on):
+            done_before = Reminder.objects.filter(assignment=OuterRef("pk"), step=step)
+            if kind != Reminder.Kind.REMINDER:
+                # One escalation of each kind per assignment, also when HR changes the
+                # number of days after it went.
+                done_before = Reminder.objects.filter(assignment=OuterRef("pk"), kind=kind)
             ids = list(
                 open_assignments.filter(condition)
-                .exclude(Exists(Reminder.objects.filter(assignment=OuterRef("pk"), step=step)))
+                .exclude(Exists(done_before))
                 .values_list("pk", flat=True)
             )
             planned += _insert(ids, kind=kind, step=step, now=now)
@@ -188,8 +193,9 @@ def run(*, now: datetime.datetime | None = None, clock: bool = False) -> dict:
     from campaigns import services
 
     now = now or timezone.now()
-    joined = services.add_joiners(now=now)
+    # Onboarding first: a new employee then joins no campaign for the same version.
     onboarded = services.apply_onboarding_rule(now=now)
+    joined = services.add_joiners(now=now)
     planned = plan_reminders(now=now)
     dispatched = dispatch(now=now, clock=clock)
     return {"joined": joined, "onboarded": onboarded, "planned": planned, "dispatched": dispatched}

@@ -147,9 +147,12 @@ def counts_per_department(assignments: QuerySet[Assignment], on: datetime.date) 
 
 def audience(campaign: Campaign, on: datetime.date | None = None) -> QuerySet[Employee]:
     """Who should have an assignment in the campaign now: active employees in its
-    audience (departments through the tree when sub-departments are included)."""
+    audience (departments through the tree when sub-departments are included). Those
+    who have not started yet join when they do (campaigns.services.add_joiners)."""
     on = on or today()
-    people = Employee.objects.filter(is_active=True).exclude(end_date__lt=on)
+    people = (
+        Employee.objects.filter(is_active=True).exclude(end_date__lt=on).exclude(start_date__gt=on)
+    )
     if campaign.audience == Campaign.Audience.DEPARTMENTS:
         departments = list(campaign.departments.all())
         if campaign.include_subdepartments:

@@ -159,7 +159,8 @@ def joiner_due_date(campaign: Campaign, on: datetime.date) -> datetime.date:
 
 def add_joiners(*, now: datetime.datetime | None = None) -> int:
     """Employees who joined or moved into a running campaign's audience get an
-    assignment (due at the deadline or the fair minimum). Idempotent."""
+    assignment (due at the deadline or the fair minimum), unless onboarding already
+    asks them to sign the same version. Idempotent."""
     now = now or timezone.now()
     on = timezone.localdate(now)
     total = 0
@@ -177,6 +178,13 @@ def add_joiners(*, now: datetime.datetime | None = None) -> int:
             missing = (
                 selectors.audience(campaign, on)
                 .exclude(pk__in=campaign.assignments.values("employee_id"))
+                # A new employee has the same version to sign through onboarding: one
+                # assignment (and one set of reminders) is enough.
+                .exclude(
+                    pk__in=Assignment.objects.filter(
+                        campaign__kind=Campaign.Kind.ONBOARDING, version=campaign.version
+                    ).values("employee_id")
+                )
                 .values_list("pk", flat=True)
             )
             added = _add_assignments(

@@ -135,3 +135,11 @@ def test_the_audience_is_one_query(version, tree, django_assert_num_queries):
 
     with django_assert_num_queries(2):  # the chosen departments, then the people
         assert len(people(campaign)) == 3
+
+
+def test_someone_who_has_not_started_yet_is_not_in_the_audience(version):
+    starter = EmployeeFactory(start_date=day(5))
+    campaign = draft_campaign(version, deadline=day(30))
+
+    assert starter not in selectors.audience(campaign, day(0))
+    assert starter in selectors.audience(campaign, day(5))

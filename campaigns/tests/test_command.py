@@ -47,7 +47,8 @@ def test_the_command_adds_joiners_and_newcomers(version, run_command):
     EmployeeFactory()
     launched_campaign(version, deadline=day(30), now=at(0))
     services.onboarding_rule(day(0))
-    EmployeeFactory(start_date=day(2))
+    EmployeeFactory()  # moved into the audience after the launch
+    EmployeeFactory(start_date=day(2))  # starts on day 2: onboarding, not a joiner
 
     output = run_command(f"--date={day(2).isoformat()}")
 

@@ -136,3 +136,14 @@ def test_the_onboarding_rule_is_not_a_joiners_campaign(version):
 
     assert services.add_joiners(now=at(1)) == 0
     assert not Assignment.objects.exists()
+
+
+def test_a_new_employee_in_onboarding_for_the_same_version_does_not_join_as_well(version):
+    EmployeeFactory()
+    campaign = launched_campaign(version, deadline=day(60), now=at(0))
+    services.onboarding_rule(day(0))
+    newcomer = EmployeeFactory(start_date=day(1))
+    services.apply_onboarding_rule(now=at(1))
+
+    assert services.add_joiners(now=at(1)) == 0
+    assert not campaign.assignments.filter(employee=newcomer).exists()

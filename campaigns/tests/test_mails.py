@@ -189,9 +189,10 @@ def test_the_message_id_is_stable_per_reminder(version):
     ids = [mails.build(first).extra_headers["Message-ID"] for _ in range(2)]
     rendered = mails.build(first).message()["Message-ID"]
 
-    assert ids == [f"<reminder-{first.pk}@voorbeeldstad.nl>"] * 2
+    assert ids == [f"<{first.message_id_local_part}@voorbeeldstad.nl>"] * 2
     assert rendered == ids[0]
-    assert mails.build(second).message()["Message-ID"] == f"<reminder-{second.pk}@voorbeeldstad.nl>"
+    expected = f"<{second.message_id_local_part}@voorbeeldstad.nl>"
+    assert mails.build(second).message()["Message-ID"] == expected
 
 
 def test_the_message_id_uses_the_senders_domain_also_when_it_has_a_name(version, settings):
@@ -200,7 +201,7 @@ def test_the_message_id_uses_the_senders_domain_also_when_it_has_a_name(version,
 
     message = mails.build(reminder)
 
-    assert message.message()["Message-ID"] == f"<reminder-{reminder.pk}@voorbeeldstad.nl>"
+    assert message.message()["Message-ID"] == f"<{reminder.message_id_local_part}@voorbeeldstad.nl>"
     assert message.from_email == "Gemeente Voorbeeldstad <portal@voorbeeldstad.nl>"
 
 

@@ -221,3 +221,19 @@ def test_planning_is_a_few_queries_whatever_the_number_of_people(
 
     with django_assert_max_num_queries(20):
         assert reminders.plan_reminders(now=at(16)) == 20
+
+
+def test_changing_the_escalation_days_afterwards_does_not_escalate_again(version, employee):
+    campaign = campaign_for(version, [employee], deadline=day(30))
+    reminders.plan_reminders(now=at(37))
+    services.update_schedule(
+        campaign=campaign,
+        reminder_days=[14, 3],
+        manager_escalation_days=10,
+        hr_escalation_days=20,
+        by=None,
+    )
+
+    reminders.plan_reminders(now=at(40))
+
+    assert Reminder.objects.filter(kind=Reminder.Kind.MANAGER).count() == 1

@@ -51,7 +51,7 @@ def test_the_mail_arrives_at_the_smtp_server(version, smtp_server, run_at, setti
     assert received.rcpt_tos == [employee.email]
     assert received.message["To"] == employee.email
     assert received.message["Subject"].startswith("Reminder: please sign")
-    assert received.message_id == f"<reminder-{reminder.pk}@voorbeeldstad.nl>"
+    assert received.message_id == f"<{reminder.message_id_local_part}@voorbeeldstad.nl>"
     assert received.message.get_content_type() == "multipart/alternative"
     tip = f"https://richtlijnen.voorbeeldstad.nl/handreiking/versies/{version.number}/tips/1/"
     assert "Dear Anna," in received.text and tip in received.text
@@ -237,4 +237,5 @@ def test_the_same_mail_sent_again_keeps_its_message_id(version, smtp_server):
     delivery.deliver([pk], now=at(REMINDER_DAY, 9, 11))
 
     first, second = smtp_server.messages
-    assert first.message_id == second.message_id == f"<reminder-{pk}@voorbeeldstad.nl>"
+    local_part = Reminder.objects.get(pk=pk).message_id_local_part
+    assert first.message_id == second.message_id == f"<{local_part}@voorbeeldstad.nl>"
