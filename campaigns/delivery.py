@@ -5,9 +5,11 @@ For each reminder the worker
    whose claim ran out): a second worker given the same row gets nothing;
 2. checks it is still needed (not signed, not exempt, still employed, campaign running):
    otherwise it is marked "not needed any more";
-3. sends the e-mail and marks the row sent, or on a mail server error puts it back to
-   wait with back-off (1, 2, 4 ... minutes, at most CAMPAIGN_REMINDER_MAX_BACKOFF), and
-   after CAMPAIGN_REMINDER_MAX_ATTEMPTS marks it failed, for HR to see and try again.
+3. sends the e-mail and marks the row sent (escalations to HR in one batch go as one
+   e-mail per campaign listing everyone, and are marked sent together), or on a mail
+   server error puts it back to wait with back-off (1, 2, 4 ... minutes, at most
+   CAMPAIGN_REMINDER_MAX_BACKOFF), and after CAMPAIGN_REMINDER_MAX_ATTEMPTS marks it
+   failed, for HR to see and try again.
 
 A worker that crashes leaves its claimed row to be taken again when the claim runs out
 (CAMPAIGN_REMINDER_CLAIM_SECONDS) and its unclaimed rows to be handed over again by the
@@ -114,36 +116,66 @@ def still_needed(reminder: Reminder, now: datetime.datetime) -> bool:
     return status is not None and status not in selectors.DONE
 
 
+def groups(reminder_ids: list[int]) -> list[list[int]]:
+    """The mails to send, in order: each reminder on its own, except escalations to HR,
+    which go as one mail per campaign listing everyone in the batch."""
+    hr_campaign = dict(
+        Reminder.objects.filter(pk__in=reminder_ids, kind=Reminder.Kind.HR).values_list(
+            "pk", "assignment__campaign_id"
+        )
+    )
+    result, per_campaign = [], {}
+    for pk in reminder_ids:
+        campaign_id = hr_campaign.get(pk)
+        if campaign_id is None:
+            result.append([pk])
+        elif campaign_id in per_campaign:
+            per_campaign[campaign_id].append(pk)
+        else:
+            per_campaign[campaign_id] = [pk]
+            result.append(per_campaign[campaign_id])
+    return result
+
+
 def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) -> Outcome:
     """Send the given reminders (those still waiting); see the module's docstring."""
     worker = uuid.uuid4().hex
     outcome = Outcome()
     connection = None
+    batches = groups(reminder_ids)
     try:
-        for pk in reminder_ids:
+        for index, group in enumerate(batches):
             moment = now or timezone.now()
-            reminder = claim(pk, worker=worker, now=moment)
-            if reminder is None:
-                outcome.skipped += 1
-                continue
-            if not still_needed(reminder, moment):
-                _finish(reminder, worker, status=Reminder.Status.CANCELLED)
-                outcome.cancelled += 1
+            claimed = []
+            for pk in group:
+                reminder = claim(pk, worker=worker, now=moment)
+                if reminder is None:
+                    outcome.skipped += 1
+                elif not still_needed(reminder, moment):
+                    _finish(reminder, worker, status=Reminder.Status.CANCELLED)
+                    outcome.cancelled += 1
+                else:
+                    claimed.append(reminder)
+            if not claimed:
                 continue
             try:
-                message = mails.build(reminder)
+                message = (
+                    mails.build_hr_digest(claimed) if len(claimed) > 1 else mails.build(claimed[0])
+                )
             except Exception as error:  # noqa: BLE001 - one broken mail must not stop the rest
-                logger.exception("Reminder %s could not be built", reminder.pk)
-                _failed(reminder, worker, error, moment, outcome, permanent=True)
+                logger.exception("Reminders %s could not be built", [r.pk for r in claimed])
+                for reminder in claimed:
+                    _failed(reminder, worker, error, moment, outcome, permanent=True)
                 continue
             if message is None:
-                _finish(
-                    reminder,
-                    worker,
-                    status=Reminder.Status.CANCELLED,
-                    last_error="no e-mail address to send to",
-                )
-                outcome.cancelled += 1
+                for reminder in claimed:
+                    _finish(
+                        reminder,
+                        worker,
+                        status=Reminder.Status.CANCELLED,
+                        last_error="no e-mail address to send to",
+                    )
+                    outcome.cancelled += 1
                 continue
             try:
                 if connection is None:
@@ -152,30 +184,33 @@ def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) ->
                 connection.send_messages([message])
             except ValueError as error:
                 # An address Django cannot send to (e.g. an invalid one in the HR data).
-                _failed(reminder, worker, error, moment, outcome, permanent=True)
+                for reminder in claimed:
+                    _failed(reminder, worker, error, moment, outcome, permanent=True)
                 continue
             except OSError as error:  # smtplib.SMTPException is an OSError too
-                _failed(reminder, worker, error, moment, outcome)
+                for reminder in claimed:
+                    _failed(reminder, worker, error, moment, outcome)
                 if is_server_away(error):
                     # The server is away: leave the rest of the batch for the retry
                     # (also when this mail itself has just run out of attempts).
                     _close(connection)
                     connection = None
-                    remaining = reminder_ids[reminder_ids.index(pk) + 1 :]
+                    remaining = [pk for later in batches[index + 1 :] for pk in later]
                     if remaining and outcome.retry_at is None:
                         outcome.retry_at = moment + backoff(1)
                     _postpone(remaining, outcome)
                     break
                 continue
-            _finish(
-                reminder,
-                worker,
-                status=Reminder.Status.SENT,
-                sent_at=timezone.now() if now is None else moment,
-                recipients=", ".join(message.to),
-                last_error="",
-            )
-            outcome.sent += 1
+            for reminder in claimed:
+                _finish(
+                    reminder,
+                    worker,
+                    status=Reminder.Status.SENT,
+                    sent_at=timezone.now() if now is None else moment,
+                    recipients=", ".join(message.to),
+                    last_error="",
+                )
+                outcome.sent += 1
     finally:
         _close(connection)
     return outcome

@@ -90,6 +90,10 @@ def build(reminder: Reminder) -> EmailMultiAlternatives | None:
         subject = render_to_string(f"campaigns/email/{template}_subject.txt", context)
         text = render_to_string(f"campaigns/email/{template}.txt", context)
         html = render_to_string(f"campaigns/email/{template}.html", context)
+    return _message(subject, text, html, to, reminder.message_id_local_part)
+
+
+def _message(subject, text, html, to, local_part) -> EmailMultiAlternatives:
     # The sender may carry a name ("Gemeente Voorbeeldstad <portal@...>"): take the address.
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     message = EmailMultiAlternatives(
@@ -97,7 +101,37 @@ def build(reminder: Reminder) -> EmailMultiAlternatives | None:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
-        headers={"Message-ID": f"<{reminder.message_id_local_part}@{domain}>"},
+        headers={"Message-ID": f"<{local_part}@{domain}>"},
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def build_hr_digest(reminders: list[Reminder]) -> EmailMultiAlternatives | None:
+    """One e-mail to HR about several overdue people of one campaign (a batch of HR
+    escalations), instead of one e-mail per person."""
+    if len(reminders) == 1:
+        return build(reminders[0])
+    to = hr_addresses()
+    if not to:
+        return None
+    campaign = reminders[0].assignment.campaign
+    people = sorted(
+        (reminder.assignment for reminder in reminders),
+        key=lambda assignment: (assignment.employee.last_name, assignment.employee.first_name),
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "campaign": campaign,
+            "assignments": people,
+            "dashboard_url": absolute(reverse("campaigns:detail", args=[campaign.pk])),
+            "overdue_url": absolute(reverse("campaigns:people", args=[campaign.pk]))
+            + "?status=overdue",
+            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
+        }
+        subject = render_to_string("campaigns/email/escalation_hr_digest_subject.txt", context)
+        text = render_to_string("campaigns/email/escalation_hr_digest.txt", context)
+        html = render_to_string("campaigns/email/escalation_hr_digest.html", context)
+    # Unique per group: the first reminder's id and how many it covers.
+    local_part = f"{reminders[0].message_id_local_part}-{len(reminders)}"
+    return _message(subject, text, html, to, local_part)

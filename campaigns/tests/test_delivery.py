@@ -334,3 +334,22 @@ def test_sent_at_is_the_real_time_when_no_clock_is_given(version, employee):
     delivery.deliver(list(Reminder.objects.values_list("pk", flat=True)))
 
     assert Reminder.objects.get().sent_at >= before
+
+
+def test_escalations_to_hr_in_one_batch_are_one_mail_and_all_marked_sent(version, settings):
+    settings.CAMPAIGN_HR_EMAIL = "po@voorbeeldstad.nl"
+    people = [EmployeeFactory() for _ in range(3)]
+    launched_campaign(
+        version, audience=Campaign.Audience.EMPLOYEES, employees=people, deadline=day(30)
+    )
+    reminders.plan_reminders(now=at(44))
+    ids = list(Reminder.objects.filter(kind=Reminder.Kind.HR).values_list("pk", flat=True))
+    mail.outbox.clear()
+
+    outcome = delivery.deliver(ids, now=at(44))
+
+    assert outcome.sent == 3
+    assert [m.to for m in mail.outbox] == [["po@voorbeeldstad.nl"]]
+    assert set(Reminder.objects.filter(pk__in=ids).values_list("status", flat=True)) == {
+        Reminder.Status.SENT
+    }

@@ -327,3 +327,39 @@ def test_subject_is_one_line(version):
     subject = mails.build(reminder_for(version, employee)).subject
 
     assert "\n" not in subject and subject == subject.strip()
+
+
+def test_hr_escalations_of_one_campaign_go_as_one_mail_listing_everyone(version, settings):
+    settings.CAMPAIGN_HR_EMAIL = "po@voorbeeldstad.nl"
+    piet = EmployeeFactory(first_name="Piet", last_name="de Boer", employee_number="4711")
+    anna = EmployeeFactory(first_name="Anna", last_name="Aalders", employee_number="4712")
+    campaign = launched_campaign(
+        version,
+        name="Jaarlijkse bevestiging",
+        audience=Campaign.Audience.EMPLOYEES,
+        employees=[piet, anna],
+        deadline=day(30),
+    )
+    escalations = [
+        Reminder.objects.create(
+            assignment=assignment,
+            kind=Reminder.Kind.HR,
+            step="hr-14",
+            created_at=at(44),
+            next_attempt_at=at(44),
+        )
+        for assignment in campaign.assignments.order_by("pk")
+    ]
+
+    message = mails.build_hr_digest(escalations)
+    text, html = text_and_html(message)
+
+    assert message.to == ["po@voorbeeldstad.nl"]
+    assert message.subject == (
+        "Te laat: 2 medewerkers hebben nog niet ondertekend (Jaarlijkse bevestiging)"
+    )
+    for body in (text, html):
+        # Sorted by last name.
+        assert body.index("Anna Aalders") < body.index("Piet de Boer")
+        assert "4711" in body and "4712" in body
+        assert f"{BASE}/campagnes/{campaign.pk}/medewerkers/?status=overdue" in body
