@@ -450,9 +450,12 @@ def test_seed_demo_launches_a_running_campaign_for_all_active_staff(seeded):
 
     assert campaign.status == Campaign.Status.RUNNING
     assert campaign.launched_by.email == "hr@voorbeeldstad.nl"
-    assert campaign.assignments.count() == Employee.objects.filter(is_active=True).exclude(
-        end_date__lt=timezone.localdate()
-    ).count()
+    assert (
+        campaign.assignments.count()
+        == Employee.objects.filter(is_active=True)
+        .exclude(end_date__lt=timezone.localdate())
+        .count()
+    )
 
 
 def test_seed_demo_has_some_staff_signed_but_not_the_demo_accounts(seeded):
