@@ -36,6 +36,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.view_campaign",
         "campaigns.manage_campaigns",
         "campaigns.view_campaign_dashboard",
+        "reports.export_reports",
     ],
     Role.EDITOR: [
         "handbook.view_guideline",
@@ -65,6 +66,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "acknowledgements.view_acknowledgement",
         "campaigns.view_campaign",
         "campaigns.view_campaign_dashboard",
+        "reports.export_reports",
     ],
     Role.ADMINISTRATOR: [
         "people.view_employee",
@@ -87,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "acknowledgements.view_ledgerentry",
         "campaigns.view_campaign",
         "campaigns.view_campaign_dashboard",
+        "reports.export_reports",
     ],
 }
 

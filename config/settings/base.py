@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "quizzes",
     "acknowledgements",
     "campaigns",
+    "reports",
     "django_tasks_db",
 ]
 
@@ -214,6 +215,16 @@ CAMPAIGN_REMINDER_MAX_BACKOFF = env_int("CAMPAIGN_REMINDER_MAX_BACKOFF", 6 * 60 
 # rows handed to the worker but not taken are handed over again after the timeout.
 CAMPAIGN_REMINDER_CLAIM_SECONDS = env_int("CAMPAIGN_REMINDER_CLAIM_SECONDS", 600)
 CAMPAIGN_REMINDER_DISPATCH_TIMEOUT = env_int("CAMPAIGN_REMINDER_DISPATCH_TIMEOUT", 1800)
+
+# Compliance reports (see README, "Compliance reports"): files are kept this many days,
+# then removed by `manage.py remove_expired_reports` (the log of who made and downloaded
+# them stays). PDFs are signed with the municipality's certificate: a PKCS#12 file and
+# its password. Without one, REPORTS_SELF_SIGNED (on in development and tests) makes a
+# self-signed certificate on first use; otherwise making a PDF report fails.
+REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 30)
+REPORTS_SIGNING_CERTIFICATE = env("REPORTS_SIGNING_CERTIFICATE", "")
+REPORTS_SIGNING_PASSWORD = env("REPORTS_SIGNING_PASSWORD", "")
+REPORTS_SELF_SIGNED = env_bool("REPORTS_SELF_SIGNED", False)
 
 LOGGING = {
     "version": 1,

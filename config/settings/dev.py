@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-never-use-in-p
 os.environ.setdefault("DJANGO_DEBUG", "true")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
-from config.env import env  # noqa: E402
+from config.env import env, env_bool  # noqa: E402
 from config.settings.base import *  # noqa: E402,F403
 
 # Mail is printed to the console unless an SMTP server is configured.
@@ -16,3 +16,6 @@ if _backend != MAILERS["default"]["BACKEND"]:  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+
+# Reports are signed with a self-signed certificate made on first use.
+REPORTS_SELF_SIGNED = env_bool("REPORTS_SELF_SIGNED", True)

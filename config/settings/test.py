@@ -15,3 +15,4 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Tasks run at once in the test's own thread; worker tests switch to the database backend.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+REPORTS_SELF_SIGNED = True

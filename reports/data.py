@@ -1,0 +1,274 @@
+"""What a compliance report says: the people in scope with their status on a date, and
+the counts, overall and per department. Computed in the database; the rows are read in
+chunks, so a report of any size uses little memory.
+
+Scope: a campaign (its assignments; statuses signed, overdue, exempt, open) or a
+guideline version (everyone employed on the date; signed or not signed), optionally
+narrowed to departments (with their sub-departments), as it stood at the end of a date
+(default today).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from acknowledgements.models import Acknowledgement, LedgerEntry
+from campaigns.models import Assignment, Campaign
+from handbook.models import GuidelineVersion
+from people.models import Department, Employee
+
+CHUNK = 2000
+# Department by department (people without one last), then by name.
+ORDER = (
+    F("department_path").asc(nulls_last=True),
+    "last_name",
+    "first_name",
+    "employee_number",
+)
+
+
+class Status:
+    SIGNED = "signed"
+    OVERDUE = "overdue"
+    EXEMPT = "exempt"
+    OPEN = "open"
+    NOT_SIGNED = "not_signed"
+
+    LABELS = {
+        SIGNED: _("Signed"),
+        OVERDUE: _("Overdue"),
+        EXEMPT: _("Exempt"),
+        OPEN: _("Not yet signed, not yet due"),
+        NOT_SIGNED: _("Not signed"),
+    }
+
+
+@dataclass(frozen=True)
+class Scope:
+    version: GuidelineVersion
+    as_of: datetime.date
+    campaign: Campaign | None = None
+    departments: tuple[Department, ...] = ()
+
+    @property
+    def end(self) -> datetime.datetime:
+        """The first moment after the date: what happened before it counts."""
+        midnight = datetime.datetime.combine(
+            self.as_of + datetime.timedelta(days=1), datetime.time()
+        )
+        return timezone.make_aware(midnight)
+
+
+def scope_of(report) -> Scope:
+    as_of = report.as_of or timezone.localdate(report.requested_at)
+    campaign = report.campaign
+    version = campaign.version if campaign and campaign.version_id else report.version
+    return Scope(
+        version=version,
+        as_of=as_of,
+        campaign=campaign,
+        departments=tuple(report.departments.order_by("path")),
+    )
+
+
+@dataclass
+class DepartmentFigures:
+    department_id: int | None
+    code: str
+    name: str
+    path: str
+    total: int = 0
+    signed: int = 0
+    overdue: int = 0
+    exempt: int = 0
+    open: int = 0
+
+    @property
+    def in_scope(self) -> int:
+        """Those who should sign: everyone but the exempt."""
+        return self.total - self.exempt
+
+    @property
+    def signed_percent(self) -> float:
+        return round(100 * self.signed / self.in_scope, 1) if self.in_scope else 0.0
+
+
+@dataclass
+class Summary:
+    overall: DepartmentFigures
+    departments: list[DepartmentFigures] = field(default_factory=list)
+
+
+def _acknowledgements(scope: Scope, employee_ref: str):
+    return Acknowledgement.objects.filter(
+        employee_id=OuterRef(employee_ref),
+        version_id=scope.version.pk,
+        kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
+        signed_at__lt=scope.end,
+    )
+
+
+def _department_filter(scope: Scope, prefix: str) -> Q:
+    condition = Q()
+    if scope.departments:
+        condition = Q(pk__in=[])
+        for department in scope.departments:
+            condition |= Q(**{f"{prefix}department__path__startswith": department.path})
+    return condition
+
+
+def people(scope: Scope) -> QuerySet:
+    """One row per person in scope, as dicts, ordered by department and name."""
+    if scope.campaign is not None:
+        return _campaign_people(scope)
+    return _version_people(scope)
+
+
+_FIELDS = {
+    "employee_number": "employee_number",
+    "first_name": "first_name",
+    "name_prefix": "name_prefix",
+    "last_name": "last_name",
+    "department_id": "department_id",
+    "department_code": "department__code",
+    "department_name": "department__name",
+    "department_path": "department__path",
+}
+
+
+def _campaign_people(scope: Scope) -> QuerySet:
+    acknowledgements = _acknowledgements(scope, "employee_id")
+    assignments = (
+        Assignment.objects.filter(campaign=scope.campaign)
+        .filter(_department_filter(scope, "employee__"))
+        .filter(Q(employee__is_active=True) | Q(employee__end_date__gte=scope.as_of))
+        .exclude(employee__end_date__lt=scope.as_of)
+        .filter(added_at__lt=scope.end)
+    )
+    return (
+        assignments.annotate(
+            signed_at=Subquery(acknowledgements.values("signed_at")[:1]),
+            record_hash=Subquery(acknowledgements.values("entry__record_hash")[:1]),
+            **{name: F(f"employee__{path}") for name, path in _FIELDS.items()},
+        )
+        .annotate(
+            status=Case(
+                When(exempted_at__lt=scope.end, then=Value(Status.EXEMPT)),
+                When(signed_at__isnull=False, then=Value(Status.SIGNED)),
+                When(due_date__lt=scope.as_of, then=Value(Status.OVERDUE)),
+                default=Value(Status.OPEN),
+                output_field=CharField(),
+            ),
+            exempt_reason_then=Case(
+                When(exempted_at__lt=scope.end, then=F("exempt_reason")),
+                default=Value(""),
+                output_field=CharField(),
+            ),
+        )
+        .values(
+            *_FIELDS,
+            "due_date",
+            "status",
+            "signed_at",
+            "record_hash",
+            "exempt_reason_then",
+        )
+        .order_by(*ORDER)
+    )
+
+
+def _version_people(scope: Scope) -> QuerySet:
+    acknowledgements = _acknowledgements(scope, "pk")
+    employed = (
+        Employee.objects.filter(Q(is_active=True) | Q(end_date__gte=scope.as_of))
+        .exclude(end_date__lt=scope.as_of)
+        .exclude(start_date__gt=scope.as_of)
+        .filter(_department_filter(scope, ""))
+    )
+    return (
+        employed.annotate(
+            signed_at=Subquery(acknowledgements.values("signed_at")[:1]),
+            record_hash=Subquery(acknowledgements.values("entry__record_hash")[:1]),
+            department_code=F("department__code"),
+            department_name=F("department__name"),
+            department_path=F("department__path"),
+            due_date=Value(None, output_field=CharField()),
+            exempt_reason_then=Value("", output_field=CharField()),
+        )
+        .annotate(
+            status=Case(
+                When(signed_at__isnull=False, then=Value(Status.SIGNED)),
+                default=Value(Status.NOT_SIGNED),
+                output_field=CharField(),
+            )
+        )
+        .values(
+            *_FIELDS,
+            "due_date",
+            "status",
+            "signed_at",
+            "record_hash",
+            "exempt_reason_then",
+        )
+        .order_by(*ORDER)
+    )
+
+
+def rows(scope: Scope) -> Iterator[dict]:
+    """The people in scope, read from the database in chunks."""
+    for row in people(scope).iterator(chunk_size=CHUNK):
+        row["name"] = " ".join(
+            part for part in (row["first_name"], row["name_prefix"], row["last_name"]) if part
+        )
+        yield row
+
+
+def summary(scope: Scope) -> Summary:
+    """Counts per department and overall, in one query."""
+    counts = (
+        people(scope)
+        .order_by()
+        .values("department_id", "department_code", "department_name", "department_path")
+        .annotate(
+            total=Count("pk"),
+            signed=Count("pk", filter=Q(status=Status.SIGNED)),
+            overdue=Count("pk", filter=Q(status=Status.OVERDUE)),
+            exempt=Count("pk", filter=Q(status=Status.EXEMPT)),
+        )
+    )
+    overall = DepartmentFigures(None, "", str(_("All departments")), "")
+    departments = []
+    for row in counts:
+        figures = DepartmentFigures(
+            department_id=row["department_id"],
+            code=row["department_code"] or "",
+            name=row["department_name"] or str(_("No department")),
+            path=row["department_path"] or "",
+            total=row["total"],
+            signed=row["signed"],
+            overdue=row["overdue"],
+            exempt=row["exempt"],
+        )
+        figures.open = figures.total - figures.signed - figures.overdue - figures.exempt
+        departments.append(figures)
+        for name in ("total", "signed", "overdue", "exempt", "open"):
+            setattr(overall, name, getattr(overall, name) + getattr(figures, name))
+    departments.sort(key=lambda figures: (figures.path == "", figures.path))
+    return Summary(overall=overall, departments=departments)

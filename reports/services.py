@@ -1,0 +1,130 @@
+"""Writes of reports: asking for one (it is made by the background worker), logging a
+download, and removing files after the retention period. Each writes its log row."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from reports.models import Report, ReportEvent
+
+
+class ReportError(Exception):
+    """A report that cannot be asked for; the message is for the user."""
+
+
+def _number(report: Report) -> str:
+    return f"NR-{report.requested_at:%Y}-{report.pk:06d}"
+
+
+def request_report(
+    *,
+    kind: str = Report.Kind.COMPLIANCE,
+    format: str = Report.Format.PDF,
+    language: str = "nl",
+    delimiter: str = ";",
+    campaign=None,
+    version=None,
+    departments: Iterable = (),
+    as_of: datetime.date | None = None,
+    employee=None,
+    by=None,
+    enqueue: bool = True,
+    now: datetime.datetime | None = None,
+) -> Report:
+    """Record the request and hand it to the background worker (``enqueue=False``: the
+    caller makes the file itself, as the command line does)."""
+    from reports.tasks import generate_report
+
+    now = now or timezone.now()
+    if kind == Report.Kind.INDIVIDUAL:
+        if employee is None:
+            raise ReportError(gettext("Choose the employee whose file you want."))
+        if format != Report.Format.PDF:
+            raise ReportError(gettext("An individual file is made as PDF only."))
+    elif campaign is None and version is None:
+        raise ReportError(gettext("Choose a campaign or a guideline version."))
+    if campaign is not None and campaign.version_id is None and version is None:
+        raise ReportError(gettext("A report on onboarding needs a guideline version."))
+    if as_of is not None and as_of > timezone.localdate(now):
+        raise ReportError(gettext("The date cannot be in the future."))
+    if delimiter not in (";", ","):
+        raise ReportError(gettext("The CSV delimiter is a semicolon or a comma."))
+    if language not in ("nl", "en"):
+        raise ReportError(gettext("A report is made in Dutch or English."))
+    with transaction.atomic():
+        report = Report.objects.create(
+            kind=kind,
+            format=format,
+            language=language,
+            delimiter=delimiter,
+            campaign=campaign,
+            version=version,
+            as_of=as_of,
+            employee=employee,
+            requested_by=by,
+            requested_at=now,
+        )
+        report.number = _number(report)
+        report.save(update_fields=["number"])
+        departments = list(departments)
+        if departments:
+            report.departments.set(departments)
+        ReportEvent.objects.create(
+            kind=ReportEvent.Kind.REQUESTED,
+            report=report,
+            actor=by,
+            details=describe(report),
+        )
+        if enqueue:
+            transaction.on_commit(lambda: generate_report.enqueue(report.pk))
+    return report
+
+
+def describe(report: Report) -> dict:
+    """The scope in the log: what was asked, in plain values."""
+    return {
+        "kind": report.kind,
+        "format": report.format,
+        "language": report.language,
+        "campaign": report.campaign_id,
+        "version": report.version.number if report.version_id else None,
+        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "employee": report.employee.employee_number if report.employee_id else None,
+        "departments": sorted(report.departments.values_list("code", flat=True))
+        if report.pk
+        else [],
+    }
+
+
+def record_download(*, report: Report, by) -> None:
+    """Log who downloaded which file (with its hash)."""
+    ReportEvent.objects.create(
+        kind=ReportEvent.Kind.DOWNLOADED,
+        report=report,
+        actor=by,
+        details={"sha256": report.file_sha256},
+    )
+
+
+def remove_expired(*, now: datetime.datetime | None = None) -> int:
+    """Remove report files whose retention period ended; the rows stay as the log."""
+    now = now or timezone.now()
+    removed = 0
+    expired = Report.objects.filter(status=Report.Status.DONE, expires_at__lte=now)
+    for report in expired.iterator():
+        with transaction.atomic():
+            if report.file:
+                report.file.delete(save=False)
+            Report.objects.filter(pk=report.pk).update(status=Report.Status.REMOVED, file="")
+            ReportEvent.objects.create(
+                kind=ReportEvent.Kind.REMOVED,
+                report=report,
+                details={"sha256": report.file_sha256},
+            )
+        removed += 1
+    return removed
