@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,12 +10,8 @@ urlpatterns = [
     path("grootboek/", include("acknowledgements.urls_hr")),
     path("campagnes/", include("campaigns.urls")),
     path("mijn-team/", include("campaigns.urls_team")),
+    path("rapportages/", include("reports.urls")),
     path("account/", include("allauth.urls")),
     path("", include("people.urls")),
     path("beheer/", admin.site.urls),
 ]
-
-if settings.DEBUG:  # pragma: no cover
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

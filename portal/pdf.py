@@ -7,6 +7,8 @@ document can make the server read local files or call other hosts.
 
 The PDF is PDF/UA-1 (tagged, with document language and title), rendered under
 ``translation.override(language)`` so that every string in it is in that language.
+``archival=True`` makes it PDF/A-2a as well (for documents that are kept: signed
+reports); see ARCHIVAL_VARIANT.
 """
 
 from __future__ import annotations
@@ -15,12 +17,19 @@ import mimetypes
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import translation
 
 PDF_VARIANT = "pdf/ua-1"
+# WeasyPrint makes one variant at a time. PDF/A-2a (PDF 1.7) is tagged as PDF/UA-1
+# needs (structure tree, /Lang, DisplayDocTitle) and adds what archiving needs (sRGB
+# output intent, file identifier, XMP identification); the PDF/UA-1 identification is
+# added to its XMP by _declare_pdf_ua. PDF/A-2 rather than -3: archives prefer it (no
+# arbitrary attachments); not -4: PDF/UA-1 is defined on PDF 1.7, not on PDF 2.0.
+ARCHIVAL_VARIANT = "pdf/a-2a"
 # WeasyPrint needs an absolute base URL. urllib does not join URLs of this made-up
 # scheme, so "/static/x.css" reaches the fetcher as it is written: a path.
 BASE_URL = "portal-static:/"
@@ -101,18 +110,81 @@ def static_url_fetcher():
     return _fetcher_class()(allowed_protocols=())
 
 
-def render_pdf(html: str, *, language: str, title: str) -> bytes:
+_XMP = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+for _prefix, _uri in _XMP.items():
+    ElementTree.register_namespace(_prefix, _uri)
+_XMP_HEADER = b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+_XMP_HEADER += b'<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+_XMP_FOOTER = b'</x:xmpmeta>\n<?xpacket end="r"?>'
+
+
+def _xmp(tag: str) -> str:
+    prefix, name = tag.split(":")
+    return f"{{{_XMP[prefix]}}}{name}"
+
+
+def _declare_pdf_ua(document, pdf) -> None:
+    """WeasyPrint finisher: identify a PDF/A-2a file as PDF/UA-1 too.
+
+    PDF/A-2 accepts only the XMP properties it predefines or that the file describes
+    in an extension schema, so pdfuaid:part comes with its description.
+    """
+    # WeasyPrint's own XMP for PDF/A-2a (as its pdf/a-2a variant writes it), not input.
+    xmp = document.metadata.generate_rdf_metadata("a", 2, "A")
+    rdf = ElementTree.fromstring(xmp)  # noqa: S314
+    rdf[0].set(_xmp("pdfuaid:part"), "1")
+    description = ElementTree.SubElement(rdf, _xmp("rdf:Description"), {_xmp("rdf:about"): ""})
+    schemas = ElementTree.SubElement(description, _xmp("pdfaExtension:schemas"))
+    bag = ElementTree.SubElement(schemas, _xmp("rdf:Bag"))
+    schema = ElementTree.SubElement(bag, _xmp("rdf:li"), {_xmp("rdf:parseType"): "Resource"})
+    for name, value in (
+        ("schema", "PDF/UA Universal Accessibility Schema"),
+        ("namespaceURI", _XMP["pdfuaid"]),
+        ("prefix", "pdfuaid"),
+    ):
+        ElementTree.SubElement(schema, _xmp(f"pdfaSchema:{name}")).text = value
+    properties = ElementTree.SubElement(schema, _xmp("pdfaSchema:property"))
+    sequence = ElementTree.SubElement(properties, _xmp("rdf:Seq"))
+    part = ElementTree.SubElement(sequence, _xmp("rdf:li"), {_xmp("rdf:parseType"): "Resource"})
+    for name, value in (
+        ("name", "part"),
+        ("valueType", "Integer"),
+        ("category", "internal"),
+        ("description", "Indicates which part of ISO 14289 the file conforms to"),
+    ):
+        ElementTree.SubElement(part, _xmp(f"pdfaProperty:{name}")).text = value
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    metadata.stream = [
+        b"\n".join((_XMP_HEADER, ElementTree.tostring(rdf, encoding="utf-8"), _XMP_FOOTER))
+    ]
+    # PDF/A wants the info dictionary's /Producer to equal XMP's pdf:Producer. A signer
+    # (pyHanko) writes its own name into both when it signs, but appends it to an info
+    # /Producer that is already there, so that the two would differ: leave it out.
+    pdf.info.pop("Producer", None)
+
+
+def render_pdf(html: str, *, language: str, title: str, archival: bool = False) -> bytes:
     """Render an HTML document (a full page, with its <html lang> and <title>) to PDF.
 
     ``language`` and ``title`` become the PDF's document language and title, even if the
-    HTML forgets them.
+    HTML forgets them. ``archival``: PDF/A-2a and PDF/UA-1 (for files that are kept and
+    signed) instead of PDF/UA-1 only.
     """
     from weasyprint import HTML
 
+    variant = ARCHIVAL_VARIANT if archival else PDF_VARIANT
     with translation.override(language):
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher()).render(
-            pdf_variant=PDF_VARIANT
+            pdf_variant=variant
         )
         document.metadata.lang = language
         document.metadata.title = title
-        return document.write_pdf(pdf_variant=PDF_VARIANT)
+        return document.write_pdf(
+            pdf_variant=variant, finisher=_declare_pdf_ua if archival else None
+        )

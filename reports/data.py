@@ -92,7 +92,7 @@ def scope_of(report) -> Scope:
 class DepartmentFigures:
     department_id: int | None
     code: str
-    name: str
+    name: str  # or a lazy text ("All departments", "No department")
     path: str
     total: int = 0
     signed: int = 0
@@ -253,13 +253,14 @@ def summary(scope: Scope) -> Summary:
             exempt=Count("pk", filter=Q(status=Status.EXEMPT)),
         )
     )
-    overall = DepartmentFigures(None, "", str(_("All departments")), "")
+    # Lazy: rendered in the report's language (the renderer activates it), not the worker's.
+    overall = DepartmentFigures(None, "", _("All departments"), "")
     departments = []
     for row in counts:
         figures = DepartmentFigures(
             department_id=row["department_id"],
             code=row["department_code"] or "",
-            name=row["department_name"] or str(_("No department")),
+            name=row["department_name"] or _("No department"),
             path=row["department_path"] or "",
             total=row["total"],
             signed=row["signed"],

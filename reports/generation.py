@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files import File
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from reports import data
@@ -68,7 +68,10 @@ def ledger_check():
     """The ledger check at this moment: the result, and a line for the log."""
     from acknowledgements.verification import verify_chain
 
-    result = verify_chain()
+    # The problem is phrased in English: the log line is English, and a report in
+    # another language translates the message id (reports.render_pdf).
+    with translation.override("en"):
+        result = verify_chain()
     if result.ok:
         return result, (
             f"OK: {result.checked} entries checked; last entry {result.head_sequence}, "

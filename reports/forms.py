@@ -1,0 +1,243 @@
+"""Forms of the report pages: asking for a compliance report, and for one employee's
+file. They only check input and say what is wrong next to the field concerned;
+reports.services checks the rules again and writes."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.forms import DepartmentChoiceField
+from campaigns.models import Campaign
+from handbook.models import GuidelineVersion
+from people.models import Department, Employee
+from reports.models import Report
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+DELIMITERS = [
+    (";", _("Semicolon (;): for Excel with Dutch settings")),
+    (",", _("Comma (,)")),
+]
+
+
+class CampaignChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, campaign):
+        return _("%(name)s (%(status)s, version %(number)s)") % {
+            "name": campaign.name,
+            "status": campaign.get_status_display(),
+            "number": campaign.version.number,
+        }
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, version):
+        return _("Version %(number)s (%(status)s)") % {
+            "number": version.number,
+            "status": version.get_status_display(),
+        }
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(*layout)
+    return helper
+
+
+def _language_field():
+    return forms.ChoiceField(
+        label=_("Language of the report"),
+        choices=LANGUAGES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the language of the report."),
+            "invalid_choice": _("Choose Dutch or English."),
+        },
+    )
+
+
+class ReportRequestForm(forms.Form):
+    """A compliance report: on a campaign or a guideline version, which departments, the
+    status on which date, and the file's format and language."""
+
+    BASIS_CAMPAIGN, BASIS_VERSION = "campaign", "version"
+
+    basis = forms.ChoiceField(
+        label=_("Report on"),
+        choices=[
+            (BASIS_CAMPAIGN, _("A campaign: who signed, who is overdue, who is exempt")),
+            (BASIS_VERSION, _("A guideline version: who of the staff signed it")),
+        ],
+        initial=BASIS_CAMPAIGN,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the report is on a campaign or a version.")},
+    )
+    campaign = CampaignChoiceField(
+        label=_("Campaign"),
+        queryset=Campaign.objects.none(),
+        required=False,
+        empty_label=_("– choose a campaign –"),
+        help_text=_("Only when “A campaign” is selected. Running and closed campaigns."),
+        error_messages={"invalid_choice": _("Choose a running or closed campaign from the list.")},
+    )
+    version = VersionChoiceField(
+        label=_("Guideline version"),
+        queryset=GuidelineVersion.objects.none(),
+        required=False,
+        empty_label=_("– choose a version –"),
+        help_text=_("Only when “A guideline version” is selected. Published and retired versions."),
+        error_messages={
+            "invalid_choice": _("Choose a published or retired version from the list.")
+        },
+    )
+    departments = DepartmentChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_(
+            "Optional; none chosen: all departments. Sub-departments are always included. "
+            "Hold Ctrl (Cmd on a Mac) to choose more than one."
+        ),
+        error_messages={"invalid_choice": _("Choose departments from the list.")},
+    )
+    as_of = forms.DateField(
+        label=_("Status on"),
+        widget=DATE_WIDGET,
+        help_text=_("The report shows the situation at the end of this day: today or earlier."),
+        error_messages={
+            "required": _("Enter the date, for example 2026-03-31."),
+            "invalid": _("Enter a real date, for example 2026-03-31."),
+        },
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=Report.Format.choices,
+        initial=Report.Format.PDF,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the format of the file."),
+            "invalid_choice": _("Choose PDF, CSV or Excel."),
+        },
+    )
+    language = _language_field()
+    delimiter = forms.ChoiceField(
+        label=_("CSV delimiter"),
+        choices=DELIMITERS,
+        initial=";",
+        widget=forms.RadioSelect,
+        help_text=_("Only for CSV."),
+        error_messages={
+            "required": _("Choose the CSV delimiter."),
+            "invalid_choice": _("Choose a semicolon or a comma."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = (
+            Campaign.objects.filter(
+                kind=Campaign.Kind.CAMPAIGN,
+                status__in=[Campaign.Status.RUNNING, Campaign.Status.CLOSED],
+                version__isnull=False,
+            )
+            .select_related("version")
+            .order_by("-start_date", "-pk")
+        )
+        self.fields["version"].queryset = GuidelineVersion.objects.filter(
+            status__in=[GuidelineVersion.Status.PUBLISHED, GuidelineVersion.Status.RETIRED]
+        ).order_by("-number", "-pk")
+        self.fields["departments"].queryset = Department.objects.order_by("path")
+        self.initial.setdefault("as_of", timezone.localdate())
+        self.initial.setdefault("language", "en" if get_language() == "en" else "nl")
+        self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.helper = _helper(
+            Fieldset(_("What the report is on"), "basis", "campaign", "version"),
+            Fieldset(_("Whom and when"), Field("departments", size=8), "as_of"),
+            Fieldset(_("The file"), "format", "language", "delimiter"),
+        )
+
+    def clean_as_of(self):
+        as_of = self.cleaned_data["as_of"]
+        if as_of > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return as_of
+
+    def clean(self):
+        cleaned = super().clean()
+        basis = cleaned.get("basis")
+        if basis == self.BASIS_CAMPAIGN:
+            cleaned["version"] = None
+            if not cleaned.get("campaign") and "campaign" not in self.errors:
+                self.add_error("campaign", _("Choose the campaign the report is on."))
+        elif basis == self.BASIS_VERSION:
+            cleaned["campaign"] = None
+            if not cleaned.get("version") and "version" not in self.errors:
+                self.add_error("version", _("Choose the guideline version the report is on."))
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as keyword arguments of reports.services.request_report."""
+        data = self.cleaned_data
+        return {
+            "kind": Report.Kind.COMPLIANCE,
+            "format": data["format"],
+            "language": data["language"],
+            "delimiter": data["delimiter"],
+            "campaign": data.get("campaign"),
+            "version": data.get("version"),
+            "departments": list(data.get("departments") or []),
+            "as_of": data["as_of"],
+        }
+
+
+class IndividualFileForm(forms.Form):
+    """One employee's file (every acknowledgement and quiz result), as PDF."""
+
+    employee_number = forms.CharField(
+        label=_("Employee number"),
+        max_length=32,
+        help_text=_("Former employees can be chosen too. Search below if you do not know it."),
+        error_messages={"required": _("Enter the employee number.")},
+    )
+    language = _language_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("language", "en" if get_language() == "en" else "nl")
+        self.fields["employee_number"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false"}
+        )
+        self.helper = _helper("employee_number", "language")
+
+    def clean_employee_number(self) -> Employee:
+        number = self.cleaned_data["employee_number"].strip()
+        employee = Employee.objects.filter(employee_number=number).first()
+        if employee is None:
+            raise forms.ValidationError(
+                _("Nobody has the employee number “%(number)s”. Check it, or search below."),
+                params={"number": number},
+                code="unknown_employee",
+            )
+        return employee
+
+
+def search_employees(query: str, limit: int):
+    """Employees (also former ones) matching every word of the query: name, e-mail or
+    employee number."""
+    employees = Employee.objects.select_related("department")
+    for term in query.split():
+        employees = employees.filter(
+            Q(first_name__icontains=term)
+            | Q(name_prefix__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(email__icontains=term)
+            | Q(employee_number__iexact=term)
+        )
+    return employees.order_by("last_name", "first_name", "pk")[:limit]

@@ -1,0 +1,100 @@
+import datetime
+import shutil
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns.models import Campaign
+from handbook.models import GuidelineVersion
+from handbook.selectors import default_guideline
+from people.models import Department
+from reports import generation, services
+from reports.models import Report
+
+
+class Command(BaseCommand):
+    """The compliance report from the command line: the same file as HR's web export,
+    made here and now (not by the background worker), and logged the same way (as made
+    on the command line)."""
+
+    help = (
+        "Make a compliance report (signed PDF, CSV or Excel) for a campaign or a "
+        "guideline version and write it to --output."
+    )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # Our --version is the guideline version; it replaces Django's --version flag.
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
+    def add_arguments(self, parser):
+        scope = parser.add_mutually_exclusive_group(required=True)
+        scope.add_argument("--campaign", type=int, metavar="ID", help="The campaign's id.")
+        scope.add_argument(
+            "--version",
+            type=int,
+            dest="version_number",
+            metavar="N",
+            help="The guideline version's number.",
+        )
+        parser.add_argument(
+            "--department",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="Only this department with its sub-departments (repeatable).",
+        )
+        parser.add_argument("--format", choices=Report.Format.values, default=Report.Format.PDF)
+        parser.add_argument("--language", choices=["nl", "en"], default="nl")
+        parser.add_argument(
+            "--delimiter", choices=[";", ","], default=";", help="CSV only (default ;)."
+        )
+        parser.add_argument("--date", help="Status at the end of this day (YYYY-MM-DD).")
+        parser.add_argument("--output", required=True, help="Where to write the file.")
+
+    def handle(self, *args, **options):
+        campaign = version = None
+        if options["campaign"] is not None:
+            campaign = Campaign.objects.filter(pk=options["campaign"]).first()
+            if campaign is None:
+                raise CommandError(f"There is no campaign {options['campaign']}.")
+        else:
+            version = GuidelineVersion.objects.filter(
+                guideline=default_guideline(), number=options["version_number"]
+            ).first()
+            if version is None:
+                raise CommandError(f"There is no version {options['version_number']}.")
+        codes = options["department"]
+        departments = list(Department.objects.filter(code__in=codes))
+        unknown = sorted(set(codes) - {d.code for d in departments})
+        if unknown:
+            raise CommandError(f"Unknown department code(s): {', '.join(unknown)}.")
+        as_of = None
+        if options["date"]:
+            try:
+                as_of = datetime.date.fromisoformat(options["date"])
+            except ValueError as error:
+                raise CommandError(f"--date: {error}") from error
+        output = Path(options["output"])
+        if not output.parent.is_dir():
+            raise CommandError(f"The folder {output.parent} does not exist.")
+        try:
+            report = services.request_report(
+                format=options["format"],
+                language=options["language"],
+                delimiter=options["delimiter"],
+                campaign=campaign,
+                version=version,
+                departments=departments,
+                as_of=as_of,
+                by=None,
+                enqueue=False,
+            )
+        except services.ReportError as error:
+            raise CommandError(str(error)) from error
+        report = generation.generate(report.pk)
+        with report.file.open("rb") as source, output.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        self.stdout.write(
+            f"{report.number}: {report.progress_total} employee(s), {output} "
+            f"({report.file_size} bytes, SHA-256 {report.file_sha256})."
+        )
