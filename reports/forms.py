@@ -9,7 +9,7 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.forms import DepartmentChoiceField
@@ -160,7 +160,7 @@ class ReportRequestForm(forms.Form):
         self.helper = _helper(
             Fieldset(_("What the report is on"), "basis", "campaign", "version"),
             Fieldset(_("Whom and when"), Field("departments", size=8), "as_of"),
-            Fieldset(_("The file"), "format", "language", "delimiter"),
+            Fieldset(pgettext_lazy("heading", "The file"), "format", "language", "delimiter"),
         )
 
     def clean_as_of(self):

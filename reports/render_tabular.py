@@ -227,6 +227,7 @@ FIGURE_HEADER: list[tuple[object, int]] = [
     (_("Not signed"), 12),
     (_("Overdue"), 10),
     (_("Exempt"), 10),
+    # xgettext:no-python-format
     (_("% signed"), 12),
 ]
 
@@ -271,6 +272,7 @@ def _summary_sheet(workbook: Workbook, context) -> None:
             _cell(
                 sheet,
                 gettext(
+                    # xgettext:no-python-format
                     "% signed: of the people who should sign (the exempt not counted). "
                     "Sub-departments are counted on their own rows."
                 ),
