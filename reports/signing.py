@@ -14,6 +14,8 @@ says which setting to set.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import contextlib
 import datetime
 import io
@@ -195,6 +197,18 @@ def certificate_fingerprint(certificate) -> str:
     return certificate.fingerprint(hashes.SHA256()).hex(":").upper()
 
 
+def outside_event_loop(function, /, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions, which run ``asyncio.run()``: where
+    this thread already runs an event loop (an ASGI server; Playwright in the browser
+    tests), in a worker thread of its own instead."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     """The PDF with an invisible PAdES signature added as an incremental update."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -213,7 +227,8 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
         md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES,
     )
-    output = signers.sign_pdf(
+    output = outside_event_loop(
+        signers.sign_pdf,
         writer,
         metadata,
         signer=signer,

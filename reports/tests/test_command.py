@@ -127,7 +127,7 @@ def test_a_campaign_and_a_version_together_are_refused(tmp_path, campaign, versi
 
 
 def test_a_date_in_the_future_is_refused(tmp_path, campaign):
-    with pytest.raises(CommandError, match="toekomst"):
+    with pytest.raises(CommandError, match="future"):
         export(tmp_path, "--campaign", str(campaign.pk), "--date", "2999-01-01")
 
 

@@ -47,7 +47,7 @@ def signature_status(pdf: bytes, certificate: x509.Certificate):
     [embedded] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     root = asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
     context = ValidationContext(trust_roots=[root])
-    return embedded, validate_pdf_signature(embedded, context)
+    return embedded, signing.outside_event_loop(validate_pdf_signature, embedded, context)
 
 
 def make_pkcs12(path, *, password: bytes, common_name: str) -> x509.Certificate:

@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from campaigns.models import Campaign
 from handbook.models import GuidelineVersion
@@ -78,17 +79,19 @@ class Command(BaseCommand):
         if not output.parent.is_dir():
             raise CommandError(f"The folder {output.parent} does not exist.")
         try:
-            report = services.request_report(
-                format=options["format"],
-                language=options["language"],
-                delimiter=options["delimiter"],
-                campaign=campaign,
-                version=version,
-                departments=departments,
-                as_of=as_of,
-                by=None,
-                enqueue=False,
-            )
+            # The command speaks English, also in the service's messages.
+            with translation.override("en"):
+                report = services.request_report(
+                    format=options["format"],
+                    language=options["language"],
+                    delimiter=options["delimiter"],
+                    campaign=campaign,
+                    version=version,
+                    departments=departments,
+                    as_of=as_of,
+                    by=None,
+                    enqueue=False,
+                )
         except services.ReportError as error:
             raise CommandError(str(error)) from error
         report = generation.generate(report.pk)
