@@ -6,6 +6,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: allauth counts log-in attempts there, so
+    one test's failed log-ins must not lock out the next test's user."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def _is_transactional(request) -> bool:
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         return True

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.views import NotOfferedView
+
 urlpatterns = [
     path("", include("portal.urls")),
     path("handreiking/", include("handbook.urls")),
@@ -11,6 +13,9 @@ urlpatterns = [
     path("campagnes/", include("campaigns.urls")),
     path("mijn-team/", include("campaigns.urls_team")),
     path("rapportages/", include("reports.urls")),
+    # allauth's e-mail address management is not offered (HR keeps the addresses); the
+    # same name, so that allauth's own templates still find it.
+    path("account/email/", NotOfferedView.as_view(), name="account_email"),
     path("account/", include("allauth.urls")),
     path("", include("people.urls")),
     path("beheer/", admin.site.urls),

@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 
 
 class NoSignupAccountAdapter(DefaultAccountAdapter):
@@ -6,3 +9,64 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A single sign-on a moment ago counts as reauthentication (e.g. to set up TOTP)."""
+        from people.sso import recently_signed_on
+
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        if required and self.request is not None and recently_signed_on(self.request):
+            return False
+        return required
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's TOTP step, skipped when the identity provider asserted MFA."""
+        return [
+            "people.sso.IdentityProviderMfaStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+
+class MunicipalSocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on lets in only people the portal knows: no sign-up, ever."""
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return False
+
+    def is_auto_signup_allowed(self, request, sociallogin) -> bool:
+        return False
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        from people.sso import find_employee
+
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # Connecting a second identity to one's own account is not offered: the
+            # portal itself connects an employee's municipal account at first log-in.
+            self._refuse(request)
+        if sociallogin.is_existing:
+            if not sociallogin.user.is_active:
+                self._refuse(request)
+            return
+        employee = find_employee(sociallogin)
+        if employee is None:
+            self._refuse(request)
+        sociallogin.connect(request, employee)
+
+    def send_notification_mail(self, *args, **kwargs) -> None:
+        """No "account connected" e-mail: the portal connected it itself."""
+
+    @staticmethod
+    def _refuse(request):
+        from django.conf import settings
+        from django.shortcuts import render
+
+        raise ImmediateHttpResponse(
+            render(
+                request,
+                "account/sso_refused.html",
+                {"support_contact": settings.PORTAL_SUPPORT_CONTACT},
+                status=403,
+            )
+        )

@@ -11,3 +11,8 @@ class PeopleConfig(AppConfig):
         from people.roles import sync_role_groups
 
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="people.sync_roles")
+        from allauth.account.signals import user_logged_in
+
+        from people.sso import remember_idp_mfa
+
+        user_logged_in.connect(remember_idp_mfa, dispatch_uid="people.remember_idp_mfa")

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from people.selectors import must_use_two_factor
+from people.sso import session_has_idp_mfa
 
 
 class PreferredLanguageMiddleware:
@@ -35,6 +36,7 @@ class RequireTwoFactorMiddleware:
             and not self._exempt(request.path)
             and must_use_two_factor(user)
             and not self._has_totp(user)
+            and not session_has_idp_mfa(request)
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)

@@ -159,3 +159,53 @@ class Employee(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class StaffImport(models.Model):
+    """One run of the staff import from the HR system: who, when, which file, what it did
+    (or would have done) and every problem found. Written by people.services."""
+
+    class Mode(models.TextChoices):
+        DRY_RUN = "dry_run", _("Dry run")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused")
+
+    imported_by = models.ForeignKey(
+        Employee,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the import ran on the command line."),
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    full_export = models.BooleanField(
+        _("full export"),
+        default=False,
+        help_text=_("Active employees missing from the file were treated as leavers."),
+    )
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices)
+    new_count = models.PositiveIntegerField(_("new"), default=0)
+    changed_count = models.PositiveIntegerField(_("changed"), default=0)
+    leaving_count = models.PositiveIntegerField(_("leaving"), default=0)
+    reactivated_count = models.PositiveIntegerField(_("reactivated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    # [{"line": 3, "message": "..."}], in the language of whoever ran the import.
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
+    # {"new": [{"number", "name"}], "changed": [{"number", "name", "fields": [...]}], ...}
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("staff import")
+        verbose_name_plural = _("staff imports")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("import_staff", _("Can import staff from the HR system")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

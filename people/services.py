@@ -1,11 +1,24 @@
 """Writes about people and the organisation."""
 
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from people.models import Department, Employee
+from people import staff_import
+from people.models import Department, Employee, StaffImport
 from people.roles import Role
+
+IMPORT_PERMISSION = "people.import_staff"
 
 
 def _path_for(code: str, parent: Department | None) -> str:
@@ -85,3 +98,125 @@ def grant_role(*, employee: Employee, role: str) -> None:
         Employee.objects.filter(pk=employee.pk).update(is_staff=True)
         employee.is_staff = True
     employee.__dict__.pop("_portal_roles", None)
+
+
+# The staff import from the HR system ---------------------------------------------------
+
+
+@dataclass
+class StaffImportOutcome:
+    plan: staff_import.Plan
+    log: StaffImport
+    added: list[Employee]
+
+    @property
+    def applied(self) -> bool:
+        return self.log.mode == StaffImport.Mode.APPLIED
+
+
+def log_staff_import(
+    *,
+    by: Employee | None,
+    filename: str,
+    file_sha256: str,
+    full_export: bool,
+    mode: str,
+    plan: staff_import.Plan,
+) -> StaffImport:
+    """Write the log row of one import run (the caller's transaction)."""
+    counts = plan.counts
+    changes = {
+        kind: [
+            {
+                "number": entry.number,
+                "name": entry.name,
+                "line": entry.line,
+                "fields": [change.field for change in entry.changes],
+            }
+            for entry in plan.of_kind(kind)
+        ]
+        for kind in (
+            staff_import.NEW,
+            staff_import.CHANGED,
+            staff_import.LEAVING,
+            staff_import.REACTIVATED,
+        )
+    }
+    return StaffImport.objects.create(
+        imported_by=by,
+        filename=filename[:255],
+        file_sha256=file_sha256,
+        full_export=full_export,
+        mode=mode,
+        new_count=counts[staff_import.NEW],
+        changed_count=counts[staff_import.CHANGED],
+        leaving_count=counts[staff_import.LEAVING],
+        reactivated_count=counts[staff_import.REACTIVATED],
+        unchanged_count=counts[staff_import.UNCHANGED],
+        problem_count=counts["problems"],
+        problems=[problem.as_dict() for problem in plan.problems],
+        changes=changes,
+    )
+
+
+def import_staff(
+    *,
+    data: bytes,
+    filename: str,
+    by: Employee | None,
+    full_export: bool = False,
+    dry_run: bool = False,
+    today: datetime.date | None = None,
+) -> StaffImportOutcome:
+    """Check a staff file from the HR system and, unless ``dry_run``, apply it: all or
+    nothing, in one transaction with its log row. A file with any problem changes
+    nothing (logged as refused). ``by`` None: the command line.
+
+    After applying, the new people (and people who came back) fall under the onboarding
+    rule, and once the transaction is committed the new ones are invited by e-mail to
+    set a password (when local log-in is on), by a background task.
+    """
+    if by is not None and not by.has_perm(IMPORT_PERMISSION):
+        raise PermissionDenied(_("You may not import staff."))
+    today = today or timezone.localdate()
+    digest = hashlib.sha256(data).hexdigest()
+    added: list[Employee] = []
+    with transaction.atomic():
+        plan = staff_import.build_plan(data, full=full_export, today=today, lock=not dry_run)
+        if dry_run:
+            mode = StaffImport.Mode.DRY_RUN
+        elif plan.problems:
+            mode = StaffImport.Mode.REFUSED
+        else:
+            mode = StaffImport.Mode.APPLIED
+            added = staff_import.apply_plan(plan)
+        log = log_staff_import(
+            by=by,
+            filename=filename,
+            file_sha256=digest,
+            full_export=full_export,
+            mode=mode,
+            plan=plan,
+        )
+        if mode == StaffImport.Mode.APPLIED:
+            _welcome(plan, added, today)
+    return StaffImportOutcome(plan=plan, log=log, added=added)
+
+
+def _welcome(plan: staff_import.Plan, added: list[Employee], today: datetime.date) -> None:
+    from campaigns.services import apply_onboarding_rule
+    from people.tasks import send_staff_invitations
+
+    arrived = [e for e in added if e.is_active] + [
+        entry.employee for entry in plan.of_kind(staff_import.REACTIVATED)
+    ]
+    if arrived:
+        now = (
+            None
+            if today == timezone.localdate()
+            else timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
+        )
+        apply_onboarding_rule(employees=arrived, now=now)
+    invited = [e.pk for e in added if e.is_active and e.email]
+    if invited and settings.PORTAL_LOCAL_LOGIN:
+        transaction.on_commit(lambda: send_staff_invitations.enqueue(invited))

@@ -7,3 +7,10 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.middleware import start_the_clock
+
+        user_logged_in.connect(start_the_clock, dispatch_uid="portal.session_clock")

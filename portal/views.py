@@ -1,5 +1,8 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from acknowledgements.selectors import acknowledgement_of, status_for
@@ -35,3 +38,15 @@ class AccessibilityStatementView(TemplateView):
     """The toegankelijkheidsverklaring that the law asks for, open to everyone."""
 
     template_name = "portal/accessibility.html"
+
+
+class NotOfferedView(View):
+    """A page of django-allauth that the portal does not offer: "not found" for everyone.
+
+    /account/email/ would let anyone replace their e-mail address, unverified, and with
+    it the address they log in with and where reminders go. The addresses are HR's: they
+    come from the staff records.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        raise Http404(_("The portal does not offer this page."))

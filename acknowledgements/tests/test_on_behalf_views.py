@@ -403,6 +403,26 @@ def test_others_may_not_download_the_scanned_form(client, version, role):
     assert client.get(_form_url(record)).status_code == 403
 
 
+def test_another_employee_asking_for_an_on_behalf_record_gets_not_found(client, version):
+    record = _record_with_form(version)
+    code = record.entry.verification_code
+    client.force_login(EmployeeFactory())
+
+    assert client.get(reverse("acknowledgements:receipt", args=[code])).status_code == 404
+    assert client.get(reverse("acknowledgements:certificate", args=[code])).status_code == 404
+
+
+def test_the_employee_sees_the_record_made_on_their_behalf(client, version):
+    record = _record_with_form(version)
+    client.force_login(record.employee)
+
+    response = client.get(
+        reverse("acknowledgements:receipt", args=[record.entry.verification_code])
+    )
+
+    assert response.status_code == 200
+
+
 def test_a_record_without_a_form_has_nothing_to_download(client, hr, version):
     record = services.record_on_behalf(
         employee=EmployeeFactory(),

@@ -7,6 +7,7 @@ import xstatic.pkg.bootstrap
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env, env_bool, env_int, env_list
+from config.sso import openid_connect_apps, saml_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -27,6 +28,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "portal",
@@ -49,9 +53,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "people.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.IdleSessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.RequireTwoFactorMiddleware",
+    "people.sso.LocalLoginMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "portal.context_processors.branding",
                 "portal.context_processors.roles",
+                "people.sso.local_login",
             ],
         },
     },
@@ -116,9 +123,66 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
+# Rate limits (allauth's; counted in Django's cache, per server process with the default
+# local-memory cache). "5/5m/key": five in five minutes for one account or address. After
+# five failed log-ins for one account (password or two-factor code), even the right
+# password is refused for five minutes; the other limits answer 429 (templates/429.html).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/h/key",
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "signup": "20/m/ip",
+}
+# Behind a reverse proxy every request comes from the proxy's address, and the limits
+# per address would count all staff together: the number of proxies in front of the
+# portal whose X-Forwarded-For is to be trusted.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # A reset request for an unknown address sends nothing (and no invitation to sign up).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Single sign-on (OpenID Connect; see README, "Single sign-on"): only people already
+# known in the portal get in, matched by e-mail or employee number; nobody signs up.
+SOCIALACCOUNT_ADAPTER = "people.adapters.MunicipalSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": openid_connect_apps(
+            server_url=env("PORTAL_OIDC_SERVER_URL", ""),
+            client_id=env("PORTAL_OIDC_CLIENT_ID", ""),
+            client_secret=env("PORTAL_OIDC_CLIENT_SECRET", ""),
+            name=env("PORTAL_OIDC_NAME", "Municipal account"),
+        ),
+    },
+    "saml": {
+        "APPS": saml_apps(
+            idp_metadata_url=env("PORTAL_SAML_IDP_METADATA_URL", ""),
+            idp_entity_id=env("PORTAL_SAML_IDP_ENTITY_ID", ""),
+            sp_entity_id=env("PORTAL_SAML_SP_ENTITY_ID", ""),
+            name=env("PORTAL_SAML_NAME", "Municipal account (SAML)"),
+            employee_number_attribute=env("PORTAL_SAML_EMPLOYEE_NUMBER_ATTRIBUTE", ""),
+        ),
+    },
+}
+# The claim that carries the employee number (empty: match by e-mail only).
+PORTAL_OIDC_EMPLOYEE_NUMBER_CLAIM = env("PORTAL_OIDC_EMPLOYEE_NUMBER_CLAIM", "employee_number")
+# The SAML attribute that carries the employee number (empty: match by e-mail only).
+PORTAL_SAML_EMPLOYEE_NUMBER_ATTRIBUTE = env("PORTAL_SAML_EMPLOYEE_NUMBER_ATTRIBUTE", "")
+# Trust the provider's e-mail claim without `email_verified` (Entra ID sends none).
+PORTAL_OIDC_TRUST_EMAIL = env_bool("PORTAL_OIDC_TRUST_EMAIL", False)
+# `amr` values (RFC 8176) by which the identity provider asserts a second factor; such a
+# log-in counts as two-factor for HR, editors and administrators. Empty: never.
+PORTAL_OIDC_MFA_AMR = env_list("PORTAL_OIDC_MFA_AMR", ["mfa"])
+# `acr` values that assert the same (e.g. an eIDAS level); empty: none.
+PORTAL_OIDC_MFA_ACR = env_list("PORTAL_OIDC_MFA_ACR", [])
+# Whom staff contact when the portal does not know them (shown on the refusal page).
+PORTAL_SUPPORT_CONTACT = env("PORTAL_SUPPORT_CONTACT", "the service desk")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("PORTAL_MUNICIPALITY_NAME", "Gemeente Voorbeeldstad")
 
@@ -164,6 +228,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A session ends after this many minutes without a request (0: never);
+# SESSION_COOKIE_AGE stays its maximum length however active it is (portal.middleware).
+PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30)
 
 # The portal's own settings.
 PORTAL_MUNICIPALITY_NAME = env("PORTAL_MUNICIPALITY_NAME", "Gemeente Voorbeeldstad")
@@ -173,6 +240,9 @@ PORTAL_LOGO = env("PORTAL_LOGO", "portal/logo.svg")  # a path under static/
 PORTAL_MAIN_COLOUR = env("PORTAL_MAIN_COLOUR", "#00579c")
 # Roles that must use two-factor authentication (TOTP) before they can work.
 PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
+# Staff log in with an e-mail address and a password of their own: people the staff
+# import adds are invited by e-mail to set one. Off when everyone logs in another way.
+PORTAL_LOCAL_LOGIN = env_bool("PORTAL_LOCAL_LOGIN", True)
 # Four-eyes: the editor who last changed a draft may not publish it.
 HANDBOOK_FOUR_EYES = env_bool("HANDBOOK_FOUR_EYES", True)
 # Days before the review date on which the guideline's owner is reminded.

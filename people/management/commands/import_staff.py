@@ -1,0 +1,86 @@
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from people import staff_import
+from people.services import import_staff
+
+SYMBOLS = {
+    staff_import.NEW: "+",
+    staff_import.CHANGED: "~",
+    staff_import.LEAVING: "-",
+    staff_import.REACTIVATED: "^",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import staff from the HR system (CSV, a row per employee keyed by personeelsnummer). "
+        "Shows what changes; a file with any problem changes nothing and exits non-zero."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would change; change nothing."
+        )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="The file is a full export: active employees missing from it are leavers.",
+        )
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="Treat this day (YYYY-MM-DD) as today, for end dates that passed.",
+        )
+
+    def handle(self, *args, path: str, dry_run: bool, full: bool, today, **options):
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        # The command speaks English, also in the import's messages.
+        with translation.override("en"):
+            outcome = import_staff(
+                data=data,
+                filename=Path(path).name,
+                by=None,
+                full_export=full,
+                dry_run=dry_run,
+                today=today,
+            )
+            self.report(outcome.plan)
+        problems = len(outcome.plan.problems)
+        if problems:
+            raise CommandError(
+                f"{path} was not imported: {problems} problem(s); nothing has changed."
+            )
+        if dry_run:
+            self.stdout.write("Dry run: nothing has changed.")
+        else:
+            self.stdout.write(
+                f"Imported (log {outcome.log.pk}, SHA-256 {outcome.log.file_sha256})."
+            )
+
+    def report(self, plan: staff_import.Plan) -> None:
+        counts = plan.counts
+        self.stdout.write(
+            ", ".join(f"{counts[kind]} {kind}" for kind in (*staff_import.KINDS, "problems"))
+            + (" (full export)" if plan.full else "")
+        )
+        for kind, symbol in SYMBOLS.items():
+            for entry in plan.of_kind(kind):
+                line = f"{symbol} {kind} {entry.number} {entry.name}"
+                if entry.changes:
+                    line += ": " + "; ".join(
+                        f"{change.label} {change.old or '–'} → {change.new or '–'}"
+                        for change in entry.changes
+                    )
+                self.stdout.write(line)
+        if plan.problems:
+            self.stdout.write("Problems:")
+            for problem in plan.problems:
+                self.stdout.write(f"  {problem}")

@@ -1,0 +1,40 @@
+"""The staff import from the HR system (Youforce, AFAS and the like).
+
+A CSV file with a row per employee, keyed by the employee number (personeelsnummer):
+``parsing`` reads it, ``planning`` checks every row and works out what would change,
+``applying`` writes that in bulk. people.services.import_staff runs the three in one
+transaction, logs the run (StaffImport) and welcomes the new people.
+"""
+
+from people.staff_import.applying import apply_plan
+from people.staff_import.parsing import COLUMNS, Problem
+from people.staff_import.planning import (
+    CHANGED,
+    KINDS,
+    LEAVING,
+    NEW,
+    REACTIVATED,
+    UNCHANGED,
+    Entry,
+    FieldChange,
+    Plan,
+    build_plan,
+    field_label,
+)
+
+__all__ = [
+    "CHANGED",
+    "COLUMNS",
+    "KINDS",
+    "LEAVING",
+    "NEW",
+    "REACTIVATED",
+    "UNCHANGED",
+    "Entry",
+    "FieldChange",
+    "Plan",
+    "Problem",
+    "apply_plan",
+    "build_plan",
+    "field_label",
+]

@@ -1,0 +1,215 @@
+"""HR's staff import pages (/medewerkers/importeren/): upload the HR system's export, see
+what it would change (a dry run, logged), apply exactly that file, see the result and
+the log of past imports.
+
+Thin views: people.services.import_staff checks, writes and logs. Every page needs
+``people.import_staff`` (HR and administrators); others get 403, anonymous visitors
+the log-in page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from people import services, staff_import
+from people.forms import (
+    ConfirmStaffImportForm,
+    StaffImportForm,
+    sign_upload,
+    unsign_upload,
+)
+from people.models import StaffImport
+from people.staff_import import uploads
+
+PERMISSION = services.IMPORT_PERMISSION
+RECENT_IMPORTS = 5
+
+
+class StaffImportAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    permission_required = PERMISSION
+
+
+def error_summary(form) -> list[dict]:
+    """Every form error as {"message", "target"}: the id of the field to fix."""
+    summary = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            if field is None:
+                summary.append({"message": error, "target": "main-form"})
+            else:
+                summary.append(
+                    {"message": f"{field.label}: {error}", "target": form[name].id_for_label}
+                )
+    return summary
+
+
+def plan_sections(plan: staff_import.Plan) -> list[dict]:
+    """The preview's lists: per kind a label and the people (the unchanged only counted)."""
+    labels = kind_labels()
+    return [
+        {"kind": kind, "label": labels[kind], "entries": entries, "count": len(entries)}
+        for kind in staff_import.KINDS
+        for entries in [plan.of_kind(kind)]
+    ]
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        staff_import.NEW: gettext("New"),
+        staff_import.CHANGED: gettext("Changed"),
+        staff_import.LEAVING: gettext("Leaving"),
+        staff_import.REACTIVATED: gettext("Back again (reactivated)"),
+        staff_import.UNCHANGED: gettext("Unchanged"),
+    }
+
+
+class StaffImportView(StaffImportAccessMixin, TemplateView):
+    """Step 1: the upload form (and the latest imports). A posted file is checked as a
+    dry run and shown (step 2); only a file without problems can then be applied."""
+
+    template_name = "people/staff_import.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", StaffImportForm())
+        context["recent"] = StaffImport.objects.select_related("imported_by")[:RECENT_IMPORTS]
+        context["columns"] = [
+            (names[0], names[1:], staff_import.field_label(name))
+            for name, names in staff_import.COLUMNS.items()
+        ]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = StaffImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            context = self.get_context_data(form=form, error_summary=error_summary(form))
+            return self.render_to_response(context, status=400)
+        data = form.cleaned_data["bestand"]
+        filename = request.FILES["bestand"].name
+        full_export = form.cleaned_data["volledig"]
+        outcome = services.import_staff(
+            data=data, filename=filename, by=request.user, full_export=full_export, dry_run=True
+        )
+        confirm_form = None
+        if not outcome.plan.problems and outcome.plan.has_changes:
+            sha256 = uploads.store(data)
+            confirm_form = ConfirmStaffImportForm(
+                initial={
+                    "upload": sign_upload(
+                        sha256=sha256,
+                        filename=filename,
+                        full_export=full_export,
+                        user_pk=request.user.pk,
+                    )
+                }
+            )
+        return preview_response(self, outcome, confirm_form=confirm_form)
+
+
+def preview_response(view, outcome, *, confirm_form, status=200):
+    plan = outcome.plan
+    context = {
+        "log": outcome.log,
+        "plan": plan,
+        "counts": plan.counts,
+        "sections": plan_sections(plan),
+        "problems": plan.problems,
+        "confirm_form": confirm_form,
+        "view": view,
+    }
+    return view.response_class(
+        request=view.request,
+        template=["people/staff_import_preview.html"],
+        context=context,
+        status=status,
+    )
+
+
+class StaffImportApplyView(StaffImportAccessMixin, TemplateView):
+    """Step 2 (POST): apply the previewed file, read back from where the preview stored
+    it and checked against its hash."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = ConfirmStaffImportForm(request.POST)
+        upload = (
+            unsign_upload(form.cleaned_data["upload"], user_pk=request.user.pk)
+            if form.is_valid()
+            else None
+        )
+        data = uploads.load(upload["sha256"]) if upload else None
+        if data is None:
+            messages.error(
+                request,
+                gettext("The upload has expired or is not valid. Please upload the file again."),
+            )
+            return redirect("people:staff_import")
+        outcome = services.import_staff(
+            data=data, filename=upload["name"], by=request.user, full_export=upload["full"]
+        )
+        uploads.remove(upload["sha256"])
+        if not outcome.applied:
+            # The portal changed since the preview and the file no longer fits.
+            return preview_response(self, outcome, confirm_form=None, status=400)
+        messages.success(
+            request,
+            gettext(
+                "The staff file has been imported: %(new)s new, %(changed)s changed, "
+                "%(leaving)s leaving, %(reactivated)s back again, %(unchanged)s unchanged."
+            )
+            % outcome.plan.counts,
+        )
+        return redirect(reverse("people:staff_import_detail", args=[outcome.log.pk]))
+
+
+class StaffImportLogView(StaffImportAccessMixin, ListView):
+    """Every import run, newest first: who, when, which file, what it did."""
+
+    template_name = "people/staff_import_log.html"
+    context_object_name = "imports"
+    paginate_by = 25
+    page_kwarg = "pagina"
+    extra_context = {"page_title": _("Staff imports")}
+
+    def get_queryset(self):
+        return StaffImport.objects.select_related("imported_by").defer("problems", "changes")
+
+
+class StaffImportDetailView(StaffImportAccessMixin, DetailView):
+    """One run: the result after applying, or a past dry run or refusal."""
+
+    template_name = "people/staff_import_detail.html"
+    context_object_name = "log"
+    model = StaffImport
+
+    def get_queryset(self):
+        return StaffImport.objects.select_related("imported_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        labels = kind_labels()
+        log = self.object
+        context["sections"] = [
+            {
+                "kind": kind,
+                "label": labels[kind],
+                "entries": [
+                    {
+                        **entry,
+                        "field_labels": [staff_import.field_label(f) for f in entry["fields"]],
+                    }
+                    for entry in log.changes.get(kind, [])
+                ],
+            }
+            for kind in staff_import.KINDS
+            if kind != staff_import.UNCHANGED
+        ]
+        return context

@@ -1,0 +1,546 @@
+"""Who may open what: every URL of the portal, asked for by every role.
+
+The tables below are the portal's access policy, one row per URL name and one column
+per role. The URLs themselves come from the resolver, so a new URL without a row (or a
+row whose URL is gone) fails ``test_every_url_of_the_portal_has_a_row`` /
+``test_every_row_names_a_url_of_the_portal``. Each (row, role) pair is its own test.
+
+What a cell means:
+
+    200, 400, 403, 404   that status code
+    P (POST_ONLY)        405: a POST-only URL asked for with GET by a role that may use
+                         it (roles that may not get 403 before the method is looked at)
+    L (LOGIN)            302 to the log-in page, with ?next= back to the URL
+    to("name")           302 to that URL; HOME is to("home")
+    R (REAUTH)           302 to allauth's "enter your password again" page
+
+A URL pattern without a name has its path as its row's name. Add rows for POSTs where
+the check differs from GET's to POST_ROWS.
+
+The objects in the URLs (a published version and a draft, a tip, the employee's quiz
+attempts and acknowledgement, someone else's on-behalf record with a scanned form, a
+campaign, an assignment, a failed reminder, a report) are made once for the module and
+every test runs in its own rolled-back transaction on top of them. Users log in with
+``force_login``; those whose role needs two-factor authentication have TOTP set up, so
+``PORTAL_MFA_REQUIRED`` stays on. The admin site (/beheer/) has rows of its own at the
+end, and every model registered there is checked to be closed to everyone but staff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+ROLES = ("anonymous", "employee", "manager", "hr", "editor", "auditor", "administrator")
+
+LOGIN = "LOGIN"
+POST_ONLY = 405
+ADMIN_PREFIX = "beheer/"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@dataclasses.dataclass(frozen=True)
+class To:
+    """A redirect to the URL with this name (its path; the query string is not compared)."""
+
+    name: str
+    kwargs: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"redirect to {self.name}"
+
+
+def to(name: str, **kwargs) -> To:
+    """A redirect to the named URL; kwargs as in ``get``."""
+    return To(name, kwargs)
+
+
+# allauth asks for the password again before anything is done to one's second factor,
+# also just after logging in.
+REAUTH = to("account_reauthenticate")
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    name: str
+    expected: tuple
+    kwargs: dict[str, Any]
+    method: str = "get"
+    data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    label: str = ""
+
+    @property
+    def id(self) -> str:
+        label = f"[{self.label}]" if self.label else ""
+        return f"{self.method.upper()} {self.name}{label}"
+
+
+def get(name: str, *expected, label: str = "", **kwargs) -> Row:
+    """A GET row. ``name``: the URL's name with its namespace, or the path of a URL
+    pattern without a name. Keyword arguments are the URL's kwargs: a string names an
+    object of the world (see ``world``), anything else is used as it is."""
+    assert len(expected) == len(ROLES), f"{name}: one expectation per role: {ROLES}"
+    return Row(name, expected, kwargs, label=label)
+
+
+def post(name: str, *expected, data=None, label: str = "", **kwargs) -> Row:
+    assert len(expected) == len(ROLES), f"{name}: one expectation per role: {ROLES}"
+    return Row(name, expected, kwargs, method="post", data=data or {}, label=label)
+
+
+# fmt: off
+# Columns: anonymous, employee, manager, hr, editor, auditor, administrator.
+# L: log in first; P: POST only (405 to GET); R: password again; HOME: to the home page.
+L, P, R, HOME = LOGIN, POST_ONLY, REAUTH, to("home")
+SAML_FINISH = to("saml_finish_acs", organization_slug="gemeente")
+
+GET_ROWS = [
+    #   URL name                                   anon emp  man  hr   edit aud  admin
+    # The portal's own pages.
+    get("home",                                    L,   200, 200, 200, 200, 200, 200),
+    get("accessibility",                           200, 200, 200, 200, 200, 200, 200),
+    get("people:switch_language",                  P,   P,   P,   P,   P,   P,   P),
+    get("people:team",                             L,   403, 200, 403, 403, 403, 403),
+    get("people:staff",                            L,   403, 403, 200, 403, 200, 200),
+    get("people:staff_import",                     L,   403, 403, 200, 403, 403, 200),
+    get("people:staff_import_log",                 L,   403, 403, 200, 403, 403, 200),
+    get("people:staff_import_detail",              L,   403, 403, 200, 403, 403, 200,
+        pk="staff_import"),
+    get("people:staff_import_apply",               L,   403, 403, P,   403, 403, P),
+
+    # The handbook: every page for everyone logged in; drafts and editing for editors.
+    get("handbook:current",                        L,   200, 200, 200, 200, 200, 200),
+    get("handbook:current_tip",                    L,   200, 200, 200, 200, 200, 200, tip=1),
+    get("handbook:history",                        L,   200, 200, 200, 200, 200, 200),
+    get("handbook:version",                        L,   200, 200, 200, 200, 200, 200, number="v1"),
+    get("handbook:version",                        L,   404, 404, 404, 200, 404, 200, number="v2",
+        label="draft"),
+    get("handbook:tip",                            L,   200, 200, 200, 200, 200, 200, number="v1",
+        tip=1),
+    get("handbook:print",                          L,   200, 200, 200, 200, 200, 200, number="v1"),
+    get("handbook:pdf",                            L,   200, 200, 200, 200, 200, 200, number="v1"),
+    get("handbook:diff",                           L,   200, 200, 200, 200, 200, 200),
+    get("handbook:editor",                         L,   403, 403, 403, 200, 403, 403),
+    get("handbook:create_draft",                   L,   403, 403, 403, P,   403, 403),
+    get("handbook:edit",                           L,   403, 403, 403, 200, 403, 403, number="v2"),
+    get("handbook:publish",                        L,   403, 403, 403, 200, 403, 403, number="v2"),
+    get("handbook:retire",                         L,   403, 403, 403, 200, 403, 403, number="v1"),
+    get("handbook:discard",                        L,   403, 403, 403, 200, 403, 403, number="v2"),
+
+    # The quiz: one's own attempts only; the bank for editors, statistics also for auditors.
+    get("quizzes:start",                           L,   200, 200, 200, 200, 200, 200),
+    get("quizzes:attempt",                         L,   200, 404, 404, 404, 404, 404, pk="attempt"),
+    get("quizzes:result",                          L,   200, 404, 404, 404, 404, 404, pk="result"),
+    get("quiz_editor:bank",                        L,   403, 403, 403, 200, 403, 403),
+    get("quiz_editor:settings",                    L,   403, 403, 403, 200, 403, 403),
+    get("quiz_editor:export",                      L,   403, 403, 403, 200, 403, 403),
+    get("quiz_editor:import",                      L,   403, 403, 403, 200, 403, 403),
+    get("quiz_editor:import_confirm",              L,   403, 403, 403, P,   403, 403),
+    get("quiz_editor:statistics",                  L,   403, 403, 403, 200, 200, 403),
+    get("quiz_editor:statistics_csv",              L,   403, 403, 403, 200, 200, 403),
+
+    # Acknowledgements: one's own records; every record for those who may see them all.
+    get("acknowledgements:sign",                   L,   200, 200, 200, 200, 200, 200),
+    get("acknowledgements:overview",               L,   200, 200, 200, 200, 200, 200),
+    get("acknowledgements:verify",                 L,   200, 200, 200, 200, 200, 200),
+    get("acknowledgements:changes",                L,   200, 200, 200, 200, 200, 200),
+    get("acknowledgements:personal_data",          L,   200, 200, 200, 200, 200, 200),
+    get("acknowledgements:personal_data_download", L,   200, 200, 200, 200, 200, 200),
+    get("acknowledgements:receipt",                L,   200, 404, 200, 404, 200, 200, code="code"),
+    get("acknowledgements:certificate",            L,   200, 404, 200, 404, 200, 200, code="code"),
+    get("acknowledgements:receipt",                L,   404, 404, 200, 404, 200, 200,
+        code="paper_code", label="on behalf of someone else"),
+    get("ledger:overview",                         L,   403, 403, 200, 403, 200, 200),
+    get("ledger:on_behalf",                        L,   403, 200, 200, 403, 403, 403),
+    get("ledger:paper_form",                       L,   403, 403, 200, 403, 200, 200,
+        sequence="paper_sequence"),
+
+    # Campaigns: dashboards for HR, auditors and administrators; changes for HR.
+    get("campaigns:list",                          L,   403, 403, 200, 403, 200, 200),
+    get("campaigns:create",                        L,   403, 403, 200, 403, 403, 403),
+    get("campaigns:onboarding",                    L,   403, 403, 200, 403, 200, 200),
+    get("campaigns:detail",                        L,   403, 403, 200, 403, 200, 200, pk="running"),
+    get("campaigns:launch",                        L,   403, 403, 200, 403, 403, 403, pk="planned"),
+    get("campaigns:close",                         L,   403, 403, 200, 403, 403, 403, pk="running"),
+    get("campaigns:schedule",                      L,   403, 403, 200, 403, 403, 403, pk="running"),
+    get("campaigns:people",                        L,   403, 403, 200, 403, 200, 200, pk="running"),
+    get("campaigns:overdue_csv",                   L,   403, 403, 200, 403, 200, 200, pk="running"),
+    get("campaigns:reminders",                     L,   403, 403, 200, 403, 200, 200, pk="running"),
+    get("campaigns:reminder_retry",                L,   403, 403, P,   403, 403, 403, pk="mail"),
+    get("campaigns:exempt",                        L,   403, 403, 200, 403, 403, 403,
+        pk="assignment"),
+    get("campaigns:lift_exemption",                L,   403, 403, 200, 403, 403, 403,
+        pk="exempted"),
+    # The manager's reminder buttons are POST only for everyone (who may: see POST_ROWS).
+    get("campaigns_team:remind_all",               L,   P,   P,   P,   P,   P,   P),
+    get("campaigns_team:remind_one",               L,   P,   P,   P,   P,   P,   P,
+        pk="assignment"),
+
+    # Reports: HR, auditors and administrators.
+    get("reports:list",                            L,   403, 403, 200, 403, 200, 200),
+    get("reports:create",                          L,   403, 403, 200, 403, 200, 200),
+    get("reports:individual",                      L,   403, 403, 200, 403, 200, 200),
+    get("reports:log",                             L,   403, 403, 200, 403, 200, 200),
+    get("reports:detail",                          L,   403, 403, 200, 403, 200, 200, pk="report"),
+    get("reports:status",                          L,   403, 403, 200, 403, 200, 200, pk="report"),
+    get("reports:download",                        L,   403, 403, 200, 403, 200, 200, pk="report"),
+
+    # django-allauth under /account/. Sign-up is closed (a page that says so); log-in and
+    # sign-up send whoever is logged in home.
+    get("account_login",                           200, HOME, HOME, HOME, HOME, HOME, HOME),
+    get("account_logout",                          HOME, 200, 200, 200, 200, 200, 200),
+    get("account_inactive",                        200, 200, 200, 200, 200, 200, 200),
+    get("account_signup",                          200, HOME, HOME, HOME, HOME, HOME, HOME),
+    get("account_reauthenticate",                  L,   200, 200, 200, 200, 200, 200),
+    # Not offered: e-mail addresses are HR's (see portal.views.NotOfferedView).
+    get("account_email",                           404, 404, 404, 404, 404, 404, 404),
+    get("account_email_verification_sent",         200, 200, 200, 200, 200, 200, 200),
+    get("account_confirm_email",                   200, 200, 200, 200, 200, 200, 200, key="bogus"),
+    get("account_change_password",                 L,   200, 200, 200, 200, 200, 200),
+    get("account_set_password",                    L,   *[to("account_change_password")] * 6),
+    get("account_reset_password",                  200, 200, 200, 200, 200, 200, 200),
+    get("account_reset_password_done",             200, 200, 200, 200, 200, 200, 200),
+    get("account_reset_password_from_key",         200, 200, 200, 200, 200, 200, 200,
+        uidb36=1, key="bogus"),
+    get("account_reset_password_from_key_done",    200, 200, 200, 200, 200, 200, 200),
+    # Log-in by code is not switched on: nothing to confirm.
+    get("account_confirm_login_code",              to("account_login"), *[HOME] * 6),
+    get("mfa_index",                               L,   200, 200, 200, 200, 200, 200),
+    get("mfa_authenticate",                        to("account_login"), *[HOME] * 6),
+    get("mfa_reauthenticate",                      L,   R,   R,   200, 200, R,   200),
+    get("mfa_activate_totp",                       L,   R,   R,   R,   R,   R,   R),
+    get("mfa_deactivate_totp",                     L,   404, 404, R,   R,   404, R),
+    get("mfa_view_recovery_codes",                 L,   404, 404, R,   R,   404, R),
+    get("mfa_generate_recovery_codes",             L,   R,   R,   R,   R,   R,   R),
+    get("mfa_download_recovery_codes",             L,   404, 404, R,   R,   404, R),
+
+    # Single sign-on (allauth's social accounts, OpenID Connect, SAML). Nobody signs up;
+    # no provider is configured in this world, so its log-in pages are not found.
+    get("socialaccount_login_cancelled",           200, 200, 200, 200, 200, 200, 200),
+    get("socialaccount_login_error",               401, 401, 401, 401, 401, 401, 401),
+    get("socialaccount_signup",                    *[to("account_login")] * 7),
+    get("socialaccount_connections",               L,   200, 200, 200, 200, 200, 200),
+    get("/account/social/login/cancelled/",        *[301] * 7),
+    get("/account/social/login/error/",            *[301] * 7),
+    get("/account/social/signup/",                 *[301] * 7),
+    get("/account/social/connections/",            *[301] * 7),
+    get("openid_connect_login",                    *[404] * 7, provider_id="municipal"),
+    get("openid_connect_callback",                 *[404] * 7, provider_id="municipal"),
+    get("saml_login",                              *[404] * 7, organization_slug="gemeente"),
+    get("saml_acs",                                *[SAML_FINISH] * 7,
+        organization_slug="gemeente"),
+    get("saml_finish_acs",                         *[404] * 7, organization_slug="gemeente"),
+    get("saml_sls",                                *[404] * 7, organization_slug="gemeente"),
+    get("saml_metadata",                           *[404] * 7, organization_slug="gemeente"),
+]
+
+# POSTs where who may differs from who may look (or where GET says only "POST only").
+TEAM, ONBOARDING, EDITOR = to("people:team"), to("campaigns:onboarding"), to("handbook:editor")
+REMINDER_LOG, BANK_IMPORT = to("campaigns:reminders", pk="running"), to("quiz_editor:import")
+POST_ROWS = [
+    #    URL name                                  anon emp  man  hr   edit aud  admin
+    post("people:switch_language",                 HOME, HOME, HOME, HOME, HOME, HOME, HOME,
+         data={"language": "en", "next": "/"}),
+    post("campaigns_team:remind_all",              L,   403, TEAM, 403, 403, 403, 403),
+    post("campaigns_team:remind_one",              L,   403, TEAM, 403, 403, 403, 403,
+         pk="assignment"),
+    post("campaigns:onboarding",                   L,   403, 403, ONBOARDING, 403, 403, 403),
+    post("campaigns:reminder_retry",               L,   403, 403, REMINDER_LOG, 403, 403, 403,
+         pk="mail"),
+    post("ledger:on_behalf",                       L,   403, 400, 400, 403, 403, 403),
+    post("handbook:create_draft",                  L,   403, 403, 403, EDITOR, 403, 403),
+    post("quiz_editor:import_confirm",             L,   403, 403, 403, BANK_IMPORT, 403, 403),
+    post("quizzes:attempt",                        L,   400, 404, 404, 404, 404, 404, pk="attempt"),
+    post("reports:create",                         L,   403, 403, 400, 403, 400, 400),
+    post("account_email",                          404, 404, 404, 404, 404, 404, 404,
+         data={"action_add": "", "email": "prive@example.com"}),
+]
+# fmt: on
+
+ROWS = GET_ROWS + POST_ROWS
+
+
+# The world the URLs point into -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The users (one per role) and the objects the URLs name, made once per module.
+
+    Returns a dict: ``users`` (role -> employee), ``media_root``, and what the rows'
+    kwargs name (``v1``, ``attempt``, ``code`` …). The employee has a manager, read every
+    tip, passed the quiz (``result``), signed (``code``) and has an open attempt
+    (``attempt``); the field worker's record was made on their behalf by HR with a
+    scanned form (``paper_code``, ``paper_sequence``)."""
+    media_root = tmp_path_factory.mktemp("access-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media_root),
+        transaction.atomic(),
+    ):
+        built = _build_world()
+        built["media_root"] = media_root
+        yield built
+        transaction.set_rollback(True)
+
+
+def _build_world() -> dict:
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+
+    from acknowledgements import services as ledger
+    from acknowledgements.tests.factories import ready_to_sign, signed
+    from campaigns import services as campaign_services
+    from campaigns.models import Assignment, Reminder
+    from campaigns.tests.factories import draft_campaign, launched_campaign
+    from handbook import services as handbook_services
+    from people.models import StaffImport
+    from people.tests.factories import EmployeeFactory
+    from quizzes.models import Attempt
+    from quizzes.tests.factories import quiz_version, served_attempt
+    from reports import generation
+    from reports import services as report_services
+
+    manager = EmployeeFactory(first_name="Mila", last_name="Manager")
+    employee = EmployeeFactory(first_name="Eef", last_name="Medewerker", manager=manager)
+    users = {
+        "anonymous": None,
+        "employee": employee,
+        "manager": manager,
+        "hr": EmployeeFactory(hr=True, totp=True),
+        "editor": EmployeeFactory(editor=True, totp=True),
+        "auditor": EmployeeFactory(auditor=True),
+        "administrator": EmployeeFactory(administrator=True, totp=True),
+    }
+    with_totp = ("hr", "editor", "administrator")
+    for role in with_totp:
+        RecoveryCodes.activate(users[role])
+    field_worker = EmployeeFactory(first_name="Piet", last_name="Veld")
+    on_leave = EmployeeFactory(first_name="Lot", last_name="Verlof")
+
+    version = quiz_version(tips=3)
+    draft = handbook_services.create_draft(guideline=version.guideline, actor=users["editor"])
+
+    ready_to_sign(employee, version)
+    record = signed(employee, version)
+    submitted = Attempt.objects.filter(employee=employee, submitted_at__isnull=False).get()
+    open_attempt = served_attempt(employee=employee, version=version)
+    on_behalf = ledger.record_on_behalf(
+        employee=field_worker,
+        version=version,
+        recorded_by=users["hr"],
+        reason="buitendienst, getekend op papier",
+        signed_at=timezone.now(),
+        paper_form=SimpleUploadedFile("formulier.pdf", PDF, content_type="application/pdf"),
+    )
+
+    campaign = launched_campaign(version, by=users["hr"])
+    planned = draft_campaign(version, by=users["hr"], name="Nog niet gestart")
+    assignment = Assignment.objects.get(campaign=campaign, employee=employee)
+    exempt = campaign_services.exempt(
+        assignment=Assignment.objects.get(campaign=campaign, employee=on_leave),
+        reason="langdurig verlof",
+        by=users["hr"],
+    )
+    now = timezone.now()
+    reminder = Reminder.objects.create(
+        assignment=assignment,
+        kind=Reminder.Kind.REMINDER,
+        step="before-14",
+        status=Reminder.Status.FAILED,
+        created_at=now - datetime.timedelta(days=1),
+        next_attempt_at=now,
+        attempts=10,
+        last_error="550 mailbox unavailable",
+    )
+    report = report_services.request_report(
+        format="csv", version=version, by=users["hr"], enqueue=False
+    )
+    report = generation.generate(report.pk)
+    staff_import = StaffImport.objects.create(
+        imported_by=users["hr"],
+        filename="personeel.csv",
+        file_sha256="0" * 64,
+        mode=StaffImport.Mode.DRY_RUN,
+    )
+
+    return {
+        "users": users,
+        "v1": version.number,
+        "v2": draft.number,
+        "attempt": open_attempt.pk,
+        "result": submitted.pk,
+        "code": record.entry.verification_code,
+        "paper_code": on_behalf.entry.verification_code,
+        "paper_sequence": on_behalf.entry.sequence,
+        "running": campaign.pk,
+        "planned": planned.pk,
+        "assignment": assignment.pk,
+        "exempted": exempt.pk,
+        "mail": reminder.pk,
+        "report": report.pk,
+        "staff_import": staff_import.pk,
+        "bogus": "bogus-key",
+        # Single sign-on providers that are not configured here.
+        "municipal": "municipal",
+        "gemeente": "gemeente",
+    }
+
+
+@pytest.fixture(autouse=True)
+def _world_files(_media_root, settings, world, db):
+    """The world's files (the scanned form, the report) stay where they were made."""
+    settings.MEDIA_ROOT = world["media_root"]
+
+
+def reverse_in(world: dict, name: str, kwargs: dict[str, Any]) -> str:
+    """The URL, with kwargs that name objects of the world filled in. A URL pattern
+    without a name has its path as its row's name."""
+    if name.startswith("/"):
+        return name
+    filled = {key: world[v] if isinstance(v, str) else v for key, v in kwargs.items()}
+    return reverse(name, kwargs=filled)
+
+
+def client_as(role: str, world: dict) -> Client:
+    client = Client()
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def assert_answer(response, expected, what: str, world: dict) -> None:
+    location = response.get("Location", "")
+    got = f"{response.status_code} {location}".strip()
+    if expected == LOGIN:
+        login = reverse("account_login")
+        assert response.status_code == 302 and location.startswith(f"{login}?next="), (
+            f"{what}: expected a redirect to log in, got {got}"
+        )
+    elif isinstance(expected, To):
+        assert response.status_code == 302, f"{what}: expected {expected}, got {got}"
+        assert urlsplit(location).path == reverse_in(world, expected.name, expected.kwargs), (
+            f"{what}: expected {expected}, got {got}"
+        )
+    elif expected == POST_ONLY:
+        assert response.status_code == 405, f"{what}: POST only, so GET must be 405; got {got}"
+    else:
+        assert response.status_code == expected, f"{what}: expected {expected}, got {got}"
+
+
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ROWS for role in ROLES],
+)
+def test_access(world, row, role):
+    url = reverse_in(world, row.name, row.kwargs)
+    client = client_as(role, world)
+
+    response = getattr(client, row.method)(url, row.data)
+
+    expected = row.expected[ROLES.index(role)]
+    assert_answer(response, expected, f"{row.method.upper()} {url} as {role}", world)
+
+
+# Every URL has a row, every row a URL ------------------------------------------------------
+
+
+def portal_urls(resolver=None, prefix: str = "", namespace: str = ""):
+    """(route, name) for every URL pattern, following includes; a pattern without a
+    name is named by its path."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from portal_urls(pattern, route, inner)
+        elif isinstance(pattern, URLPattern):
+            if pattern.name:
+                yield route, f"{namespace}:{pattern.name}" if namespace else pattern.name
+            else:
+                yield route, f"/{route}"
+
+
+def _own_urls() -> list[tuple[str, str]]:
+    return [(route, name) for route, name in portal_urls() if not route.startswith(ADMIN_PREFIX)]
+
+
+def test_every_url_of_the_portal_has_a_row():
+    covered = {row.name for row in GET_ROWS}
+    missing = [f"{name} (/{route})" for route, name in _own_urls() if name not in covered]
+
+    assert not missing, "add a row to GET_ROWS for: " + ", ".join(missing)
+
+
+def test_every_row_names_a_url_of_the_portal():
+    names = {name for _route, name in _own_urls()}
+    stale = sorted({row.name for row in ROWS} - names)
+
+    assert not stale, "these rows name no URL of the portal any more: " + ", ".join(stale)
+
+
+def test_nobody_changes_their_own_e_mail_address(world):
+    employee = world["users"]["employee"]
+    client = client_as("employee", world)
+
+    client.post(reverse("account_email"), {"action_add": "", "email": "prive@example.com"})
+    client.post(reverse("account_email"), {"action_primary": "", "email": "prive@example.com"})
+
+    employee.refresh_from_db()
+    assert employee.email != "prive@example.com"
+    assert not EmailAddress.objects.filter(email="prive@example.com").exists()
+
+
+# The admin site (/beheer/) -----------------------------------------------------------------
+
+# fmt: off
+ADMIN = to("admin:login")
+ADMIN_ROWS = [
+    #   URL name                                     anon   emp    man    hr     edit   aud    admin
+    get("admin:index",                               ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200),
+    get("admin:people_employee_changelist",          ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200),
+    get("admin:people_department_changelist",        ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200),
+    get("admin:acknowledgements_ledgerentry_changelist",
+                                                     ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200),
+    get("admin:auth_group_changelist",               ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 403),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [pytest.param(row, role, id=f"{row.id}-{role}") for row in ADMIN_ROWS for role in ROLES],
+)
+def test_admin_access(world, row, role):
+    url = reverse_in(world, row.name, row.kwargs)
+
+    response = client_as(role, world).get(url)
+
+    assert_answer(response, row.expected[ROLES.index(role)], f"GET {url} as {role}", world)
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "administrator"])
+def test_every_admin_page_is_closed_to_everyone_but_staff(world, role):
+    client = client_as(role, world)
+    admin_login = reverse("admin:login")
+    opened = []
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url)
+        if not (response.status_code == 302 and response["Location"].startswith(admin_login)):
+            opened.append(f"{url} ({response.status_code})")
+
+    assert not opened, f"open to {role}: " + ", ".join(opened)
