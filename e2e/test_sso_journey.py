@@ -116,7 +116,7 @@ def oidc_provider(live_server, transactional_db):
 def _log_in_at_the_provider(page, issuer: str) -> None:
     """Click the portal's SSO button, then sign in and consent on the provider's pages."""
     visit(page, reverse("account_login"))
-    button = page.get_by_role("button", name=re.compile("municipal account|gemeente-account", re.I))
+    button = page.get_by_role("button", name=re.compile("municipal account|gemeenteaccount", re.I))
     expect(button).to_be_visible()
     button.click()
     page.wait_for_url(re.compile(re.escape(issuer) + r"/interaction/"))
