@@ -19,13 +19,13 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from acknowledgements import reacknowledgement
 from acknowledgements.models import Acknowledgement, LedgerEntry, Notification
 from handbook.models import GuidelineVersion
+from portal.mail import templated_email
 
 
 @dataclass
@@ -89,19 +89,13 @@ def build_notice(employee, version: GuidelineVersion) -> EmailMultiAlternatives:
             "changed_count": len(getattr(employee, "changed_tips", [])),
             "changes_url": settings.PORTAL_BASE_URL.rstrip("/")
             + reverse("acknowledgements:changes"),
-            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         }
-        subject = render_to_string("acknowledgements/email/reacknowledgement_subject.txt", context)
-        text = render_to_string("acknowledgements/email/reacknowledgement.txt", context)
-        html = render_to_string("acknowledgements/email/reacknowledgement.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    return templated_email(
+        "acknowledgements/email/reacknowledgement",
+        context,
         to=[employee.email],
+        language=language,
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def send_reacknowledgement_notices(

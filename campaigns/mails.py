@@ -7,13 +7,13 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from campaigns.models import Reminder
 from people.models import Employee
 from people.roles import Role
+from portal.mail import templated_email
 
 
 def absolute(path: str) -> str:
@@ -85,26 +85,20 @@ def build(reminder: Reminder) -> EmailMultiAlternatives | None:
             "next_url": next_url,
             "team_url": absolute(reverse("people:team")),
             "dashboard_url": absolute(reverse("campaigns:detail", args=[assignment.campaign_id])),
-            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         }
-        subject = render_to_string(f"campaigns/email/{template}_subject.txt", context)
-        text = render_to_string(f"campaigns/email/{template}.txt", context)
-        html = render_to_string(f"campaigns/email/{template}.html", context)
-    return _message(subject, text, html, to, reminder.message_id_local_part)
+    return templated_email(
+        f"campaigns/email/{template}",
+        context,
+        to=to,
+        language=language,
+        headers=_message_id(reminder.message_id_local_part),
+    )
 
 
-def _message(subject, text, html, to, local_part) -> EmailMultiAlternatives:
+def _message_id(local_part: str) -> dict:
     # The sender may carry a name ("Gemeente Voorbeeldstad <portal@...>"): take the address.
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        headers={"Message-ID": f"<{local_part}@{domain}>"},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return {"Message-ID": f"<{local_part}@{domain}>"}
 
 
 def build_hr_digest(reminders: list[Reminder]) -> EmailMultiAlternatives | None:
@@ -120,18 +114,15 @@ def build_hr_digest(reminders: list[Reminder]) -> EmailMultiAlternatives | None:
         (reminder.assignment for reminder in reminders),
         key=lambda assignment: (assignment.employee.last_name, assignment.employee.first_name),
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "campaign": campaign,
-            "assignments": people,
-            "dashboard_url": absolute(reverse("campaigns:detail", args=[campaign.pk])),
-            "overdue_url": absolute(reverse("campaigns:people", args=[campaign.pk]))
-            + "?status=overdue",
-            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
-        }
-        subject = render_to_string("campaigns/email/escalation_hr_digest_subject.txt", context)
-        text = render_to_string("campaigns/email/escalation_hr_digest.txt", context)
-        html = render_to_string("campaigns/email/escalation_hr_digest.html", context)
+    context = {
+        "campaign": campaign,
+        "assignments": people,
+        "dashboard_url": absolute(reverse("campaigns:detail", args=[campaign.pk])),
+        "overdue_url": absolute(reverse("campaigns:people", args=[campaign.pk]))
+        + "?status=overdue",
+    }
     # Unique per group: the first reminder's id and how many it covers.
     local_part = f"{reminders[0].message_id_local_part}-{len(reminders)}"
-    return _message(subject, text, html, to, local_part)
+    return templated_email(
+        "campaigns/email/escalation_hr_digest", context, to=to, headers=_message_id(local_part)
+    )

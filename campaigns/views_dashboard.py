@@ -8,7 +8,6 @@ not count anywhere (campaigns.selectors.counting).
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
@@ -22,6 +21,7 @@ from campaigns import chart, dashboard, selectors
 from campaigns.forms_filters import AssignmentFilterForm, ReminderFilterForm
 from campaigns.models import Assignment, Campaign, Reminder
 from campaigns.views_hr import PAGE_KWARG, CampaignMixin, DashboardAccessMixin
+from portal.spreadsheets import csv_lines, text_cell
 
 Status = Assignment.Status
 EVENTS_SHOWN = 10
@@ -155,30 +155,6 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
             next_url=self.request.get_full_path(),
         )
         return context
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, for streaming csv."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def text_cell(value) -> str:
-    """A text for a spreadsheet cell that Excel will not run as a formula."""
-    value = "" if value is None else str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def csv_lines(header: list[str], rows):
-    """UTF-8 with BOM (so that Excel reads the accents), ``;``-separated, CRLF lines."""
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow(header)
-    for row in rows:
-        yield writer.writerow(row)
 
 
 class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from handbook.models import Guideline, HandbookEvent
+from portal.mail import templated_email
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ def build_reminder(guideline: Guideline, *, today: datetime.date) -> EmailMultiA
     """The reminder e-mail (plain text and HTML) in the owner's preferred language."""
     owner = guideline.owner
     base_url = settings.PORTAL_BASE_URL.rstrip("/")
-    with translation.override(owner.preferred_language or settings.LANGUAGE_CODE):
+    language = owner.preferred_language or settings.LANGUAGE_CODE
+    with translation.override(language):
         context = {
             "guideline": guideline,
             "owner": owner,
@@ -102,16 +103,7 @@ def build_reminder(guideline: Guideline, *, today: datetime.date) -> EmailMultiA
             "overdue": guideline.review_date < today,
             "days_left": (guideline.review_date - today).days,
             "editor_url": base_url + reverse("handbook:editor"),
-            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         }
-        subject = render_to_string("handbook/email/review_reminder_subject.txt", context)
-        text = render_to_string("handbook/email/review_reminder.txt", context)
-        html = render_to_string("handbook/email/review_reminder.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[owner.email],
+    return templated_email(
+        "handbook/email/review_reminder", context, to=[owner.email], language=language
     )
-    message.attach_alternative(html, "text/html")
-    return message

@@ -12,11 +12,11 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
 from people.models import Employee
+from portal.mail import templated_email
 
 
 def _absolute(path: str) -> str:
@@ -43,19 +43,10 @@ def build_invitation(employee: Employee) -> EmailMultiAlternatives:
             "set_password_url": set_password_url(employee),
             "reset_url": _absolute(reverse("account_reset_password")),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
-            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
         }
-        subject = render_to_string("people/email/invitation_subject.txt", context)
-        text = render_to_string("people/email/invitation.txt", context)
-        html = render_to_string("people/email/invitation.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[employee.email],
+    return templated_email(
+        "people/email/invitation", context, to=[employee.email], language=language
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def send_invitations(employee_ids: list[int]) -> int:

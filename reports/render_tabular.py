@@ -30,7 +30,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from campaigns.views_dashboard import FORMULA_STARTS, text_cell
+from portal.spreadsheets import FORMULA_STARTS, text_cell
 from reports import data
 
 # Progress is reported to the context every so many rows (it writes less often).
