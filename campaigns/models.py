@@ -5,7 +5,8 @@
   campaign whose assignments come from the onboarding rule (a new employee's start date).
 - ``Assignment``: one employee in one campaign, with the version and due date. Its status
   (not started, read, quiz passed, signed, overdue, exempt) is never stored: it follows
-  from the ledger, the quiz and the reading record (campaigns.selectors.with_status).
+  from the ledger, the quiz and the reading record (campaigns.selectors.with_status),
+  whose timestamps the database copies onto the assignment (campaigns.progress).
 - ``Reminder``: one e-mail for one assignment and one step of the schedule, unique per
   (assignment, step), so that planning twice sends nothing twice; delivered by a
   background task (campaigns.delivery) with retries.
@@ -167,6 +168,12 @@ class Assignment(models.Model):
         related_name="+",
     )
     exempted_at = models.DateTimeField(_("exempted at"), null=True, blank=True)
+    # Facts kept by the database (campaigns.progress triggers), never written by code.
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
+    quiz_passed_at = models.DateTimeField(
+        _("quiz passed at"), null=True, blank=True, editable=False
+    )
+    read_at = models.DateTimeField(_("everything read at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("assignment")

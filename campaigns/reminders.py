@@ -35,8 +35,7 @@ def _open_assignments(campaign: Campaign, on: datetime.date) -> QuerySet[Assignm
     return (
         selectors.counting(campaign.assignments.all(), on)
         .filter(exempted_at__isnull=True)
-        .alias(signed=selectors.signed_expression())
-        .filter(signed=False)
+        .filter(signed_at__isnull=True)
     )
 
 
@@ -177,8 +176,7 @@ def remind_now(
     open_ids = list(
         selectors.counting(assignments, on)
         .filter(exempted_at__isnull=True, campaign__status=Campaign.Status.RUNNING)
-        .alias(signed=selectors.signed_expression())
-        .filter(signed=False)
+        .filter(signed_at__isnull=True)
         .values_list("pk", flat=True)
     )
     with transaction.atomic():

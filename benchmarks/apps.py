@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class BenchmarksConfig(AppConfig):
+    """Scale data and benchmarks: how the portal holds up with a large organisation.
+
+    No models: commands that fill an empty database (generate_scale_data) and measure
+    pages, launches, signing, reports and the ledger check (run_benchmarks).
+    """
+
+    name = "benchmarks"
+    verbose_name = "Benchmarks"
