@@ -224,7 +224,7 @@ def quiz_figures(
     campaign: Campaign, on: datetime.date, departments: Iterable[dict]
 ) -> list[QuizFigure]:
     """Quiz figures per department for the departments given (rows of department_rows,
-    in their order): one query over the submitted attempts, for the version of each
+    in their order): two queries over the submitted attempts, for the version of each
     assignment in scope (counting, not exempt).
 
     A department's figures are kept only when at least CAMPAIGN_MIN_GROUP_SIZE people
@@ -243,31 +243,35 @@ def quiz_figures(
         ),
         on,
     )
-    submitted = Q(submitted_at__isnull=False, correct_count__isnull=False)
+    submitted = Attempt.objects.filter(
+        Q(submitted_at__isnull=False, correct_count__isnull=False), Exists(in_scope)
+    ).order_by()
+    rows = submitted.values("employee__department_id").annotate(
+        people=Count("employee_id", distinct=True),
+        attempts=Count("pk"),
+        average=Avg(
+            ExpressionWrapper(
+                F("correct_count") * 100.0 / F("question_count"), output_field=FloatField()
+            ),
+            filter=Q(question_count__gt=0),
+        ),
+    )
+    # First attempts that passed: "no earlier attempt" as a condition of the query (the
+    # database makes it an anti-join), not per row inside a count (a lookup per attempt).
     earlier = Attempt.objects.filter(
-        submitted,
+        submitted_at__isnull=False,
+        correct_count__isnull=False,
         employee_id=OuterRef("employee_id"),
         version_id=OuterRef("version_id"),
     ).filter(
         Q(submitted_at__lt=OuterRef("submitted_at"))
         | Q(submitted_at=OuterRef("submitted_at"), pk__lt=OuterRef("pk"))
     )
-    rows = (
-        Attempt.objects.filter(submitted, Exists(in_scope))
-        .alias(first=~Exists(earlier))
-        .order_by()
+    passed_first = dict(
+        submitted.filter(~Exists(earlier), passed=True)
         .values("employee__department_id")
-        .annotate(
-            people=Count("employee_id", distinct=True),
-            attempts=Count("pk"),
-            average=Avg(
-                ExpressionWrapper(
-                    F("correct_count") * 100.0 / F("question_count"), output_field=FloatField()
-                ),
-                filter=Q(question_count__gt=0),
-            ),
-            passed_first=Count("employee_id", filter=Q(first=True, passed=True), distinct=True),
-        )
+        .annotate(n=Count("employee_id", distinct=True))
+        .values_list("employee__department_id", "n")
     )
     by_department = {row["employee__department_id"]: row for row in rows}
     figures = []
@@ -282,7 +286,7 @@ def quiz_figures(
                 people=people,
                 attempts=row.get("attempts", 0) if shown else 0,
                 average_score=row.get("average") if shown else None,
-                passed_first_try=row.get("passed_first", 0) if shown else 0,
+                passed_first_try=passed_first.get(department["department_id"], 0) if shown else 0,
                 min_group_size=minimum,
             )
         )

@@ -66,11 +66,11 @@ def open_statuses() -> list[str]:
 
 def status_counts(assignments: QuerySet[Assignment], on: datetime.date) -> dict:
     """Counts per status, the total and the share signed, in one query."""
-    annotated = with_status(assignments, on)
-    figures = annotated.aggregate(
-        total=Count("pk"),
-        **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
-    )
+    figures = {"total": 0, **dict.fromkeys(Status.values, 0)}
+    rows = with_status(assignments, on).order_by().values("status").annotate(n=Count("pk"))
+    for row in rows:
+        figures[row["status"]] += row["n"]
+        figures["total"] += row["n"]
     return _with_shares(figures)
 
 
@@ -86,17 +86,40 @@ def _with_shares(figures: dict) -> dict:
 
 
 def counts_per_department(assignments: QuerySet[Assignment], on: datetime.date) -> list[dict]:
-    """Counts per status for each employee's own department, in one query."""
+    """Counts per status for each employee's own department, in one query.
+
+    Grouped by department and status, so that the status is worked out once per row;
+    the few rows that come back are turned into one row per department here.
+    """
     rows = (
         with_status(assignments, on)
         .order_by()
-        .values("employee__department_id", "employee__department__name")
-        .annotate(
-            total=Count("pk"),
-            **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
-        )
+        .values("employee__department_id", "employee__department__name", "status")
+        .annotate(n=Count("pk"))
     )
-    return [_with_shares(dict(row)) for row in rows]
+    departments: dict = {}
+    for row in rows:
+        department = departments.setdefault(
+            row["employee__department_id"],
+            {
+                "employee__department_id": row["employee__department_id"],
+                "employee__department__name": row["employee__department__name"],
+                "total": 0,
+                **dict.fromkeys(Status.values, 0),
+            },
+        )
+        department[row["status"]] += row["n"]
+        department["total"] += row["n"]
+    return [_with_shares(department) for department in departments.values()]
+
+
+def overall_counts(departments: list[dict]) -> dict:
+    """The figures over all departments: the sum of counts_per_department's rows."""
+    figures = {"total": 0, **dict.fromkeys(Status.values, 0)}
+    for department in departments:
+        for key in figures:
+            figures[key] += department[key]
+    return _with_shares(figures)
 
 
 def audience(campaign: Campaign, on: datetime.date | None = None) -> QuerySet[Employee]:

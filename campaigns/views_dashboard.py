@@ -53,9 +53,10 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         campaign = self.get_campaign()
         on = selectors.today()
-        figures = selectors.status_counts(dashboard.counted_assignments(campaign, on), on)
         column, descending = dashboard.parse_sort(self.request.GET.get("sorteer"))
         departments = dashboard.department_rows(campaign, on, sort=column, descending=descending)
+        # The overall figures are the sum of the departments': no second pass over the rows.
+        figures = selectors.overall_counts(departments)
         timeline = dashboard.completion_over_time(campaign, on, in_scope=figures["in_scope"])
         by_name = sorted(departments, key=dashboard.DEPARTMENT_SORTS["name"])
         context.update(

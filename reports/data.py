@@ -164,14 +164,14 @@ def _campaign_people(scope: Scope) -> QuerySet:
     )
     return (
         assignments.annotate(
-            signed_at=Subquery(acknowledgements.values("signed_at")[:1]),
+            signed_moment=Subquery(acknowledgements.values("signed_at")[:1]),
             record_hash=Subquery(acknowledgements.values("entry__record_hash")[:1]),
             **{name: F(f"employee__{path}") for name, path in _FIELDS.items()},
         )
         .annotate(
             status=Case(
                 When(exempted_at__lt=scope.end, then=Value(Status.EXEMPT)),
-                When(signed_at__isnull=False, then=Value(Status.SIGNED)),
+                When(signed_moment__isnull=False, then=Value(Status.SIGNED)),
                 When(due_date__lt=scope.as_of, then=Value(Status.OVERDUE)),
                 default=Value(Status.OPEN),
                 output_field=CharField(),
@@ -186,7 +186,7 @@ def _campaign_people(scope: Scope) -> QuerySet:
             *_FIELDS,
             "due_date",
             "status",
-            "signed_at",
+            "signed_moment",
             "record_hash",
             "exempt_reason_then",
         )
@@ -204,7 +204,7 @@ def _version_people(scope: Scope) -> QuerySet:
     )
     return (
         employed.annotate(
-            signed_at=Subquery(acknowledgements.values("signed_at")[:1]),
+            signed_moment=Subquery(acknowledgements.values("signed_at")[:1]),
             record_hash=Subquery(acknowledgements.values("entry__record_hash")[:1]),
             department_code=F("department__code"),
             department_name=F("department__name"),
@@ -214,7 +214,7 @@ def _version_people(scope: Scope) -> QuerySet:
         )
         .annotate(
             status=Case(
-                When(signed_at__isnull=False, then=Value(Status.SIGNED)),
+                When(signed_moment__isnull=False, then=Value(Status.SIGNED)),
                 default=Value(Status.NOT_SIGNED),
                 output_field=CharField(),
             )
@@ -223,7 +223,7 @@ def _version_people(scope: Scope) -> QuerySet:
             *_FIELDS,
             "due_date",
             "status",
-            "signed_at",
+            "signed_moment",
             "record_hash",
             "exempt_reason_then",
         )
@@ -234,6 +234,9 @@ def _version_people(scope: Scope) -> QuerySet:
 def rows(scope: Scope) -> Iterator[dict]:
     """The people in scope, read from the database in chunks."""
     for row in people(scope).iterator(chunk_size=CHUNK):
+        # "signed_at" is also a column of the assignment (its current fact); the report
+        # reads the acknowledgement as of its own date, under another name.
+        row["signed_at"] = row.pop("signed_moment")
         row["name"] = " ".join(
             part for part in (row["first_name"], row["name_prefix"], row["last_name"]) if part
         )

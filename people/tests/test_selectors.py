@@ -62,6 +62,16 @@ def test_team_of_survives_a_management_loop():
     assert _pks(team_of(a)) == {b.pk}
 
 
+def test_team_of_a_deep_hierarchy_is_one_query(django_assert_num_queries):
+    top = EmployeeFactory()
+    boss = top
+    for _level in range(6):
+        boss = EmployeeFactory(manager=boss)
+
+    with django_assert_num_queries(1):
+        assert len(team_of(top)) == 6
+
+
 def test_an_employee_sees_their_own_data(organisation):
     staff = organisation["staff"]
     assert can_view_employee(staff, staff)
