@@ -76,11 +76,23 @@ def completion_by_campaign(campaign_ids: Iterable[int], on: datetime.date) -> di
 
 # Per department -------------------------------------------------------------------------
 
+
+def _department_name(count: dict) -> str:
+    return count["employee__department__name"] or gettext("No department")
+
+
+def _done_percent(count: dict) -> int:
+    in_scope = count["total"] - count[Status.EXEMPT]
+    return round(100 * count[Status.SIGNED] / in_scope) if in_scope else 0
+
+
+# Sort keys over selectors.counts_per_department's rows, so that only the rows shown
+# are shaped (a large municipality has thousands of departments).
 DEPARTMENT_SORTS = {
-    "name": lambda row: (row["name"].lower(), row["department_id"] or 0),
-    "total": lambda row: row["total"],
-    "done": lambda row: row["done_percent"],
-    "overdue": lambda row: row[Status.OVERDUE],
+    "name": lambda count: (_department_name(count).lower(), count["employee__department_id"] or 0),
+    "total": lambda count: count["total"],
+    "done": _done_percent,
+    "overdue": lambda count: count[Status.OVERDUE],
 }
 DEFAULT_DEPARTMENT_SORT = "name"
 DEPARTMENT_SORT_LABELS = {
@@ -110,16 +122,37 @@ def department_rows(
     Each row has department_id, name, total, a count per status, in_scope, done_percent
     and in_progress. Ties are in name order both ways.
     """
-    rows = []
-    for row in selectors.counts_per_department(counted_assignments(campaign, on), on):
-        row = shares(row)
-        row["department_id"] = row.pop("employee__department_id")
-        row["name"] = row.pop("employee__department__name") or gettext("No department")
-        rows.append(row)
-    rows.sort(key=DEPARTMENT_SORTS["name"])
+    counts = selectors.counts_per_department(counted_assignments(campaign, on), on)
+    return department_rows_from(counts, sort=sort, descending=descending)
+
+
+def sorted_counts(
+    counts: Iterable[dict], *, sort: str = "name", descending: bool = False
+) -> list[dict]:
+    """counts_per_department's rows in the order asked for; ties in name order."""
+    ordered = sorted(counts, key=DEPARTMENT_SORTS["name"])
     if sort != "name" or descending:
-        rows.sort(key=DEPARTMENT_SORTS[sort], reverse=descending)
-    return rows
+        ordered.sort(key=DEPARTMENT_SORTS[sort], reverse=descending)
+    return ordered
+
+
+def department_row(count: dict) -> dict:
+    """A row of the department table from a counts_per_department row: department_id,
+    name, total, a count per status, in_scope, done_percent and in_progress."""
+    row = shares(dict(count))
+    row["department_id"] = row.pop("employee__department_id")
+    row["name"] = _department_name(count)
+    row.pop("employee__department__name")
+    return row
+
+
+def department_rows_from(
+    counts: Iterable[dict], *, sort: str = "name", descending: bool = False
+) -> list[dict]:
+    """department_rows from selectors.counts_per_department's rows (live or kept)."""
+    return [
+        department_row(count) for count in sorted_counts(counts, sort=sort, descending=descending)
+    ]
 
 
 # Completion over time -------------------------------------------------------------------
@@ -163,17 +196,11 @@ class Timeline:
         return rows
 
 
-def completion_over_time(
-    campaign: Campaign, on: datetime.date, *, in_scope: int | None = None
-) -> Timeline:
-    """The cumulative share of the assignments in scope (counting, not exempt) that is
-    signed, per day from the start to max(deadline, today). Signatures from before the
-    start count on the start. One query (two without ``in_scope``)."""
-    assignments = counted_assignments(campaign, on)
-    if in_scope is None:
-        in_scope = assignments.filter(exempted_at__isnull=True).count()
-    per_day = dict(
-        selectors.with_status(assignments, on)
+def signed_per_day(campaign: Campaign, on: datetime.date) -> dict[datetime.date, int]:
+    """How many assignments in scope (counting, not exempt) were signed on each day:
+    one query."""
+    return dict(
+        selectors.with_status(counted_assignments(campaign, on), on)
         .filter(status=Status.SIGNED)
         .annotate(day=TruncDate("signed_at"))
         .order_by()
@@ -181,6 +208,13 @@ def completion_over_time(
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
+
+
+def timeline_from(
+    per_day: dict[datetime.date, int], campaign: Campaign, on: datetime.date, in_scope: int
+) -> Timeline:
+    """The cumulative figures per day from the start to max(deadline, today), from
+    signed_per_day's counts. Signatures from before the start count on the start."""
     start = campaign.start_date
     end = max(campaign.deadline or on, on)
     before_start = sum(n for day, n in per_day.items() if day is not None and day < start)
@@ -192,6 +226,17 @@ def completion_over_time(
         days.append(DayFigure(day=day, signed=signed, in_scope=in_scope))
         day += datetime.timedelta(days=1)
     return Timeline(start=start, end=end, deadline=campaign.deadline, today=on, days=days)
+
+
+def completion_over_time(
+    campaign: Campaign, on: datetime.date, *, in_scope: int | None = None
+) -> Timeline:
+    """The cumulative share of the assignments in scope (counting, not exempt) that is
+    signed, per day from the start to max(deadline, today). Signatures from before the
+    start count on the start. One query (two without ``in_scope``)."""
+    if in_scope is None:
+        in_scope = counted_assignments(campaign, on).filter(exempted_at__isnull=True).count()
+    return timeline_from(signed_per_day(campaign, on), campaign, on, in_scope)
 
 
 # Quiz figures per department ------------------------------------------------------------
@@ -220,20 +265,11 @@ def min_group_size() -> int:
     return max(int(getattr(settings, "CAMPAIGN_MIN_GROUP_SIZE", 5)), 1)
 
 
-def quiz_figures(
-    campaign: Campaign, on: datetime.date, departments: Iterable[dict]
-) -> list[QuizFigure]:
-    """Quiz figures per department for the departments given (rows of department_rows,
-    in their order): two queries over the submitted attempts, for the version of each
-    assignment in scope (counting, not exempt).
-
-    A department's figures are kept only when at least CAMPAIGN_MIN_GROUP_SIZE people
-    in it submitted an attempt; otherwise they are dropped here, so that no template
-    can show them and nobody's score can be singled out from a small group. There is
-    no total over all departments: with it, a hidden group's figures could be worked
-    out by subtraction.
-    """
-    minimum = min_group_size()
+def quiz_rows(campaign: Campaign, on: datetime.date) -> dict[int | None, dict]:
+    """The quiz figures of every department, unfiltered: {department id: {people,
+    attempts, average, passed_first}}, over the submitted attempts for the version of each
+    assignment in scope (counting, not exempt). Two queries. Never show these as they
+    are: quiz_figures_from drops the small groups."""
     in_scope = selectors.counting(
         Assignment.objects.filter(
             campaign=campaign,
@@ -273,10 +309,33 @@ def quiz_figures(
         .annotate(n=Count("employee_id", distinct=True))
         .values_list("employee__department_id", "n")
     )
-    by_department = {row["employee__department_id"]: row for row in rows}
+    return {
+        row["employee__department_id"]: {
+            "people": row["people"],
+            "attempts": row["attempts"],
+            "average": row["average"],
+            "passed_first": passed_first.get(row["employee__department_id"], 0),
+        }
+        for row in rows
+    }
+
+
+def quiz_figures_from(
+    rows: dict[int | None, dict], departments: Iterable[dict]
+) -> list[QuizFigure]:
+    """Quiz figures for the departments given (rows of department_rows, in their order)
+    from quiz_rows' figures.
+
+    A department's figures are kept only when at least CAMPAIGN_MIN_GROUP_SIZE people
+    in it submitted an attempt; otherwise they are dropped here, so that no template
+    can show them and nobody's score can be singled out from a small group. There is
+    no total over all departments: with it, a hidden group's figures could be worked
+    out by subtraction.
+    """
+    minimum = min_group_size()
     figures = []
     for department in departments:
-        row = by_department.get(department["department_id"]) or {}
+        row = rows.get(department["department_id"]) or {}
         people = row.get("people", 0)
         shown = people >= minimum
         figures.append(
@@ -286,11 +345,19 @@ def quiz_figures(
                 people=people,
                 attempts=row.get("attempts", 0) if shown else 0,
                 average_score=row.get("average") if shown else None,
-                passed_first_try=passed_first.get(department["department_id"], 0) if shown else 0,
+                passed_first_try=row.get("passed_first", 0) if shown else 0,
                 min_group_size=minimum,
             )
         )
     return figures
+
+
+def quiz_figures(
+    campaign: Campaign, on: datetime.date, departments: Iterable[dict]
+) -> list[QuizFigure]:
+    """Quiz figures per department for the departments given (rows of department_rows,
+    in their order): quiz_rows, then quiz_figures_from (small groups dropped)."""
+    return quiz_figures_from(quiz_rows(campaign, on), departments)
 
 
 # Reminder log ---------------------------------------------------------------------------

@@ -303,3 +303,34 @@ class CampaignEvent(AuditEvent):
     class Meta(AuditEvent.Meta):
         verbose_name = _("campaign event")
         verbose_name_plural = _("campaign events")
+
+
+class CampaignFigures(models.Model):
+    """The dashboard's figures of a large campaign, worked out in the background.
+
+    Counting 100,000 assignments per department, per day and per quiz result takes the
+    database a few seconds: too long for a page. Campaigns above
+    CAMPAIGN_LIVE_FIGURES_LIMIT show the latest of these (at most
+    CAMPAIGN_FIGURES_MAX_AGE seconds old, with their time); smaller ones are counted
+    live. See campaigns.figures.
+    """
+
+    campaign = models.OneToOneField(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="figures",
+    )
+    on = models.DateField(_("status on"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("worked out at"), null=True, blank=True)
+    seconds = models.FloatField(_("seconds it took"), default=0)
+    data = models.JSONField(_("figures"), default=dict, blank=True)
+    requested_at = models.DateTimeField(_("asked for at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("campaign figures")
+        verbose_name_plural = _("campaign figures")
+
+    def __str__(self) -> str:
+        return f"{self.campaign} ({self.computed_at:%Y-%m-%d %H:%M})" if self.computed_at else ""

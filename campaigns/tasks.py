@@ -28,3 +28,16 @@ def deliver_reminders(reminder_ids: list[int], now: str | None = None) -> dict:
         "failed": outcome.failed,
         "skipped": outcome.skipped,
     }
+
+
+@task()
+def refresh_campaign_figures(campaign_id: int) -> dict:
+    """Work out and keep the dashboard figures of a large campaign (campaigns.figures)."""
+    from campaigns import figures
+    from campaigns.models import Campaign
+
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return {"campaign": campaign_id, "seconds": None}
+    kept = figures.refresh(campaign)
+    return {"campaign": campaign_id, "seconds": round(kept.seconds, 3)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
@@ -17,7 +18,7 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from campaigns import chart, dashboard, selectors
+from campaigns import chart, dashboard, figures, selectors
 from campaigns.forms_filters import AssignmentFilterForm, ReminderFilterForm
 from campaigns.models import Assignment, Campaign, Reminder
 from campaigns.views_hr import PAGE_KWARG, CampaignMixin, DashboardAccessMixin
@@ -25,6 +26,7 @@ from portal.spreadsheets import csv_lines, text_cell
 
 Status = Assignment.Status
 EVENTS_SHOWN = 10
+DEPARTMENTS_PER_PAGE = 50
 
 
 def sort_headers(column: str, descending: bool) -> dict[str, dict]:
@@ -54,20 +56,13 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         campaign = self.get_campaign()
         on = selectors.today()
         column, descending = dashboard.parse_sort(self.request.GET.get("sorteer"))
-        departments = dashboard.department_rows(campaign, on, sort=column, descending=descending)
-        # The overall figures are the sum of the departments': no second pass over the rows.
-        figures = selectors.overall_counts(departments)
-        timeline = dashboard.completion_over_time(campaign, on, in_scope=figures["in_scope"])
-        by_name = sorted(departments, key=dashboard.DEPARTMENT_SORTS["name"])
+        counts = figures.for_dashboard(campaign, on)
         context.update(
             page_title=campaign.name,
             section="detail",
             today=on,
-            figures=figures,
-            departments=departments,
+            counts=counts,
             headers=sort_headers(column, descending),
-            chart=chart.render(timeline) if figures["total"] else "",
-            quiz=dashboard.quiz_figures(campaign, on, by_name) if figures["total"] else [],
             min_group_size=dashboard.min_group_size(),
             events=list(
                 campaign.events.select_related("actor", "assignment__employee").order_by(
@@ -75,6 +70,27 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
                 )[:EVENTS_SHOWN]
             ),
             **self.audience_context(campaign),
+        )
+        if counts is None:  # the first figures of a large campaign are being worked out
+            context.update(figures={}, departments=[], chart="", quiz=[], figures_pending=True)
+            return context
+        # The overall figures are the sum of the departments': no second pass over the rows.
+        overall = selectors.overall_counts(counts.departments)
+        page = Paginator(
+            dashboard.sorted_counts(counts.departments, sort=column, descending=descending),
+            DEPARTMENTS_PER_PAGE,
+        ).get_page(self.request.GET.get(PAGE_KWARG))
+        page.object_list = [dashboard.department_row(count) for count in page.object_list]
+        timeline = dashboard.timeline_from(counts.per_day, campaign, on, overall["in_scope"])
+        context.update(
+            figures=overall,
+            departments=page.object_list,
+            page_obj=page,
+            chart=chart.render(timeline) if overall["total"] else "",
+            # The quiz figures of the departments on this page, in the same order.
+            quiz=dashboard.quiz_figures_from(counts.quiz, page.object_list)
+            if overall["total"]
+            else [],
         )
         return context
 

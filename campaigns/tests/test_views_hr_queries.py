@@ -24,11 +24,11 @@ pytestmark = pytest.mark.django_db
 
 # Each page: the session and the user (2), the user's permissions (2), the campaign (1),
 # the menu's roles (2: groups and reports), then the page's own reads:
-# - overview: status counts, per department, completion over time, quiz figures, events,
-#   the audience's description (6);
+# - overview: the campaign's size (live or kept figures), per department, completion over
+#   time, quiz figures (2), events, the audience's description (7);
 # - people: count and page, and the departments of the filter (3);
 # - reminder log: count and page, and the counts per status (3).
-DETAIL_QUERIES = 13
+DETAIL_QUERIES = 14
 PEOPLE_QUERIES = 10
 REMINDER_LOG_QUERIES = 10
 PEOPLE_FILTERED_QUERIES = 11  # + the department of ?afdeling=
