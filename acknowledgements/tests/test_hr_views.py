@@ -130,9 +130,9 @@ def test_the_page_uses_a_fixed_number_of_queries(client, django_assert_num_queri
     for record in _records(size)[:2]:
         services.correct(entry=record.entry, recorded_by=hr, reason="Typfout", typed_name="X")
     client.force_login(hr)
-    # session, user, permissions (2), count, the chain check (entries, contents,
-    # erasures, head), roles for the menu (groups, reports), page
-    with django_assert_num_queries(12):
+    # session, user, permissions (2), count, the chain check (versions, erasures,
+    # entries, contents, head), roles for the menu (groups, reports), page
+    with django_assert_num_queries(13):
         response = client.get(URL)
 
     assert response.status_code == 200
