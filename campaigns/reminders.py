@@ -10,6 +10,7 @@ batches; the worker (``manage.py db_worker``) sends them (campaigns.delivery).
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from campaigns import selectors
 from campaigns.models import Assignment, Campaign, Reminder
 
 DISPATCH_BATCH = 50
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -194,9 +197,34 @@ def run(*, now: datetime.datetime | None = None, clock: bool = False) -> dict:
     # Onboarding first: a new employee then joins no campaign for the same version.
     onboarded = services.apply_onboarding_rule(now=now)
     joined = services.add_joiners(now=now)
+    # Before planning: nobody who signed during a launch may be reminded (progress.repair).
+    repaired = repair_progress()
     planned = plan_reminders(now=now)
     dispatched = dispatch(now=now, clock=clock)
-    return {"joined": joined, "onboarded": onboarded, "planned": planned, "dispatched": dispatched}
+    return {
+        "joined": joined,
+        "onboarded": onboarded,
+        "repaired": repaired,
+        "planned": planned,
+        "dispatched": dispatched,
+    }
+
+
+def repair_progress() -> int:
+    """The facts of running campaigns' assignments made equal to the source tables again
+    (campaigns.progress.repair); logged when something was repaired."""
+    from campaigns import progress
+
+    repaired = 0
+    for campaign in Campaign.objects.filter(status=Campaign.Status.RUNNING):
+        with transaction.atomic():
+            changed = progress.repair(campaign)
+        if changed:
+            logger.warning(
+                "Campaign %s: progress of %s assignment(s) repaired.", campaign.pk, changed
+            )
+        repaired += changed
+    return repaired
 
 
 def retry_failed(*, reminder: Reminder, by, now: datetime.datetime | None = None) -> Reminder:

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from campaigns import selectors
+from campaigns import progress, selectors
 from campaigns.models import Assignment, Campaign, CampaignEvent
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
@@ -84,21 +84,25 @@ def _add_assignments(
 ) -> int:
     """Bulk insert; existing (campaign, employee) pairs are skipped by the constraint."""
     before = campaign.assignments.count()
-    Assignment.objects.bulk_create(
-        (
-            Assignment(
-                campaign=campaign,
-                employee_id=pk,
-                version=version,
-                due_date=due_date(pk) if callable(due_date) else due_date,
-                reason=reason,
-                added_at=now,
-            )
-            for pk in employee_ids
-        ),
-        batch_size=BULK_BATCH,
-        ignore_conflicts=True,
-    )
+    with (
+        transaction.atomic(),
+        progress.in_bulk(campaign_id=campaign.pk, version_id=version.pk, added_at=now),
+    ):
+        Assignment.objects.bulk_create(
+            (
+                Assignment(
+                    campaign=campaign,
+                    employee_id=pk,
+                    version=version,
+                    due_date=due_date(pk) if callable(due_date) else due_date,
+                    reason=reason,
+                    added_at=now,
+                )
+                for pk in employee_ids
+            ),
+            batch_size=BULK_BATCH,
+            ignore_conflicts=True,
+        )
     return campaign.assignments.count() - before
 
 

@@ -37,7 +37,13 @@ def test_a_due_reminder_is_sent_and_marked_sent(version, employee, run_at):
 
     counts = run_at(at(REMINDER_DAY))
 
-    assert counts == {"joined": 0, "onboarded": 0, "planned": 1, "dispatched": 1}
+    assert counts == {
+        "joined": 0,
+        "onboarded": 0,
+        "repaired": 0,
+        "planned": 1,
+        "dispatched": 1,
+    }
     [message] = mail.outbox
     assert message.to == [employee.email]
     reminder = Reminder.objects.get()

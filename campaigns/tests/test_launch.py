@@ -113,7 +113,8 @@ def test_launch_of_hundreds_of_employees_is_a_handful_of_queries(
     )
     campaign = draft_campaign(version, audience=Campaign.Audience.ALL)
 
-    with django_assert_max_num_queries(12):
+    # On PostgreSQL three of them fill the facts in bulk (campaigns.progress.in_bulk).
+    with django_assert_max_num_queries(15):
         added = services.launch_campaign(campaign=campaign, by=None)
 
     assert added == 300

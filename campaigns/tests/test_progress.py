@@ -156,3 +156,46 @@ def test_refresh_repairs_facts_that_were_changed_by_hand(version, employee):
 
     assert _agrees(assignment)
     assert _facts(assignment)["signed_at"] is not None
+
+
+def test_repair_fixes_only_what_differs_from_the_facts(version, employee):
+    assignment = _assignment(version, employee)
+    other = _assignment(version, EmployeeFactory())
+    signed(employee, ready_to_sign(employee, version))
+    # As if the signature had been recorded while the assignment was being inserted.
+    Assignment.objects.filter(pk=assignment.pk).update(signed_at=None)
+
+    changed = progress.repair(assignment.campaign)
+
+    assert changed == 1
+    assert _agrees(assignment)
+    assert _agrees(other)
+
+
+def test_repair_of_a_campaign_that_is_right_changes_nothing(version, employee):
+    assignment = _assignment(version, employee)
+    signed(employee, ready_to_sign(employee, version))
+
+    assert progress.repair(assignment.campaign) == 0
+
+
+def test_a_launch_in_bulk_copies_the_facts_of_everyone(version):
+    people = EmployeeFactory.create_batch(3)
+    for person in people[:2]:
+        signed(person, ready_to_sign(person, version))
+    campaign = launched_campaign(version, audience=Campaign.Audience.EMPLOYEES, employees=people)
+
+    facts = dict(campaign.assignments.values_list("employee_id", "signed_at"))
+
+    assert [facts[person.pk] is not None for person in people] == [True, True, False]
+    assert all(_agrees(assignment) for assignment in campaign.assignments.all())
+
+
+def test_repair_clears_a_fact_that_is_gone(version, employee):
+    assignment = _assignment(version, employee)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        signed_at=timezone.now(), quiz_passed_at=timezone.now(), read_at=timezone.now()
+    )
+
+    assert progress.repair(assignment.campaign) >= 1
+    assert _facts(assignment) == dict.fromkeys(FACTS)
