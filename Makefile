@@ -6,6 +6,7 @@
 #   make messages   update the Dutch translation file (locale/nl/LC_MESSAGES/django.po)
 #   make clean      remove caches, test output and install stamps (keeps .venv and data)
 #   make distclean  also remove .venv, node_modules and the development database
+#   make benchmark  the scale benchmark: 100,000 employees on PostgreSQL (not part of make test)
 #
 # Installs are remembered by stamp files in .venv/.stamps: a second run is quick and
 # re-installs only when a requirements file, package-lock.json or the build
@@ -36,10 +37,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: help run test lint messages clean distclean \
 	install install-dev system-deps-run system-deps-test node-deps \
-	compilemessages migrations-check translations-check check-deploy test-sqlite test-postgres
+	compilemessages migrations-check translations-check check-deploy test-sqlite test-postgres \
+	benchmark
 
 help:
-	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
 
 # --------------------------------------------------------------------------- installs
 
@@ -161,6 +163,14 @@ test-sqlite: install-dev node-deps
 test-postgres: install-dev
 	@echo
 	PYTHON=$(PY) scripts/test-postgres.sh -m "not e2e" $(PYTEST_ARGS)
+
+# --------------------------------------------------------------------------- make benchmark
+
+# Not part of make test. BENCHMARK_OUTPUT (default docs/benchmarks-latest.md),
+# BENCHMARK_EMPLOYEES, BENCHMARK_REPORT_SIZES and BENCHMARK_ARGS: see scripts/benchmark.sh.
+BENCHMARK_OUTPUT ?= docs/benchmarks-latest.md
+benchmark:
+	@scripts/benchmark.sh $(BENCHMARK_OUTPUT)
 
 # --------------------------------------------------------------------------- make messages
 

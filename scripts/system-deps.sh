@@ -5,6 +5,7 @@
 #   pango       Pango and fonts, for WeasyPrint's PDFs
 #   chromium    Debian's Chromium at /usr/bin/chromium, for the browser journeys
 #   postgresql  initdb and pg_ctl (PostgreSQL 15), for the test run on PostgreSQL
+#   wrk         the HTTP load generator of the benchmark (make benchmark)
 # Never downloads a browser of Playwright's own. Non-interactive (CI has no stdin).
 set -euo pipefail
 # runuser, ldconfig and apt-get may live in sbin, which a plain PATH may lack.
@@ -31,6 +32,9 @@ for need in "$@"; do
                 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
                 packages+=(postgresql)
             fi
+            ;;
+        wrk)
+            command -v wrk >/dev/null 2>&1 || packages+=(wrk)
             ;;
         *)
             echo "system-deps.sh: unknown need '$need'" >&2
