@@ -9,6 +9,10 @@ The PDF is PDF/UA-1 (tagged, with document language and title), rendered under
 ``translation.override(language)`` so that every string in it is in that language.
 ``archival=True`` makes it PDF/A-2a as well (for documents that are kept: signed
 reports); see ARCHIVAL_VARIANT.
+
+Large documents are rendered in parts by worker processes (reports.pdf_parts) that
+have no Django settings: ``static_files_in`` resolves a document's static files in the
+parent, and ``render_pdf_in_worker`` renders with only those files.
 """
 
 from __future__ import annotations
@@ -91,10 +95,23 @@ def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticFilesFetcher(URLFetcher):
-        """Serves static files by path; refuses every other URL."""
+        """Serves static files by path; refuses every other URL.
+
+        With ``files`` (URL to path, resolved beforehand by ``static_files_in``) it
+        serves only those, without asking Django: for processes without settings.
+        """
+
+        def __init__(self, *args, files: dict[str, str] | None = None, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._files = files
 
         def fetch(self, url, headers=None):
-            path = static_path_for(url)
+            if self._files is None:
+                path = static_path_for(url)
+            elif url in self._files:
+                path = Path(self._files[url])
+            else:
+                raise RefusedURL(f"Not a static file of this document: {url!r}.")
             content_type, _encoding = mimetypes.guess_type(path.name)
             return URLFetcherResponse(
                 url,
@@ -105,9 +122,28 @@ def _fetcher_class():
     return StaticFilesFetcher
 
 
-def static_url_fetcher():
-    """A WeasyPrint URL fetcher that serves only static files."""
-    return _fetcher_class()(allowed_protocols=())
+def static_url_fetcher(files: dict[str, str] | None = None):
+    """A WeasyPrint URL fetcher that serves only static files (only ``files``, if given)."""
+    return _fetcher_class()(allowed_protocols=(), files=files)
+
+
+_STATIC_REFERENCE = re.compile(r"""(?:\bsrc=|\bhref=|url\(\s*)["']?([^"'()\s>]+)""")
+
+
+def static_files_in(html: str) -> dict[str, str]:
+    """The static files an HTML document refers to (src, href, CSS url()), by URL.
+
+    Resolved here, with the static files finders, so that a process without Django
+    settings can render the document (``render_pdf_in_worker``). URLs that are not
+    static files are left out: the fetcher refuses them there as it would here.
+    """
+    files = {}
+    for url in set(_STATIC_REFERENCE.findall(html)):
+        try:
+            files[url] = str(static_path_for(url))
+        except RefusedURL:
+            continue
+    return files
 
 
 _XMP = {
@@ -176,15 +212,60 @@ def render_pdf(html: str, *, language: str, title: str, archival: bool = False) 
     HTML forgets them. ``archival``: PDF/A-2a and PDF/UA-1 (for files that are kept and
     signed) instead of PDF/UA-1 only.
     """
-    from weasyprint import HTML
-
     variant = ARCHIVAL_VARIANT if archival else PDF_VARIANT
     with translation.override(language):
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=static_url_fetcher()).render(
-            pdf_variant=variant
+        return _write(
+            html,
+            language=language,
+            title=title,
+            variant=variant,
+            fetcher=static_url_fetcher(),
+            finisher=_declare_pdf_ua if archival else None,
         )
-        document.metadata.lang = language
-        document.metadata.title = title
-        return document.write_pdf(
-            pdf_variant=variant, finisher=_declare_pdf_ua if archival else None
-        )
+
+
+# The untagged archival variant: for content that goes into another, tagged PDF/A file
+# as an artifact (page headers and numbers), with the same colour and font rules.
+UNTAGGED_ARCHIVAL_VARIANT = "pdf/a-2b"
+
+
+def render_pdf_in_worker(
+    html: str,
+    *,
+    language: str,
+    title: str,
+    static_files: dict[str, str],
+    tagged: bool = True,
+    finisher=None,
+) -> bytes:
+    """``render_pdf(archival=True)`` for a process without Django settings.
+
+    Only ``static_files`` (from ``static_files_in``) are served. ``tagged=False``:
+    PDF/A-2b without a structure tree. ``finisher(document, pdf)`` runs after the
+    PDF/UA identification, before the file is written (WeasyPrint's finisher).
+    """
+    variant = ARCHIVAL_VARIANT if tagged else UNTAGGED_ARCHIVAL_VARIANT
+
+    def finish(document, pdf):
+        if tagged:
+            _declare_pdf_ua(document, pdf)
+        if finisher is not None:
+            finisher(document, pdf)
+
+    return _write(
+        html,
+        language=language,
+        title=title,
+        variant=variant,
+        fetcher=static_url_fetcher(static_files),
+        finisher=finish,
+    )
+
+
+def _write(html: str, *, language: str, title: str, variant: str, fetcher, finisher) -> bytes:
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(pdf_variant=variant)
+    document.metadata.lang = language
+    document.metadata.title = title
+    return document.write_pdf(pdf_variant=variant, finisher=finisher)

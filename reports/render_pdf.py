@@ -4,11 +4,18 @@ HTML from templates/reports/pdf/, rendered in the report's language; made into a
 tagged, archivable PDF (PDF/A-2a and PDF/UA-1) by portal.pdf with WeasyPrint, then
 signed with the municipality's certificate (reports.signing). A cover (scope, who made
 it and when, the ledger check, the certificate), the figures, a table per department
-(short record hashes) and an appendix with the full hashes.
+(short record hashes) and an appendix with the full hashes, a line each.
+
+A compliance report of more than REPORTS_PDF_PARTS_ABOVE people is rendered in parts
+("parts"), in parallel processes (reports.pdf_parts), and joined (reports.pdf_join):
+WeasyPrint's time per row grows with the length of the document, and its memory with
+it. Smaller ones are one document ("single"), as is the individual file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -22,18 +29,55 @@ from django.utils.translation import gettext
 from acknowledgements.models import Acknowledgement
 from portal.pdf import css_string, page_counter_css, render_pdf
 from quizzes.models import Attempt
-from reports import signing
+from reports import render_pdf_parts, signing
 from reports.data import DepartmentFigures, Status
 from reports.generation import ReportContext
 
 # Characters of a record hash shown in the tables (the appendix has all 64).
 HASH_SHOWN = 12
 NO_VALUE = "–"
+COMPLIANCE_TEMPLATE = render_pdf_parts.COMPLIANCE_TEMPLATE
+
+SINGLE = "single"
+PARTS = "parts"
+METHODS = (SINGLE, PARTS)
+
+_method: contextvars.ContextVar[str | None] = contextvars.ContextVar("pdf_method", default=None)
 
 
-def render_compliance(context: ReportContext, out: BinaryIO) -> None:
-    """Write the signed compliance report (a campaign or a version) to ``out``."""
+@contextlib.contextmanager
+def pdf_method(method: str | None):
+    """Make compliance PDFs in this context the ``method`` way ("single" or "parts"),
+    whatever their size; None: by size (REPORTS_PDF_PARTS_ABOVE). For benchmarks
+    (export_compliance_report --pdf-method) and tests."""
+    if method is not None and method not in METHODS:
+        raise ValueError(f"Unknown PDF method {method!r}; choose from {', '.join(METHODS)}.")
+    token = _method.set(method)
+    try:
+        yield
+    finally:
+        _method.reset(token)
+
+
+def chosen_method(people: int) -> str:
+    """How a compliance PDF of ``people`` rows is made (see ``pdf_method``)."""
+    forced = _method.get()
+    if forced is not None:
+        return forced
+    return PARTS if people > settings.REPORTS_PDF_PARTS_ABOVE else SINGLE
+
+
+def render_compliance(context: ReportContext, out: BinaryIO, method: str | None = None) -> None:
+    """Write the signed compliance report (a campaign or a version) to ``out``.
+
+    ``method``: "single" (one WeasyPrint document) or "parts" (rendered in parts in
+    worker processes and joined); by default ``chosen_method``. Nothing is written to
+    ``out`` unless the whole file is made.
+    """
     report, scope, summary = context.report, context.scope, context.summary
+    method = method or chosen_method(summary.overall.total)
+    if method not in METHODS:
+        raise ValueError(f"Unknown PDF method {method!r}; choose from {', '.join(METHODS)}.")
     with translation.override(context.language):
         if scope.campaign is not None:
             title = gettext("Compliance report: %(campaign)s") % {"campaign": scope.campaign.name}
@@ -41,8 +85,6 @@ def render_compliance(context: ReportContext, out: BinaryIO) -> None:
             title = gettext("Compliance report: guideline version %(number)s") % {
                 "number": scope.version.number
             }
-        by_department = {figures.department_id: figures for figures in summary.departments}
-        sections = list(_sections(context, by_department))
         document = _common(context, title) | {
             "campaign": scope.campaign,
             "version": scope.version,
@@ -53,22 +95,40 @@ def render_compliance(context: ReportContext, out: BinaryIO) -> None:
             "labels": _status_labels(is_campaign=scope.campaign is not None),
             "overall": _figures(summary.overall),
             "per_department": [_figures(figures) for figures in summary.departments],
-            "sections": sections,
-            # A second pass over the rows (a new query) rather than keeping them all.
-            "appendix": [
-                {
-                    "employee_number": row["employee_number"],
-                    "name": row["name"],
-                    "record_hash": row["record_hash"],
-                }
-                for row in context.rows()
-                if row["record_hash"]
-            ],
         }
-        html = render_to_string("reports/pdf/compliance.html", document)
         reason = gettext("Compliance report %(number)s") % {"number": report.number}
-    _write_signed(context, html, title, reason, out)
+        if method == SINGLE:
+            pdf = _single(context, document, title)
+        else:
+            pdf = render_pdf_parts.render_in_parts(
+                context,
+                document,
+                title,
+                sections=lambda rows, read: _section_parts(context, rows, read),
+                appendix=lambda lines: _appendix_parts(context, lines),
+            )
+    out.write(signing.sign_pdf(pdf, reason=reason, location=settings.PORTAL_MUNICIPALITY_NAME))
     context.progress(summary.overall.total)
+
+
+def _single(context: ReportContext, document: dict, title: str) -> bytes:
+    """The report as one WeasyPrint document."""
+    done = 0
+
+    def read(count: int) -> None:
+        nonlocal done
+        done += count
+        # Reading the rows is the quick half of the work; laying them out on pages
+        # (WeasyPrint, one call) the slow one: the bar stops halfway until the end.
+        context.progress(done // 2)
+
+    [(sections, _rows)] = _section_parts(context, None, read)
+    [appendix] = _appendix_parts(context, None)
+    html = render_to_string(
+        COMPLIANCE_TEMPLATE,
+        document | {"sections": sections, "appendix": appendix, "appendix_start": True},
+    )
+    return render_pdf(html, language=context.language, title=title, archival=True)
 
 
 def render_individual(context: ReportContext, out: BinaryIO) -> None:
@@ -189,37 +249,89 @@ def _date(value, format_name: str = "SHORT_DATE_FORMAT") -> str:
     return date_format(value, format_name)
 
 
-def _sections(context: ReportContext, by_department: dict) -> Iterator[dict]:
-    """The people per department, in the order of reports.data (by department path)."""
+def _section_parts(context: ReportContext, rows_per_part: int | None, read) -> Iterator:
+    """The people per department, in the order of reports.data (by department path),
+    as (sections, rows) for parts of at most ``rows_per_part`` rows (None: one part).
+
+    A department that does not fit in a part goes on in the next one, without its
+    heading (``continued``); the table header repeats there, as on every page.
+    ``read(count)`` is told of the rows read.
+    """
+    by_department = {figures.department_id: figures for figures in context.summary.departments}
     labels = {key: str(label) for key, label in Status.LABELS.items()}
-    done = 0
-    rows = context.rows()
-    for department_id, group in itertools.groupby(rows, key=lambda row: row["department_id"]):
-        people = []
-        first = None
+    part, count, number = [], 0, 0
+    for department_id, group in itertools.groupby(
+        context.rows(), key=lambda row: row["department_id"]
+    ):
+        number += 1
+        section, continued = None, False
         for row in group:
-            first = first or row
-            people.append(
-                {
-                    "employee_number": row["employee_number"],
-                    "name": row["name"],
-                    "status": labels[row["status"]],
-                    "reason": row["exempt_reason_then"],
-                    "signed_on": _date(row["signed_at"]) or NO_VALUE,
-                    "short_hash": (row["record_hash"] or "")[:HASH_SHOWN] or NO_VALUE,
+            if section is None:
+                figures = by_department.get(department_id)
+                section = {
+                    "number": number,
+                    "first": number == 1 and not continued,
+                    "continued": continued,
+                    "name": row["department_name"] or gettext("No department"),
+                    "code": row["department_code"] or "",
+                    "figures": _figures(figures) if figures else None,
+                    "rows": [],
                 }
-            )
-            done += 1
-            # Reading the rows is the quick half of the work; laying them out on pages
-            # (WeasyPrint, one call) the slow one: the bar stops halfway until the end.
-            context.progress(done // 2)
-        figures = by_department.get(department_id)
-        yield {
-            "name": first["department_name"] or gettext("No department"),
-            "code": first["department_code"] or "",
-            "figures": _figures(figures) if figures else None,
-            "rows": people,
-        }
+                part.append(section)
+            section["rows"].append(_person(row, labels))
+            count += 1
+            read(1)
+            if rows_per_part is not None and count >= rows_per_part:
+                yield part, count
+                part, count = [], 0
+                section, continued = None, True
+    if part or number == 0:
+        yield part, count
+
+
+def _person(row: dict, labels: dict[str, str]) -> dict:
+    return {
+        "employee_number": row["employee_number"],
+        "name": row["name"],
+        "status": labels[row["status"]],
+        "reason": row["exempt_reason_then"],
+        "signed_on": _date(row["signed_at"]) or NO_VALUE,
+        "short_hash": (row["record_hash"] or "")[:HASH_SHOWN] or NO_VALUE,
+    }
+
+
+def _appendix_parts(context: ReportContext, lines_per_part: int | None) -> Iterator[list]:
+    """The full record hashes, a line per acknowledgement, in parts of at most
+    ``lines_per_part`` lines (None: one part); at least one part, maybe empty.
+
+    The employee numbers are padded to the longest in the part (which starts a page),
+    so that the hashes line up in the monospaced font.
+    """
+    lines: list[dict] = []
+    made = False
+    # A second pass over the rows (a new query) rather than keeping them all.
+    for row in context.rows():
+        if not row["record_hash"]:
+            continue
+        lines.append(
+            {
+                "employee_number": row["employee_number"],
+                "name": row["name"],
+                "record_hash": row["record_hash"],
+            }
+        )
+        if lines_per_part is not None and len(lines) >= lines_per_part:
+            yield _aligned(lines)
+            lines, made = [], True
+    if lines or not made:
+        yield _aligned(lines)
+
+
+def _aligned(lines: list[dict]) -> list[dict]:
+    width = max((len(line["employee_number"]) for line in lines), default=0)
+    for line in lines:
+        line["employee_number"] = line["employee_number"].ljust(width)
+    return lines
 
 
 def _acknowledgements(employee) -> list[dict]:

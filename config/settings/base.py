@@ -277,6 +277,10 @@ TASKS = {
 CAMPAIGN_ONBOARDING_DAYS = env_int("CAMPAIGN_ONBOARDING_DAYS", 14)
 CAMPAIGN_JOINER_MINIMUM_DAYS = env_int("CAMPAIGN_JOINER_MINIMUM_DAYS", 14)
 CAMPAIGN_MIN_GROUP_SIZE = env_int("CAMPAIGN_MIN_GROUP_SIZE", 5)
+# Campaigns with more assignments show dashboard figures worked out in the background
+# (campaigns.figures), at most CAMPAIGN_FIGURES_MAX_AGE seconds old.
+CAMPAIGN_LIVE_FIGURES_LIMIT = env_int("CAMPAIGN_LIVE_FIGURES_LIMIT", 5000)
+CAMPAIGN_FIGURES_MAX_AGE = env_int("CAMPAIGN_FIGURES_MAX_AGE", 60)
 # Escalations to HR go to this mailbox; empty: to everyone with the HR role.
 CAMPAIGN_HR_EMAIL = env("CAMPAIGN_HR_EMAIL", "")
 # Delivery of reminders: retries with back-off (seconds), then "failed" for HR to see.
@@ -297,6 +301,12 @@ REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 30)
 REPORTS_SIGNING_CERTIFICATE = env("REPORTS_SIGNING_CERTIFICATE", "")
 REPORTS_SIGNING_PASSWORD = env("REPORTS_SIGNING_PASSWORD", "")
 REPORTS_SELF_SIGNED = env_bool("REPORTS_SELF_SIGNED", False)
+# A compliance PDF of more than REPORTS_PDF_PARTS_ABOVE people is rendered in parts of
+# REPORTS_PDF_PART_ROWS table rows by REPORTS_PDF_WORKERS processes at a time (0: one
+# per CPU) and joined (reports.pdf_parts): faster, and a worker's memory is that of a part.
+REPORTS_PDF_PARTS_ABOVE = env_int("REPORTS_PDF_PARTS_ABOVE", 1000)
+REPORTS_PDF_PART_ROWS = env_int("REPORTS_PDF_PART_ROWS", 1000)
+REPORTS_PDF_WORKERS = env_int("REPORTS_PDF_WORKERS", 0)
 
 LOGGING = {
     "version": 1,
@@ -305,5 +315,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint tells every step of every PDF at INFO ("Step 7 - Adding PDF metadata"):
     # noise in the worker's log. Its warnings (a missing font, a refused URL) still show.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # pikepdf (joining PDF parts) says at INFO that it was imported.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
+    },
 }

@@ -9,7 +9,7 @@ from campaigns.models import Campaign
 from handbook.models import GuidelineVersion
 from handbook.selectors import default_guideline
 from people.models import Department
-from reports import generation, services
+from reports import generation, render_pdf, services
 from reports.models import Report
 
 
@@ -50,6 +50,17 @@ class Command(BaseCommand):
             "--delimiter", choices=[";", ","], default=";", help="CSV only (default ;)."
         )
         parser.add_argument("--date", help="Status at the end of this day (YYYY-MM-DD).")
+        parser.add_argument(
+            "--pdf-method",
+            choices=["auto", *render_pdf.METHODS],
+            default="auto",
+            help=(
+                "PDF only, for benchmarks: 'single' renders one document in this process, "
+                "'parts' renders parts in worker processes and joins them; 'auto' (the "
+                "default, as the portal does) uses parts above REPORTS_PDF_PARTS_ABOVE "
+                "people."
+            ),
+        )
         parser.add_argument("--output", required=True, help="Where to write the file.")
 
     def handle(self, *args, **options):
@@ -94,7 +105,9 @@ class Command(BaseCommand):
                 )
         except services.ReportError as error:
             raise CommandError(str(error)) from error
-        report = generation.generate(report.pk)
+        method = None if options["pdf_method"] == "auto" else options["pdf_method"]
+        with render_pdf.pdf_method(method):
+            report = generation.generate(report.pk)
         with report.file.open("rb") as source, output.open("wb") as target:
             shutil.copyfileobj(source, target)
         self.stdout.write(
