@@ -175,13 +175,19 @@ def entry_fields(entry: LedgerEntry, *, refers_to_sequence: int | None) -> dict[
     }
 
 
+def random_verification_code() -> str:
+    """A random code like ``ABCD-EFGH-JKMN`` (about 59 bits). It may be taken, about
+    once in 10^13 at a million entries: the unique index refuses it (see signing)."""
+    return "-".join(
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
+        for _ in range(CODE_GROUPS)
+    )
+
+
 def new_verification_code() -> str:
     """A random code like ``ABCD-EFGH-JKMN`` (about 59 bits), not used before."""
     while True:
-        code = "-".join(
-            "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
-            for _ in range(CODE_GROUPS)
-        )
+        code = random_verification_code()
         if not LedgerEntry.objects.filter(verification_code=code).exists():
             return code
 
@@ -200,10 +206,38 @@ def lock_head() -> LedgerHead:
     The row is created on first use; its fixed primary key makes concurrent first uses
     meet on one row (the loser's insert fails and get_or_create reads the winner's).
     """
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("Lock the ledger head inside a transaction.")
-    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=HEAD_PK)
-    return head
+    # Plain SQL here and in _move_head: every signature runs both while others wait for
+    # the lock, and the ORM's building costs more than the statements. (SQLite has no
+    # FOR UPDATE; its IMMEDIATE transactions take the write lock at their start.)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    table = _head_table(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT sequence, record_hash FROM {table} WHERE id = %s{lock}", [HEAD_PK])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:  # the first entry ever
+        head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=HEAD_PK)
+        return head
+    return LedgerHead(id=HEAD_PK, sequence=row[0], record_hash=row[1])
+
+
+def _head_table(connection) -> str:
+    """The head's table, quoted (the statements name only our own table and columns)."""
+    return connection.ops.quote_name(LedgerHead._meta.db_table)
+
+
+def _move_head(head: LedgerHead, entry: LedgerEntry) -> None:
+    connection = transaction.get_connection()
+    table = _head_table(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET sequence = %s, record_hash = %s WHERE id = %s",  # noqa: S608
+            [entry.sequence, entry.record_hash, head.pk],
+        )
+    head.sequence = entry.sequence
+    head.record_hash = entry.record_hash
 
 
 def append_entry(
@@ -237,9 +271,5 @@ def append_entry(
         entry_fields(entry, refers_to_sequence=refers_to.sequence if refers_to else None),
     )
     entry.save(force_insert=True)
-    LedgerHead.objects.filter(pk=head.pk).update(
-        sequence=entry.sequence, record_hash=entry.record_hash
-    )
-    head.sequence = entry.sequence
-    head.record_hash = entry.record_hash
+    _move_head(head, entry)
     return entry

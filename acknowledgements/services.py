@@ -30,6 +30,7 @@ LANGUAGES = ("nl", "en")
 MANAGE_PERMISSION = "acknowledgements.add_acknowledgement"
 USER_AGENT_LENGTH = 500
 TYPED_NAME_LENGTH = 300
+SIGN_ATTEMPTS = 3
 CORRECTABLE_FIELDS = frozenset({"employee", "signed_at", "language", "typed_name", "method"})
 
 
@@ -69,12 +70,6 @@ def existing_acknowledgement(*, employee, version) -> Acknowledgement | None:
     )
 
 
-def _latest_passed_attempt(*, employee, version):
-    from quizzes.selectors import latest_attempts
-
-    return latest_attempts(employee=employee, version=version).filter(passed=True).first()
-
-
 def _file_hash(paper_form) -> str:
     digest = hashlib.sha256()
     for chunk in File(paper_form).chunks():  # chunks() starts at the beginning
@@ -92,8 +87,22 @@ def _ip_or_none(value: str | None) -> str | None:
 
 
 def _append_acknowledgement(
+    *, head, refers_to: LedgerEntry | None = None, now=None, verification_code=None, **content
+) -> Acknowledgement:
+    """Build the content, append its entry and store the content (head already locked)."""
+    ack, digest = _build_acknowledgement(refers_to=refers_to, **content)
+    return _store_acknowledgement(
+        ack,
+        digest,
+        head=head,
+        refers_to=refers_to,
+        verification_code=verification_code,
+        recorded_at=now or timezone.now(),
+    )
+
+
+def _build_acknowledgement(
     *,
-    head,
     kind: str,
     employee,
     version,
@@ -102,6 +111,7 @@ def _append_acknowledgement(
     method: str,
     typed_name: str = "",
     quiz_attempt=None,
+    quiz_attempt_id: int | None = None,
     recorded_by=None,
     reason: str = "",
     paper_form=None,
@@ -110,9 +120,9 @@ def _append_acknowledgement(
     ip_address: str | None = None,
     user_agent: str = "",
     refers_to: LedgerEntry | None = None,
-    now: datetime.datetime | None = None,
-) -> Acknowledgement:
-    """Build the content, append its entry and store the content (head already locked)."""
+) -> tuple[Acknowledgement, str]:
+    """The content row (unsaved) and its digest; ``quiz_attempt_id`` may stand for
+    ``quiz_attempt``. Needs no lock: nothing here depends on the chain."""
     ack = Acknowledgement(
         kind=kind,
         employee=employee,
@@ -132,6 +142,8 @@ def _append_acknowledgement(
         ip_address=_ip_or_none(ip_address),
         user_agent=(user_agent or "")[:USER_AGENT_LENGTH],
     )
+    if quiz_attempt is None and quiz_attempt_id is not None:
+        ack.quiz_attempt_id = quiz_attempt_id
     if paper_form is not None:
         ack.paper_form_hash = _file_hash(paper_form)
         name = os.path.basename(getattr(paper_form, "name", None) or "") or "formulier"
@@ -146,16 +158,29 @@ def _append_acknowledgement(
             corrects_sequence=refers_to.sequence if refers_to else None,
         )
     )
-    entry = ledger.append_entry(
-        kind=kind,
-        version=version,
+    return ack, digest
+
+
+def _store_acknowledgement(
+    ack: Acknowledgement,
+    digest: str,
+    *,
+    head,
+    recorded_at: datetime.datetime,
+    refers_to: LedgerEntry | None = None,
+    verification_code: str | None = None,
+) -> Acknowledgement:
+    """Append the content's entry and store the content (head already locked);
+    ``verification_code`` defaults to a new one checked against the ledger."""
+    ack.entry = ledger.append_entry(
+        kind=ack.kind,
+        version=ack.version,
         content_digest=digest,
         refers_to=refers_to,
-        verification_code=ledger.new_verification_code(),
-        recorded_at=now or timezone.now(),
+        verification_code=verification_code or ledger.new_verification_code(),
+        recorded_at=recorded_at,
         head=head,
     )
-    ack.entry = entry
     ack.save(force_insert=True)
     return ack
 
@@ -186,7 +211,6 @@ def _record_once(*, employee, version, **content) -> Acknowledgement:
         return existing
 
 
-@transaction.atomic
 def sign_version(
     *,
     employee,
@@ -203,9 +227,9 @@ def sign_version(
     Idempotent: a second call (double click, second tab) returns the first record.
     Raises SigningRefused with the reasons when the employee cannot sign.
     """
-    existing = existing_acknowledgement(employee=employee, version=version)
-    if existing is not None:
-        return existing
+    facts = eligibility.signing_facts(employee=employee, version=version)
+    if facts.signed:
+        return existing_acknowledgement(employee=employee, version=version)
     reasons = []
     if not confirmed:
         reasons.append(_("Tick the box to confirm that you have read and understood the text."))
@@ -218,25 +242,49 @@ def sign_version(
             )
             % {"name": employee.full_name}
         )
-    reasons.extend(eligibility.signing_blockers(employee=employee, version=version))
+    if not (facts.prepared and version.status == version.Status.PUBLISHED):
+        reasons.extend(eligibility.signing_blockers(employee=employee, version=version))
     if language not in LANGUAGES:
         reasons.append(_("Choose Dutch or English."))
     if reasons:
         raise SigningRefused(reasons)
     now = now or timezone.now()
-    return _record_once(
+    ack, digest = _build_acknowledgement(
+        kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
         employee=employee,
         version=version,
         language=language,
         signed_at=now,
-        now=now,
         method=Acknowledgement.Method.SELF,
         typed_name=typed_name,
-        quiz_attempt=_latest_passed_attempt(employee=employee, version=version),
+        quiz_attempt_id=facts.quiz_attempt_id,
         recorded_by=employee,
         ip_address=ip_address,
         user_agent=user_agent,
     )
+    for attempt in range(1, SIGN_ATTEMPTS + 1):
+        # Everyone's signatures wait for the ledger lock in turn, so as little as can be
+        # happens under it: the content is built before, and nothing is checked under
+        # it (unlike _record_once). The unique constraint (one acknowledgement per
+        # employee and version) and the code's unique index decide, in the same
+        # transaction as the entry, so a refused insert leaves no entry behind.
+        try:
+            with transaction.atomic():
+                return _store_acknowledgement(
+                    ack,
+                    digest,
+                    head=ledger.lock_head(),
+                    recorded_at=now,
+                    verification_code=ledger.random_verification_code(),
+                )
+        except IntegrityError:
+            existing = existing_acknowledgement(employee=employee, version=version)
+            if existing is not None:  # a concurrent request signed first
+                return existing
+            if attempt == SIGN_ATTEMPTS:
+                raise
+            # else the random code was taken (about 1 in 10^13): try another
+    raise AssertionError("unreachable")
 
 
 def may_record_for(recorder, employee) -> bool:

@@ -17,7 +17,7 @@ from acknowledgements import eligibility, selectors, services
 from acknowledgements.forms import SignForm, VerifyForm
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from acknowledgements.verification import verify_entry
-from handbook.selectors import current_version, default_guideline
+from handbook.selectors import current_version, default_current_version, default_guideline
 from handbook.views.common import portal_language
 from quizzes.models import Attempt
 from quizzes.selectors import has_passed
@@ -62,7 +62,7 @@ class SignView(LoginRequiredMixin, View):
     template_name = "acknowledgements/sign.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.guideline, self.version = _current()
+        self.version = default_current_version()
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -78,12 +78,13 @@ class SignView(LoginRequiredMixin, View):
         if self.version is None:
             return self._empty(request)
         employee = request.user
-        existing = selectors.acknowledgement_of(employee=employee, version=self.version)
-        if existing is not None:  # a double submit: the first one counts
-            return redirect("acknowledgements:receipt", code=existing.entry.verification_code)
         form = SignForm(request.POST, employee=employee)
         if not form.is_valid():
+            existing = selectors.acknowledgement_of(employee=employee, version=self.version)
+            if existing is not None:  # a second tab: the first signature counts
+                return self._receipt(existing)
             return self._render(request, form=form)
+        # A double submit of a valid form: the service returns the first record.
         try:
             record = services.sign_version(
                 employee=employee,
@@ -96,10 +97,15 @@ class SignView(LoginRequiredMixin, View):
             )
         except services.SigningRefused as refused:
             return self._render(request, form=form, service_errors=refused.reasons)
+        return self._receipt(record)
+
+    @staticmethod
+    def _receipt(record):
         return redirect("acknowledgements:receipt", code=record.entry.verification_code)
 
     def _empty(self, request):
-        return render(request, self.template_name, {"empty": True, "guideline": self.guideline})
+        context = {"empty": True, "guideline": default_guideline()}
+        return render(request, self.template_name, context)
 
     def _render(self, request, *, form=None, existing=None, service_errors=()):
         version, employee = self.version, request.user

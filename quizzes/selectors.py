@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from handbook.models import Tip
@@ -26,12 +27,31 @@ def start_of_today(now: datetime.datetime | None = None) -> datetime.datetime:
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def has_passed(*, employee, version, purpose: str | None = None) -> bool:
-    """Whether the employee passed the quiz of this version (of this purpose, if given)."""
-    attempts = Attempt.objects.filter(employee=employee, version=version, passed=True)
+def quiz_required_condition(version) -> Q:
+    """Whether signing the version asks for a passed quiz, as a condition for one-query
+    checks: the version's setting (the default when none is stored) and at least one
+    active question. The same rule as acknowledgements.eligibility.quiz_required."""
+    required = QuizSettings._meta.get_field("required_for_acknowledgement").default
+    setting = Subquery(
+        QuizSettings.objects.filter(version=version).values("required_for_acknowledgement")[:1]
+    )
+    return Q(Coalesce(setting, Value(required))) & Q(
+        Exists(Question.objects.filter(version=version, is_active=True))
+    )
+
+
+def passed_attempts(*, employee, version, purpose: str | None = None) -> QuerySet[Attempt]:
+    """The employee's passed attempts at this version's quiz (of this purpose, if given),
+    newest first: the first is the one a signature refers to."""
+    attempts = latest_attempts(employee=employee, version=version).filter(passed=True)
     if purpose is not None:
         attempts = attempts.filter(purpose=purpose)
-    return attempts.exists()
+    return attempts
+
+
+def has_passed(*, employee, version, purpose: str | None = None) -> bool:
+    """Whether the employee passed the quiz of this version (of this purpose, if given)."""
+    return passed_attempts(employee=employee, version=version, purpose=purpose).exists()
 
 
 def latest_attempts(*, employee, version) -> QuerySet[Attempt]:

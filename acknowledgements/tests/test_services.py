@@ -1,5 +1,6 @@
 """Signing, recording on behalf, importing, correcting and erasing (services)."""
 
+import dataclasses
 import datetime
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from acknowledgements import eligibility, services
+from acknowledgements import eligibility, ledger, services
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from acknowledgements.services import SigningRefused
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
@@ -128,27 +129,36 @@ def test_signing_twice_returns_the_same_record(employee):
 
 
 def test_signing_when_the_check_missed_the_first_record_returns_it(employee, monkeypatch):
-    # As if two requests passed the first check together: the second finds the
-    # record under the ledger lock and returns it.
+    # As if two requests read "not signed yet" together: the second's insert meets the
+    # unique constraint, leaves no entry behind and returns the first record.
     version = ready_to_sign(employee)
     first = _sign(employee, version)
-    monkeypatch.setattr(services, "existing_acknowledgement", _missing_once())
+    real = eligibility.signing_facts
+
+    def not_signed_yet(**kwargs):
+        return dataclasses.replace(real(**kwargs), signed=False)
+
+    monkeypatch.setattr(eligibility, "signing_facts", not_signed_yet)
 
     second = _sign(employee, version)
 
     assert second.pk == first.pk
     assert LedgerEntry.objects.count() == 1
+    assert verify_chain().ok
 
 
-def _missing_once():
-    real = services.existing_acknowledgement
-    calls = []
+def test_signing_tries_another_code_when_the_random_one_is_taken(employee, monkeypatch):
+    version = ready_to_sign(employee)
+    colleague = EmployeeFactory()
+    taken = signed(colleague, ready_to_sign(colleague, version)).entry.verification_code
+    codes = iter([taken, "ABCD-EFGH-JKMN"])
+    monkeypatch.setattr(ledger, "random_verification_code", lambda: next(codes))
 
-    def fake(**kwargs):
-        calls.append(1)
-        return None if len(calls) == 1 else real(**kwargs)
+    ack = _sign(employee, version)
 
-    return fake
+    assert ack.entry.verification_code == "ABCD-EFGH-JKMN"
+    assert LedgerEntry.objects.count() == 2
+    assert verify_chain().ok
 
 
 def test_hr_records_a_paper_acknowledgement_with_its_scan(employee, hr):

@@ -15,6 +15,12 @@ from quizzes.tests.factories import quiz_version
 pytestmark = pytest.mark.django_db
 
 SIGN_URL = reverse("acknowledgements:sign")
+# A signature once the ledger head exists: the session, the user, the current version,
+# signing_facts; then, in the signing transaction (a savepoint inside the test's own
+# transaction), the savepoint, reading the ledger head, inserting the ledger entry,
+# moving the head, inserting the acknowledgement, and releasing the savepoint. (The very
+# first signature ever creates the head too, four more.)
+SIGN_POST_QUERIES = 10
 
 
 @pytest.fixture(autouse=True)
@@ -215,3 +221,49 @@ def test_home_page_asks_to_sign_then_says_when_signed(employee):
     html = client.get(reverse("home")).content.decode()
     assert 'id="home-signed"' in html
     assert reverse("acknowledgements:receipt", args=[record.entry.verification_code]) in html
+
+
+def test_a_sign_post_by_a_ready_employee_costs_a_fixed_number_of_queries(
+    employee, django_assert_num_queries
+):
+    version = ready_to_sign(employee)
+    colleague = EmployeeFactory()
+    signed(colleague, ready_to_sign(colleague, version))  # the ledger head exists already
+    client = client_for(employee)
+
+    with django_assert_num_queries(SIGN_POST_QUERIES):
+        response = _post(client)
+
+    assert response.status_code == 302
+    assert Acknowledgement.objects.filter(employee=employee, version=version).exists()
+
+
+def test_a_second_post_of_the_same_valid_form_redirects_to_the_same_receipt_and_adds_no_entry(
+    employee,
+):
+    ready_to_sign(employee)
+    client = client_for(employee)
+    _post(client)
+    record = Acknowledgement.objects.get(employee=employee)
+    entries = LedgerEntry.objects.count()
+
+    response = _post(client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "acknowledgements:receipt", args=[record.entry.verification_code]
+    )
+    assert LedgerEntry.objects.count() == entries
+    assert Acknowledgement.objects.filter(employee=employee).count() == 1
+
+
+def test_an_invalid_post_by_someone_who_already_signed_redirects_to_their_receipt(employee):
+    record = signed(employee)
+
+    response = _post(client_for(employee), typed_name="Piet Jansen")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "acknowledgements:receipt", args=[record.entry.verification_code]
+    )
+    assert LedgerEntry.objects.count() == 1
