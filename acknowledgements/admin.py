@@ -1,10 +1,11 @@
 """The ledger in the admin site: read-only. Nobody adds, changes or deletes entries or
 their content here; writes go through acknowledgements.services (and the database
-refuses changes anyway, see acknowledgements.triggers)."""
+refuses changes anyway, see acknowledgements.triggers). The stored checks of the chain
+(LedgerCheck) are listed read-only too; acknowledgements.ledger_checks writes them."""
 
 from django.contrib import admin
 
-from acknowledgements.models import Acknowledgement, LedgerEntry, Notification
+from acknowledgements.models import Acknowledgement, LedgerCheck, LedgerEntry, Notification
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -78,4 +79,37 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ["employee", "version"]
     search_fields = ["employee__employee_number", "employee__last_name", "employee__email"]
     fields = ["employee", "version", "kind", "sent_at"]
+    readonly_fields = fields
+
+
+@admin.register(LedgerCheck)
+class LedgerCheckAdmin(ReadOnlyAdmin):
+    """Checks of the chain, asked for on the ledger page or run by verify_ledger."""
+
+    list_display = [
+        "requested_at",
+        "requested_by",
+        "state",
+        "ok",
+        "entries_checked",
+        "head_sequence",
+        "problem_sequence",
+        "finished_at",
+    ]
+    list_filter = ["state", "ok"]
+    list_select_related = ["requested_by"]
+    date_hierarchy = "requested_at"
+    fields = [
+        "requested_at",
+        "requested_by",
+        "state",
+        "started_at",
+        "finished_at",
+        "ok",
+        "entries_checked",
+        "head_sequence",
+        "head_hash",
+        "problem_sequence",
+        "problem_reason",
+    ]
     readonly_fields = fields

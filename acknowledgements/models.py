@@ -15,6 +15,8 @@ Writes go through acknowledgements.services only.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -215,3 +217,53 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} – {self.version} ({self.kind})"
+
+
+class LedgerCheck(models.Model):
+    """One check of the whole chain (acknowledgements.verification.verify_chain), asked
+    for on the ledger page and run by the background worker, or run by ``manage.py
+    verify_ledger`` (``requested_by`` empty). The page shows the stored result instead
+    of checking the chain on every visit. Written by acknowledgements.ledger_checks."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_at = models.DateTimeField(_("requested at"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: a nightly or other system run (manage.py verify_ledger)."),
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    ok = models.BooleanField(_("ledger intact"), null=True, blank=True)
+    entries_checked = models.PositiveBigIntegerField(_("entries checked"), default=0)
+    head_sequence = models.PositiveBigIntegerField(_("last entry"), default=0)
+    head_hash = models.CharField(_("hash of the last entry"), max_length=64, blank=True)
+    problem_sequence = models.PositiveBigIntegerField(
+        _("entry with the first problem"), null=True, blank=True
+    )
+    # In English (the message id of acknowledgements.verification); shown translated.
+    problem_reason = models.CharField(_("first problem"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger check")
+        verbose_name_plural = _("ledger checks")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["state", "-requested_at"], name="ack_ledgercheck_state")]
+
+    def __str__(self) -> str:
+        at = date_format(timezone.localtime(self.requested_at), "DATETIME_FORMAT")
+        return gettext("Ledger check of %(at)s") % {"at": at}
+
+    @property
+    def pending(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

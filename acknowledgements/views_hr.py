@@ -1,17 +1,26 @@
-"""The ledger for HR and auditors: the chain check and every record, searchable."""
+"""The ledger for HR and auditors: the last check of the chain and every record,
+searchable; a button asks the background worker for a new check (the page itself does
+not check the chain: at 100,000 entries that takes seconds, see ledger_checks)."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import ListView
 
+from acknowledgements import ledger_checks
 from acknowledgements.selectors import acknowledgement_list
-from acknowledgements.verification import verify_chain
+
+PERMISSION = "acknowledgements.view_ledger"
 
 
 class LedgerView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
-    """/grootboek/: the result of checking the chain, then the records, newest first."""
+    """/grootboek/: the result of the last check of the chain, then the records, newest
+    first."""
 
-    permission_required = "acknowledgements.view_ledger"
+    permission_required = PERMISSION
     template_name = "acknowledgements/hr/ledger.html"
     context_object_name = "records"
     paginate_by = 25
@@ -24,5 +33,40 @@ class LedgerView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["query"] = self.request.GET.get("q", "").strip()
-        context["check"] = verify_chain()
+        status = ledger_checks.check_status()
+        check = status.finished
+        context.update(
+            check=check,
+            check_problem=ledger_checks.problem_text(check.problem_reason) if check else "",
+            check_in_progress=status.in_progress,
+            check_unfinished=status.unfinished,
+        )
         return context
+
+
+class LedgerCheckRequestView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """POST /grootboek/controleren/: ask the background worker to check the chain (once:
+    while a check waits or runs, no second one), then back to the ledger."""
+
+    permission_required = PERMISSION
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        check = ledger_checks.request_check(requested_by=request.user)
+        if check.newly_requested:
+            messages.success(
+                request,
+                gettext(
+                    "The ledger is being checked in the background. Reload this page in a "
+                    "moment to see the result."
+                ),
+            )
+        else:
+            messages.info(
+                request,
+                gettext(
+                    "A check of the ledger is already waiting or running. Reload this page "
+                    "in a moment to see its result."
+                ),
+            )
+        return redirect("ledger:overview")

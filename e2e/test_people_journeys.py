@@ -7,7 +7,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from e2e.helpers import click_and_follow, login, press_and_follow, tab_to, type_into, visit
+from e2e.helpers import (
+    click_and_follow,
+    login,
+    path_of,
+    press_and_follow,
+    tab_to,
+    type_into,
+    visit,
+)
 from people.tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.e2e
@@ -51,3 +59,10 @@ def test_hr_sees_the_ledger_check(page, live_server, hr_with_totp):
     click_and_follow(page, page.locator(f"nav a[href='{reverse('ledger:overview')}']"))
 
     expect(page.locator("h1")).to_be_visible()
+    expect(page.locator("#check-none")).to_be_visible()
+
+    # The worker runs the check when the request commits (immediate backend in tests).
+    click_and_follow(page, page.locator("#check-form button"))
+    assert path_of(page) == reverse("ledger:overview")
+    expect(page.locator("#check-result")).to_be_visible()
+    expect(page.locator("#check-when")).to_contain_text(hr.full_name)

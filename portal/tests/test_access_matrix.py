@@ -162,6 +162,7 @@ GET_ROWS = [
     get("acknowledgements:receipt",                L,   404, 404, 200, 404, 200, 200,
         code="paper_code", label="on behalf of someone else"),
     get("ledger:overview",                         L,   403, 403, 200, 403, 200, 200),
+    get("ledger:check",                            L,   403, 403, P,   403, P,   P),
     get("ledger:on_behalf",                        L,   403, 200, 200, 403, 403, 403),
     get("ledger:paper_form",                       L,   403, 403, 200, 403, 200, 200,
         sequence="paper_sequence"),
@@ -248,6 +249,7 @@ GET_ROWS = [
 # POSTs where who may differs from who may look (or where GET says only "POST only").
 TEAM, ONBOARDING, EDITOR = to("people:team"), to("campaigns:onboarding"), to("handbook:editor")
 REMINDER_LOG, BANK_IMPORT = to("campaigns:reminders", pk="running"), to("quiz_editor:import")
+LEDGER = to("ledger:overview")
 POST_ROWS = [
     #    URL name                                  anon emp  man  hr   edit aud  admin
     post("people:switch_language",                 HOME, HOME, HOME, HOME, HOME, HOME, HOME,
@@ -259,6 +261,7 @@ POST_ROWS = [
     post("campaigns:reminder_retry",               L,   403, 403, REMINDER_LOG, 403, 403, 403,
          pk="mail"),
     post("ledger:on_behalf",                       L,   403, 400, 400, 403, 403, 403),
+    post("ledger:check",                           L,   403, 403, LEDGER, 403, LEDGER, LEDGER),
     post("handbook:create_draft",                  L,   403, 403, 403, EDITOR, 403, 403),
     post("quiz_editor:import_confirm",             L,   403, 403, 403, BANK_IMPORT, 403, 403),
     post("quizzes:attempt",                        L,   400, 404, 404, 404, 404, 404, pk="attempt"),

@@ -1,0 +1,19 @@
+"""Background tasks of the ledger (Django's task framework; ``manage.py db_worker``
+runs them)."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from acknowledgements import ledger_checks
+from acknowledgements.models import LedgerCheck
+
+
+@task()
+def run_ledger_check(check_id: int) -> dict:
+    """Check the whole chain for a check asked for on the ledger page (ledger_checks)."""
+    check = LedgerCheck.objects.filter(pk=check_id).first()
+    if check is None:
+        return {"state": "missing"}
+    check = ledger_checks.run_check(check)
+    return {"state": check.state, "ok": check.ok, "checked": check.entries_checked}
