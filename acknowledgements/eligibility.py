@@ -1,13 +1,21 @@
 """Whether an employee may sign a version now, and the statement they sign."""
 
-from dataclasses import dataclass, field
+from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Subquery
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from portal.db import CompiledQuery
+
+if TYPE_CHECKING:
+    from handbook.models import GuidelineVersion
 
 
 def unread_tips(*, employee, version):
@@ -99,39 +107,84 @@ class SigningFacts:
     quiz_attempt_id: int | None  # the newest passed attempt: the one a signature cites
 
 
-def _signing_facts_query(*, employee, version, guideline, number):
-    """The query of signing_facts, for ids (see portal.db.CompiledQuery)."""
-    from handbook.models import GuidelineVersion, Tip
+FACT_NAMES = ("signed", "signed_earlier", "all_read", "quiz_required", "passed_full", "attempt_id")
+
+
+def _fact_expressions(*, employee, version, guideline, number) -> dict:
+    """What signing_facts reads, as expressions over a version (ids or OuterRefs)."""
+    from handbook.models import Tip
     from quizzes.models import Attempt
     from quizzes.selectors import passed_attempts, quiz_required_condition
 
     mine = Acknowledgement.objects.filter(employee=employee, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT)
     read = TipRead.objects.filter(employee=employee, tip=OuterRef("pk"))
     passed = passed_attempts(employee=employee, version=version)
+    return {
+        "signed": Exists(mine.filter(version=version)),
+        "signed_earlier": Exists(
+            mine.filter(version__guideline=guideline, version__number__lt=number)
+        ),
+        "all_read": ~Exists(Tip.objects.filter(version=version).exclude(Exists(read))),
+        "quiz_required": ExpressionWrapper(
+            quiz_required_condition(version), output_field=BooleanField()
+        ),
+        "passed_full": Exists(passed.filter(purpose=Attempt.Purpose.FULL)),
+        "attempt_id": Subquery(passed.values("pk")[:1]),
+    }
+
+
+def _signing_facts_query(*, employee, version, guideline, number):
+    """The query of signing_facts, for ids (see portal.db.CompiledQuery)."""
+    from handbook.models import GuidelineVersion
+
+    facts = _fact_expressions(
+        employee=employee, version=version, guideline=guideline, number=number
+    )
     return (
         GuidelineVersion.objects.filter(pk=version)
         .order_by()
-        .annotate(
-            signed=Exists(mine.filter(version=version)),
-            signed_earlier=Exists(
-                mine.filter(version__guideline=guideline, version__number__lt=number)
-            ),
-            all_read=~Exists(Tip.objects.filter(version=version).exclude(Exists(read))),
-            quiz_required=ExpressionWrapper(
-                quiz_required_condition(version), output_field=BooleanField()
-            ),
-            passed_full=Exists(passed.filter(purpose=Attempt.Purpose.FULL)),
-            attempt_id=Subquery(passed.values("pk")[:1]),
-        )
-        .values_list(
-            "signed", "signed_earlier", "all_read", "quiz_required", "passed_full", "attempt_id"
-        )
+        .annotate(**facts)
+        .values_list(*FACT_NAMES)
+    )
+
+
+def _version_columns() -> list[str]:
+    from handbook.models import GuidelineVersion
+
+    return [field.attname for field in GuidelineVersion._meta.concrete_fields]
+
+
+def _current_version_for_signing_query(*, employee, today):
+    """The query of current_version_for_signing (see portal.db.CompiledQuery)."""
+    from handbook.selectors import default_current_version_query
+
+    facts = _fact_expressions(
+        employee=employee,
+        version=OuterRef("pk"),
+        guideline=OuterRef("guideline_id"),
+        number=OuterRef("number"),
+    )
+    return (
+        default_current_version_query(today=today)
+        .annotate(**facts)
+        .values_list(*_version_columns(), *FACT_NAMES)
     )
 
 
 _SIGNING_FACTS = CompiledQuery(
     _signing_facts_query, employee=int, version=int, guideline=int, number=int
 )
+_CURRENT_VERSION_FOR_SIGNING = CompiledQuery(
+    _current_version_for_signing_query, employee=int, today=datetime.date
+)
+
+
+def _facts_from(row) -> SigningFacts:
+    signed, signed_earlier, all_read, quiz_required, passed_full, attempt_id = row
+    quiz_done = not quiz_required or passed_full or (signed_earlier and attempt_id is not None)
+    return SigningFacts(
+        signed=bool(signed), prepared=bool(all_read and quiz_done), quiz_attempt_id=attempt_id
+    )
 
 
 def signing_facts(*, employee, version) -> SigningFacts:
@@ -145,17 +198,32 @@ def signing_facts(*, employee, version) -> SigningFacts:
     signing again may need less). Signing is the busiest write of a campaign, hence one
     query, compiled once, instead of the several that requirements() runs.
     """
-    row = _SIGNING_FACTS.values(
-        employee=employee.pk,
-        version=version.pk,
-        guideline=version.guideline_id,
-        number=version.number,
+    return _facts_from(
+        _SIGNING_FACTS.values(
+            employee=employee.pk,
+            version=version.pk,
+            guideline=version.guideline_id,
+            number=version.number,
+        )
     )
-    signed, signed_earlier, all_read, quiz_required, passed_full, attempt_id = row
-    quiz_done = not quiz_required or passed_full or (signed_earlier and attempt_id is not None)
-    return SigningFacts(
-        signed=bool(signed), prepared=bool(all_read and quiz_done), quiz_attempt_id=attempt_id
+
+
+def current_version_for_signing(
+    *, employee, today: datetime.date | None = None
+) -> tuple[GuidelineVersion | None, SigningFacts | None]:
+    """The default guideline's current version (as handbook.selectors.
+    default_current_version finds it) and the employee's signing_facts for it, in one
+    query: a sign POST's reads. (None, None) when no version is in force."""
+    from handbook.models import GuidelineVersion
+
+    row = _CURRENT_VERSION_FOR_SIGNING.values(
+        employee=employee.pk, today=today or timezone.localdate()
     )
+    if row is None:
+        return None, None
+    columns = _version_columns()
+    version = GuidelineVersion.from_db(DEFAULT_DB_ALIAS, columns, row[: len(columns)])
+    return version, _facts_from(row[len(columns) :])
 
 
 def signing_blockers(*, employee, version) -> list[str]:

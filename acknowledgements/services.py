@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements import eligibility, ledger
+from acknowledgements import eligibility, ledger, ledger_pg
 from acknowledgements.models import Acknowledgement, LedgerEntry
 
 logger = logging.getLogger("acknowledgements.ledger")
@@ -221,13 +221,17 @@ def sign_version(
     ip_address: str | None = None,
     user_agent: str = "",
     now: datetime.datetime | None = None,
+    facts: eligibility.SigningFacts | None = None,
 ) -> Acknowledgement:
     """The employee signs the version they read. Returns the acknowledgement.
 
     Idempotent: a second call (double click, second tab) returns the first record.
-    Raises SigningRefused with the reasons when the employee cannot sign.
+    Raises SigningRefused with the reasons when the employee cannot sign. ``facts``:
+    the employee's signing_facts for this version when the caller read them already
+    (eligibility.current_version_for_signing).
     """
-    facts = eligibility.signing_facts(employee=employee, version=version)
+    if facts is None:
+        facts = eligibility.signing_facts(employee=employee, version=version)
     if facts.signed:
         return existing_acknowledgement(employee=employee, version=version)
     reasons = []
@@ -262,12 +266,22 @@ def sign_version(
         ip_address=ip_address,
         user_agent=user_agent,
     )
+    # Everyone's signatures wait for the ledger lock in turn, so as little as can be
+    # happens under it: the content is built before, and nothing is checked under it
+    # (unlike _record_once). The unique constraint (one acknowledgement per employee and
+    # version) and the code's unique index decide, in the same transaction as the entry,
+    # so a refused insert leaves no entry behind.
+    if ledger_pg.supported():
+        try:
+            return ledger_pg.append_signature(
+                ack, digest, recorded_at=now, code=ledger.random_verification_code()
+            )
+        except IntegrityError:
+            existing = existing_acknowledgement(employee=employee, version=version)
+            if existing is not None:  # a concurrent request signed first
+                return existing
+            # else the code was taken, or this is the first entry ever: the general way
     for attempt in range(1, SIGN_ATTEMPTS + 1):
-        # Everyone's signatures wait for the ledger lock in turn, so as little as can be
-        # happens under it: the content is built before, and nothing is checked under
-        # it (unlike _record_once). The unique constraint (one acknowledgement per
-        # employee and version) and the code's unique index decide, in the same
-        # transaction as the entry, so a refused insert leaves no entry behind.
         try:
             with transaction.atomic():
                 return _store_acknowledgement(

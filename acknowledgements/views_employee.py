@@ -62,7 +62,15 @@ class SignView(LoginRequiredMixin, View):
     template_name = "acknowledgements/sign.html"
 
     def dispatch(self, request, *args, **kwargs):
-        self.version = default_current_version()
+        self.facts = None
+        if request.method == "POST" and request.user.is_authenticated:
+            # A signature, the busiest request of a campaign: the version and what signing
+            # needs to know about this employee in one query.
+            self.version, self.facts = eligibility.current_version_for_signing(
+                employee=request.user
+            )
+        else:
+            self.version = default_current_version()
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -94,6 +102,7 @@ class SignView(LoginRequiredMixin, View):
                 confirmed=form.cleaned_data["confirmed"],
                 ip_address=request.META.get("REMOTE_ADDR") or None,
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                facts=self.facts,
             )
         except services.SigningRefused as refused:
             return self._render(request, form=form, service_errors=refused.reasons)

@@ -35,7 +35,9 @@ def current_version(
     )
 
 
-def _default_current_version_query(*, today: datetime.date) -> QuerySet[GuidelineVersion]:
+def default_current_version_query(*, today: datetime.date) -> QuerySet[GuidelineVersion]:
+    """The default guideline's published versions in force on ``today``, the current one
+    first (the query of default_current_version, for queries built on it)."""
     default = (
         Guideline.objects.annotate(
             preferred=Case(When(slug=DEFAULT_GUIDELINE_SLUG, then=Value(0)), default=Value(1))
@@ -50,7 +52,7 @@ def _default_current_version_query(*, today: datetime.date) -> QuerySet[Guidelin
     ).order_by("-effective_date", "-number")
 
 
-_DEFAULT_CURRENT_VERSION = CompiledQuery(_default_current_version_query, today=datetime.date)
+_DEFAULT_CURRENT_VERSION = CompiledQuery(default_current_version_query, today=datetime.date)
 
 
 def default_current_version(*, today: datetime.date | None = None) -> GuidelineVersion | None:

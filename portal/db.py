@@ -29,6 +29,24 @@ def run_vendor_sql(schema_editor, *, sqlite, postgresql) -> None:
         schema_editor.execute(statement)
 
 
+def prepared_cursor(connection):
+    """A cursor for the busiest statements: on PostgreSQL, one that binds parameters on
+    the server, so that psycopg prepares a statement once it has run a few times on the
+    connection (``prepare_threshold`` in the database OPTIONS; off unless set, as
+    transaction-mode connection poolers cannot keep prepared statements) and the server
+    plans it once instead of on every request. Elsewhere the usual cursor. Used like
+    ``connection.cursor()``; queries are logged and counted the same way."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    cursor = ServerBindingCursor(connection.connection)
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
 class CompiledQuery:
     """A read query that the ORM builds and compiles once, then runs with other arguments.
 
@@ -97,7 +115,7 @@ class CompiledQuery:
             for index, value in enumerate(params)
             if not isinstance(value, bool) and _hashable(value) and value in forms
         }
-        return _Compiled(sql, list(params), positions, compiler, queryset.model, fields)
+        return _Compiled.of(sql, list(params), positions, compiler, queryset.model, fields)
 
     def _compile(self, using: str) -> _Compiled:
         first, second = (self._attempt(using, bases) for bases in self._BASES)
@@ -147,14 +165,18 @@ class CompiledQuery:
                 # The stand-in's type: psycopg's Int2/Int4 say which column it meets.
                 value = type(compiled.params[index])(value)
             values[index] = value
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(compiled.sql, values)
             row = cursor.fetchone()
         if row is None:
             return compiled, None
         # Ordering by a column that is not selected (with distinct) selects it too.
         row = row[: compiled.compiler.col_count]
-        return compiled, next(iter(compiled.compiler.results_iter(results=[[row]])))
+        if compiled.converters is None:
+            return compiled, next(iter(compiled.compiler.results_iter(results=[[row]])))
+        if compiled.converters:
+            row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
+        return compiled, row
 
     def values(self, *, using: str = DEFAULT_DB_ALIAS, **arguments: Any) -> tuple | None:
         """The first row's values (None when there is no row)."""
@@ -176,6 +198,17 @@ class _Compiled:
     compiler: Any  # its converters turn the database's values into the ORM's
     model: type
     fields: list[str] | None  # attnames, for instance()
+    # The compiler's converters, found once (as results_iter would on every run); None
+    # when the row needs more than converting (composite fields): results_iter then.
+    converters: dict | None = None
+
+    @classmethod
+    def of(cls, sql: str, params: list, positions: dict, compiler, model, fields) -> _Compiled:
+        selected = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = (
+            None if compiler.has_composite_fields(selected) else compiler.get_converters(selected)
+        )
+        return cls(sql, params, positions, compiler, model, fields, converters)
 
 
 def _hashable(value: Any) -> bool:

@@ -11,6 +11,7 @@ from acknowledgements import eligibility, reacknowledgement
 from acknowledgements.models import TipRead
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from handbook.models import Tip
+from handbook.selectors import default_current_version
 from handbook.tests.factories import published_version
 from people.tests.factories import EmployeeFactory
 from quizzes import services as quiz_services
@@ -34,10 +35,16 @@ def employee():
 
 
 def facts(employee, version):
-    return eligibility.signing_facts(employee=employee, version=version)
+    """signing_facts; when the version is the current one, current_version_for_signing
+    (a sign POST's one query) must say the same."""
+    result = eligibility.signing_facts(employee=employee, version=version)
+    current, with_current = eligibility.current_version_for_signing(employee=employee)
+    if current == version:
+        assert with_current == result
+    return result
 
 
-def _second_version(first, changes, **fields):
+def _second_version(first, changes, *, effective_date=None, **fields):
     """Version 2 of ``first``'s guideline; tips keep their lineage by position and a
     fourth text is a new tip."""
     texts = [
@@ -55,7 +62,7 @@ def _second_version(first, changes, **fields):
         based_on=first,
         lineages=lineages[: len(texts)],
         changes=changes,
-        effective_date=timezone.localdate(),
+        effective_date=effective_date or timezone.localdate(),
         **fields,
     )
     make_bank(version)
@@ -207,10 +214,65 @@ def test_the_attempt_is_the_newest_passed_one_of_any_purpose(employee):
 
 def test_it_costs_one_query(employee, django_assert_num_queries):
     version = ready_to_sign(employee)
-    facts(employee, version)
+    eligibility.signing_facts(employee=employee, version=version)
 
     with django_assert_num_queries(1):
-        facts(employee, version)
+        eligibility.signing_facts(employee=employee, version=version)
+
+
+# ------------------------------------------------------------------ with the current version
+
+
+def _stored(version) -> dict:
+    return {field.attname: getattr(version, field.attname) for field in version._meta.fields}
+
+
+def test_the_current_version_for_signing_is_the_default_current_version(employee):
+    version = ready_to_sign(employee)
+
+    found, found_facts = eligibility.current_version_for_signing(employee=employee)
+
+    assert _stored(found) == _stored(default_current_version())
+    assert found._state.adding is False
+    assert found_facts == eligibility.signing_facts(employee=employee, version=version)
+
+
+def test_the_current_version_for_signing_comes_with_facts_that_change_with_the_employee(
+    employee,
+):
+    version = ready_to_sign(employee)
+    colleague = EmployeeFactory()
+    signed(employee, version)
+
+    assert eligibility.current_version_for_signing(employee=employee)[1].signed is True
+    assert eligibility.current_version_for_signing(employee=colleague)[1] == (
+        eligibility.SigningFacts(signed=False, prepared=False, quiz_attempt_id=None)
+    )
+
+
+def test_a_version_in_force_later_is_not_the_current_version_for_signing(employee):
+    now_in_force = quiz_version(tips=3, effective_date=datetime.date(2026, 1, 1))
+    _second_version(
+        now_in_force, [U, M, E], effective_date=timezone.localdate() + datetime.timedelta(days=10)
+    )
+
+    found, _facts = eligibility.current_version_for_signing(employee=employee)
+
+    assert found.pk == now_in_force.pk
+
+
+def test_without_a_version_in_force_there_is_nothing_to_sign(employee):
+    quiz_version(tips=3, effective_date=timezone.localdate() + datetime.timedelta(days=1))
+
+    assert eligibility.current_version_for_signing(employee=employee) == (None, None)
+
+
+def test_the_current_version_for_signing_costs_one_query(employee, django_assert_num_queries):
+    ready_to_sign(employee)
+    eligibility.current_version_for_signing(employee=employee)
+
+    with django_assert_num_queries(1):
+        eligibility.current_version_for_signing(employee=employee)
 
 
 # ------------------------------------------------------------------ agreement

@@ -36,7 +36,7 @@ from benchmarks.measure.stats import median
 TARGET_RATIO = 0.5
 LUA_SCRIPT = Path(settings.BASE_DIR) / "scripts" / "wrk" / "sign.lua"
 WARM_UP_SECONDS = 3
-WARM_UP_SIGNERS = 1000
+WARM_UP_SIGNERS = 1500
 
 
 class SigningError(Exception):

@@ -16,7 +16,7 @@ The well-known log-ins (part of the N employees, unusable passwords):
 - EMPLOYEE_EMAIL: in that team, has an open assignment, read three tips, did not sign.
 
 ``ready_to_sign()``: the employees who can sign the current version right now (about
-10 % of all), in pk order.
+16 % of all), in pk order.
 
 The parts: constants (log-ins, proportions), names, organisation (tree and people),
 handbook (versions 1-3 and quiz banks), activity (who did what when), quizdata and

@@ -95,6 +95,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The busiest statements (signing: portal.db.prepared_cursor) bind on the server, and
+    # psycopg prepares a statement after this many runs on a connection, so PostgreSQL
+    # plans it once. Off behind a pooler in transaction mode that cannot keep prepared
+    # statements (PgBouncer before 1.21): the statements are then planned every time.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Employee"
