@@ -59,6 +59,15 @@ def _data(results: dict) -> list[str]:
             f"{results['generate_seconds']:.0f} s.",
             "",
         ]
+    if results.get("settled"):
+        done = ", ".join(
+            f"before {entry['before']} ({entry['seconds']:.1f} s)" for entry in results["settled"]
+        )
+        lines += [
+            f"`VACUUM (ANALYZE)`, not timed, {done}: autovacuum has no dead rows of the load "
+            "or of the rolled-back launches left to work on during the timed steps.",
+            "",
+        ]
     return lines
 
 

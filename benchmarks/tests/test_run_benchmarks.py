@@ -253,6 +253,14 @@ def test_the_report_says_pass_and_fail_per_target():
     assert "- Not measured: signing (it needs PostgreSQL)." in report
 
 
+def test_the_report_says_when_the_database_was_vacuumed():
+    settled = [{"before": "pages", "seconds": 4.2}, {"before": "ledger", "seconds": 1.0}]
+
+    report = render_markdown(_results(settled=settled))
+
+    assert "`VACUUM (ANALYZE)`, not timed, before pages (4.2 s), before ledger (1.0 s)" in report
+
+
 def test_the_report_names_a_step_that_failed_to_run():
     report = render_markdown(_results(errors={"ledger": "LedgerError: entry 7"}))
 

@@ -106,9 +106,16 @@ class Command(BaseCommand):
             "skipped": {},
             "errors": {},
         }
+        results["settled"] = []
+        # Vacuumed before the first step (after the load) and after the launches (their
+        # dead rows): see benchmarks.measure.settle.
+        settle = True
         for step in STEPS:
             if step not in steps:
                 continue
+            if settle:
+                self._settle(results, before=step)
+            settle = step == "launch"
             self._log(f"== {step}")
             try:
                 outcome = getattr(self, f"_{step}")(options)
@@ -129,6 +136,14 @@ class Command(BaseCommand):
         ]
         results["passed"] = all(verdicts)
         return results
+
+    def _settle(self, results: dict, *, before: str) -> None:
+        from benchmarks.measure.settle import settle
+
+        seconds = settle()
+        if seconds is not None:
+            self._log(f"== VACUUM (ANALYZE) before {before}: {seconds:.1f} s")
+            results["settled"].append({"before": before, "seconds": round(seconds, 1)})
 
     def _pages(self, options):
         from benchmarks.measure.pages import measure_pages
