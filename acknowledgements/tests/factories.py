@@ -48,3 +48,18 @@ def signed(employee=None, version=None, *, language: str = "nl", **kwargs) -> Ac
         confirmed=True,
         **kwargs,
     )
+
+
+def behind_the_portals_back(sql: str, params: list) -> None:
+    """Run ``sql`` with the ledger's append-only triggers set aside, as someone with
+    direct database access would (transactional tests only: DDL around it)."""
+    from django.db import connection
+
+    from acknowledgements import triggers
+
+    with connection.schema_editor() as editor:
+        triggers.uninstall(None, editor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    with connection.schema_editor() as editor:
+        triggers.install(None, editor)

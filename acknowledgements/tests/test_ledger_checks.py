@@ -7,15 +7,14 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
-from acknowledgements import ledger_checks, triggers
+from acknowledgements import ledger_checks
 from acknowledgements.models import LedgerCheck, LedgerHead
 from acknowledgements.tasks import run_ledger_check
-from acknowledgements.tests.factories import ready_to_sign, signed
+from acknowledgements.tests.factories import behind_the_portals_back, ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,19 +242,10 @@ def test_verify_ledger_stores_a_broken_chain_and_still_exits_non_zero():
 # Records changed behind the portal's back ---------------------------------------------------
 
 
-def _behind_the_portals_back(sql: str, params: list) -> None:
-    with connection.schema_editor() as editor:
-        triggers.uninstall(None, editor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    with connection.schema_editor() as editor:
-        triggers.install(None, editor)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_check_of_a_tampered_chain_stores_the_entry_and_the_problem():
     records = _records(3)
-    _behind_the_portals_back(
+    behind_the_portals_back(
         "UPDATE acknowledgements_acknowledgement SET typed_name = %s WHERE entry_id = %s",
         ["Iemand Anders", records[1].pk],
     )

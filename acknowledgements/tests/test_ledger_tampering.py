@@ -7,11 +7,9 @@ a schema editor, which SQLite does not allow inside the test's transaction.
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.utils import translation
 
-from acknowledgements import triggers
-from acknowledgements.tests.factories import ready_to_sign, signed
+from acknowledgements.tests.factories import behind_the_portals_back, ready_to_sign, signed
 from acknowledgements.verification import verify_chain, verify_entry
 from people.tests.factories import EmployeeFactory
 
@@ -34,18 +32,9 @@ def _three_records():
     return records
 
 
-def _behind_the_portals_back(sql: str, params: list) -> None:
-    with connection.schema_editor() as editor:
-        triggers.uninstall(None, editor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    with connection.schema_editor() as editor:
-        triggers.install(None, editor)
-
-
 def test_changed_content_is_found():
     records = _three_records()
-    _behind_the_portals_back(
+    behind_the_portals_back(
         "UPDATE acknowledgements_acknowledgement SET typed_name = %s WHERE entry_id = %s",
         ["Iemand Anders", records[1].pk],
     )
@@ -60,7 +49,7 @@ def test_changed_content_is_found():
 
 def test_a_changed_entry_is_found():
     records = _three_records()
-    _behind_the_portals_back(
+    behind_the_portals_back(
         "UPDATE acknowledgements_ledgerentry SET verification_code = %s WHERE id = %s",
         ["ZZZZ-ZZZZ-ZZZZ", records[1].pk],
     )
@@ -75,7 +64,7 @@ def test_a_changed_entry_is_found():
 
 def test_content_removed_without_an_erasure_entry_is_found():
     records = _three_records()
-    _behind_the_portals_back(
+    behind_the_portals_back(
         "DELETE FROM acknowledgements_acknowledgement WHERE entry_id = %s", [records[2].pk]
     )
 
@@ -86,7 +75,7 @@ def test_content_removed_without_an_erasure_entry_is_found():
 
 def test_the_command_exits_non_zero_and_names_the_entry(capsys):
     records = _three_records()
-    _behind_the_portals_back(
+    behind_the_portals_back(
         "UPDATE acknowledgements_acknowledgement SET statement = %s WHERE entry_id = %s",
         ["Niets gelezen.", records[1].pk],
     )
@@ -100,7 +89,7 @@ def test_the_command_exits_non_zero_and_names_the_entry(capsys):
 
 def test_verify_entry_reports_a_changed_record_but_not_the_ones_before_it():
     records = _three_records()
-    _behind_the_portals_back(
+    behind_the_portals_back(
         "UPDATE acknowledgements_acknowledgement SET typed_name = %s WHERE entry_id = %s",
         ["Iemand Anders", records[1].pk],
     )
@@ -112,7 +101,7 @@ def test_verify_entry_reports_a_changed_record_but_not_the_ones_before_it():
 
 def test_a_gap_in_the_sequence_is_found():
     records = _three_records()
-    _behind_the_portals_back(
+    behind_the_portals_back(
         "UPDATE acknowledgements_ledgerentry SET sequence = 4 WHERE id = %s", [records[2].pk]
     )
 

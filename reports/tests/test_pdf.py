@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import serialization
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -23,9 +23,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from acknowledgements import triggers
 from acknowledgements.models import Acknowledgement
-from acknowledgements.tests.factories import ready_to_sign, signed
+from acknowledgements.tests.factories import behind_the_portals_back, ready_to_sign, signed
 from campaigns import services as campaign_services
 from campaigns.models import Assignment
 from campaigns.tests.factories import launched_campaign
@@ -380,22 +379,13 @@ def test_an_individual_file_has_that_employees_acknowledgements_and_results_only
     assert document.text.count("By the employee") == 2
 
 
-def _behind_the_portals_back(sql: str, params: list) -> None:
-    with connection.schema_editor() as editor:
-        triggers.uninstall(None, editor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    with connection.schema_editor() as editor:
-        triggers.install(None, editor)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_broken_ledger_is_on_the_cover_in_the_reports_language():
     version = quiz_version(tips=2)
     first, second = EmployeeFactory(), EmployeeFactory()
     signed(first, ready_to_sign(first, version))
     record = signed(second, ready_to_sign(second, version))
-    _behind_the_portals_back(
+    behind_the_portals_back(
         "UPDATE acknowledgements_acknowledgement SET typed_name = %s WHERE entry_id = %s",
         ["Iemand Anders", record.pk],
     )
