@@ -2,6 +2,7 @@
 (reports.pdf_worker): it gets its static files from the parent, and leaves a structure
 tree that can be joined (header cell identifiers of its own, text in its cells)."""
 
+import gc
 import json
 import os
 import subprocess
@@ -87,3 +88,36 @@ def test_a_part_with_margin_boxes_is_refused(tmp_path):
         pdf_worker.render_part(job)
 
     assert not (tmp_path / "part.pdf").exists()
+
+
+def test_a_part_is_rendered_without_cyclic_garbage_collection(tmp_path):
+    rows = "".join(f"<tr><td>P{n:04d}</td><td>Naam {n}</td></tr>" for n in range(300))
+    job = pdf_worker.PartJob(
+        index=0,
+        html=TABLE.replace("</tbody>", rows + "</tbody>"),
+        language="nl",
+        title="Deel",
+        path=str(tmp_path / "part.pdf"),
+    )
+    collections = []
+    track = lambda phase, info: phase == "start" and collections.append(info["generation"])  # noqa: E731
+    gc.callbacks.append(track)
+    try:
+        result = pdf_worker.render_part(job)
+    finally:
+        gc.callbacks.remove(track)
+
+    assert result.pages > 1
+    # With the collector on, hundreds; one may come when it is switched back on.
+    assert len(collections) <= 1, collections
+    assert gc.isenabled()  # as it was before
+
+
+def test_the_collector_stays_off_after_a_part_when_it_was_off():
+    gc.disable()
+    try:
+        with pdf_worker.collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
