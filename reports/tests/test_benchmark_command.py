@@ -4,10 +4,13 @@ docs, not for tests)."""
 
 import io
 import json
+import subprocess
+import sys
 
 from django.core.management import call_command
 
 from people.models import Employee
+from reports.management.commands.benchmark_reports import PSS_EVERY, TreeSampler
 
 
 def test_the_benchmark_fills_its_own_database_and_prints_a_table(db):
@@ -44,3 +47,17 @@ def test_a_filled_database_is_measured_as_it_is_the_pdf_in_parts_with_its_worker
     assert result["rows"] == 12
     assert result["peak_processes"] >= 2  # the command and the PDF workers' fork server
     assert result["peak_tree_rss_mib"] > result["parent_maxrss_mib"] > 0
+
+
+def test_the_sampler_reads_the_cheap_resident_size_often_and_the_proportional_size_seldom():
+    # A child that holds 64 MiB for a second: both sizes see it.
+    child = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", "import time; b = bytearray(64 << 20); time.sleep(1.2)"]
+    )
+    sampler = TreeSampler(child.pid)
+    child.wait(timeout=30)
+    peaks = sampler.stop()
+
+    assert sampler.samples > PSS_EVERY  # ten a second
+    assert peaks["rss"] > 64 << 20
+    assert peaks["pss"] > 64 << 20
