@@ -43,19 +43,38 @@ class LedgerEntry(models.Model):
         blank=True,
         related_name="referred_by",
         help_text=_("The entry that a correction corrects or an erasure erases."),
+        db_index=False,  # see Meta.indexes: signatures, nearly all entries, refer to none
     )
     recorded_at = models.DateTimeField(_("recorded at"))
-    verification_code = models.CharField(
-        _("verification code"), max_length=20, unique=True, null=True, blank=True
+    # NULL, not "", for entries without a code: the unique constraint lets NULLs repeat.
+    verification_code = models.CharField(  # noqa: DJ001
+        _("verification code"), max_length=20, null=True, blank=True
     )
     content_digest = models.CharField(_("SHA-256 of the content"), max_length=64)
     previous_hash = models.CharField(_("hash of the previous entry"), max_length=64)
-    record_hash = models.CharField(_("hash of this entry"), max_length=64, unique=True)
+    # Not indexed: nothing looks an entry up by its hash (verify_chain reads them in
+    # order), and SHA-256 needs no unique index to be unique. Every index on a random key
+    # costs each signature a write to a random page under the ledger's lock.
+    record_hash = models.CharField(_("hash of this entry"), max_length=64)
 
     class Meta:
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         ordering = ["sequence"]
+        constraints = [
+            # A constraint, not unique=True: that would add a second index on PostgreSQL
+            # for LIKE 'prefix%', which no lookup uses (codes are looked up exactly).
+            models.UniqueConstraint(
+                fields=["verification_code"], name="acknowledgements_one_entry_per_code"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["refers_to"],
+                condition=models.Q(refers_to__isnull=False),
+                name="ack_entry_refers_to",
+            ),
+        ]
         permissions = [("view_ledger", _("Can see the ledger and its check"))]
 
     def __str__(self) -> str:

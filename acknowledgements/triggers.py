@@ -70,6 +70,26 @@ def postgresql_backward() -> list[str]:
     ]
 
 
+def entry_table_remade(operations: list) -> list:
+    """``operations`` on the entry table, between taking its triggers off and putting
+    them back on SQLite: SQLite changes a constraint or an index of a column by making
+    the table anew (Django's schema editor), and the new table has no triggers."""
+
+    def off(apps, schema_editor):
+        run_vendor_sql(schema_editor, sqlite=sqlite_backward, postgresql=list)
+
+    def on(apps, schema_editor):
+        run_vendor_sql(schema_editor, sqlite=sqlite_forward, postgresql=list)
+
+    from django.db import migrations
+
+    return [
+        migrations.RunPython(off, on, elidable=False),
+        *operations,
+        migrations.RunPython(on, off, elidable=False),
+    ]
+
+
 def install(apps, schema_editor) -> None:
     run_vendor_sql(schema_editor, sqlite=sqlite_forward, postgresql=postgresql_forward)
 

@@ -5,6 +5,7 @@ them: campaigns.progress."""
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from acknowledgements import services as acknowledgements
@@ -199,3 +200,37 @@ def test_repair_clears_a_fact_that_is_gone(version, employee):
 
     assert progress.repair(assignment.campaign) >= 1
     assert _facts(assignment) == dict.fromkeys(FACTS)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="A storage parameter.")
+def test_pages_of_assignments_leave_room_for_the_progress_updates():
+    # With room on the page an update stays there and writes no index entries (HOT).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = %s", [Assignment._meta.db_table]
+        )
+        [(options,)] = cursor.fetchall()
+
+    assert options == ["fillfactor=80"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics.")
+def test_signing_updates_the_assignment_in_place(version):
+    employee = EmployeeFactory()
+    assignment = _assignment(version, employee)
+    ready_to_sign(employee, version)
+    with connection.cursor() as cursor:
+        hot_updates = (
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s"
+        )
+        cursor.execute(hot_updates, [Assignment._meta.db_table])
+        before = cursor.fetchone()
+
+        signed(employee, version)
+
+        cursor.execute(hot_updates, [Assignment._meta.db_table])
+        after = cursor.fetchone()
+
+    assignment.refresh_from_db()
+    assert assignment.signed_at is not None
+    assert after[0] - before[0] == after[1] - before[1] >= 1  # every update a HOT one
