@@ -179,7 +179,9 @@ def make_sessions(employees: Iterable) -> tuple[list[tuple[str, str, object]], l
 
 
 def insert_sessions(connection, rows: list[tuple[str, str, object]]) -> None:
-    """COPY the rows into django_session over a psycopg connection."""
+    """COPY the rows into django_session over a psycopg connection (autocommit), and
+    analyse the table: else autovacuum would do it during the rounds (tens of
+    thousands of new rows in a table of a few), taking a core from them."""
     from django.contrib.sessions.models import Session
 
     table = Session._meta.db_table
@@ -189,6 +191,7 @@ def insert_sessions(connection, rows: list[tuple[str, str, object]]) -> None:
     ):
         for row in rows:
             copy.write_row(row)
+    connection.execute(f'VACUUM (ANALYZE) "{table}"')
 
 
 # --------------------------------------------------------------------------- gunicorn

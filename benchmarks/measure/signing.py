@@ -267,7 +267,7 @@ def _round(
 
 def measure_signing(
     *,
-    rounds: int = 3,
+    rounds: int = 5,
     duration: int = 10,
     threads: int = 2,
     connections: int = 4,

@@ -49,7 +49,7 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", type=int, default=None, help="The dashboard's campaign.")
         parser.add_argument("--launch-repeat", type=int, default=3)
         parser.add_argument("--ledger-repeat", type=int, default=3)
-        parser.add_argument("--signing-rounds", type=int, default=3)
+        parser.add_argument("--signing-rounds", type=int, default=5)
         parser.add_argument("--signing-duration", type=int, default=10, help="Seconds per run.")
         parser.add_argument("--signing-threads", type=int, default=2)
         parser.add_argument("--signing-connections", type=int, default=4)
