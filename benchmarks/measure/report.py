@@ -238,12 +238,14 @@ def _signing(results: dict) -> list[str]:
         f"{r['duration']} s per run, on the same machine. Against a copy of the database "
         f"(`CREATE DATABASE … TEMPLATE`, {r['copy_seconds']:.1f} s; dropped afterwards). "
         f"Every signing request is another of the {r['ready_to_sign']:,} employees who are "
-        "ready to sign (a session and CSRF cookie made for each), posting the sign form "
-        "to `/bevestigen/`; a good answer is the redirect to the receipt. The trivial page "
-        "(`/benchmark/trivial/`, a few bytes for a logged-in employee: middleware, session "
-        "and user, nothing else) is asked as the same employees in the same way. After a "
-        f"warm-up, rounds of one run each; target: signing at least {signing.TARGET_RATIO} "
-        "times the trivial page's requests per second.",
+        "ready to sign (a session and CSRF cookie made for each just before its round, as "
+        "for an employee active in the last minute: no request writes its session), "
+        "posting the sign form to `/bevestigen/`; a good answer is the redirect to the "
+        "receipt. The trivial page (`/benchmark/trivial/`, a few bytes for a logged-in "
+        "employee: middleware, session and user, nothing else, nothing written) is asked "
+        "as the same employees in the same way. After a warm-up, rounds of one run each; "
+        f"target: signing at least {signing.TARGET_RATIO} times the trivial page's "
+        "requests per second.",
         "",
         *_table(
             [

@@ -281,15 +281,11 @@ def measure_signing(
     per_round = (len(signers) - warm_up) // rounds
     if warm_up < threads or per_round < threads:
         raise SigningError(f"Only {len(signers)} employees are ready to sign.")
-    rows, lines = make_sessions(signers)
+    groups = [signers[:warm_up]]
+    groups += [signers[warm_up + i * per_round :][:per_round] for i in range(rounds)]
     log(f"  {len(signers):,} employees ready to sign; {per_round:,} per round")
     with tempfile.TemporaryDirectory(prefix="portal-signing-") as folder:
         folder = Path(folder)
-        warm_file = _write(folder / "warm-up.tsv", lines[:warm_up])
-        round_files = []
-        for i in range(rounds):
-            start = warm_up + i * per_round
-            round_files.append(_write(folder / f"round-{i}.tsv", lines[start : start + per_round]))
         with ScratchDatabase() as scratch:
             log(f"  copied the database to {scratch.name} in {scratch.seconds:.1f} s")
             result = SigningResult(
@@ -301,19 +297,33 @@ def measure_signing(
                 copy_seconds=scratch.seconds,
             )
             with scratch.connect() as db:
-                insert_sessions(db, rows)
+
+                def logged_in(number: int) -> Path:
+                    # Made just before their run: each employee was active in the last
+                    # minute (as on the page before the sign form), so no request of a
+                    # round writes its session (portal.middleware, ACTIVITY_RESOLUTION).
+                    rows, lines = make_sessions(groups[number])
+                    insert_sessions(db, rows)
+                    return _write(folder / f"group-{number}.tsv", lines)
+
                 with Gunicorn(
                     database_url=scratch.url, workers=workers, log_path=folder / "gunicorn.log"
                 ) as server:
                     options = {"threads": threads, "connections": connections}
+                    warm_file = logged_in(0)
                     run_wrk(server.url, "trivial", warm_file, duration=WARM_UP_SECONDS, **options)
                     warm = run_wrk(
                         server.url, "sign", warm_file, duration=WARM_UP_SECONDS, **options
                     )
                     _check_enough(warm, per_round=per_round, duration=duration)
-                    for number, path in enumerate(round_files, start=1):
+                    for number in range(1, rounds + 1):
                         done, problems = _round(
-                            server.url, db, path, duration=duration, signers=per_round, **options
+                            server.url,
+                            db,
+                            logged_in(number),
+                            duration=duration,
+                            signers=per_round,
+                            **options,
                         )
                         result.rounds.append(done)
                         result.problems.extend(f"round {number}: {p}" for p in problems)

@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from benchmarks.measure import pages as pages_module
 from benchmarks.measure.launch import launch_once
@@ -97,6 +98,27 @@ def test_the_trivial_page_is_for_logged_in_staff_under_the_benchmark_urls(scale,
 
     assert client.get("/benchmark/trivial/").content == b"ok\n"
     assert Client().get("/benchmark/trivial/").status_code == 302
+
+
+def test_a_benchmark_session_is_read_not_written_by_the_requests_of_a_round(scale, settings):
+    # A round's sessions are made just before it: as for an employee active in the last
+    # minute, the trivial page only reads (the session and the user, nothing written).
+    from django.contrib.sessions.models import Session
+
+    from benchmarks.scale.constants import EMPLOYEE_EMAIL
+    from people.models import Employee
+
+    settings.ROOT_URLCONF = "config.urls_benchmark"
+    rows, lines = make_sessions([Employee.objects.get(email=EMPLOYEE_EMAIL)])
+    Session.objects.create(session_key=rows[0][0], session_data=rows[0][1], expire_date=rows[0][2])
+    client, _form = _client_for(lines[0])
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/benchmark/trivial/")
+
+    assert queries.captured_queries
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
+    assert Session.objects.get(session_key=rows[0][0]).session_data == rows[0][1]
 
 
 def test_the_trivial_page_is_not_in_the_portals_own_urls(client):
