@@ -5,8 +5,10 @@
   an ERASURE entry in the chain refers to its entry (retention, erasure). The chain
   still verifies: the entry keeps the content's digest.
 
-Used by migration 0002; changing this module means a new migration.
+Used by migrations 0002 and 0005; changing this module means a new migration.
 """
+
+from django.db import migrations
 
 from portal.db import run_vendor_sql
 
@@ -80,8 +82,6 @@ def entry_table_remade(operations: list) -> list:
 
     def on(apps, schema_editor):
         run_vendor_sql(schema_editor, sqlite=sqlite_forward, postgresql=list)
-
-    from django.db import migrations
 
     return [
         migrations.RunPython(off, on, elidable=False),
