@@ -4,7 +4,7 @@
 
 - acknowledgement evidence (and the tips read) of employees whose employment ended more
   than RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT years ago: a personnel file
-  item. Erased with services.erase_employee: an ERASURE entry each, so the chain keeps
+  item. Erased with corrections.erase_employee: an ERASURE entry each, so the chain keeps
   verifying;
 - quiz attempts (with their served questions and answers) submitted more than
   RETENTION_QUIZ_ATTEMPT_YEARS years ago: internal training. An attempt that a kept
@@ -32,7 +32,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements import services
+from acknowledgements import corrections, services
 from acknowledgements.models import Acknowledgement, Notification, TipRead
 from quizzes.models import Answer, Attempt, AttemptQuestion
 
@@ -231,7 +231,9 @@ def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) 
         "ground": LEGAL_GROUND,
     }
     for employee in sorted(employees, key=lambda e: e.pk):
-        services.erase_employee(employee=employee, recorded_by=recorded_by, reason=reason, now=now)
+        corrections.erase_employee(
+            employee=employee, recorded_by=recorded_by, reason=reason, now=now
+        )
     TipRead.objects.filter(employee__end_date__lt=cutoff).delete()
     Notification.objects.filter(employee__end_date__lt=cutoff).delete()
 

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from acknowledgements import ledger_checks, services, verification
+from acknowledgements import corrections, ledger_checks, verification
 from acknowledgements.admin import AcknowledgementAdmin, LedgerCheckAdmin, LedgerEntryAdmin
 from acknowledgements.models import Acknowledgement, LedgerCheck, LedgerEntry
 from acknowledgements.tests.factories import ready_to_sign, signed
@@ -330,7 +330,7 @@ def test_the_list_is_paginated(client):
 def test_the_page_uses_a_fixed_number_of_queries(client, django_assert_num_queries, size):
     hr = EmployeeFactory(hr=True)
     for record in _records(size)[:2]:
-        services.correct(entry=record.entry, recorded_by=hr, reason="Typfout", typed_name="X")
+        corrections.correct(entry=record.entry, recorded_by=hr, reason="Typfout", typed_name="X")
     ledger_checks.request_check(requested_by=hr)  # waiting: shown with who asked
     ledger_checks.run_system_check()
     client.force_login(hr)

@@ -3,7 +3,7 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from acknowledgements import services
+from acknowledgements import corrections
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from acknowledgements.tests.factories import signed
 from people.tests.factories import EmployeeFactory
@@ -92,6 +92,6 @@ def test_content_can_be_deleted_once_an_erasure_entry_refers_to_it():
     record = signed()
     hr = EmployeeFactory(hr=True)
     # erase_personal_data appends the erasure entry and then deletes: the database lets it.
-    services.erase_personal_data(entry=record.entry, recorded_by=hr, reason="AVG")
+    corrections.erase_personal_data(entry=record.entry, recorded_by=hr, reason="AVG")
 
     assert not Acknowledgement.objects.filter(pk=record.pk).exists()

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from acknowledgements import services
+from acknowledgements import corrections, services
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from acknowledgements.views_on_behalf import PENDING_DIR
 from handbook.tests.factories import published_version
@@ -438,7 +438,7 @@ def test_a_record_without_a_form_has_nothing_to_download(client, hr, version):
 
 def test_an_erased_record_has_nothing_to_download(client, hr, version):
     record = _record_with_form(version)
-    services.erase_personal_data(entry=record.entry, recorded_by=hr, reason="AVG-verzoek")
+    corrections.erase_personal_data(entry=record.entry, recorded_by=hr, reason="AVG-verzoek")
     client.force_login(hr)
 
     assert client.get(_form_url(record)).status_code == 404

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from acknowledgements import eligibility, ledger, services
+from acknowledgements import corrections, eligibility, ledger, services
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from acknowledgements.services import SigningRefused
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
@@ -237,7 +237,7 @@ def test_a_correction_refers_to_the_original_which_stays(employee, hr):
     original = signed(employee)
     earlier = original.signed_at - datetime.timedelta(minutes=5)
 
-    correction = services.correct(
+    correction = corrections.correct(
         entry=original.entry, recorded_by=hr, reason="Tijd verkeerd", signed_at=earlier
     )
 
@@ -252,14 +252,14 @@ def test_only_some_fields_can_be_corrected(employee, hr):
     original = signed(employee)
 
     with pytest.raises(ValidationError):
-        services.correct(entry=original.entry, recorded_by=hr, reason="x", text_hash="0" * 64)
+        corrections.correct(entry=original.entry, recorded_by=hr, reason="x", text_hash="0" * 64)
 
 
 def test_an_employee_may_not_correct(employee):
     original = signed(employee)
 
     with pytest.raises(PermissionDenied):
-        services.correct(entry=original.entry, recorded_by=employee, reason="x", typed_name="J")
+        corrections.correct(entry=original.entry, recorded_by=employee, reason="x", typed_name="J")
 
 
 def test_erasure_removes_the_content_and_keeps_the_chain_verifying(employee, hr):
@@ -267,7 +267,7 @@ def test_erasure_removes_the_content_and_keeps_the_chain_verifying(employee, hr)
     colleague = EmployeeFactory()
     signed(colleague, ready_to_sign(colleague, original.version))
 
-    erasure = services.erase_personal_data(entry=original.entry, recorded_by=hr, reason="AVG")
+    erasure = corrections.erase_personal_data(entry=original.entry, recorded_by=hr, reason="AVG")
 
     assert erasure.kind == LedgerEntry.Kind.ERASURE
     assert erasure.refers_to == original.entry
@@ -278,19 +278,19 @@ def test_erasure_removes_the_content_and_keeps_the_chain_verifying(employee, hr)
 
 def test_erasing_twice_is_refused(employee, hr):
     original = signed(employee)
-    services.erase_personal_data(entry=original.entry, recorded_by=hr, reason="AVG")
+    corrections.erase_personal_data(entry=original.entry, recorded_by=hr, reason="AVG")
 
     with pytest.raises(ValidationError):
-        services.erase_personal_data(entry=original.entry, recorded_by=hr, reason="AVG")
+        corrections.erase_personal_data(entry=original.entry, recorded_by=hr, reason="AVG")
 
 
 def test_erasing_an_employee_erases_their_records_and_corrections(employee, hr):
     original = signed(employee)
-    services.correct(entry=original.entry, recorded_by=hr, reason="Naam", typed_name="J")
+    corrections.correct(entry=original.entry, recorded_by=hr, reason="Naam", typed_name="J")
     colleague = EmployeeFactory()
     kept = signed(colleague, ready_to_sign(colleague, original.version))
 
-    erasures = services.erase_employee(employee=employee, recorded_by=hr, reason="AVG")
+    erasures = corrections.erase_employee(employee=employee, recorded_by=hr, reason="AVG")
 
     assert len(erasures) == 2
     assert list(Acknowledgement.objects.values_list("pk", flat=True)) == [kept.pk]
@@ -328,6 +328,6 @@ def test_erasure_removes_the_scanned_form_once_committed(
     storage, name = ack.paper_form.storage, ack.paper_form.name
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.erase_personal_data(entry=ack.entry, recorded_by=hr, reason="AVG")
+        corrections.erase_personal_data(entry=ack.entry, recorded_by=hr, reason="AVG")
 
     assert not storage.exists(name)

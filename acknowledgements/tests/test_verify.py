@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from acknowledgements import services
+from acknowledgements import corrections
 from acknowledgements.models import LedgerHead
 from acknowledgements.tests.factories import ready_to_sign, signed
 from acknowledgements.verification import verify_chain, verify_entry
@@ -69,8 +69,8 @@ def test_a_head_that_does_not_match_the_last_entry_is_found():
 def test_a_corrected_and_an_erased_record_still_verify():
     first, second = _signed_records(2)
     hr = EmployeeFactory(hr=True)
-    services.correct(entry=first.entry, recorded_by=hr, reason="Naam", typed_name="J. Jansen")
-    services.erase_personal_data(entry=second.entry, recorded_by=hr, reason="AVG")
+    corrections.correct(entry=first.entry, recorded_by=hr, reason="Naam", typed_name="J. Jansen")
+    corrections.erase_personal_data(entry=second.entry, recorded_by=hr, reason="AVG")
 
     assert verify_chain().ok
 
@@ -99,7 +99,7 @@ def test_verify_entry_does_not_find_an_unknown_code():
 
 def test_verify_entry_says_when_a_record_was_corrected():
     record = signed()
-    correction = services.correct(
+    correction = corrections.correct(
         entry=record.entry, recorded_by=EmployeeFactory(hr=True), reason="x", typed_name="J"
     )
 

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from acknowledgements import services as acknowledgements
+from acknowledgements import corrections
 from acknowledgements.models import TipRead
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from campaigns import progress
@@ -81,7 +81,7 @@ def test_erasing_the_acknowledgement_clears_signed_at(version, employee):
     assignment = _assignment(version, employee)
     acknowledgement = signed(employee, ready_to_sign(employee, version))
 
-    acknowledgements.erase_personal_data(
+    corrections.erase_personal_data(
         entry=acknowledgement.entry, recorded_by=None, reason="Verzoek van betrokkene"
     )
 
