@@ -17,7 +17,7 @@ import datetime
 import logging
 import re
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -54,7 +54,13 @@ def request_check(*, requested_by, now: datetime.datetime | None = None) -> Ledg
         LedgerCheck.objects.filter(state__in=PENDING, requested_at__lt=now - STALE_AFTER).update(
             state=LedgerCheck.State.FAILED, finished_at=now
         )
-        check = LedgerCheck.objects.create(requested_at=now, requested_by=requested_by)
+        try:
+            with transaction.atomic():
+                check = LedgerCheck.objects.create(requested_at=now, requested_by=requested_by)
+        except IntegrityError:  # another request queued one since we looked
+            existing = LedgerCheck.objects.get(state=LedgerCheck.State.QUEUED)
+            existing.newly_requested = False
+            return existing
         transaction.on_commit(lambda: run_ledger_check.enqueue(check.pk))
     check.newly_requested = True
     return check
@@ -71,6 +77,11 @@ def run_check(check: LedgerCheck) -> LedgerCheck:
     if not started:
         check.refresh_from_db()
         return check
+    return _check_and_store(check)
+
+
+def _check_and_store(check: LedgerCheck) -> LedgerCheck:
+    """Run the chain check for ``check`` (running) and store its result."""
     try:
         # The problem is stored as its English message id (see problem_text).
         with translation.override("en"):
@@ -108,8 +119,13 @@ def run_check(check: LedgerCheck) -> LedgerCheck:
 def run_system_check() -> LedgerCheck:
     """Check the ledger now, in this process, as a system run (no one asked: the
     nightly ``manage.py verify_ledger``), and store the result."""
-    check = LedgerCheck.objects.create(requested_at=timezone.now(), requested_by=None)
-    return run_check(check)
+    now = timezone.now()
+    # Running from the start: it never waits, so it never stands in the way of a
+    # check someone asked for (one may wait at a time).
+    check = LedgerCheck.objects.create(
+        requested_at=now, requested_by=None, state=LedgerCheck.State.RUNNING, started_at=now
+    )
+    return _check_and_store(check)
 
 
 _SEQUENCE_GAP = re.compile(r"sequence gap: expected (\d+)")

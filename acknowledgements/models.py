@@ -278,6 +278,12 @@ class LedgerCheck(models.Model):
         verbose_name_plural = _("ledger checks")
         ordering = ["-requested_at", "-pk"]
         indexes = [models.Index(fields=["state", "-requested_at"], name="ack_ledgercheck_state")]
+        constraints = [
+            # One waiting check at a time, also when two people click at the same moment.
+            models.UniqueConstraint(
+                fields=["state"], condition=models.Q(state="queued"), name="ack_one_waiting_check"
+            )
+        ]
 
     def __str__(self) -> str:
         at = date_format(timezone.localtime(self.requested_at), "DATETIME_FORMAT")

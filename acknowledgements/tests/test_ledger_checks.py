@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
@@ -59,6 +60,41 @@ def test_a_second_request_while_one_waits_returns_the_waiting_one(
     assert not second.newly_requested
     assert LedgerCheck.objects.count() == 1
     assert len(callbacks) == 1
+
+
+def test_the_database_refuses_a_second_waiting_check(hr):
+    LedgerCheck.objects.create(requested_at=timezone.now(), requested_by=hr)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerCheck.objects.create(requested_at=timezone.now(), requested_by=hr)
+
+
+def test_a_request_that_loses_the_race_to_another_returns_the_one_that_won(
+    hr, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Both requests looked before either had queued: the second one's insert is refused.
+    won = LedgerCheck.objects.create(requested_at=timezone.now(), requested_by=hr)
+    monkeypatch.setattr(ledger_checks, "_pending", lambda now: LedgerCheck.objects.none())
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        check = ledger_checks.request_check(requested_by=EmployeeFactory(auditor=True))
+
+    assert check.pk == won.pk
+    assert not check.newly_requested
+    assert LedgerCheck.objects.count() == 1
+    assert callbacks == []
+
+
+def test_the_nightly_run_does_not_stand_in_the_way_of_a_waiting_check(hr):
+    _records(1)
+    waiting = ledger_checks.request_check(requested_by=hr)
+
+    call_command("verify_ledger")
+
+    waiting.refresh_from_db()
+    assert waiting.state == "queued"
+    system = LedgerCheck.objects.get(requested_by=None)
+    assert (system.state, system.ok, system.started_at is not None) == ("done", True, True)
 
 
 def test_a_request_while_a_check_runs_returns_the_running_one(hr):
