@@ -38,6 +38,10 @@ def _pending(now: datetime.datetime):
     return LedgerCheck.objects.filter(state__in=PENDING, requested_at__gte=now - STALE_AFTER)
 
 
+def _newest_pending(now: datetime.datetime) -> LedgerCheck | None:
+    return _pending(now).order_by("-requested_at", "-pk").first()
+
+
 def request_check(*, requested_by, now: datetime.datetime | None = None) -> LedgerCheck:
     """Queue a check of the ledger for the background worker, once the transaction
     commits. When a check is waiting or running already, that one is returned and no
@@ -46,24 +50,26 @@ def request_check(*, requested_by, now: datetime.datetime | None = None) -> Ledg
 
     now = now or timezone.now()
     with transaction.atomic():
-        existing = _pending(now).order_by("-requested_at", "-pk").first()
-        if existing is not None:
-            existing.newly_requested = False
-            return existing
-        # Checks the worker never finished: say so, rather than "running" for ever.
-        LedgerCheck.objects.filter(state__in=PENDING, requested_at__lt=now - STALE_AFTER).update(
-            state=LedgerCheck.State.FAILED, finished_at=now
-        )
-        try:
-            with transaction.atomic():
-                check = LedgerCheck.objects.create(requested_at=now, requested_by=requested_by)
-        except IntegrityError:  # another request queued one since we looked
-            existing = LedgerCheck.objects.get(state=LedgerCheck.State.QUEUED)
-            existing.newly_requested = False
-            return existing
-        transaction.on_commit(lambda: run_ledger_check.enqueue(check.pk))
-    check.newly_requested = True
-    return check
+        existing = _newest_pending(now)
+        if existing is None:
+            # Checks the worker never finished: say so, rather than "running" for ever.
+            LedgerCheck.objects.filter(
+                state__in=PENDING, requested_at__lt=now - STALE_AFTER
+            ).update(state=LedgerCheck.State.FAILED, finished_at=now)
+            try:
+                with transaction.atomic():
+                    check = LedgerCheck.objects.create(requested_at=now, requested_by=requested_by)
+            except IntegrityError:
+                # Another request queued one since we looked (one may wait at a time).
+                existing = _newest_pending(now)
+                if existing is None:
+                    raise
+            else:
+                transaction.on_commit(lambda: run_ledger_check.enqueue(check.pk))
+                check.newly_requested = True
+                return check
+    existing.newly_requested = False
+    return existing
 
 
 def run_check(check: LedgerCheck) -> LedgerCheck:

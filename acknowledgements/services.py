@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import logging
 import os
 import unicodedata
 
@@ -23,8 +22,6 @@ from django.utils.translation import gettext as _
 
 from acknowledgements import eligibility, ledger, ledger_pg
 from acknowledgements.models import Acknowledgement, LedgerEntry
-
-logger = logging.getLogger("acknowledgements.ledger")
 
 LANGUAGES = ("nl", "en")
 MANAGE_PERMISSION = "acknowledgements.add_acknowledgement"

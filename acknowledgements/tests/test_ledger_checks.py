@@ -74,11 +74,19 @@ def test_a_request_that_loses_the_race_to_another_returns_the_one_that_won(
 ):
     # Both requests looked before either had queued: the second one's insert is refused.
     won = LedgerCheck.objects.create(requested_at=timezone.now(), requested_by=hr)
-    monkeypatch.setattr(ledger_checks, "_pending", lambda now: LedgerCheck.objects.none())
+    looks = []
+    newest_pending = ledger_checks._newest_pending
+
+    def first_look_sees_nothing(now):
+        looks.append(now)
+        return None if len(looks) == 1 else newest_pending(now)
+
+    monkeypatch.setattr(ledger_checks, "_newest_pending", first_look_sees_nothing)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         check = ledger_checks.request_check(requested_by=EmployeeFactory(auditor=True))
 
+    assert len(looks) == 2  # the second look, after the refused insert, found it
     assert check.pk == won.pk
     assert not check.newly_requested
     assert LedgerCheck.objects.count() == 1
