@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "acknowledgements",
     "campaigns",
     "reports",
+    "security",
     "benchmarks",
     "django_tasks_db",
 ]

@@ -1,0 +1,101 @@
+"""Writing the security event log (the only writer of SecurityEvent)."""
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import UTC
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from portal.http import client_ip
+from security.models import SecurityEvent
+
+logger = logging.getLogger("portal.security")
+
+USER_AGENT_MAX = SecurityEvent._meta.get_field("user_agent").max_length
+# Details are short facts (a method, a role, a model name), not text about a person.
+DETAIL_KEYS_MAX = 10
+DETAIL_TEXT_MAX = 100
+
+
+def _identifier(employee) -> str:
+    return getattr(employee, "email", "") or ""
+
+
+def _check_details(details: Mapping | None) -> dict:
+    details = dict(details or {})
+    if len(details) > DETAIL_KEYS_MAX:
+        raise ValueError(f"A security event has at most {DETAIL_KEYS_MAX} details.")
+    for key, value in details.items():
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item is not None and not isinstance(item, str | int | bool):
+                raise ValueError(f"Detail {key!r} must be short text, a number or a flag.")
+            if isinstance(item, str) and len(item) > DETAIL_TEXT_MAX:
+                raise ValueError(f"Detail {key!r} is longer than {DETAIL_TEXT_MAX} characters.")
+    return details
+
+
+def event_as_json(event: SecurityEvent) -> str:
+    """One line of JSON for the SIEM: time in ISO 8601 UTC, kind, who, about whom, from where."""
+    return json.dumps(
+        {
+            "time": event.created_at.astimezone(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "kind": event.kind,
+            "actor": event.actor_identifier or None,
+            "actor_id": event.actor_id,
+            "subject": event.subject_identifier or None,
+            "subject_id": event.subject_id,
+            "ip": event.ip_address,
+            "user_agent": event.user_agent or None,
+            "details": event.details,
+            "id": event.pk,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def record_event(
+    *,
+    kind: SecurityEvent.Kind | str,
+    request: HttpRequest | None = None,
+    actor=None,
+    subject=None,
+    details: Mapping | None = None,
+    actor_identifier: str = "",
+) -> SecurityEvent:
+    """Store a security event and send it to the SIEM log (``portal.security``).
+
+    ``actor`` defaults to the request's logged-in user; ``actor_identifier`` names who
+    was tried when there is no account (a failed log-in). The address is the client's
+    by the trusted-proxy rule (:func:`portal.http.client_ip`). Written in the caller's
+    transaction: an event of a change that is rolled back goes with it; the log line is
+    emitted once the event is committed.
+    """
+    kind = SecurityEvent.Kind(kind)
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = user
+    if actor is not None and not getattr(actor, "pk", None):
+        actor = None
+    if subject is not None and not getattr(subject, "pk", None):
+        subject = None
+    event = SecurityEvent.objects.create(
+        kind=kind,
+        actor=actor,
+        actor_identifier=(_identifier(actor) or actor_identifier)[:254],
+        subject=subject,
+        subject_identifier=_identifier(subject)[:254],
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=(
+            request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX] if request is not None else ""
+        ),
+        details=_check_details(details),
+    )
+    transaction.on_commit(lambda: logger.info(event_as_json(event)), robust=True)
+    return event
