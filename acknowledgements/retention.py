@@ -11,8 +11,9 @@
   acknowledgement refers to (the quiz that qualified it) stays as long as that record.
 
 Every run writes a destruction list (vernietigingslijst): a CSV, UTF-8 with BOM and
-``;``, one line per removed item, under MEDIA_ROOT/retention/. A dry run removes
-nothing and writes the list as a proposal.
+``;``, one line per removed item, under MEDIA_ROOT/retention/, its cells never a
+formula to Excel (portal.spreadsheets.text_cell). A dry run removes nothing and writes
+the list as a proposal.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from acknowledgements import corrections, services
 from acknowledgements.models import Acknowledgement, Notification, TipRead
+from portal.spreadsheets import text_cell
 from quizzes.models import Answer, Attempt, AttemptQuestion
 
 logger = logging.getLogger("acknowledgements.retention")
@@ -325,16 +327,20 @@ def destruction_list_csv(report: RetentionReport) -> str:
     )
     status = _("Proposal (dry run): nothing removed") if report.dry_run else _("Removed")
     for item in report.items:
+        # Employee numbers and descriptions come from the staff import: never a formula.
         writer.writerow(
             [
-                category_label(item.category),
-                item.identifier,
-                item.employee_number,
-                item.description,
-                item.period,
-                item.legal_ground,
-                removed_at,
-                status,
+                text_cell(value)
+                for value in (
+                    category_label(item.category),
+                    item.identifier,
+                    item.employee_number,
+                    item.description,
+                    item.period,
+                    item.legal_ground,
+                    removed_at,
+                    status,
+                )
             ]
         )
     return "\ufeff" + buffer.getvalue()

@@ -280,3 +280,16 @@ def test_scans_of_on_behalf_records_never_confirmed_are_removed_after_a_day(sett
 
     assert report.abandoned_uploads == 1
     assert not abandoned.exists() and fresh.exists()
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_an_employee_number_that_looks_like_a_formula_is_written_as_text(signer, start):
+    number = f"{start}1+1"
+    leaver, _record = signer(employee_number=number)
+    _left(leaver, 11)
+
+    report = apply_retention(today=TODAY)
+
+    rows = _rows(report)
+    assert [row["Category"] for row in rows] == ["Acknowledgement", "Tips read"]
+    assert {row["Employee number"] for row in rows} == {"'" + number}
