@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from acknowledgements.ledger import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, normalise_code
 from acknowledgements.models import Acknowledgement, LedgerEntry
+from portal.search import search_words
 
 _GROUP = f"[{CODE_ALPHABET}]{{{CODE_GROUP_LENGTH}}}"
 CODE = re.compile(f"{_GROUP}(?:-{_GROUP}){{{CODE_GROUPS - 1}}}")
@@ -23,7 +24,7 @@ def acknowledgement_list(query: str = "") -> QuerySet[Acknowledgement]:
     query = query.strip()
     if CODE.fullmatch(normalise_code(query)):
         return records.filter(entry__verification_code=normalise_code(query))
-    for term in query.split():
+    for term in search_words(query):
         condition = (
             Q(employee__first_name__icontains=term)
             | Q(employee__name_prefix__icontains=term)

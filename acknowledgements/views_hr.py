@@ -12,6 +12,7 @@ from django.views.generic import ListView
 
 from acknowledgements import ledger_checks
 from acknowledgements.selectors import acknowledgement_list
+from portal.search import SearchForm
 
 PERMISSION = "acknowledgements.view_ledger"
 
@@ -28,11 +29,14 @@ class LedgerView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
     extra_context = {"page_title": _("Acknowledgement ledger")}
 
     def get_queryset(self):
-        return acknowledgement_list(self.request.GET.get("q", ""))
+        self.search = SearchForm(self.request.GET)
+        records = acknowledgement_list(self.search.query)
+        return records.none() if self.search.refused else records
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["query"] = self.request.GET.get("q", "").strip()
+        context["search"] = self.search
+        context["query"] = self.search.query
         status = ledger_checks.check_status()
         check = status.finished
         context.update(

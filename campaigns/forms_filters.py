@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.forms import department_label
 from campaigns.models import Assignment, Reminder
 from people.models import Department
+from portal.search import SearchField
 
 
 class DepartmentFilterField(forms.ModelChoiceField):
@@ -21,7 +22,7 @@ class AssignmentFilterForm(forms.Form):
 
     SUBTREE_CHOICES = [("", _("Included")), ("nee", _("Not included"))]
 
-    q = forms.CharField(label=_("Search by name, e-mail or employee number"), required=False)
+    q = SearchField(label=_("Search by name, e-mail or employee number"))
     status = forms.ChoiceField(label=_("Status"), required=False)
     afdeling = DepartmentFilterField(
         label=_("Department"),
@@ -39,6 +40,13 @@ class AssignmentFilterForm(forms.Form):
         departments = self.fields["afdeling"]
         departments.queryset = Department.objects.order_by("path")
         departments.empty_label = _("All departments")
+
+    @property
+    def search_refused(self) -> bool:
+        """A search over the caps of portal.search: the list shows nobody (the box says
+        why) rather than everyone."""
+        self.is_valid()
+        return "q" in self.errors
 
     @property
     def filters(self) -> dict:

@@ -22,6 +22,7 @@ from campaigns import chart, dashboard, figures, selectors
 from campaigns.forms_filters import AssignmentFilterForm, ReminderFilterForm
 from campaigns.models import Assignment, Campaign, Reminder
 from campaigns.views_hr import PAGE_KWARG, CampaignMixin, DashboardAccessMixin
+from portal.search import search_words
 from portal.spreadsheets import csv_lines, text_cell
 
 Status = Assignment.Status
@@ -136,7 +137,9 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
                 )
             else:
                 assignments = assignments.filter(employee__department=department)
-        for term in filters["q"].split():
+        if self.filter_form().search_refused:
+            assignments = assignments.none()
+        for term in search_words(filters["q"]):
             assignments = assignments.filter(
                 Q(employee__first_name__icontains=term)
                 | Q(employee__name_prefix__icontains=term)
@@ -160,6 +163,7 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
         context.update(
             form=self.filter_form(),
             filters=filters,
+            search_refused=self.filter_form().search_refused,
             filtered=any([filters["status"], filters["afdeling"], filters["q"]]),
             overdue_list=overdue_list,
             section="overdue" if overdue_list else "people",

@@ -15,6 +15,7 @@ from people.models import Employee
 from people.roles import Role
 from people.selectors import has_role, team_of
 from people.services import set_preferred_language
+from portal.search import SearchForm, search_words
 
 
 class SwitchLanguageView(View):
@@ -58,20 +59,25 @@ class _EmployeeListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         employees = self.base_queryset().select_related("department", "manager")
-        query = self.request.GET.get("q", "").strip()
-        if query:
+        self.search = SearchForm(self.request.GET)
+        if self.search.refused:
+            return employees.none()
+        # Every word must match somewhere, so "jan jansen" finds Jan Jansen.
+        for term in search_words(self.search.query):
             employees = employees.filter(
-                Q(first_name__icontains=query)
-                | Q(last_name__icontains=query)
-                | Q(email__icontains=query)
-                | Q(employee_number__iexact=query)
-                | Q(department__name__icontains=query)
+                Q(first_name__icontains=term)
+                | Q(name_prefix__icontains=term)
+                | Q(last_name__icontains=term)
+                | Q(email__icontains=term)
+                | Q(employee_number__iexact=term)
+                | Q(department__name__icontains=term)
             )
         return employees.order_by("last_name", "first_name", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["query"] = self.request.GET.get("q", "").strip()
+        context["search"] = self.search
+        context["query"] = self.search.query
         return context
 
 

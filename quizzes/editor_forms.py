@@ -16,6 +16,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.search import SearchField
 from quizzes.models import QuizSettings
 
 # An uploaded bank may be at most this big; the customer's bank is about 60 kB.
@@ -35,7 +36,7 @@ class BankFilterForm(forms.Form):
         ("nee", _("Inactive only")),
     ]
 
-    zoek = forms.CharField(label=_("Search in key and text"), required=False, max_length=200)
+    zoek = SearchField(label=_("Search in key and text"))
     tip = forms.TypedChoiceField(label=_("Tip"), required=False, coerce=int, empty_value=None)
     actief = forms.ChoiceField(label=_("Active"), required=False, choices=ACTIVE_CHOICES)
 
@@ -44,6 +45,12 @@ class BankFilterForm(forms.Form):
         self.fields["tip"].choices = [("", _("All tips"))] + [
             (tip.number, _("Tip %(number)s") % {"number": tip.number}) for tip in tips
         ]
+
+    @property
+    def search_refused(self) -> bool:
+        """A search over the caps of portal.search: no questions are listed (the box says
+        why)."""
+        return self.is_bound and "zoek" in self.errors
 
     @property
     def filters(self) -> dict:

@@ -16,6 +16,7 @@ from campaigns.forms import DepartmentChoiceField
 from campaigns.models import Campaign
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
+from portal.search import search_words
 from reports.models import Report
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -232,7 +233,7 @@ def search_employees(query: str, limit: int):
     """Employees (also former ones) matching every word of the query: name, e-mail or
     employee number."""
     employees = Employee.objects.select_related("department")
-    for term in query.split():
+    for term in search_words(query):
         employees = employees.filter(
             Q(first_name__icontains=term)
             | Q(name_prefix__icontains=term)

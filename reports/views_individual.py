@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from portal.search import SearchForm
 from reports import services
 from reports.forms import IndividualFileForm, search_employees
 from reports.models import Report
@@ -33,9 +34,11 @@ class IndividualFileView(ReportAccessMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()
+        search = SearchForm(self.request.GET)
+        query = search.query
         results = list(search_employees(query, SEARCH_LIMIT + 1)) if query else []
         context.update(
+            search=search,
             query=query,
             results=results[:SEARCH_LIMIT],
             more_results=len(results) > SEARCH_LIMIT,

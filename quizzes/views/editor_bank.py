@@ -68,6 +68,8 @@ class BankView(QuizEditorMixin, TemplateView):
 
         questions = Question.objects.filter(version=version)
         total = questions.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
+        if form.search_refused:
+            questions = questions.none()
         if filters.get("zoek"):
             term = filters["zoek"]
             questions = questions.filter(
@@ -95,7 +97,12 @@ class BankView(QuizEditorMixin, TemplateView):
         rows = [{"question": question, "tips": tips_of.get(question.pk, [])} for question in page]
         context.update(
             form=form,
-            filtered=bool(filters.get("zoek") or filters.get("tip") or filters.get("actief")),
+            filtered=bool(
+                form.search_refused
+                or filters.get("zoek")
+                or filters.get("tip")
+                or filters.get("actief")
+            ),
             tips=tips,
             thin_tips=[tip for tip in tips if tip.too_few],
             min_questions_per_tip=statistics.MIN_QUESTIONS_PER_TIP,
