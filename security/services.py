@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from portal.http import client_ip
+from security.middleware import current_request
 from security.models import SecurityEvent
 
 logger = logging.getLogger("portal.security")
@@ -70,13 +71,16 @@ def record_event(
 ) -> SecurityEvent:
     """Store a security event and send it to the SIEM log (``portal.security``).
 
-    ``actor`` defaults to the request's logged-in user; ``actor_identifier`` names who
-    was tried when there is no account (a failed log-in). The address is the client's
-    by the trusted-proxy rule (:func:`portal.http.client_ip`). Written in the caller's
-    transaction: an event of a change that is rolled back goes with it; the log line is
-    emitted once the event is committed.
+    ``request`` defaults to the request being answered (:mod:`security.middleware`; none
+    in the worker or a command); ``actor`` defaults to its logged-in user;
+    ``actor_identifier`` names who was tried when there is no account (a failed log-in).
+    The address is the client's by the trusted-proxy rule (:func:`portal.http.client_ip`).
+    Written in the caller's transaction: an event of a change that is rolled back goes
+    with it; the log line is emitted once the event is committed.
     """
     kind = SecurityEvent.Kind(kind)
+    if request is None:
+        request = current_request()
     if actor is None and request is not None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -162,5 +162,5 @@ def test_the_overdue_csv_takes_a_fixed_number_of_queries(
     assert lines > size // 2
 
 
-# session, user, permissions (2), campaign, the overdue rows
-CSV_QUERIES = 6
+# session, user, permissions (2), campaign, the overdue rows, the security event (export)
+CSV_QUERIES = 7

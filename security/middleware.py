@@ -1,0 +1,66 @@
+"""Who is asking and from where, for events that model signals report, and downloads.
+
+The request being answered is kept in a context variable while the view runs, so that a
+receiver of a model signal (a role granted in the admin, an account switched off) can
+say who did it and from where without every service passing the request along. Outside
+a request (the worker, a management command) there is none, and events say so.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from django.http import HttpRequest
+
+# Short names for the formats the portal hands out; others by their MIME subtype.
+FORMATS = {
+    "application/pdf": "pdf",
+    "text/csv": "csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/json": "json",
+    "application/yaml": "yaml",
+}
+
+_current_request: ContextVar[HttpRequest | None] = ContextVar("security_request", default=None)
+
+
+def current_request() -> HttpRequest | None:
+    """The request this thread is answering, or None in the worker and in commands."""
+    return _current_request.get()
+
+
+class SecurityEventMiddleware:
+    """Keeps the current request for the event log, and logs every file handed out as an
+    attachment (a report, a CSV or Excel list, a personal-data export, a certificate):
+    whatever view sends it, a download cannot leave the portal unrecorded."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            response = self.get_response(request)
+            if response.status_code == 200 and response.get(
+                "Content-Disposition", ""
+            ).lower().startswith("attachment"):
+                _record_download(request, response)
+            return response
+        finally:
+            _current_request.reset(token)
+
+
+def _record_download(request, response) -> None:
+    from security.models import SecurityEvent
+    from security.services import record_event
+
+    match = request.resolver_match
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    details = {
+        "action": "download",
+        "view": (match.view_name if match else "")[:100],
+        "format": FORMATS.get(content_type, content_type.rsplit("/", 1)[-1][:100]),
+    }
+    if match and "pk" in match.kwargs:
+        details["object"] = str(match.kwargs["pk"])[:100]
+    record_event(kind=SecurityEvent.Kind.EXPORT, request=request, details=details)
