@@ -209,3 +209,49 @@ class StaffImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class Invitation(models.Model):
+    """The welcome e-mail to one new person from one import, as a row of its own so that
+    a crash part-way loses none and a retry sends none twice: the worker claims the row,
+    sends, and marks it sent (people.invitations)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not needed any more")
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="+"
+    )
+    staff_import = models.ForeignKey(
+        StaffImport,
+        verbose_name=_("staff import"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claimed_by = models.CharField(_("worker"), max_length=64, blank=True)
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "staff_import"], name="people_invitation_once_per_import"
+            )
+        ]
+        indexes = [models.Index(fields=["status"], name="people_invitation_status")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} ({self.get_status_display()})"

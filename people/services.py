@@ -6,7 +6,6 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Value
@@ -90,9 +89,16 @@ def set_preferred_language(*, employee: Employee, language: str) -> None:
 
 
 @transaction.atomic
-def grant_role(*, employee: Employee, role: str) -> None:
+def grant_role(*, employee: Employee, role: str, by: Employee | None = None) -> None:
+    """Give someone a role. Only an administrator grants roles (``by`` None: the command
+    line, whose operator has the database anyway); the security event log records the
+    grant (signals on Employee.groups)."""
     from django.contrib.auth.models import Group
 
+    from people.selectors import has_role
+
+    if by is not None and not has_role(by, Role.ADMINISTRATOR):
+        raise PermissionDenied(_("Only an administrator may grant roles."))
     employee.groups.add(Group.objects.get(name=role))
     if role == Role.ADMINISTRATOR and not employee.is_staff:
         Employee.objects.filter(pk=employee.pk).update(is_staff=True)
@@ -114,6 +120,21 @@ class StaffImportOutcome:
         return self.log.mode == StaffImport.Mode.APPLIED
 
 
+LEFT_ALONE = "left_alone"  # the log's key for privileged fields the import left alone
+
+
+def _logged(entry: staff_import.Entry, changes: list[staff_import.FieldChange]) -> dict:
+    logged = {
+        "number": entry.number,
+        "name": entry.name,
+        "line": entry.line,
+        "fields": [change.field for change in changes],
+    }
+    if entry.privileged:
+        logged["privileged"] = list(entry.privileged)
+    return logged
+
+
 def log_staff_import(
     *,
     by: Employee | None,
@@ -126,15 +147,7 @@ def log_staff_import(
     """Write the log row of one import run (the caller's transaction)."""
     counts = plan.counts
     changes = {
-        kind: [
-            {
-                "number": entry.number,
-                "name": entry.name,
-                "line": entry.line,
-                "fields": [change.field for change in entry.changes],
-            }
-            for entry in plan.of_kind(kind)
-        ]
+        kind: [_logged(entry, entry.changes) for entry in plan.of_kind(kind)]
         for kind in (
             staff_import.NEW,
             staff_import.CHANGED,
@@ -142,6 +155,7 @@ def log_staff_import(
             staff_import.REACTIVATED,
         )
     }
+    changes[LEFT_ALONE] = [_logged(entry, entry.left_alone) for entry in plan.left_alone]
     return StaffImport.objects.create(
         imported_by=by,
         filename=filename[:255],
@@ -174,7 +188,10 @@ def import_staff(
 
     After applying, the new people (and people who came back) fall under the onboarding
     rule, and once the transaction is committed the new ones are invited by e-mail to
-    set a password (when local log-in is on), by a background task.
+    set a password (when local log-in is on), by a background task. Privileged accounts
+    keep their address and stay out once deactivated (staff_import.privileged); what
+    the import did or left alone there goes to the security event log and, by e-mail,
+    to the administrators.
     """
     if by is not None and not by.has_perm(IMPORT_PERMISSION):
         raise PermissionDenied(_("You may not import staff."))
@@ -190,6 +207,7 @@ def import_staff(
         else:
             mode = StaffImport.Mode.APPLIED
             added = staff_import.apply_plan(plan)
+            _end_sessions_of_leavers(plan)
         log = log_staff_import(
             by=by,
             filename=filename,
@@ -198,13 +216,73 @@ def import_staff(
             mode=mode,
             plan=plan,
         )
+        if mode != StaffImport.Mode.REFUSED:
+            _privileged_aftermath(plan, log, by, applied=mode == StaffImport.Mode.APPLIED)
         if mode == StaffImport.Mode.APPLIED:
-            _welcome(plan, added, today)
+            _welcome(plan, added, today, log)
     return StaffImportOutcome(plan=plan, log=log, added=added)
 
 
-def _welcome(plan: staff_import.Plan, added: list[Employee], today: datetime.date) -> None:
+def _end_sessions_of_leavers(plan: staff_import.Plan) -> None:
+    """The import deactivates in bulk (no save signals): log the leavers out here."""
+    from people.sessions import end_sessions_of
+
+    end_sessions_of(employee_ids=[e.employee.pk for e in plan.of_kind(staff_import.LEAVING)])
+
+
+def _privileged_aftermath(
+    plan: staff_import.Plan, log: StaffImport, by: Employee | None, *, applied: bool
+) -> None:
+    """The security event log gets every privileged change left alone (also in a
+    preview: an attempt counts) and every deactivation; once an import is applied and
+    committed, the administrators are told by the worker."""
+    from people.tasks import tell_administrators
+    from security.models import SecurityEvent
+    from security.services import record_event
+
+    for entry in plan.of_kind(staff_import.LEAVING) if applied else []:
+        record_event(
+            kind=SecurityEvent.Kind.ACCOUNT_DEACTIVATED,
+            actor=by,
+            subject=entry.employee,
+            details={
+                "source": "staff_import",
+                "staff_import": log.pk,
+                "privileged": bool(entry.privileged),
+            },
+        )
+    for entry in plan.left_alone:
+        record_event(
+            kind=_left_alone_kind(),
+            actor=by,
+            subject=entry.employee,
+            details={
+                "source": "staff_import",
+                "staff_import": log.pk,
+                "action": "privileged_fields_left_alone",
+                "applied": applied,
+                "fields": [change.field for change in entry.left_alone],
+                "roles": list(entry.privileged),
+            },
+        )
+    if applied and (plan.privileged_leavers or plan.left_alone):
+        transaction.on_commit(lambda: tell_administrators.enqueue(log.pk))
+
+
+def _left_alone_kind() -> str:
+    """The event log has no kind of its own for a refused change (yet): then it is
+    logged as an admin change, its details saying what was refused."""
+    from security.models import SecurityEvent
+
+    own = "privileged_change_refused"
+    return own if own in SecurityEvent.Kind.values else SecurityEvent.Kind.ADMIN_CHANGE
+
+
+def _welcome(
+    plan: staff_import.Plan, added: list[Employee], today: datetime.date, log: StaffImport
+) -> None:
     from campaigns.services import apply_onboarding_rule
+    from people.invitations import queue_invitations
     from people.tasks import send_staff_invitations
 
     arrived = [e for e in added if e.is_active] + [
@@ -217,6 +295,7 @@ def _welcome(plan: staff_import.Plan, added: list[Employee], today: datetime.dat
             else timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
         )
         apply_onboarding_rule(employees=arrived, now=now)
-    invited = [e.pk for e in added if e.is_active and e.email]
-    if invited and settings.PORTAL_LOCAL_LOGIN:
-        transaction.on_commit(lambda: send_staff_invitations.enqueue(invited))
+    # A row per invitation in this transaction: the worker sends each once, also after
+    # a crash (people.invitations).
+    if queue_invitations(employees=added, staff_import_id=log.pk):
+        transaction.on_commit(lambda: send_staff_invitations.enqueue(log.pk))

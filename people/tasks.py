@@ -2,12 +2,41 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.tasks import task
+from django.utils import timezone
 
 from people import invitations
 
 
 @task()
-def send_staff_invitations(employee_ids: list[int]) -> dict:
-    """Invite the people the staff import added to set their password."""
-    return {"sent": invitations.send_invitations(employee_ids)}
+def send_staff_invitations(staff_import_id: int | None = None) -> dict:
+    """Send the welcome invitations that are due (see people.invitations).
+
+    First, while any invitation is unfinished, a follow-up run is queued for after the
+    claim time: a worker killed part-way never finishes this task, and the follow-up
+    takes over what it left (it queues its own follow-up only while work remains).
+    """
+    backend = send_staff_invitations.get_backend()
+    if backend.supports_defer and invitations.unfinished():
+        later = timezone.now() + datetime.timedelta(seconds=settings.INVITATION_CLAIM_SECONDS + 60)
+        send_staff_invitations.using(run_after=later).enqueue(staff_import_id)
+    outcome = invitations.deliver()
+    return {
+        "sent": outcome.sent,
+        "cancelled": outcome.cancelled,
+        "retrying": outcome.retrying,
+        "failed": outcome.failed,
+        "skipped": outcome.skipped,
+    }
+
+
+@task()
+def tell_administrators(staff_import_id: int) -> dict:
+    """Tell the administrators about the privileged accounts an applied import
+    deactivated, or whose e-mail address or reactivation it left alone."""
+    from people import notices
+
+    return {"sent": notices.tell_administrators(staff_import_id=staff_import_id)}

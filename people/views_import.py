@@ -26,6 +26,7 @@ from people.forms import (
 )
 from people.models import StaffImport
 from people.staff_import import uploads
+from people.staff_import.privileged import why_left_alone
 
 PERMISSION = services.IMPORT_PERMISSION
 RECENT_IMPORTS = 5
@@ -211,5 +212,13 @@ class StaffImportDetailView(StaffImportAccessMixin, DetailView):
             }
             for kind in staff_import.KINDS
             if kind != staff_import.UNCHANGED
+        ]
+        context["left_alone"] = [
+            {
+                **entry,
+                "field_labels": [staff_import.field_label(f) for f in entry["fields"]],
+                "why": why_left_alone(entry.get("privileged", [])),
+            }
+            for entry in log.changes.get(services.LEFT_ALONE, [])
         ]
         return context

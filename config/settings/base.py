@@ -254,6 +254,17 @@ PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
 # Staff log in with an e-mail address and a password of their own: people the staff
 # import adds are invited by e-mail to set one. Off when everyone logs in another way.
 PORTAL_LOCAL_LOGIN = env_bool("PORTAL_LOCAL_LOGIN", True)
+# The staff import's invitations: a worker's claim on one runs out after this many
+# seconds (then another run takes it over); a mail server error is retried this often.
+INVITATION_CLAIM_SECONDS = env_int("INVITATION_CLAIM_SECONDS", 300)
+INVITATION_MAX_ATTEMPTS = env_int("INVITATION_MAX_ATTEMPTS", 5)
+# Caps on the staff CSV (checked before it is parsed): bytes, rows, characters per line
+# and per cell, and the problems listed (the rest are counted).
+STAFF_IMPORT_MAX_BYTES = env_int("STAFF_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+STAFF_IMPORT_MAX_ROWS = env_int("STAFF_IMPORT_MAX_ROWS", 20_000)
+STAFF_IMPORT_MAX_LINE_CHARS = env_int("STAFF_IMPORT_MAX_LINE_CHARS", 4_000)
+STAFF_IMPORT_MAX_CELL_CHARS = env_int("STAFF_IMPORT_MAX_CELL_CHARS", 1_000)
+STAFF_IMPORT_MAX_PROBLEMS_SHOWN = env_int("STAFF_IMPORT_MAX_PROBLEMS_SHOWN", 50)
 # Four-eyes: the editor who last changed a draft may not publish it.
 HANDBOOK_FOUR_EYES = env_bool("HANDBOOK_FOUR_EYES", True)
 # Days before the review date on which the guideline's owner is reminded.

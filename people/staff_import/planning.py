@@ -4,9 +4,10 @@ Every row is checked before anything is written, and every problem is collected 
 its line number. The plan says per row whether the person is new, changed (which
 fields, old → new), leaving, reactivated or unchanged; with a full export, active
 employees whose number is missing from the file are leaving too. Employees without an
-employee number (administrators' accounts) are never touched.
+employee number (administrators' accounts) are never touched, and privileged accounts
+keep their e-mail address and stay inactive once deactivated (see ``privileged``).
 
-Reads two queries (employees, departments) whatever the size of the file.
+Reads three queries (employees, role holders, departments) whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from people.staff_import.parsing import (
     parse_date,
     parse_language,
 )
+from people.staff_import.privileged import PROTECTED_FIELDS, privileged_accounts, why_left_alone
 
 NEW = "new"
 CHANGED = "changed"
@@ -55,6 +57,8 @@ LOADED_FIELDS = (
     "end_date",
     "preferred_language",
     "is_active",
+    "is_staff",
+    "is_superuser",
 )
 # The manager is not set from the row: it is linked in a second pass, once every new
 # person has a primary key. ``KEEP``: the file has no manager column.
@@ -89,6 +93,10 @@ class Entry:
     dirty: set[str] = field(default_factory=set)  # model fields to write
     manager_number: object = KEEP  # str, None (no manager) or KEEP
     previous_email: str = ""
+    # What makes the account privileged (role names, "is_staff", "is_superuser"), and
+    # what the file asked for that the import leaves alone because of it.
+    privileged: list[str] = field(default_factory=list)
+    left_alone: list[FieldChange] = field(default_factory=list)
 
     @property
     def number(self) -> str:
@@ -97,6 +105,10 @@ class Entry:
     @property
     def name(self) -> str:
         return self.employee.full_name
+
+    @property
+    def why_left_alone(self) -> str:
+        return why_left_alone(self.privileged)
 
 
 @dataclass
@@ -110,6 +122,15 @@ class Plan:
 
     def of_kind(self, kind: str) -> list[Entry]:
         return [entry for entry in self.entries if entry.kind == kind]
+
+    @property
+    def left_alone(self) -> list[Entry]:
+        """Privileged accounts with changes the import does not make."""
+        return [entry for entry in self.entries if entry.left_alone]
+
+    @property
+    def privileged_leavers(self) -> list[Entry]:
+        return [entry for entry in self.entries if entry.kind == LEAVING and entry.privileged]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -201,6 +222,7 @@ class _Checker:
         self.by_number = {e.employee_number: e for e in existing if e.employee_number}
         self.by_email = {e.email.lower(): e for e in existing if e.email}
         self.number_by_pk = {e.pk: e.employee_number for e in existing}
+        self.privileged = privileged_accounts(existing)
         self.bad_lines: set[int] = set()
         self.values: dict[int, dict] = {}  # line → field → cleaned value
 
@@ -322,9 +344,11 @@ class _Checker:
             email = values.get("email")
             holder = self.by_email.get(email) if email else None
             if holder is not None and (not number or holder.employee_number != number):
-                # Someone else's address is free when they get another one in this file.
+                # Someone else's address is free when they get another one in this file;
+                # a privileged account's address never moves (see ``privileged``).
                 moving_away = (
-                    holder.employee_number in in_file
+                    holder.pk not in self.privileged
+                    and holder.employee_number in in_file
                     and self.values[in_file[holder.employee_number].line].get(
                         "email", holder.email.lower()
                     )
@@ -462,7 +486,9 @@ def build_plan(data: bytes, *, full: bool, today: datetime.date, lock: bool = Fa
         for employee in existing:
             number = employee.employee_number
             if number and number not in in_file and employee.is_active:
-                plan.entries.append(_leaver_missing_from_export(employee, today))
+                leaver = _leaver_missing_from_export(employee, today)
+                leaver.privileged = checker.privileged.get(employee.pk, [])
+                plan.entries.append(leaver)
     return plan
 
 
@@ -486,7 +512,13 @@ def _new_entry(row: Row, number: str, values: dict, today: datetime.date) -> Ent
 
 
 def _existing_entry(row, employee, values, today, checker, show_manager) -> Entry:
-    entry = Entry(kind=UNCHANGED, employee=employee, line=row.line, previous_email=employee.email)
+    entry = Entry(
+        kind=UNCHANGED,
+        employee=employee,
+        line=row.line,
+        previous_email=employee.email,
+        privileged=checker.privileged.get(employee.pk, []),
+    )
     for name, value in values.items():
         if name == "manager":
             entry.manager_number = value
@@ -510,7 +542,9 @@ def _existing_entry(row, employee, values, today, checker, show_manager) -> Entr
                 entry.dirty.add(name)
         else:
             old = getattr(employee, name)
-            if old != value:
+            if old != value and entry.privileged and name in PROTECTED_FIELDS:
+                entry.left_alone.append(FieldChange(name, _show(old), _show(value)))
+            elif old != value:
                 if name == "preferred_language":
                     shown = (_show_language(old), _show_language(value))
                 else:
@@ -521,12 +555,16 @@ def _existing_entry(row, employee, values, today, checker, show_manager) -> Entr
     ended = _ended(employee, today)
     if ended and employee.is_active:
         entry.kind = LEAVING
+    elif not ended and not employee.is_active and entry.privileged:
+        # Letting a privileged account back in is an administrator's decision.
+        entry.left_alone.append(FieldChange("is_active", _("no"), _("yes")))
+        entry.kind = CHANGED if entry.changes else UNCHANGED
     elif not ended and not employee.is_active:
         entry.kind = REACTIVATED
     elif entry.changes:
         entry.kind = CHANGED
     if entry.kind in (LEAVING, REACTIVATED):
-        employee.is_active = not ended
+        employee.is_active = entry.kind == REACTIVATED
         entry.dirty.add("is_active")
     return entry
 

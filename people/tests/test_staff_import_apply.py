@@ -404,11 +404,16 @@ def test_no_invitations_without_local_log_in(
 
 
 def test_no_invitation_for_someone_who_already_has_a_password(departments):
-    from people.invitations import send_invitations
+    from people.invitations import deliver
+    from people.models import Invitation
 
     employee = EmployeeFactory(employee_number="1001")
-    assert send_invitations([employee.pk]) == 0
+    log = run(staff_csv([person("1002")]), dry_run=True).log
+    invitation = Invitation.objects.create(employee=employee, staff_import=log)
+    assert deliver().cancelled == 1
     assert mail.outbox == []
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.CANCELLED
 
 
 # Onboarding ---------------------------------------------------------------------------
