@@ -97,3 +97,22 @@ class EmployeeAdmin(UserAdmin):
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, obj: Employee) -> str:
         return obj.full_name
+
+    # Roles are granted by an administrator only (docs/security.md, "Privileged accounts"):
+    # whoever else reaches this form (a stray change_employee permission) sees them read
+    # only, and only a superuser makes or changes a superuser.
+    def get_readonly_fields(self, request, obj=None):
+        from people.roles import Role
+        from people.selectors import has_role
+
+        fields = list(super().get_readonly_fields(request, obj))
+        if not has_role(request.user, Role.ADMINISTRATOR):
+            fields += ["groups", "user_permissions", "is_staff", "is_superuser"]
+        elif not request.user.is_superuser:
+            fields += ["user_permissions", "is_superuser"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)

@@ -189,8 +189,7 @@ PEOPLE: tuple[DemoPerson, ...] = (
     P("300060", "René", "", "Willems", "Afdelingshoofd Informatievoorziening", "AFD-IV",
       "300040", _d("2013-10-01")),
     P("300061", "Bas", "", "Verhoeven", "Functioneel beheerder", "AFD-IV", "300060",
-      _d("2017-02-01"), email="beheerder@voorbeeldstad.nl", roles=(ROLE.ADMINISTRATOR,),
-      superuser=True),
+      _d("2017-02-01"), email="beheerder@voorbeeldstad.nl", roles=(ROLE.ADMINISTRATOR,)),
     P("300062", "Chantal", "de", "Haan", "Informatieadviseur", "AFD-IV", "300060",
       _d("2019-12-01")),
     P("300063", "Stefan", "", "Janssens", "Privacy officer", "AFD-IV", "300060",
@@ -522,8 +521,10 @@ def _ensure_roles() -> None:
         employee = Employee.objects.get(email__iexact=person.address)
         for role in person.roles:
             grant_role(employee=employee, role=role)
-        if person.superuser and not employee.is_superuser:
-            Employee.objects.filter(pk=employee.pk).update(is_superuser=True)
+        if employee.is_superuser != person.superuser:
+            # The demo administrator is staff with the administrator role's permissions,
+            # not a superuser (also in a database seeded before that was so).
+            Employee.objects.filter(pk=employee.pk).update(is_superuser=person.superuser)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from people.demo import (
     totp_code,
 )
 from people.models import Department, Employee
-from people.roles import Role
+from people.roles import ROLE_PERMISSIONS, Role
 from people.selectors import must_use_two_factor, roles_of
 
 pytestmark = pytest.mark.django_db
@@ -227,11 +227,81 @@ def test_there_are_two_editors_for_four_eyes_publishing(seeded):
     assert Employee.objects.filter(groups__name=Role.EDITOR).count() == 2
 
 
-def test_the_administrator_may_use_the_admin_site(seeded):
+def test_the_administrator_may_use_the_admin_site_but_is_not_a_superuser(seeded):
     administrator = _account("beheerder@voorbeeldstad.nl")
 
     assert administrator.is_staff
-    assert administrator.is_superuser
+    assert not administrator.is_superuser
+
+
+def test_the_administrator_holds_exactly_the_administrator_roles_permissions(seeded):
+    administrator = _account("beheerder@voorbeeldstad.nl")
+
+    assert administrator.get_all_permissions() == set(ROLE_PERMISSIONS[Role.ADMINISTRATOR])
+    assert roles_of(administrator) == {Role.EMPLOYEE, Role.ADMINISTRATOR}
+
+
+def test_seeding_again_takes_superuser_away_from_an_earlier_demo_administrator(seeded):
+    Employee.objects.filter(email="beheerder@voorbeeldstad.nl").update(is_superuser=True)
+
+    _seed()
+
+    assert not _account("beheerder@voorbeeldstad.nl").is_superuser
+
+
+ADMIN_PAGES_OPEN = [
+    "admin:index",
+    "admin:people_employee_changelist",
+    "admin:people_employee_add",
+    "admin:people_department_changelist",
+    "admin:handbook_guideline_changelist",
+    "admin:handbook_guidelineversion_changelist",
+    "admin:campaigns_campaign_changelist",
+    "admin:acknowledgements_ledgerentry_changelist",
+]
+ADMIN_PAGES_CLOSED = [
+    "admin:auth_group_changelist",
+    "admin:auth_group_add",
+    "admin:campaigns_reminder_changelist",
+    "admin:reports_report_changelist",
+    "admin:quizzes_attempt_changelist",
+]
+
+
+def _admin_client(client):
+    from people.tests import factories
+
+    administrator = _account("beheerder@voorbeeldstad.nl")
+    login = getattr(factories, "login_with_second_factor", None)
+    if login is None:  # pragma: no cover - before per-session two-factor existed
+        client.force_login(administrator)
+    else:
+        login(client, administrator)
+    return client
+
+
+@pytest.mark.parametrize("url_name", ADMIN_PAGES_OPEN)
+def test_the_demo_administrator_opens_the_admin_pages_of_the_role(client, seeded, url_name):
+    from django.urls import reverse
+
+    assert _admin_client(client).get(reverse(url_name)).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ADMIN_PAGES_CLOSED)
+def test_the_demo_administrator_is_refused_admin_pages_outside_the_role(
+    client, seeded, url_name
+):
+    from django.urls import reverse
+
+    assert _admin_client(client).get(reverse(url_name)).status_code == 403
+
+
+def test_the_demo_administrator_can_open_an_employee_in_the_admin(client, seeded):
+    from django.urls import reverse
+
+    employee = _account("medewerker@voorbeeldstad.nl")
+    url = reverse("admin:people_employee_change", args=[employee.pk])
+    assert _admin_client(client).get(url).status_code == 200
 
 
 def test_the_other_demo_accounts_may_not_use_the_admin_site(seeded):
