@@ -19,6 +19,14 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
             return False
         return required
 
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """Whoever has an authenticator app confirms with its code, not the password: the
+        password page is not offered to them (it sends on to the code page)."""
+        methods = super().get_reauthentication_methods(user)
+        if any(method["id"] == "mfa_reauthenticate" for method in methods):
+            return [method for method in methods if method["id"] != "reauthenticate"]
+        return methods
+
     def get_login_stages(self) -> list[str]:
         """allauth's TOTP step, skipped when the identity provider asserted MFA."""
         return [

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from people.admin_security import SecondFactorForChangesMixin, register_group_admin
 from people.models import Department, Employee
 from people.services import create_department, update_department
 
@@ -51,8 +52,11 @@ class DepartmentAdmin(admin.ModelAdmin):
         obj._state.db = created._state.db
 
 
+register_group_admin()
+
+
 @admin.register(Employee)
-class EmployeeAdmin(UserAdmin):
+class EmployeeAdmin(SecondFactorForChangesMixin, UserAdmin):
     ordering = ["last_name", "first_name"]
     list_display = ["employee_number", "full_name", "email", "department", "is_active"]
     list_filter = ["is_active", "department", "groups", "preferred_language"]

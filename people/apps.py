@@ -16,3 +16,19 @@ class PeopleConfig(AppConfig):
         from people.sso import remember_idp_mfa
 
         user_logged_in.connect(remember_idp_mfa, dispatch_uid="people.remember_idp_mfa")
+        from allauth.mfa.signals import authenticator_added
+
+        from people.two_factor import count_activation_as_passed
+
+        authenticator_added.connect(
+            count_activation_as_passed, dispatch_uid="people.count_activation_as_passed"
+        )
+        from django.db.models.signals import post_save
+
+        from people.sessions import end_sessions_when_deactivated
+
+        post_save.connect(
+            end_sessions_when_deactivated,
+            sender=self.get_model("Employee"),
+            dispatch_uid="people.end_sessions_when_deactivated",
+        )

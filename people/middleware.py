@@ -1,9 +1,11 @@
+from urllib.parse import urlencode
+
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-from people.selectors import must_use_two_factor
-from people.sso import session_has_idp_mfa
+from people.two_factor import has_totp, needs_second_factor, session_passed_second_factor
 
 
 class PreferredLanguageMiddleware:
@@ -21,40 +23,42 @@ class PreferredLanguageMiddleware:
 
 
 class RequireTwoFactorMiddleware:
-    """HR, editors and administrators set up TOTP before they can do anything else."""
+    """HR, editors, auditors, administrators (and staff) pass the second factor in each
+    session before anything else: a session without it is sent to enter a code (or,
+    without TOTP, to set it up). Having a TOTP device is not enough; see people.two_factor.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-
         user = request.user
         if (
-            settings.PORTAL_MFA_REQUIRED
-            and user.is_authenticated
+            user.is_authenticated
+            and needs_second_factor(user)
             and not self._exempt(request.path)
-            and must_use_two_factor(user)
-            and not self._has_totp(user)
-            and not session_has_idp_mfa(request)
+            and not session_passed_second_factor(request)
         ):
-            return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
+            target = "mfa_reauthenticate" if has_totp(user) else "mfa_activate_totp"
+            query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+            return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)
 
     @staticmethod
     def _exempt(path: str) -> bool:
+        """What a session needs before its second factor: the code or the set-up
+        (password first), log-out, the language switch, the accessibility statement."""
         from django.conf import settings
 
-        allowed = (
-            "/account/",
-            "/taal/",
-            "/toegankelijkheid/",
-            f"/{settings.STATIC_URL.lstrip('/')}",
-        )
-        return path.startswith(allowed)
-
-    @staticmethod
-    def _has_totp(user) -> bool:
-        from allauth.mfa.models import Authenticator
-
-        return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        pages = {
+            reverse(name)
+            for name in (
+                "mfa_reauthenticate",
+                "mfa_activate_totp",
+                "account_reauthenticate",
+                "account_logout",
+                "accessibility",
+            )
+        }
+        prefixes = ("/taal/", f"/{settings.STATIC_URL.lstrip('/')}")
+        return path in pages or path.startswith(prefixes)

@@ -21,8 +21,9 @@ class Role(models.TextChoices):
 # Group name per role that is granted (rather than following from facts).
 GRANTED_ROLES = (Role.HR, Role.EDITOR, Role.AUDITOR, Role.ADMINISTRATOR)
 
-# Roles whose members must use two-factor authentication.
-MFA_ROLES = (Role.HR, Role.EDITOR, Role.ADMINISTRATOR)
+# Roles whose members must pass two-factor authentication in every session. The auditor
+# reads all staff data, the ledger and every report.
+MFA_ROLES = (Role.HR, Role.EDITOR, Role.AUDITOR, Role.ADMINISTRATOR)
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HR: [

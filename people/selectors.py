@@ -33,7 +33,8 @@ def has_role(user, role: str) -> bool:
 
 
 def must_use_two_factor(user) -> bool:
-    return bool(roles_of(user) & set(MFA_ROLES))
+    """A privileged role (MFA_ROLES), or staff: the admin site is theirs."""
+    return bool(roles_of(user) & set(MFA_ROLES)) or bool(getattr(user, "is_staff", False))
 
 
 def team_of(manager: Employee) -> QuerySet[Employee]:

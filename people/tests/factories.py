@@ -65,3 +65,34 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
         from allauth.mfa.totp.internal.auth import TOTP
 
         TOTP.activate(self, DEFAULT_TOTP_SECRET if extracted is True else extracted)
+
+
+def login_with_second_factor(client, employee) -> None:
+    """Log the employee in on a test Client as after a log-in that passed the second
+    factor: ``force_login`` plus the session records allauth writes (the password, then
+    the TOTP code). The one way for Client tests to get a privileged session."""
+    _login_with_records(client, employee, ["password", "mfa"])
+
+
+def login_with_password_only(client, employee) -> None:
+    """As a log-in with the password alone (a stolen password): no second factor."""
+    _login_with_records(client, employee, ["password"])
+
+
+def _login_with_records(client, employee, methods: list[str]) -> None:
+    import time
+
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+
+    client.force_login(employee)
+    now = time.time()
+    extra = {"password": {"email": employee.email}, "mfa": {"type": "totp"}}
+    records = [{"method": m, "at": now, **extra.get(m, {})} for m in methods]
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(employee)
+    session.save()

@@ -151,6 +151,7 @@ def test_hr_without_totp_is_sent_to_totp_activation(client):
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
 
 
+@pytest.mark.django_db(transaction=True)  # allauth tells of a new device once committed
 def test_hr_activates_totp_and_can_then_work(client):
     EmployeeFactory(email="hr@voorbeeldstad.nl", hr=True)
     log_in(client, "hr@voorbeeldstad.nl")

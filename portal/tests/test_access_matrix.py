@@ -21,9 +21,12 @@ The objects in the URLs (a published version and a draft, a tip, the employee's 
 attempts and acknowledgement, someone else's on-behalf record with a scanned form, a
 campaign, an assignment, a failed reminder, a report) are made once for the module and
 every test runs in its own rolled-back transaction on top of them. Users log in with
-``force_login``; those whose role needs two-factor authentication have TOTP set up, so
-``PORTAL_MFA_REQUIRED`` stays on. The admin site (/beheer/) has rows of its own at the
-end, and every model registered there is checked to be closed to everyone but staff.
+``login_with_second_factor`` (people.tests.factories): those whose role needs two-factor
+authentication have TOTP set up and a session that passed it, so ``PORTAL_MFA_REQUIRED``
+stays on; ``test_privileged_page_in_a_session_without_the_second_factor`` asks every
+privileged cell again in a session that has only the password. The admin site (/beheer/)
+has rows of its own at the end, and every model registered there is checked to be closed
+to everyone but staff.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -67,8 +70,9 @@ def to(name: str, **kwargs) -> To:
 
 
 # allauth asks for the password again before anything is done to one's second factor,
-# also just after logging in.
+# also just after logging in; whoever has TOTP is asked for its code instead (MFA_R).
 REAUTH = to("account_reauthenticate")
+MFA_REAUTH = to("mfa_reauthenticate")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,8 +105,9 @@ def post(name: str, *expected, data=None, label: str = "", **kwargs) -> Row:
 
 # fmt: off
 # Columns: anonymous, employee, manager, hr, editor, auditor, administrator.
-# L: log in first; P: POST only (405 to GET); R: password again; HOME: to the home page.
-L, P, R, HOME = LOGIN, POST_ONLY, REAUTH, to("home")
+# L: log in first; P: POST only (405 to GET); R: password again; M: the code again;
+# HOME: to the home page.
+L, P, R, M, HOME = LOGIN, POST_ONLY, REAUTH, MFA_REAUTH, to("home")
 SAML_FINISH = to("saml_finish_acs", organization_slug="gemeente")
 
 GET_ROWS = [
@@ -203,7 +208,7 @@ GET_ROWS = [
     get("account_logout",                          HOME, 200, 200, 200, 200, 200, 200),
     get("account_inactive",                        200, 200, 200, 200, 200, 200, 200),
     get("account_signup",                          200, HOME, HOME, HOME, HOME, HOME, HOME),
-    get("account_reauthenticate",                  L,   200, 200, 200, 200, 200, 200),
+    get("account_reauthenticate",                  L,   200, 200, M,   M,   M,   M),
     # Not offered: e-mail addresses are HR's (see portal.views.NotOfferedView).
     get("account_email",                           404, 404, 404, 404, 404, 404, 404),
     get("account_email_verification_sent",         200, 200, 200, 200, 200, 200, 200),
@@ -219,12 +224,12 @@ GET_ROWS = [
     get("account_confirm_login_code",              to("account_login"), *[HOME] * 6),
     get("mfa_index",                               L,   200, 200, 200, 200, 200, 200),
     get("mfa_authenticate",                        to("account_login"), *[HOME] * 6),
-    get("mfa_reauthenticate",                      L,   R,   R,   200, 200, R,   200),
-    get("mfa_activate_totp",                       L,   R,   R,   R,   R,   R,   R),
-    get("mfa_deactivate_totp",                     L,   404, 404, R,   R,   404, R),
-    get("mfa_view_recovery_codes",                 L,   404, 404, R,   R,   404, R),
-    get("mfa_generate_recovery_codes",             L,   R,   R,   R,   R,   R,   R),
-    get("mfa_download_recovery_codes",             L,   404, 404, R,   R,   404, R),
+    get("mfa_reauthenticate",                      L,   R,   R,   200, 200, 200, 200),
+    get("mfa_activate_totp",                       L,   R,   R,   M,   M,   M,   M),
+    get("mfa_deactivate_totp",                     L,   404, 404, M,   M,   M,   M),
+    get("mfa_view_recovery_codes",                 L,   404, 404, M,   M,   M,   M),
+    get("mfa_generate_recovery_codes",             L,   R,   R,   M,   M,   M,   M),
+    get("mfa_download_recovery_codes",             L,   404, 404, M,   M,   M,   M),
 
     # Single sign-on (allauth's social accounts, OpenID Connect, SAML). Nobody signs up;
     # no provider is configured in this world, so its log-in pages are not found.
@@ -322,10 +327,10 @@ def _build_world() -> dict:
         "manager": manager,
         "hr": EmployeeFactory(hr=True, totp=True),
         "editor": EmployeeFactory(editor=True, totp=True),
-        "auditor": EmployeeFactory(auditor=True),
+        "auditor": EmployeeFactory(auditor=True, totp=True),
         "administrator": EmployeeFactory(administrator=True, totp=True),
     }
-    with_totp = ("hr", "editor", "administrator")
+    with_totp = ("hr", "editor", "auditor", "administrator")
     for role in with_totp:
         RecoveryCodes.activate(users[role])
     field_worker = EmployeeFactory(first_name="Piet", last_name="Veld")
@@ -416,10 +421,12 @@ def reverse_in(world: dict, name: str, kwargs: dict[str, Any]) -> str:
 
 
 def client_as(role: str, world: dict) -> Client:
+    from people.tests.factories import login_with_second_factor
+
     client = Client()
     user = world["users"][role]
     if user is not None:
-        client.force_login(user)
+        login_with_second_factor(client, user)
     return client
 
 
@@ -519,6 +526,13 @@ ADMIN_ROWS = [
     get("admin:acknowledgements_ledgerentry_changelist",
                                                      ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200),
     get("admin:auth_group_changelist",               ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 403),
+    # The admin's own log-in is no log-in: to the portal's (allauth, with its limits and
+    # second factor), on to the admin for staff, 403 for anyone else logged in.
+    get("admin:login",                               to("account_login"), 403, 403, 403, 403,
+                                                     403, to("admin:index")),
+    post("admin:login",                              to("account_login"), 403, 403, 403, 403,
+                                                     403, to("admin:index"),
+         data={"username": "beheerder@voorbeeldstad.nl", "password": "Voorbeeldstad-2026!"}),
 ]
 # fmt: on
 
@@ -530,9 +544,10 @@ ADMIN_ROWS = [
 def test_admin_access(world, row, role):
     url = reverse_in(world, row.name, row.kwargs)
 
-    response = client_as(role, world).get(url)
+    response = getattr(client_as(role, world), row.method)(url, row.data)
 
-    assert_answer(response, row.expected[ROLES.index(role)], f"GET {url} as {role}", world)
+    what = f"{row.method.upper()} {url} as {role}"
+    assert_answer(response, row.expected[ROLES.index(role)], what, world)
 
 
 @pytest.mark.parametrize("role", [role for role in ROLES if role != "administrator"])
@@ -547,3 +562,58 @@ def test_every_admin_page_is_closed_to_everyone_but_staff(world, role):
             opened.append(f"{url} ({response.status_code})")
 
     assert not opened, f"open to {role}: " + ", ".join(opened)
+
+
+# A privileged page in a session that has not passed the second factor ---------------------
+
+# Every cell where a role that must use two-factor may do what an employee may not (a
+# page, a POST, a download) is asked again in a session with the password only: the
+# answer is the code page, never the page. Generated from the tables above, so a new
+# privileged URL is covered as soon as it has its row.
+PRIVILEGED_ROLES = ("hr", "editor", "auditor", "administrator")
+REFUSED = (403, 404, ADMIN)
+
+
+def _privileged_cells():
+    for row in ROWS + ADMIN_ROWS:
+        if row.expected[ROLES.index("employee")] not in REFUSED:
+            continue
+        for role in PRIVILEGED_ROLES:
+            if row.expected[ROLES.index(role)] not in (*REFUSED, LOGIN):
+                yield pytest.param(row, role, id=f"{row.id}-{role}")
+
+
+@pytest.mark.parametrize(("row", "role"), list(_privileged_cells()))
+def test_privileged_page_in_a_session_without_the_second_factor(world, row, role):
+    from people.tests.factories import login_with_password_only
+
+    url = reverse_in(world, row.name, row.kwargs)
+    client = Client()
+    login_with_password_only(client, world["users"][role])
+
+    response = getattr(client, row.method)(url, row.data)
+
+    what = f"{row.method.upper()} {url} as {role} without the second factor"
+    assert_answer(response, MFA_REAUTH, what, world)
+    assert parse_qs(urlsplit(response["Location"]).query).get("next") == [url], what
+
+
+def test_every_privileged_role_is_asked_again_somewhere():
+    asked = {param.values[1] for param in _privileged_cells()}
+
+    assert asked == set(PRIVILEGED_ROLES)
+
+
+@pytest.mark.parametrize("role", PRIVILEGED_ROLES)
+def test_a_password_posted_to_the_admin_log_in_logs_nobody_in(world, role):
+    from people.tests.factories import DEFAULT_PASSWORD
+
+    client = Client()
+    user = world["users"][role]
+
+    response = client.post(
+        reverse("admin:login"), {"username": user.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert_answer(response, to("account_login"), f"POST admin:login for {role}", world)
+    assert "_auth_user_id" not in client.session
