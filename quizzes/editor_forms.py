@@ -17,10 +17,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.search import SearchField
+from quizzes.bank_io.data import MAX_BANK_BYTES
 from quizzes.models import QuizSettings
 
-# An uploaded bank may be at most this big; the customer's bank is about 60 kB.
-MAX_BANK_BYTES = 1024 * 1024
 BANK_EXTENSIONS = (".yaml", ".yml", ".json")
 # The signed text of an uploaded bank stays valid this long between preview and confirm.
 UPLOAD_MAX_AGE = 60 * 60

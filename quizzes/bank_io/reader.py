@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from quizzes.bank_io.data import (
     KEY_MAX_LENGTH,
     KEY_PATTERN,
+    MAX_ERRORS_READ,
     OPTION_FIELDS,
     OPTION_REQUIRED,
     OPTIONS_MAX,
@@ -21,6 +22,15 @@ from quizzes.bank_io.data import (
     OptionData,
     QuestionData,
 )
+from quizzes.bank_io.shape import LOADER, check_shape
+
+
+class _TooManyErrors(Exception):
+    """Reading stops: the editor sees the first errors and fixes those first."""
+
+
+# The value of a scalar that cannot be built: no str, int, bool or None.
+UNREADABLE = object()
 
 
 def _line(node) -> int | None:
@@ -51,10 +61,17 @@ class _Reader:
     def error(self, node_or_line, message: str) -> None:
         line = node_or_line if isinstance(node_or_line, int | None) else _line(node_or_line)
         self.errors.append((line, message))
+        if len(self.errors) >= MAX_ERRORS_READ:
+            raise _TooManyErrors
 
     def value(self, node):
-        """The Python value of a scalar node (str, int, bool, None...)."""
-        return self._constructor.construct_object(node, deep=True)
+        """The Python value of a scalar node (str, int, bool, None...); UNREADABLE for
+        one that cannot be built (a number of 5,000 digits, a date such as 2026-13-45),
+        which then fails every check of its kind, with the line."""
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            return UNREADABLE
 
     def mapping(self, node, allowed, required, what: str) -> dict | None:
         """A mapping's fields as {name: (key node, value node)}; unknown and missing
@@ -292,6 +309,8 @@ class _Reader:
                 _("%(what)s has %(count)s options; it must have %(min)s or %(max)s.")
                 % {"what": what, "count": len(node.value), "min": OPTIONS_MIN, "max": OPTIONS_MAX},
             )
+            if len(node.value) > OPTIONS_MAX:
+                return []  # no use reading thousands of options one by one
         options = []
         for index, option_node in enumerate(node.value, start=1):
             option_what = _("option %(index)s of %(what)s") % {"index": index, "what": what}
@@ -342,7 +361,9 @@ class _Reader:
 def parse_bank(text: str) -> BankFile:
     """Read a question bank file; raise BankFormatError listing every error with its line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        # The caps first, from the parser's events: only a file within them is built.
+        check_shape(text)
+        root = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -357,7 +378,12 @@ def parse_bank(text: str) -> BankFile:
     if root is None:
         raise BankFormatError([(None, _("The file is empty."))])
     reader = _Reader()
-    bank = reader.bank(root)
+    try:
+        bank = reader.bank(root)
+    except _TooManyErrors:
+        raise BankFormatError(
+            sorted(reader.errors, key=lambda e: e[0] or 0), incomplete=True
+        ) from None
     if reader.errors or bank is None:
         raise BankFormatError(sorted(reader.errors, key=lambda e: e[0] or 0))
     return bank
