@@ -227,3 +227,63 @@ def test_hr_with_authenticator_logs_in_with_a_code(page, live_server, hr_with_to
     login(page, live_server, hr, totp_secret=secret)
 
     assert path_of(page) == reverse("home")
+
+
+# --------------------------------------------------------------------------- the admin site
+
+
+@pytest.fixture
+def administrator_with_totp(transactional_db):
+    """An administrator (staff) with an authenticator app: (employee, secret)."""
+    from e2e.totp import activate_totp
+    from people.tests.factories import EmployeeFactory
+
+    administrator = EmployeeFactory(
+        first_name="Bas", last_name="Beheer", email="beheer@voorbeeldstad.nl", administrator=True
+    )
+    return administrator, activate_totp(administrator)
+
+
+def _admin_reached(page) -> None:
+    from e2e.helpers import skip_axe_for_this_page
+
+    assert path_of(page) == reverse("admin:index"), page.url
+    expect(page.locator("#site-name")).to_be_visible()
+    skip_axe_for_this_page(page, "Django's own admin site, not the portal's pages")
+
+
+def test_administrator_opens_the_admin_through_the_portal_log_in_with_a_code(
+    page, live_server, administrator_with_totp
+):
+    administrator, secret = administrator_with_totp
+
+    visit(page, reverse("admin:index"))
+
+    assert path_of(page) == reverse("account_login"), "the admin has a log-in of its own"
+    page.locator("#id_login").fill(administrator.email)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    click_and_follow(page, submit_button(page))
+    assert path_of(page) == reverse("mfa_authenticate")
+    page.locator("#id_code").fill(current_code(secret))
+    click_and_follow(page, submit_button(page), check=False)
+    _admin_reached(page)
+
+
+def test_someone_with_only_the_password_is_stopped_at_the_code_step(
+    page, live_server, administrator_with_totp
+):
+    administrator, _secret = administrator_with_totp
+    visit(page, reverse("admin:index"))
+    page.locator("#id_login").fill(administrator.email)
+    page.locator("#id_password").fill(DEFAULT_PASSWORD)
+    click_and_follow(page, submit_button(page))
+    assert path_of(page) == reverse("mfa_authenticate")
+
+    page.locator("#id_code").fill("000000")
+    click_and_follow(page, submit_button(page))
+    expect(page.locator("#error-summary")).to_be_visible()
+    visit(page, reverse("admin:index"))
+
+    # The log-in waits at its code step; the admin stays closed.
+    assert path_of(page) == reverse("mfa_authenticate")
+    assert not is_logged_in(page)
