@@ -8,6 +8,10 @@ nightly ``manage.py verify_ledger`` stores its result the same way (``run_check`
 
 The problem found is stored in English (the message id) and shown in the reader's
 language (``problem_text``).
+
+A running check beats (portal.heartbeat): one whose worker died is run once more by
+``recover_stalled_checks`` (the periodic command, and every request for a check), then
+marked failed; it never holds back a new check for longer than the stall limit.
 """
 
 from __future__ import annotations
@@ -18,28 +22,69 @@ import logging
 import re
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from acknowledgements.models import LedgerCheck
 from acknowledgements.verification import verify_chain
+from portal.heartbeat import MAX_ATTEMPTS, Heartbeat, Recovered, is_stalled, stalled
 
 logger = logging.getLogger(__name__)
 
 PENDING = (LedgerCheck.State.QUEUED, LedgerCheck.State.RUNNING)
-# A check still waiting or running after this long is taken as lost (the worker was
-# stopped while it ran): it no longer holds back a new one. A check of millions of
-# entries takes minutes.
-STALE_AFTER = datetime.timedelta(hours=2)
 
 
 def _pending(now: datetime.datetime):
-    return LedgerCheck.objects.filter(state__in=PENDING, requested_at__gte=now - STALE_AFTER)
+    """Checks waiting, or running with a heartbeat (a stalled one holds nothing back)."""
+    running = LedgerCheck.objects.filter(state=LedgerCheck.State.RUNNING)
+    return LedgerCheck.objects.filter(state__in=PENDING).exclude(
+        pk__in=running.filter(stalled(now)).values("pk")
+    )
 
 
 def _newest_pending(now: datetime.datetime) -> LedgerCheck | None:
     return _pending(now).order_by("-requested_at", "-pk").first()
+
+
+def this_attempt(check: LedgerCheck):
+    """The check's row while this attempt runs it (empty once it was given up on)."""
+    return LedgerCheck.objects.filter(
+        pk=check.pk, state=LedgerCheck.State.RUNNING, attempts=check.attempts
+    )
+
+
+def recover_stalled_checks(*, now: datetime.datetime | None = None) -> Recovered:
+    """Run checks whose worker died once more (when no other check waits), or mark
+    them failed."""
+    from acknowledgements.tasks import run_ledger_check
+
+    now = now or timezone.now()
+    recovered = Recovered()
+    candidates = (
+        LedgerCheck.objects.filter(state=LedgerCheck.State.RUNNING)
+        .filter(stalled(now))
+        .values_list("pk", "attempts")
+        .order_by("pk")
+    )
+    for pk, attempts in candidates:
+        # The same conditions in the update: a worker that beat meanwhile wins.
+        rows = LedgerCheck.objects.filter(
+            pk=pk, state=LedgerCheck.State.RUNNING, attempts=attempts
+        ).filter(stalled(now))
+        if attempts < MAX_ATTEMPTS:
+            try:
+                with transaction.atomic():
+                    queued = rows.update(state=LedgerCheck.State.QUEUED, heartbeat_at=None)
+            except IntegrityError:
+                queued = 0  # another check waits already: that one will run
+            if queued:
+                transaction.on_commit(lambda pk=pk: run_ledger_check.enqueue(pk))
+                recovered.retried += 1
+                continue
+        if rows.update(state=LedgerCheck.State.FAILED, finished_at=now):
+            recovered.failed += 1
+    return recovered
 
 
 def request_check(*, requested_by, now: datetime.datetime | None = None) -> LedgerCheck:
@@ -50,12 +95,11 @@ def request_check(*, requested_by, now: datetime.datetime | None = None) -> Ledg
 
     now = now or timezone.now()
     with transaction.atomic():
+        # A check whose worker died is run again (and returned) or marked failed here,
+        # also when the periodic command does not run.
+        recover_stalled_checks(now=now)
         existing = _newest_pending(now)
         if existing is None:
-            # Checks the worker never finished: say so, rather than "running" for ever.
-            LedgerCheck.objects.filter(
-                state__in=PENDING, requested_at__lt=now - STALE_AFTER
-            ).update(state=LedgerCheck.State.FAILED, finished_at=now)
             try:
                 with transaction.atomic():
                     check = LedgerCheck.objects.create(requested_at=now, requested_by=requested_by)
@@ -77,11 +121,15 @@ def run_check(check: LedgerCheck) -> LedgerCheck:
     (run already, or being run by another worker) is left alone, so a task delivered
     twice is harmless. When checking fails (an error, not a problem in the chain), the
     check is marked failed and the error raised again."""
+    now = timezone.now()
     started = LedgerCheck.objects.filter(pk=check.pk, state=LedgerCheck.State.QUEUED).update(
-        state=LedgerCheck.State.RUNNING, started_at=timezone.now()
+        state=LedgerCheck.State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
     )
+    check.refresh_from_db()
     if not started:
-        check.refresh_from_db()
         return check
     return _check_and_store(check)
 
@@ -90,35 +138,25 @@ def _check_and_store(check: LedgerCheck) -> LedgerCheck:
     """Run the chain check for ``check`` (running) and store its result."""
     try:
         # The problem is stored as its English message id (see problem_text).
-        with translation.override("en"):
+        with Heartbeat(this_attempt(check)), translation.override("en"):
             result = verify_chain()
     except Exception:
         logger.exception("Ledger check %s failed", check.pk)
-        LedgerCheck.objects.filter(pk=check.pk).update(
-            state=LedgerCheck.State.FAILED, finished_at=timezone.now()
-        )
+        this_attempt(check).update(state=LedgerCheck.State.FAILED, finished_at=timezone.now())
         check.refresh_from_db()
         raise
-    check.state = LedgerCheck.State.DONE
-    check.finished_at = timezone.now()
-    check.ok = result.ok
-    check.entries_checked = result.checked
-    check.head_sequence = result.head_sequence
-    check.head_hash = result.head_hash
-    check.problem_sequence = result.problem_sequence
-    check.problem_reason = result.first_problem[1] if result.first_problem else ""
-    check.save(
-        update_fields=[
-            "state",
-            "finished_at",
-            "ok",
-            "entries_checked",
-            "head_sequence",
-            "head_hash",
-            "problem_sequence",
-            "problem_reason",
-        ]
+    # Only this attempt stores its result: one given up on (and run again) writes nothing.
+    this_attempt(check).update(
+        state=LedgerCheck.State.DONE,
+        finished_at=timezone.now(),
+        ok=result.ok,
+        entries_checked=result.checked,
+        head_sequence=result.head_sequence,
+        head_hash=result.head_hash,
+        problem_sequence=result.problem_sequence,
+        problem_reason=result.first_problem[1] if result.first_problem else "",
     )
+    check.refresh_from_db()
     return check
 
 
@@ -129,7 +167,12 @@ def run_system_check() -> LedgerCheck:
     # Running from the start: it never waits, so it never stands in the way of a
     # check someone asked for (one may wait at a time).
     check = LedgerCheck.objects.create(
-        requested_at=now, requested_by=None, state=LedgerCheck.State.RUNNING, started_at=now
+        requested_at=now,
+        requested_by=None,
+        state=LedgerCheck.State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=1,
     )
     return _check_and_store(check)
 
@@ -164,9 +207,11 @@ class CheckStatus:
     def in_progress(self) -> LedgerCheck | None:
         """The check waiting or running now, if any."""
         latest = self.latest
-        if latest is not None and latest.pending and latest.requested_at >= self.now - STALE_AFTER:
-            return latest
-        return None
+        if latest is None or not latest.pending:
+            return None
+        if latest.state == LedgerCheck.State.RUNNING and is_stalled(latest, self.now):
+            return None  # its worker died: shown as unfinished until it runs again
+        return latest
 
     @property
     def unfinished(self) -> LedgerCheck | None:

@@ -262,6 +262,10 @@ class LedgerCheck(models.Model):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # While it runs: the worker's last sign of life and how often one took it on
+    # (portal.heartbeat: a check whose worker died is run once more, then failed).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     ok = models.BooleanField(_("ledger intact"), null=True, blank=True)
     entries_checked = models.PositiveBigIntegerField(_("entries checked"), default=0)

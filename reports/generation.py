@@ -5,6 +5,10 @@ The ledger is checked first (its result goes on the cover), the figures are coun
 the database, then the renderer for the format writes the file from rows read in
 chunks, reporting progress. The file is stored with its SHA-256; the row says how far
 the work is, so that HR sees progress and a download when it is ready.
+
+While it works it beats (portal.heartbeat): a report whose worker died is handed to the
+worker once more by the periodic command (reports.recovery). Every write after taking
+the report on names the attempt, so a worker that was replaced writes nothing.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files import File
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from portal.heartbeat import Heartbeat
 from reports import data
 from reports.models import Report, ReportEvent
 
@@ -81,12 +87,21 @@ def ledger_check():
     return result, f"NOT OK: entry {sequence}: {problem}"
 
 
+def this_attempt(report: Report):
+    """The report's row while this attempt runs it: empty once it finished, failed or
+    was handed to another worker."""
+    return Report.objects.filter(
+        pk=report.pk, status=Report.Status.RUNNING, attempts=report.attempts
+    )
+
+
 def _progress_writer(report: Report) -> Callable[[int], None]:
     last = {"written": 0}
 
     def progress(done: int) -> None:
         if done - last["written"] >= PROGRESS_EVERY or done == report.progress_total:
-            Report.objects.filter(pk=report.pk).update(progress_done=done)
+            # The progress is a heartbeat too (the thread beats between them).
+            this_attempt(report).update(progress_done=done, heartbeat_at=timezone.now())
             last["written"] = done
 
     return progress
@@ -97,7 +112,10 @@ def generate(report_id: int, *, now: datetime.datetime | None = None) -> Report:
     made by another worker) is left alone, so a task delivered twice is harmless."""
     now = now or timezone.now()
     started = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
-        status=Report.Status.RUNNING, started_at=now
+        status=Report.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=timezone.now(),
+        attempts=F("attempts") + 1,
     )
     report = Report.objects.select_related(
         "campaign", "campaign__version", "version", "employee", "requested_by"
@@ -105,17 +123,19 @@ def generate(report_id: int, *, now: datetime.datetime | None = None) -> Report:
     if not started:
         return report
     try:
-        _generate(report, now)
+        with Heartbeat(this_attempt(report)):
+            _generate(report, now)
     except Exception as error:
         logger.exception("Report %s failed", report.number)
-        Report.objects.filter(pk=report.pk).update(
+        failed = this_attempt(report).update(
             status=Report.Status.FAILED,
             finished_at=timezone.now(),
             error=f"{type(error).__name__}: {error}"[:2000],
         )
-        ReportEvent.objects.create(
-            kind=ReportEvent.Kind.FAILED, report=report, details={"error": str(error)[:500]}
-        )
+        if failed:
+            ReportEvent.objects.create(
+                kind=ReportEvent.Kind.FAILED, report=report, details={"error": str(error)[:500]}
+            )
         raise
     report.refresh_from_db()
     return report
@@ -137,8 +157,11 @@ def _generate(report: Report, now: datetime.datetime) -> None:
         context.scope = data.scope_of(report)
         context.summary = data.summary(context.scope)
         total = context.summary.overall.total
-    Report.objects.filter(pk=report.pk).update(
-        progress_total=total, ledger_ok=ledger_ok, ledger_summary=ledger_summary
+    this_attempt(report).update(
+        progress_total=total,
+        ledger_ok=ledger_ok,
+        ledger_summary=ledger_summary,
+        heartbeat_at=timezone.now(),
     )
     report.progress_total = total
     context.progress = _progress_writer(report)
@@ -153,7 +176,7 @@ def _generate(report: Report, now: datetime.datetime) -> None:
         out.seek(0)
         report.file.save(file_name(report), File(out), save=False)
     finished = timezone.now()
-    Report.objects.filter(pk=report.pk).update(
+    made = this_attempt(report).update(
         status=Report.Status.DONE,
         file=report.file.name,
         file_sha256=digest.hexdigest(),
@@ -162,6 +185,12 @@ def _generate(report: Report, now: datetime.datetime) -> None:
         finished_at=finished,
         expires_at=finished + datetime.timedelta(days=settings.REPORTS_RETENTION_DAYS),
     )
+    if not made:
+        # Given up on while it worked (its heartbeat had stopped): another attempt or
+        # a failure stands; this file is nobody's.
+        logger.warning("Report %s: attempt %s was replaced", report.number, report.attempts)
+        report.file.delete(save=False)
+        return
     ReportEvent.objects.create(
         kind=ReportEvent.Kind.GENERATED,
         report=report,

@@ -83,6 +83,10 @@ class Report(models.Model):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # While it is made: the worker's last sign of life and how often a worker took it on
+    # (portal.heartbeat: a report whose worker died is made once more, then failed).
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     progress_done = models.PositiveIntegerField(_("rows done"), default=0)
     progress_total = models.PositiveIntegerField(_("rows in all"), default=0)
     file = models.FileField(_("file"), upload_to="reports/", blank=True)
@@ -124,6 +128,7 @@ class ReportEvent(AuditEvent):
         REQUESTED = "requested", _("Report requested")
         GENERATED = "generated", _("Report made")
         FAILED = "failed", _("Report failed")
+        RETRIED = "retried", _("Report requested again")
         DOWNLOADED = "downloaded", _("Report downloaded")
         REMOVED = "removed", _("Report file removed")
 

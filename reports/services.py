@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -109,6 +110,34 @@ def record_download(*, report: Report, by) -> None:
         actor=by,
         details={"sha256": report.file_sha256},
     )
+
+
+def retry_report(*, report: Report, by) -> Report:
+    """Make a failed report again (HR's "try again" button): the same report, waiting
+    for the worker with its attempts counted afresh. Anything but a failed report is
+    refused, so two clicks queue it once."""
+    from reports.tasks import generate_report
+
+    if not by.has_perm("reports.export_reports"):
+        raise PermissionDenied
+    afresh = {
+        "status": Report.Status.QUEUED,
+        "attempts": 0,
+        "heartbeat_at": None,
+        "started_at": None,
+        "finished_at": None,
+        "progress_done": 0,
+        "error": "",
+    }
+    with transaction.atomic():
+        queued = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(**afresh)
+        if not queued:
+            raise ReportError(gettext("Only a report that failed can be made again."))
+        ReportEvent.objects.create(kind=ReportEvent.Kind.RETRIED, report=report, actor=by)
+        transaction.on_commit(lambda: generate_report.enqueue(report.pk))
+    for name, value in afresh.items():
+        setattr(report, name, value)
+    return report
 
 
 def remove_expired(*, now: datetime.datetime | None = None) -> int:

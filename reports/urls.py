@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/", views.ReportDetailView.as_view(), name="detail"),
     path("<int:pk>/status/", views.ReportStatusPartView.as_view(), name="status"),
     path("<int:pk>/download/", views.ReportDownloadView.as_view(), name="download"),
+    path("<int:pk>/opnieuw/", views.ReportRetryView.as_view(), name="retry"),
 ]

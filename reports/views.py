@@ -14,9 +14,11 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -196,6 +198,26 @@ class ReportDownloadView(ReportAccessMixin, View):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class ReportRetryView(ReportAccessMixin, View):
+    """POST /rapportages/<pk>/opnieuw/: make a failed report again (logged); back to
+    its page, which shows its progress."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        report = get_object_or_404(Report, pk=kwargs["pk"])
+        try:
+            services.retry_report(report=report, by=request.user)
+        except ReportError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                gettext("Report %(number)s is being made again.") % {"number": report.number},
+            )
+        return redirect("reports:detail", pk=report.pk)
 
 
 class ReportLogView(ReportAccessMixin, ListView):

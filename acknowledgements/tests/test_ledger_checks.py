@@ -126,18 +126,81 @@ def test_a_request_after_a_finished_check_queues_a_new_one(hr, django_capture_on
     assert second.newly_requested
 
 
-def test_a_check_the_worker_lost_long_ago_is_marked_failed_and_holds_back_nothing(hr):
-    now = timezone.now()
-    lost = LedgerCheck.objects.create(
-        requested_at=now - ledger_checks.STALE_AFTER - datetime.timedelta(minutes=1),
+def _running(*, beat_ago: datetime.timedelta, attempts: int = 1) -> LedgerCheck:
+    beat = timezone.now() - beat_ago
+    return LedgerCheck.objects.create(
+        requested_at=beat,
+        started_at=beat,
+        heartbeat_at=beat,
+        attempts=attempts,
         state=LedgerCheck.State.RUNNING,
     )
 
-    check = ledger_checks.request_check(requested_by=hr, now=now)
+
+STALLED = datetime.timedelta(seconds=301)
+
+
+def test_a_request_while_a_stalled_check_ran_once_runs_that_check_again(
+    hr, django_capture_on_commit_callbacks
+):
+    lost = _running(beat_ago=STALLED)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        check = ledger_checks.request_check(requested_by=hr)
+
+    lost.refresh_from_db()
+    assert check.pk == lost.pk
+    assert (lost.state, lost.heartbeat_at, lost.attempts) == ("queued", None, 1)
+    assert len(callbacks) == 1
+
+
+def test_a_check_whose_worker_died_twice_is_marked_failed_and_holds_back_nothing(hr):
+    lost = _running(beat_ago=STALLED, attempts=2)
+
+    check = ledger_checks.request_check(requested_by=hr)
 
     lost.refresh_from_db()
     assert check.pk != lost.pk
+    assert check.newly_requested
     assert lost.state == LedgerCheck.State.FAILED
+
+
+def test_a_running_check_with_a_recent_heartbeat_is_left_running(hr):
+    busy = _running(beat_ago=datetime.timedelta(seconds=299), attempts=2)
+
+    check = ledger_checks.request_check(requested_by=hr)
+
+    busy.refresh_from_db()
+    assert check.pk == busy.pk
+    assert busy.state == LedgerCheck.State.RUNNING
+
+
+def test_a_stalled_check_is_not_queued_again_beside_a_waiting_one(hr):
+    lost = _running(beat_ago=STALLED)
+    waiting = LedgerCheck.objects.create(requested_at=timezone.now(), requested_by=hr)
+
+    recovered = ledger_checks.recover_stalled_checks()
+
+    lost.refresh_from_db()
+    assert (recovered.retried, recovered.failed) == (0, 1)
+    assert lost.state == LedgerCheck.State.FAILED
+    assert LedgerCheck.objects.get(state="queued") == waiting
+
+
+def test_a_check_given_up_on_while_it_ran_stores_nothing(monkeypatch):
+    _records(1)
+    check = LedgerCheck.objects.create(requested_at=timezone.now())
+
+    def given_up_on_meanwhile(**kwargs):
+        LedgerCheck.objects.filter(pk=check.pk).update(state=LedgerCheck.State.QUEUED)
+        return verify_chain(**kwargs)
+
+    verify_chain = ledger_checks.verify_chain
+    monkeypatch.setattr(ledger_checks, "verify_chain", given_up_on_meanwhile)
+
+    stored = ledger_checks.run_check(check)
+
+    assert (stored.state, stored.ok, stored.attempts) == ("queued", None, 1)
 
 
 def test_the_worker_stores_the_result_of_an_intact_chain(hr, django_capture_on_commit_callbacks):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env, env_bool, env_int, env_list
@@ -331,6 +332,18 @@ REPORTS_SELF_SIGNED = env_bool("REPORTS_SELF_SIGNED", False)
 REPORTS_PDF_PARTS_ABOVE = env_int("REPORTS_PDF_PARTS_ABOVE", 1000)
 REPORTS_PDF_PART_ROWS = env_int("REPORTS_PDF_PART_ROWS", 1000)
 REPORTS_PDF_WORKERS = env_int("REPORTS_PDF_WORKERS", 0)
+
+# Background work whose row records progress (a report, a ledger check) writes a heartbeat
+# every PORTAL_WORK_HEARTBEAT_SECONDS while it runs; work whose heartbeat stopped for
+# PORTAL_WORK_STALLED_AFTER_SECONDS lost its worker: the periodic command hands it to the
+# worker once more, then marks it failed (portal.heartbeat).
+WORK_HEARTBEAT_SECONDS = env_int("PORTAL_WORK_HEARTBEAT_SECONDS", 30)
+WORK_STALLED_AFTER_SECONDS = env_int("PORTAL_WORK_STALLED_AFTER_SECONDS", 300)
+if not 0 < WORK_HEARTBEAT_SECONDS * 3 <= WORK_STALLED_AFTER_SECONDS:
+    raise ImproperlyConfigured(
+        "PORTAL_WORK_STALLED_AFTER_SECONDS must be at least three heartbeats "
+        "(PORTAL_WORK_HEARTBEAT_SECONDS, above 0)."
+    )
 
 LOGGING = {
     "version": 1,

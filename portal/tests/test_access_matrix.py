@@ -201,6 +201,7 @@ GET_ROWS = [
     get("reports:detail",                          L,   403, 403, 200, 403, 200, 200, pk="report"),
     get("reports:status",                          L,   403, 403, 200, 403, 200, 200, pk="report"),
     get("reports:download",                        L,   403, 403, 200, 403, 200, 200, pk="report"),
+    get("reports:retry",                           L,   403, 403, P,   403, P,   P,   pk="report"),
 
     # django-allauth under /account/. Sign-up is closed (a page that says so); log-in and
     # sign-up send whoever is logged in home.
@@ -255,6 +256,7 @@ GET_ROWS = [
 TEAM, ONBOARDING, EDITOR = to("people:team"), to("campaigns:onboarding"), to("handbook:editor")
 REMINDER_LOG, BANK_IMPORT = to("campaigns:reminders", pk="running"), to("quiz_editor:import")
 LEDGER = to("ledger:overview")
+REPORT = to("reports:detail", pk="report")
 POST_ROWS = [
     #    URL name                                  anon emp  man  hr   edit aud  admin
     post("people:switch_language",                 HOME, HOME, HOME, HOME, HOME, HOME, HOME,
@@ -271,6 +273,9 @@ POST_ROWS = [
     post("quiz_editor:import_confirm",             L,   403, 403, 403, BANK_IMPORT, 403, 403),
     post("quizzes:attempt",                        L,   400, 404, 404, 404, 404, 404, pk="attempt"),
     post("reports:create",                         L,   403, 403, 400, 403, 400, 400),
+    # The world's report was made: making it again is refused (a message on its page).
+    post("reports:retry",                          L,   403, 403, REPORT, 403, REPORT, REPORT,
+         pk="report"),
     post("account_email",                          404, 404, 404, 404, 404, 404, 404,
          data={"action_add": "", "email": "prive@example.com"}),
 ]

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from campaigns import reminders
+from portal.heartbeat import recover_stalled_work
+from portal.management.commands.recover_stalled_work import describe
 
 
 class Command(BaseCommand):
@@ -14,12 +16,15 @@ class Command(BaseCommand):
     2. the onboarding rule gives new employees theirs;
     3. reminders and escalations that are due are planned (once per assignment and step);
     4. due mails are handed to the background worker (`manage.py db_worker`), which sends
-       them with retries.
+       them with retries;
+    5. reports and ledger checks whose worker died are handed to it once more, or marked
+       failed (portal.heartbeat; also `manage.py recover_stalled_work` alone).
     """
 
     help = (
         "Add joiners and new employees to campaigns, plan the reminders and escalations "
-        "that are due, and hand the mails to the background worker."
+        "that are due, and hand the mails to the background worker; hand work whose "
+        "worker stopped to it again."
     )
 
     def add_arguments(self, parser):
@@ -41,3 +46,8 @@ class Command(BaseCommand):
             "{joined} joined a running campaign, {onboarded} new employee(s) assigned, "
             "{planned} mail(s) planned, {dispatched} handed to the worker.".format(**counts)
         )
+        # Real time: a heartbeat is written by the clock, whatever --date says. Said only
+        # when something was found, so that cron stays quiet.
+        recovered = recover_stalled_work()
+        if any(kind.retried or kind.failed for kind in recovered.values()):
+            self.stdout.write(describe(recovered))

@@ -1,0 +1,176 @@
+"""A real ``manage.py db_worker`` process is killed (SIGKILL) while it makes a report.
+
+Its heartbeat stops; the periodic command hands the report to the worker once more and
+it is made. Killed a second time, the report is marked failed, and HR's "try again"
+button makes it. The worker runs in its own process, so the database must be one that
+another process can see (PostgreSQL: scripts/test-postgres.sh); these tests commit for
+real (transaction=True).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.db import connection
+from django.tasks import TaskResultStatus
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from campaigns.tests.hr_support import hr
+from people.tests.factories import EmployeeFactory
+from portal.heartbeat import recover_stalled_work
+from quizzes.tests.factories import quiz_version
+from reports import services
+from reports.models import Report
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The worker with the renderer swapped for one that hangs after its first progress, and
+# a heartbeat every second (so that the test sees the thread beat).
+HANGING_WORKER = """
+from django.conf import settings
+settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+settings.WORK_HEARTBEAT_SECONDS = 1
+import django
+django.setup()
+from reports import generation
+for key in generation.RENDERERS:
+    generation.RENDERERS[key] = "reports.tests.worker_doubles.render_then_hang"
+from django.core.management import call_command
+call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0")
+"""
+
+
+@pytest.fixture(autouse=True)
+def database_tasks(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database another process can see (PostgreSQL)")
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    settings.PORTAL_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def version(transactional_db):
+    version = quiz_version(tips=2)
+    EmployeeFactory()
+    return version
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}{port}/{db['NAME']}"
+
+
+def work():
+    """What `manage.py db_worker --batch` does, with the real renderers."""
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
+    )
+
+
+def kill_part_way(report: Report) -> None:
+    """Start a real worker, wait until it has made progress on ``report`` and its
+    heartbeat thread has beaten since, then kill it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(),
+    }
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", HANGING_WORKER],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        progressed = None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and worker.poll() is None:
+            report.refresh_from_db()
+            if report.status == Report.Status.RUNNING and report.progress_done:
+                progressed = progressed or report.heartbeat_at
+                if report.heartbeat_at > progressed:
+                    break  # the thread beat after the progress was written
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"the worker made no progress: {worker.stderr.read().decode()}")
+        worker.kill()
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait(timeout=30)
+        worker.stderr.close()
+
+
+def after_the_stall_limit() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(
+        seconds=django_settings.WORK_STALLED_AFTER_SECONDS + 1
+    )
+
+
+def kinds(report: Report) -> list[str]:
+    return list(report.events.order_by("pk").values_list("kind", flat=True))
+
+
+def test_a_report_whose_worker_was_killed_is_made_by_the_next_worker(version):
+    report = services.request_report(format=Report.Format.CSV, version=version)
+
+    kill_part_way(report)
+
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (Report.Status.RUNNING, 1)
+    assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING  # never finishes
+    # A restarted worker alone does not take it up: nothing is ready to run.
+    work()
+    report.refresh_from_db()
+    assert report.status == Report.Status.RUNNING
+
+    # Within the stall limit nothing happens; after it, the report is handed on once.
+    assert recover_stalled_work()["reports.recovery"].retried == 0
+    assert recover_stalled_work(now=after_the_stall_limit())["reports.recovery"].retried == 1
+    work()
+
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == (Report.Status.DONE, 2)
+    assert report.file.read().startswith(b"\xef\xbb\xbf")  # the real CSV, not the hung one
+    assert kinds(report) == ["requested", "retried", "generated"]
+
+
+def test_a_report_whose_worker_was_killed_twice_fails_and_hr_makes_it_again(version, client):
+    report = services.request_report(format=Report.Format.CSV, version=version)
+
+    kill_part_way(report)
+    assert recover_stalled_work(now=after_the_stall_limit())["reports.recovery"].retried == 1
+    kill_part_way(report)
+    recovered = recover_stalled_work(now=after_the_stall_limit())["reports.recovery"]
+
+    report.refresh_from_db()
+    assert (recovered.retried, recovered.failed) == (0, 1)
+    assert (report.status, report.attempts) == (Report.Status.FAILED, 2)
+    assert kinds(report) == ["requested", "retried", "failed"]
+    client.force_login(hr())
+    page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert 'id="retry-button"' in page
+
+    response = client.post(reverse("reports:retry", args=[report.pk]))
+    work()
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.error) == (Report.Status.DONE, 1, "")
+    assert kinds(report) == ["requested", "retried", "failed", "retried", "generated"]
