@@ -10,7 +10,7 @@
 #
 # Installs are remembered by stamp files in .venv/.stamps: a second run is quick and
 # re-installs only when a requirements file, package-lock.json or the build
-# constraints changed. Debian packages (gettext, chromium, postgresql) are installed
+# constraints changed. Debian packages (gettext, chromium, postgresql, xmlsec1) are installed
 # with apt-get only when missing (scripts/system-deps.sh).
 
 SHELL := /bin/bash
@@ -80,7 +80,7 @@ system-deps-run:
 	@scripts/system-deps.sh gettext pango
 
 system-deps-test:
-	@scripts/system-deps.sh gettext pango chromium postgresql
+	@scripts/system-deps.sh gettext pango chromium postgresql xmlsec1
 
 # --------------------------------------------------------------------------- make run
 

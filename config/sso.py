@@ -36,6 +36,9 @@ SAML_ATTRIBUTE_MAPPING = {
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
         "email",
     ],
+    # Without it a SAML e-mail address is unverified and matches only with
+    # PORTAL_OIDC_TRUST_EMAIL (allauth's own default mapping has the Auth0 name).
+    "email_verified": ["email_verified", "http://schemas.auth0.com/email_verified"],
     "first_name": [
         "urn:oid:2.5.4.42",
         "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",

@@ -10,6 +10,9 @@ from django.conf import settings
 
 # Session flag: this session's log-in was by an identity provider that asserted MFA.
 IDP_MFA_SESSION_KEY = "portal_idp_mfa"
+# extra_data key of a SAML log-in: the assertion's AuthnContextClassRef values (set by
+# people.saml.MunicipalSAMLProvider).
+SAML_AUTHN_CONTEXTS_KEY = "portal_authn_context_class_refs"
 
 
 def claims_of(sociallogin) -> dict[str, Any]:
@@ -38,8 +41,26 @@ def asserts_mfa(id_token: dict[str, Any]) -> bool:
     return bool(acr) and acr in settings.PORTAL_OIDC_MFA_ACR
 
 
+def saml_asserts_mfa(extra_data: dict[str, Any]) -> bool:
+    """True when the SAML assertion's AuthnContextClassRef is one of
+    PORTAL_SAML_MFA_AUTHN_CONTEXTS (exact match; empty setting: never)."""
+    trusted = set(settings.PORTAL_SAML_MFA_AUTHN_CONTEXTS)
+    contexts = extra_data.get(SAML_AUTHN_CONTEXTS_KEY) or []
+    return (
+        bool(trusted)
+        and isinstance(contexts, list)
+        and any(isinstance(value, str) and value in trusted for value in contexts)
+    )
+
+
 def sociallogin_asserts_mfa(sociallogin) -> bool:
-    return sociallogin is not None and asserts_mfa(id_token_of(sociallogin))
+    """Whether this log-in's identity provider asserted a second factor the portal trusts:
+    OIDC by amr/acr, SAML by AuthnContextClassRef (each only by its own rule)."""
+    if sociallogin is None:
+        return False
+    if getattr(sociallogin.provider, "id", None) == "saml":
+        return saml_asserts_mfa(sociallogin.account.extra_data or {})
+    return asserts_mfa(id_token_of(sociallogin))
 
 
 def find_employee(sociallogin):

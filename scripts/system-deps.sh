@@ -6,6 +6,7 @@
 #   chromium    Debian's Chromium at /usr/bin/chromium, for the browser journeys
 #   postgresql  initdb and pg_ctl (PostgreSQL 15), for the test run on PostgreSQL
 #   wrk         the HTTP load generator of the benchmark (make benchmark)
+#   xmlsec1     XML signatures for the SAML identity provider of the SSO journeys
 # Never downloads a browser of Playwright's own. Non-interactive (CI has no stdin).
 set -euo pipefail
 # runuser, ldconfig and apt-get may live in sbin, which a plain PATH may lack.
@@ -35,6 +36,9 @@ for need in "$@"; do
             ;;
         wrk)
             command -v wrk >/dev/null 2>&1 || packages+=(wrk)
+            ;;
+        xmlsec1)
+            command -v xmlsec1 >/dev/null 2>&1 || packages+=(xmlsec1)
             ;;
         *)
             echo "system-deps.sh: unknown need '$need'" >&2

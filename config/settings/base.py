@@ -176,6 +176,8 @@ SOCIALACCOUNT_PROVIDERS = {
         ),
     },
     "saml": {
+        # allauth's SAML provider that also keeps the AuthnContextClassRef (people/saml.py).
+        "provider_class": "people.saml.MunicipalSAMLProvider",
         "APPS": saml_apps(
             idp_metadata_url=env("PORTAL_SAML_IDP_METADATA_URL", ""),
             idp_entity_id=env("PORTAL_SAML_IDP_ENTITY_ID", ""),
@@ -196,6 +198,10 @@ PORTAL_OIDC_TRUST_EMAIL = env_bool("PORTAL_OIDC_TRUST_EMAIL", False)
 PORTAL_OIDC_MFA_AMR = env_list("PORTAL_OIDC_MFA_AMR", ["mfa"])
 # `acr` values that assert the same (e.g. an eIDAS level); empty: none.
 PORTAL_OIDC_MFA_ACR = env_list("PORTAL_OIDC_MFA_ACR", [])
+# SAML AuthnContextClassRef values by which the identity provider asserts a second factor
+# (e.g. "...:ac:classes:MobileTwoFactorContract"); such a log-in counts as two-factor.
+# Empty: a SAML log-in never does.
+PORTAL_SAML_MFA_AUTHN_CONTEXTS = env_list("PORTAL_SAML_MFA_AUTHN_CONTEXTS", [])
 # Whom staff contact when the portal does not know them (shown on the refusal page).
 PORTAL_SUPPORT_CONTACT = env("PORTAL_SUPPORT_CONTACT", "the service desk")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
