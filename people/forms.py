@@ -7,21 +7,26 @@ from pathlib import PurePath
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-MAX_STAFF_FILE_BYTES = 10 * 1024 * 1024
 STAFF_FILE_EXTENSIONS = (".csv", ".txt")
 # The preview's confirmation stays valid this long (the stored file is removed after).
 UPLOAD_MAX_AGE = 24 * 60 * 60
 UPLOAD_SIGNING_SALT = "people.staff_import"
 
 
+def _size_limit() -> str:
+    return filesizeformat(settings.STAFF_IMPORT_MAX_BYTES)
+
+
 class StaffImportForm(forms.Form):
-    """The HR system's export (CSV, at most MAX_STAFF_FILE_BYTES) and whether it is full."""
+    """The HR system's export (CSV, at most STAFF_IMPORT_MAX_BYTES, within the caps of
+    people.staff_import.parsing.read_text) and whether it is full."""
 
     bestand = forms.FileField(
         label=_("CSV file from the HR system"),
@@ -31,7 +36,7 @@ class StaffImportForm(forms.Form):
                 "A .csv file with a row per employee and a header row, separated by “;” or "
                 "“,”, in UTF-8 or Windows-1252, at most {size}."
             ),
-            size=lazy(filesizeformat, str)(MAX_STAFF_FILE_BYTES),
+            size=lazy(_size_limit, str)(),
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
         error_messages={
@@ -58,12 +63,15 @@ class StaffImportForm(forms.Form):
     def _too_big() -> forms.ValidationError:
         return forms.ValidationError(
             _("The file is too big: it may be at most %(limit)s."),
-            params={"limit": filesizeformat(MAX_STAFF_FILE_BYTES)},
+            params={"limit": _size_limit()},
             code="too_big",
         )
 
     def clean_bestand(self) -> bytes:
-        """The file's bytes: refused when too big or not a CSV file."""
+        """The file's bytes: refused when too big or not a CSV file, by its size before
+        it is read, and by the caps before it is parsed."""
+        from people.staff_import.parsing import read_text
+
         upload = self.cleaned_data["bestand"]
         extension = PurePath(upload.name or "").suffix.lower()
         if extension not in STAFF_FILE_EXTENSIONS:
@@ -75,22 +83,17 @@ class StaffImportForm(forms.Form):
                 params={"name": upload.name},
                 code="extension",
             )
-        if upload.size > MAX_STAFF_FILE_BYTES:
+        limit = settings.STAFF_IMPORT_MAX_BYTES
+        if upload.size > limit:
             raise self._too_big()
-        data = upload.read(MAX_STAFF_FILE_BYTES + 1)
-        if len(data) > MAX_STAFF_FILE_BYTES:
+        data = upload.read(limit + 1)
+        if len(data) > limit:
             raise self._too_big()
-        if b"\x00" in data or data.startswith(b"PK\x03\x04"):
-            raise forms.ValidationError(
-                _(
-                    "“%(name)s” is not a CSV file but another kind of file (an Excel workbook?). "
-                    "In Excel, choose Save as and then CSV."
-                ),
-                params={"name": upload.name},
-                code="not_text",
-            )
         if not data.strip():
             raise forms.ValidationError(_("The file is empty."), code="empty")
+        _text, refusal = read_text(data)
+        if refusal:
+            raise forms.ValidationError(refusal, code="refused")
         return data
 
 

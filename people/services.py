@@ -6,6 +6,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Value
@@ -168,7 +169,12 @@ def log_staff_import(
         reactivated_count=counts[staff_import.REACTIVATED],
         unchanged_count=counts[staff_import.UNCHANGED],
         problem_count=counts["problems"],
-        problems=[problem.as_dict() for problem in plan.problems],
+        # The first problems only (problem_count has them all): a broken file of
+        # thousands of rows must not make a log row of megabytes.
+        problems=[
+            problem.as_dict()
+            for problem in plan.problems[: settings.STAFF_IMPORT_MAX_PROBLEMS_SHOWN]
+        ],
         changes=changes,
     )
 

@@ -9,6 +9,7 @@ the log-in page.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.shortcuts import redirect
@@ -116,12 +117,15 @@ class StaffImportView(StaffImportAccessMixin, TemplateView):
 
 def preview_response(view, outcome, *, confirm_form, status=200):
     plan = outcome.plan
+    shown = settings.STAFF_IMPORT_MAX_PROBLEMS_SHOWN
     context = {
         "log": outcome.log,
         "plan": plan,
         "counts": plan.counts,
         "sections": plan_sections(plan),
-        "problems": plan.problems,
+        "problems": plan.problems[:shown],
+        "problem_total": len(plan.problems),
+        "more_problems": max(0, len(plan.problems) - shown),
         "confirm_form": confirm_form,
         "view": view,
     }
@@ -213,6 +217,7 @@ class StaffImportDetailView(StaffImportAccessMixin, DetailView):
             for kind in staff_import.KINDS
             if kind != staff_import.UNCHANGED
         ]
+        context["more_problems"] = max(0, log.problem_count - len(log.problems))
         context["left_alone"] = [
             {
                 **entry,

@@ -3,6 +3,10 @@
 Header names are case-insensitive, Dutch or English, with spaces, underscores, dashes
 or dots between words ("Datum in dienst", "datum_in_dienst", "E-mail"). Nothing here
 touches the database.
+
+A file is refused before it is parsed when it breaks a cap (settings
+STAFF_IMPORT_MAX_BYTES, _ROWS, _LINE_CHARS, _CELL_CHARS): the checks run from the
+cheapest up, so a huge, binary or endless file costs the server a moment, not a parse.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 # Model field → the header names accepted for it (normalised: lower case, words joined
@@ -109,6 +115,44 @@ def decode(data: bytes) -> str | None:
         return None
 
 
+def read_text(data: bytes) -> tuple[str | None, str | None]:
+    """The file's text, or None and why it is refused: too big, UTF-16, binary, not
+    UTF-8 or Windows-1252, too many rows or a line too long. Cheapest checks first."""
+    limit = settings.STAFF_IMPORT_MAX_BYTES
+    if len(data) > limit:
+        return None, _("The file is too big: it may be at most %(limit)s.") % {
+            "limit": filesizeformat(limit)
+        }
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, _(
+            "The file is in UTF-16 (“Unicode text”). In Excel, choose Save as and then CSV UTF-8."
+        )
+    if b"\x00" in data or data.startswith(b"PK\x03\x04"):
+        return None, _(
+            "The file is not a CSV file but another kind of file (an Excel workbook?). "
+            "In Excel, choose Save as and then CSV."
+        )
+    text = decode(data)
+    if text is None:
+        return None, _("The file is not text in UTF-8 or Windows-1252. Export it again.")
+    lines = text.splitlines()
+    rows = sum(1 for line in lines if line.strip()) - 1  # the header
+    if rows > settings.STAFF_IMPORT_MAX_ROWS:
+        return None, _(
+            "The file has %(count)s rows; at most %(limit)s can be imported at once. Split "
+            "the file or ask the application manager to raise the limit."
+        ) % {"count": rows, "limit": settings.STAFF_IMPORT_MAX_ROWS}
+    too_long = next(
+        (n for n, line in enumerate(lines, 1) if len(line) > settings.STAFF_IMPORT_MAX_LINE_CHARS),
+        None,
+    )
+    if too_long is not None:
+        return None, _(
+            "Line %(line)s is longer than %(limit)s characters: this is not a staff export."
+        ) % {"line": too_long, "limit": settings.STAFF_IMPORT_MAX_LINE_CHARS}
+    return text, None
+
+
 def normalise_header(name: str) -> str:
     return re.sub(r"[\s_\-.]+", "_", name.replace("\ufeff", "").strip().lower()).strip("_")
 
@@ -132,15 +176,36 @@ def parse_language(value: str) -> str | None:
     return LANGUAGES.get(value.strip().lower())
 
 
+def _rows(reader, previous_end: int, parsed: ParsedFile):
+    """(first line, cells) per row; a row the csv module cannot read (a quote never
+    closed) ends the file with a problem instead of an error."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            parsed.problems.append(
+                Problem(
+                    previous_end + 1,
+                    _(
+                        'From this line on the file cannot be read: a quote (") is not '
+                        "closed, or a cell is far too long."
+                    ),
+                )
+            )
+            return
+        line, previous_end = previous_end + 1, reader.line_num
+        yield line, row
+
+
 def parse(data: bytes) -> ParsedFile:
     """Split the file into rows of cells per model field; problems with the file as a
     whole or its header are collected, not raised."""
     parsed = ParsedFile()
-    text = decode(data)
+    text, refusal = read_text(data)
     if text is None:
-        parsed.problems.append(
-            Problem(None, _("The file is not text in UTF-8 or Windows-1252. Export it again."))
-        )
+        parsed.problems.append(Problem(None, refusal))
         return parsed
     lines = text.splitlines()
     header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -152,12 +217,16 @@ def parse(data: bytes) -> ParsedFile:
     delimiter = excel_hint.group(1) if excel_hint else detect_delimiter(lines[header_index])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] = []
-    for row in reader:
+    for _line, row in _rows(reader, 0, parsed):
         if excel_hint and reader.line_num == header_index + 1:
             continue
         if any(cell.strip() for cell in row):
             header = row
             break
+    if not header:
+        if not parsed.problems:
+            parsed.problems.append(Problem(None, _("The file is empty.")))
+        return parsed
     header_line = reader.line_num
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
@@ -195,9 +264,17 @@ def parse(data: bytes) -> ParsedFile:
         )
         return parsed
     previous_end = header_line
-    for row in reader:
-        line, previous_end = previous_end + 1, reader.line_num
+    cell_limit = settings.STAFF_IMPORT_MAX_CELL_CHARS
+    for line, row in _rows(reader, previous_end, parsed):
         if not any(cell.strip() for cell in row):
+            continue
+        if any(len(cell) > cell_limit for cell in row):
+            parsed.problems.append(
+                Problem(
+                    line,
+                    _("A cell is longer than %(limit)s characters.") % {"limit": cell_limit},
+                )
+            )
             continue
         if any(cell.strip() for cell in row[len(header) :]):
             parsed.problems.append(

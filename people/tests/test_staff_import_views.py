@@ -143,8 +143,8 @@ def test_other_kinds_of_file_are_refused_with_a_clear_message(hr_client, name, d
     assert StaffImport.objects.count() == 0
 
 
-def test_a_file_that_is_too_big_is_refused(hr_client, monkeypatch):
-    monkeypatch.setattr("people.forms.MAX_STAFF_FILE_BYTES", 100)
+def test_a_file_that_is_too_big_is_refused(hr_client, settings):
+    settings.STAFF_IMPORT_MAX_BYTES = 100
     response = upload(hr_client, staff_csv([person("1001"), person("1002")]))
     assert response.status_code == 400
     assert "The file is too big: it may be at most 100" in response.content.decode()

@@ -1,6 +1,7 @@
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -82,5 +83,8 @@ class Command(BaseCommand):
                 self.stdout.write(line)
         if plan.problems:
             self.stdout.write("Problems:")
-            for problem in plan.problems:
+            shown = settings.STAFF_IMPORT_MAX_PROBLEMS_SHOWN
+            for problem in plan.problems[:shown]:
                 self.stdout.write(f"  {problem}")
+            if len(plan.problems) > shown:
+                self.stdout.write(f"  ... and {len(plan.problems) - shown} more.")
