@@ -85,8 +85,9 @@ system-deps-test:
 # --------------------------------------------------------------------------- make run
 
 run: system-deps-run install compilemessages
-	@echo "== migrate"
+	@echo "== migrate, createcachetable (the shared cache: log-in limits)"
 	$(MANAGE) migrate --no-input
+	$(MANAGE) createcachetable
 	@echo "== load_handbook (the customer's text as version 1)"
 	$(MANAGE) load_handbook
 	$(MANAGE) load_quiz_bank

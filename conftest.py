@@ -1,5 +1,8 @@
 import pytest
 
+# two_app_servers: real app-server processes for tests across servers (see the module).
+pytest_plugins = ["portal.testing.servers"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
@@ -7,14 +10,31 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(request):
     """Every test starts with an empty cache: allauth counts log-in attempts there, so
-    one test's failed log-ins must not lock out the next test's user."""
-    from django.core.cache import cache
+    one test's failed log-ins must not lock out the next test's user.
 
+    The cache is a database table (config/cache.py): only a test with database access
+    can use it, and such a test gets that access first. A test's rollback empties it
+    too, but transactional tests and other processes commit for real."""
+    from django.core.cache import cache, caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    in_database = isinstance(caches["default"], DatabaseCache)
+    if in_database and not _uses_database(request):
+        yield
+        return
+    if in_database:
+        request.getfixturevalue("_django_db_helper")
     cache.clear()
     yield
     cache.clear()
+
+
+def _uses_database(request) -> bool:
+    return "_django_db_helper" in request.fixturenames or bool(
+        request.node.get_closest_marker("django_db")
+    )
 
 
 def _is_transactional(request) -> bool:

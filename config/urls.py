@@ -13,6 +13,7 @@ urlpatterns = [
     path("campagnes/", include("campaigns.urls")),
     path("mijn-team/", include("campaigns.urls_team")),
     path("rapportages/", include("reports.urls")),
+    path("beveiligingslog/", include("security.urls")),
     # allauth's e-mail address management is not offered (HR keeps the addresses); the
     # same name, so that allauth's own templates still find it.
     path("account/email/", NotOfferedView.as_view(), name="account_email"),

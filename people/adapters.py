@@ -36,6 +36,12 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
             for path in super().get_login_stages()
         ]
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failed log-ins count per account, whatever Host header the request names."""
+        from people.login_limits import failed_login_key
+
+        return failed_login_key(credentials=credentials)
+
 
 class MunicipalSocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on lets in only people the portal knows: no sign-up, ever."""

@@ -69,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.view_campaign",
         "campaigns.view_campaign_dashboard",
         "reports.export_reports",
+        "security.view_securityevent",
     ],
     Role.ADMINISTRATOR: [
         "people.view_employee",
@@ -93,6 +94,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.view_campaign",
         "campaigns.view_campaign_dashboard",
         "reports.export_reports",
+        "security.view_securityevent",
     ],
 }
 

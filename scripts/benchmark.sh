@@ -68,8 +68,9 @@ fill() {
     local database="$1" employees="$2"
     "$POSTGRES_BIN/createdb" "$database"
     export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/$database"
-    echo "== $database: migrate"
+    echo "== $database: migrate, createcachetable"
     run "$PYTHON" manage.py migrate --no-input -v 0
+    run "$PYTHON" manage.py createcachetable
     echo "== $database: generate_scale_data --employees $employees"
     local started
     started="$(date +%s.%N)"

@@ -1,12 +1,14 @@
 """Writing the security event log (the only writer of SecurityEvent)."""
 
+import datetime
 import json
 import logging
 from collections.abc import Mapping
-from datetime import UTC
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from portal.http import client_ip
 from security.middleware import current_request
@@ -42,7 +44,7 @@ def event_as_json(event: SecurityEvent) -> str:
     """One line of JSON for the SIEM: time in ISO 8601 UTC, kind, who, about whom, from where."""
     return json.dumps(
         {
-            "time": event.created_at.astimezone(UTC)
+            "time": event.created_at.astimezone(datetime.UTC)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
             "kind": event.kind,
@@ -103,3 +105,17 @@ def record_event(
     )
     transaction.on_commit(lambda: logger.info(event_as_json(event)), robust=True)
     return event
+
+
+def remove_expired_events(*, today: datetime.date | None = None, dry_run: bool = False) -> int:
+    """Remove the events from before the day PORTAL_SECURITY_LOG_RETENTION_DAYS days
+    before ``today`` (local time; apply_retention runs this, with its --today); returns
+    how many were (or, in a dry run, would be) removed."""
+    today = today or timezone.localdate()
+    first_kept = today - datetime.timedelta(days=settings.PORTAL_SECURITY_LOG_RETENTION_DAYS)
+    cutoff = timezone.make_aware(datetime.datetime.combine(first_kept, datetime.time.min))
+    expired = SecurityEvent.objects.filter(created_at__lt=cutoff)
+    if dry_run:
+        return expired.count()
+    removed, _per_model = expired.delete()
+    return removed

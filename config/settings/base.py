@@ -7,6 +7,7 @@ import xstatic.pkg.bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.cache import cache_from_url
 from config.env import env, env_bool, env_int, env_list
 from config.sso import openid_connect_apps, saml_apps
 
@@ -138,10 +139,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
-# Rate limits (allauth's; counted in Django's cache, per server process with the default
-# local-memory cache). "5/5m/key": five in five minutes for one account or address. After
-# five failed log-ins for one account (password or two-factor code), even the right
-# password is refused for five minutes; the other limits answer 429 (templates/429.html).
+# Rate limits (allauth's; counted in the shared cache, CACHES below, so that they hold
+# whatever gunicorn worker or server answers). "5/5m/key": five in five minutes for one
+# account or address. After five failed log-ins for one account (password or two-factor
+# code), even the right password is refused for five minutes; the other limits answer 429
+# (templates/429.html).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -151,6 +153,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "signup": "20/m/ip",
 }
+# One cache for every server process (log-in limits, used TOTP codes): the database by
+# default (`manage.py createcachetable` makes its table); see config/cache.py.
+CACHES = {"default": cache_from_url(env("PORTAL_CACHE_URL", "db"))}
 # Behind a reverse proxy every request comes from the proxy's address, and the limits
 # per address would count all staff together: the number of proxies in front of the
 # portal whose X-Forwarded-For is to be trusted.
@@ -158,6 +163,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # A reset request for an unknown address sends nothing (and no invitation to sign up).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# The reset mail goes through the worker, known address or not (people/password_reset.py).
+ACCOUNT_FORMS = {"reset_password": "people.password_reset.QueuedResetPasswordForm"}
 # Single sign-on (OpenID Connect; see README, "Single sign-on"): only people already
 # known in the portal get in, matched by e-mail or employee number; nobody signs up.
 SOCIALACCOUNT_ADAPTER = "people.adapters.MunicipalSocialAccountAdapter"

@@ -203,6 +203,9 @@ GET_ROWS = [
     get("reports:download",                        L,   403, 403, 200, 403, 200, 200, pk="report"),
     get("reports:retry",                           L,   403, 403, P,   403, P,   P,   pk="report"),
 
+    # The security event log: auditors and administrators.
+    get("security:log",                            L,   403, 403, 403, 403, 200, 200),
+
     # django-allauth under /account/. Sign-up is closed (a page that says so); log-in and
     # sign-up send whoever is logged in home.
     get("account_login",                           200, HOME, HOME, HOME, HOME, HOME, HOME),
@@ -531,6 +534,8 @@ ADMIN_ROWS = [
     get("admin:acknowledgements_ledgerentry_changelist",
                                                      ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200),
     get("admin:auth_group_changelist",               ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 403),
+    # Read-only: the administrator role may view security events, not change them.
+    get("admin:security_securityevent_changelist",   ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, ADMIN, 200),
     # The admin's own log-in is no log-in: to the portal's (allauth, with its limits and
     # second factor), on to the admin for staff, 403 for anyone else logged in.
     get("admin:login",                               to("account_login"), 403, 403, 403, 403,

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from acknowledgements.retention import apply_retention
+from security.services import remove_expired_events
 
 
 def _date(value: str) -> datetime.date:
@@ -20,7 +21,8 @@ class Command(BaseCommand):
         "acknowledgements and tips read of employees who left more than "
         "RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT years ago, remove quiz attempts "
         "older than RETENTION_QUIZ_ATTEMPT_YEARS years, and write a destruction list "
-        "(vernietigingslijst) under MEDIA_ROOT/retention/. Run it monthly."
+        "(vernietigingslijst) under MEDIA_ROOT/retention/; remove security events older "
+        "than PORTAL_SECURITY_LOG_RETENTION_DAYS days. Run it monthly."
     )
 
     def add_arguments(self, parser):
@@ -54,3 +56,9 @@ class Command(BaseCommand):
             f"confirmed {verb}."
         )
         self.stdout.write(f"Destruction list: {report.path}")
+        # The security event log's own period (not archival records: not on the list).
+        events = remove_expired_events(today=day, dry_run=dry_run)
+        self.stdout.write(
+            f"{events} security events older than "
+            f"{settings.PORTAL_SECURITY_LOG_RETENTION_DAYS} days {verb}."
+        )

@@ -157,6 +157,7 @@ class Command(BaseCommand):
         if campaign_id is not None:
             return str(campaign_id), False
         self._run(["migrate", "--no-input", "-v", "0"], env)
+        self._run(["createcachetable"], env)
         found = self._run(["benchmark_reports", FIND_FLAG], env)[0].strip().splitlines()
         if found and found[-1]:
             self.stdout.write(f"Measuring the running campaign {found[-1]} as it is.")
