@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.cache import cache_from_url
 from config.env import env, env_bool, env_int, env_list
+from config.security_log import add_security_log, retention_days
 from config.sso import openid_connect_apps, saml_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -372,3 +373,19 @@ LOGGING = {
         "pikepdf": {"level": "WARNING"},
     },
 }
+
+# The security event log (security app; README, "Security event log"). Events are kept
+# PORTAL_SECURITY_LOG_RETENTION_DAYS days (two years by default: long enough to look
+# back on an incident found late or a yearly audit, short enough not to keep a record
+# of everyone's log-ins for ever; the SIEM keeps its own copy by its own rules), then
+# removed by apply_retention. Each event is also a JSON line for the municipality's
+# SIEM: in the console log always, in PORTAL_SECURITY_LOG_FILE (an absolute path) and at
+# PORTAL_SECURITY_LOG_SYSLOG (/dev/log or host:port, UDP) when set.
+PORTAL_SECURITY_LOG_RETENTION_DAYS = retention_days(
+    env_int("PORTAL_SECURITY_LOG_RETENTION_DAYS", 730)
+)
+add_security_log(
+    LOGGING,
+    file=env("PORTAL_SECURITY_LOG_FILE", ""),
+    syslog=env("PORTAL_SECURITY_LOG_SYSLOG", ""),
+)
