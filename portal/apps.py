@@ -14,3 +14,10 @@ class PortalConfig(AppConfig):
         from portal.middleware import start_the_clock
 
         user_logged_in.connect(start_the_clock, dispatch_uid="portal.session_clock")
+
+        # The admin site (INSTALLED_APPS' first app) has registered every model by now.
+        from django.contrib import admin
+
+        from portal.search import cap_admin_searches
+
+        cap_admin_searches(admin.site)

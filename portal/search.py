@@ -11,7 +11,10 @@ form still costs at most MAX_SEARCH_WORDS conditions.
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
+from django.contrib import messages
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -80,3 +83,30 @@ class SearchForm(forms.Form):
         """True when the search is over the caps: the page then lists nothing and says why
         by the box."""
         return not self.is_valid()
+
+
+def cap_admin_search(model_admin) -> None:
+    """The admin's search box (``?q=``) under the same caps: a longer search lists
+    nothing and says why at the top of the page. The admin, too, builds a condition per
+    word. Applied to every admin with search fields, also those of allauth
+    (PortalConfig.ready)."""
+    search = model_admin.get_search_results
+
+    @functools.wraps(search)
+    def capped(request, queryset, search_term):
+        try:
+            SearchField().clean(search_term)
+        except forms.ValidationError as error:
+            model_admin.message_user(request, error.messages[0], level=messages.ERROR)
+            return queryset.none(), False
+        return search(request, queryset, search_term)
+
+    model_admin.get_search_results = capped
+    if model_admin.search_help_text is None:
+        model_admin.search_help_text = SEARCH_HELP
+
+
+def cap_admin_searches(site) -> None:
+    for model_admin in site._registry.values():
+        if model_admin.search_fields:
+            cap_admin_search(model_admin)

@@ -181,3 +181,22 @@ def test_the_field_accepts_the_most_words_and_characters():
     assert len(text) <= MAX_SEARCH_LENGTH
 
     assert SearchField().clean(f"  {text}  ") == text
+
+
+@pytest.mark.parametrize(
+    "changelist",
+    ["admin:people_employee_changelist", "admin:acknowledgements_acknowledgement_changelist"],
+)
+def test_the_admins_search_has_the_same_caps(admin_client, changelist):
+    _jan()
+    url = reverse(changelist)
+
+    refused = admin_client.get(url, {"q": THREE_THOUSAND_WORDS})
+    allowed = admin_client.get(reverse("admin:people_employee_changelist"), {"q": MAX_WORDS})
+
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Gebruik maximaal 100 tekens; deze zoekopdracht heeft er" in html
+    assert "Maximaal 5 woorden en 100 tekens." in html
+    assert refused.context["cl"].result_count == 0
+    assert allowed.context["cl"].result_count == 1
