@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -22,11 +23,11 @@ def templated_email(
     (default: the portal's). The subject is one line whatever the template's layout."""
     context = {"municipality_name": settings.PORTAL_MUNICIPALITY_NAME, **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}_subject.txt", context)
+        subject = render_subject(f"{template}_subject.txt", context)
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
+        subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
@@ -34,3 +35,11 @@ def templated_email(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def render_subject(template_name: str, context: dict) -> str:
+    """A subject template as one line of plain text: without HTML escaping (a subject is
+    not HTML: a name like O'Brien & Zoon stays as written, not "O&#x27;Brien &amp; Zoon").
+    The mail client shows it as text, so nothing in it can run."""
+    template = get_template(template_name).template
+    return " ".join(template.render(Context(context, autoescape=False)).split())
