@@ -15,13 +15,14 @@ from people import invitations
 def send_staff_invitations(staff_import_id: int | None = None) -> dict:
     """Send the welcome invitations that are due (see people.invitations).
 
-    First, while any invitation is unfinished, a follow-up run is queued for after the
-    claim time: a worker killed part-way never finishes this task, and the follow-up
-    takes over what it left (it queues its own follow-up only while work remains).
+    First, while any invitation is unfinished, a follow-up run is queued for twice the
+    claim time later: a worker killed part-way never finishes this task, and the
+    follow-up takes over what it left, its claims having run out (it queues its own
+    follow-up only while work remains).
     """
     backend = send_staff_invitations.get_backend()
     if backend.supports_defer and invitations.unfinished():
-        later = timezone.now() + datetime.timedelta(seconds=settings.INVITATION_CLAIM_SECONDS + 60)
+        later = timezone.now() + datetime.timedelta(seconds=2 * settings.INVITATION_CLAIM_SECONDS)
         send_staff_invitations.using(run_after=later).enqueue(staff_import_id)
     outcome = invitations.deliver()
     return {
