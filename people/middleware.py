@@ -35,8 +35,8 @@ class RequireTwoFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and needs_second_factor(user)
             and not self._exempt(request.path)
+            and needs_second_factor(user)
             and not session_passed_second_factor(request)
         ):
             target = "mfa_reauthenticate" if has_totp(user) else "mfa_activate_totp"
