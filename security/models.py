@@ -25,6 +25,7 @@ class SecurityEvent(models.Model):
         ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated")
         ADMIN_CHANGE = "admin_change", _("Change in the admin site")
         EXPORT = "export", _("Data exported")
+        PRIVILEGED_CHANGE_REFUSED = "privileged_change_refused", _("Privileged change refused")
 
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices, db_index=True)

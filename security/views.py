@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from security import selectors
+from security.display import detail_lines
 from security.forms import EventFilterForm
 from security.models import SecurityEvent
 
@@ -35,5 +36,7 @@ class SecurityEventListView(LoginRequiredMixin, PermissionRequiredMixin, ListVie
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
+        for event in context["events"]:
+            event.detail_lines = detail_lines(event.details)
         context["retention_days"] = settings.PORTAL_SECURITY_LOG_RETENTION_DAYS
         return context

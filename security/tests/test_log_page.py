@@ -161,3 +161,17 @@ def test_the_admin_shows_events_but_changes_none(admin_client):
     assert deleted.status_code == 403
     assert SecurityEvent.objects.filter(pk=event.pk).exists()
     assert admin_client.get(reverse("admin:security_securityevent_add")).status_code == 403
+
+
+def test_the_details_are_shown_in_dutch(auditor_client):
+    record_event(
+        kind=Kind.LOGIN,
+        actor=EmployeeFactory(),
+        details={"method": "password", "second_factor": "totp"},
+    )
+
+    with translation.override("nl"):
+        html = auditor_client.get(URL).content.decode()
+
+    assert "Manier: Wachtwoord" in html
+    assert "Tweede stap: Authenticator-app" in html
