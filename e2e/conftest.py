@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from e2e.csp import assert_no_csp_violations, watch_csp
 from e2e.helpers import (
     AXE_SCRIPT,
     CHROMIUM_ARGS,
@@ -99,12 +100,14 @@ def _new_context(browser, live_server):
     return context
 
 
-def _tracked_page(context):
+def _tracked_page(context, live_server):
     tracker = PageTracker()
     context.expose_function("__e2eReportLoad", tracker.report_load)
     context.add_init_script(TRACKER_INIT_SCRIPT)
+    csp = watch_csp(context, origin=live_server.url)
     page = context.new_page()
     page._e2e_tracker = tracker
+    page._e2e_csp = csp
     return page
 
 
@@ -116,13 +119,14 @@ def context(browser, live_server):
 
 
 @pytest.fixture
-def page(context, request):
-    """A page whose every loaded document must have passed axe_check by the end.
+def page(context, live_server, request):
+    """A page whose every loaded document must have passed axe_check by the end, with
+    no Content-Security-Policy violation on any portal page (e2e/csp.py).
 
     The page shown last is checked here if the test did not do it. On failure a
     screenshot goes to test-results/.
     """
-    page = _tracked_page(context)
+    page = _tracked_page(context, live_server)
     yield page
     _check_every_page(page, request)
 
@@ -132,7 +136,7 @@ def second_page(browser, live_server, request):
     """A page in a second browser context (its own cookies: another user logged in at
     the same time as on ``page``), held to the same axe-core rule."""
     context = _new_context(browser, live_server)
-    page = _tracked_page(context)
+    page = _tracked_page(context, live_server)
     yield page
     try:
         _check_every_page(page, request, suffix="-second")
@@ -157,6 +161,7 @@ def _check_every_page(page, request, *, suffix: str = "") -> None:
     assert not unchecked, (
         f"pages loaded without an axe-core check (use visit()/follow() or axe_check()): {unchecked}"
     )
+    assert_no_csp_violations(page)
 
 
 def _screenshot(page, nodeid: str) -> None:

@@ -268,7 +268,7 @@ def test_the_error_summary_links_to_the_field_and_gets_focus(client, hr, field_w
     html = client.post(URL, _hr_data(field_worker, version, reason="")).content.decode()
 
     assert 'href="#id_reason"' in html
-    assert 'getElementById("error-summary").focus()' in html
+    assert "portal/js/focus-error-summary.js" in html
 
 
 def test_a_post_without_confirm_only_asks_for_confirmation(client, hr, field_worker, version):

@@ -146,7 +146,7 @@ def test_an_incomplete_post_is_refused_with_a_focused_summary_and_nothing_stored
     assert not Acknowledgement.objects.exists() and not LedgerEntry.objects.exists()
     summary = html.split('id="error-summary"')[1].split("</div>")[0]
     assert f'href="#{field}"' in summary and message in summary
-    assert 'document.getElementById("error-summary").focus()' in html
+    assert "portal/js/focus-error-summary.js" in html
     assert 'aria-invalid="true"' in html
 
 

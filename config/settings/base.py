@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.cache import cache_from_url
+from config.csp import content_security_policy, form_action_origins
 from config.env import env, env_bool, env_int, env_list
 from config.security_log import add_security_log, retention_days
 from config.sso import openid_connect_apps, saml_apps
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (SECURE_CSP below); the SSO pages widen form-action.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "portal.csp.SingleSignOnFormActionMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # 400 for control characters (a NUL) in the address or a form, before the session.
     "portal.input_guard.RefuseControlCharactersMiddleware",
@@ -83,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "portal.context_processors.branding",
                 "portal.context_processors.roles",
                 "people.sso.local_login",
@@ -234,6 +239,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Content-Security-Policy in every mode (config/csp.py; README, "Content-Security-Policy"):
+# scripts and styles from the portal or with the page's nonce ({{ csp_nonce }}), no
+# inline event handlers or style attributes. PORTAL_CSP_FORM_ACTION: more origins that
+# forms may go to, e.g. an SSO provider whose sign-in page is not on the host of its
+# issuer or metadata URL (those are allowed on the log-in page by themselves).
+SECURE_CSP = content_security_policy(
+    form_action=form_action_origins(
+        env_list("PORTAL_CSP_FORM_ACTION", []), name="PORTAL_CSP_FORM_ACTION"
+    )
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
