@@ -7,7 +7,8 @@ must hold across servers (log-in limits, sessions ended on every server).
 
 Each server is its own gunicorn process (one sync worker, ``config.settings.test``) on
 its own free port, in a process group of its own; both are stopped (TERM, then KILL)
-when the test ends, also when it fails or is interrupted. Both use the test's
+when the test ends, also when it fails or is interrupted, and (on Linux) when the test
+process itself is killed. Both use the test's
 database: on PostgreSQL the run's test database; on SQLite, whose test database lives
 in this process's memory, a copy in a file that this process also uses for the test's
 length. So the test must commit for real: the fixture makes it transactional.
@@ -19,6 +20,7 @@ for other numbers of servers or extra environment variables.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import http.client
 import os
 import shutil
@@ -40,6 +42,7 @@ from django.db import connections
 
 SERVER_SETTINGS = "config.settings.test"
 START_TIMEOUT = 60.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class AppServerError(Exception):
@@ -83,6 +86,7 @@ class AppServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=_stop_with_parent,
             )
 
     def wait_until_it_answers(self, deadline: float) -> None:
@@ -117,6 +121,13 @@ class AppServer:
             os.killpg(self.process.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=10)
+
+
+def _stop_with_parent() -> None:
+    """In the child before gunicorn starts (Linux): TERM when the test process dies,
+    even by SIGKILL, so that no server outlives a run that was killed."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _gunicorn() -> list[str]:
