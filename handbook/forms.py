@@ -234,3 +234,20 @@ TipFormSet = forms.formset_factory(
     max_num=200,
     validate_max=True,
 )
+
+
+class RetirementRequestForm(forms.Form):
+    """The reason one editor gives when asking for a version to be retired."""
+
+    reason = forms.CharField(
+        label=_("Why should this version be retired?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Another editor reads this before confirming. At most 1,000 characters."),
+    )
+
+
+class RetirementDecisionForm(forms.Form):
+    """Which open request a confirmation or cancellation is about."""
+
+    request = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)

@@ -258,6 +258,8 @@ class HandbookEvent(AuditEvent):
         DRAFT_DISCARDED = "draft_discarded", _("Draft discarded")
         PUBLISHED = "published", _("Published")
         RETIRED = "retired", _("Retired")
+        RETIREMENT_REQUESTED = "retirement_requested", _("Retirement requested")
+        RETIREMENT_CANCELLED = "retirement_cancelled", _("Retirement request cancelled")
         REVIEW_REMINDER_SENT = "review_reminder_sent", _("Review reminder sent")
 
     guideline = models.ForeignKey(
@@ -269,3 +271,54 @@ class HandbookEvent(AuditEvent):
     class Meta(AuditEvent.Meta):
         verbose_name = _("handbook event")
         verbose_name_plural = _("handbook events")
+
+
+class RetirementRequest(models.Model):
+    """One editor's request to retire a published version, with the reason. Another
+    editor confirms it (then the version is retired) or either cancels it; at most one
+    request per version is open. Written by handbook.retirement."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for a second editor")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    version = models.ForeignKey(
+        GuidelineVersion,
+        verbose_name=_("version"),
+        on_delete=models.PROTECT,
+        related_name="retirement_requests",
+    )
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OPEN)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed or cancelled by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("confirmed or cancelled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("retirement request")
+        verbose_name_plural = _("retirement requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(state="open"),
+                name="handbook_one_open_retirement_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("Retirement of version %(number)s") % {"number": self.version.number}

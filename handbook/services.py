@@ -1,4 +1,5 @@
-"""Writes to the handbook: drafts, publishing, retiring, loading version 1.
+"""Writes to the handbook: drafts, publishing, loading version 1 (retiring, with four
+eyes: handbook.retirement).
 
 Every function here is atomic and writes its HandbookEvent in the same transaction.
 Status changes use queryset updates: a stored published version refuses save().
@@ -253,19 +254,6 @@ def _publish(version: GuidelineVersion, actor) -> None:
         content_hash=dutch,
         effective_date=version.effective_date.isoformat(),
     )
-
-
-@transaction.atomic
-def retire_version(*, version: GuidelineVersion, actor) -> GuidelineVersion:
-    """Withdraw a published version. It stays readable in the history."""
-    _require(actor, "handbook.publish_guidelineversion")
-    updated = GuidelineVersion.objects.filter(
-        pk=version.pk, status=GuidelineVersion.Status.PUBLISHED
-    ).update(status=GuidelineVersion.Status.RETIRED, retired_at=timezone.now(), retired_by=actor)
-    if not updated:
-        raise ValidationError(_("Only a published version can be retired."))
-    _log(version.guideline, HandbookEvent.Kind.RETIRED, actor, version.number)
-    return GuidelineVersion.objects.get(pk=version.pk)
 
 
 @transaction.atomic

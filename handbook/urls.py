@@ -20,5 +20,15 @@ urlpatterns = [
     path("versies/<int:number>/bewerken/", views.EditDraftView.as_view(), name="edit"),
     path("versies/<int:number>/publiceren/", views.PublishView.as_view(), name="publish"),
     path("versies/<int:number>/intrekken/", views.RetireView.as_view(), name="retire"),
+    path(
+        "versies/<int:number>/intrekken/bevestigen/",
+        views.ConfirmRetirementView.as_view(),
+        name="confirm_retirement",
+    ),
+    path(
+        "versies/<int:number>/intrekken/annuleren/",
+        views.CancelRetirementView.as_view(),
+        name="cancel_retirement",
+    ),
     path("versies/<int:number>/weggooien/", views.DiscardView.as_view(), name="discard"),
 ]

@@ -91,3 +91,15 @@ def published_version(
             **extra,
         )
     return services.publish_version(draft=draft, actor=None)
+
+
+def retire_at_once(version: GuidelineVersion, actor=None) -> GuidelineVersion:
+    """The version retired at once, without the two editors' steps (handbook.retirement):
+    for tests of what a retired version is."""
+    from django.db import transaction
+
+    from handbook.retirement import retire_without_review
+
+    with transaction.atomic():
+        retire_without_review(version=version, actor=actor)
+    return GuidelineVersion.objects.get(pk=version.pk)

@@ -5,6 +5,7 @@ from django.test import RequestFactory
 from handbook import services
 from handbook.admin import GuidelineVersionAdmin, HandbookEventAdmin, TipInline
 from handbook.models import GuidelineVersion, HandbookEvent
+from handbook.tests.factories import retire_at_once
 from people.tests.factories import EmployeeFactory
 
 
@@ -41,7 +42,7 @@ def test_tips_of_a_published_version_are_read_only_in_the_admin(superuser_reques
 
 @pytest.mark.django_db
 def test_a_retired_version_is_read_only_in_the_admin(superuser_request, version_one, editor):
-    retired = services.retire_version(version=version_one, actor=editor)
+    retired = retire_at_once(version_one, editor)
 
     assert not _version_admin().has_change_permission(superuser_request, retired)
 

@@ -5,14 +5,18 @@ import datetime
 
 import pytest
 
-from handbook import services
 from handbook.selectors import (
     DEFAULT_GUIDELINE_SLUG,
     current_version,
     default_current_version,
     default_guideline,
 )
-from handbook.tests.factories import GuidelineFactory, GuidelineVersionFactory, published_version
+from handbook.tests.factories import (
+    GuidelineFactory,
+    GuidelineVersionFactory,
+    published_version,
+    retire_at_once,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +101,7 @@ def test_without_any_guideline_there_is_none():
 def test_drafts_and_retired_versions_are_ignored(default):
     first = published_version(default, number=1, effective_date=datetime.date(2026, 1, 1))
     retired = published_version(default, number=2, effective_date=datetime.date(2026, 2, 1))
-    services.retire_version(version=retired, actor=None)
+    retire_at_once(retired)
     GuidelineVersionFactory(guideline=default, number=3, effective_date=datetime.date(2026, 3, 1))
 
     found = default_current_version(today=TODAY)

@@ -1,8 +1,8 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from handbook import services
 from handbook.models import GuidelineVersion, Tip, VersionFrozen
+from handbook.tests.factories import retire_at_once
 
 
 @pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_published_version_refuses_a_removed_tip(version_one):
 
 @pytest.mark.django_db
 def test_retiring_a_published_version_is_allowed(version_one, editor):
-    retired = services.retire_version(version=version_one, actor=editor)
+    retired = retire_at_once(version_one, editor)
 
     assert retired.status == GuidelineVersion.Status.RETIRED
     assert retired.retired_by == editor
@@ -95,7 +95,7 @@ def test_retiring_a_published_version_is_allowed(version_one, editor):
 
 @pytest.mark.django_db
 def test_a_retired_version_cannot_change_any_more(version_one, editor):
-    services.retire_version(version=version_one, actor=editor)
+    retire_at_once(version_one, editor)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         GuidelineVersion.objects.filter(pk=version_one.pk).update(status="published")

@@ -431,12 +431,22 @@ def test_publishing_needs_a_post(other_editor_client, version_one, editor):
 
 
 @pytest.mark.django_db
-def test_retiring_a_version_after_confirmation(editor_client, version_one):
+def test_retiring_a_version_after_confirmation_by_another_editor(
+    editor_client, other_editor_client, version_one
+):
+    """Four eyes, and a successor in force (handbook/tests/test_retirement.py has more)."""
+    from handbook.tests.factories import published_version
+
+    published_version(version_one.guideline, number=2, effective_date=version_one.effective_date)
     page = editor_client.get(reverse("handbook:retire", kwargs={"number": 1}))
-    response = editor_client.post(reverse("handbook:retire", kwargs={"number": 1}))
+    asked = editor_client.post(reverse("handbook:retire", kwargs={"number": 1}), {"reason": "Oud."})
+    request = version_one.retirement_requests.get()
+    response = other_editor_client.post(
+        reverse("handbook:confirm_retirement", kwargs={"number": 1}), {"request": request.pk}
+    )
 
     assert 'id="retire-button"' in _text(page)
-    assert response.status_code == 302
+    assert (asked.status_code, response.status_code) == (302, 302)
     assert GuidelineVersion.objects.get(number=1).status == GuidelineVersion.Status.RETIRED
     assert HandbookEvent.objects.filter(kind=HandbookEvent.Kind.RETIRED).exists()
 

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from handbook import services
 from handbook.models import GuidelineVersion, Tip
-from handbook.tests.factories import published_version
+from handbook.tests.factories import published_version, retire_at_once
 from handbook.tests.utils import nl
 
 TIP_3_NL = "Ga af op je beoordelingsvermogen en eigen logica."
@@ -156,7 +156,7 @@ def test_history_shows_superseded_current_and_scheduled_versions(employee_client
 
 @pytest.mark.django_db
 def test_history_shows_a_retired_version_as_retired(employee_client, version_one, editor):
-    services.retire_version(version=version_one, actor=editor)
+    retire_at_once(version_one, editor)
 
     html = _text(employee_client.get(reverse("handbook:history")))
 

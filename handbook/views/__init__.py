@@ -6,7 +6,6 @@ from handbook.views.editing import (
     EditDraftView,
     EditorDashboardView,
     PublishView,
-    RetireView,
 )
 from handbook.views.reading import (
     CurrentTipView,
@@ -18,8 +17,11 @@ from handbook.views.reading import (
     TipView,
     VersionView,
 )
+from handbook.views.retiring import CancelRetirementView, ConfirmRetirementView, RetireView
 
 __all__ = [
+    "CancelRetirementView",
+    "ConfirmRetirementView",
     "CreateDraftView",
     "CurrentTipView",
     "CurrentVersionView",

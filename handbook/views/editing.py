@@ -1,4 +1,5 @@
-"""The editors' pages: dashboard, new draft, editing, publishing, retiring, discarding.
+"""The editors' pages: dashboard, new draft, editing, publishing, discarding (retiring:
+handbook.views.retiring).
 
 Views only read input and show results; every write goes through handbook.services.
 """
@@ -321,47 +322,6 @@ class PublishView(DraftMixin, DraftDiffMixin, TemplateView):
             blockers=services.publish_blockers(draft=draft, actor=self.request.user),
         )
         return context
-
-
-class RetireView(EditorMixin, TemplateView):
-    """Confirm and retire (withdraw) a published version (POST)."""
-
-    permission_required = "handbook.publish_guidelineversion"
-    template_name = "handbook/editor/retire.html"
-
-    def get_version(self) -> GuidelineVersion:
-        version = (
-            self.guideline.versions.select_related("published_by")
-            .filter(number=self.kwargs["number"], status=GuidelineVersion.Status.PUBLISHED)
-            .first()
-        )
-        if version is None:
-            raise Http404(gettext("There is no published version with this number."))
-        return version
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        version = self.get_version()
-        current = current_version(self.guideline)
-        context.update(
-            guideline=self.guideline,
-            version=version,
-            is_current=current is not None and current.pk == version.pk,
-        )
-        return context
-
-    def post(self, request, *args, **kwargs):
-        version = self.get_version()
-        try:
-            services.retire_version(version=version, actor=request.user)
-        except ValidationError as error:
-            for message in _messages_of(error):
-                messages.error(request, message)
-            return redirect("handbook:version", number=version.number)
-        messages.success(
-            request, gettext("Version %(number)s has been retired.") % {"number": version.number}
-        )
-        return redirect("handbook:history")
 
 
 class DiscardView(DraftMixin, TemplateView):

@@ -141,6 +141,8 @@ GET_ROWS = [
     get("handbook:edit",                           L,   403, 403, 403, 200, 403, 403, number="v2"),
     get("handbook:publish",                        L,   403, 403, 403, 200, 403, 403, number="v2"),
     get("handbook:retire",                         L,   403, 403, 403, 200, 403, 403, number="v1"),
+    get("handbook:confirm_retirement",             L,   403, 403, 403, P,   403, 403, number="v1"),
+    get("handbook:cancel_retirement",              L,   403, 403, 403, P,   403, 403, number="v1"),
     get("handbook:discard",                        L,   403, 403, 403, 200, 403, 403, number="v2"),
 
     # The quiz: one's own attempts only; the bank for editors, statistics also for auditors.
@@ -260,6 +262,7 @@ TEAM, ONBOARDING, EDITOR = to("people:team"), to("campaigns:onboarding"), to("ha
 REMINDER_LOG, BANK_IMPORT = to("campaigns:reminders", pk="running"), to("quiz_editor:import")
 LEDGER = to("ledger:overview")
 REPORT = to("reports:detail", pk="report")
+RETIRE = to("handbook:retire", number="v1")
 POST_ROWS = [
     #    URL name                                  anon emp  man  hr   edit aud  admin
     post("people:switch_language",                 HOME, HOME, HOME, HOME, HOME, HOME, HOME,
@@ -273,6 +276,13 @@ POST_ROWS = [
     post("ledger:on_behalf",                       L,   403, 400, 400, 403, 403, 403),
     post("ledger:check",                           L,   403, 403, LEDGER, 403, LEDGER, LEDGER),
     post("handbook:create_draft",                  L,   403, 403, 403, EDITOR, 403, 403),
+    # Without an open request (and version 1 is the last in force): refused, back to its page.
+    post("handbook:retire",                        L,   403, 403, 403, 400, 403, 403, number="v1",
+         data={"reason": "Vervangen."}),
+    post("handbook:confirm_retirement",            L,   403, 403, 403, RETIRE, 403, 403,
+         number="v1", data={"request": 1}),
+    post("handbook:cancel_retirement",             L,   403, 403, 403, RETIRE, 403, 403,
+         number="v1", data={"request": 1}),
     post("quiz_editor:import_confirm",             L,   403, 403, 403, BANK_IMPORT, 403, 403),
     post("quizzes:attempt",                        L,   400, 404, 404, 404, 404, 404, pk="attempt"),
     post("reports:create",                         L,   403, 403, 400, 403, 400, 400),
