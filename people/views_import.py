@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Count
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -25,7 +26,7 @@ from people.forms import (
     sign_upload,
     unsign_upload,
 )
-from people.models import StaffImport
+from people.models import Invitation, StaffImport
 from people.staff_import import uploads
 from people.staff_import.privileged import why_left_alone
 
@@ -188,6 +189,19 @@ class StaffImportLogView(StaffImportAccessMixin, ListView):
         return StaffImport.objects.select_related("imported_by").defer("problems", "changes")
 
 
+def invitation_counts(log: StaffImport) -> dict[str, int] | None:
+    """How the import's welcome invitations stand (None: it sent none)."""
+    by_status = dict(log.invitations.values_list("status").annotate(count=Count("pk")).order_by())
+    if not by_status:
+        return None
+    status = Invitation.Status
+    return {
+        "sent": by_status.get(status.SENT, 0),
+        "waiting": by_status.get(status.QUEUED, 0) + by_status.get(status.SENDING, 0),
+        "failed": by_status.get(status.FAILED, 0),
+    }
+
+
 class StaffImportDetailView(StaffImportAccessMixin, DetailView):
     """One run: the result after applying, or a past dry run or refusal."""
 
@@ -218,6 +232,7 @@ class StaffImportDetailView(StaffImportAccessMixin, DetailView):
             if kind != staff_import.UNCHANGED
         ]
         context["more_problems"] = max(0, log.problem_count - len(log.problems))
+        context["invitations"] = invitation_counts(log)
         context["left_alone"] = [
             {
                 **entry,

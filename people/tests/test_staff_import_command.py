@@ -109,3 +109,14 @@ def test_a_file_with_problems_exits_non_zero_lists_them_and_changes_nothing(tmp_
 def test_an_unreadable_path(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         command(tmp_path / "bestaat-niet.csv")
+
+
+def test_the_command_says_which_privileged_fields_it_left_alone(tmp_path):
+    admin = EmployeeFactory(employee_number="2001", administrator=True)
+    path = tmp_path / "personeel.csv"
+    path.write_bytes(staff_csv([person("2001", email="hr.inbox@voorbeeldstad.nl")]))
+    output = command(path)
+    assert "! left alone 2001" in output
+    assert "e-mail address stays" in output
+    admin.refresh_from_db()
+    assert admin.email != "hr.inbox@voorbeeldstad.nl"

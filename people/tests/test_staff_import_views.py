@@ -311,3 +311,21 @@ def test_a_past_dry_run_with_problems(hr_client):
     content = response.content.decode()
     assert "A check only: nothing was changed." in content
     assert "Line 3: Employee number 1001 appears more than once (also on line 2)." in content
+
+
+def test_the_result_shows_how_the_welcome_invitations_stand(
+    hr_client, django_capture_on_commit_callbacks
+):
+    from people.models import Invitation
+
+    data = staff_csv([person("1001"), person("1002")])
+    token = upload(hr_client, data).context["confirm_form"].initial["upload"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hr_client.post(APPLY_URL, {"upload": token})
+    Invitation.objects.filter(employee__employee_number="1002").update(
+        status=Invitation.Status.FAILED
+    )
+
+    content = hr_client.get(response["Location"]).content.decode()
+
+    assert "Welcome invitations: 1 sent, 0 waiting, 1 failed." in content

@@ -81,6 +81,12 @@ class Command(BaseCommand):
                         for change in entry.changes
                     )
                 self.stdout.write(line)
+        for entry in plan.left_alone:
+            self.stdout.write(
+                f"! left alone {entry.number} {entry.name}: "
+                + "; ".join(f"{c.label} stays {c.old or '–'}" for c in entry.left_alone)
+                + f". {entry.why_left_alone}"
+            )
         if plan.problems:
             self.stdout.write("Problems:")
             shown = settings.STAFF_IMPORT_MAX_PROBLEMS_SHOWN
