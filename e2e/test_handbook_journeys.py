@@ -1,4 +1,5 @@
-"""Handbook journeys in a real browser: read in Dutch and English, draft, publish, diff.
+"""Handbook journeys in a real browser: read in Dutch and English, draft, publish, diff,
+retire (two editors).
 
 Every page on the way passes axe-core (WCAG 2.1 A and AA).
 """
@@ -160,3 +161,38 @@ def _second_editor():
         email="ruud.deredacteur@voorbeeldstad.nl",
         editor=True,
     )
+
+
+def test_two_editors_retire_a_version_once_its_successor_is_in_force(
+    page, live_server, editor_with_totp, version_one
+):
+    from handbook.tests.factories import published_version
+
+    author, author_secret = editor_with_totp
+    login(page, live_server, author, totp_secret=author_secret)
+
+    # Version 1 is the only version in force: it cannot be retired.
+    visit(page, reverse("handbook:retire", args=[1]))
+    expect(page.locator("#retire-blockers")).to_be_visible()
+    expect(page.locator("#retire-form")).to_have_count(0)
+
+    # Once version 2 is in force, the author asks, with a reason, and cannot confirm.
+    published_version(version_one.guideline, number=2, effective_date=timezone.localdate())
+    visit(page, reverse("handbook:retire", args=[1]))
+    page.locator("textarea[name='reason']").fill("Vervangen door versie 2.")
+    click_and_follow(page, "#retire-button")
+    expect(page.locator("#retirement-reason")).to_contain_text("Vervangen door versie 2.")
+    expect(page.locator("#confirm-retirement-button")).to_have_count(0)
+    expect(page.locator("#confirm-by-another")).to_be_visible()
+
+    # Another editor reads the reason and confirms.
+    click_and_follow(page, page.locator("form[action='/account/logout/'] button"))
+    reviewer = _second_editor()
+    login(page, live_server, reviewer, totp_secret=activate_totp(reviewer))
+    visit(page, reverse("handbook:retire", args=[1]))
+    click_and_follow(page, "#confirm-retirement-button")
+
+    assert path_of(page) == reverse("handbook:history")
+    expect(page.locator("tr#version-row-1")).to_have_attribute("data-state", "retired")
+    version = GuidelineVersion.objects.get(number=1)
+    assert (version.status, version.retired_by) == (GuidelineVersion.Status.RETIRED, reviewer)
