@@ -284,6 +284,7 @@ def test_the_preview_says_in_dutch_which_privileged_fields_were_left_alone_and_w
     assert "E-mailadres" in html
     assert "Beheerder" in html
     assert "nooit het e-mailadres, wachtwoord of de rollen" in html
+    assert f"blijft {admin.email} (in het bestand: {ATTACKER_ADDRESS})" in html
 
     detail = client.get(reverse("people:staff_import_detail", args=[StaffImport.objects.get().pk]))
     assert "Ongewijzigd gelaten: 1 account met beheerrechten" in detail.content.decode()
