@@ -259,7 +259,7 @@ def _privileged_aftermath(
         )
     for entry in plan.left_alone:
         record_event(
-            kind=_left_alone_kind(),
+            kind=SecurityEvent.Kind.PRIVILEGED_CHANGE_REFUSED,
             actor=by,
             subject=entry.employee,
             details={
@@ -273,15 +273,6 @@ def _privileged_aftermath(
         )
     if applied and (plan.privileged_leavers or plan.left_alone):
         transaction.on_commit(lambda: tell_administrators.enqueue(log.pk))
-
-
-def _left_alone_kind() -> str:
-    """The event log has no kind of its own for a refused change (yet): then it is
-    logged as an admin change, its details saying what was refused."""
-    from security.models import SecurityEvent
-
-    own = "privileged_change_refused"
-    return own if own in SecurityEvent.Kind.values else SecurityEvent.Kind.ADMIN_CHANGE
 
 
 def _welcome(

@@ -239,7 +239,7 @@ def test_deactivations_and_fields_left_alone_go_to_the_security_event_log(depart
     deactivated = SecurityEvent.objects.get(kind=SecurityEvent.Kind.ACCOUNT_DEACTIVATED)
     assert (deactivated.actor, deactivated.subject) == (hr, leaver)
     assert deactivated.details["source"] == "staff_import"
-    refused = SecurityEvent.objects.get(details__action="privileged_fields_left_alone")
+    refused = SecurityEvent.objects.get(kind=SecurityEvent.Kind.PRIVILEGED_CHANGE_REFUSED)
     assert (refused.actor, refused.subject) == (hr, admin)
     assert refused.details["fields"] == ["email"]
     assert refused.details["action"] == "privileged_fields_left_alone"
