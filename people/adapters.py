@@ -58,23 +58,27 @@ class MunicipalSocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.state.get("process") == AuthProcess.CONNECT:
             # Connecting a second identity to one's own account is not offered: the
             # portal itself connects an employee's municipal account at first log-in.
-            self._refuse(request)
+            self._refuse(request, sociallogin)
         if sociallogin.is_existing:
             if not sociallogin.user.is_active:
-                self._refuse(request)
+                self._refuse(request, sociallogin)
             return
         employee = find_employee(sociallogin)
         if employee is None:
-            self._refuse(request)
+            self._refuse(request, sociallogin)
         sociallogin.connect(request, employee)
 
     def send_notification_mail(self, *args, **kwargs) -> None:
         """No "account connected" e-mail: the portal connected it itself."""
 
     @staticmethod
-    def _refuse(request):
+    def _refuse(request, sociallogin=None):
         from django.conf import settings
         from django.shortcuts import render
+
+        from security.services import record_sso_refused
+
+        record_sso_refused(request=request, sociallogin=sociallogin)
 
         raise ImmediateHttpResponse(
             render(

@@ -119,3 +119,19 @@ def remove_expired_events(*, today: datetime.date | None = None, dry_run: bool =
         return expired.count()
     removed, _per_model = expired.delete()
     return removed
+
+
+def record_sso_refused(*, request: HttpRequest, sociallogin=None) -> SecurityEvent:
+    """A single sign-on the portal refused (someone it does not know, an account switched
+    off, connecting another identity): a failed log-in, under the name the identity
+    provider gave."""
+    account = getattr(sociallogin, "account", None)
+    known = getattr(sociallogin, "user", None) if sociallogin is not None else None
+    tried = next((a.email for a in getattr(sociallogin, "email_addresses", []) if a.email), "")
+    return record_event(
+        kind=SecurityEvent.Kind.LOGIN_FAILED,
+        request=request,
+        actor_identifier=tried or getattr(known, "email", "") or "",
+        subject=known if getattr(known, "pk", None) else None,
+        details={"method": "sso", "provider": str(getattr(account, "provider", ""))[:100]},
+    )

@@ -70,29 +70,39 @@ def test_a_log_in_with_the_second_factor_says_so(client):
     assert event.details == {"method": "password", "second_factor": "totp"}
 
 
-def test_a_single_sign_on_log_in_is_recorded_with_its_provider():
-    employee = EmployeeFactory(email="jan.jansen@voorbeeldstad.nl")
-    SocialApp.objects.create(
+def single_sign_on(email: str, *, uid: str = "abc", remote_addr: str = "192.0.2.30"):
+    """allauth's own flow after the identity provider's answer, as its callback runs it."""
+    SocialApp.objects.get_or_create(
         provider="openid_connect",
         provider_id="municipal",
-        name="Gemeente-account",
-        client_id="portal",
-        secret="s",
-        settings={"server_url": "https://login.example"},
+        defaults={
+            "name": "Gemeente-account",
+            "client_id": "portal",
+            "secret": "s",
+            "settings": {"server_url": "https://login.example"},
+        },
     )
-    SocialAccount.objects.create(user=employee, provider="municipal", uid="abc")
-    request = RequestFactory().get("/account/oidc/municipal/login/callback/")
+    request = RequestFactory().get(
+        "/account/oidc/municipal/login/callback/", REMOTE_ADDR=remote_addr
+    )
     SessionMiddleware(lambda r: None).process_request(request)
     request._messages = FallbackStorage(request)
     request.user = AnonymousUser()
-    account = SocialAccount(provider="municipal", uid="abc", extra_data={})
-    sociallogin = SocialLogin(
-        account=account,
-        email_addresses=[EmailAddress(email=employee.email, verified=True, primary=True)],
-    )
-
+    account = SocialAccount(provider="municipal", uid=uid, extra_data={})
     with context.request_context(request):  # as allauth's middleware does
-        complete_social_login(request, sociallogin)
+        sociallogin = SocialLogin(
+            account=account,
+            email_addresses=[EmailAddress(email=email, verified=True, primary=True)],
+            provider=account.get_provider(request),
+        )
+        return complete_social_login(request, sociallogin)
+
+
+def test_a_single_sign_on_log_in_is_recorded_with_its_provider():
+    employee = EmployeeFactory(email="jan.jansen@voorbeeldstad.nl")
+    SocialAccount.objects.create(user=employee, provider="municipal", uid="abc")
+
+    single_sign_on(employee.email)
 
     event = SecurityEvent.objects.get(kind=Kind.LOGIN)
     assert event.actor == employee
@@ -143,3 +153,12 @@ def test_a_log_out_is_recorded(client):
     client.post(reverse("account_logout"))
 
     assert SecurityEvent.objects.get(kind=Kind.LOGOUT).actor == employee
+
+
+def test_a_single_sign_on_the_portal_refuses_is_recorded_as_a_failed_log_in():
+    response = single_sign_on("onbekend@example.org", uid="xyz")
+
+    assert response.status_code == 403
+    event = SecurityEvent.objects.get(kind=Kind.LOGIN_FAILED)
+    assert (event.actor_identifier, event.ip_address) == ("onbekend@example.org", "192.0.2.30")
+    assert event.details == {"method": "sso", "provider": "municipal"}
