@@ -52,9 +52,10 @@ def test_requesting_a_check_queues_it_for_the_worker_on_commit(
 def test_a_second_request_while_one_waits_returns_the_waiting_one(
     hr, django_capture_on_commit_callbacks
 ):
+    auditor = EmployeeFactory(auditor=True)  # its role grant's log is not the check's
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         first = ledger_checks.request_check(requested_by=hr)
-        second = ledger_checks.request_check(requested_by=EmployeeFactory(auditor=True))
+        second = ledger_checks.request_check(requested_by=auditor)
 
     assert second.pk == first.pk
     assert not second.newly_requested
@@ -83,8 +84,9 @@ def test_a_request_that_loses_the_race_to_another_returns_the_one_that_won(
 
     monkeypatch.setattr(ledger_checks, "_newest_pending", first_look_sees_nothing)
 
+    auditor = EmployeeFactory(auditor=True)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        check = ledger_checks.request_check(requested_by=EmployeeFactory(auditor=True))
+        check = ledger_checks.request_check(requested_by=auditor)
 
     assert len(looks) == 2  # the second look, after the refused insert, found it
     assert check.pk == won.pk
