@@ -47,3 +47,21 @@ def cache_from_url(url: str) -> dict:
         f"PORTAL_CACHE_URL must be db, locmem, redis://..., rediss://..., unix://... "
         f"or memcached://host:port, not {url!r}."
     )
+
+
+def per_process_cache_check(app_configs=None, **kwargs) -> list:
+    """`check --deploy`: a cache per process would let the log-in limits count per
+    gunicorn worker (registered in portal.apps)."""
+    from django.conf import settings
+    from django.core import checks
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.rsplit(".", 1)[-1] in {"LocMemCache", "DummyCache"}:
+        return [
+            checks.Warning(
+                "The cache is kept per process: the log-in limits count per server process.",
+                hint="Set PORTAL_CACHE_URL to db (the default), redis://... or memcached://...",
+                id="portal.W001",
+            )
+        ]
+    return []

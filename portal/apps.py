@@ -15,6 +15,12 @@ class PortalConfig(AppConfig):
 
         user_logged_in.connect(start_the_clock, dispatch_uid="portal.session_clock")
 
+        from django.core import checks
+
+        from config.cache import per_process_cache_check
+
+        checks.register(per_process_cache_check, checks.Tags.caches, deploy=True)
+
         # The admin site (INSTALLED_APPS' first app) has registered every model by now.
         from django.contrib import admin
 

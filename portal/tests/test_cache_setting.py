@@ -47,3 +47,20 @@ def test_another_shared_cache_is_named_by_its_url(url, backend, location):
 def test_an_unknown_or_incomplete_cache_url_refuses_to_start(url):
     with pytest.raises(ImproperlyConfigured, match="PORTAL_CACHE_URL"):
         cache_from_url(url)
+
+
+def test_the_deployment_check_warns_about_a_cache_per_process(settings):
+    from config.cache import per_process_cache_check
+
+    settings.CACHES = {"default": cache_from_url("locmem")}
+    [warning] = per_process_cache_check()
+
+    assert warning.id == "portal.W001"
+
+
+def test_the_deployment_check_accepts_the_database_cache(settings):
+    from config.cache import per_process_cache_check
+
+    settings.CACHES = {"default": cache_from_url("db")}
+
+    assert per_process_cache_check() == []
