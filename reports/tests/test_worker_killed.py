@@ -10,16 +10,10 @@ real (transaction=True).
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
-import time
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.db import connection
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from campaigns.tests.hr_support import hr
 from people.tests.factories import EmployeeFactory
 from portal.heartbeat import recover_stalled_work
+from portal.testing.workers import kill_worker_when, needs_a_shared_database
 from quizzes.tests.factories import quiz_version
 from reports import services
 from reports.models import Report
@@ -52,8 +47,7 @@ call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--int
 
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs a database another process can see (PostgreSQL)")
+    needs_a_shared_database()
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
     }
@@ -67,13 +61,6 @@ def version(transactional_db):
     return version
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}{port}/{db['NAME']}"
-
-
 def work():
     """What `manage.py db_worker --batch` does, with the real renderers."""
     call_command(
@@ -82,39 +69,18 @@ def work():
 
 
 def kill_part_way(report: Report) -> None:
-    """Start a real worker, wait until it has made progress on ``report`` and its
-    heartbeat thread has beaten since, then kill it."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
-    }
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", HANGING_WORKER],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        progressed = None
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and worker.poll() is None:
-            report.refresh_from_db()
-            if report.status == Report.Status.RUNNING and report.progress_done:
-                progressed = progressed or report.heartbeat_at
-                if report.heartbeat_at > progressed:
-                    break  # the thread beat after the progress was written
-            time.sleep(0.2)
-        else:
-            raise AssertionError(f"the worker made no progress: {worker.stderr.read().decode()}")
-        worker.kill()
-        worker.wait(timeout=30)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait(timeout=30)
-        worker.stderr.close()
+    """Kill a real worker once it has made progress on ``report`` and its heartbeat
+    thread has beaten since."""
+    progressed = []
+
+    def beaten_since_progress() -> bool:
+        report.refresh_from_db()
+        if report.status != Report.Status.RUNNING or not report.progress_done:
+            return False
+        progressed.append(report.heartbeat_at)
+        return report.heartbeat_at > progressed[0]
+
+    kill_worker_when(HANGING_WORKER, ready=beaten_since_progress)
 
 
 def after_the_stall_limit() -> datetime.datetime:

@@ -1,0 +1,65 @@
+"""A real background worker process (``manage.py db_worker``) killed part-way, for tests
+of what survives a crash (portal.heartbeat).
+
+    kill_worker_when(HANGING_WORKER, ready=lambda: row_has_progressed())
+
+runs the script (Python that sets up Django and calls ``db_worker``) in its own process
+on the test's database, waits until ``ready()`` says the work is under way, and kills
+the process with SIGKILL: no clean-up runs, as when a server dies. The database must be
+one another process can see: PostgreSQL (tests skip otherwise); the test must commit for
+real (``transaction=True``).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def database_url() -> str:
+    """The test database as DATABASE_URL, for another process."""
+    db = connection.settings_dict
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}{port}/{db['NAME']}"
+
+
+def needs_a_shared_database() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database another process can see (PostgreSQL)")
+
+
+def kill_worker_when(script: str, *, ready: Callable[[], bool], timeout: float = 90) -> None:
+    """Start the worker script, wait until ``ready()``, kill it (SIGKILL) and reap it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url(),
+    }
+    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and script
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready():
+            if worker.poll() is not None or time.monotonic() > deadline:
+                worker.kill()
+                raise AssertionError(f"the worker did not get going: {worker.stderr.read()!r}")
+            time.sleep(0.2)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait(timeout=30)
+        worker.stderr.close()
