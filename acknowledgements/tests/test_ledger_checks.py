@@ -391,3 +391,19 @@ def test_the_real_worker_runs_a_requested_check(settings):
     check.refresh_from_db()
     assert task.status == TaskResultStatus.SUCCESSFUL
     assert (check.state, check.ok, check.entries_checked) == ("done", True, 2)
+
+
+def test_a_running_check_whose_heartbeat_stopped_is_shown_as_unfinished():
+    lost = _running(beat_ago=STALLED)
+
+    status = ledger_checks.check_status()
+
+    assert (status.in_progress, status.unfinished) == (None, lost)
+
+
+def test_a_running_check_that_beats_is_shown_in_progress():
+    busy = _running(beat_ago=datetime.timedelta(seconds=10))
+
+    status = ledger_checks.check_status()
+
+    assert (status.in_progress, status.unfinished) == (busy, None)
