@@ -6,35 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('handbook', '0002_freeze_published_versions'),
+        ("handbook", "0002_freeze_published_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='handbookevent',
-            name='kind',
-            field=models.CharField(choices=[('draft_created', 'Draft created'), ('draft_changed', 'Draft changed'), ('draft_discarded', 'Draft discarded'), ('published', 'Published'), ('retired', 'Retired'), ('retirement_requested', 'Retirement requested'), ('retirement_cancelled', 'Retirement request cancelled'), ('review_reminder_sent', 'Review reminder sent')], max_length=32, verbose_name='event'),
+            model_name="handbookevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("draft_created", "Draft created"),
+                    ("draft_changed", "Draft changed"),
+                    ("draft_discarded", "Draft discarded"),
+                    ("published", "Published"),
+                    ("retired", "Retired"),
+                    ("retirement_requested", "Retirement requested"),
+                    ("retirement_cancelled", "Retirement request cancelled"),
+                    ("review_reminder_sent", "Review reminder sent"),
+                ],
+                max_length=32,
+                verbose_name="event",
+            ),
         ),
         migrations.CreateModel(
-            name='RetirementRequest',
+            name="RetirementRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('state', models.CharField(choices=[('open', 'Waiting for a second editor'), ('confirmed', 'Confirmed'), ('cancelled', 'Cancelled')], default='open', max_length=16, verbose_name='state')),
-                ('requested_at', models.DateTimeField(verbose_name='requested at')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed or cancelled at')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed or cancelled by')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='retirement_requests', to='handbook.guidelineversion', verbose_name='version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for a second editor"),
+                            ("confirmed", "Confirmed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=16,
+                        verbose_name="state",
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(verbose_name="requested at")),
+                (
+                    "decided_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="confirmed or cancelled at"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="confirmed or cancelled by",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="retirement_requests",
+                        to="handbook.guidelineversion",
+                        verbose_name="version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'retirement request',
-                'verbose_name_plural': 'retirement requests',
-                'ordering': ['-requested_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('version',), name='handbook_one_open_retirement_request')],
+                "verbose_name": "retirement request",
+                "verbose_name_plural": "retirement requests",
+                "ordering": ["-requested_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "open")),
+                        fields=("version",),
+                        name="handbook_one_open_retirement_request",
+                    )
+                ],
             },
         ),
     ]

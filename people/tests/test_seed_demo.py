@@ -288,9 +288,7 @@ def test_the_demo_administrator_opens_the_admin_pages_of_the_role(client, seeded
 
 
 @pytest.mark.parametrize("url_name", ADMIN_PAGES_CLOSED)
-def test_the_demo_administrator_is_refused_admin_pages_outside_the_role(
-    client, seeded, url_name
-):
+def test_the_demo_administrator_is_refused_admin_pages_outside_the_role(client, seeded, url_name):
     from django.urls import reverse
 
     assert _admin_client(client).get(reverse(url_name)).status_code == 403
