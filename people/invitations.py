@@ -32,11 +32,12 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from people.models import Employee, Invitation
+from people.models import Employee, Invitation, StaffImport
 from portal.mail import templated_email
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,20 @@ def queue_invitations(*, employees: list[Employee], staff_import_id: int) -> int
     ]
     Invitation.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
     return len(rows)
+
+
+def adopt_queued_before_rows(*, employee_ids: list[int]) -> int | None:
+    """Rows for the people of a task queued before invitations had rows (its argument was
+    their ids), under the newest import; the id of that import, or None without one."""
+    newest = StaffImport.objects.order_by("-pk").first()
+    if newest is None:
+        return None
+    with transaction.atomic():
+        queue_invitations(
+            employees=list(Employee.objects.filter(pk__in=employee_ids)),
+            staff_import_id=newest.pk,
+        )
+    return newest.pk
 
 
 @dataclass

@@ -95,6 +95,26 @@ def test_the_same_task_run_twice_sends_nothing_twice(departments, smtp_server):
     assert received(smtp_server) == addresses(2)
 
 
+def test_a_task_queued_with_the_old_arguments_still_invites_its_people_once(
+    departments, smtp_server
+):
+    """An upgrade with a task still waiting that carries people's ids (the task's
+    argument before invitations had rows): those people are invited, once."""
+    outcome = import_new_people(2)
+    Invitation.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    ids = list(
+        Employee.objects.filter(employee_number__in=["5000", "5001"]).values_list("pk", flat=True)
+    )
+    send_staff_invitations.enqueue(ids)
+
+    work()
+    work()
+
+    assert received(smtp_server) == addresses(2)
+    assert set(Invitation.objects.values_list("staff_import", flat=True)) == {outcome.log.pk}
+
+
 def test_an_invitation_is_recorded_once_per_person_and_import(departments):
     outcome = import_new_people(1)
     employee = Employee.objects.get(employee_number="5000")
