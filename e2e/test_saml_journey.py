@@ -342,8 +342,9 @@ def test_an_assurance_raised_in_the_browser_breaks_the_signature_and_is_refused(
     _log_in_at_the_idp(page, idp, "hanna")
 
     assert tampered
-    # allauth's "Third-Party Login Failure" page (its own Dutch translation).
-    expect(page.locator("h1")).to_have_text("Aanmelden Mislukt")
+    # The portal's page for an answer of the identity provider it cannot accept.
+    expect(page.locator("h1")).to_have_text("Inloggen met je gemeenteaccount is niet gelukt")
+    expect(page.get_by_role("link", name="Naar de inlogpagina")).to_be_visible()
     assert not is_logged_in(page)
     assert path_of(page) not in {reverse("home"), reverse("mfa_authenticate")}, page.url
     visit(page, reverse("campaigns:list"))
@@ -386,6 +387,7 @@ def test_an_idp_initiated_login_is_refused(page, live_server, employee, saml_idp
     tracker.exempt.update(doc for doc, url in tracker.loaded.items() if url.startswith(idp))
     axe_check(page)
 
-    expect(page.locator("h1")).to_have_text("Aanmelden Mislukt")
+    expect(page.locator("h1")).to_have_text("Inloggen met je gemeenteaccount is niet gelukt")
+    expect(page.get_by_role("link", name="Naar de inlogpagina")).to_be_visible()
     assert not is_logged_in(page)
     assert not employee.socialaccount_set.exists()
