@@ -240,15 +240,24 @@ def _privileged_aftermath(
     plan: staff_import.Plan, log: StaffImport, by: Employee | None, *, applied: bool
 ) -> None:
     """The security event log gets every privileged change left alone (also in a
-    preview: an attempt counts) and every deactivation; once an import is applied and
-    committed, the administrators are told by the worker."""
+    preview: an attempt counts) and every account switched off or on again; once an
+    import is applied and committed, the administrators are told by the worker."""
     from people.tasks import tell_administrators
     from security.models import SecurityEvent
     from security.services import record_event
 
-    for entry in plan.of_kind(staff_import.LEAVING) if applied else []:
+    switched = (
+        [(SecurityEvent.Kind.ACCOUNT_DEACTIVATED, e) for e in plan.of_kind(staff_import.LEAVING)]
+        + [
+            (SecurityEvent.Kind.ACCOUNT_ACTIVATED, e)
+            for e in plan.of_kind(staff_import.REACTIVATED)
+        ]
+        if applied
+        else []
+    )
+    for kind, entry in switched:
         record_event(
-            kind=SecurityEvent.Kind.ACCOUNT_DEACTIVATED,
+            kind=kind,
             actor=by,
             subject=entry.employee,
             details={

@@ -245,6 +245,21 @@ def test_deactivations_and_fields_left_alone_go_to_the_security_event_log(depart
     assert refused.details["action"] == "privileged_fields_left_alone"
 
 
+def test_an_account_the_import_switches_on_again_goes_to_the_security_event_log(departments):
+    hr = EmployeeFactory(hr=True, employee_number=None)
+    returner = EmployeeFactory(
+        employee_number="2003", department=departments["AFD-PO"], is_active=False
+    )
+
+    run(staff_csv([row_of(returner, datum_uit_dienst="")]), by=hr)
+
+    returner.refresh_from_db()
+    assert returner.is_active
+    activated = SecurityEvent.objects.get(kind=SecurityEvent.Kind.ACCOUNT_ACTIVATED)
+    assert (activated.actor, activated.subject) == (hr, returner)
+    assert activated.details["source"] == "staff_import"
+
+
 def test_the_log_records_which_privileged_fields_were_left_alone(departments):
     admin = EmployeeFactory(employee_number="2001", administrator=True)
     outcome = run(staff_csv([row_of(admin, email=ATTACKER_ADDRESS)]))
