@@ -46,7 +46,10 @@ def test_a_filled_database_is_measured_as_it_is_the_pdf_in_parts_with_its_worker
     assert result["format"] == "pdf-parts"
     assert result["rows"] == 12
     assert result["peak_processes"] >= 2  # the command and the PDF workers' fork server
-    assert result["peak_tree_rss_mib"] > result["parent_maxrss_mib"] > 0
+    # Not compared with each other: Linux keeps a process's peak across fork and exec, so
+    # in a long test run the command's own peak starts at pytest's size (hundreds of MiB).
+    assert result["peak_tree_rss_mib"] > 0
+    assert result["parent_maxrss_mib"] > 0
 
 
 def test_the_sampler_reads_the_cheap_resident_size_often_and_the_proportional_size_seldom():
