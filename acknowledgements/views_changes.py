@@ -18,7 +18,7 @@ from acknowledgements.reading import read_tip_numbers
 from handbook.diff import TipStatus, diff_versions
 from handbook.models import GuidelineVersion, Tip
 from handbook.selectors import current_version, default_guideline, tips_between
-from handbook.views.common import content_language
+from portal.viewhelpers import content_language
 
 
 class ChangesView(LoginRequiredMixin, View):

@@ -18,7 +18,7 @@ from acknowledgements.forms import SignForm, VerifyForm
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from acknowledgements.verification import verify_entry
 from handbook.selectors import current_version, default_current_version, default_guideline
-from handbook.views.common import portal_language
+from portal.viewhelpers import portal_language
 from quizzes.models import Attempt
 from quizzes.selectors import has_passed
 

@@ -15,6 +15,7 @@ from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from handbook.models import Tip
+from handbook.selectors import version_label
 from handbook.services import proposed_change
 
 
@@ -40,13 +41,7 @@ class DiffForm(forms.Form):
 
     @staticmethod
     def version_label(version, current) -> str:
-        if version.status == version.Status.DRAFT:
-            return str(_("Version %(number)s (draft)") % {"number": version.number})
-        if current is not None and version.pk == current.pk:
-            return str(_("Version %(number)s (current)") % {"number": version.number})
-        if version.status == version.Status.RETIRED:
-            return str(_("Version %(number)s (retired)") % {"number": version.number})
-        return str(_("Version %(number)s") % {"number": version.number})
+        return version_label(version, current=current)
 
     def clean(self):
         cleaned = super().clean()

@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Case, Prefetch, QuerySet, Subquery, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
 from portal.db import CompiledQuery
@@ -92,6 +93,17 @@ def latest_published(guideline: Guideline) -> GuidelineVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+def version_label(version: GuidelineVersion, *, current: GuidelineVersion | None) -> str:
+    """A version's name in a choice of versions: "Version 3 (current)", "(draft)", ..."""
+    if version.status == version.Status.DRAFT:
+        return gettext("Version %(number)s (draft)") % {"number": version.number}
+    if current is not None and version.pk == current.pk:
+        return gettext("Version %(number)s (current)") % {"number": version.number}
+    if version.status == version.Status.RETIRED:
+        return gettext("Version %(number)s (retired)") % {"number": version.number}
+    return gettext("Version %(number)s") % {"number": version.number}
 
 
 class VersionState:

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
-from handbook.views.common import LANGUAGE_PARAMETER, TEXT_LANGUAGES
+from portal.viewhelpers import LANGUAGE_PARAMETER, TEXT_LANGUAGES
 
 register = template.Library()
 

@@ -1,11 +1,5 @@
-"""What the handbook's views share: the guideline, the language of the text, presenting a
-version in that language.
-
-Dutch is authoritative; English is a courtesy translation. The text is shown in the
-portal's language unless ``?taal=nl`` or ``?taal=en`` asks otherwise; an English text
-that is empty falls back to the Dutch one, and every piece of text carries its own
-language so that it can be marked with ``lang``.
-"""
+"""What the handbook's views share: the guideline, presenting a version in the language
+of the text (portal.viewhelpers: which language, and text that carries its language)."""
 
 from __future__ import annotations
 
@@ -15,14 +9,17 @@ from dataclasses import dataclass, field
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from handbook.models import GuidelineVersion, Tip
 from handbook.selectors import VersionState, default_guideline, version_state
-
-LANGUAGE_PARAMETER = "taal"
-TEXT_LANGUAGES = ("nl", "en")
+from portal.viewhelpers import (
+    LANGUAGE_PARAMETER,
+    Localised,
+    content_language,
+    localise,
+    portal_language,
+)
 
 STATE_LABELS = {
     VersionState.DRAFT: _("Draft"),
@@ -31,38 +28,6 @@ STATE_LABELS = {
     VersionState.SUPERSEDED: _("Superseded"),
     VersionState.RETIRED: _("Retired"),
 }
-
-
-def portal_language() -> str:
-    return "en" if (get_language() or "nl").startswith("en") else "nl"
-
-
-def content_language(request) -> str:
-    """The language of the guideline text on this page: ?taal=, else the portal's."""
-    requested = request.GET.get(LANGUAGE_PARAMETER, "")
-    if requested in TEXT_LANGUAGES:
-        return requested
-    return portal_language()
-
-
-@dataclass(frozen=True)
-class Localised:
-    """A piece of guideline text and the language it is really in."""
-
-    text: str
-    lang: str
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __bool__(self) -> bool:
-        return bool(self.text)
-
-
-def localise(dutch: str, english: str, language: str) -> Localised:
-    if language == "en" and english.strip():
-        return Localised(english, "en")
-    return Localised(dutch, "nl")
 
 
 @dataclass

@@ -21,13 +21,8 @@ from handbook.selectors import (
     visible_versions,
 )
 from handbook.signals import tip_viewed
-from handbook.views.common import (
-    STATE_LABELS,
-    HandbookPageMixin,
-    content_language,
-    localise,
-    present_version,
-)
+from handbook.views.common import STATE_LABELS, HandbookPageMixin, present_version
+from portal.viewhelpers import content_language, localise
 
 HISTORY_PAGE_SIZE = 20
 

@@ -9,19 +9,37 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from handbook.forms import DiffForm
 from handbook.models import GuidelineVersion
-from handbook.selectors import current_version, open_draft, visible_versions
-from handbook.views.common import GuidelineMixin
+from handbook.selectors import (
+    current_version,
+    default_guideline,
+    open_draft,
+    version_label,
+    visible_versions,
+)
 
 logger = logging.getLogger(__name__)
 
 VERSION_PARAMETER = "versie"
 BANK_PAGE_SIZE = 25
 SITUATION_PREVIEW_CHARS = 90
+
+
+class GuidelineMixin:
+    """Finds the default guideline; without one, shows the handbook's page that says
+    what to do. As the handbook's own mixin, which quizzes may not import (views)."""
+
+    guideline = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.guideline = default_guideline()
+        if self.guideline is None:
+            return render(request, "handbook/empty.html", {"reason": "no_guideline"})
+        return super().dispatch(request, *args, **kwargs)
 
 
 class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixin):
@@ -95,7 +113,7 @@ class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixi
             version=version,
             versions=self.versions(),
             version_choices=[
-                (v.number, DiffForm.version_label(v, self.current())) for v in self.versions()
+                (v.number, version_label(v, current=self.current())) for v in self.versions()
             ],
             current=self.current(),
             version_parameter=VERSION_PARAMETER,
