@@ -20,6 +20,7 @@ from campaigns.models import Campaign
 from handbook.models import GuidelineVersion
 from handbook.selectors import current_version, default_guideline
 from people.models import Department, Employee
+from portal.formfields import DepartmentChoiceField
 
 # Days in a schedule: whole numbers from 1 to a year.
 MIN_DAYS, MAX_DAYS = 1, 365
@@ -85,11 +86,6 @@ def find_employees(text: str) -> tuple[list[Employee], list[str]]:
     found = [by_key[key] for key in keys.values() if key in by_key]
     unknown = [entry for entry, key in keys.items() if key not in by_key]
     return list(dict.fromkeys(found)), unknown
-
-
-def department_label(department: Department) -> str:
-    # Indented by its place in the tree; non-breaking spaces are not read aloud.
-    return "\u00a0\u00a0\u00a0" * max(department.depth - 1, 0) + department.name
 
 
 def _days_field(label, help_text):
@@ -172,11 +168,6 @@ class VersionChoiceField(forms.ModelChoiceField):
         if self.current is not None and version.pk == self.current.pk:
             return _("Version %(number)s (current)") % {"number": version.number}
         return _("Version %(number)s") % {"number": version.number}
-
-
-class DepartmentChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, department):
-        return department_label(department)
 
 
 # What a new campaign's schedule starts from (HR can change it).

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import department_label
 from campaigns.models import Assignment, Reminder
 from people.models import Department
+from portal.formfields import department_label
 from portal.search import SearchField
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.forms import DepartmentChoiceField
 from campaigns.models import Campaign
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
+from portal.formfields import DepartmentChoiceField
 from portal.search import search_words
 from reports.models import Report
 
