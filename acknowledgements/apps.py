@@ -7,7 +7,12 @@ class AcknowledgementsConfig(AppConfig):
     verbose_name = _("Acknowledgements")
 
     def ready(self):
+        from acknowledgements.reacknowledgement import changes_quiz_tip_ids
         from acknowledgements.reading import tip_viewed_receiver
         from handbook.signals import tip_viewed
+        from quizzes.hooks import register_changes_quiz_rule
 
         tip_viewed.connect(tip_viewed_receiver, dispatch_uid="acknowledgements.record_tip_read")
+        # Who may take the quiz on the changes is who must sign again: one rule, the
+        # ledger's, which quizzes (below this app) may not import.
+        register_changes_quiz_rule(changes_quiz_tip_ids)

@@ -57,7 +57,7 @@ def requirements(*, employee, version, status=None) -> Requirements:
     has it already (saves its queries)."""
     from acknowledgements import reacknowledgement
     from quizzes.models import Attempt
-    from quizzes.selectors import has_passed
+    from quizzes.selectors import changes_question_count, has_passed
 
     if status is not None and status.state in (
         reacknowledgement.State.MUST_RESIGN,
@@ -87,8 +87,8 @@ def requirements(*, employee, version, status=None) -> Requirements:
         )
         unread = [tip for tip in changed if tip.pk not in read]
         purpose = None
-        if quiz_required(version) and reacknowledgement.changes_question_count(
-            version, [tip.pk for tip in changed]
+        if quiz_required(version) and changes_question_count(
+            version=version, tip_ids=[tip.pk for tip in changed]
         ):
             purpose = Attempt.Purpose.CHANGES
         accepted = None  # the quiz on the changes, or the whole quiz

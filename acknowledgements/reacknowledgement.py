@@ -151,12 +151,3 @@ def changes_quiz_tip_ids(*, employee, version) -> list[int] | None:
     if not status.must_resign:
         return None
     return [tip.pk for tip in status.changed_tips]
-
-
-def changes_question_count(version, tip_ids) -> int:
-    """Active questions of the version on any of these tips."""
-    return (
-        version.questions.filter(is_active=True, tips__in=list(tip_ids)).distinct().count()
-        if tip_ids
-        else 0
-    )

@@ -120,6 +120,15 @@ def change_question_count(version) -> int:
     )
 
 
+def changes_question_count(*, version, tip_ids) -> int:
+    """Active questions of the version on any of these tips."""
+    return (
+        version.questions.filter(is_active=True, tips__in=list(tip_ids)).distinct().count()
+        if tip_ids
+        else 0
+    )
+
+
 def served_questions(attempt: Attempt) -> list[AttemptQuestion]:
     """What was served in the attempt, in order, with questions, options and the answers
     given (answer is None when not answered or pruned): four queries however many."""

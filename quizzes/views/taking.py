@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from handbook.selectors import current_version, default_guideline
-from handbook.views.common import Localised, localise, portal_language
-from quizzes import selectors, services
+from portal.viewhelpers import Localised, localise, portal_language
+from quizzes import hooks, selectors, services
 from quizzes.forms import StartForm, field_name, read_answers
 from quizzes.models import Attempt, AttemptQuestion
 
@@ -229,10 +229,8 @@ class StartView(QuizMixin, View):
     def _changes_tip_ids(self, version) -> list[int] | None:
         """Who must sign again (they signed an earlier version and this one changed in
         meaning) may do only the changed tips: one rule with the signing page's."""
-        from acknowledgements.reacknowledgement import changes_question_count, changes_quiz_tip_ids
-
-        tip_ids = changes_quiz_tip_ids(employee=self.request.user, version=version)
-        if not tip_ids or not changes_question_count(version, tip_ids):
+        tip_ids = hooks.changes_quiz_tip_ids(employee=self.request.user, version=version)
+        if not tip_ids or not selectors.changes_question_count(version=version, tip_ids=tip_ids):
             return None
         return tip_ids
 
