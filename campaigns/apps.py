@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self):
+        from people.signals import employees_arrived
+
+        employees_arrived.connect(
+            _put_arrivals_under_onboarding_rule, dispatch_uid="campaigns.onboarding_on_import"
+        )
+
+
+def _put_arrivals_under_onboarding_rule(sender, *, employees, now, **kwargs):
+    """The staff import's new and returning people get their onboarding assignment, in
+    the import's transaction (the contract: people.signals)."""
+    from campaigns.services import apply_onboarding_rule
+
+    apply_onboarding_rule(employees=employees, now=now)

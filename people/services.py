@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from people import staff_import
 from people.models import Department, Employee, StaffImport
 from people.roles import Role
+from people.signals import employees_arrived
 
 IMPORT_PERMISSION = "people.import_staff"
 
@@ -287,7 +288,6 @@ def _privileged_aftermath(
 def _welcome(
     plan: staff_import.Plan, added: list[Employee], today: datetime.date, log: StaffImport
 ) -> None:
-    from campaigns.services import apply_onboarding_rule
     from people.invitations import queue_invitations
     from people.tasks import send_staff_invitations
 
@@ -300,7 +300,8 @@ def _welcome(
             if today == timezone.localdate()
             else timezone.make_aware(datetime.datetime.combine(today, datetime.time(12)))
         )
-        apply_onboarding_rule(employees=arrived, now=now)
+        # The onboarding rule (campaigns), in this transaction: people.signals.
+        employees_arrived.send(sender=StaffImport, employees=arrived, now=now)
     # A row per invitation in this transaction: the worker sends each once, also after
     # a crash (people.invitations).
     if queue_invitations(employees=added, staff_import_id=log.pk):

@@ -443,6 +443,24 @@ def test_new_people_get_their_onboarding_assignment(version_one, settings):
     )
 
 
+def test_a_failing_arrivals_receiver_undoes_the_whole_import():
+    """people.signals' contract: receivers of employees_arrived run in the import's
+    transaction, and an exception in one rolls the import back with its log row."""
+    from people.signals import employees_arrived
+
+    def refuse(sender, **kwargs):
+        raise RuntimeError("onboarding failed")
+
+    employees_arrived.connect(refuse, dispatch_uid="test.refuse_arrivals")
+    try:
+        with pytest.raises(RuntimeError, match="onboarding failed"):
+            run(staff_csv([person("1001")]))
+    finally:
+        employees_arrived.disconnect(dispatch_uid="test.refuse_arrivals")
+    assert not Employee.objects.filter(employee_number="1001").exists()
+    assert not StaffImport.objects.exists()
+
+
 # Speed --------------------------------------------------------------------------------
 
 
