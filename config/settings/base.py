@@ -4,12 +4,11 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.cache import cache_from_url
 from config.csp import content_security_policy, form_action_origins
-from config.env import env, env_bool, env_int, env_list
+from config.env import env, env_bool, env_int, env_list, report_retired
 from config.security_log import add_security_log, retention_days
 from config.sso import openid_connect_apps, saml_apps
 
@@ -89,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "portal.context_processors.branding",
-                "people.context_processors.roles",
+                "portal.context_processors.roles",
                 "people.sso.local_login",
             ],
         },
@@ -100,7 +99,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("PORTAL_DATABASE_CONN_MAX_AGE", 0, old="DATABASE_CONN_MAX_AGE"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -114,7 +113,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # plans it once. Off behind a pooler in transaction mode that cannot keep prepared
     # statements (PgBouncer before 1.21): the statements are then planned every time.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+        5
+        if env_bool("PORTAL_DATABASE_PREPARED_STATEMENTS", True, old="DATABASE_PREPARED_STATEMENTS")
+        else None
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -259,16 +260,18 @@ MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": env("EMAIL_HOST", "localhost"),
-            "port": env_int("EMAIL_PORT", 25),
-            "username": env("EMAIL_HOST_USER", ""),
-            "password": env("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", False),
-            "timeout": env_int("EMAIL_TIMEOUT", 30),
+            "host": env("PORTAL_EMAIL_HOST", "localhost", old="EMAIL_HOST"),
+            "port": env_int("PORTAL_EMAIL_PORT", 25, old="EMAIL_PORT"),
+            "username": env("PORTAL_EMAIL_HOST_USER", "", old="EMAIL_HOST_USER"),
+            "password": env("PORTAL_EMAIL_HOST_PASSWORD", "", old="EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("PORTAL_EMAIL_USE_TLS", False, old="EMAIL_USE_TLS"),
+            "timeout": env_int("PORTAL_EMAIL_TIMEOUT", 30, old="EMAIL_TIMEOUT"),
         },
     }
 }
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@voorbeeldstad.nl")
+DEFAULT_FROM_EMAIL = env(
+    "PORTAL_DEFAULT_FROM_EMAIL", "portal@voorbeeldstad.nl", old="DEFAULT_FROM_EMAIL"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
@@ -290,32 +293,48 @@ PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
 PORTAL_LOCAL_LOGIN = env_bool("PORTAL_LOCAL_LOGIN", True)
 # The staff import's invitations: a worker's claim on one runs out after this many
 # seconds (then another run takes it over); a mail server error is retried this often.
-INVITATION_CLAIM_SECONDS = env_int("INVITATION_CLAIM_SECONDS", 300)
-INVITATION_MAX_ATTEMPTS = env_int("INVITATION_MAX_ATTEMPTS", 5)
-# Caps on the staff CSV (checked before it is parsed): bytes, rows, characters per line
-# and per cell, and the problems listed (the rest are counted).
-STAFF_IMPORT_MAX_BYTES = env_int("STAFF_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-STAFF_IMPORT_MAX_ROWS = env_int("STAFF_IMPORT_MAX_ROWS", 20_000)
-STAFF_IMPORT_MAX_LINE_CHARS = env_int("STAFF_IMPORT_MAX_LINE_CHARS", 4_000)
-STAFF_IMPORT_MAX_CELL_CHARS = env_int("STAFF_IMPORT_MAX_CELL_CHARS", 1_000)
-STAFF_IMPORT_MAX_PROBLEMS_SHOWN = env_int("STAFF_IMPORT_MAX_PROBLEMS_SHOWN", 50)
+# (A setting, not an environment variable: see "Performance settings" below.)
+INVITATION_CLAIM_SECONDS = 300
+INVITATION_MAX_ATTEMPTS = 5
+# Caps on the staff CSV (checked before it is parsed): bytes and rows (they grow with the
+# organisation: environment variables), characters per line and per cell, and the
+# problems listed (the rest are counted).
+STAFF_IMPORT_MAX_BYTES = env_int(
+    "PORTAL_STAFF_IMPORT_MAX_BYTES", 5 * 1024 * 1024, old="STAFF_IMPORT_MAX_BYTES"
+)
+STAFF_IMPORT_MAX_ROWS = env_int("PORTAL_STAFF_IMPORT_MAX_ROWS", 20_000, old="STAFF_IMPORT_MAX_ROWS")
+STAFF_IMPORT_MAX_LINE_CHARS = 4_000
+STAFF_IMPORT_MAX_CELL_CHARS = 1_000
+STAFF_IMPORT_MAX_PROBLEMS_SHOWN = 50
 # Four-eyes: the editor who last changed a draft may not publish it.
-HANDBOOK_FOUR_EYES = env_bool("HANDBOOK_FOUR_EYES", True)
+HANDBOOK_FOUR_EYES = env_bool("PORTAL_HANDBOOK_FOUR_EYES", True, old="HANDBOOK_FOUR_EYES")
 # Days before the review date on which the guideline's owner is reminded.
-HANDBOOK_REVIEW_REMINDER_DAYS = env_int("HANDBOOK_REVIEW_REMINDER_DAYS", 30)
+HANDBOOK_REVIEW_REMINDER_DAYS = env_int(
+    "PORTAL_HANDBOOK_REVIEW_REMINDER_DAYS", 30, old="HANDBOOK_REVIEW_REMINDER_DAYS"
+)
 # Per-question quiz answers are a learning aid: removed after this many days by
 # `manage.py prune_quiz_answers` (scores and pass/fail stay).
-QUIZ_ANSWER_RETENTION_DAYS = env_int("QUIZ_ANSWER_RETENTION_DAYS", 365)
+QUIZ_ANSWER_RETENTION_DAYS = env_int(
+    "PORTAL_QUIZ_ANSWER_RETENTION_DAYS", 365, old="QUIZ_ANSWER_RETENTION_DAYS"
+)
 # Retention (Selectielijst gemeenten 2020), applied by `manage.py apply_retention`:
 # acknowledgement evidence is a personnel file item, kept this many years after
 # employment ends; quiz attempts are internal training, kept this many years.
 RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT = env_int(
-    "RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT", 10
+    "PORTAL_RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT",
+    10,
+    old="RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT",
 )
-RETENTION_QUIZ_ATTEMPT_YEARS = env_int("RETENTION_QUIZ_ATTEMPT_YEARS", 5)
+RETENTION_QUIZ_ATTEMPT_YEARS = env_int(
+    "PORTAL_RETENTION_QUIZ_ATTEMPT_YEARS", 5, old="RETENTION_QUIZ_ATTEMPT_YEARS"
+)
 # Where the customer's version 1 text lives (verbatim copy kept in the repository).
 HANDBOOK_SEED_FILE = Path(
-    env("HANDBOOK_SEED_FILE", str(BASE_DIR / "handbook" / "seed" / "handreiking-sociale-media.txt"))
+    env(
+        "PORTAL_HANDBOOK_SEED_FILE",
+        str(BASE_DIR / "handbook" / "seed" / "handreiking-sociale-media.txt"),
+        old="HANDBOOK_SEED_FILE",
+    )
 )
 
 # Background work (Django's task framework): tasks are stored in the database and run by
@@ -329,51 +348,88 @@ TASKS = {
 # Campaigns (see README, "Campaigns"): a new employee's assignment is due this many
 # days after their start date; someone who joins a running campaign's audience gets at
 # least this many days; quiz figures are shown only for groups of at least this size.
-CAMPAIGN_ONBOARDING_DAYS = env_int("CAMPAIGN_ONBOARDING_DAYS", 14)
-CAMPAIGN_JOINER_MINIMUM_DAYS = env_int("CAMPAIGN_JOINER_MINIMUM_DAYS", 14)
-CAMPAIGN_MIN_GROUP_SIZE = env_int("CAMPAIGN_MIN_GROUP_SIZE", 5)
+CAMPAIGN_ONBOARDING_DAYS = env_int(
+    "PORTAL_CAMPAIGN_ONBOARDING_DAYS", 14, old="CAMPAIGN_ONBOARDING_DAYS"
+)
+CAMPAIGN_JOINER_MINIMUM_DAYS = env_int(
+    "PORTAL_CAMPAIGN_JOINER_MINIMUM_DAYS", 14, old="CAMPAIGN_JOINER_MINIMUM_DAYS"
+)
+CAMPAIGN_MIN_GROUP_SIZE = env_int(
+    "PORTAL_CAMPAIGN_MIN_GROUP_SIZE", 5, old="CAMPAIGN_MIN_GROUP_SIZE"
+)
 # Campaigns with more assignments show dashboard figures worked out in the background
 # (campaigns.figures), at most CAMPAIGN_FIGURES_MAX_AGE seconds old.
-CAMPAIGN_LIVE_FIGURES_LIMIT = env_int("CAMPAIGN_LIVE_FIGURES_LIMIT", 5000)
-CAMPAIGN_FIGURES_MAX_AGE = env_int("CAMPAIGN_FIGURES_MAX_AGE", 60)
+CAMPAIGN_LIVE_FIGURES_LIMIT = 5000
+CAMPAIGN_FIGURES_MAX_AGE = 60
 # Escalations to HR go to this mailbox; empty: to everyone with the HR role.
-CAMPAIGN_HR_EMAIL = env("CAMPAIGN_HR_EMAIL", "")
+CAMPAIGN_HR_EMAIL = env("PORTAL_CAMPAIGN_HR_EMAIL", "", old="CAMPAIGN_HR_EMAIL")
 # Delivery of reminders: retries with back-off (seconds), then "failed" for HR to see.
-CAMPAIGN_REMINDER_MAX_ATTEMPTS = env_int("CAMPAIGN_REMINDER_MAX_ATTEMPTS", 10)
-CAMPAIGN_REMINDER_FIRST_BACKOFF = env_int("CAMPAIGN_REMINDER_FIRST_BACKOFF", 60)
-CAMPAIGN_REMINDER_MAX_BACKOFF = env_int("CAMPAIGN_REMINDER_MAX_BACKOFF", 6 * 60 * 60)
+CAMPAIGN_REMINDER_MAX_ATTEMPTS = 10
+CAMPAIGN_REMINDER_FIRST_BACKOFF = 60
+CAMPAIGN_REMINDER_MAX_BACKOFF = 6 * 60 * 60
 # A worker's claim on a mail runs out after this many seconds (then another may take it);
 # rows handed to the worker but not taken are handed over again after the timeout.
-CAMPAIGN_REMINDER_CLAIM_SECONDS = env_int("CAMPAIGN_REMINDER_CLAIM_SECONDS", 600)
-CAMPAIGN_REMINDER_DISPATCH_TIMEOUT = env_int("CAMPAIGN_REMINDER_DISPATCH_TIMEOUT", 1800)
+CAMPAIGN_REMINDER_CLAIM_SECONDS = 600
+CAMPAIGN_REMINDER_DISPATCH_TIMEOUT = 1800
 
 # Compliance reports (see README, "Compliance reports"): files are kept this many days,
 # then removed by `manage.py remove_expired_reports` (the log of who made and downloaded
 # them stays). PDFs are signed with the municipality's certificate: a PKCS#12 file and
-# its password. Without one, REPORTS_SELF_SIGNED (on in development and tests) makes a
-# self-signed certificate on first use; otherwise making a PDF report fails.
-REPORTS_RETENTION_DAYS = env_int("REPORTS_RETENTION_DAYS", 30)
-REPORTS_SIGNING_CERTIFICATE = env("REPORTS_SIGNING_CERTIFICATE", "")
-REPORTS_SIGNING_PASSWORD = env("REPORTS_SIGNING_PASSWORD", "")
-REPORTS_SELF_SIGNED = env_bool("REPORTS_SELF_SIGNED", False)
+# its password. Without one, PORTAL_REPORTS_SELF_SIGNED (on in development and tests)
+# makes a self-signed certificate on first use; otherwise making a PDF report fails.
+REPORTS_RETENTION_DAYS = env_int("PORTAL_REPORTS_RETENTION_DAYS", 30, old="REPORTS_RETENTION_DAYS")
+REPORTS_SIGNING_CERTIFICATE = env(
+    "PORTAL_REPORTS_SIGNING_CERTIFICATE", "", old="REPORTS_SIGNING_CERTIFICATE"
+)
+REPORTS_SIGNING_PASSWORD = env(
+    "PORTAL_REPORTS_SIGNING_PASSWORD", "", old="REPORTS_SIGNING_PASSWORD"
+)
+REPORTS_SELF_SIGNED = env_bool("PORTAL_REPORTS_SELF_SIGNED", False, old="REPORTS_SELF_SIGNED")
+
+# Performance settings: defaults measured on the benchmark (docs/benchmarks.md), the same
+# for every installation, so settings rather than environment variables (docs/
+# architecture.md, "Settings"); a settings module may still change them.
 # A compliance PDF of more than REPORTS_PDF_PARTS_ABOVE people is rendered in parts of
 # REPORTS_PDF_PART_ROWS table rows by REPORTS_PDF_WORKERS processes at a time (0: one
 # per CPU) and joined (reports.pdf_parts): faster, and a worker's memory is that of a part.
-REPORTS_PDF_PARTS_ABOVE = env_int("REPORTS_PDF_PARTS_ABOVE", 1000)
-REPORTS_PDF_PART_ROWS = env_int("REPORTS_PDF_PART_ROWS", 1000)
-REPORTS_PDF_WORKERS = env_int("REPORTS_PDF_WORKERS", 0)
-
+REPORTS_PDF_PARTS_ABOVE = 1000
+REPORTS_PDF_PART_ROWS = 1000
+REPORTS_PDF_WORKERS = 0
 # Background work whose row records progress (a report, a ledger check) writes a heartbeat
-# every PORTAL_WORK_HEARTBEAT_SECONDS while it runs; work whose heartbeat stopped for
-# PORTAL_WORK_STALLED_AFTER_SECONDS lost its worker: the periodic command hands it to the
-# worker once more, then marks it failed (portal.heartbeat).
-WORK_HEARTBEAT_SECONDS = env_int("PORTAL_WORK_HEARTBEAT_SECONDS", 30)
-WORK_STALLED_AFTER_SECONDS = env_int("PORTAL_WORK_STALLED_AFTER_SECONDS", 300)
-if not 0 < WORK_HEARTBEAT_SECONDS * 3 <= WORK_STALLED_AFTER_SECONDS:
-    raise ImproperlyConfigured(
-        "PORTAL_WORK_STALLED_AFTER_SECONDS must be at least three heartbeats "
-        "(PORTAL_WORK_HEARTBEAT_SECONDS, above 0)."
-    )
+# every WORK_HEARTBEAT_SECONDS while it runs; work whose heartbeat stopped for
+# WORK_STALLED_AFTER_SECONDS (at least three heartbeats: check portal.E001) lost its
+# worker: the periodic command hands it to the worker once more, then marks it failed
+# (portal.heartbeat).
+WORK_HEARTBEAT_SECONDS = 30
+WORK_STALLED_AFTER_SECONDS = 300
+# These were environment variables until this release: one still set is ignored, with a
+# warning that says where to set it instead (config.env).
+report_retired(
+    {
+        name: name
+        for name in (
+            "INVITATION_CLAIM_SECONDS",
+            "INVITATION_MAX_ATTEMPTS",
+            "STAFF_IMPORT_MAX_LINE_CHARS",
+            "STAFF_IMPORT_MAX_CELL_CHARS",
+            "STAFF_IMPORT_MAX_PROBLEMS_SHOWN",
+            "CAMPAIGN_LIVE_FIGURES_LIMIT",
+            "CAMPAIGN_FIGURES_MAX_AGE",
+            "CAMPAIGN_REMINDER_MAX_ATTEMPTS",
+            "CAMPAIGN_REMINDER_FIRST_BACKOFF",
+            "CAMPAIGN_REMINDER_MAX_BACKOFF",
+            "CAMPAIGN_REMINDER_CLAIM_SECONDS",
+            "CAMPAIGN_REMINDER_DISPATCH_TIMEOUT",
+            "REPORTS_PDF_PARTS_ABOVE",
+            "REPORTS_PDF_PART_ROWS",
+            "REPORTS_PDF_WORKERS",
+        )
+    }
+    | {
+        "PORTAL_WORK_HEARTBEAT_SECONDS": "WORK_HEARTBEAT_SECONDS",
+        "PORTAL_WORK_STALLED_AFTER_SECONDS": "WORK_STALLED_AFTER_SECONDS",
+    }
+)
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ settings over plain HTTP on 127.0.0.1, plus a trivial page to compare with.
 DEBUG is off and the middleware, templates and session handling are production's. What
 differs: no redirect to HTTPS and no HSTS (the benchmark's gunicorn speaks plain HTTP on
 127.0.0.1), static files without a manifest (no collectstatic needed), mail kept in
-memory, persistent database connections unless DATABASE_CONN_MAX_AGE says otherwise,
+memory, persistent database connections unless PORTAL_DATABASE_CONN_MAX_AGE says otherwise,
 and ROOT_URLCONF config.urls_benchmark: the portal's URLs plus /benchmark/trivial/.
 """
 
@@ -15,9 +15,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-insecure-key-never-us
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
-os.environ.setdefault("DATABASE_CONN_MAX_AGE", "600")
+os.environ.setdefault("PORTAL_DATABASE_CONN_MAX_AGE", "600")
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-os.environ.setdefault("REPORTS_SELF_SIGNED", "true")
+os.environ.setdefault("PORTAL_REPORTS_SELF_SIGNED", "true")
 
 from config.settings.production import *  # noqa: E402,F403
 

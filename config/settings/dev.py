@@ -10,7 +10,9 @@ from config.env import env, env_bool  # noqa: E402
 from config.settings.base import *  # noqa: E402,F403
 
 # Mail is printed to the console unless an SMTP server is configured.
-_backend = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_backend = env(
+    "PORTAL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend", old="EMAIL_BACKEND"
+)
 if _backend != MAILERS["default"]["BACKEND"]:  # noqa: F405
     MAILERS = {"default": {"BACKEND": _backend}}
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
@@ -18,4 +20,4 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
 )
 
 # Reports are signed with a self-signed certificate made on first use.
-REPORTS_SELF_SIGNED = env_bool("REPORTS_SELF_SIGNED", True)
+REPORTS_SELF_SIGNED = env_bool("PORTAL_REPORTS_SELF_SIGNED", True, old="REPORTS_SELF_SIGNED")

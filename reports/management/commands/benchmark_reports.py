@@ -293,7 +293,7 @@ def _environment(database_url: str, folder: str) -> dict:
     env["DATABASE_URL"] = database_url
     env["DJANGO_MEDIA_ROOT"] = f"{folder}/media"
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    env["REPORTS_SELF_SIGNED"] = "true"
+    env["PORTAL_REPORTS_SELF_SIGNED"] = "true"
     # DEBUG keeps every query in memory: it would inflate the figures.
     env["DJANGO_DEBUG"] = "false"
     return env
