@@ -67,7 +67,7 @@ def records_url(user, employee, acknowledgement=None) -> str:
         else:
             query = employee.employee_number or employee.email
         return f"{reverse('ledger:overview')}?{urlencode({'q': query})}"
-    return f"{reverse('people:team')}?{urlencode({'q': employee.employee_number or ''})}"
+    return f"{reverse('campaigns_team:team')}?{urlencode({'q': employee.employee_number or ''})}"
 
 
 class OnBehalfView(LoginRequiredMixin, TemplateView):

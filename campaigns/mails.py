@@ -83,7 +83,7 @@ def build(reminder: Reminder) -> EmailMultiAlternatives | None:
             "version": assignment.version,
             "todo": todo,
             "next_url": next_url,
-            "team_url": absolute(reverse("people:team")),
+            "team_url": absolute(reverse("campaigns_team:team")),
             "dashboard_url": absolute(reverse("campaigns:detail", args=[assignment.campaign_id])),
         }
     return templated_email(

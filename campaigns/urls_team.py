@@ -1,4 +1,4 @@
-"""A manager's reminder buttons, beside the team page (/mijn-team/)."""
+"""A manager's team page (/mijn-team/) and its reminder buttons."""
 
 from django.urls import path
 
@@ -7,6 +7,7 @@ from campaigns import views_team as views
 app_name = "campaigns_team"
 
 urlpatterns = [
+    path("", views.TeamView.as_view(), name="team"),
     path("herinneren/", views.RemindTeamView.as_view(), name="remind_all"),
     path("herinneren/<int:pk>/", views.RemindOneView.as_view(), name="remind_one"),
 ]

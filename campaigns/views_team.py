@@ -1,19 +1,76 @@
-"""A manager's reminder buttons on the team page (/mijn-team/): remind one team member
-about one assignment, or everyone in the team who is behind. POST only; the mails are
-planned by campaigns.reminders.remind_now (at most one a day per assignment) and sent
-by the worker."""
+"""A manager's team page (/mijn-team/): where each team member stands in the running
+campaigns, and the reminder buttons: remind one team member about one assignment, or
+everyone in the team who is behind (POST only; the mails are planned by
+campaigns.reminders.remind_now, at most one a day per assignment, and sent by the
+worker)."""
+
+from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from campaigns import reminders, selectors
 from campaigns.models import Assignment, Campaign
 from people.roles import Role
-from people.selectors import has_role, team_of
+from people.selectors import has_role, search_employees, team_of
+from portal.viewhelpers import SearchListView
+
+
+class TeamView(SearchListView):
+    """A manager's team: everyone who reports to them, directly or indirectly, with
+    where each stands in the running campaigns and the buttons to remind them.
+
+    A fixed number of queries whatever the team's size: the team (one per level of
+    the hierarchy), the page, the statuses of the page's people and the team's counts.
+    """
+
+    template_name = "people/team.html"
+    context_object_name = "employees"
+    extra_context = {"page_title": _("My team")}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not has_role(request.user, Role.MANAGER):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        self.team = team_of(self.request.user)
+        return self.team.filter(is_active=True)
+
+    def search_words_in(self, queryset, words):
+        return search_employees(queryset.select_related("department", "manager"), words=words)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        manager, on = self.request.user, selectors.today()
+        page = list(context["employees"])
+        assignments = selectors.team_assignments(manager, on, team=self.team).filter(
+            employee__in=[employee.pk for employee in page]
+        )
+        per_employee = defaultdict(list)
+        for assignment in assignments.order_by("due_date", "campaign_id"):
+            assignment.status_label = selectors.Status(assignment.status).label
+            assignment.is_done = assignment.status in selectors.DONE
+            campaign = assignment.campaign
+            assignment.campaign_label = (
+                campaign.get_kind_display() if campaign.is_onboarding else campaign.name
+            )
+            per_employee[assignment.employee_id].append(assignment)
+        context["rows"] = [(employee, per_employee[employee.pk]) for employee in page]
+        counts = selectors.status_counts(
+            selectors.running_team_assignments(manager, on, team=self.team), on
+        )
+        counts["open"] = counts["total"] - counts["signed"] - counts["exempt"]
+        context["counts"] = counts
+        context["statuses"] = [
+            (value, label, counts[value]) for value, label in selectors.Status.choices
+        ]
+        return context
 
 
 class ManagerMixin(LoginRequiredMixin):
@@ -63,7 +120,7 @@ class RemindTeamView(ManagerMixin, View):
             messages.info(
                 request, gettext("Nobody needed a reminder: everyone has signed or is exempt.")
             )
-        return redirect("people:team")
+        return redirect("campaigns_team:team")
 
 
 class RemindOneView(ManagerMixin, View):
@@ -83,7 +140,7 @@ class RemindOneView(ManagerMixin, View):
                 gettext("No reminder was sent to %(name)s: the campaign is not running.")
                 % {"name": name},
             )
-            return redirect("people:team")
+            return redirect("campaigns_team:team")
         planned, already = reminders.remind_now(
             assignments=Assignment.objects.filter(pk=assignment.pk), by=request.user
         )
@@ -103,4 +160,4 @@ class RemindOneView(ManagerMixin, View):
                 gettext("No reminder was sent to %(name)s: nothing is left for them to do.")
                 % {"name": name},
             )
-        return redirect("people:team")
+        return redirect("campaigns_team:team")

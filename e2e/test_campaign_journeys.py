@@ -168,9 +168,9 @@ def test_manager_reminds_a_team_member_by_keyboard_once_a_day(page, live_server,
 
     # By keyboard only: log in, then the "My team" link in the main menu.
     login_by_keyboard(page, live_server, boss)
-    tab_to(page, f'header nav a[href="{reverse("people:team")}"]')
+    tab_to(page, f'header nav a[href="{reverse("campaigns_team:team")}"]')
     press_and_follow(page, "Enter")
-    assert path_of(page) == reverse("people:team")
+    assert path_of(page) == reverse("campaigns_team:team")
 
     row = page.locator(f"#assignment-{assignment.pk}")
     with translation.override(boss.preferred_language):
@@ -192,7 +192,7 @@ def test_manager_reminds_a_team_member_by_keyboard_once_a_day(page, live_server,
     mail.outbox.clear()
     tab_to(page, remind)
     press_and_follow(page, "Enter")
-    assert path_of(page) == reverse("people:team")
+    assert path_of(page) == reverse("campaigns_team:team")
     expect(_messages(page, "success")).to_contain_text("Tessa Teunissen")
     assert len(mail.outbox) == 1, [m.subject for m in mail.outbox]
     message = mail.outbox[0]

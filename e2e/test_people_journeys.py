@@ -26,7 +26,7 @@ def test_a_manager_sees_their_team_in_the_menu_and_searches_it(page, live_server
     EmployeeFactory(manager=lead, first_name="Zoë", name_prefix="de", last_name="Vries")
     login(page, live_server, employee)
 
-    click_and_follow(page, page.locator(f"nav a[href='{reverse('people:team')}']"))
+    click_and_follow(page, page.locator(f"nav a[href='{reverse('campaigns_team:team')}']"))
     expect(page.locator("tbody tr")).to_have_count(2)
 
     type_into(page, "#id_q", "vries")

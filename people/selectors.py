@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from people.models import Department, Employee
@@ -58,6 +58,21 @@ def team_of(manager: Employee) -> QuerySet[Employee]:
         recursive = f"SELECT unnest(ARRAY({recursive}))"
     walk = RawSQL(recursive, [manager.pk])  # noqa: S611 - fixed SQL, the manager as a parameter
     return Employee.objects.filter(pk__in=walk).exclude(pk=manager.pk)
+
+
+def search_employees(employees: QuerySet[Employee], *, words: list[str]) -> QuerySet[Employee]:
+    """The employees that every word matches somewhere (so "jan jansen" finds Jan
+    Jansen), by name, e-mail, employee number or department, in list order."""
+    for term in words:
+        employees = employees.filter(
+            Q(first_name__icontains=term)
+            | Q(name_prefix__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(email__icontains=term)
+            | Q(employee_number__iexact=term)
+            | Q(department__name__icontains=term)
+        )
+    return employees.order_by("last_name", "first_name", "pk")
 
 
 def can_view_employee(viewer: Employee, employee: Employee) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from people.views import StaffListView, SwitchLanguageView, TeamView
+from people.views import StaffListView, SwitchLanguageView
 from people.views_import import (
     StaffImportApplyView,
     StaffImportDetailView,
@@ -12,7 +12,6 @@ app_name = "people"
 
 urlpatterns = [
     path("taal/", SwitchLanguageView.as_view(), name="switch_language"),
-    path("mijn-team/", TeamView.as_view(), name="team"),
     path("medewerkers/", StaffListView.as_view(), name="staff"),
     path("medewerkers/importeren/", StaffImportView.as_view(), name="staff_import"),
     path(

@@ -334,7 +334,7 @@ def test_the_team_page_links_to_the_form_for_managers(client):
     EmployeeFactory(manager=manager)
     client.force_login(manager)
 
-    assert URL in client.get(reverse("people:team")).content.decode()
+    assert URL in client.get(reverse("campaigns_team:team")).content.decode()
 
 
 def _queries_of_form_page(client) -> int:

@@ -133,7 +133,7 @@ def pages(*, campaign_id: int | None = None) -> list[Page]:
             HR_EMAIL,
             reverse("campaigns:detail", kwargs={"pk": campaign_id}),
         ),
-        Page("team", "Manager's team page", MANAGER_EMAIL, reverse("people:team")),
+        Page("team", "Manager's team page", MANAGER_EMAIL, reverse("campaigns_team:team")),
         Page("home", "Employee's home page", EMPLOYEE_EMAIL, reverse("home")),
         Page(
             "tip",

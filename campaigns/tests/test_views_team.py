@@ -22,7 +22,7 @@ from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
 
-TEAM_URL = reverse("people:team")
+TEAM_URL = reverse("campaigns_team:team")
 REMIND_ALL_URL = reverse("campaigns_team:remind_all")
 
 

@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "portal.context_processors.branding",
-                "portal.context_processors.roles",
+                "people.context_processors.roles",
                 "people.sso.local_login",
             ],
         },

@@ -20,7 +20,7 @@ def test_manager_sees_direct_and_indirect_reports(client):
     indirect = EmployeeFactory(manager=lead, last_name="Indirect")
     outsider = EmployeeFactory(last_name="Buitenstaander")
     client.force_login(manager)
-    response = client.get(reverse("people:team"))
+    response = client.get(reverse("campaigns_team:team"))
     names = {e.pk for e in response.context["employees"]}
     assert names == {lead.pk, indirect.pk}
     assert outsider.pk not in names
@@ -29,7 +29,7 @@ def test_manager_sees_direct_and_indirect_reports(client):
 @pytest.mark.django_db
 def test_an_employee_without_reports_may_not_open_the_team_page(client):
     client.force_login(EmployeeFactory())
-    assert client.get(reverse("people:team")).status_code == 403
+    assert client.get(reverse("campaigns_team:team")).status_code == 403
 
 
 @pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_team_page_uses_a_fixed_number_of_queries(client, django_assert_num_quer
     # campaign statuses, the team's counts: independent of the team's size and depth
     # (the hierarchy is walked inside those queries)
     with django_assert_num_queries(10):
-        response = client.get(reverse("people:team"))
+        response = client.get(reverse("campaigns_team:team"))
     assert response.status_code == 200
 
 

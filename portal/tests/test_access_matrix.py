@@ -116,7 +116,7 @@ GET_ROWS = [
     get("home",                                    L,   200, 200, 200, 200, 200, 200),
     get("accessibility",                           200, 200, 200, 200, 200, 200, 200),
     get("people:switch_language",                  P,   P,   P,   P,   P,   P,   P),
-    get("people:team",                             L,   403, 200, 403, 403, 403, 403),
+    get("campaigns_team:team",                     L,   403, 200, 403, 403, 403, 403),
     get("people:staff",                            L,   403, 403, 200, 403, 200, 200),
     get("people:staff_import",                     L,   403, 403, 200, 403, 403, 200),
     get("people:staff_import_log",                 L,   403, 403, 200, 403, 403, 200),
@@ -258,7 +258,8 @@ GET_ROWS = [
 ]
 
 # POSTs where who may differs from who may look (or where GET says only "POST only").
-TEAM, ONBOARDING, EDITOR = to("people:team"), to("campaigns:onboarding"), to("handbook:editor")
+TEAM, ONBOARDING = to("campaigns_team:team"), to("campaigns:onboarding")
+EDITOR = to("handbook:editor")
 REMINDER_LOG, BANK_IMPORT = to("campaigns:reminders", pk="running"), to("quiz_editor:import")
 LEDGER = to("ledger:overview")
 REPORT = to("reports:detail", pk="report")

@@ -84,7 +84,7 @@ def _staff_list() -> Box:
 def _team() -> Box:
     manager = EmployeeFactory()
     _jan(manager=manager)
-    return Box(_client(manager), reverse("people:team"), "q", {})
+    return Box(_client(manager), reverse("campaigns_team:team"), "q", {})
 
 
 def _question_bank() -> Box:
