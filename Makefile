@@ -2,7 +2,7 @@
 #
 #   make run        install what is missing, prepare the database, demo data, runserver
 #   make test       every quality gate and the whole test suite, on SQLite and PostgreSQL
-#   make lint       ruff check, ruff format --check, lint-imports
+#   make lint       ruff check, ruff format --check, djlint --lint (templates), lint-imports
 #   make messages   update the Dutch translation file (locale/nl/LC_MESSAGES/django.po)
 #   make clean      remove caches, test output and install stamps (keeps .venv and data)
 #   make distclean  also remove .venv, node_modules and the development database
@@ -126,6 +126,8 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	@echo "== ruff format --check"
 	$(VENV)/bin/ruff format --check .
+	@echo "== djlint --lint (the templates; rules in pyproject.toml)"
+	$(VENV)/bin/djlint . --lint
 	@echo "== lint-imports (the apps' boundaries; contracts in .importlinter)"
 	$(VENV)/bin/lint-imports --no-cache
 
