@@ -95,7 +95,7 @@ run: system-deps-run install compilemessages
 		echo "== seed_demo (demo accounts)"; \
 		$(MANAGE) seed_demo; \
 	else \
-		echo "== (no seed_demo command yet: no demo accounts)"; \
+		echo "== (no seed_demo: these settings do not install the demo app)"; \
 	fi
 	@echo "== run_campaigns (plan the reminders that are due)"
 	$(MANAGE) run_campaigns

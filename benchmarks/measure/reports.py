@@ -1,4 +1,4 @@
-"""The compliance report's figures: reports' own `manage.py benchmark_reports`, run as a
+"""The compliance report's figures: `manage.py benchmark_reports`, run as a
 subprocess against the database being measured, when it has the options for that
 (--database-url and --campaign: measure an existing campaign rather than fill a new
 database). Otherwise the step is skipped and the report says why.

@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "campaigns",
     "reports",
     "security",
-    "benchmarks",
     "django_tasks_db",
 ]
 

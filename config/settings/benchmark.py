@@ -5,7 +5,8 @@ DEBUG is off and the middleware, templates and session handling are production's
 differs: no redirect to HTTPS and no HSTS (the benchmark's gunicorn speaks plain HTTP on
 127.0.0.1), static files without a manifest (no collectstatic needed), mail kept in
 memory, persistent database connections unless PORTAL_DATABASE_CONN_MAX_AGE says otherwise,
-and ROOT_URLCONF config.urls_benchmark: the portal's URLs plus /benchmark/trivial/.
+the benchmarks app (production does not install it), and ROOT_URLCONF
+config.urls_benchmark: the portal's URLs plus /benchmark/trivial/.
 """
 
 import os
@@ -22,6 +23,9 @@ os.environ.setdefault("PORTAL_REPORTS_SELF_SIGNED", "true")
 from config.settings.production import *  # noqa: E402,F403
 
 DEBUG = False
+# The benchmark commands (generate_scale_data, run_benchmarks, benchmark_reports) and the
+# trivial page: installed here and in the tests only, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]  # noqa: F405
 ROOT_URLCONF = "config.urls_benchmark"
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -18,6 +18,8 @@ if _backend != MAILERS["default"]["BACKEND"]:  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
+# The demo (seed_demo, demo_totp): accounts with a known password, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
 
 # Reports are signed with a self-signed certificate made on first use.
 REPORTS_SELF_SIGNED = env_bool("PORTAL_REPORTS_SELF_SIGNED", True, old="REPORTS_SELF_SIGNED")

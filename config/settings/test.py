@@ -13,6 +13,8 @@ STORAGES["staticfiles"]["BACKEND"] = (  # noqa: F405
     "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 WHITENOISE_AUTOREFRESH = True
+# Tested here, never installed in production: the demo (dev) and the benchmarks (benchmark).
+INSTALLED_APPS = [*INSTALLED_APPS, "demo", "benchmarks"]  # noqa: F405
 # Tasks run at once in the test's own thread; worker tests switch to the database backend.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 REPORTS_SELF_SIGNED = True

@@ -5,7 +5,7 @@ from people.models import Department, Employee
 from people.roles import Role
 
 DEFAULT_PASSWORD = "Voorbeeldstad-2026!"
-# A fixed base32 TOTP secret for EmployeeFactory(totp=True); see people.demo.totp_code.
+# A fixed base32 TOTP secret for EmployeeFactory(totp=True); see totp_code below.
 DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
@@ -65,6 +65,17 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
         from allauth.mfa.totp.internal.auth import TOTP
 
         TOTP.activate(self, DEFAULT_TOTP_SECRET if extracted is True else extracted)
+
+
+def totp_code(secret: str) -> str:
+    """The 6-digit TOTP code an authenticator app shows now for a base32 secret, by
+    allauth's own algorithm and settings: what the code step accepts (once per period)."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
 
 
 def login_with_second_factor(client, employee) -> None:

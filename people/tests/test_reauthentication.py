@@ -12,13 +12,13 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from people.demo import totp_code
 from people.tests.factories import (
     DEFAULT_PASSWORD,
     DEFAULT_TOTP_SECRET,
     DepartmentFactory,
     EmployeeFactory,
     login_with_second_factor,
+    totp_code,
 )
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,6 @@ import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from django.urls import reverse
 
-from people.demo import totp_code
 from people.sso import IDP_MFA_SESSION_KEY
 from people.tests.factories import (
     DEFAULT_PASSWORD,
@@ -17,6 +16,7 @@ from people.tests.factories import (
     EmployeeFactory,
     login_with_password_only,
     login_with_second_factor,
+    totp_code,
 )
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from people.demo import current_totp_code_for, seconds_left_for_code
+from demo.totp import current_totp_code_for, seconds_left_for_code
 from people.models import Employee
 
 

@@ -9,8 +9,8 @@ import sys
 
 from django.core.management import call_command
 
+from benchmarks.management.commands.benchmark_reports import PSS_EVERY, TreeSampler
 from people.models import Employee
-from reports.management.commands.benchmark_reports import PSS_EVERY, TreeSampler
 
 
 def test_the_benchmark_fills_its_own_database_and_prints_a_table(db):

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from people.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_URL, seed_demo
+from demo.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_URL
+from demo.services import seed_demo
 
 
 class Command(BaseCommand):

@@ -11,15 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from demo.campaigns import DEMO_CAMPAIGN_NAME
+from demo.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD, PEOPLE
+from demo.totp import demo_totp_secret, stored_totp_secret, totp_code
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
-from people.demo import (
-    DEMO_ACCOUNTS,
-    DEMO_PASSWORD,
-    PEOPLE,
-    demo_totp_secret,
-    stored_totp_secret,
-    totp_code,
-)
 from people.models import Department, Employee
 from people.roles import ROLE_PERMISSIONS, Role
 from people.selectors import must_use_two_factor, roles_of
@@ -511,7 +506,6 @@ def test_the_demo_accounts_can_take_the_quiz_fresh(seeded):
 
 
 def test_seed_demo_launches_a_running_campaign_for_all_active_staff(seeded):
-    from campaigns.demo import DEMO_CAMPAIGN_NAME
     from campaigns.models import Campaign
 
     campaign = Campaign.objects.get(name=DEMO_CAMPAIGN_NAME)

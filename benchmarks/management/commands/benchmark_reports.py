@@ -5,7 +5,7 @@ the figures for a runner). It never touches the portal's own database. Either
 
 - it makes a throwaway SQLite database in a temporary folder (or fills the empty one
   of --database-url), with --employees people in a running campaign of which about
-  60 % signed: benchmarks.scale.generate when it is there, else a plain organisation;
+  60 % signed: benchmarks.scale.generate from its minimum size, else a plain organisation;
 - or it measures a database that is filled already: --database-url with --campaign ID,
   or without it the running campaign there (the newest).
 
@@ -17,8 +17,12 @@ a second and of their proportional set size once a second. "pdf-single" is the P
 one WeasyPrint document, "pdf-parts" the portal's way for large reports (parts in
 worker processes, joined), "pdf" as the portal chooses by size.
 
-    python manage.py benchmark_reports --employees 5000
-    python manage.py benchmark_reports --database-url postgres://... --formats pdf-parts
+Installed with the benchmarks app (benchmark and test settings only):
+
+    DJANGO_SETTINGS_MODULE=config.settings.benchmark \
+        python manage.py benchmark_reports --employees 5000
+    DJANGO_SETTINGS_MODULE=config.settings.benchmark \
+        python manage.py benchmark_reports --database-url postgres://... --formats pdf-parts
 """
 
 from __future__ import annotations
@@ -292,7 +296,8 @@ def _environment(database_url: str, folder: str) -> dict:
     env = dict(os.environ)
     env["DATABASE_URL"] = database_url
     env["DJANGO_MEDIA_ROOT"] = f"{folder}/media"
-    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # The children run this command again (FILL_FLAG, FIND_FLAG): settings with the app.
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.benchmark")
     env["PORTAL_REPORTS_SELF_SIGNED"] = "true"
     # DEBUG keeps every query in memory: it would inflate the figures.
     env["DJANGO_DEBUG"] = "false"
@@ -320,11 +325,9 @@ def running_campaign() -> int | None:
 
 def fill(employees: int) -> int:
     """Fill this (empty) database; the running campaign's id. The realistic scale data
-    (benchmarks.scale) when it is installed and big enough, else a plain organisation."""
-    try:
-        from benchmarks.scale import MINIMUM_EMPLOYEES, generate
-    except ImportError:
-        return fill_plain(employees)
+    (benchmarks.scale) when big enough, else a plain organisation."""
+    from benchmarks.scale import MINIMUM_EMPLOYEES, generate
+
     if employees < MINIMUM_EMPLOYEES:
         return fill_plain(employees)
     return generate(employees=employees, seed=1).campaign_id

@@ -1,26 +1,21 @@
-"""Demo data for trying the portal: "Gemeente Voorbeeldstad".
+"""The demo organisation "Gemeente Voorbeeldstad": departments, about 60 employees and
+one account per role, and how they are created (through people's services where there
+is one; the employees in one bulk insert).
 
-Used by ``manage.py seed_demo`` and ``manage.py demo_totp``. Everything here is
-deterministic (fixed names, numbers, dates and TOTP secrets) and idempotent: a second
-run finds what the first one made and changes nothing.
+Used by ``demo.services.seed_demo`` (``manage.py seed_demo``). Everything here is
+deterministic (fixed names, numbers and dates) and idempotent: a second run finds what
+the first one made and changes nothing.
 
-Never for production: every demo employee shares one known password and the privileged
-accounts get TOTP secrets that are printed on the console.
+Never for production: every demo employee shares one known password.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import hashlib
-import io
-import time
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -262,188 +257,10 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
 )
 
 
-# --------------------------------------------------------------------------- TOTP
+# --------------------------------------------------------------------------- creating
 
 
-def demo_totp_secret(email: str) -> str:
-    """The fixed base32 TOTP secret of a demo account (derived from its address)."""
-    digest = hashlib.sha256(f"voorbeeldstad-demo-totp:{email.lower()}".encode()).digest()
-    return base64.b32encode(digest[:20]).decode("ascii")
-
-
-def totp_code(secret: str, at: float | None = None) -> str:
-    """The 6-digit TOTP code for a base32 secret at a moment (default now).
-
-    Uses allauth's own algorithm and settings (period, digits), so the code is exactly
-    what the login page accepts. For browser tests: allauth accepts each code only
-    once per user per period; wait for the next period to log in again.
-    """
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    moment = time.time() if at is None else at
-    return format_hotp_value(hotp_value(secret, int(moment) // app_settings.TOTP_PERIOD))
-
-
-def seconds_left_for_code(at: float | None = None) -> int:
-    from allauth.mfa import app_settings
-
-    moment = time.time() if at is None else at
-    return app_settings.TOTP_PERIOD - int(moment) % app_settings.TOTP_PERIOD
-
-
-def stored_totp_secret(employee: Employee) -> str | None:
-    """The TOTP secret allauth stores for an employee, or None without TOTP."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.utils import decrypt
-
-    authenticator = Authenticator.objects.filter(
-        user=employee, type=Authenticator.Type.TOTP
-    ).first()
-    return decrypt(authenticator.data["secret"]) if authenticator else None
-
-
-def current_totp_code_for(email: str) -> str:
-    """The code an account's authenticator app would show now (reads its stored secret)."""
-    employee = Employee.objects.get(email__iexact=email)
-    secret = stored_totp_secret(employee)
-    if secret is None:
-        raise LookupError(f"{email} has no TOTP authenticator.")
-    return totp_code(secret)
-
-
-def _ensure_totp(employee: Employee) -> str:
-    """Give the employee a TOTP authenticator with the demo secret, unless they have one."""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    existing = stored_totp_secret(employee)
-    if existing is not None:
-        return existing
-    secret = demo_totp_secret(employee.email)
-    TOTP.activate(employee, secret)
-    return secret
-
-
-# --------------------------------------------------------------------------- version 2
-
-INTRO_V1 = "art. 125a Ambtenarenwet"
-INTRO_V2 = "art. 10 Ambtenarenwet 2017"
-INTRO_V1_EN = "art. 125a of the Civil Servants Act (Ambtenarenwet)"
-INTRO_V2_EN = "art. 10 of the Civil Servants Act 2017 (Ambtenarenwet 2017)"
-
-TIP6_ADDITION = (
-    " Dit volgt uit artikel 10 van de Ambtenarenwet 2017: je onthoudt je van uitingen als "
-    "daardoor de goede vervulling van je functie of de goede functionering van de openbare "
-    "dienst niet in redelijkheid zou zijn verzekerd."
-)
-TIP6_ADDITION_EN = (
-    " This follows from article 10 of the Civil Servants Act 2017: you refrain from "
-    "expressing views if that would mean that the proper performance of your duties or the "
-    "proper functioning of the public service could no longer reasonably be ensured."
-)
-
-# tip number -> (Dutch replacements, English replacements, change)
-V2_TIP_CHANGES: dict[int, tuple[list[tuple[str, str]], list[tuple[str, str]], str]] = {
-    2: ([("Houdt het professioneel", "Houd het professioneel")], [], "editorial"),
-    4: (
-        [
-            ("Sociale media kan behulpzaam zijn", "Sociale media kunnen behulpzaam zijn"),
-            ("Realiseer dit.", "Wees je daarvan bewust."),
-        ],
-        [],
-        "editorial",
-    ),
-    6: ([], [], "material"),  # a sentence is appended, see TIP6_ADDITION
-    9: ([("‘call of action’", "‘call to action’")], [], "editorial"),
-    11: (
-        [("logo’s van (gemeente…)", "logo’s (van de gemeente of andere organisaties)")],
-        [],
-        "editorial",
-    ),
-}
-
-V2_SUMMARY = (
-    "Inleiding: de verwijzing naar art. 125a Ambtenarenwet is bijgewerkt naar art. 10 "
-    "Ambtenarenwet 2017 (sinds 1 januari 2020 geldt de Ambtenarenwet 2017).\n\n"
-    "Tip 6 (inhoudelijke wijziging): toegevoegd dat de terughoudendheid volgt uit artikel 10 "
-    "van de Ambtenarenwet 2017. Iedereen leest de handreiking opnieuw en bevestigt die.\n\n"
-    "Tips 2, 4, 9 en 11 (redactioneel): taalfouten verbeterd, zoals ‘Houd het professioneel’ "
-    "en ‘call to action’. De inhoud van deze tips is niet veranderd."
-)
-V2_SUMMARY_EN = (
-    "Introduction: the reference to art. 125a of the Civil Servants Act has been updated to "
-    "art. 10 of the Civil Servants Act 2017 (in force since 1 January 2020).\n\n"
-    "Tip 6 (change in meaning): added that the duty of restraint follows from article 10 of "
-    "the Civil Servants Act 2017. Everyone reads the guideline again and acknowledges it.\n\n"
-    "Tips 2, 4, 9 and 11 (editorial): language slips corrected in the Dutch text, such as "
-    "‘Houd het professioneel’ and ‘call to action’. The meaning of these tips is unchanged."
-)
-
-
-def _replace(text: str, old: str, new: str, where: str) -> str:
-    if old not in text:
-        raise ValueError(f"Expected {old!r} in {where}; has the text of version 1 changed?")
-    return text.replace(old, new)
-
-
-def create_demo_draft(*, editor: Employee):
-    """Draft version 2 of the guideline, by the editor. Returns None if one exists."""
-    from django.db.models import Q
-
-    from handbook.models import Guideline, GuidelineVersion
-    from handbook.selectors import DEFAULT_GUIDELINE_SLUG
-    from handbook.services import TipInput, create_draft, update_draft
-
-    guideline = Guideline.objects.get(slug=DEFAULT_GUIDELINE_SLUG)
-    if guideline.versions.filter(
-        Q(status=GuidelineVersion.Status.DRAFT) | Q(number__gte=2)
-    ).exists():
-        return None
-    draft = create_draft(guideline=guideline, actor=editor)
-    tips = []
-    for tip in draft.tips.order_by("number"):
-        dutch, english, change = V2_TIP_CHANGES.get(tip.number, ([], [], ""))
-        text, text_en = tip.text, tip.text_en
-        for old, new in dutch:
-            text = _replace(text, old, new, f"tip {tip.number}")
-        for old, new in english:
-            text_en = _replace(text_en, old, new, f"tip {tip.number} (English)")
-        if tip.number == 6:
-            text += TIP6_ADDITION
-            text_en = (text_en + TIP6_ADDITION_EN) if text_en else ""
-        tips.append(TipInput(text=text, text_en=text_en, change=change, lineage=tip.lineage))
-    introduction_en = draft.introduction_en
-    if introduction_en:
-        introduction_en = _replace(introduction_en, INTRO_V1_EN, INTRO_V2_EN, "introduction_en")
-    return update_draft(
-        draft=draft,
-        actor=editor,
-        title=draft.title,
-        title_en=draft.title_en,
-        introduction=_replace(draft.introduction, INTRO_V1, INTRO_V2, "the introduction"),
-        introduction_en=introduction_en,
-        change_summary=V2_SUMMARY,
-        change_summary_en=V2_SUMMARY_EN,
-        effective_date=timezone.localdate() + datetime.timedelta(days=14),
-        requires_reacknowledgement=True,
-        tips=tips,
-    )
-
-
-# --------------------------------------------------------------------------- the builder
-
-
-@dataclass
-class SeedReport:
-    departments_created: int = 0
-    employees_created: int = 0
-    draft_created: bool = False
-    quiz_attempts_created: int = 0
-    assignments_created: int = 0
-    totp_secrets: dict[str, str] = field(default_factory=dict)
-
-
-def _ensure_departments() -> tuple[dict[str, Department], int]:
+def ensure_departments() -> tuple[dict[str, Department], int]:
     existing = {
         d.code: d for d in Department.objects.filter(code__in=[d.code for d in DEPARTMENTS])
     }
@@ -461,7 +278,7 @@ def _ensure_departments() -> tuple[dict[str, Department], int]:
     return existing, created
 
 
-def _ensure_employees(departments: dict[str, Department]) -> int:
+def ensure_employees(departments: dict[str, Department]) -> int:
     numbers = [p.number for p in PEOPLE]
     addresses = [p.address.lower() for p in PEOPLE]
     taken_numbers = set(
@@ -514,7 +331,7 @@ def _ensure_employees(departments: dict[str, Department]) -> int:
     return len(new)
 
 
-def _ensure_roles() -> None:
+def ensure_roles() -> None:
     for person in PEOPLE:
         if not person.roles:
             continue
@@ -525,60 +342,3 @@ def _ensure_roles() -> None:
             # The demo administrator is staff with the administrator role's permissions,
             # not a superuser (also in a database seeded before that was so).
             Employee.objects.filter(pk=employee.pk).update(is_superuser=person.superuser)
-
-
-@transaction.atomic
-def seed_demo() -> SeedReport:
-    """Build (or complete) the demo organisation, accounts and draft version 2."""
-    from handbook.models import Guideline
-    from handbook.selectors import DEFAULT_GUIDELINE_SLUG
-
-    report = SeedReport()
-    call_command("load_handbook", verbosity=0, stdout=io.StringIO())
-    departments, report.departments_created = _ensure_departments()
-    report.employees_created = _ensure_employees(departments)
-    _ensure_roles()
-
-    for account in DEMO_ACCOUNTS:
-        if account.uses_totp:
-            employee = Employee.objects.get(email__iexact=account.email)
-            report.totp_secrets[account.email] = _ensure_totp(employee)
-
-    # Fresh objects: permissions are cached per user object.
-    editor = Employee.objects.get(email__iexact="redacteur@voorbeeldstad.nl")
-    Guideline.objects.filter(slug=DEFAULT_GUIDELINE_SLUG, owner__isnull=True).update(owner=editor)
-    report.draft_created = create_demo_draft(editor=editor) is not None
-    report.quiz_attempts_created = _ensure_quiz_attempts()
-    report.assignments_created = _ensure_campaign()
-    return report
-
-
-def _ensure_campaign() -> int:
-    """A running yearly campaign, launched by the demo HR account."""
-    from campaigns.demo import seed_demo_campaigns
-    from handbook.selectors import current_version, default_guideline
-
-    return seed_demo_campaigns(
-        hr=Employee.objects.get(email__iexact="hr@voorbeeldstad.nl"),
-        version=current_version(default_guideline()),
-        keep_unsigned=[account.email for account in DEMO_ACCOUNTS],
-    )
-
-
-def _ensure_quiz_attempts() -> int:
-    """Finished quiz attempts of most staff, for the statistics pages. The demo accounts
-    themselves are left without, so that they can take the quiz fresh."""
-    from handbook.selectors import current_version, default_guideline
-    from quizzes.demo import seed_demo_attempts
-
-    call_command("load_quiz_bank", verbosity=0, stdout=io.StringIO())
-    version = current_version(default_guideline())
-    if version is None or not version.questions.exists():
-        return 0
-    demo_addresses = [account.email for account in DEMO_ACCOUNTS]
-    employees = list(
-        Employee.objects.filter(is_active=True)
-        .exclude(email__in=demo_addresses)
-        .order_by("employee_number")[:40]
-    )
-    return seed_demo_attempts(employees=employees, version=version)

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from people.demo import PEOPLE
+from demo.organisation import PEOPLE
 from people.models import Employee
 
 pytestmark = pytest.mark.django_db

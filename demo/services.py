@@ -1,0 +1,85 @@
+"""``seed_demo``: build (or complete) the demo "Gemeente Voorbeeldstad" in this database.
+
+The one writing entry point of the demo app (``manage.py seed_demo``); the other apps'
+data is made through their own services. Idempotent: a second run changes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.core.management import call_command
+from django.db import transaction
+
+from demo.campaigns import seed_demo_campaigns
+from demo.handbook import create_demo_draft
+from demo.organisation import (
+    DEMO_ACCOUNTS,
+    ensure_departments,
+    ensure_employees,
+    ensure_roles,
+)
+from demo.quizzes import seed_demo_attempts
+from demo.totp import ensure_totp
+from handbook.models import Guideline
+from handbook.selectors import DEFAULT_GUIDELINE_SLUG, current_version, default_guideline
+from people.models import Employee
+
+
+@dataclass
+class SeedReport:
+    departments_created: int = 0
+    employees_created: int = 0
+    draft_created: bool = False
+    quiz_attempts_created: int = 0
+    assignments_created: int = 0
+    totp_secrets: dict[str, str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def seed_demo() -> SeedReport:
+    """Build (or complete) the demo organisation, accounts and draft version 2."""
+    report = SeedReport()
+    call_command("load_handbook", verbosity=0, stdout=io.StringIO())
+    departments, report.departments_created = ensure_departments()
+    report.employees_created = ensure_employees(departments)
+    ensure_roles()
+
+    for account in DEMO_ACCOUNTS:
+        if account.uses_totp:
+            employee = Employee.objects.get(email__iexact=account.email)
+            report.totp_secrets[account.email] = ensure_totp(employee)
+
+    # Fresh objects: permissions are cached per user object.
+    editor = Employee.objects.get(email__iexact="redacteur@voorbeeldstad.nl")
+    Guideline.objects.filter(slug=DEFAULT_GUIDELINE_SLUG, owner__isnull=True).update(owner=editor)
+    report.draft_created = create_demo_draft(editor=editor) is not None
+    report.quiz_attempts_created = _ensure_quiz_attempts()
+    report.assignments_created = _ensure_campaign()
+    return report
+
+
+def _ensure_campaign() -> int:
+    """A running yearly campaign, launched by the demo HR account."""
+    return seed_demo_campaigns(
+        hr=Employee.objects.get(email__iexact="hr@voorbeeldstad.nl"),
+        version=current_version(default_guideline()),
+        keep_unsigned=[account.email for account in DEMO_ACCOUNTS],
+    )
+
+
+def _ensure_quiz_attempts() -> int:
+    """Finished quiz attempts of most staff, for the statistics pages. The demo accounts
+    themselves are left without, so that they can take the quiz fresh."""
+    call_command("load_quiz_bank", verbosity=0, stdout=io.StringIO())
+    version = current_version(default_guideline())
+    if version is None or not version.questions.exists():
+        return 0
+    demo_addresses = [account.email for account in DEMO_ACCOUNTS]
+    employees = list(
+        Employee.objects.filter(is_active=True)
+        .exclude(email__in=demo_addresses)
+        .order_by("employee_number")[:40]
+    )
+    return seed_demo_attempts(employees=employees, version=version)
