@@ -5,9 +5,9 @@ added as an incremental update: the PDF/A and PDF/UA content made by WeasyPrint 
 byte for byte, and any standard PDF reader shows whether the file changed after
 signing.
 
-The certificate and its key come from a PKCS#12 file (REPORTS_SIGNING_CERTIFICATE, its
-password REPORTS_SIGNING_PASSWORD). Without one, REPORTS_SELF_SIGNED (development and
-tests) makes a self-signed certificate on first use, stored under
+The certificate and its key come from a PKCS#12 file (PORTAL_REPORTS_SIGNING_CERTIFICATE,
+its password PORTAL_REPORTS_SIGNING_PASSWORD). Without one, PORTAL_REPORTS_SELF_SIGNED
+(development and tests) makes a self-signed certificate on first use, stored under
 MEDIA_ROOT/signing/ and reused afterwards; otherwise signing fails with a message that
 says which setting to set.
 """
@@ -155,7 +155,7 @@ def _pkcs12() -> tuple[bytes, bytes | None]:
             data = Path(configured).read_bytes()
         except OSError as error:
             raise SigningNotConfigured(
-                f"REPORTS_SIGNING_CERTIFICATE: cannot read {configured!r} ({error})."
+                f"PORTAL_REPORTS_SIGNING_CERTIFICATE: cannot read {configured!r} ({error})."
             ) from error
         password = settings.REPORTS_SIGNING_PASSWORD
         return data, password.encode() if password else None
@@ -163,15 +163,15 @@ def _pkcs12() -> tuple[bytes, bytes | None]:
         return _self_signed()
     raise SigningNotConfigured(
         "PDF reports are signed with the municipality's certificate: set "
-        "REPORTS_SIGNING_CERTIFICATE to the path of its PKCS#12 file (.p12/.pfx) and "
-        "REPORTS_SIGNING_PASSWORD to its password, or, for development only, set "
-        "REPORTS_SELF_SIGNED=true to use a self-signed certificate."
+        "PORTAL_REPORTS_SIGNING_CERTIFICATE to the path of its PKCS#12 file (.p12/.pfx) and "
+        "PORTAL_REPORTS_SIGNING_PASSWORD to its password, or, for development only, set "
+        "PORTAL_REPORTS_SELF_SIGNED=true to use a self-signed certificate."
     )
 
 
 _CANNOT_OPEN = (
-    "The signing certificate cannot be opened: REPORTS_SIGNING_CERTIFICATE must be a "
-    "PKCS#12 file with the key and the certificate, and REPORTS_SIGNING_PASSWORD its "
+    "The signing certificate cannot be opened: PORTAL_REPORTS_SIGNING_CERTIFICATE must be a "
+    "PKCS#12 file with the key and the certificate, and PORTAL_REPORTS_SIGNING_PASSWORD its "
     "password."
 )
 

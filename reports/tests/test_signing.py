@@ -167,7 +167,7 @@ def test_a_wrong_password_says_which_settings_to_check(settings, tmp_path, unsig
     settings.REPORTS_SIGNING_CERTIFICATE = str(tmp_path / "gemeente.p12")
     settings.REPORTS_SIGNING_PASSWORD = "fout"
 
-    with pytest.raises(signing.SigningNotConfigured, match="REPORTS_SIGNING_PASSWORD"):
+    with pytest.raises(signing.SigningNotConfigured, match="PORTAL_REPORTS_SIGNING_PASSWORD"):
         signing.sign_pdf(unsigned_pdf, reason="r", location="l")
 
 
@@ -175,9 +175,11 @@ def test_without_a_certificate_signing_refuses_clearly(settings, unsigned_pdf):
     settings.REPORTS_SIGNING_CERTIFICATE = ""
     settings.REPORTS_SELF_SIGNED = False
 
-    with pytest.raises(signing.SigningNotConfigured, match="set REPORTS_SIGNING_CERTIFICATE"):
+    with pytest.raises(
+        signing.SigningNotConfigured, match="set PORTAL_REPORTS_SIGNING_CERTIFICATE"
+    ):
         signing.sign_pdf(unsigned_pdf, reason="r", location="l")
-    with pytest.raises(signing.SigningNotConfigured, match="REPORTS_SELF_SIGNED"):
+    with pytest.raises(signing.SigningNotConfigured, match="PORTAL_REPORTS_SELF_SIGNED"):
         signing.signing_certificate()
     assert not signing.self_signed_path().exists()
 
