@@ -32,3 +32,15 @@ class PeopleConfig(AppConfig):
             sender=self.get_model("Employee"),
             dispatch_uid="people.end_sessions_when_deactivated",
         )
+        from people.roles import Role
+        from security.display import register_values
+
+        # The security log shows roles (and the admin flags a privileged account has)
+        # by name in the reader's language.
+        register_values(
+            {
+                **{role.value: role.label for role in Role},
+                "is_staff": _("admin site access"),
+                "is_superuser": _("superuser"),
+            }
+        )

@@ -1,5 +1,6 @@
 """Event details as the log page shows them: labels and known values in the reader's
-language; anything else (a role's code, a number, a model's name) as stored."""
+language (apps above this one register theirs: register_values); anything else (a
+number, a model's name) as stored."""
 
 from __future__ import annotations
 
@@ -40,6 +41,12 @@ VALUES = {
     True: _("Yes"),
     False: _("No"),
 }
+
+
+def register_values(labels: dict[str, object]) -> None:
+    """Labels for values that apps above this one store in details (people registers
+    its roles' names): the log shows "Beheerder", not "administrator"."""
+    VALUES.update(labels)
 
 
 def _value(value) -> str:

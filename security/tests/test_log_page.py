@@ -175,3 +175,19 @@ def test_the_details_are_shown_in_dutch(auditor_client):
 
     assert "Manier: Wachtwoord" in html
     assert "Tweede stap: Authenticator-app" in html
+
+
+def test_roles_and_admin_flags_are_shown_by_their_dutch_names(auditor_client):
+    record_event(
+        kind=Kind.PRIVILEGED_CHANGE_REFUSED,
+        subject=EmployeeFactory(),
+        details={"roles": ["administrator", "is_staff"]},
+    )
+    record_event(kind=Kind.ROLE_GRANTED, subject=EmployeeFactory(), details={"role": "hr"})
+
+    with translation.override("nl"):
+        html = auditor_client.get(URL).content.decode()
+
+    assert "Rollen: Beheerder, toegang tot de beheeromgeving" in html
+    assert "Rol: P&amp;O (HR)" in html
+    assert "administrator" not in html
