@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from acknowledgements import ledger
 from acknowledgements.services import LANGUAGES, names_match
+from portal.forms import ErrorSummaryMixin
 
 _GROUP = f"[{ledger.CODE_ALPHABET}]{{{ledger.CODE_GROUP_LENGTH}}}"
 # A verification code as stored (see acknowledgements.ledger.new_verification_code).
@@ -17,12 +18,16 @@ CODE_PATTERN = re.compile(f"^{CODE_REGEX}$")
 CODE_EXAMPLE = "ABCD-EFGH-JKMN"
 
 
-class SignForm(forms.Form):
+class SignForm(ErrorSummaryMixin, forms.Form):
     """The signature: the full name typed, the statement confirmed, the language shown.
 
     The service (acknowledgements.services.sign_version) checks everything again; the
     form only says it earlier and next to the field concerned.
     """
+
+    # The messages name what to do ("Type your full name."): no label before them.
+    error_summary_target = "sign-form"
+    error_summary_labels = False
 
     typed_name = forms.CharField(
         label=_("Type your full name"),
@@ -57,8 +62,10 @@ class SignForm(forms.Form):
         return typed
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(ErrorSummaryMixin, forms.Form):
     """A verification code as printed on a certificate; typed in any case or spacing."""
+
+    error_summary_labels = False
 
     code = forms.CharField(
         label=_("Verification code"),

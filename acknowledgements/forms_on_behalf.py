@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from handbook.models import GuidelineVersion
 from people.models import Employee
+from portal.forms import ErrorSummaryMixin
 
 MAX_FORM_SIZE = 5 * 1024 * 1024
 # Extension -> the bytes such a file starts with.
@@ -93,12 +94,14 @@ class EmployeeChoiceField(forms.ModelChoiceField):
         return employee.sort_name
 
 
-class OnBehalfForm(forms.Form):
+class OnBehalfForm(ErrorSummaryMixin, forms.Form):
     """Who signed on paper, which version, when, why on paper, and the scanned form.
 
     ``team``: the manager's team (a select of those who have not signed the current
     version); None for HR, who type the employee number.
     """
+
+    error_summary_target = "on-behalf-form"
 
     employee_number = forms.CharField(
         label=_("Employee number"),

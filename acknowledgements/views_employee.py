@@ -43,19 +43,6 @@ def visible_acknowledgement(user, code: str) -> Acknowledgement:
     return record
 
 
-def error_summary(form, service_errors=()) -> list[dict]:
-    """Every error as {"message", "target"}: the id of the field (or part) to fix."""
-    summary = []
-    if form is not None:
-        for name, errors in form.errors.items():
-            target = form[name].id_for_label if name in form.fields else "sign-form"
-            for error in errors:
-                summary.append({"message": error, "target": target})
-    for reason in service_errors:
-        summary.append({"message": reason, "target": "sign-form"})
-    return summary
-
-
 class SignView(LoginRequiredMixin, View):
     """/bevestigen/: what is still needed, then the statement and the signature."""
 
@@ -148,7 +135,7 @@ class SignView(LoginRequiredMixin, View):
             return []
         if blockers:
             return [{"message": reason, "target": "still-needed"} for reason in blockers]
-        return error_summary(form, service_errors)
+        return form.error_summary(extra=service_errors)
 
 
 class ReceiptView(LoginRequiredMixin, View):
@@ -241,8 +228,5 @@ class VerifyView(LoginRequiredMixin, View):
                         .first()
                     )
             else:
-                context["error_summary"] = [
-                    {"message": error, "target": form["code"].id_for_label}
-                    for error in form.errors.get("code", [])
-                ]
+                context["error_summary"] = form.error_summary()
         return render(request, "acknowledgements/verify.html", context)

@@ -45,19 +45,6 @@ def _may_record_for_anyone(user) -> bool:
     return user.has_perm(services.MANAGE_PERMISSION)
 
 
-def error_summary(form, extra: list[dict] | None = None) -> list[dict]:
-    """Every error on the page as {"message", "target"}: the id of the field to fix."""
-    summary = []
-    for name, errors in form.errors.items():
-        for error in errors:
-            if name == "__all__":
-                summary.append({"message": error, "target": "on-behalf-form"})
-            else:
-                bound = form[name]
-                summary.append({"message": f"{bound.label}: {error}", "target": bound.id_for_label})
-    return summary + (extra or [])
-
-
 def records_url(user, employee, acknowledgement=None) -> str:
     """Where the user sees the employee's record: the ledger filtered on them (HR,
     auditors) or, for a manager, their team page filtered on them."""
@@ -144,7 +131,7 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
     def _form_page(self, form, pending, *, status=200, extra_errors=None):
         context = self.get_context_data(form=form, pending=pending)
         if form.is_bound or extra_errors:
-            context["error_summary"] = error_summary(form, extra_errors)
+            context["error_summary"] = form.error_summary() + (extra_errors or [])
         return self.render_to_response(context, status=status)
 
     def _confirm_page(self, form, employee, version, pending):

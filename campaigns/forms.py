@@ -21,28 +21,13 @@ from handbook.models import GuidelineVersion
 from handbook.selectors import current_version, default_guideline
 from people.models import Department, Employee
 from portal.formfields import DepartmentChoiceField
+from portal.forms import ErrorSummaryMixin
 
 # Days in a schedule: whole numbers from 1 to a year.
 MIN_DAYS, MAX_DAYS = 1, 365
 REASON_LENGTH = 1000
 # Employee numbers and e-mail addresses are separated by new lines, commas or semicolons.
 LIST_SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def error_summary(form, extra: list[str] = ()) -> list[dict]:
-    """Every error on the page as {"message", "target"}: the id of the field to fix."""
-    summary = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        for error in errors:
-            if field is None:
-                summary.append({"message": error, "target": "main-form"})
-            else:
-                summary.append(
-                    {"message": f"{field.label}: {error}", "target": form[name].id_for_label}
-                )
-    summary.extend({"message": message, "target": "main-form"} for message in extra)
-    return summary
 
 
 def parse_days(text: str) -> list[int]:
@@ -101,7 +86,7 @@ def _days_field(label, help_text):
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(ErrorSummaryMixin, forms.Form):
     """When reminders and escalations go."""
 
     reminder_days = forms.CharField(
@@ -362,7 +347,7 @@ class CampaignForm(ScheduleForm):
         }
 
 
-class ExemptForm(forms.Form):
+class ExemptForm(ErrorSummaryMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the exemption"),
         max_length=REASON_LENGTH,

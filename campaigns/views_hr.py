@@ -24,7 +24,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from campaigns import dashboard, reminders, selectors, services
-from campaigns.forms import CampaignForm, ExemptForm, ScheduleForm, error_summary
+from campaigns.forms import CampaignForm, ExemptForm, ScheduleForm
 from campaigns.models import Assignment, Campaign, Reminder
 from campaigns.services import CampaignError
 
@@ -132,7 +132,7 @@ class CampaignCreateView(ManageAccessMixin, FormView):
         return self.refuse(form)
 
     def refuse(self, form, extra: list[str] = ()):
-        context = self.get_context_data(form=form, error_summary=error_summary(form, extra))
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
         return self.render_to_response(context, status=400)
 
 
@@ -219,7 +219,7 @@ class ScheduleFormMixin:
             else:
                 messages.success(self.request, gettext("The reminder schedule has been saved."))
                 return redirect(success_url)
-        context = self.get_context_data(form=form, error_summary=error_summary(form, extra))
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
         return self.render_to_response(context, status=400)
 
 
@@ -331,7 +331,7 @@ class ExemptView(_AssignmentActionView):
                     % {"name": assignment.employee.full_name},
                 )
                 return redirect(return_url(request, self.people_url()))
-        context = self.get_context_data(form=form, error_summary=error_summary(form, extra))
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
         return self.render_to_response(context, status=400)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from handbook.models import Tip
 from handbook.selectors import version_label
 from handbook.services import proposed_change
+from portal.forms import ErrorSummaryMixin
 
 
 def _normalise_newlines(value: str) -> str:
@@ -50,8 +51,10 @@ class DiffForm(forms.Form):
         return cleaned
 
 
-class VersionForm(forms.Form):
+class VersionForm(ErrorSummaryMixin, forms.Form):
     """The version's own fields: title, introduction, summary, date, re-acknowledgement."""
+
+    error_summary_target = "version-fields"
 
     title = forms.CharField(label=_("Title (Dutch)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
@@ -130,8 +133,11 @@ CHANGE_CHOICES = [
 ]
 
 
-class TipForm(forms.Form):
+class TipForm(ErrorSummaryMixin, forms.Form):
     """One tip. Its lineage (hidden) ties it to the same tip in the previous version."""
+
+    # The page links the tip's own errors to the tip (handbook.views.editing.error_summary).
+    error_summary_target = ""
 
     lineage = forms.UUIDField(required=False, widget=forms.HiddenInput)
     text = forms.CharField(label=_("Text (Dutch)"), widget=forms.Textarea(attrs={"rows": 4}))

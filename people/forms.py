@@ -14,6 +14,8 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import ErrorSummaryMixin
+
 STAFF_FILE_EXTENSIONS = (".csv", ".txt")
 # The preview's confirmation stays valid this long (the stored file is removed after).
 UPLOAD_MAX_AGE = 24 * 60 * 60
@@ -24,7 +26,7 @@ def _size_limit() -> str:
     return filesizeformat(settings.STAFF_IMPORT_MAX_BYTES)
 
 
-class StaffImportForm(forms.Form):
+class StaffImportForm(ErrorSummaryMixin, forms.Form):
     """The HR system's export (CSV, at most STAFF_IMPORT_MAX_BYTES, within the caps of
     people.staff_import.parsing.read_text) and whether it is full."""
 

@@ -38,19 +38,11 @@ class StaffImportAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = PERMISSION
 
 
-def error_summary(form) -> list[dict]:
-    """Every form error as {"message", "target"}: the id of the field to fix."""
-    summary = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        for error in errors:
-            if field is None:
-                summary.append({"message": error, "target": "main-form"})
-            else:
-                summary.append(
-                    {"message": f"{field.label}: {error}", "target": form[name].id_for_label}
-                )
-    return summary
+def line_message(line: int | None, reason: str) -> str:
+    """A problem of the file as the error summary shows it: "Line 4: ..." (or the reason)."""
+    if line is None:
+        return reason
+    return gettext("Line %(line)s: %(reason)s") % {"line": line, "reason": reason}
 
 
 def plan_sections(plan: staff_import.Plan) -> list[dict]:
@@ -92,7 +84,7 @@ class StaffImportView(StaffImportAccessMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = StaffImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            context = self.get_context_data(form=form, error_summary=error_summary(form))
+            context = self.get_context_data(form=form, error_summary=form.error_summary())
             return self.render_to_response(context, status=400)
         data = form.cleaned_data["bestand"]
         filename = request.FILES["bestand"].name
@@ -125,6 +117,10 @@ def preview_response(view, outcome, *, confirm_form, status=200):
         "counts": plan.counts,
         "sections": plan_sections(plan),
         "problems": plan.problems[:shown],
+        "file_errors": [
+            {"line": problem.line, "message": line_message(problem.line, problem.message)}
+            for problem in plan.problems[:shown]
+        ],
         "problem_total": len(plan.problems),
         "more_problems": max(0, len(plan.problems) - shown),
         "confirm_form": confirm_form,

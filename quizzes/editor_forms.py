@@ -16,6 +16,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import ErrorSummaryMixin
 from portal.search import SearchField
 from quizzes.bank_io.data import MAX_BANK_BYTES
 from quizzes.models import QuizSettings
@@ -68,7 +69,7 @@ RANGES = {
 }
 
 
-class QuizSettingsForm(forms.ModelForm):
+class QuizSettingsForm(ErrorSummaryMixin, forms.ModelForm):
     """How the quiz of a version is run. Never saved by the form itself: the view passes
     the cleaned data to quizzes.services.update_settings."""
 
@@ -163,7 +164,7 @@ class QuizSettingsForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class BankUploadForm(forms.Form):
+class BankUploadForm(ErrorSummaryMixin, forms.Form):
     """A question bank file: YAML or JSON, UTF-8, at most MAX_BANK_BYTES."""
 
     bestand = forms.FileField(

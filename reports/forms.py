@@ -16,6 +16,7 @@ from campaigns.models import Campaign
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
 from portal.formfields import DepartmentChoiceField
+from portal.forms import ErrorSummaryMixin
 from portal.search import search_words
 from reports.models import Report
 
@@ -64,7 +65,7 @@ def _language_field():
     )
 
 
-class ReportRequestForm(forms.Form):
+class ReportRequestForm(ErrorSummaryMixin, forms.Form):
     """A compliance report: on a campaign or a guideline version, which departments, the
     status on which date, and the file's format and language."""
 
@@ -198,7 +199,7 @@ class ReportRequestForm(forms.Form):
         }
 
 
-class IndividualFileForm(forms.Form):
+class IndividualFileForm(ErrorSummaryMixin, forms.Form):
     """One employee's file (every acknowledgement and quiz result), as PDF."""
 
     employee_number = forms.CharField(

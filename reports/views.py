@@ -43,23 +43,6 @@ class ReportAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
     permission_required = PERMISSION
 
 
-def form_errors(form, extra: list[str] = ()) -> list[dict]:
-    """Every error on the page as {"message", "target"} (as campaigns.forms.error_summary),
-    in the order of the form's fields; a group of radio buttons is linked to its first
-    button."""
-    summary = []
-    for name in [*form.fields, *(name for name in form.errors if name not in form.fields)]:
-        field = form.fields.get(name)
-        for error in form.errors.get(name, []):
-            if field is None:
-                summary.append({"message": error, "target": "main-form"})
-                continue
-            target = form[name].id_for_label or f"{form[name].auto_id}_0"
-            summary.append({"message": f"{field.label}: {error}", "target": target})
-    summary.extend({"message": message, "target": "main-form"} for message in extra)
-    return summary
-
-
 def reports_with_scope():
     """Reports with what their scope and people need, in a fixed number of queries."""
     return Report.objects.select_related(
@@ -119,7 +102,7 @@ class ReportCreateView(ReportAccessMixin, FormView):
         return self.refuse(form)
 
     def refuse(self, form, extra: list[str] = ()):
-        context = self.get_context_data(form=form, error_summary=form_errors(form, extra))
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
         return self.render_to_response(context, status=400)
 
 

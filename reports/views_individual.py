@@ -15,7 +15,7 @@ from reports import services
 from reports.forms import IndividualFileForm, search_employees
 from reports.models import Report
 from reports.services import ReportError
-from reports.views import ReportAccessMixin, form_errors, report_redirect
+from reports.views import ReportAccessMixin, report_redirect
 
 SEARCH_LIMIT = 25
 
@@ -63,5 +63,5 @@ class IndividualFileView(ReportAccessMixin, FormView):
         return self.refuse(form)
 
     def refuse(self, form, extra: list[str] = ()):
-        context = self.get_context_data(form=form, error_summary=form_errors(form, extra))
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
         return self.render_to_response(context, status=400)

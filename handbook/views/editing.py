@@ -33,6 +33,7 @@ from handbook.selectors import (
     versions_with_tips,
 )
 from handbook.views.common import GuidelineMixin, LanguageMixin, present_version
+from portal.forms import ErrorLink
 
 EVENTS_PAGE_SIZE = 25
 TIPS_PREFIX = "tips"
@@ -241,34 +242,21 @@ def _int(value) -> int | None:
         return None
 
 
-def error_summary(form, formset, service_errors) -> list[dict]:
-    """Every error on the page as {"message", "target"}: the id of the field to fix."""
-    summary = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        for error in errors:
-            if field is None:
-                summary.append({"message": error, "target": "version-fields"})
-            else:
-                summary.append(
-                    {"message": f"{field.label}: {error}", "target": form[name].id_for_label}
-                )
-    for error in formset.non_form_errors():
-        summary.append({"message": error, "target": "tips"})
+def error_summary(form, formset, service_errors) -> list[ErrorLink]:
+    """Every error on the page: the version's, then the tips' (each named by its number and
+    linked to its field, or to the tip), then those of the tips as a whole."""
+    summary = form.error_summary()
+    summary.extend({"message": str(error), "target": "tips"} for error in formset.non_form_errors())
     for position, tip_form in enumerate(formset.forms, start=1):
-        for name, errors in tip_form.errors.items():
-            for error in errors:
-                if name == "__all__":
-                    target = f"tip-form-{position - 1}"
-                    label = ""
-                else:
-                    bound = tip_form[name]
-                    target = bound.auto_id + ("_0" if name == "change" else "")
-                    label = f"{bound.label}: "
-                message = gettext("Tip %(number)s") % {"number": position}
-                summary.append({"message": f"{message} – {label}{error}", "target": target})
-    for error in service_errors:
-        summary.append({"message": error, "target": "tips"})
+        tip = gettext("Tip %(number)s") % {"number": position}
+        summary.extend(
+            {
+                "message": f"{tip} – {error['message']}",
+                "target": error["target"] or f"tip-form-{position - 1}",
+            }
+            for error in tip_form.error_summary()
+        )
+    summary.extend({"message": str(error), "target": "tips"} for error in service_errors)
     return summary
 
 

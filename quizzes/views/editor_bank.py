@@ -117,22 +117,6 @@ class BankView(QuizEditorMixin, TemplateView):
 # Settings -------------------------------------------------------------------------------
 
 
-def _error_summary(form, extra: list[str] = ()) -> list[dict]:
-    """Every error on the page as {"message", "target"}: the id of the field to fix."""
-    summary = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        for error in errors:
-            if field is None:
-                summary.append({"message": error, "target": "main-form"})
-            else:
-                summary.append(
-                    {"message": f"{field.label}: {error}", "target": form[name].id_for_label}
-                )
-    summary.extend({"message": message, "target": "main-form"} for message in extra)
-    return summary
-
-
 class SettingsView(QuizEditorMixin, TemplateView):
     """How the quiz of a version is run: a form; services.update_settings writes."""
 
@@ -166,7 +150,7 @@ class SettingsView(QuizEditorMixin, TemplateView):
                 )
                 return redirect(self.version_url("settings"))
         context = self.get_context_data(form=form)
-        context["error_summary"] = _error_summary(form, service_errors)
+        context["error_summary"] = form.error_summary(extra=service_errors)
         return self.render_to_response(context, status=400)
 
 
@@ -234,7 +218,7 @@ class ImportView(QuizEditorMixin, TemplateView):
             return no_version_response(self)
         form = BankUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.refuse(form, _error_summary(form))
+            return self.refuse(form, form.error_summary())
         text = form.cleaned_data["bestand"]
         filename = request.FILES["bestand"].name
         try:

@@ -316,11 +316,19 @@ class AttemptView(QuizMixin, View):
             chosen=chosen or {},
             missing=missing,
         )
+        unanswered = [question for question in questions if question.missing]
         context = {
             "attempt": attempt,
             "version": attempt.version,
             "questions": questions,
-            "unanswered": [question for question in questions if question.missing],
+            "unanswered": unanswered,
+            "error_summary": [
+                {
+                    "message": _("Question %(number)s has no answer") % {"number": q.number},
+                    "target": q.first_field_id,
+                }
+                for q in unanswered
+            ],
         }
         return render(request, self.template_name, context, status=status)
 
