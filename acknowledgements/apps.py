@@ -16,3 +16,8 @@ class AcknowledgementsConfig(AppConfig):
         # Who may take the quiz on the changes is who must sign again: one rule, the
         # ledger's, which quizzes (below this app) may not import.
         register_changes_quiz_rule(changes_quiz_tip_ids)
+
+        from acknowledgements import triggers
+        from portal.triggers import register_trigger_check
+
+        register_trigger_check(triggers, check_id="acknowledgements.E001")

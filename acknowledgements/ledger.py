@@ -29,6 +29,7 @@ import datetime
 import hashlib
 import ipaddress
 import json
+import operator
 import secrets
 from typing import Any
 
@@ -70,6 +71,22 @@ ENTRY_KEYS = (
     "verification_code",
     "content_digest",
 )
+# The two lists above are the only lists of hashed fields: the columns below,
+# content_fields, entry_fields, verification, ledger_pg and the benchmarks' bulk loader
+# derive from them.
+# The content row's hashed columns: all keys but the version's number and the sequence
+# of the entry a correction corrects, which come from other rows.
+CONTENT_COLUMNS = tuple(
+    key for key in CONTENT_KEYS if key not in ("version_number", "corrects_sequence")
+)
+# The entry's hashed columns: all keys but the sequence of the entry it refers to.
+ENTRY_COLUMNS = tuple(key for key in ENTRY_KEYS if key != "refers_to_sequence")
+# Read from the content row itself (its employee and version may be passed in).
+_ROW_CONTENT_COLUMNS = tuple(
+    key for key in CONTENT_COLUMNS if key not in ("employee_id", "version_id")
+)
+_read_content = operator.attrgetter(*_ROW_CONTENT_COLUMNS)
+_read_entry = operator.attrgetter(*ENTRY_COLUMNS)
 
 # Unambiguous for people reading it aloud or typing it: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -140,39 +157,19 @@ def content_fields(
     """
     employee = employee or ack.employee
     version = version or ack.version
-    return {
-        "kind": ack.kind,
-        "employee_id": employee.pk,
-        "employee_number": ack.employee_number,
-        "employee_name": ack.employee_name,
-        "version_id": version.pk,
-        "version_number": version.number,
-        "language": ack.language,
-        "text_hash": ack.text_hash,
-        "statement": ack.statement,
-        "typed_name": ack.typed_name,
-        "signed_at": ack.signed_at,
-        "quiz_attempt_id": ack.quiz_attempt_id,
-        "method": ack.method,
-        "recorded_by_id": ack.recorded_by_id,
-        "reason": ack.reason,
-        "paper_form_hash": ack.paper_form_hash,
-        "ip_address": ack.ip_address,
-        "user_agent": ack.user_agent,
-        "corrects_sequence": corrects_sequence,
-    }
+    fields = dict(zip(_ROW_CONTENT_COLUMNS, _read_content(ack), strict=True))
+    fields["employee_id"] = employee.pk
+    fields["version_id"] = version.pk
+    fields["version_number"] = version.number
+    fields["corrects_sequence"] = corrects_sequence
+    return fields
 
 
 def entry_fields(entry: LedgerEntry, *, refers_to_sequence: int | None) -> dict[str, Any]:
-    return {
-        "sequence": entry.sequence,
-        "kind": entry.kind,
-        "version_id": entry.version_id,
-        "refers_to_sequence": refers_to_sequence,
-        "recorded_at": entry.recorded_at,
-        "verification_code": entry.verification_code,
-        "content_digest": entry.content_digest,
-    }
+    """The hashed fields of an entry (a LedgerEntry, or a row with its attributes)."""
+    fields = dict(zip(ENTRY_COLUMNS, _read_entry(entry), strict=True))
+    fields["refers_to_sequence"] = refers_to_sequence
+    return fields
 
 
 def random_verification_code() -> str:

@@ -43,17 +43,15 @@ def entry_hash_parts(
 ) -> tuple[bytes, bytes]:
     """The canonical JSON of an entry (no ``refers_to``) before and after its sequence
     number."""
-    canonical = ledger.canonical_json(
-        {
-            "sequence": _SEQUENCE_STAND_IN,
-            "kind": kind,
-            "version_id": version_id,
-            "refers_to_sequence": None,
-            "recorded_at": recorded_at,
-            "verification_code": code,
-            "content_digest": digest,
-        }
+    entry = LedgerEntry(
+        sequence=_SEQUENCE_STAND_IN,
+        kind=kind,
+        version_id=version_id,
+        recorded_at=recorded_at,
+        verification_code=code,
+        content_digest=digest,
     )
+    canonical = ledger.canonical_json(ledger.entry_fields(entry, refers_to_sequence=None))
     before, *after = canonical.split(str(_SEQUENCE_STAND_IN).encode("ascii"))
     if len(after) != 1:
         raise ValueError("The sequence number's place in the entry is not unique.")

@@ -53,38 +53,10 @@ class EntryCheck:
 
 # The chain is read as plain rows, not model instances: 100,000 entries and their
 # contents are 200,000 rows, and building a model object per row was most of the time.
-ENTRY_COLUMNS = (
-    "pk",
-    "sequence",
-    "kind",
-    "version_id",
-    "refers_to_id",
-    "recorded_at",
-    "verification_code",
-    "content_digest",
-    "previous_hash",
-    "record_hash",
-)
-CONTENT_COLUMNS = (
-    "entry_id",
-    "kind",
-    "employee_id",
-    "employee_number",
-    "employee_name",
-    "version_id",
-    "language",
-    "text_hash",
-    "statement",
-    "typed_name",
-    "signed_at",
-    "quiz_attempt_id",
-    "method",
-    "recorded_by_id",
-    "reason",
-    "paper_form_hash",
-    "ip_address",
-    "user_agent",
-)
+# The hashed columns are ledger's (ENTRY_COLUMNS, CONTENT_COLUMNS); beside them, the keys
+# that tie the rows together and the hashes that the chain checks.
+ENTRY_COLUMNS = ("pk", *ledger.ENTRY_COLUMNS, "refers_to_id", "previous_hash", "record_hash")
+CONTENT_COLUMNS = ("entry_id", *ledger.CONTENT_COLUMNS)
 EntryRow = namedtuple("EntryRow", ENTRY_COLUMNS)
 ContentRow = namedtuple("ContentRow", CONTENT_COLUMNS)
 _Employee = namedtuple("_Employee", ["pk"])

@@ -13,6 +13,11 @@ class CampaignsConfig(AppConfig):
             _put_arrivals_under_onboarding_rule, dispatch_uid="campaigns.onboarding_on_import"
         )
 
+        from campaigns import progress
+        from portal.triggers import register_trigger_check
+
+        register_trigger_check(progress, check_id="campaigns.E001")
+
 
 def _put_arrivals_under_onboarding_rule(sender, *, employees, now, **kwargs):
     """The staff import's new and returning people get their onboarding assignment, in

@@ -24,8 +24,10 @@ triggers and the rules agree).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import (
@@ -45,109 +47,146 @@ from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 
 from portal.db import run_vendor_sql
+from portal.triggers import db_tables
 
-ASSIGNMENTS = "campaigns_assignment"
-ACKNOWLEDGEMENTS = "acknowledgements_acknowledgement"
-ATTEMPTS = "quizzes_attempt"
-READS = "acknowledgements_tipread"
-TIPS = "handbook_tip"
+INSTALLED_BY = ("campaigns", "0002_assignment_progress")
 ACKNOWLEDGEMENT_KIND = "acknowledgement"
 # PostgreSQL: set (SET LOCAL) while assignments are inserted in bulk, whose facts are then
 # filled in one statement (fill_in_bulk) instead of three lookups per row.
 BULK_SETTING = "campaigns.progress_in_bulk"
 
 
-def _signed(e: str, v: str) -> str:
+class Tables(NamedTuple):
+    assignments: str
+    acknowledgements: str
+    attempts: str
+    reads: str
+    tips: str
+
+
+def tables(apps: Any = None) -> Tables:
+    """The tables: of a migration's historical ``apps``, or the installed ones."""
+    return Tables(
+        *db_tables(
+            apps,
+            "campaigns.Assignment",
+            "acknowledgements.Acknowledgement",
+            "quizzes.Attempt",
+            "acknowledgements.TipRead",
+            "handbook.Tip",
+        )
+    )
+
+
+def _signed(db: Tables, e: str, v: str) -> str:
     return (
-        f"(SELECT MIN(k.signed_at) FROM {ACKNOWLEDGEMENTS} k WHERE k.employee_id = {e} "
+        f"(SELECT MIN(k.signed_at) FROM {db.acknowledgements} k WHERE k.employee_id = {e} "
         f"AND k.version_id = {v} AND k.kind = '{ACKNOWLEDGEMENT_KIND}')"
     )
 
 
-def _passed(e: str, v: str) -> str:
+def _passed(db: Tables, e: str, v: str) -> str:
     # A passed attempt was submitted (a check constraint on the attempt says so).
     return (
-        f"(SELECT MIN(q.submitted_at) FROM {ATTEMPTS} q WHERE q.employee_id = {e} "
+        f"(SELECT MIN(q.submitted_at) FROM {db.attempts} q WHERE q.employee_id = {e} "
         f"AND q.version_id = {v} AND q.passed)"
     )
 
 
-def _read(e: str, v: str) -> str:
+def _read(db: Tables, e: str, v: str) -> str:
     # Every tip opened; a version without tips is never "read" (as before: at least 1).
     reads = (
-        f"FROM {READS} r JOIN {TIPS} t ON t.id = r.tip_id "
+        f"FROM {db.reads} r JOIN {db.tips} t ON t.id = r.tip_id "
         f"WHERE r.employee_id = {e} AND t.version_id = {v}"
     )
-    tips = f"(SELECT COUNT(*) FROM {TIPS} t2 WHERE t2.version_id = {v})"
+    tips = f"(SELECT COUNT(*) FROM {db.tips} t2 WHERE t2.version_id = {v})"
     return (
         f"(CASE WHEN (SELECT COUNT(*) {reads}) >= COALESCE(NULLIF({tips}, 0), 1) "
         f"THEN (SELECT MAX(r.first_opened_at) {reads}) END)"
     )
 
 
-def _tip_version(tip: str) -> str:
-    return f"(SELECT t3.version_id FROM {TIPS} t3 WHERE t3.id = {tip})"
+def _tip_version(db: Tables, tip: str) -> str:
+    return f"(SELECT t3.version_id FROM {db.tips} t3 WHERE t3.id = {tip})"
 
 
-SQLITE_TRIGGERS = (
-    "campaigns_assignment_progress",
-    "campaigns_signed_insert",
-    "campaigns_signed_delete",
-    "campaigns_quiz_insert",
-    "campaigns_quiz_update",
-    "campaigns_quiz_delete",
-    "campaigns_read_insert",
-    "campaigns_read_delete",
-)
+def sqlite_triggers(db: Tables) -> dict[str, str]:
+    """The triggers on SQLite: name: table."""
+    return {
+        "campaigns_assignment_progress": db.assignments,
+        "campaigns_signed_insert": db.acknowledgements,
+        "campaigns_signed_delete": db.acknowledgements,
+        "campaigns_quiz_insert": db.attempts,
+        "campaigns_quiz_update": db.attempts,
+        "campaigns_quiz_delete": db.attempts,
+        "campaigns_read_insert": db.reads,
+        "campaigns_read_delete": db.reads,
+    }
 
 
-def sqlite_forward() -> list[str]:
+def postgresql_triggers(db: Tables) -> dict[str, str]:
+    """The triggers on PostgreSQL (each with its function of the same name): name: table."""
+    return {
+        "campaigns_assignment_progress": db.assignments,
+        "campaigns_signed_changed": db.acknowledgements,
+        "campaigns_quiz_changed": db.attempts,
+        "campaigns_read_changed": db.reads,
+    }
+
+
+def expected_triggers(vendor: str) -> dict[str, str]:
+    """The triggers this database should have (for the system check, portal.triggers)."""
+    by_vendor = {"sqlite": sqlite_triggers, "postgresql": postgresql_triggers}
+    return by_vendor[vendor](tables()) if vendor in by_vendor else {}
+
+
+def sqlite_forward(db: Tables) -> list[str]:
     def update(column: str, value: str, e: str, v: str) -> str:
         return (
-            f"UPDATE {ASSIGNMENTS} SET {column} = {value} "
+            f"UPDATE {db.assignments} SET {column} = {value} "
             f"WHERE employee_id = {e} AND version_id = {v};"
         )
 
     kind = f"kind = '{ACKNOWLEDGEMENT_KIND}'"
     return [
-        f"""CREATE TRIGGER campaigns_assignment_progress AFTER INSERT ON {ASSIGNMENTS}
-        BEGIN UPDATE {ASSIGNMENTS} SET
-            signed_at = {_signed("NEW.employee_id", "NEW.version_id")},
-            quiz_passed_at = {_passed("NEW.employee_id", "NEW.version_id")},
-            read_at = {_read("NEW.employee_id", "NEW.version_id")}
+        f"""CREATE TRIGGER campaigns_assignment_progress AFTER INSERT ON {db.assignments}
+        BEGIN UPDATE {db.assignments} SET
+            signed_at = {_signed(db, "NEW.employee_id", "NEW.version_id")},
+            quiz_passed_at = {_passed(db, "NEW.employee_id", "NEW.version_id")},
+            read_at = {_read(db, "NEW.employee_id", "NEW.version_id")}
         WHERE id = NEW.id; END;""",
-        f"""CREATE TRIGGER campaigns_signed_insert AFTER INSERT ON {ACKNOWLEDGEMENTS}
+        f"""CREATE TRIGGER campaigns_signed_insert AFTER INSERT ON {db.acknowledgements}
         WHEN NEW.{kind} BEGIN
-        {update("signed_at", _signed("NEW.employee_id", "NEW.version_id"), "NEW.employee_id", "NEW.version_id")}
+        {update("signed_at", _signed(db, "NEW.employee_id", "NEW.version_id"), "NEW.employee_id", "NEW.version_id")}
         END;""",  # noqa: E501
-        f"""CREATE TRIGGER campaigns_signed_delete AFTER DELETE ON {ACKNOWLEDGEMENTS}
+        f"""CREATE TRIGGER campaigns_signed_delete AFTER DELETE ON {db.acknowledgements}
         WHEN OLD.{kind} BEGIN
-        {update("signed_at", _signed("OLD.employee_id", "OLD.version_id"), "OLD.employee_id", "OLD.version_id")}
+        {update("signed_at", _signed(db, "OLD.employee_id", "OLD.version_id"), "OLD.employee_id", "OLD.version_id")}
         END;""",  # noqa: E501
-        f"""CREATE TRIGGER campaigns_quiz_insert AFTER INSERT ON {ATTEMPTS} BEGIN
-        {update("quiz_passed_at", _passed("NEW.employee_id", "NEW.version_id"), "NEW.employee_id", "NEW.version_id")}
+        f"""CREATE TRIGGER campaigns_quiz_insert AFTER INSERT ON {db.attempts} BEGIN
+        {update("quiz_passed_at", _passed(db, "NEW.employee_id", "NEW.version_id"), "NEW.employee_id", "NEW.version_id")}
         END;""",  # noqa: E501
         f"""CREATE TRIGGER campaigns_quiz_update AFTER UPDATE OF passed, submitted_at
-        ON {ATTEMPTS} BEGIN
-        {update("quiz_passed_at", _passed("NEW.employee_id", "NEW.version_id"), "NEW.employee_id", "NEW.version_id")}
+        ON {db.attempts} BEGIN
+        {update("quiz_passed_at", _passed(db, "NEW.employee_id", "NEW.version_id"), "NEW.employee_id", "NEW.version_id")}
         END;""",  # noqa: E501
-        f"""CREATE TRIGGER campaigns_quiz_delete AFTER DELETE ON {ATTEMPTS} BEGIN
-        {update("quiz_passed_at", _passed("OLD.employee_id", "OLD.version_id"), "OLD.employee_id", "OLD.version_id")}
+        f"""CREATE TRIGGER campaigns_quiz_delete AFTER DELETE ON {db.attempts} BEGIN
+        {update("quiz_passed_at", _passed(db, "OLD.employee_id", "OLD.version_id"), "OLD.employee_id", "OLD.version_id")}
         END;""",  # noqa: E501
-        f"""CREATE TRIGGER campaigns_read_insert AFTER INSERT ON {READS} BEGIN
-        {update("read_at", _read("NEW.employee_id", _tip_version("NEW.tip_id")), "NEW.employee_id", _tip_version("NEW.tip_id"))}
+        f"""CREATE TRIGGER campaigns_read_insert AFTER INSERT ON {db.reads} BEGIN
+        {update("read_at", _read(db, "NEW.employee_id", _tip_version(db, "NEW.tip_id")), "NEW.employee_id", _tip_version(db, "NEW.tip_id"))}
         END;""",  # noqa: E501
-        f"""CREATE TRIGGER campaigns_read_delete AFTER DELETE ON {READS} BEGIN
-        {update("read_at", _read("OLD.employee_id", _tip_version("OLD.tip_id")), "OLD.employee_id", _tip_version("OLD.tip_id"))}
+        f"""CREATE TRIGGER campaigns_read_delete AFTER DELETE ON {db.reads} BEGIN
+        {update("read_at", _read(db, "OLD.employee_id", _tip_version(db, "OLD.tip_id")), "OLD.employee_id", _tip_version(db, "OLD.tip_id"))}
         END;""",  # noqa: E501
     ]
 
 
-def sqlite_backward() -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS {name};" for name in SQLITE_TRIGGERS]
+def sqlite_backward(db: Tables) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {name};" for name in sqlite_triggers(db)]
 
 
-def postgresql_forward() -> list[str]:
+def postgresql_forward(db: Tables) -> list[str]:
     def fact_function(
         name: str, column: str, value: str, *, version: str, condition: str = "TRUE"
     ) -> str:
@@ -159,7 +198,7 @@ def postgresql_forward() -> list[str]:
             IF TG_OP = 'DELETE' THEN changed := OLD; ELSE changed := NEW; END IF;
             IF {condition} THEN
                 changed_version := {version};
-                UPDATE {ASSIGNMENTS} SET {column} = {value}
+                UPDATE {db.assignments} SET {column} = {value}
                 WHERE employee_id = changed.employee_id AND version_id = changed_version;
             END IF;
             RETURN NULL;
@@ -169,63 +208,58 @@ def postgresql_forward() -> list[str]:
         f"""CREATE FUNCTION campaigns_assignment_progress() RETURNS trigger AS $$
         BEGIN
             IF current_setting('{BULK_SETTING}', true) = 'on' THEN RETURN NEW; END IF;
-            NEW.signed_at := {_signed("NEW.employee_id", "NEW.version_id")};
-            NEW.quiz_passed_at := {_passed("NEW.employee_id", "NEW.version_id")};
-            NEW.read_at := {_read("NEW.employee_id", "NEW.version_id")};
+            NEW.signed_at := {_signed(db, "NEW.employee_id", "NEW.version_id")};
+            NEW.quiz_passed_at := {_passed(db, "NEW.employee_id", "NEW.version_id")};
+            NEW.read_at := {_read(db, "NEW.employee_id", "NEW.version_id")};
             RETURN NEW;
         END $$ LANGUAGE plpgsql;""",
-        f"""CREATE TRIGGER campaigns_assignment_progress BEFORE INSERT ON {ASSIGNMENTS}
+        f"""CREATE TRIGGER campaigns_assignment_progress BEFORE INSERT ON {db.assignments}
         FOR EACH ROW EXECUTE FUNCTION campaigns_assignment_progress();""",
         fact_function(
             "campaigns_signed_changed",
             "signed_at",
-            _signed("changed.employee_id", "changed_version"),
+            _signed(db, "changed.employee_id", "changed_version"),
             version="changed.version_id",
             condition=f"changed.kind = '{ACKNOWLEDGEMENT_KIND}'",
         ),
-        f"""CREATE TRIGGER campaigns_signed_changed AFTER INSERT OR DELETE ON {ACKNOWLEDGEMENTS}
+        f"""CREATE TRIGGER campaigns_signed_changed AFTER INSERT OR DELETE ON {db.acknowledgements}
         FOR EACH ROW EXECUTE FUNCTION campaigns_signed_changed();""",
         fact_function(
             "campaigns_quiz_changed",
             "quiz_passed_at",
-            _passed("changed.employee_id", "changed_version"),
+            _passed(db, "changed.employee_id", "changed_version"),
             version="changed.version_id",
         ),
         f"""CREATE TRIGGER campaigns_quiz_changed
-        AFTER INSERT OR DELETE OR UPDATE OF passed, submitted_at ON {ATTEMPTS}
+        AFTER INSERT OR DELETE OR UPDATE OF passed, submitted_at ON {db.attempts}
         FOR EACH ROW EXECUTE FUNCTION campaigns_quiz_changed();""",
         fact_function(
             "campaigns_read_changed",
             "read_at",
-            _read("changed.employee_id", "changed_version"),
-            version=_tip_version("changed.tip_id"),
+            _read(db, "changed.employee_id", "changed_version"),
+            version=_tip_version(db, "changed.tip_id"),
         ),
-        f"""CREATE TRIGGER campaigns_read_changed AFTER INSERT OR DELETE ON {READS}
+        f"""CREATE TRIGGER campaigns_read_changed AFTER INSERT OR DELETE ON {db.reads}
         FOR EACH ROW EXECUTE FUNCTION campaigns_read_changed();""",
     ]
 
 
-def postgresql_backward() -> list[str]:
+def postgresql_backward(db: Tables) -> list[str]:
     statements = []
-    for trigger, table in (
-        ("campaigns_read_changed", READS),
-        ("campaigns_quiz_changed", ATTEMPTS),
-        ("campaigns_signed_changed", ACKNOWLEDGEMENTS),
-        ("campaigns_assignment_progress", ASSIGNMENTS),
-    ):
+    for trigger, table in reversed(postgresql_triggers(db).items()):
         statements.append(f"DROP TRIGGER IF EXISTS {trigger} ON {table};")
         statements.append(f"DROP FUNCTION IF EXISTS {trigger}();")
     return statements
 
 
-def postgresql_bulk_aware() -> list[str]:
+def postgresql_bulk_aware(db: Tables) -> list[str]:
     """Migration 0004: the insert trigger stands aside in a bulk insert (BULK_SETTING)."""
-    statements = postgresql_forward()
+    statements = postgresql_forward(db)
     return [statements[0].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)]
 
 
-def postgresql_not_bulk_aware() -> list[str]:
-    statements = postgresql_forward()
+def postgresql_not_bulk_aware(db: Tables) -> list[str]:
+    statements = postgresql_forward(db)
     return [
         statements[0]
         .replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
@@ -234,29 +268,33 @@ def postgresql_not_bulk_aware() -> list[str]:
 
 
 def make_bulk_aware(apps, schema_editor) -> None:
-    run_vendor_sql(schema_editor, sqlite=list, postgresql=postgresql_bulk_aware)
+    db = tables(apps)
+    run_vendor_sql(schema_editor, sqlite=list, postgresql=lambda: postgresql_bulk_aware(db))
 
 
 def unmake_bulk_aware(apps, schema_editor) -> None:
-    run_vendor_sql(schema_editor, sqlite=list, postgresql=postgresql_not_bulk_aware)
+    db = tables(apps)
+    run_vendor_sql(schema_editor, sqlite=list, postgresql=lambda: postgresql_not_bulk_aware(db))
 
 
 # Driven by the facts (aggregates over the version's facts, joined by employee), not by
 # the assignments: right after a bulk insert the planner knows nothing of the new rows
 # and would loop over them. Rows without any fact keep their NULLs.
-_FILL_IN_BULK = f"""
+@functools.cache
+def _fill_in_bulk(db: Tables) -> str:
+    return f"""
 WITH signed AS (
-    SELECT employee_id, MIN(signed_at) AS at FROM {ACKNOWLEDGEMENTS}
+    SELECT employee_id, MIN(signed_at) AS at FROM {db.acknowledgements}
     WHERE version_id = %(version)s AND kind = '{ACKNOWLEDGEMENT_KIND}' GROUP BY employee_id
 ), passed AS (
-    SELECT employee_id, MIN(submitted_at) AS at FROM {ATTEMPTS}
+    SELECT employee_id, MIN(submitted_at) AS at FROM {db.attempts}
     WHERE version_id = %(version)s AND passed GROUP BY employee_id
 ), reads AS (
     SELECT r.employee_id, COUNT(*) AS n, MAX(r.first_opened_at) AS at
-    FROM {READS} r JOIN {TIPS} t ON t.id = r.tip_id
+    FROM {db.reads} r JOIN {db.tips} t ON t.id = r.tip_id
     WHERE t.version_id = %(version)s GROUP BY r.employee_id
 ), needed AS (
-    SELECT COALESCE(NULLIF(COUNT(*), 0), 1) AS n FROM {TIPS} WHERE version_id = %(version)s
+    SELECT COALESCE(NULLIF(COUNT(*), 0), 1) AS n FROM {db.tips} WHERE version_id = %(version)s
 ), facts AS (
     SELECT COALESCE(signed.employee_id, passed.employee_id, reads.employee_id) AS employee_id,
         signed.at AS signed_at, passed.at AS passed_at,
@@ -265,7 +303,7 @@ WITH signed AS (
     FULL JOIN passed ON passed.employee_id = signed.employee_id
     FULL JOIN reads ON reads.employee_id = COALESCE(signed.employee_id, passed.employee_id)
 )
-UPDATE {ASSIGNMENTS} a
+UPDATE {db.assignments} a
 SET signed_at = facts.signed_at, quiz_passed_at = facts.passed_at, read_at = facts.read_at
 FROM facts
 WHERE a.employee_id = facts.employee_id
@@ -277,20 +315,23 @@ WHERE a.employee_id = facts.employee_id
     )
 """
 
+
 # For repairs: facts that are gone (an erasure, a retention run) clear the column.
-_CLEAR_GONE = (
-    f"""UPDATE {ASSIGNMENTS} a SET signed_at = NULL
+@functools.cache
+def _clear_gone(db: Tables) -> tuple[str, ...]:
+    return (
+        f"""UPDATE {db.assignments} a SET signed_at = NULL
     WHERE a.campaign_id = %(campaign)s AND a.signed_at IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM {ACKNOWLEDGEMENTS} k WHERE k.employee_id = a.employee_id
+        SELECT 1 FROM {db.acknowledgements} k WHERE k.employee_id = a.employee_id
         AND k.version_id = a.version_id AND k.kind = '{ACKNOWLEDGEMENT_KIND}')""",
-    f"""UPDATE {ASSIGNMENTS} a SET quiz_passed_at = NULL
+        f"""UPDATE {db.assignments} a SET quiz_passed_at = NULL
     WHERE a.campaign_id = %(campaign)s AND a.quiz_passed_at IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM {ATTEMPTS} q WHERE q.employee_id = a.employee_id
+        SELECT 1 FROM {db.attempts} q WHERE q.employee_id = a.employee_id
         AND q.version_id = a.version_id AND q.passed)""",
-    f"""UPDATE {ASSIGNMENTS} a SET read_at = NULL
+        f"""UPDATE {db.assignments} a SET read_at = NULL
     WHERE a.campaign_id = %(campaign)s AND a.read_at IS NOT NULL
-    AND {_read("a.employee_id", "a.version_id")} IS NULL""",
-)
+    AND {_read(db, "a.employee_id", "a.version_id")} IS NULL""",
+    )
 
 
 @contextmanager
@@ -309,7 +350,7 @@ def in_bulk(*, campaign_id: int, version_id: int, added_at) -> Iterator[None]:
         finally:
             cursor.execute(f"SET LOCAL {BULK_SETTING} = 'off'")
         cursor.execute(
-            _FILL_IN_BULK.format(which="AND a.added_at = %(added_at)s"),
+            _fill_in_bulk(tables()).format(which="AND a.added_at = %(added_at)s"),
             {"campaign": campaign_id, "version": version_id, "added_at": added_at},
         )
 
@@ -327,13 +368,13 @@ def repair(campaign) -> int:
         return refresh_stale(campaign.assignments.all())
     changed = 0
     with connection.cursor() as cursor:
-        for statement in _CLEAR_GONE:
+        for statement in _clear_gone(tables()):
             cursor.execute(statement, {"campaign": campaign.pk})
             changed += cursor.rowcount
         versions = campaign.assignments.order_by().values_list("version_id", flat=True)
         for version_id in versions.distinct():
             cursor.execute(
-                _FILL_IN_BULK.format(which=""),
+                _fill_in_bulk(tables()).format(which=""),
                 {"campaign": campaign.pk, "version": version_id},
             )
             changed += cursor.rowcount
@@ -341,11 +382,20 @@ def repair(campaign) -> int:
 
 
 def install(apps, schema_editor) -> None:
-    run_vendor_sql(schema_editor, sqlite=sqlite_forward, postgresql=postgresql_forward)
+    """Put the triggers on (a migration's RunPython; ``apps`` None: the installed models)."""
+    db = tables(apps)
+    run_vendor_sql(
+        schema_editor, sqlite=lambda: sqlite_forward(db), postgresql=lambda: postgresql_forward(db)
+    )
 
 
 def uninstall(apps, schema_editor) -> None:
-    run_vendor_sql(schema_editor, sqlite=sqlite_backward, postgresql=postgresql_backward)
+    db = tables(apps)
+    run_vendor_sql(
+        schema_editor,
+        sqlite=lambda: sqlite_backward(db),
+        postgresql=lambda: postgresql_backward(db),
+    )
 
 
 def fact_columns(models=None) -> dict:

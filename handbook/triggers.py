@@ -2,8 +2,9 @@
 
 The model and admin refuse changes first; these triggers make the database itself
 refuse them, so that no raw query, bulk update or admin slip can alter a version that
-staff may have signed. Used by migration 0002; changing this module means a new
-migration that drops and recreates the triggers.
+staff may have signed. Used by migration 0002 (with its historical models' tables);
+changing the SQL means a new migration that drops and recreates the triggers. The
+system check handbook.E001 (portal.triggers) fails when one of them is missing.
 
 Rules:
 - A version row may change freely while it is a draft (publishing is that change).
@@ -12,10 +13,12 @@ Rules:
 - Tips may be added, changed or removed only while their version is a draft.
 """
 
-from portal.db import run_vendor_sql
+from typing import Any, NamedTuple
 
-VERSION_TABLE = "handbook_guidelineversion"
-TIP_TABLE = "handbook_tip"
+from portal.db import run_vendor_sql
+from portal.triggers import db_tables
+
+INSTALLED_BY = ("handbook", "0002_freeze_published_versions")
 
 # Columns that may change when a published version is retired.
 RETIRE_COLUMNS = {"status", "retired_at", "retired_by_id"}
@@ -44,6 +47,38 @@ VERSION_COLUMNS = [
 MESSAGE = "handbook: a published guideline version is frozen"
 
 
+class Tables(NamedTuple):
+    versions: str
+    tips: str
+
+
+def tables(apps: Any = None) -> Tables:
+    """The tables: of a migration's historical ``apps``, or the installed ones."""
+    return Tables(*db_tables(apps, "handbook.GuidelineVersion", "handbook.Tip"))
+
+
+def sqlite_triggers(db: Tables) -> dict[str, str]:
+    """The triggers on SQLite: name: table."""
+    return {
+        "handbook_version_frozen_update": db.versions,
+        "handbook_version_frozen_delete": db.versions,
+        "handbook_tip_frozen_insert": db.tips,
+        "handbook_tip_frozen_update": db.tips,
+        "handbook_tip_frozen_delete": db.tips,
+    }
+
+
+def postgresql_triggers(db: Tables) -> dict[str, str]:
+    """The triggers on PostgreSQL (each with its function of the same name): name: table."""
+    return {"handbook_version_frozen": db.versions, "handbook_tip_frozen": db.tips}
+
+
+def expected_triggers(vendor: str) -> dict[str, str]:
+    """The triggers this database should have (for the system check, portal.triggers)."""
+    by_vendor = {"sqlite": sqlite_triggers, "postgresql": postgresql_triggers}
+    return by_vendor[vendor](tables()) if vendor in by_vendor else {}
+
+
 def _same(column: str, vendor: str) -> str:
     if vendor == "sqlite":
         return f"NEW.{column} IS OLD.{column}"
@@ -55,43 +90,34 @@ def _retire_only(vendor: str) -> str:
     return f"(OLD.status = 'published' AND NEW.status = 'retired' AND {same})"
 
 
-def sqlite_forward() -> list[str]:
+def sqlite_forward(db: Tables) -> list[str]:
     abort = f"SELECT RAISE(ABORT, '{MESSAGE}');"
     return [
-        f"""CREATE TRIGGER handbook_version_frozen_update BEFORE UPDATE ON {VERSION_TABLE}
+        f"""CREATE TRIGGER handbook_version_frozen_update BEFORE UPDATE ON {db.versions}
         FOR EACH ROW WHEN OLD.status <> 'draft' AND NOT {_retire_only("sqlite")}
         BEGIN {abort} END;""",
-        f"""CREATE TRIGGER handbook_version_frozen_delete BEFORE DELETE ON {VERSION_TABLE}
+        f"""CREATE TRIGGER handbook_version_frozen_delete BEFORE DELETE ON {db.versions}
         FOR EACH ROW WHEN OLD.status <> 'draft'
         BEGIN {abort} END;""",
-        f"""CREATE TRIGGER handbook_tip_frozen_insert BEFORE INSERT ON {TIP_TABLE}
-        FOR EACH ROW WHEN (SELECT status FROM {VERSION_TABLE} WHERE id = NEW.version_id) <> 'draft'
+        f"""CREATE TRIGGER handbook_tip_frozen_insert BEFORE INSERT ON {db.tips}
+        FOR EACH ROW WHEN (SELECT status FROM {db.versions} WHERE id = NEW.version_id) <> 'draft'
         BEGIN {abort} END;""",
-        f"""CREATE TRIGGER handbook_tip_frozen_update BEFORE UPDATE ON {TIP_TABLE}
+        f"""CREATE TRIGGER handbook_tip_frozen_update BEFORE UPDATE ON {db.tips}
         FOR EACH ROW WHEN
-            (SELECT status FROM {VERSION_TABLE} WHERE id = OLD.version_id) <> 'draft'
-            OR (SELECT status FROM {VERSION_TABLE} WHERE id = NEW.version_id) <> 'draft'
+            (SELECT status FROM {db.versions} WHERE id = OLD.version_id) <> 'draft'
+            OR (SELECT status FROM {db.versions} WHERE id = NEW.version_id) <> 'draft'
         BEGIN {abort} END;""",
-        f"""CREATE TRIGGER handbook_tip_frozen_delete BEFORE DELETE ON {TIP_TABLE}
-        FOR EACH ROW WHEN (SELECT status FROM {VERSION_TABLE} WHERE id = OLD.version_id) <> 'draft'
+        f"""CREATE TRIGGER handbook_tip_frozen_delete BEFORE DELETE ON {db.tips}
+        FOR EACH ROW WHEN (SELECT status FROM {db.versions} WHERE id = OLD.version_id) <> 'draft'
         BEGIN {abort} END;""",
     ]
 
 
-def sqlite_backward() -> list[str]:
-    return [
-        f"DROP TRIGGER IF EXISTS {name};"
-        for name in (
-            "handbook_version_frozen_update",
-            "handbook_version_frozen_delete",
-            "handbook_tip_frozen_insert",
-            "handbook_tip_frozen_update",
-            "handbook_tip_frozen_delete",
-        )
-    ]
+def sqlite_backward(db: Tables) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {name};" for name in sqlite_triggers(db)]
 
 
-def postgresql_forward() -> list[str]:
+def postgresql_forward(db: Tables) -> list[str]:
     # ERRCODE 23000 makes Django raise IntegrityError, as SQLite's RAISE(ABORT) does.
     raise_ = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
     return [
@@ -104,38 +130,46 @@ def postgresql_forward() -> list[str]:
             IF OLD.status <> 'draft' AND NOT {_retire_only("postgresql")} THEN {raise_} END IF;
             RETURN NEW;
         END $$ LANGUAGE plpgsql;""",
-        f"""CREATE TRIGGER handbook_version_frozen BEFORE UPDATE OR DELETE ON {VERSION_TABLE}
+        f"""CREATE TRIGGER handbook_version_frozen BEFORE UPDATE OR DELETE ON {db.versions}
         FOR EACH ROW EXECUTE FUNCTION handbook_version_frozen();""",
         f"""CREATE FUNCTION handbook_tip_frozen() RETURNS trigger AS $$
         BEGIN
             IF TG_OP IN ('UPDATE', 'DELETE') AND
-               (SELECT status FROM {VERSION_TABLE} WHERE id = OLD.version_id) <> 'draft' THEN
+               (SELECT status FROM {db.versions} WHERE id = OLD.version_id) <> 'draft' THEN
                 {raise_}
             END IF;
             IF TG_OP IN ('INSERT', 'UPDATE') AND
-               (SELECT status FROM {VERSION_TABLE} WHERE id = NEW.version_id) <> 'draft' THEN
+               (SELECT status FROM {db.versions} WHERE id = NEW.version_id) <> 'draft' THEN
                 {raise_}
             END IF;
             IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
             RETURN NEW;
         END $$ LANGUAGE plpgsql;""",
-        f"""CREATE TRIGGER handbook_tip_frozen BEFORE INSERT OR UPDATE OR DELETE ON {TIP_TABLE}
+        f"""CREATE TRIGGER handbook_tip_frozen BEFORE INSERT OR UPDATE OR DELETE ON {db.tips}
         FOR EACH ROW EXECUTE FUNCTION handbook_tip_frozen();""",
     ]
 
 
-def postgresql_backward() -> list[str]:
-    return [
-        f"DROP TRIGGER IF EXISTS handbook_tip_frozen ON {TIP_TABLE};",
-        "DROP FUNCTION IF EXISTS handbook_tip_frozen();",
-        f"DROP TRIGGER IF EXISTS handbook_version_frozen ON {VERSION_TABLE};",
-        "DROP FUNCTION IF EXISTS handbook_version_frozen();",
-    ]
+def postgresql_backward(db: Tables) -> list[str]:
+    statements = []
+    for name, table in reversed(postgresql_triggers(db).items()):
+        statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
+        statements.append(f"DROP FUNCTION IF EXISTS {name}();")
+    return statements
 
 
 def install(apps, schema_editor) -> None:
-    run_vendor_sql(schema_editor, sqlite=sqlite_forward, postgresql=postgresql_forward)
+    """Put the triggers on (a migration's RunPython; ``apps`` None: the installed models)."""
+    db = tables(apps)
+    run_vendor_sql(
+        schema_editor, sqlite=lambda: sqlite_forward(db), postgresql=lambda: postgresql_forward(db)
+    )
 
 
 def uninstall(apps, schema_editor) -> None:
-    run_vendor_sql(schema_editor, sqlite=sqlite_backward, postgresql=postgresql_backward)
+    db = tables(apps)
+    run_vendor_sql(
+        schema_editor,
+        sqlite=lambda: sqlite_backward(db),
+        postgresql=lambda: postgresql_backward(db),
+    )

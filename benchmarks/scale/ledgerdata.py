@@ -23,16 +23,9 @@ from benchmarks.scale.activity import PlannedSignature
 
 KIND = LedgerEntry.Kind.ACKNOWLEDGEMENT
 METHOD = Acknowledgement.Method.SELF
-ENTRY_COLUMNS = (
-    "id", "sequence", "kind", "version_id", "refers_to_id", "recorded_at", "verification_code",
-    "content_digest", "previous_hash", "record_hash",
-)  # fmt: skip
-CONTENT_COLUMNS = (
-    "entry_id", "kind", "employee_id", "version_id", "employee_number", "employee_name",
-    "language", "text_hash", "statement", "typed_name", "signed_at", "quiz_attempt_id",
-    "method", "recorded_by_id", "reason", "paper_form", "paper_form_hash", "ip_address",
-    "user_agent",
-)  # fmt: skip
+# The hashed columns are ledger's; beside them the keys, the hashes and the paper form.
+ENTRY_COLUMNS = ("id", *ledger.ENTRY_COLUMNS, "refers_to_id", "previous_hash", "record_hash")
+CONTENT_COLUMNS = ("entry_id", *ledger.CONTENT_COLUMNS, "paper_form")
 
 
 @dataclass(slots=True)
@@ -168,19 +161,11 @@ class Chain:
             )
         return len(self.entries)
 
-    @staticmethod
-    def _entry_row(e: _Entry) -> tuple:
-        return (
-            e.id, e.sequence, KIND, e.signature.version_id, None, e.signature.signed_at, e.code,
-            e.digest, e.previous_hash, e.record_hash,
-        )  # fmt: skip
+    def _entry_row(self, e: _Entry) -> tuple:
+        fields = ledger.entry_fields(self._entry(e), refers_to_sequence=None)
+        hashed = (fields[key] for key in ledger.ENTRY_COLUMNS)
+        return (e.id, *hashed, None, e.previous_hash, e.record_hash)
 
     def _content_row(self, e: _Entry) -> tuple:
-        signature, person = e.signature, e.signature.person
-        key = (signature.version_id, e.language)
-        return (
-            e.id, KIND, person.id, signature.version_id, person.number, person.full_name,
-            e.language, self.text_hashes[key], self.statements[key], person.full_name,
-            signature.signed_at, signature.attempt_id, METHOD, person.id, "", "", "",
-            e.ip_address, e.user_agent,
-        )  # fmt: skip
+        fields = self._content(e)
+        return (e.id, *(fields[key] for key in ledger.CONTENT_COLUMNS), "")
