@@ -246,7 +246,7 @@ def personal_data_export(employee: Employee) -> dict:
         ),
         "why_kept": why_kept(),
         "profile": _profile(employee),
-        "roles": sorted(str(role) for role in roles_of(employee)),
+        "roles": sorted(str(role) for role in roles_of(user=employee)),
         "acknowledgements": _acknowledgements(employee),
         "tips_read": _tips_read(employee),
         "notifications": _notifications(employee),

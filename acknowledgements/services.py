@@ -305,7 +305,7 @@ def may_record_for(recorder, employee) -> bool:
         return False
     if recorder.has_perm(MANAGE_PERMISSION):
         return True
-    return team_of(recorder).filter(pk=employee.pk).exists()
+    return team_of(manager=recorder).filter(pk=employee.pk).exists()
 
 
 def _require_reason(reason: str) -> None:

@@ -70,7 +70,7 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not (_may_record_for_anyone(user) or has_role(user, Role.MANAGER)):
+        if not (_may_record_for_anyone(user) or has_role(user=user, role=Role.MANAGER)):
             raise PermissionDenied(gettext("You may not record acknowledgements."))
         self.guideline = default_guideline()
         if self.guideline is None:
@@ -80,7 +80,7 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
 
     def get_form(self, data=None, files=None, **kwargs) -> OnBehalfForm:
         user = self.request.user
-        team = None if _may_record_for_anyone(user) else team_of(user)
+        team = None if _may_record_for_anyone(user) else team_of(manager=user)
         return OnBehalfForm(
             data, files, guideline=self.guideline, current=self.current, team=team, **kwargs
         )

@@ -178,7 +178,7 @@ def running_team_assignments(
     from people.selectors import team_of
 
     on = on or today()
-    team = team_of(manager) if team is None else team
+    team = team_of(manager=manager) if team is None else team
     return counting(
         Assignment.objects.filter(
             employee__in=team,

@@ -34,16 +34,18 @@ class TeamView(SearchListView):
     extra_context = {"page_title": _("My team")}
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_role(request.user, Role.MANAGER):
+        if request.user.is_authenticated and not has_role(user=request.user, role=Role.MANAGER):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     def base_queryset(self):
-        self.team = team_of(self.request.user)
+        self.team = team_of(manager=self.request.user)
         return self.team.filter(is_active=True)
 
     def search_words_in(self, queryset, words):
-        return search_employees(queryset.select_related("department", "manager"), words=words)
+        return search_employees(
+            employees=queryset.select_related("department", "manager"), words=words
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,7 +81,7 @@ class ManagerMixin(LoginRequiredMixin):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        if not has_role(request.user, Role.MANAGER):
+        if not has_role(user=request.user, role=Role.MANAGER):
             raise PermissionDenied
         return self.remind(request, *args, **kwargs)
 
@@ -128,7 +130,7 @@ class RemindOneView(ManagerMixin, View):
 
     def remind(self, request, pk):
         assignment = get_object_or_404(
-            Assignment.objects.filter(employee__in=team_of(request.user)).select_related(
+            Assignment.objects.filter(employee__in=team_of(manager=request.user)).select_related(
                 "employee", "campaign"
             ),
             pk=pk,

@@ -110,7 +110,7 @@ class EmployeeAdmin(SecondFactorForChangesMixin, UserAdmin):
         from people.selectors import has_role
 
         fields = list(super().get_readonly_fields(request, obj))
-        if not has_role(request.user, Role.ADMINISTRATOR):
+        if not has_role(user=request.user, role=Role.ADMINISTRATOR):
             fields += ["groups", "user_permissions", "is_staff", "is_superuser"]
         elif not request.user.is_superuser:
             fields += ["user_permissions", "is_superuser"]

@@ -4,5 +4,5 @@ from people.selectors import roles_of
 
 def roles(request) -> dict:
     """The user's roles for the menu (one cached lookup per request)."""
-    user_roles = roles_of(request.user) if hasattr(request, "user") else set()
+    user_roles = roles_of(user=request.user) if hasattr(request, "user") else set()
     return {"is_manager": Role.MANAGER in user_roles}

@@ -9,7 +9,7 @@ from people.models import Department, Employee
 from people.roles import GRANTED_ROLES, MFA_ROLES, Role
 
 
-def roles_of(user: Employee | AnonymousUser) -> set[str]:
+def roles_of(*, user: Employee | AnonymousUser) -> set[str]:
     """The roles a user holds, cached on the user object for the request."""
     if not user.is_authenticated:
         return set()
@@ -28,16 +28,16 @@ def roles_of(user: Employee | AnonymousUser) -> set[str]:
     return roles
 
 
-def has_role(user, role: str) -> bool:
-    return role in roles_of(user)
+def has_role(*, user: Employee | AnonymousUser, role: str) -> bool:
+    return role in roles_of(user=user)
 
 
-def must_use_two_factor(user) -> bool:
+def must_use_two_factor(*, user: Employee | AnonymousUser) -> bool:
     """A privileged role (MFA_ROLES), or staff: the admin site is theirs."""
-    return bool(roles_of(user) & set(MFA_ROLES)) or bool(getattr(user, "is_staff", False))
+    return bool(roles_of(user=user) & set(MFA_ROLES)) or bool(getattr(user, "is_staff", False))
 
 
-def team_of(manager: Employee) -> QuerySet[Employee]:
+def team_of(*, manager: Employee) -> QuerySet[Employee]:
     """Everyone who reports to the manager, directly or indirectly.
 
     A lazy query: the hierarchy is walked by the database (a recursive query inside the
@@ -60,7 +60,7 @@ def team_of(manager: Employee) -> QuerySet[Employee]:
     return Employee.objects.filter(pk__in=walk).exclude(pk=manager.pk)
 
 
-def search_employees(employees: QuerySet[Employee], *, words: list[str]) -> QuerySet[Employee]:
+def search_employees(*, employees: QuerySet[Employee], words: list[str]) -> QuerySet[Employee]:
     """The employees that every word matches somewhere (so "jan jansen" finds Jan
     Jansen), by name, e-mail, employee number or department, in list order."""
     for term in words:
@@ -75,17 +75,17 @@ def search_employees(employees: QuerySet[Employee], *, words: list[str]) -> Quer
     return employees.order_by("last_name", "first_name", "pk")
 
 
-def can_view_employee(viewer: Employee, employee: Employee) -> bool:
+def can_view_employee(*, viewer: Employee, employee: Employee) -> bool:
     """An employee sees only themselves; managers their team; HR and auditors all."""
     if viewer.pk == employee.pk:
         return True
     if viewer.has_perm("people.view_all_employees"):
         return True
-    if has_role(viewer, Role.MANAGER):
-        return team_of(viewer).filter(pk=employee.pk).exists()
+    if has_role(user=viewer, role=Role.MANAGER):
+        return team_of(manager=viewer).filter(pk=employee.pk).exists()
     return False
 
 
-def department_subtree(department: Department) -> QuerySet[Department]:
+def department_subtree(*, department: Department) -> QuerySet[Department]:
     """The department and everything below it (one indexed prefix query)."""
     return Department.objects.filter(path__startswith=department.path)

@@ -99,7 +99,7 @@ def grant_role(*, employee: Employee, role: str, by: Employee | None = None) -> 
 
     from people.selectors import has_role
 
-    if by is not None and not has_role(by, Role.ADMINISTRATOR):
+    if by is not None and not has_role(user=by, role=Role.ADMINISTRATOR):
         raise PermissionDenied(_("Only an administrator may grant roles."))
     employee.groups.add(Group.objects.get(name=role))
     if role == Role.ADMINISTRATOR and not employee.is_staff:

@@ -30,7 +30,7 @@ def has_totp(user) -> bool:
 
 def needs_second_factor(user) -> bool:
     """The user must pass a second factor in each session (PORTAL_MFA_REQUIRED)."""
-    return settings.PORTAL_MFA_REQUIRED and user.is_authenticated and must_use_two_factor(user)
+    return settings.PORTAL_MFA_REQUIRED and user.is_authenticated and must_use_two_factor(user=user)
 
 
 def session_passed_second_factor(request) -> bool:

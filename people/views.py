@@ -51,4 +51,6 @@ class StaffListView(PermissionRequiredMixin, SearchListView):
         return Employee.objects.all()
 
     def search_words_in(self, queryset, words):
-        return search_employees(queryset.select_related("department", "manager"), words=words)
+        return search_employees(
+            employees=queryset.select_related("department", "manager"), words=words
+        )

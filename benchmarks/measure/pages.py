@@ -153,7 +153,7 @@ def logged_in_client(email: str) -> Client:
     user = Employee.objects.get(email=email)
     client = Client()
     client.force_login(user)
-    if must_use_two_factor(user):
+    if must_use_two_factor(user=user):
         session = client.session
         session[IDP_MFA_SESSION_KEY] = user.pk
         session.save()

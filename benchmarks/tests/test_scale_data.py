@@ -170,7 +170,7 @@ def test_leavers_are_inactive_with_a_past_end_date_and_not_assigned(campaign):
 
 
 def test_hr_has_the_hr_role(output):
-    assert Role.HR in roles_of(_by_email(c.HR_EMAIL))
+    assert Role.HR in roles_of(user=_by_email(c.HR_EMAIL))
 
 
 def test_the_manager_leads_a_team_of_direct_reports_some_signed_some_not(version):
@@ -179,7 +179,7 @@ def test_the_manager_leads_a_team_of_direct_reports_some_signed_some_not(version
     signed = Acknowledgement.objects.filter(version=version, employee__in=team).count()
 
     assert 10 <= len(team) <= 15
-    assert Role.MANAGER in roles_of(manager)
+    assert Role.MANAGER in roles_of(user=manager)
     assert 2 <= signed <= len(team) - 2
 
 

@@ -200,7 +200,7 @@ def test_an_employee_address_is_made_from_the_name(seeded):
 
 @pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda a: a.email)
 def test_each_demo_account_holds_its_role(seeded, account):
-    assert account.role in roles_of(_account(account.email))
+    assert account.role in roles_of(user=_account(account.email))
 
 
 def test_there_is_a_demo_account_for_every_role(seeded):
@@ -208,7 +208,7 @@ def test_there_is_a_demo_account_for_every_role(seeded):
 
 
 def test_the_employee_account_holds_no_other_role(seeded):
-    assert roles_of(_account("medewerker@voorbeeldstad.nl")) == {Role.EMPLOYEE}
+    assert roles_of(user=_account("medewerker@voorbeeldstad.nl")) == {Role.EMPLOYEE}
 
 
 def test_the_manager_account_leads_a_team_with_the_employee_account(seeded):
@@ -233,7 +233,7 @@ def test_the_administrator_holds_exactly_the_administrator_roles_permissions(see
     administrator = _account("beheerder@voorbeeldstad.nl")
 
     assert administrator.get_all_permissions() == set(ROLE_PERMISSIONS[Role.ADMINISTRATOR])
-    assert roles_of(administrator) == {Role.EMPLOYEE, Role.ADMINISTRATOR}
+    assert roles_of(user=administrator) == {Role.EMPLOYEE, Role.ADMINISTRATOR}
 
 
 def test_seeding_again_takes_superuser_away_from_an_earlier_demo_administrator(seeded):
@@ -312,7 +312,7 @@ def test_each_demo_account_logs_in_with_the_demo_password(client, seeded, accoun
 def test_exactly_the_two_factor_roles_get_a_totp_authenticator(seeded, account):
     employee = _account(account.email)
 
-    assert (stored_totp_secret(employee) is not None) == must_use_two_factor(employee)
+    assert (stored_totp_secret(employee) is not None) == must_use_two_factor(user=employee)
 
 
 def test_a_demo_totp_secret_is_the_fixed_one(seeded):

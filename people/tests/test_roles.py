@@ -20,61 +20,61 @@ def _permissions_of(role: str) -> set[str]:
 
 
 def test_every_employee_has_the_employee_role():
-    assert roles_of(EmployeeFactory()) == {Role.EMPLOYEE}
+    assert roles_of(user=EmployeeFactory()) == {Role.EMPLOYEE}
 
 
 def test_an_anonymous_visitor_has_no_roles():
-    assert roles_of(AnonymousUser()) == set()
+    assert roles_of(user=AnonymousUser()) == set()
 
 
 def test_an_employee_with_an_active_report_is_a_manager():
     manager = EmployeeFactory()
     EmployeeFactory(manager=manager)
 
-    assert Role.MANAGER in roles_of(manager)
+    assert Role.MANAGER in roles_of(user=manager)
 
 
 def test_an_employee_whose_only_report_left_is_not_a_manager():
     manager = EmployeeFactory()
     EmployeeFactory(manager=manager, is_active=False)
 
-    assert Role.MANAGER not in roles_of(manager)
+    assert Role.MANAGER not in roles_of(user=manager)
 
 
 def test_a_report_does_not_make_its_manager_anything_else():
     manager = EmployeeFactory()
     EmployeeFactory(manager=manager)
 
-    assert roles_of(manager) == {Role.EMPLOYEE, Role.MANAGER}
+    assert roles_of(user=manager) == {Role.EMPLOYEE, Role.MANAGER}
 
 
 @pytest.mark.parametrize("role", GRANTED_ROLES)
 def test_a_granted_role_comes_from_its_group(role):
     employee = EmployeeFactory(roles=[role])
 
-    assert roles_of(employee) == {Role.EMPLOYEE, role}
+    assert roles_of(user=employee) == {Role.EMPLOYEE, role}
 
 
 def test_a_group_that_is_not_a_role_grants_nothing():
     employee = EmployeeFactory()
     employee.groups.add(Group.objects.create(name="koffieclub"))
 
-    assert roles_of(employee) == {Role.EMPLOYEE}
+    assert roles_of(user=employee) == {Role.EMPLOYEE}
 
 
 def test_a_superuser_is_an_administrator():
     employee = EmployeeFactory(is_superuser=True)
 
-    assert has_role(employee, Role.ADMINISTRATOR)
+    assert has_role(user=employee, role=Role.ADMINISTRATOR)
 
 
 def test_grant_role_shows_at_once_on_the_same_object():
     employee = EmployeeFactory()
-    assert not has_role(employee, Role.HR)  # fills the cache
+    assert not has_role(user=employee, role=Role.HR)  # fills the cache
 
     grant_role(employee=employee, role=Role.HR)
 
-    assert has_role(employee, Role.HR)
+    assert has_role(user=employee, role=Role.HR)
 
 
 def test_granting_the_administrator_role_opens_the_admin_site():
@@ -98,22 +98,22 @@ def test_granting_a_role_twice_keeps_one_membership():
 @pytest.mark.parametrize("role", [Role.HR, Role.EDITOR, Role.AUDITOR, Role.ADMINISTRATOR])
 def test_privileged_roles_must_use_two_factor(role):
     """The auditor too: they read all staff data, the ledger and every report."""
-    assert must_use_two_factor(EmployeeFactory(roles=[role]))
+    assert must_use_two_factor(user=EmployeeFactory(roles=[role]))
 
 
 def test_staff_must_use_two_factor_whatever_their_roles():
-    assert must_use_two_factor(EmployeeFactory(is_staff=True))
+    assert must_use_two_factor(user=EmployeeFactory(is_staff=True))
 
 
 def test_an_employee_need_not_use_two_factor():
-    assert not must_use_two_factor(EmployeeFactory())
+    assert not must_use_two_factor(user=EmployeeFactory())
 
 
 def test_a_manager_need_not_use_two_factor():
     manager = EmployeeFactory()
     EmployeeFactory(manager=manager)
 
-    assert not must_use_two_factor(manager)
+    assert not must_use_two_factor(user=manager)
 
 
 def test_every_granted_role_has_a_group_after_migrate():

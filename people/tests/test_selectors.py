@@ -34,23 +34,23 @@ def _pks(queryset):
 
 def test_team_of_includes_direct_reports(organisation):
     o = organisation
-    assert _pks(team_of(o["lead"])) == {o["staff"].pk, o["colleague"].pk}
+    assert _pks(team_of(manager=o["lead"])) == {o["staff"].pk, o["colleague"].pk}
 
 
 def test_team_of_includes_indirect_reports(organisation):
     o = organisation
-    assert _pks(team_of(o["director"])) == {o["lead"].pk, o["staff"].pk, o["colleague"].pk}
+    assert _pks(team_of(manager=o["director"])) == {o["lead"].pk, o["staff"].pk, o["colleague"].pk}
 
 
 def test_team_of_leaves_out_other_teams_and_the_manager(organisation):
     o = organisation
-    team = _pks(team_of(o["director"]))
+    team = _pks(team_of(manager=o["director"]))
     assert o["outsider"].pk not in team
     assert o["director"].pk not in team
 
 
 def test_team_of_someone_without_reports_is_empty(organisation):
-    assert not team_of(organisation["staff"]).exists()
+    assert not team_of(manager=organisation["staff"]).exists()
 
 
 def test_team_of_survives_a_management_loop():
@@ -59,7 +59,7 @@ def test_team_of_survives_a_management_loop():
     a.manager = b
     a.save()
 
-    assert _pks(team_of(a)) == {b.pk}
+    assert _pks(team_of(manager=a)) == {b.pk}
 
 
 def test_team_of_a_deep_hierarchy_is_one_query(django_assert_num_queries):
@@ -69,52 +69,56 @@ def test_team_of_a_deep_hierarchy_is_one_query(django_assert_num_queries):
         boss = EmployeeFactory(manager=boss)
 
     with django_assert_num_queries(1):
-        assert len(team_of(top)) == 6
+        assert len(team_of(manager=top)) == 6
 
 
 def test_an_employee_sees_their_own_data(organisation):
     staff = organisation["staff"]
-    assert can_view_employee(staff, staff)
+    assert can_view_employee(viewer=staff, employee=staff)
 
 
 def test_an_employee_never_sees_a_colleagues_data(organisation):
     o = organisation
-    assert not can_view_employee(o["staff"], o["colleague"])
+    assert not can_view_employee(viewer=o["staff"], employee=o["colleague"])
 
 
 def test_an_employee_never_sees_their_managers_data(organisation):
     o = organisation
-    assert not can_view_employee(o["staff"], o["lead"])
+    assert not can_view_employee(viewer=o["staff"], employee=o["lead"])
 
 
 def test_a_manager_sees_a_direct_report(organisation):
     o = organisation
-    assert can_view_employee(o["lead"], o["staff"])
+    assert can_view_employee(viewer=o["lead"], employee=o["staff"])
 
 
 def test_a_manager_sees_an_indirect_report(organisation):
     o = organisation
-    assert can_view_employee(o["director"], o["staff"])
+    assert can_view_employee(viewer=o["director"], employee=o["staff"])
 
 
 def test_a_manager_does_not_see_another_team(organisation):
     o = organisation
-    assert not can_view_employee(o["lead"], o["outsider"])
+    assert not can_view_employee(viewer=o["lead"], employee=o["outsider"])
 
 
 def test_a_manager_does_not_see_their_own_manager(organisation):
     o = organisation
-    assert not can_view_employee(o["lead"], o["director"])
+    assert not can_view_employee(viewer=o["lead"], employee=o["director"])
 
 
 @pytest.mark.parametrize("trait", ["hr", "auditor"])
 def test_hr_and_auditors_see_everyone(organisation, trait):
     viewer = EmployeeFactory(**{trait: True})
-    assert all(can_view_employee(viewer, person) for person in organisation.values())
+    assert all(
+        can_view_employee(viewer=viewer, employee=person) for person in organisation.values()
+    )
 
 
 def test_an_editor_does_not_see_other_employees(organisation):
-    assert not can_view_employee(EmployeeFactory(editor=True), organisation["staff"])
+    assert not can_view_employee(
+        viewer=EmployeeFactory(editor=True), employee=organisation["staff"]
+    )
 
 
 def test_department_subtree_holds_the_department_and_everything_below():
@@ -122,7 +126,7 @@ def test_department_subtree_holds_the_department_and_everything_below():
     department = create_department(code="AFD", name="Afdeling", kind="afdeling", parent=directorate)
     team = create_department(code="TEAM", name="Team", kind="team", parent=department)
 
-    assert set(department_subtree(directorate)) == {directorate, department, team}
+    assert set(department_subtree(department=directorate)) == {directorate, department, team}
 
 
 def test_department_subtree_leaves_out_siblings_and_parents():
@@ -130,7 +134,7 @@ def test_department_subtree_leaves_out_siblings_and_parents():
     department = create_department(code="AFD", name="Afdeling", kind="afdeling", parent=directorate)
     sibling = create_department(code="AFD2", name="Afdeling 2", kind="afdeling", parent=directorate)
 
-    subtree = set(department_subtree(department))
+    subtree = set(department_subtree(department=department))
 
     assert sibling not in subtree
     assert directorate not in subtree
