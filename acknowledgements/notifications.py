@@ -108,7 +108,7 @@ def send_reacknowledgement_notices(
         from handbook.selectors import current_version, default_guideline
 
         guideline = default_guideline()
-        version = current_version(guideline) if guideline else None
+        version = current_version(guideline=guideline) if guideline else None
     if version is None:
         return NoticeResult(version=None)
     people = recipients(version)

@@ -101,7 +101,9 @@ def tips_changed_between(since: GuidelineVersion, version: GuidelineVersion) -> 
 
     tips = list(version.tips.order_by("number"))
     before = dict(since.tips.values_list("lineage", "text"))
-    marks = strongest_marks(tips_between(version.guideline_id, since.number, version.number))
+    marks = strongest_marks(
+        tips_between(guideline=version.guideline_id, low=since.number, high=version.number)
+    )
     return [
         tip
         for tip in tips

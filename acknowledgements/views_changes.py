@@ -26,7 +26,7 @@ class ChangesView(LoginRequiredMixin, View):
 
     def get(self, request):
         guideline = default_guideline()
-        version = current_version(guideline) if guideline else None
+        version = current_version(guideline=guideline) if guideline else None
         if version is None:
             return render(request, self.template_name, {"empty": True})
         employee = request.user
@@ -55,7 +55,9 @@ class ChangesView(LoginRequiredMixin, View):
             found[since.pk],
             found[version.pk],
             language=language,
-            between=tips_between(version.guideline_id, since.number, version.number),
+            between=tips_between(
+                guideline=version.guideline_id, low=since.number, high=version.number
+            ),
         )
         required = {tip.number for tip in status.changed_tips}
         read = read_tip_numbers(employee=employee, version=version)

@@ -28,7 +28,7 @@ RECENT_ATTEMPTS = 50
 
 def _current():
     guideline = default_guideline()
-    return guideline, (current_version(guideline) if guideline else None)
+    return guideline, (current_version(guideline=guideline) if guideline else None)
 
 
 def visible_acknowledgement(user, code: str) -> Acknowledgement:

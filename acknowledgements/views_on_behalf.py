@@ -75,7 +75,7 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
         self.guideline = default_guideline()
         if self.guideline is None:
             raise Http404(gettext("There is no guideline yet."))
-        self.current = current_version(self.guideline)
+        self.current = current_version(guideline=self.guideline)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None, files=None, **kwargs) -> OnBehalfForm:

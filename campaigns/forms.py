@@ -247,7 +247,7 @@ class CampaignForm(ScheduleForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         guideline = default_guideline()
-        current = current_version(guideline) if guideline else None
+        current = current_version(guideline=guideline) if guideline else None
         version = self.fields["version"]
         version.queryset = GuidelineVersion.objects.filter(
             status=GuidelineVersion.Status.PUBLISHED

@@ -235,7 +235,7 @@ def apply_onboarding_rule(
     on = timezone.localdate(now)
     guideline = default_guideline()
     # The version current on the day the rule runs for (not the machine's today).
-    version = current_version(guideline, today=on) if guideline else None
+    version = current_version(guideline=guideline, today=on) if guideline else None
     if version is None:
         return 0
     rule = onboarding_rule(on)

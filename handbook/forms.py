@@ -42,7 +42,7 @@ class DiffForm(forms.Form):
 
     @staticmethod
     def version_label(version, current) -> str:
-        return version_label(version, current=current)
+        return version_label(version=version, current=current)
 
     def clean(self):
         cleaned = super().clean()
@@ -169,7 +169,7 @@ class TipForm(ErrorSummaryMixin, forms.Form):
             raise forms.ValidationError(_("This tip does not belong to this draft."))
         text = cleaned.get("text")
         if lineage in self.previous_texts and text is not None:
-            proposed = proposed_change(self.previous_texts[lineage], text)
+            proposed = proposed_change(previous_text=self.previous_texts[lineage], text=text)
             if proposed:
                 cleaned["change"] = proposed
             elif cleaned.get("change") not in (Tip.Change.EDITORIAL, Tip.Change.MATERIAL):

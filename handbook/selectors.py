@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Prefetch, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
+from people.models import Employee
 from portal.db import CompiledQuery
 
 DEFAULT_GUIDELINE_SLUG = "sociale-media"
@@ -19,7 +21,7 @@ def default_guideline() -> Guideline | None:
 
 
 def current_version(
-    guideline: Guideline, *, today: datetime.date | None = None
+    *, guideline: Guideline, today: datetime.date | None = None
 ) -> GuidelineVersion | None:
     """The published version in force today: the newest whose effective date has come.
 
@@ -57,12 +59,14 @@ _DEFAULT_CURRENT_VERSION = CompiledQuery(default_current_version_query, today=da
 
 
 def default_current_version(*, today: datetime.date | None = None) -> GuidelineVersion | None:
-    """What ``current_version(default_guideline())`` gives, in one query compiled once
+    """What ``current_version(guideline=default_guideline())`` gives, in one query compiled once
     (for the busiest requests: signing)."""
     return _DEFAULT_CURRENT_VERSION.instance(today=today or timezone.localdate())
 
 
-def visible_versions(guideline: Guideline, *, user) -> QuerySet[GuidelineVersion]:
+def visible_versions(
+    *, guideline: Guideline, user: Employee | AnonymousUser
+) -> QuerySet[GuidelineVersion]:
     """Versions this user may read: published and retired, and drafts for editors."""
     versions = guideline.versions.select_related("published_by", "last_edited_by")
     if not user.has_perm("handbook.view_draft_guidelineversion"):
@@ -70,16 +74,18 @@ def visible_versions(guideline: Guideline, *, user) -> QuerySet[GuidelineVersion
     return versions.order_by("-number")
 
 
-def version_with_tips(guideline: Guideline, number: int, *, user) -> GuidelineVersion | None:
+def version_with_tips(
+    *, guideline: Guideline, number: int, user: Employee | AnonymousUser
+) -> GuidelineVersion | None:
     return (
-        visible_versions(guideline, user=user)
+        visible_versions(guideline=guideline, user=user)
         .prefetch_related(Prefetch("tips", queryset=Tip.objects.order_by("number")))
         .filter(number=number)
         .first()
     )
 
 
-def open_draft(guideline: Guideline) -> GuidelineVersion | None:
+def open_draft(*, guideline: Guideline) -> GuidelineVersion | None:
     return (
         guideline.versions.select_related("last_edited_by")
         .filter(status=GuidelineVersion.Status.DRAFT)
@@ -87,7 +93,7 @@ def open_draft(guideline: Guideline) -> GuidelineVersion | None:
     )
 
 
-def latest_published(guideline: Guideline) -> GuidelineVersion | None:
+def latest_published(*, guideline: Guideline) -> GuidelineVersion | None:
     return (
         guideline.versions.filter(status=GuidelineVersion.Status.PUBLISHED)
         .order_by("-number")
@@ -95,7 +101,7 @@ def latest_published(guideline: Guideline) -> GuidelineVersion | None:
     )
 
 
-def version_label(version: GuidelineVersion, *, current: GuidelineVersion | None) -> str:
+def version_label(*, version: GuidelineVersion, current: GuidelineVersion | None) -> str:
     """A version's name in a choice of versions: "Version 3 (current)", "(draft)", ..."""
     if version.status == version.Status.DRAFT:
         return gettext("Version %(number)s (draft)") % {"number": version.number}
@@ -117,8 +123,8 @@ class VersionState:
 
 
 def version_state(
-    version: GuidelineVersion,
     *,
+    version: GuidelineVersion,
     current: GuidelineVersion | None,
     today: datetime.date | None = None,
 ) -> str:
@@ -139,24 +145,24 @@ def version_state(
 
 
 def versions_with_tips(
-    guideline: Guideline, numbers: list[int], *, user
+    *, guideline: Guideline, numbers: list[int], user: Employee | AnonymousUser
 ) -> dict[int, GuidelineVersion]:
     """The visible versions with these numbers, tips prefetched: two queries in all."""
     versions = (
-        visible_versions(guideline, user=user)
+        visible_versions(guideline=guideline, user=user)
         .prefetch_related(Prefetch("tips", queryset=Tip.objects.order_by("number")))
         .filter(number__in=numbers)
     )
     return {version.number: version for version in versions}
 
 
-def tips_between(guideline: Guideline, low: int, high: int) -> QuerySet[Tip]:
+def tips_between(*, guideline: Guideline, low: int, high: int) -> QuerySet[Tip]:
     """Lineage and change mark of every tip in versions low+1 .. high (one query)."""
     return Tip.objects.filter(
         version__guideline=guideline, version__number__gt=low, version__number__lte=high
     ).only("lineage", "change", "version_id")
 
 
-def handbook_events(guideline: Guideline) -> QuerySet[HandbookEvent]:
+def handbook_events(*, guideline: Guideline) -> QuerySet[HandbookEvent]:
     """The guideline's audit trail, newest first, with who did it."""
     return guideline.events.select_related("actor").order_by("-at", "-pk")

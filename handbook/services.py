@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from handbook.canonical import version_hashes
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
 from handbook.seed import SeedText
+from people.models import Employee
 
 
 @dataclass
@@ -78,7 +79,7 @@ def load_version_one(
 
 
 @transaction.atomic
-def create_draft(*, guideline: Guideline, actor) -> GuidelineVersion:
+def create_draft(*, guideline: Guideline, actor: Employee | None) -> GuidelineVersion:
     """Start a new draft from the latest version: its text, tips and translations."""
     _require(actor, "handbook.add_guidelineversion")
     guideline = Guideline.objects.select_for_update().get(pk=guideline.pk)
@@ -121,7 +122,7 @@ def create_draft(*, guideline: Guideline, actor) -> GuidelineVersion:
     return draft
 
 
-def proposed_change(previous_text: str | None, text: str) -> str:
+def proposed_change(*, previous_text: str | None, text: str) -> str:
     """What the portal proposes for a tip: new, unchanged if identical, else undecided."""
     if previous_text is None:
         return Tip.Change.NEW
@@ -134,7 +135,7 @@ def proposed_change(previous_text: str | None, text: str) -> str:
 def update_draft(
     *,
     draft: GuidelineVersion,
-    actor,
+    actor: Employee | None,
     title: str,
     title_en: str,
     introduction: str,
@@ -163,7 +164,7 @@ def update_draft(
         if not tip.text.strip():
             errors.append(_("Tip %(number)s has no text.") % {"number": number})
             continue
-        proposed = proposed_change(previous.get(tip.lineage), tip.text)
+        proposed = proposed_change(previous_text=previous.get(tip.lineage), text=tip.text)
         change = proposed or tip.change
         if change not in (
             Tip.Change.EDITORIAL,
@@ -204,7 +205,7 @@ def update_draft(
     return draft
 
 
-def publish_blockers(*, draft: GuidelineVersion, actor) -> list[str]:
+def publish_blockers(*, draft: GuidelineVersion, actor: Employee | None) -> list[str]:
     """Why this actor cannot publish this draft now; empty when they can."""
     reasons = []
     if not draft.is_draft:
@@ -224,7 +225,7 @@ def publish_blockers(*, draft: GuidelineVersion, actor) -> list[str]:
 
 
 @transaction.atomic
-def publish_version(*, draft: GuidelineVersion, actor) -> GuidelineVersion:
+def publish_version(*, draft: GuidelineVersion, actor: Employee | None) -> GuidelineVersion:
     """Publish a draft: freeze it, store its hashes, log who did it and when."""
     draft = GuidelineVersion.objects.select_for_update().get(pk=draft.pk)
     reasons = publish_blockers(draft=draft, actor=actor)
@@ -257,7 +258,7 @@ def _publish(version: GuidelineVersion, actor) -> None:
 
 
 @transaction.atomic
-def discard_draft(*, draft: GuidelineVersion, actor) -> None:
+def discard_draft(*, draft: GuidelineVersion, actor: Employee | None) -> None:
     _require(actor, "handbook.change_guidelineversion")
     draft = GuidelineVersion.objects.select_for_update().get(pk=draft.pk)
     if not draft.is_draft:
@@ -268,7 +269,7 @@ def discard_draft(*, draft: GuidelineVersion, actor) -> None:
 
 
 @transaction.atomic
-def record_admin_change(*, draft: GuidelineVersion, actor) -> None:
+def record_admin_change(*, draft: GuidelineVersion, actor: Employee | None) -> None:
     """Note that a draft was corrected in the admin site: by whom, when, and an event.
 
     The four-eyes rule looks at last_edited_by, so an admin correction counts as that

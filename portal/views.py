@@ -17,7 +17,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         guideline = default_guideline()
         context["guideline"] = guideline
-        current = current_version(guideline) if guideline else None
+        current = current_version(guideline=guideline) if guideline else None
         context["current"] = current
         context["current_title"] = current.title_in(get_language()) if current else ""
         context["acknowledgement"] = (

@@ -59,7 +59,7 @@ def launch_once(*, count_queries: bool = False) -> tuple[int, float, int | None]
     from people.models import Employee
 
     guideline = default_guideline()
-    version = current_version(guideline) if guideline else None
+    version = current_version(guideline=guideline) if guideline else None
     if version is None:
         raise LaunchError("No current version: is the scale data there?")
     hr = Employee.objects.filter(email=HR_EMAIL).first()

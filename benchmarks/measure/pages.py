@@ -94,7 +94,7 @@ def running_campaign_id() -> int:
     from handbook.selectors import current_version, default_guideline
 
     guideline = default_guideline()
-    version = current_version(guideline) if guideline else None
+    version = current_version(guideline=guideline) if guideline else None
     campaign = (
         Campaign.objects.filter(
             kind=Campaign.Kind.CAMPAIGN, status=Campaign.Status.RUNNING, version=version
@@ -112,7 +112,7 @@ def tip_number() -> int:
     from handbook.selectors import current_version, default_guideline
 
     guideline = default_guideline()
-    version = current_version(guideline) if guideline else None
+    version = current_version(guideline=guideline) if guideline else None
     if version is None:
         raise PageError("No current version: is the scale data there?")
     numbers = sorted(version.tips.values_list("number", flat=True))

@@ -18,7 +18,7 @@ def ready_to_sign(version=None) -> QuerySet[Employee]:
     signed yet. Ordered by pk."""
     if version is None:
         guideline = default_guideline()
-        version = current_version(guideline) if guideline else None
+        version = current_version(guideline=guideline) if guideline else None
         if version is None:
             return Employee.objects.none()
     tip_count = version.tips.count()

@@ -59,7 +59,7 @@ def output(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def version(output) -> GuidelineVersion:
-    return current_version(default_guideline())
+    return current_version(guideline=default_guideline())
 
 
 @pytest.fixture

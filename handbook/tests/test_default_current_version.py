@@ -25,7 +25,7 @@ TODAY = datetime.date(2026, 6, 1)
 
 def _expected(today=TODAY):
     guideline = default_guideline()
-    return current_version(guideline, today=today) if guideline else None
+    return current_version(guideline=guideline, today=today) if guideline else None
 
 
 def _same_version(found, expected) -> bool:

@@ -186,8 +186,8 @@ def test_a_version_with_a_future_effective_date_is_not_current_before_that_date(
         first.guideline, number=2, effective_date=datetime.date(2026, 6, 1), based_on=first
     )
 
-    assert current_version(first.guideline, today=datetime.date(2026, 5, 31)) == first
-    assert current_version(first.guideline, today=datetime.date(2026, 6, 1)) == second
+    assert current_version(guideline=first.guideline, today=datetime.date(2026, 5, 31)) == first
+    assert current_version(guideline=first.guideline, today=datetime.date(2026, 6, 1)) == second
 
 
 @pytest.mark.django_db

@@ -93,7 +93,7 @@ def present_version(
     return VersionPresentation(
         version=version,
         language=language,
-        state=version_state(version, current=current, today=today or timezone.localdate()),
+        state=version_state(version=version, current=current, today=today or timezone.localdate()),
         title=localise(version.title, version.title_en, language),
         introduction=localise(version.introduction, version.introduction_en, language),
         change_summary=localise(version.change_summary, version.change_summary_en, language),

@@ -65,11 +65,11 @@ class EditorDashboardView(EditorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        current = current_version(self.guideline, today=today)
-        paginator = Paginator(handbook_events(self.guideline), EVENTS_PAGE_SIZE)
+        current = current_version(guideline=self.guideline, today=today)
+        paginator = Paginator(handbook_events(guideline=self.guideline), EVENTS_PAGE_SIZE)
         context.update(
             guideline=self.guideline,
-            draft=open_draft(self.guideline),
+            draft=open_draft(guideline=self.guideline),
             current=current,
             scheduled=list(
                 self.guideline.versions.filter(
@@ -107,7 +107,9 @@ class DraftMixin(EditorMixin):
     """Loads the draft named in the URL, with its tips; 404 when it is not a draft."""
 
     def get_draft(self) -> GuidelineVersion:
-        version = version_with_tips(self.guideline, self.kwargs["number"], user=self.request.user)
+        version = version_with_tips(
+            guideline=self.guideline, number=self.kwargs["number"], user=self.request.user
+        )
         if version is None or not version.is_draft:
             raise Http404(gettext("There is no draft with this number."))
         return version
@@ -264,11 +266,13 @@ class DraftDiffMixin:
     """The draft compared with the version in force (or the latest published one)."""
 
     def diff_against_published(self, draft, *, language: str):
-        base = current_version(self.guideline) or latest_published(self.guideline)
+        base = current_version(guideline=self.guideline) or latest_published(
+            guideline=self.guideline
+        )
         if base is None:
             return None, None
         versions = versions_with_tips(
-            self.guideline, [base.number, draft.number], user=self.request.user
+            guideline=self.guideline, numbers=[base.number, draft.number], user=self.request.user
         )
         return base, diff_versions(versions[base.number], versions[draft.number], language=language)
 

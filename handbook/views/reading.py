@@ -34,14 +34,14 @@ class VersionPageMixin(HandbookPageMixin):
 
     def get_version(self):
         today = timezone.localdate()
-        self.current = current_version(self.guideline, today=today)
+        self.current = current_version(guideline=self.guideline, today=today)
         if self.use_current:
             if self.current is None:
                 return None
             number = self.current.number
         else:
             number = self.kwargs["number"]
-        version = version_with_tips(self.guideline, number, user=self.request.user)
+        version = version_with_tips(guideline=self.guideline, number=number, user=self.request.user)
         if version is None and not self.use_current:
             raise Http404(gettext("There is no version with this number."))
         return version
@@ -149,9 +149,9 @@ class HistoryView(HandbookPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        current = current_version(self.guideline, today=today)
+        current = current_version(guideline=self.guideline, today=today)
         paginator = Paginator(
-            visible_versions(self.guideline, user=self.request.user), HISTORY_PAGE_SIZE
+            visible_versions(guideline=self.guideline, user=self.request.user), HISTORY_PAGE_SIZE
         )
         page = paginator.get_page(self.request.GET.get("pagina"))
         language = context["text_language"]
@@ -161,7 +161,7 @@ class HistoryView(HandbookPageMixin, TemplateView):
         context["rows"] = [
             {
                 "version": version,
-                "state": (state := version_state(version, current=current, today=today)),
+                "state": (state := version_state(version=version, current=current, today=today)),
                 "state_label": STATE_LABELS[state],
                 "title": localise(version.title, version.title_en, language),
                 "change_summary": localise(
@@ -183,11 +183,11 @@ class DiffView(HandbookPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         versions = list(
-            visible_versions(self.guideline, user=user)
+            visible_versions(guideline=self.guideline, user=user)
             .select_related(None)
             .only("number", "status", "effective_date", "guideline_id")
         )
-        current = current_version(self.guideline)
+        current = current_version(guideline=self.guideline)
         data = self.request.GET.copy()
         if versions and ("naar" not in data or "van" not in data):
             data.setdefault("naar", str(self._default_to(versions, current)))
@@ -203,14 +203,16 @@ class DiffView(HandbookPageMixin, TemplateView):
         if not form.is_valid():
             return context
         old_number, new_number = form.cleaned_data["van"], form.cleaned_data["naar"]
-        found = versions_with_tips(self.guideline, [old_number, new_number], user=user)
+        found = versions_with_tips(
+            guideline=self.guideline, numbers=[old_number, new_number], user=user
+        )
         old, new = found[old_number], found[new_number]
         low, high = sorted((old_number, new_number))
         diff = diff_versions(
             old,
             new,
             language=context["text_language"],
-            between=tips_between(self.guideline, low, high),
+            between=tips_between(guideline=self.guideline, low=low, high=high),
         )
         context["diff"] = diff
         context["old_title"] = localise(old.title, old.title_en, context["text_language"])

@@ -49,7 +49,7 @@ class RetireView(RetirementMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = self.get_version()
-        current = current_version(self.guideline)
+        current = current_version(guideline=self.guideline)
         request = retirement.open_request(version)
         context.update(
             guideline=self.guideline,

@@ -57,12 +57,14 @@ class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixi
 
     def versions(self) -> list[GuidelineVersion]:
         if not hasattr(self, "_versions"):
-            self._versions = list(visible_versions(self.guideline, user=self.request.user))
+            self._versions = list(
+                visible_versions(guideline=self.guideline, user=self.request.user)
+            )
         return self._versions
 
     def current(self) -> GuidelineVersion | None:
         if not hasattr(self, "_current"):
-            self._current = current_version(self.guideline)
+            self._current = current_version(guideline=self.guideline)
         return self._current
 
     def default_version(self) -> GuidelineVersion | None:
@@ -70,7 +72,7 @@ class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixi
         return (
             self.current()
             or (
-                open_draft(self.guideline)
+                open_draft(guideline=self.guideline)
                 if self.request.user.has_perm("handbook.view_draft_guidelineversion")
                 else None
             )
@@ -113,7 +115,8 @@ class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixi
             version=version,
             versions=self.versions(),
             version_choices=[
-                (v.number, version_label(v, current=self.current())) for v in self.versions()
+                (v.number, version_label(version=v, current=self.current()))
+                for v in self.versions()
             ],
             current=self.current(),
             version_parameter=VERSION_PARAMETER,

@@ -173,7 +173,7 @@ class QuizMixin(LoginRequiredMixin):
 
     def current(self):
         guideline = default_guideline()
-        version = current_version(guideline) if guideline is not None else None
+        version = current_version(guideline=guideline) if guideline is not None else None
         return guideline, version
 
 
