@@ -28,7 +28,7 @@ def quiz_required(version) -> bool:
     from quizzes.selectors import quiz_settings
 
     return (
-        quiz_settings(version).required_for_acknowledgement
+        quiz_settings(version=version).required_for_acknowledgement
         and version.questions.filter(is_active=True).exists()
     )
 
@@ -126,7 +126,7 @@ def _fact_expressions(*, employee, version, guideline, number) -> dict:
         ),
         "all_read": ~Exists(Tip.objects.filter(version=version).exclude(Exists(read))),
         "quiz_required": ExpressionWrapper(
-            quiz_required_condition(version), output_field=BooleanField()
+            quiz_required_condition(version=version), output_field=BooleanField()
         ),
         "passed_full": Exists(passed.filter(purpose=Attempt.Purpose.FULL)),
         "attempt_id": Subquery(passed.values("pk")[:1]),

@@ -137,7 +137,7 @@ def test_editor_changes_the_settings_and_a_bad_pass_mark_is_refused(editor_page,
 
     expect(page.locator("#error-summary")).to_be_focused()
     expect(page.locator("#error-summary a[href='#id_pass_mark']")).to_be_visible()
-    assert services.settings_for(bank).pass_mark == 80
+    assert services.settings_for(version=bank).pass_mark == 80
 
     page.locator("#id_pass_mark").fill("70")
     click_and_follow(page, "#save-settings")

@@ -210,7 +210,7 @@ def _questions(version: GuidelineVersion) -> list[Question]:
 def question_statistics(version: GuidelineVersion) -> list[QuestionStats]:
     """Every question of the version (active or not) with its figures: five queries."""
     questions = _questions(version)
-    tips = ordered_tips([question.pk for question in questions])
+    tips = ordered_tips(question_ids=[question.pk for question in questions])
     item = Case(When(is_correct=True, then=Value(1)), default=Value(0), output_field=IntegerField())
     rest = ExpressionWrapper(
         F("served__attempt__correct_count") - item, output_field=IntegerField()

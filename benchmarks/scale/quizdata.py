@@ -75,7 +75,7 @@ def _candidates(version, tip_ids: set[int] | None) -> list[Candidate]:
 def load_quiz(rng: random.Random, version, *, changed_tip_ids: set[int] | None = None) -> Quiz:
     """The version's settings, a pool of draws per purpose (the quiz on the changes only
     with ``changed_tip_ids``) and its questions' options, with a few orders each."""
-    quiz_settings = settings_for(version)
+    quiz_settings = settings_for(version=version)
     count = quiz_settings.questions_per_attempt
     draws = {}
     purposes = {Attempt.Purpose.FULL: None, Attempt.Purpose.CHANGES: changed_tip_ids}

@@ -67,7 +67,7 @@ def bank_data(version, *, styled: bool = True) -> dict:
     from quizzes.selectors import ordered_tips
 
     questions = list(version.questions.prefetch_related("options").order_by("position", "pk"))
-    tips = ordered_tips([question.pk for question in questions])
+    tips = ordered_tips(question_ids=[question.pk for question in questions])
     flow = _Flow if styled else list
     return {
         "guideline": version.guideline.slug,

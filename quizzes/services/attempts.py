@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections.abc import Collection
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from handbook.models import GuidelineVersion
+from people.models import Employee
 from quizzes import selectors
 from quizzes.drawing import Candidate, draw
 from quizzes.models import (
@@ -115,13 +117,13 @@ def _last_seen(employee, version) -> dict[int, datetime.datetime]:
 @transaction.atomic
 def start_attempt(
     *,
-    employee,
+    employee: Employee,
     version: GuidelineVersion,
     purpose: str = Attempt.Purpose.FULL,
     language: str = "nl",
     now: datetime.datetime | None = None,
     rng: random.Random | None = None,
-    tip_ids=None,
+    tip_ids: Collection[int] | None = None,
 ) -> Attempt:
     """Start an attempt, or return the employee's open one of the same purpose.
 
@@ -139,7 +141,7 @@ def start_attempt(
     existing = selectors.open_attempt(employee=employee, version=version, purpose=purpose, now=now)
     if existing is not None:
         return existing
-    settings = settings_for(version)
+    settings = settings_for(version=version)
     if (
         selectors.attempts_left_today(
             employee=employee, version=version, settings=settings, now=now
@@ -196,7 +198,7 @@ def start_attempt(
 @transaction.atomic
 def submit_attempt(
     *,
-    employee,
+    employee: Employee,
     attempt_id: int,
     answers: dict[int, list[int]],
     now: datetime.datetime | None = None,
@@ -271,7 +273,7 @@ def submit_attempt(
 
 @transaction.atomic
 def prune_answers(
-    *, now: datetime.datetime | None = None, dry_run: bool = False, actor=None
+    *, now: datetime.datetime | None = None, dry_run: bool = False, actor: Employee | None = None
 ) -> int:
     """Delete the answers (and the options chosen) of attempts submitted more than
     QUIZ_ANSWER_RETENTION_DAYS days ago, in bulk. Scores and pass/fail stay.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from handbook.models import GuidelineVersion, Tip
+from people.models import Employee
 from quizzes import selectors
 from quizzes.bank_io import BankFile, BankFormatError, QuestionData
 from quizzes.models import (
@@ -74,7 +75,7 @@ class ImportResult:
         )
 
 
-def set_question_tips(question: Question, tips: list[Tip]) -> None:
+def set_question_tips(*, question: Question, tips: list[Tip]) -> None:
     """Give the question exactly these tips, in this order (main tip first)."""
     through = Question.tips.through
     through.objects.filter(question=question).delete()
@@ -146,7 +147,9 @@ def _check_bank(version: GuidelineVersion, bank: BankFile, tips: dict[int, Tip])
 
 
 @transaction.atomic
-def import_bank(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportResult:
+def import_bank(
+    *, version: GuidelineVersion, bank: BankFile, actor: Employee | None
+) -> ImportResult:
     """Bring the version's question bank in line with the file, all or nothing.
 
     Questions are matched by key: new keys are created, changed ones updated, and the
@@ -166,7 +169,9 @@ def import_bank(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportRe
         question.key: question
         for question in version.questions.prefetch_related("options").order_by("pk")
     }
-    stored_tips = selectors.ordered_tips(question.pk for question in existing.values())
+    stored_tips = selectors.ordered_tips(
+        question_ids=(question.pk for question in existing.values())
+    )
     served = set(
         AttemptQuestion.objects.filter(question__version=version)
         .values_list("question_id", flat=True)
@@ -216,7 +221,7 @@ def import_bank(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportRe
                 )
                 for index, o in enumerate(data.options, start=1)
             )
-            set_question_tips(question, wanted_tips)
+            set_question_tips(question=question, tips=wanted_tips)
             created.append(data.key)
             continue
         same_fields = all(getattr(question, name) == value for name, value in fields.items())
@@ -234,7 +239,7 @@ def import_bank(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportRe
         if not same_options:
             _replace_options(question, data)
         if not same_tips:
-            set_question_tips(question, wanted_tips)
+            set_question_tips(question=question, tips=wanted_tips)
         updated.append(data.key)
     named = {data.key for data in bank.questions}
     leaving = {
@@ -306,7 +311,7 @@ def ensure_bank(*, version: GuidelineVersion) -> None:
         return
     by_lineage = {tip.lineage: tip for tip in version.tips.all()}
     questions = list(source.questions.prefetch_related("options").order_by("position", "pk"))
-    old_tips = selectors.ordered_tips(question.pk for question in questions)
+    old_tips = selectors.ordered_tips(question_ids=(question.pk for question in questions))
     copies = []
     for question in questions:
         new_tips = [
@@ -337,7 +342,7 @@ def ensure_bank(*, version: GuidelineVersion) -> None:
             )
             for option in question.options.all()
         )
-        set_question_tips(copy, new_tips)
+        set_question_tips(question=copy, tips=new_tips)
         copies.append(copy)
     _log(
         QuizEvent.Kind.BANK_IMPORTED,
@@ -354,7 +359,9 @@ class _Rollback(Exception):  # noqa: N818 - a control-flow signal, not an error
         self.result = result
 
 
-def preview_import(*, version: GuidelineVersion, bank: BankFile, actor) -> ImportResult:
+def preview_import(
+    *, version: GuidelineVersion, bank: BankFile, actor: Employee | None
+) -> ImportResult:
     """What import_bank would do, without doing it: the import runs in a transaction
     that is rolled back. Raises BankFormatError as import_bank does."""
     try:
@@ -367,20 +374,22 @@ def preview_import(*, version: GuidelineVersion, bank: BankFile, actor) -> Impor
 # --------------------------------------------------------------------------- settings
 
 
-def settings_for(version: GuidelineVersion) -> QuizSettings:
+def settings_for(*, version: GuidelineVersion) -> QuizSettings:
     """The version's quiz settings, created with the defaults when there are none."""
     settings, _created = QuizSettings.objects.get_or_create(version=version)
     return settings
 
 
 @transaction.atomic
-def update_settings(*, version: GuidelineVersion, actor, **fields) -> QuizSettings:
+def update_settings(
+    *, version: GuidelineVersion, actor: Employee | None, **fields: object
+) -> QuizSettings:
     """Change the version's quiz settings; logs which values changed (old and new)."""
     _require(actor, "quizzes.change_quizsettings")
     unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
     if unknown:
         raise TypeError(f"Unknown quiz settings: {', '.join(unknown)}")
-    settings_for(version)
+    settings_for(version=version)
     settings = QuizSettings.objects.select_for_update().get(version=version)
     changes = {}
     for name, value in fields.items():

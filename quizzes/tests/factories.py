@@ -87,7 +87,7 @@ class QuestionFactory(factory.django.DjangoModelFactory):
             tip if isinstance(tip, Tip) else Tip.objects.get(version_id=self.version_id, number=tip)
             for tip in extracted
         ]
-        services.set_question_tips(self, tips)
+        services.set_question_tips(question=self, tips=tips)
 
 
 class AttemptFactory(factory.django.DjangoModelFactory):

@@ -308,7 +308,7 @@ def test_settings_are_saved_through_the_service(editor_client, version):
     ],
 )
 def test_bad_settings_are_refused_and_change_nothing(editor_client, version, field, value):
-    services.settings_for(version)
+    services.settings_for(version=version)
     before = list(QuizSettings.objects.filter(version=version).values())
 
     response = editor_client.post(_url("settings", version), _settings_data(**{field: value}))

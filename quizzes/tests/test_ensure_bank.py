@@ -45,7 +45,7 @@ def test_questions_are_copied_with_tips_mapped_by_lineage(first):
 
     copy = second.questions.get(key="over-drie-en-een")
     assert copy.situation == "Een situatie."
-    assert [t.number for t in ordered_tips([copy.pk])[copy.pk]] == [1, 2]
+    assert [t.number for t in ordered_tips(question_ids=[copy.pk])[copy.pk]] == [1, 2]
     assert all(t.version_id == second.pk for t in copy.tips.all())
     assert copy.is_active is True
 

@@ -70,7 +70,7 @@ def editor(db):
 def _content(version) -> list[tuple]:
     """Everything a bank says about the version's questions, comparable across versions."""
     questions = list(version.questions.prefetch_related("options").order_by("position"))
-    tips = ordered_tips(q.pk for q in questions)
+    tips = ordered_tips(question_ids=(q.pk for q in questions))
     return [
         (
             q.key,
@@ -106,7 +106,7 @@ def test_import_creates_questions_options_and_tips_in_order(version, editor):
     first = version.questions.get(key="eerste")
     assert first.situation_en == "Situation one."
     assert [o.text for o in first.options.order_by("position")] == ["Goed", "Fout", "Ook fout"]
-    assert [t.number for t in ordered_tips([first.pk])[first.pk]] == [3, 1]
+    assert [t.number for t in ordered_tips(question_ids=[first.pk])[first.pk]] == [3, 1]
     assert version.questions.get(key="tweede").multiple_answers is True
 
 

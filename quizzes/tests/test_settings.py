@@ -20,8 +20,8 @@ def editor(db):
 
 
 def test_settings_for_creates_the_defaults_once(version):
-    first = settings_for(version)
-    second = settings_for(version)
+    first = settings_for(version=version)
+    second = settings_for(version=version)
 
     assert first == second
     assert (first.questions_per_attempt, first.pass_mark, first.attempts_per_day) == (10, 80, 3)
@@ -31,7 +31,7 @@ def test_settings_for_creates_the_defaults_once(version):
 def test_update_settings_changes_the_values_and_logs_old_and_new(version, editor):
     update_settings(version=version, actor=editor, pass_mark=70, questions_per_attempt=10)
 
-    assert settings_for(version).pass_mark == 70
+    assert settings_for(version=version).pass_mark == 70
     event = QuizEvent.objects.get()
     assert event.kind == QuizEvent.Kind.SETTINGS_CHANGED
     assert event.actor == editor
@@ -48,7 +48,7 @@ def test_update_settings_refuses_an_invalid_value(version, editor):
     with pytest.raises(ValidationError):
         update_settings(version=version, actor=editor, pass_mark=150)
 
-    assert settings_for(version).pass_mark == 80
+    assert settings_for(version=version).pass_mark == 80
     assert not QuizEvent.objects.exists()
 
 

@@ -93,7 +93,7 @@ class BankView(QuizEditorMixin, TemplateView):
 
         page_obj = Paginator(questions, BANK_PAGE_SIZE).get_page(self.request.GET.get("pagina"))
         page = list(page_obj.object_list)
-        tips_of = ordered_tips([question.pk for question in page])
+        tips_of = ordered_tips(question_ids=[question.pk for question in page])
         rows = [{"question": question, "tips": tips_of.get(question.pk, [])} for question in page]
         context.update(
             form=form,
@@ -126,14 +126,14 @@ class SettingsView(QuizEditorMixin, TemplateView):
         version = self.get_version()
         if version is None:
             return no_version_response(self)
-        form = QuizSettingsForm(instance=services.settings_for(version))
+        form = QuizSettingsForm(instance=services.settings_for(version=version))
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
         version = self.get_version()
         if version is None:
             return no_version_response(self)
-        form = QuizSettingsForm(request.POST, instance=services.settings_for(version))
+        form = QuizSettingsForm(request.POST, instance=services.settings_for(version=version))
         service_errors: list[str] = []
         if form.is_valid():
             try:

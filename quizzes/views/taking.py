@@ -190,10 +190,10 @@ class StartView(QuizMixin, View):
         if version is None:
             reason = "no_guideline" if guideline is None else "no_current"
             return render(request, self.template_name, {"empty": reason})
-        count = selectors.active_question_count(version)
+        count = selectors.active_question_count(version=version)
         if count == 0:
             services.ensure_bank(version=version)
-            count = selectors.active_question_count(version)
+            count = selectors.active_question_count(version=version)
         if count == 0:
             return render(request, self.template_name, {"empty": "no_bank", "version": version})
         return render(request, self.template_name, self._context(version, count))
@@ -201,7 +201,7 @@ class StartView(QuizMixin, View):
     def _context(self, version, count: int) -> dict:
         employee = self.request.user
         now = timezone.now()
-        settings = selectors.quiz_settings(version)
+        settings = selectors.quiz_settings(version=version)
         attempts = list(
             selectors.latest_attempts(employee=employee, version=version)[:RECENT_ATTEMPTS]
         )
@@ -311,7 +311,7 @@ class AttemptView(QuizMixin, View):
 
     def show(self, request, attempt, *, chosen=None, missing=frozenset(), status=200):
         questions = present(
-            selectors.served_questions(attempt),
+            selectors.served_questions(attempt=attempt),
             language=portal_language(),
             chosen=chosen or {},
             missing=missing,
@@ -345,8 +345,8 @@ class ResultView(QuizMixin, View):
             return not_found(request)
         if not attempt.is_submitted:
             return redirect("quizzes:attempt", pk=attempt.pk)
-        served = selectors.served_questions(attempt)
-        tips = selectors.ordered_tips(item.question_id for item in served)
+        served = selectors.served_questions(attempt=attempt)
+        tips = selectors.ordered_tips(question_ids=(item.question_id for item in served))
         questions = present(served, language=portal_language(), tips=tips)
         _guideline, current = self.current()
         is_current = current is not None and current.pk == attempt.version_id
