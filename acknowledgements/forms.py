@@ -53,7 +53,7 @@ class SignForm(ErrorSummaryMixin, forms.Form):
 
     def clean_typed_name(self) -> str:
         typed = self.cleaned_data["typed_name"].strip()
-        if not names_match(typed, self.employee.full_name):
+        if not names_match(typed=typed, full_name=self.employee.full_name):
             raise forms.ValidationError(
                 _("The name you typed is not %(name)s. Type your full name as shown."),
                 params={"name": self.employee.full_name},

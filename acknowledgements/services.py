@@ -13,6 +13,7 @@ import datetime
 import hashlib
 import os
 import unicodedata
+from typing import IO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -22,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from acknowledgements import eligibility, ledger, ledger_pg
 from acknowledgements.models import Acknowledgement, LedgerEntry
+from handbook.models import GuidelineVersion
+from people.models import Employee
 
 LANGUAGES = ("nl", "en")
 MANAGE_PERMISSION = "acknowledgements.add_acknowledgement"
@@ -38,7 +41,7 @@ class SigningRefused(Exception):
         self.reasons = list(reasons)
 
 
-def names_match(typed: str, full_name: str) -> bool:
+def names_match(*, typed: str, full_name: str) -> bool:
     """Whether a typed name is the full name, ignoring case, accents and spacing."""
     return _comparable(typed) == _comparable(full_name) != ""
 
@@ -49,7 +52,7 @@ def _comparable(name: str) -> str:
     return " ".join(letters.casefold().split())
 
 
-def text_hash_for(version, language: str) -> str:
+def text_hash_for(*, version: GuidelineVersion, language: str) -> str:
     if language not in LANGUAGES:
         raise ValidationError(_("Unknown language: %(language)s.") % {"language": language})
     text_hash = version.content_hash if language == "nl" else version.content_hash_en
@@ -58,7 +61,9 @@ def text_hash_for(version, language: str) -> str:
     return text_hash
 
 
-def existing_acknowledgement(*, employee, version) -> Acknowledgement | None:
+def existing_acknowledgement(
+    *, employee: Employee, version: GuidelineVersion
+) -> Acknowledgement | None:
     return (
         Acknowledgement.objects.select_related("entry")
         .filter(employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT)
@@ -126,7 +131,7 @@ def _build_acknowledgement(
         employee_name=employee.full_name,
         version=version,
         language=language,
-        text_hash=text_hash_for(version, language),
+        text_hash=text_hash_for(version=version, language=language),
         statement=eligibility.statement_for(version, language),
         typed_name=typed_name.strip(),
         signed_at=signed_at,
@@ -209,8 +214,8 @@ def _record_once(*, employee, version, **content) -> Acknowledgement:
 
 def sign_version(
     *,
-    employee,
-    version,
+    employee: Employee,
+    version: GuidelineVersion,
     language: str,
     typed_name: str,
     confirmed: bool,
@@ -234,7 +239,9 @@ def sign_version(
     if not confirmed:
         reasons.append(_("Tick the box to confirm that you have read and understood the text."))
     typed_name = (typed_name or "").strip()
-    if len(typed_name) > TYPED_NAME_LENGTH or not names_match(typed_name, employee.full_name):
+    if len(typed_name) > TYPED_NAME_LENGTH or not names_match(
+        typed=typed_name, full_name=employee.full_name
+    ):
         reasons.append(
             _(
                 "The name you typed does not match the name we know you by "
@@ -297,7 +304,7 @@ def sign_version(
     raise AssertionError("unreachable")
 
 
-def may_record_for(recorder, employee) -> bool:
+def may_record_for(*, recorder: Employee | None, employee: Employee) -> bool:
     """HR (or whoever may add acknowledgements) for anyone; a manager for their team."""
     from people.selectors import team_of
 
@@ -323,12 +330,12 @@ def _require_past(signed_at: datetime.datetime, now: datetime.datetime) -> None:
 @transaction.atomic
 def record_on_behalf(
     *,
-    employee,
-    version,
-    recorded_by,
+    employee: Employee,
+    version: GuidelineVersion,
+    recorded_by: Employee,
     reason: str,
     signed_at: datetime.datetime,
-    paper_form=None,
+    paper_form: IO[bytes] | None = None,
     language: str = "nl",
     now: datetime.datetime | None = None,
 ) -> Acknowledgement:
@@ -337,7 +344,7 @@ def record_on_behalf(
     No reading or quiz checks: this is for staff who do not work at a computer. The
     scanned form, if given, is stored and its SHA-256 is part of the record.
     """
-    if not may_record_for(recorded_by, employee):
+    if not may_record_for(recorder=recorded_by, employee=employee):
         raise PermissionDenied(_("You may not record acknowledgements for this employee."))
     _require_reason(reason)
     now = now or timezone.now()
@@ -358,10 +365,10 @@ def record_on_behalf(
 @transaction.atomic
 def import_acknowledgement(
     *,
-    employee,
-    version,
+    employee: Employee,
+    version: GuidelineVersion,
     signed_at: datetime.datetime,
-    recorded_by,
+    recorded_by: Employee | None,
     reason: str,
     language: str = "nl",
     now: datetime.datetime | None = None,

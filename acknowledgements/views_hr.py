@@ -30,7 +30,7 @@ class LedgerView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         self.search = SearchForm(self.request.GET)
-        records = acknowledgement_list(self.search.query)
+        records = acknowledgement_list(query=self.search.query)
         return records.none() if self.search.refused else records
 
     def get_context_data(self, **kwargs):

@@ -107,7 +107,7 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
             return self._form_page(form, pending, status=400)
         employee = form.chosen_employee
         version = form.cleaned_data["version"]
-        if not services.may_record_for(request.user, employee):
+        if not services.may_record_for(recorder=request.user, employee=employee):
             raise PermissionDenied(
                 gettext("You may not record acknowledgements for this employee.")
             )

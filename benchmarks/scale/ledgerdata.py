@@ -75,7 +75,7 @@ class Chain:
             for language in ("nl", "en")
         }
         self.text_hashes = {
-            (pk, language): text_hash_for(version, language)
+            (pk, language): text_hash_for(version=version, language=language)
             for pk, version in self.versions.items()
             for language in ("nl", "en")
         }
