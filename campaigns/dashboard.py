@@ -39,7 +39,7 @@ Status = Assignment.Status
 
 def counted_assignments(campaign: Campaign, on: datetime.date) -> QuerySet[Assignment]:
     """The campaign's assignments that count: leavers left out."""
-    return selectors.counting(campaign.assignments.all(), on)
+    return selectors.counting(assignments=campaign.assignments.all(), on=on)
 
 
 def shares(row: dict) -> dict:
@@ -62,7 +62,10 @@ def completion_by_campaign(campaign_ids: Iterable[int], on: datetime.date) -> di
         return {}
     rows = (
         selectors.with_status(
-            selectors.counting(Assignment.objects.filter(campaign_id__in=ids), on), on
+            assignments=selectors.counting(
+                assignments=Assignment.objects.filter(campaign_id__in=ids), on=on
+            ),
+            on=on,
         )
         .order_by()
         .values("campaign_id")
@@ -122,7 +125,7 @@ def department_rows(
     Each row has department_id, name, total, a count per status, in_scope, done_percent
     and in_progress. Ties are in name order both ways.
     """
-    counts = selectors.counts_per_department(counted_assignments(campaign, on), on)
+    counts = selectors.counts_per_department(assignments=counted_assignments(campaign, on), on=on)
     return department_rows_from(counts, sort=sort, descending=descending)
 
 
@@ -200,7 +203,7 @@ def signed_per_day(campaign: Campaign, on: datetime.date) -> dict[datetime.date,
     """How many assignments in scope (counting, not exempt) were signed on each day:
     one query."""
     return dict(
-        selectors.with_status(counted_assignments(campaign, on), on)
+        selectors.with_status(assignments=counted_assignments(campaign, on), on=on)
         .filter(status=Status.SIGNED)
         .annotate(day=TruncDate("signed_at"))
         .order_by()
@@ -271,13 +274,13 @@ def quiz_rows(campaign: Campaign, on: datetime.date) -> dict[int | None, dict]:
     assignment in scope (counting, not exempt). Two queries. Never show these as they
     are: quiz_figures_from drops the small groups."""
     in_scope = selectors.counting(
-        Assignment.objects.filter(
+        assignments=Assignment.objects.filter(
             campaign=campaign,
             employee_id=OuterRef("employee_id"),
             version_id=OuterRef("version_id"),
             exempted_at__isnull=True,
         ),
-        on,
+        on=on,
     )
     submitted = Attempt.objects.filter(
         Q(submitted_at__isnull=False, correct_count__isnull=False), Exists(in_scope)

@@ -108,7 +108,10 @@ def still_needed(reminder: Reminder, now: datetime.datetime) -> bool:
         return False
     status = (
         selectors.with_status(
-            selectors.counting(type(assignment).objects.filter(pk=assignment.pk), on), on
+            assignments=selectors.counting(
+                assignments=type(assignment).objects.filter(pk=assignment.pk), on=on
+            ),
+            on=on,
         )
         .values_list("status", flat=True)
         .first()

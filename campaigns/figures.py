@@ -52,7 +52,7 @@ def count(campaign: Campaign, on: datetime.date) -> Counts:
     """Count now (four queries)."""
     assignments = dashboard.counted_assignments(campaign, on)
     return Counts(
-        departments=selectors.counts_per_department(assignments, on),
+        departments=selectors.counts_per_department(assignments=assignments, on=on),
         per_day=dashboard.signed_per_day(campaign, on),
         quiz=dashboard.quiz_rows(campaign, on),
     )

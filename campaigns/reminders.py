@@ -36,7 +36,7 @@ class Plan:
 def _open_assignments(campaign: Campaign, on: datetime.date) -> QuerySet[Assignment]:
     """Assignments that still need something: counting, not exempt, not signed."""
     return (
-        selectors.counting(campaign.assignments.all(), on)
+        selectors.counting(assignments=campaign.assignments.all(), on=on)
         .filter(exempted_at__isnull=True)
         .filter(signed_at__isnull=True)
     )
@@ -177,7 +177,7 @@ def remind_now(
     on = timezone.localdate(now)
     step = f"manual-{on.isoformat()}"
     open_ids = list(
-        selectors.counting(assignments, on)
+        selectors.counting(assignments=assignments, on=on)
         .filter(exempted_at__isnull=True, campaign__status=Campaign.Status.RUNNING)
         .filter(signed_at__isnull=True)
         .values_list("pk", flat=True)
@@ -246,7 +246,7 @@ def retry_failed(*, reminder: Reminder, by, now: datetime.datetime | None = None
         reminder.attempts = 0
         reminder.save(update_fields=["status", "next_attempt_at", "dispatched_at", "attempts"])
         log_event(
-            CampaignEvent.Kind.REMINDER_RETRIED,
+            kind=CampaignEvent.Kind.REMINDER_RETRIED,
             campaign=reminder.assignment.campaign,
             assignment=reminder.assignment,
             actor=by,

@@ -33,12 +33,12 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def counting(assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
+def counting(*, assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
     """Leave out leavers: their assignments stay, but they no longer count."""
     return assignments.filter(employee__is_active=True).exclude(employee__end_date__lt=on)
 
 
-def with_status(assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
+def with_status(*, assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
     """Annotate ``status`` (an Assignment.Status value) on each assignment, in the same
     query; ``signed_at`` is the assignment's own column.
 
@@ -64,10 +64,15 @@ def open_statuses() -> list[str]:
     return [s for s in Status.values if s not in DONE]
 
 
-def status_counts(assignments: QuerySet[Assignment], on: datetime.date) -> dict:
+def status_counts(*, assignments: QuerySet[Assignment], on: datetime.date) -> dict:
     """Counts per status, the total and the share signed, in one query."""
     figures = {"total": 0, **dict.fromkeys(Status.values, 0)}
-    rows = with_status(assignments, on).order_by().values("status").annotate(n=Count("pk"))
+    rows = (
+        with_status(assignments=assignments, on=on)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
     for row in rows:
         figures[row["status"]] += row["n"]
         figures["total"] += row["n"]
@@ -85,7 +90,7 @@ def _with_shares(figures: dict) -> dict:
     return figures
 
 
-def counts_per_department(assignments: QuerySet[Assignment], on: datetime.date) -> list[dict]:
+def counts_per_department(*, assignments: QuerySet[Assignment], on: datetime.date) -> list[dict]:
     """Counts per status and the total for each employee's own department, in one query
     (campaigns.dashboard adds the shares to the rows it shows).
 
@@ -93,7 +98,7 @@ def counts_per_department(assignments: QuerySet[Assignment], on: datetime.date) 
     the few rows that come back are turned into one row per department here.
     """
     rows = (
-        with_status(assignments, on)
+        with_status(assignments=assignments, on=on)
         .order_by()
         .values("employee__department_id", "employee__department__name", "status")
         .annotate(n=Count("pk"))
@@ -114,7 +119,7 @@ def counts_per_department(assignments: QuerySet[Assignment], on: datetime.date) 
     return list(departments.values())
 
 
-def overall_counts(departments: list[dict]) -> dict:
+def overall_counts(*, departments: list[dict]) -> dict:
     """The figures over all departments: the sum of counts_per_department's rows."""
     figures = {"total": 0, **dict.fromkeys(Status.values, 0)}
     for department in departments:
@@ -123,7 +128,7 @@ def overall_counts(departments: list[dict]) -> dict:
     return _with_shares(figures)
 
 
-def audience(campaign: Campaign, on: datetime.date | None = None) -> QuerySet[Employee]:
+def audience(*, campaign: Campaign, on: datetime.date | None = None) -> QuerySet[Employee]:
     """Who should have an assignment in the campaign now: active employees in its
     audience (departments through the tree when sub-departments are included). Those
     who have not started yet join when they do (campaigns.services.add_joiners)."""
@@ -145,7 +150,7 @@ def audience(campaign: Campaign, on: datetime.date | None = None) -> QuerySet[Em
     return people
 
 
-def open_assignments_of(employee: Employee, on: datetime.date | None = None) -> list[Assignment]:
+def open_assignments_of(*, employee: Employee, on: datetime.date | None = None) -> list[Assignment]:
     """What the employee still has to do, earliest first (for the home page): one query."""
     on = on or today()
     assignments = Assignment.objects.filter(
@@ -155,12 +160,12 @@ def open_assignments_of(employee: Employee, on: datetime.date | None = None) -> 
     ).select_related("campaign", "version")
     return [
         assignment
-        for assignment in with_status(assignments, on).order_by("due_date")
+        for assignment in with_status(assignments=assignments, on=on).order_by("due_date")
         if assignment.status not in DONE
     ]
 
 
-def latest_reminder_subquery(kind: str | None = None):
+def latest_reminder_subquery(*, kind: str | None = None) -> Subquery:
     from campaigns.models import Reminder
 
     reminders = Reminder.objects.filter(assignment_id=OuterRef("pk"))
@@ -170,7 +175,7 @@ def latest_reminder_subquery(kind: str | None = None):
 
 
 def running_team_assignments(
-    manager: Employee, on: datetime.date | None = None, *, team: QuerySet[Employee] | None = None
+    *, manager: Employee, on: datetime.date | None = None, team: QuerySet[Employee] | None = None
 ) -> QuerySet[Assignment]:
     """The assignments of a manager's team (direct and indirect reports; ``team`` if the
     caller has people.selectors.team_of already) in running campaigns that have started,
@@ -180,17 +185,17 @@ def running_team_assignments(
     on = on or today()
     team = team_of(manager=manager) if team is None else team
     return counting(
-        Assignment.objects.filter(
+        assignments=Assignment.objects.filter(
             employee__in=team,
             campaign__status=Campaign.Status.RUNNING,
             campaign__start_date__lte=on,
         ),
-        on,
+        on=on,
     )
 
 
 def team_assignments(
-    manager: Employee, on: datetime.date | None = None, *, team: QuerySet[Employee] | None = None
+    *, manager: Employee, on: datetime.date | None = None, team: QuerySet[Employee] | None = None
 ) -> QuerySet[Assignment]:
     """running_team_assignments with ``status`` (with_status) and ``last_reminded_at``
     (the latest reminder to the employee: scheduled or sent by the manager), for the
@@ -207,7 +212,7 @@ def team_assignments(
         .values("created_at")[:1]
     )
     return (
-        with_status(running_team_assignments(manager, on, team=team), on)
+        with_status(assignments=running_team_assignments(manager=manager, on=on, team=team), on=on)
         .annotate(last_reminded_at=last_reminded)
         .select_related("campaign")
     )

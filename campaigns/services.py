@@ -24,7 +24,14 @@ class CampaignError(Exception):
     """A campaign action that is not allowed now; the message is for the user."""
 
 
-def log_event(kind, *, campaign, actor=None, assignment=None, **details) -> CampaignEvent:
+def log_event(
+    *,
+    kind: str,
+    campaign: Campaign,
+    actor: Employee | None = None,
+    assignment: Assignment | None = None,
+    **details: object,
+) -> CampaignEvent:
     """Write a row of the campaigns' audit trail (callers are inside their transaction)."""
     return CampaignEvent.objects.create(
         kind=kind, campaign=campaign, actor=actor, assignment=assignment, details=details
@@ -69,7 +76,7 @@ def create_campaign(
         campaign.departments.set(departments)
     elif audience == Campaign.Audience.EMPLOYEES:
         campaign.employees.set(employees)
-    log_event(CampaignEvent.Kind.CREATED, campaign=campaign, actor=by, name=name)
+    log_event(kind=CampaignEvent.Kind.CREATED, campaign=campaign, actor=by, name=name)
     return campaign
 
 
@@ -125,7 +132,9 @@ def launch_campaign(
             )
         if campaign.deadline < timezone.localdate(now):
             raise CampaignError(gettext("The deadline has passed: choose a later deadline first."))
-        people = selectors.audience(campaign, timezone.localdate(now)).values_list("pk", flat=True)
+        people = selectors.audience(campaign=campaign, on=timezone.localdate(now)).values_list(
+            "pk", flat=True
+        )
         added = _add_assignments(
             campaign,
             people.iterator(chunk_size=BULK_BATCH),
@@ -138,7 +147,7 @@ def launch_campaign(
         campaign.launched_by = by
         campaign.launched_at = now
         campaign.save(update_fields=["status", "launched_by", "launched_at"])
-        log_event(CampaignEvent.Kind.LAUNCHED, campaign=campaign, actor=by, assignments=added)
+        log_event(kind=CampaignEvent.Kind.LAUNCHED, campaign=campaign, actor=by, assignments=added)
     return added
 
 
@@ -151,11 +160,11 @@ def close_campaign(*, campaign: Campaign, by: Employee | None) -> Campaign:
     campaign.status = Campaign.Status.CLOSED
     campaign.closed_at = timezone.now()
     campaign.save(update_fields=["status", "closed_at"])
-    log_event(CampaignEvent.Kind.CLOSED, campaign=campaign, actor=by)
+    log_event(kind=CampaignEvent.Kind.CLOSED, campaign=campaign, actor=by)
     return campaign
 
 
-def joiner_due_date(campaign: Campaign, on: datetime.date) -> datetime.date:
+def joiner_due_date(*, campaign: Campaign, on: datetime.date) -> datetime.date:
     """The campaign's deadline, or a fair minimum for someone added late."""
     minimum = on + datetime.timedelta(days=settings.CAMPAIGN_JOINER_MINIMUM_DAYS)
     return max(campaign.deadline, minimum)
@@ -180,7 +189,7 @@ def add_joiners(*, now: datetime.datetime | None = None) -> int:
             ):
                 continue
             missing = (
-                selectors.audience(campaign, on)
+                selectors.audience(campaign=campaign, on=on)
                 .exclude(pk__in=campaign.assignments.values("employee_id"))
                 # A new employee has the same version to sign through onboarding: one
                 # assignment (and one set of reminders) is enough.
@@ -195,17 +204,17 @@ def add_joiners(*, now: datetime.datetime | None = None) -> int:
                 campaign,
                 list(missing),
                 version=campaign.version,
-                due_date=joiner_due_date(campaign, on),
+                due_date=joiner_due_date(campaign=campaign, on=on),
                 reason=Assignment.Reason.JOINED,
                 now=now,
             )
             if added:
-                log_event(CampaignEvent.Kind.JOINED, campaign=campaign, assignments=added)
+                log_event(kind=CampaignEvent.Kind.JOINED, campaign=campaign, assignments=added)
         total += added
     return total
 
 
-def onboarding_rule(on: datetime.date | None = None) -> Campaign:
+def onboarding_rule(*, on: datetime.date | None = None) -> Campaign:
     """The standing onboarding campaign (made on first use, from today, or from ``on``
     when the caller runs on a controlled clock)."""
     campaign, _created = Campaign.objects.get_or_create(
@@ -238,7 +247,7 @@ def apply_onboarding_rule(
     version = current_version(guideline=guideline, today=on) if guideline else None
     if version is None:
         return 0
-    rule = onboarding_rule(on)
+    rule = onboarding_rule(on=on)
     days = datetime.timedelta(days=settings.CAMPAIGN_ONBOARDING_DAYS)
     with transaction.atomic():
         # Locked, so that a concurrent run waits and then finds nobody new.
@@ -264,7 +273,7 @@ def apply_onboarding_rule(
             now=now,
         )
         if added:
-            log_event(CampaignEvent.Kind.ONBOARDING, campaign=rule, assignments=added)
+            log_event(kind=CampaignEvent.Kind.ONBOARDING, campaign=rule, assignments=added)
     return added
 
 
@@ -286,7 +295,7 @@ def update_schedule(
     campaign.hr_escalation_days = hr_escalation_days
     campaign.save(update_fields=["reminder_days", "manager_escalation_days", "hr_escalation_days"])
     log_event(
-        CampaignEvent.Kind.SCHEDULE_CHANGED,
+        kind=CampaignEvent.Kind.SCHEDULE_CHANGED,
         campaign=campaign,
         actor=by,
         reminder_days=campaign.reminder_days,
@@ -310,7 +319,7 @@ def exempt(*, assignment: Assignment, reason: str, by: Employee) -> Assignment:
     assignment.exempted_at = timezone.now()
     assignment.save(update_fields=["exempt_reason", "exempted_by", "exempted_at"])
     log_event(
-        CampaignEvent.Kind.EXEMPTED,
+        kind=CampaignEvent.Kind.EXEMPTED,
         campaign=assignment.campaign,
         assignment=assignment,
         actor=by,
@@ -330,7 +339,7 @@ def lift_exemption(*, assignment: Assignment, by: Employee) -> Assignment:
     assignment.exempted_at = None
     assignment.save(update_fields=["exempt_reason", "exempted_by", "exempted_at"])
     log_event(
-        CampaignEvent.Kind.EXEMPTION_LIFTED,
+        kind=CampaignEvent.Kind.EXEMPTION_LIFTED,
         campaign=assignment.campaign,
         assignment=assignment,
         actor=by,

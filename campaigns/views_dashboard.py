@@ -76,7 +76,7 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
             context.update(figures={}, departments=[], chart="", quiz=[], figures_pending=True)
             return context
         # The overall figures are the sum of the departments': no second pass over the rows.
-        overall = selectors.overall_counts(counts.departments)
+        overall = selectors.overall_counts(departments=counts.departments)
         page = Paginator(
             dashboard.sorted_counts(counts.departments, sort=column, descending=descending),
             DEPARTMENTS_PER_PAGE,
@@ -102,7 +102,7 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         elif campaign.audience == Campaign.Audience.EMPLOYEES:
             context["audience_employee_count"] = campaign.employees.count()
         if campaign.status == Campaign.Status.DRAFT:
-            context["audience_count"] = selectors.audience(campaign).count()
+            context["audience_count"] = selectors.audience(campaign=campaign).count()
         return context
 
 
@@ -125,7 +125,7 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
         on = selectors.today()
         filters = self.filter_form().filters
         assignments = selectors.with_status(
-            dashboard.counted_assignments(self.get_campaign(), on), on
+            assignments=dashboard.counted_assignments(self.get_campaign(), on), on=on
         ).select_related("employee__department", "employee__manager")
         if filters["status"]:
             assignments = assignments.filter(status=filters["status"])
@@ -185,7 +185,7 @@ class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
         campaign = self.get_campaign()
         on = selectors.today()
         overdue = (
-            selectors.with_status(dashboard.counted_assignments(campaign, on), on)
+            selectors.with_status(assignments=dashboard.counted_assignments(campaign, on), on=on)
             .filter(status=Status.OVERDUE)
             .select_related("employee__department", "employee__manager")
             .order_by(

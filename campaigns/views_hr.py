@@ -175,7 +175,7 @@ class CampaignLaunchView(_ConfirmView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["audience_count"] = selectors.audience(self.get_campaign()).count()
+        context["audience_count"] = selectors.audience(campaign=self.get_campaign()).count()
         return context
 
     def act(self, campaign):

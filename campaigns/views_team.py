@@ -51,7 +51,7 @@ class TeamView(SearchListView):
         context = super().get_context_data(**kwargs)
         manager, on = self.request.user, selectors.today()
         page = list(context["employees"])
-        assignments = selectors.team_assignments(manager, on, team=self.team).filter(
+        assignments = selectors.team_assignments(manager=manager, on=on, team=self.team).filter(
             employee__in=[employee.pk for employee in page]
         )
         per_employee = defaultdict(list)
@@ -65,7 +65,8 @@ class TeamView(SearchListView):
             per_employee[assignment.employee_id].append(assignment)
         context["rows"] = [(employee, per_employee[employee.pk]) for employee in page]
         counts = selectors.status_counts(
-            selectors.running_team_assignments(manager, on, team=self.team), on
+            assignments=selectors.running_team_assignments(manager=manager, on=on, team=self.team),
+            on=on,
         )
         counts["open"] = counts["total"] - counts["signed"] - counts["exempt"]
         context["counts"] = counts
@@ -94,7 +95,7 @@ class RemindTeamView(ManagerMixin, View):
 
     def remind(self, request):
         planned, already = reminders.remind_now(
-            assignments=selectors.running_team_assignments(request.user), by=request.user
+            assignments=selectors.running_team_assignments(manager=request.user), by=request.user
         )
         if planned:
             messages.success(

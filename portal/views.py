@@ -27,7 +27,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             status_for(employee=self.request.user, version=current) if current else None
         )
         # What is due and when, from the running campaigns: one query however many.
-        due = open_assignments_of(self.request.user)
+        due = open_assignments_of(employee=self.request.user)
         for assignment in due:
             assignment.title = assignment.version.title_in(get_language())
         context["due"] = due

@@ -137,9 +137,9 @@ def test_every_unit_has_one_head_whom_its_members_report_to(output):
 
 def test_about_sixty_percent_signed_in_the_running_campaign(campaign):
     today = timezone.localdate()
-    assignments = campaign_selectors.counting(campaign.assignments.all(), today)
+    assignments = campaign_selectors.counting(assignments=campaign.assignments.all(), on=today)
 
-    figures = campaign_selectors.status_counts(assignments, today)
+    figures = campaign_selectors.status_counts(assignments=assignments, on=today)
 
     assert 50 <= figures["done_percent"] <= 70
 
@@ -189,7 +189,9 @@ def test_the_employee_has_an_open_assignment_read_some_tips_and_did_not_sign(ver
 
     assert employee.is_active
     assert employee.manager == _by_email(c.MANAGER_EMAIL)
-    assert [a.version for a in campaign_selectors.open_assignments_of(employee)] == [version]
+    assert [a.version for a in campaign_selectors.open_assignments_of(employee=employee)] == [
+        version
+    ]
     assert 0 < read < version.tips.count()
     assert not Acknowledgement.objects.filter(employee=employee).exists()
 

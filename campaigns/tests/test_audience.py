@@ -35,7 +35,7 @@ def tree(db):
 
 
 def people(campaign, on=None):
-    return set(selectors.audience(campaign, on or day(0)))
+    return set(selectors.audience(campaign=campaign, on=on or day(0)))
 
 
 def test_all_staff_is_every_active_employee(version, tree):
@@ -141,5 +141,5 @@ def test_someone_who_has_not_started_yet_is_not_in_the_audience(version):
     starter = EmployeeFactory(start_date=day(5))
     campaign = draft_campaign(version, deadline=day(30))
 
-    assert starter not in selectors.audience(campaign, day(0))
-    assert starter in selectors.audience(campaign, day(5))
+    assert starter not in selectors.audience(campaign=campaign, on=day(0))
+    assert starter in selectors.audience(campaign=campaign, on=day(5))

@@ -46,7 +46,7 @@ def test_the_command_plans_and_sends_what_is_due_on_the_date(version, run_comman
 def test_the_command_adds_joiners_and_newcomers(version, run_command):
     EmployeeFactory()
     launched_campaign(version, deadline=day(30), now=at(0))
-    services.onboarding_rule(day(0))
+    services.onboarding_rule(on=day(0))
     EmployeeFactory()  # moved into the audience after the launch
     EmployeeFactory(start_date=day(2))  # starts on day 2: onboarding, not a joiner
 

@@ -88,7 +88,7 @@ def test_two_workers_given_the_same_mails_send_each_once(version, smtp_server):
 def test_two_runs_add_each_joiner_and_newcomer_once(version, smtp_server):
     EmployeeFactory()
     campaign = launched_campaign(version, deadline=day(30), now=at(0))
-    services.onboarding_rule(day(0))
+    services.onboarding_rule(on=day(0))
     joiners = [EmployeeFactory() for _ in range(3)]
     newcomers = [EmployeeFactory(start_date=day(1)) for _ in range(2)]
 

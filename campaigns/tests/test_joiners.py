@@ -131,7 +131,7 @@ def test_a_campaign_that_has_not_started_yet_gets_no_joiners(version):
 
 
 def test_the_onboarding_rule_is_not_a_joiners_campaign(version):
-    services.onboarding_rule(day(0))
+    services.onboarding_rule(on=day(0))
     EmployeeFactory()  # no start date: not a newcomer
 
     assert services.add_joiners(now=at(1)) == 0
@@ -141,7 +141,7 @@ def test_the_onboarding_rule_is_not_a_joiners_campaign(version):
 def test_a_new_employee_in_onboarding_for_the_same_version_does_not_join_as_well(version):
     EmployeeFactory()
     campaign = launched_campaign(version, deadline=day(60), now=at(0))
-    services.onboarding_rule(day(0))
+    services.onboarding_rule(on=day(0))
     newcomer = EmployeeFactory(start_date=day(1))
     services.apply_onboarding_rule(now=at(1))
 

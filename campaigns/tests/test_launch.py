@@ -53,7 +53,7 @@ def test_employee_who_signed_the_version_already_is_done_at_launch(version):
 
     campaign = launched_campaign(version)
 
-    assignment = selectors.with_status(campaign.assignments.all(), day(0)).get()
+    assignment = selectors.with_status(assignments=campaign.assignments.all(), on=day(0)).get()
     assert assignment.status == Assignment.Status.SIGNED
 
 

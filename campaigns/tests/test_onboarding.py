@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rule(version):
     """The onboarding rule, in force from ten days ago."""
-    return services.onboarding_rule(day(-10))
+    return services.onboarding_rule(on=day(-10))
 
 
 def onboarding(employee):
@@ -94,7 +94,7 @@ def test_a_newcomer_who_signed_already_is_done_at_once(rule, version):
 
     services.apply_onboarding_rule(now=at(0))
 
-    status = selectors.with_status(onboarding(newcomer), day(0)).get().status
+    status = selectors.with_status(assignments=onboarding(newcomer), on=day(0)).get().status
     assert status == Assignment.Status.SIGNED
 
 
@@ -146,7 +146,7 @@ def test_a_stopped_rule_assigns_nobody(rule):
 
 
 def test_new_employees_sign_the_real_guideline(version_one):
-    services.onboarding_rule(day(0))
+    services.onboarding_rule(on=day(0))
     newcomer = EmployeeFactory(start_date=day(0))
 
     services.apply_onboarding_rule(now=at(0))

@@ -201,7 +201,7 @@ def test_a_joiner_with_the_fair_minimum_is_reminded_on_the_day_they_join(version
 
 
 def test_new_employees_follow_the_onboarding_schedule(version):
-    services.onboarding_rule(day(0))
+    services.onboarding_rule(on=day(0))
     newcomer = EmployeeFactory(start_date=day(0), manager=EmployeeFactory())
     services.apply_onboarding_rule(now=at(0))  # due on day 14
 

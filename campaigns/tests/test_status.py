@@ -26,7 +26,11 @@ def _assignment(version, employee, **kwargs):
 
 def status_of(assignment, on=None):
     on = on or day(0)
-    return selectors.with_status(Assignment.objects.filter(pk=assignment.pk), on).get().status
+    return (
+        selectors.with_status(assignments=Assignment.objects.filter(pk=assignment.pk), on=on)
+        .get()
+        .status
+    )
 
 
 @pytest.fixture
@@ -78,7 +82,9 @@ def test_signing_the_version_is_signed_with_its_moment(version, employee):
     assignment = _assignment(version, employee)
     acknowledgement = signed(employee, ready_to_sign(employee, version))
 
-    annotated = selectors.with_status(Assignment.objects.filter(pk=assignment.pk), day(0)).get()
+    annotated = selectors.with_status(
+        assignments=Assignment.objects.filter(pk=assignment.pk), on=day(0)
+    ).get()
     assert annotated.status == Status.SIGNED
     assert annotated.signed_at == acknowledgement.signed_at
 
@@ -155,7 +161,7 @@ def test_leavers_keep_their_assignment_but_stop_counting(version, leaver):
     type(leaving).objects.filter(pk=leaving.pk).update(**leaver)
 
     assert campaign.assignments.filter(employee=leaving).exists()
-    counting = selectors.counting(campaign.assignments.all(), day(0))
+    counting = selectors.counting(assignments=campaign.assignments.all(), on=day(0))
     assert set(counting.values_list("employee", flat=True)) == {staying.pk}
 
 
@@ -163,8 +169,12 @@ def test_employee_leaving_today_still_counts_today(version):
     employee = EmployeeFactory(end_date=day(0))
     campaign = launched_campaign(version)
 
-    assert selectors.counting(campaign.assignments.all(), day(0)).filter(employee=employee)
-    assert not selectors.counting(campaign.assignments.all(), day(1)).filter(employee=employee)
+    assert selectors.counting(assignments=campaign.assignments.all(), on=day(0)).filter(
+        employee=employee
+    )
+    assert not selectors.counting(assignments=campaign.assignments.all(), on=day(1)).filter(
+        employee=employee
+    )
 
 
 def test_status_counts_are_one_query(version, django_assert_num_queries):
@@ -180,7 +190,7 @@ def test_status_counts_are_one_query(version, django_assert_num_queries):
     )
 
     with django_assert_num_queries(1):
-        counts = selectors.status_counts(campaign.assignments.all(), day(0))
+        counts = selectors.status_counts(assignments=campaign.assignments.all(), on=day(0))
 
     assert counts["total"] == 4
     assert counts[Status.READ] == counts[Status.QUIZ_PASSED] == 1
