@@ -11,6 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from campaigns.models import Campaign
+from handbook.models import GuidelineVersion
+from people.models import Department, Employee
 from reports.models import Report, ReportEvent
 
 
@@ -28,12 +31,12 @@ def request_report(
     format: str = Report.Format.PDF,
     language: str = "nl",
     delimiter: str = ";",
-    campaign=None,
-    version=None,
-    departments: Iterable = (),
+    campaign: Campaign | None = None,
+    version: GuidelineVersion | None = None,
+    departments: Iterable[Department] = (),
     as_of: datetime.date | None = None,
-    employee=None,
-    by=None,
+    employee: Employee | None = None,
+    by: Employee | None = None,
     enqueue: bool = True,
     now: datetime.datetime | None = None,
 ) -> Report:
@@ -79,14 +82,14 @@ def request_report(
             kind=ReportEvent.Kind.REQUESTED,
             report=report,
             actor=by,
-            details=describe(report),
+            details=describe(report=report),
         )
         if enqueue:
             transaction.on_commit(lambda: generate_report.enqueue(report.pk))
     return report
 
 
-def describe(report: Report) -> dict:
+def describe(*, report: Report) -> dict:
     """The scope in the log: what was asked, in plain values."""
     return {
         "kind": report.kind,
@@ -102,7 +105,7 @@ def describe(report: Report) -> dict:
     }
 
 
-def record_download(*, report: Report, by) -> None:
+def record_download(*, report: Report, by: Employee) -> None:
     """Log who downloaded which file (with its hash)."""
     ReportEvent.objects.create(
         kind=ReportEvent.Kind.DOWNLOADED,
@@ -112,7 +115,7 @@ def record_download(*, report: Report, by) -> None:
     )
 
 
-def retry_report(*, report: Report, by) -> Report:
+def retry_report(*, report: Report, by: Employee) -> Report:
     """Make a failed report again (HR's "try again" button): the same report, waiting
     for the worker with its attempts counted afresh. Anything but a failed report is
     refused, so two clicks queue it once."""
