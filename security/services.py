@@ -1,9 +1,12 @@
 """Writing the security event log (the only writer of SecurityEvent)."""
 
+from __future__ import annotations
+
 import datetime
 import json
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +16,13 @@ from django.utils import timezone
 from portal.http import client_ip
 from security.middleware import current_request
 from security.models import SecurityEvent
+
+if TYPE_CHECKING:
+    from allauth.socialaccount.models import SocialLogin
+
+    # The user model (people.Employee) lives in an app above this one, which security
+    # may not import: django-stubs reads its alias _User (stubs only) as that model.
+    from django.contrib.auth.models import AnonymousUser, _User
 
 logger = logging.getLogger("portal.security")
 
@@ -40,7 +50,7 @@ def _check_details(details: Mapping | None) -> dict:
     return details
 
 
-def event_as_json(event: SecurityEvent) -> str:
+def event_as_json(*, event: SecurityEvent) -> str:
     """One line of JSON for the SIEM: time in ISO 8601 UTC, kind, who, about whom, from where."""
     return json.dumps(
         {
@@ -66,8 +76,8 @@ def record_event(
     *,
     kind: SecurityEvent.Kind | str,
     request: HttpRequest | None = None,
-    actor=None,
-    subject=None,
+    actor: _User | AnonymousUser | None = None,
+    subject: _User | None = None,
     details: Mapping | None = None,
     actor_identifier: str = "",
 ) -> SecurityEvent:
@@ -103,7 +113,7 @@ def record_event(
         ),
         details=_check_details(details),
     )
-    transaction.on_commit(lambda: logger.info(event_as_json(event)), robust=True)
+    transaction.on_commit(lambda: logger.info(event_as_json(event=event)), robust=True)
     return event
 
 
@@ -121,7 +131,9 @@ def remove_expired_events(*, today: datetime.date | None = None, dry_run: bool =
     return removed
 
 
-def record_sso_refused(*, request: HttpRequest, sociallogin=None) -> SecurityEvent:
+def record_sso_refused(
+    *, request: HttpRequest, sociallogin: SocialLogin | None = None
+) -> SecurityEvent:
     """A single sign-on the portal refused (someone it does not know, an account switched
     off, connecting another identity): a failed log-in, under the name the identity
     provider gave."""

@@ -68,7 +68,7 @@ def test_details_refuse_free_text_nesting_and_bulk(details):
 def test_the_siem_line_says_the_time_in_utc_with_a_z():
     event = record_event(kind=SecurityEvent.Kind.LOGIN, actor=EmployeeFactory())
 
-    line = json.loads(event_as_json(event))
+    line = json.loads(event_as_json(event=event))
 
     assert line["time"].endswith("Z")
     assert line["kind"] == "login"
