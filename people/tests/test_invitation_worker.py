@@ -31,6 +31,15 @@ from people.tests.staff_import_support import organisation, person, staff_csv
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TASK = "people.tasks.send_staff_invitations"
+# The worker with the test's short claim time: a setting, not an environment variable,
+# so the worker process sets it itself (config.env ignores the old variable).
+INVITATION_WORKER_SCRIPT = WORKER_SCRIPT.replace(
+    "import django\n",
+    "settings.INVITATION_CLAIM_SECONDS = int(os.environ['TEST_INVITATION_CLAIM_SECONDS'])\n"
+    "import django\n",
+    1,
+)
+assert INVITATION_WORKER_SCRIPT != WORKER_SCRIPT
 
 
 @pytest.fixture(autouse=True)
@@ -158,12 +167,12 @@ def test_a_killed_worker_process_is_taken_over_and_everyone_is_invited_once(
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url(connection),
         "TEST_MAILERS": json.dumps(mailers),
-        "INVITATION_CLAIM_SECONDS": str(claim_seconds),
+        "TEST_INVITATION_CLAIM_SECONDS": str(claim_seconds),
     }
 
     def start_worker():
         return subprocess.Popen(  # noqa: S603 - our own interpreter and script
-            [sys.executable, "-c", WORKER_SCRIPT],
+            [sys.executable, "-c", INVITATION_WORKER_SCRIPT],
             cwd=django_settings.BASE_DIR,
             env=env,
             stdout=subprocess.DEVNULL,
