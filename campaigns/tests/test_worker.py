@@ -18,6 +18,7 @@ from campaigns.models import Campaign, Reminder
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import EmployeeFactory
+from portal.testing.workers import MAILING_WORKER_SCRIPT, database_url
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -173,27 +174,6 @@ def test_a_server_down_for_good_ends_in_failed_mails_not_endless_tasks(
     assert reminder.next_attempt_at == at(-24) + delivery.backoff(1) + delivery.backoff(2)
 
 
-WORKER_SCRIPT = """
-import json, os, sys
-from django.conf import settings
-settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-settings.MAILERS = json.loads(os.environ["TEST_MAILERS"])
-import django
-django.setup()
-from django.core.management import call_command
-call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0")
-"""
-
-
-def _database_url(connection) -> str:
-    from urllib.parse import quote
-
-    db = connection.settings_dict
-    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{quote(db['USER'], safe='')}{password}@{db['HOST']}{port}/{db['NAME']}"
-
-
 def test_a_killed_worker_process_loses_nothing_and_sends_nothing_twice(
     version, smtp_server, settings
 ):
@@ -234,11 +214,11 @@ def test_a_killed_worker_process_loses_nothing_and_sends_nothing_twice(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(connection),
+        "DATABASE_URL": database_url(),
         "TEST_MAILERS": json.dumps(mailers),
     }
     worker = subprocess.Popen(  # noqa: S603 - our own interpreter and script
-        [sys.executable, "-c", WORKER_SCRIPT],
+        [sys.executable, "-c", MAILING_WORKER_SCRIPT],
         cwd=django_settings.BASE_DIR,
         env=env,
         stdout=subprocess.DEVNULL,

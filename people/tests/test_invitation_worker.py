@@ -21,25 +21,25 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from campaigns.tests.smtp import SmtpServer
-from campaigns.tests.test_worker import WORKER_SCRIPT, _database_url
 from people.invitations import queue_invitations
 from people.models import Employee, Invitation
 from people.services import import_staff
 from people.tasks import send_staff_invitations
 from people.tests.staff_import_support import organisation, person, staff_csv
+from portal.testing.workers import MAILING_WORKER_SCRIPT, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TASK = "people.tasks.send_staff_invitations"
 # The worker with the test's short claim time: a setting, not an environment variable,
 # so the worker process sets it itself (config.env ignores the old variable).
-INVITATION_WORKER_SCRIPT = WORKER_SCRIPT.replace(
+INVITATION_WORKER_SCRIPT = MAILING_WORKER_SCRIPT.replace(
     "import django\n",
     "settings.INVITATION_CLAIM_SECONDS = int(os.environ['TEST_INVITATION_CLAIM_SECONDS'])\n"
     "import django\n",
     1,
 )
-assert INVITATION_WORKER_SCRIPT != WORKER_SCRIPT
+assert INVITATION_WORKER_SCRIPT != MAILING_WORKER_SCRIPT
 
 
 @pytest.fixture(autouse=True)
@@ -165,7 +165,7 @@ def test_a_killed_worker_process_is_taken_over_and_everyone_is_invited_once(
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(connection),
+        "DATABASE_URL": database_url(),
         "TEST_MAILERS": json.dumps(mailers),
         "TEST_INVITATION_CLAIM_SECONDS": str(claim_seconds),
     }

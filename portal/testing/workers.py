@@ -23,6 +23,19 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+# A worker that sends mail through the test's SMTP server (mailers as JSON in
+# TEST_MAILERS) with the database task backend, runs what is due and stops.
+MAILING_WORKER_SCRIPT = """
+import json, os, sys
+from django.conf import settings
+settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+settings.MAILERS = json.loads(os.environ["TEST_MAILERS"])
+import django
+django.setup()
+from django.core.management import call_command
+call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0")
+"""
+
 
 def database_url() -> str:
     """The test database as DATABASE_URL, for another process."""
