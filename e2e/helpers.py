@@ -14,10 +14,14 @@ from __future__ import annotations
 import functools
 import json
 import os
+import subprocess
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Locator, Page
@@ -337,3 +341,20 @@ def read_pass_and_sign(page: Page, employee) -> None:
     tab_to(page, "#sign-button")
     press_and_follow(page, "Enter")
     assert Acknowledgement.objects.filter(employee=employee).exists(), f"not signed: {page.url}"
+
+
+def wait_until_served(url: str, process: subprocess.Popen, *, what: str, timeout: float) -> None:
+    """Wait until the test's own server ``process`` answers 200 at ``url``; fail the test,
+    with the server's output, if it stops or does not answer in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read() if process.stdout else ""
+            pytest.fail(f"the {what} stopped: {output}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - local
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the {what} did not answer on {url}")

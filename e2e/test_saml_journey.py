@@ -20,8 +20,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
@@ -30,7 +28,14 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from e2e.helpers import axe_check, is_logged_in, path_of, skip_axe_for_this_page, visit
+from e2e.helpers import (
+    axe_check,
+    is_logged_in,
+    path_of,
+    skip_axe_for_this_page,
+    visit,
+    wait_until_served,
+)
 from e2e.totp import current_code
 
 pytestmark = pytest.mark.e2e
@@ -83,21 +88,6 @@ def saml_idp_keys(tmp_path_factory) -> tuple[Path, Path]:
     return key_file, cert_file
 
 
-def _wait_for_metadata(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            pytest.fail(f"the SAML identity provider stopped: {output}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - local
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"the SAML identity provider did not answer on {url}")
-
-
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -147,7 +137,7 @@ def saml_idp(live_server, transactional_db, settings, saml_idp_keys, request):
             text=True,
         )
         request.addfinalizer(lambda: _stop(process))
-        _wait_for_metadata(f"{base}/metadata", process)
+        wait_until_served(f"{base}/metadata", process, what="SAML identity provider", timeout=30)
         providers = copy.deepcopy(settings.SOCIALACCOUNT_PROVIDERS)
         providers["saml"]["APPS"] = saml_apps(
             idp_metadata_url=f"{base}/metadata",

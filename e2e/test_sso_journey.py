@@ -13,8 +13,6 @@ import re
 import shutil
 import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,7 +20,14 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from e2e.helpers import axe_check, is_logged_in, path_of, skip_axe_for_this_page, visit
+from e2e.helpers import (
+    axe_check,
+    is_logged_in,
+    path_of,
+    skip_axe_for_this_page,
+    visit,
+    wait_until_served,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -36,22 +41,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_for_discovery(issuer: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 20
-    url = f"{issuer}/.well-known/openid-configuration"
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            pytest.fail(f"the OpenID Connect provider stopped: {output}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 - local
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"the OpenID Connect provider did not answer on {url}")
 
 
 @pytest.fixture
@@ -92,7 +81,12 @@ def oidc_provider(live_server, transactional_db):
             text=True,
         )
         processes.append(process)
-        _wait_for_discovery(issuer, process)
+        wait_until_served(
+            f"{issuer}/.well-known/openid-configuration",
+            process,
+            what="OpenID Connect provider",
+            timeout=20,
+        )
         SocialApp.objects.create(
             provider="openid_connect",
             provider_id=PROVIDER_ID,
