@@ -1,7 +1,7 @@
 """The ledger in the admin site: read-only. Nobody adds, changes or deletes entries or
 their content here; writes go through acknowledgements.services (and the database
 refuses changes anyway, see acknowledgements.triggers). The stored checks of the chain
-(LedgerCheck) are listed read-only too; acknowledgements.ledger_checks writes them."""
+(LedgerCheck) are listed read-only too; acknowledgements.services.ledger_checks writes them."""
 
 from django.contrib import admin
 

@@ -239,10 +239,10 @@ class Notification(models.Model):
 
 
 class LedgerCheck(models.Model):
-    """One check of the whole chain (acknowledgements.verification.verify_chain), asked
+    """One check of the whole chain (acknowledgements.selectors.verification.verify_chain), asked
     for on the ledger page and run by the background worker, or run by ``manage.py
     verify_ledger`` (``requested_by`` empty). The page shows the stored result instead
-    of checking the chain on every visit. Written by acknowledgements.ledger_checks."""
+    of checking the chain on every visit. Written by acknowledgements.services.ledger_checks."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting")
@@ -274,7 +274,7 @@ class LedgerCheck(models.Model):
     problem_sequence = models.PositiveBigIntegerField(
         _("entry with the first problem"), null=True, blank=True
     )
-    # In English (the message id of acknowledgements.verification); shown translated.
+    # In English (the message id of acknowledgements.selectors.verification); shown translated.
     problem_reason = models.CharField(_("first problem"), max_length=300, blank=True)
 
     class Meta:

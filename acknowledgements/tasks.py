@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from acknowledgements import ledger_checks
 from acknowledgements.models import LedgerCheck
+from acknowledgements.services import ledger_checks
 
 
 @task()

@@ -1,11 +1,15 @@
-"""The employee's acknowledgement pages, under /bevestigen/ (Dutch paths)."""
+"""The acknowledgement pages (Dutch paths): the employee's, under /bevestigen/
+(``urlpatterns``), and HR's ledger pages, under /grootboek/ (``ledger_urlpatterns``,
+namespace "ledger"); config.urls mounts both."""
 
 from django.urls import path, register_converter
 
-from acknowledgements import views_employee as views
-from acknowledgements import views_personal_data
-from acknowledgements.forms import CODE_REGEX
-from acknowledgements.views_changes import ChangesView
+from acknowledgements.forms.signing import CODE_REGEX
+from acknowledgements.views import employee as views
+from acknowledgements.views import personal_data as views_personal_data
+from acknowledgements.views.changes import ChangesView
+from acknowledgements.views.ledger import LedgerCheckRequestView, LedgerView
+from acknowledgements.views.on_behalf import OnBehalfView, PaperFormView
 
 app_name = "acknowledgements"
 
@@ -39,4 +43,11 @@ urlpatterns = [
         views.CertificateView.as_view(),
         name="certificate",
     ),
+]
+
+ledger_urlpatterns = [
+    path("", LedgerView.as_view(), name="overview"),
+    path("controleren/", LedgerCheckRequestView.as_view(), name="check"),
+    path("namens/", OnBehalfView.as_view(), name="on_behalf"),
+    path("<int:sequence>/formulier/", PaperFormView.as_view(), name="paper_form"),
 ]

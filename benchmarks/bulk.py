@@ -138,7 +138,7 @@ def _not_owner(error: DatabaseError) -> bool:
 def after_insert_triggers_off(model_list: Iterable[type[models.Model]]) -> Iterator[None]:
     """PostgreSQL: switch off the tables' own AFTER INSERT triggers while loading them.
 
-    Such triggers keep something in other tables up to date row by row (campaigns.progress
+    Such triggers keep something in other tables up to date row by row (campaigns.triggers
     keeps the facts on assignments), which costs tens of microseconds per row copied.
     Only for loads into tables whose dependents are created afterwards (they compute
     their state when inserted). BEFORE triggers and constraints stay on. Needs the

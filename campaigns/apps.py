@@ -13,7 +13,7 @@ class CampaignsConfig(AppConfig):
             _put_arrivals_under_onboarding_rule, dispatch_uid="campaigns.onboarding_on_import"
         )
 
-        from campaigns import progress
+        from campaigns import triggers as progress
         from portal.triggers import register_trigger_check
 
         register_trigger_check(progress, check_id="campaigns.E001")

@@ -6,13 +6,13 @@
 - ``Assignment``: one employee in one campaign, with the version and due date. Its status
   (not started, read, quiz passed, signed, overdue, exempt) is never stored: it follows
   from the ledger, the quiz and the reading record (campaigns.selectors.with_status),
-  whose timestamps the database copies onto the assignment (campaigns.progress).
+  whose timestamps the database copies onto the assignment (campaigns.triggers).
 - ``Reminder``: one e-mail for one assignment and one step of the schedule, unique per
   (assignment, step), so that planning twice sends nothing twice; delivered by a
-  background task (campaigns.delivery) with retries.
+  background task (campaigns.services.delivery) with retries.
 - ``CampaignEvent``: the audit trail (launch, exemptions, closing).
 
-Writes go through campaigns.services and campaigns.reminders only.
+Writes go through campaigns.services and campaigns.services.reminders only.
 """
 
 from django.conf import settings
@@ -168,7 +168,7 @@ class Assignment(models.Model):
         related_name="+",
     )
     exempted_at = models.DateTimeField(_("exempted at"), null=True, blank=True)
-    # Facts kept by the database (campaigns.progress triggers), never written by code.
+    # Facts kept by the database (campaigns.triggers triggers), never written by code.
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
     quiz_passed_at = models.DateTimeField(
         _("quiz passed at"), null=True, blank=True, editable=False
@@ -202,7 +202,7 @@ class Reminder(models.Model):
 
     Unique per (assignment, step): a second planning run, or a concurrent one, adds
     nothing. Delivery claims the row before sending and marks it sent after, so that
-    a crashed worker's rows are picked up again (see campaigns.delivery).
+    a crashed worker's rows are picked up again (see campaigns.services.delivery).
     """
 
     class Kind(models.TextChoices):
@@ -265,7 +265,7 @@ class Reminder(models.Model):
     @property
     def message_id_local_part(self) -> str:
         """Stable per reminder, so that a mail system can drop a duplicate (see
-        campaigns.delivery on the one window in which a resend is possible). The moment
+        campaigns.services.delivery on the one window in which a resend is possible). The moment
         it was planned keeps it unique if the database is ever rebuilt."""
         return f"reminder-{self.pk}-{self.created_at:%Y%m%d%H%M%S}"
 
@@ -312,7 +312,7 @@ class CampaignFigures(models.Model):
     database a few seconds: too long for a page. Campaigns above
     CAMPAIGN_LIVE_FIGURES_LIMIT show the latest of these (at most
     CAMPAIGN_FIGURES_MAX_AGE seconds old, with their time); smaller ones are counted
-    live. See campaigns.figures.
+    live. See campaigns.services.figures.
     """
 
     campaign = models.OneToOneField(

@@ -7,12 +7,12 @@ import datetime
 
 from django.tasks import task
 
-from campaigns import delivery
+from campaigns.services import delivery
 
 
 @task()
 def deliver_reminders(reminder_ids: list[int], now: str | None = None) -> dict:
-    """Send these reminders (see campaigns.delivery). When the mail server was away, a
+    """Send these reminders (see campaigns.services.delivery). When the mail server was away, a
     retry is queued for the moment of the back-off, if the backend can defer tasks;
     otherwise the periodic command hands the rows over again."""
     moment = datetime.datetime.fromisoformat(now) if now else None
@@ -32,9 +32,9 @@ def deliver_reminders(reminder_ids: list[int], now: str | None = None) -> dict:
 
 @task()
 def refresh_campaign_figures(campaign_id: int) -> dict:
-    """Work out and keep the dashboard figures of a large campaign (campaigns.figures)."""
-    from campaigns import figures
+    """Work out and keep the dashboard figures of a large campaign (campaigns.services.figures)."""
     from campaigns.models import Campaign
+    from campaigns.services import figures
 
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:

@@ -1,9 +1,11 @@
-"""HR's campaign pages, under /campagnes/ (Dutch paths)."""
+"""The campaign pages (Dutch paths): HR's, under /campagnes/ (``urlpatterns``), and a
+manager's team page with its reminder buttons, under /mijn-team/ (``team_urlpatterns``,
+namespace "campaigns_team"); config.urls mounts both."""
 
 from django.urls import path
 
-from campaigns import views_dashboard as dashboard
-from campaigns import views_hr as views
+from campaigns.views import dashboard, team
+from campaigns.views import hr as views
 
 app_name = "campaigns"
 
@@ -29,4 +31,10 @@ urlpatterns = [
         views.LiftExemptionView.as_view(),
         name="lift_exemption",
     ),
+]
+
+team_urlpatterns = [
+    path("", team.TeamView.as_view(), name="team"),
+    path("herinneren/", team.RemindTeamView.as_view(), name="remind_all"),
+    path("herinneren/<int:pk>/", team.RemindOneView.as_view(), name="remind_one"),
 ]

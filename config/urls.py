@@ -1,17 +1,20 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from acknowledgements.urls import ledger_urlpatterns
+from campaigns.urls import team_urlpatterns
 from portal.views import NotOfferedView
+from quizzes.urls import editor_urlpatterns
 
 urlpatterns = [
     path("", include("portal.urls")),
     path("handreiking/", include("handbook.urls")),
     path("quiz/", include("quizzes.urls")),
-    path("quiz/redactie/", include("quizzes.editor_urls")),
+    path("quiz/redactie/", include((editor_urlpatterns, "quiz_editor"))),
     path("bevestigen/", include("acknowledgements.urls")),
-    path("grootboek/", include("acknowledgements.urls_hr")),
+    path("grootboek/", include((ledger_urlpatterns, "ledger"))),
     path("campagnes/", include("campaigns.urls")),
-    path("mijn-team/", include("campaigns.urls_team")),
+    path("mijn-team/", include((team_urlpatterns, "campaigns_team"))),
     path("rapportages/", include("reports.urls")),
     path("beveiligingslog/", include("security.urls")),
     # allauth's e-mail address management is not offered (HR keeps the addresses); the

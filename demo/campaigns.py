@@ -14,7 +14,7 @@ import datetime
 from django.utils import timezone
 
 from acknowledgements import services as ledger
-from acknowledgements.reading import record_tip_read
+from acknowledgements.services.reading import record_tip_read
 from campaigns import services
 from campaigns.models import Campaign
 from people.models import Employee

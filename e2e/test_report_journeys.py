@@ -82,7 +82,8 @@ def test_hr_requests_a_csv_report_from_the_dashboard_and_downloads_it(
 def test_the_status_page_follows_a_report_being_made(
     page, live_server, hr_with_totp, version, employee
 ):
-    from reports import generation, services
+    from reports import services
+    from reports.services import generation
 
     hr = _login_hr(page, live_server, hr_with_totp)
     report = services.request_report(version=version, format="xlsx", by=hr, enqueue=False)

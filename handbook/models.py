@@ -276,7 +276,7 @@ class HandbookEvent(AuditEvent):
 class RetirementRequest(models.Model):
     """One editor's request to retire a published version, with the reason. Another
     editor confirms it (then the version is retired) or either cancels it; at most one
-    request per version is open. Written by handbook.retirement."""
+    request per version is open. Written by handbook.services.retirement."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Waiting for a second editor")

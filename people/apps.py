@@ -13,19 +13,19 @@ class PeopleConfig(AppConfig):
         post_migrate.connect(sync_role_groups, sender=self, dispatch_uid="people.sync_roles")
         from allauth.account.signals import user_logged_in
 
-        from people.sso import remember_idp_mfa
+        from people.auth.sso import remember_idp_mfa
 
         user_logged_in.connect(remember_idp_mfa, dispatch_uid="people.remember_idp_mfa")
         from allauth.mfa.signals import authenticator_added
 
-        from people.two_factor import count_activation_as_passed
+        from people.auth.two_factor import count_activation_as_passed
 
         authenticator_added.connect(
             count_activation_as_passed, dispatch_uid="people.count_activation_as_passed"
         )
         from django.db.models.signals import post_save
 
-        from people.sessions import end_sessions_when_deactivated
+        from people.services.sessions import end_sessions_when_deactivated
 
         post_save.connect(
             end_sessions_when_deactivated,
@@ -33,7 +33,7 @@ class PeopleConfig(AppConfig):
             dispatch_uid="people.end_sessions_when_deactivated",
         )
         from people.roles import Role
-        from security.display import register_values
+        from security.hooks import register_values
 
         # The security log shows roles (and the admin flags a privileged account has)
         # by name in the reader's language.

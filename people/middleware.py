@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 
-from people.two_factor import has_totp, needs_second_factor, session_passed_second_factor
+from people.auth.two_factor import has_totp, needs_second_factor, session_passed_second_factor
 
 
 class PreferredLanguageMiddleware:
@@ -25,7 +25,7 @@ class PreferredLanguageMiddleware:
 class RequireTwoFactorMiddleware:
     """HR, editors, auditors, administrators (and staff) pass the second factor in each
     session before anything else: a session without it is sent to enter a code (or,
-    without TOTP, to set it up). Having a TOTP device is not enough; see people.two_factor.
+    without TOTP, to set it up). Having a TOTP device is not enough; see people.auth.two_factor.
     """
 
     def __init__(self, get_response):

@@ -214,7 +214,7 @@ class StaffImport(models.Model):
 class Invitation(models.Model):
     """The welcome e-mail to one new person from one import, as a row of its own so that
     a crash part-way loses none and a retry sends none twice: the worker claims the row,
-    sends, and marks it sent (people.invitations)."""
+    sends, and marks it sent (people.services.invitations)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to be sent")

@@ -8,12 +8,12 @@ from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
-from people import invitations
+from people.services import invitations
 
 
 @task()
 def send_staff_invitations(staff_import_id: int | list[int] | None = None) -> dict:
-    """Send the welcome invitations that are due (see people.invitations).
+    """Send the welcome invitations that are due (see people.services.invitations).
 
     First, while any invitation is unfinished, a follow-up run is queued for twice the
     claim time later: a worker killed part-way never finishes this task, and the
@@ -44,6 +44,6 @@ def send_staff_invitations(staff_import_id: int | list[int] | None = None) -> di
 def tell_administrators(staff_import_id: int) -> dict:
     """Tell the administrators about the privileged accounts an applied import
     deactivated, or whose e-mail address or reactivation it left alone."""
-    from people import notices
+    from people.services import notices
 
     return {"sent": notices.tell_administrators(staff_import_id=staff_import_id)}

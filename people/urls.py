@@ -1,7 +1,7 @@
 from django.urls import path
 
-from people.views import StaffListView, SwitchLanguageView
-from people.views_import import (
+from people.views.directory import StaffListView, SwitchLanguageView
+from people.views.staff_import import (
     StaffImportApplyView,
     StaffImportDetailView,
     StaffImportLogView,

@@ -16,7 +16,7 @@ and a restarted worker never takes it up. So work whose row records its progress
 
 Campaign launches and the staff import run inside one transaction of a request (a crash
 undoes them), the dashboard figures are asked for again once they are old, and reminders
-keep their own claim (campaigns.delivery): none of them can stay "running".
+keep their own claim (campaigns.services.delivery): none of them can stay "running".
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ MAX_ATTEMPTS = 2
 
 # Each returns a Recovered for its kind of work (they run in this order).
 RECOVERIES = (
-    "reports.recovery.recover_stalled_reports",
-    "acknowledgements.ledger_checks.recover_stalled_checks",
+    "reports.services.recovery.recover_stalled_reports",
+    "acknowledgements.services.ledger_checks.recover_stalled_checks",
 )
 
 

@@ -1,7 +1,7 @@
 """The apps' database triggers: the tables they name, and a check that they are there.
 
 Three apps keep rules in the database itself: acknowledgements.triggers (the ledger is
-append-only), handbook.triggers (a published version is frozen) and campaigns.progress
+append-only), handbook.triggers (a published version is frozen) and campaigns.triggers
 (an assignment's progress facts). Each writes its SQL per database from its models'
 tables (``db_tables``: in a migration the historical models', so that the SQL names the
 tables as they were at that point) and says which triggers it expects (name: table).

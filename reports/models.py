@@ -7,7 +7,7 @@ SHA-256. Files are kept for REPORTS_RETENTION_DAYS, then removed (the row stays,
 log). ``ReportEvent`` records every request, generation, download and removal: an
 auditor may ask who saw the data.
 
-Writes go through reports.services and reports.generation only.
+Writes go through reports.services and reports.services.generation only.
 """
 
 from django.conf import settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from reports import generation
+from reports.services import generation
 
 
 @task()

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from reports import views, views_individual
+from reports.views import compliance as views
+from reports.views import individual as views_individual
 
 app_name = "reports"
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
 from security import selectors
-from security.display import detail_lines
 from security.forms import EventFilterForm
+from security.hooks import detail_lines
 from security.models import SecurityEvent
 
 

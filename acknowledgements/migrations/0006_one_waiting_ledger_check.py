@@ -13,7 +13,7 @@ def fail_all_but_the_newest_waiting(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     """One waiting ledger check at a time, also when two people ask at the same moment
-    (acknowledgements.ledger_checks.request_check)."""
+    (acknowledgements.services.ledger_checks.request_check)."""
 
     dependencies = [
         ("acknowledgements", "0005_fewer_ledger_indexes"),

@@ -2,7 +2,7 @@
 
 from django import template
 
-from acknowledgements.reading import read_tip_numbers
+from acknowledgements.services.reading import read_tip_numbers
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from acknowledgements.certificate import verification_address
+from acknowledgements.selectors.certificate import verification_address
 from acknowledgements.tests.factories import signed
 from people.tests.factories import EmployeeFactory
 

@@ -17,8 +17,8 @@ from django.db import OperationalError, connection, connections
 
 from acknowledgements import services
 from acknowledgements.models import Acknowledgement, LedgerEntry, LedgerHead
+from acknowledgements.selectors.verification import verify_chain
 from acknowledgements.tests.factories import ready_to_sign
-from acknowledgements.verification import verify_chain
 from people.tests.factories import EmployeeFactory
 
 THREADS = 4

@@ -9,9 +9,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from acknowledgements import corrections, ledger_checks, verification
 from acknowledgements.admin import AcknowledgementAdmin, LedgerCheckAdmin, LedgerEntryAdmin
 from acknowledgements.models import Acknowledgement, LedgerCheck, LedgerEntry
+from acknowledgements.selectors import verification
+from acknowledgements.services import corrections, ledger_checks
 from acknowledgements.tests.factories import ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from acknowledgements.models import Acknowledgement
-from acknowledgements.verification import verify_chain
+from acknowledgements.selectors.verification import verify_chain
 from people.tests.factories import EmployeeFactory
 from quizzes.tests.factories import quiz_version
 

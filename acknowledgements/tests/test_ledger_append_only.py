@@ -3,8 +3,8 @@
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from acknowledgements import corrections
 from acknowledgements.models import Acknowledgement, LedgerEntry
+from acknowledgements.services import corrections
 from acknowledgements.tests.factories import signed
 from people.tests.factories import EmployeeFactory
 

@@ -11,8 +11,8 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from acknowledgements import ledger_checks
 from acknowledgements.models import LedgerCheck
+from acknowledgements.services import ledger_checks
 from acknowledgements.tests.factories import ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 from portal.testing.workers import kill_worker_when, needs_a_shared_database
@@ -27,7 +27,7 @@ settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 settings.WORK_HEARTBEAT_SECONDS = 1
 import django
 django.setup()
-from acknowledgements import ledger_checks
+from acknowledgements.services import ledger_checks
 ledger_checks.verify_chain = lambda **kwargs: time.sleep(600)
 from django.core.management import call_command
 call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0")

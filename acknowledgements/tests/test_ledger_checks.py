@@ -12,8 +12,8 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
-from acknowledgements import ledger_checks
 from acknowledgements.models import LedgerCheck, LedgerHead
+from acknowledgements.services import ledger_checks
 from acknowledgements.tasks import run_ledger_check
 from acknowledgements.tests.factories import behind_the_portals_back, ready_to_sign, signed
 from people.tests.factories import EmployeeFactory

@@ -1,4 +1,4 @@
-"""A signature in one statement on PostgreSQL (acknowledgements.ledger_pg): the hash the
+"""A signature in one statement on PostgreSQL (acknowledgements.ledger.postgres): the hash the
 server computes is the ledger's, a refused statement writes nothing, and the statement
 is prepared once it has run a few times."""
 
@@ -9,10 +9,11 @@ import pytest
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from acknowledgements import ledger, ledger_pg, services
+from acknowledgements import ledger, services
+from acknowledgements.ledger import postgres as ledger_pg
 from acknowledgements.models import Acknowledgement, LedgerEntry, LedgerHead
+from acknowledgements.selectors.verification import verify_chain
 from acknowledgements.tests.factories import ready_to_sign, signed
-from acknowledgements.verification import verify_chain
 from people.tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from acknowledgements.selectors.verification import verify_chain, verify_entry
 from acknowledgements.tests.factories import behind_the_portals_back, ready_to_sign, signed
-from acknowledgements.verification import verify_chain, verify_entry
 from people.tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

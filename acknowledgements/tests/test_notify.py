@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from acknowledgements.models import Notification
-from acknowledgements.notifications import recipients, send_reacknowledgement_notices
+from acknowledgements.services.notifications import recipients, send_reacknowledgement_notices
 from acknowledgements.tests.factories import ready_to_sign, signed
 from handbook.models import Tip
 from handbook.tests.factories import published_version
@@ -137,7 +137,7 @@ def test_recipients_cost_a_fixed_number_of_queries_and_one_connection(
             opened.append(1)
             return mailers.default
 
-    with mock.patch("acknowledgements.notifications.mailers", CountingMailers()):
+    with mock.patch("acknowledgements.services.notifications.mailers", CountingMailers()):
         send_reacknowledgement_notices(version=second)
 
     assert len(mail.outbox) == 5 and len(opened) == 1

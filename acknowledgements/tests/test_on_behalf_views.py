@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from acknowledgements import corrections, services
+from acknowledgements import services
 from acknowledgements.models import Acknowledgement, LedgerEntry
-from acknowledgements.views_on_behalf import PENDING_DIR
+from acknowledgements.services import corrections
+from acknowledgements.views.on_behalf import PENDING_DIR
 from handbook.tests.factories import published_version
 from people.tests.factories import EmployeeFactory
 

@@ -139,8 +139,8 @@ def test_bad_input_gets_a_clear_message_in_a_focused_summary(code, message):
 
 
 def test_a_record_that_no_longer_matches_is_reported_as_tampering(monkeypatch):
-    from acknowledgements import views_employee
-    from acknowledgements.verification import EntryCheck
+    from acknowledgements.selectors.verification import EntryCheck
+    from acknowledgements.views import employee as views_employee
 
     record = signed(EmployeeFactory())
     monkeypatch.setattr(

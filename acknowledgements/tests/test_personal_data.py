@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from acknowledgements.personal_data import personal_data_export
+from acknowledgements.selectors.personal_data import personal_data_export
 from acknowledgements.tests.factories import ready_to_sign, signed
 from handbook.tests.factories import GuidelineFactory, HandbookEventFactory
 from people.tests.factories import DepartmentFactory, EmployeeFactory

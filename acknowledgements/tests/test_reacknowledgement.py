@@ -9,9 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from acknowledgements import eligibility, reacknowledgement, selectors, services
+from acknowledgements import selectors, services
 from acknowledgements.models import TipRead
-from acknowledgements.reacknowledgement import State
+from acknowledgements.selectors import eligibility, reacknowledgement
+from acknowledgements.selectors.reacknowledgement import State
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from handbook.models import Tip
 from handbook.tests.factories import published_version

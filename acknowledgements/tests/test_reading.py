@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from acknowledgements.models import TipRead
-from acknowledgements.reading import record_tip_read
+from acknowledgements.services.reading import record_tip_read
 from handbook.models import Tip
 from handbook.tests.factories import GuidelineVersionFactory, published_version
 from people.tests.factories import EmployeeFactory

@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
-from acknowledgements.retention import apply_retention, years_before
+from acknowledgements.selectors.verification import verify_chain
+from acknowledgements.services.retention import apply_retention, years_before
 from acknowledgements.tests.factories import ready_to_sign, signed
-from acknowledgements.verification import verify_chain
 from people.models import Employee
 from people.tests.factories import EmployeeFactory
 from quizzes.models import Answer, Attempt, AttemptQuestion

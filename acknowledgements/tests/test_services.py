@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from acknowledgements import corrections, eligibility, ledger, services
+from acknowledgements import ledger, services
 from acknowledgements.models import Acknowledgement, LedgerEntry
-from acknowledgements.services import SigningRefused
+from acknowledgements.selectors import eligibility
+from acknowledgements.selectors.verification import verify_chain
+from acknowledgements.services import SigningRefused, corrections
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
-from acknowledgements.verification import verify_chain
 from people.tests.factories import EmployeeFactory
 from quizzes.tests.factories import quiz_version
 

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone, translation
 
-from acknowledgements import eligibility, reacknowledgement
 from acknowledgements.models import TipRead
+from acknowledgements.selectors import eligibility, reacknowledgement
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from handbook.models import Tip
 from handbook.selectors import default_current_version

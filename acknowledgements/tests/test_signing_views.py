@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from acknowledgements.eligibility import statement_for
 from acknowledgements.models import Acknowledgement, LedgerEntry
+from acknowledgements.selectors.eligibility import statement_for
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 from quizzes.tests.factories import quiz_version
@@ -22,7 +22,7 @@ def sign_post_queries() -> int:
     """A signature once the ledger head exists: the session, the user, the current
     version with the employee's signing facts (one query); then the signature, inside
     the test's own transaction and so
-    in a savepoint: the savepoint, on PostgreSQL one statement (acknowledgements.ledger_pg),
+    in a savepoint: the savepoint, on PostgreSQL one statement (acknowledgements.ledger.postgres),
     elsewhere reading the ledger head, inserting the entry, moving the head and inserting
     the acknowledgement, and releasing the savepoint. (The very first signature ever
     creates the head too, four more.)"""

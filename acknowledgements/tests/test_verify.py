@@ -5,10 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from acknowledgements import corrections
 from acknowledgements.models import LedgerHead
+from acknowledgements.selectors.verification import verify_chain, verify_entry
+from acknowledgements.services import corrections
 from acknowledgements.tests.factories import ready_to_sign, signed
-from acknowledgements.verification import verify_chain, verify_entry
 from people.tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db

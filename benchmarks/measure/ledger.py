@@ -32,7 +32,7 @@ class LedgerResult:
 
 def measure_ledger(*, repeat: int = 3, log=print) -> LedgerResult:
     from acknowledgements.models import LedgerEntry
-    from acknowledgements.verification import verify_chain
+    from acknowledgements.selectors.verification import verify_chain
 
     entries = LedgerEntry.objects.count()
     timings, checked = [], 0

@@ -4,7 +4,7 @@ Each page is asked once to warm up, once with its queries captured, then ``repea
 times timed (time.perf_counter around client.get, no capture) and once more captured:
 the two counts must agree. Every answer must be 200. The users are the scale data's
 well-known log-ins (benchmarks.scale.constants); HR's session carries the identity
-provider's two-factor mark (people.sso.IDP_MFA_SESSION_KEY), as after a single sign-on
+provider's two-factor mark (people.auth.sso.IDP_MFA_SESSION_KEY), as after a single sign-on
 log-in with MFA, so RequireTwoFactorMiddleware runs as in production and lets HR in.
 """
 
@@ -146,9 +146,9 @@ def pages(*, campaign_id: int | None = None) -> list[Page]:
 
 def logged_in_client(email: str) -> Client:
     """A client with a session for this employee (two-factor satisfied when needed)."""
+    from people.auth.sso import IDP_MFA_SESSION_KEY
     from people.models import Employee
     from people.selectors import must_use_two_factor
-    from people.sso import IDP_MFA_SESSION_KEY
 
     user = Employee.objects.get(email=email)
     client = Client()

@@ -274,7 +274,7 @@ def _ledger(results: dict) -> list[str]:
     return [
         "## verify_ledger",
         "",
-        "`acknowledgements.verification.verify_chain` (what `manage.py verify_ledger` "
+        "`acknowledgements.selectors.verification.verify_chain` (what `manage.py verify_ledger` "
         "runs), in-process.",
         "",
         *_table(

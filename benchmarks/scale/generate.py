@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
-from acknowledgements.reacknowledgement import tips_changed_between
+from acknowledgements.selectors.reacknowledgement import tips_changed_between
 from benchmarks import bulk
 from benchmarks.scale import activity, handbook, organisation, quizdata
 from benchmarks.scale import constants as c
@@ -156,7 +156,7 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
     step = _Steps(summary, progress)
     loaded = [Department, Employee, Attempt, AttemptQuestion, Answer, Answer.chosen.through]
     loaded += [TipRead, LedgerEntry, Acknowledgement]
-    # Facts whose triggers keep the campaigns' assignments up to date (campaigns.progress):
+    # Facts whose triggers keep the campaigns' assignments up to date (campaigns.triggers):
     # the campaigns are launched after the load, and their assignments take the facts
     # then, so the triggers would only cost time while the facts are copied in.
     facts = [Attempt, TipRead, Acknowledgement, LedgerEntry]

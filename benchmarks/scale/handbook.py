@@ -20,8 +20,8 @@ from django.utils import timezone
 from benchmarks.scale import constants as c
 from handbook import services
 from handbook.models import Guideline, GuidelineVersion, Tip
-from handbook.seed import read_seed
 from handbook.selectors import DEFAULT_GUIDELINE_SLUG
+from handbook.services.seed import read_seed
 
 # tip number -> (Dutch (old, new), English (old, new), kind of change)
 VERSION_2_CHANGES = {

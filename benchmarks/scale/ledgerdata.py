@@ -14,8 +14,9 @@ import random
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from acknowledgements import eligibility, ledger
+from acknowledgements import ledger
 from acknowledgements.models import Acknowledgement, LedgerEntry, LedgerHead
+from acknowledgements.selectors import eligibility
 from acknowledgements.services import text_hash_for
 from benchmarks import bulk
 from benchmarks.scale import names

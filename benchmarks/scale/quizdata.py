@@ -1,6 +1,6 @@
 """Quiz attempts as rows: the attempt, what was served, the answers and options chosen.
 
-Questions are drawn with the quiz's own drawing rules (quizzes.drawing), from a pool of
+Questions are drawn with the quiz's own drawing rules (quizzes.services.drawing), from a pool of
 draws made once per version and purpose (drawing per attempt would dominate the run).
 Each attempt keeps only its draw and which answers were right (a bit mask), and its seed
 picks the option orders, so the served, answer and chosen rows are produced in separate
@@ -23,9 +23,9 @@ from django.utils import timezone
 
 from benchmarks import bulk
 from benchmarks.scale.activity import PlannedAttempt
-from quizzes.drawing import Candidate, draw
 from quizzes.models import Answer, Attempt, AttemptQuestion, Option, Question
 from quizzes.services import settings_for
+from quizzes.services.drawing import Candidate, draw
 
 DRAWS_PER_QUIZ = 64
 ORDERS_PER_QUESTION = 6

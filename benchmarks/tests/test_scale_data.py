@@ -16,9 +16,10 @@ from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from acknowledgements import eligibility, services
+from acknowledgements import services
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
-from acknowledgements.verification import verify_chain
+from acknowledgements.selectors import eligibility
+from acknowledgements.selectors.verification import verify_chain
 from benchmarks.scale import constants as c
 from benchmarks.scale import organisation, ready_to_sign
 from benchmarks.scale.generate import _rng
@@ -147,7 +148,7 @@ def test_about_sixty_percent_signed_in_the_running_campaign(campaign):
 def test_the_assignments_progress_facts_agree_with_the_facts(output):
     """The facts were loaded with the triggers that keep them off (PostgreSQL): the
     assignments, made afterwards, must still carry exactly what the facts say."""
-    from campaigns import progress
+    from campaigns import triggers as progress
 
     columns = ("signed_at", "quiz_passed_at", "read_at")
     recomputed = {f"expected_{name}": value for name, value in progress.fact_columns().items()}

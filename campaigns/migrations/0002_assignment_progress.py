@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from campaigns import progress
+from campaigns import triggers as progress
 
 
 def fill(apps, schema_editor):
@@ -18,7 +18,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    """Progress facts on the assignment, kept by the database (see campaigns.progress)."""
+    """Progress facts on the assignment, kept by the database (see campaigns.triggers)."""
 
     dependencies = [
         ("campaigns", "0001_initial"),

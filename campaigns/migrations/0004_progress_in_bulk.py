@@ -1,11 +1,11 @@
 from django.db import migrations
 
-from campaigns import progress
+from campaigns import triggers as progress
 
 
 class Migration(migrations.Migration):
     """PostgreSQL: the assignment insert trigger stands aside while assignments are
-    inserted in bulk; their facts are then filled in one statement (campaigns.progress)."""
+    inserted in bulk; their facts are then filled in one statement (campaigns.triggers)."""
 
     dependencies = [
         ("campaigns", "0003_campaign_figures"),

@@ -2,7 +2,7 @@ from django.db import migrations
 
 from portal.db import run_vendor_sql
 
-# An assignment row is updated by the progress triggers (campaigns.progress) as its
+# An assignment row is updated by the progress triggers (campaigns.triggers) as its
 # employee reads, passes the quiz and signs. On a full page each update writes the new
 # row elsewhere and a new entry in each of the table's eight indexes; with room left on
 # the page, PostgreSQL keeps it there and writes no index entry (a HOT update).

@@ -55,7 +55,7 @@ def run_at(django_capture_on_commit_callbacks):
     """``run_at(now)``: what the periodic command does at that moment (joiners,
     onboarding, planning, handing over), with the worker's tasks run as they are
     enqueued (ImmediateBackend) on the same clock. Returns the command's counts."""
-    from campaigns import reminders
+    from campaigns.services import reminders
 
     def run(now):
         with django_capture_on_commit_callbacks(execute=True):
@@ -67,7 +67,7 @@ def run_at(django_capture_on_commit_callbacks):
 @pytest.fixture
 def dispatch_at(django_capture_on_commit_callbacks):
     """``dispatch_at(now)``: hand due mails to the worker (and run it) at that moment."""
-    from campaigns import reminders
+    from campaigns.services import reminders
 
     def dispatch(now):
         with django_capture_on_commit_callbacks(execute=True):

@@ -1,4 +1,4 @@
-"""Completion over time as an SVG line chart (campaigns.chart), drawn on the server,
+"""Completion over time as an SVG line chart (campaigns.views.chart), drawn on the server,
 with a title, a description in words and a table of the same figures."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import re
 
 from django.utils import translation
 
-from campaigns import chart
-from campaigns.dashboard import DayFigure, Timeline
+from campaigns.selectors.dashboard import DayFigure, Timeline
+from campaigns.views import chart
 
 START = datetime.date(2026, 3, 1)
 

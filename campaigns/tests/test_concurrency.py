@@ -9,8 +9,9 @@ from collections import Counter
 
 import pytest
 
-from campaigns import delivery, reminders, services
+from campaigns import services
 from campaigns.models import Assignment, Campaign, CampaignEvent, Reminder
+from campaigns.services import delivery, reminders
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import draft_campaign, launched_campaign
 from campaigns.tests.threads import in_threads

@@ -1,4 +1,4 @@
-"""The dashboard's reads (campaigns.dashboard): figures per campaign and per department,
+"""The dashboard's reads (campaigns.selectors.dashboard): figures per campaign and per department,
 completion over time, quiz figures per department with the minimum group size."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from campaigns import dashboard, services
+from campaigns import services
 from campaigns.models import Campaign, Reminder
+from campaigns.selectors import dashboard
 from campaigns.tests.hr_support import at, day, launched, sign
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version, submitted_attempt

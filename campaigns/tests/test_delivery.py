@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 
 from acknowledgements.tests.factories import ready_to_sign, signed
-from campaigns import delivery, reminders, services
+from campaigns import services
 from campaigns.models import Campaign, CampaignEvent, Reminder
+from campaigns.services import delivery, reminders
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from people.models import Employee

@@ -1,5 +1,5 @@
 """The dashboard of a large campaign shows figures worked out in the background and
-kept (campaigns.figures); a small campaign is counted on every visit."""
+kept (campaigns.services.figures); a small campaign is counted on every visit."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import figures
 from campaigns.models import Campaign, CampaignFigures
+from campaigns.services import figures
 from campaigns.tests.hr_support import hr, launched, sign
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from campaigns.forms import CampaignForm, find_employees, parse_days
+from campaigns.forms.campaigns import CampaignForm, find_employees, parse_days
 from campaigns.models import Campaign, CampaignEvent
 from campaigns.tests.hr_support import day, hr
 from handbook.tests.factories import GuidelineVersionFactory

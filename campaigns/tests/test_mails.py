@@ -5,8 +5,8 @@ import pytest
 from django.utils import formats, translation
 
 from acknowledgements.tests.factories import read_all_tips
-from campaigns import mails
 from campaigns.models import Campaign, Reminder
+from campaigns.services import mails
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from people.models import Employee

@@ -1,6 +1,6 @@
 """The database keeps an assignment's progress facts (signed, quiz passed, everything
 read) equal to the ledger, the quiz attempts and the reading record, whatever writes
-them: campaigns.progress."""
+them: campaigns.triggers."""
 
 import datetime
 
@@ -8,10 +8,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from acknowledgements import corrections
 from acknowledgements.models import TipRead
+from acknowledgements.services import corrections
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
-from campaigns import progress
+from campaigns import triggers as progress
 from campaigns.models import Assignment, Campaign
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import EmployeeFactory
@@ -35,7 +35,7 @@ def _facts(assignment) -> dict:
 
 
 def _recomputed(assignment) -> dict:
-    """The facts as campaigns.progress.refresh computes them from the source tables."""
+    """The facts as campaigns.triggers.refresh computes them from the source tables."""
     return (
         Assignment.objects.filter(pk=assignment.pk)
         .annotate(**{f"new_{name}": value for name, value in progress.fact_columns().items()})

@@ -6,8 +6,9 @@ once per assignment."""
 import pytest
 
 from acknowledgements.tests.factories import ready_to_sign, signed
-from campaigns import reminders, services
+from campaigns import services
 from campaigns.models import Campaign, Reminder
+from campaigns.services import reminders
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from people.models import Employee

@@ -4,8 +4,8 @@ down, makes the worker retry with back-off, and in the end each mail arrives onc
 
 import pytest
 
-from campaigns import delivery, reminders
 from campaigns.models import Campaign, Reminder
+from campaigns.services import delivery, reminders
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from campaigns.tests.smtp import PERMANENT_RCPT

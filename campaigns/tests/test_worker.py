@@ -13,8 +13,8 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from campaigns import delivery, reminders
 from campaigns.models import Campaign, Reminder
+from campaigns.services import delivery, reminders
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import EmployeeFactory

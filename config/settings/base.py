@@ -21,7 +21,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     # django.contrib.admin with the portal's admin site: log-in through allauth only.
-    "people.admin_site.PortalAdminConfig",
+    "people.auth.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "people.middleware.RequireTwoFactorMiddleware",
-    "people.sso.LocalLoginMiddleware",
+    "people.auth.sso.LocalLoginMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "portal.context_processors.branding",
                 "people.context_processors.roles",
-                "people.sso.local_login",
+                "people.auth.sso.local_login",
             ],
         },
     },
@@ -136,7 +136,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail and password, no public sign-up, TOTP for privileged roles.
-ACCOUNT_ADAPTER = "people.adapters.NoSignupAccountAdapter"
+ACCOUNT_ADAPTER = "people.auth.adapters.NoSignupAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -169,11 +169,11 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # A reset request for an unknown address sends nothing (and no invitation to sign up).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-# The reset mail goes through the worker, known address or not (people/password_reset.py).
-ACCOUNT_FORMS = {"reset_password": "people.password_reset.QueuedResetPasswordForm"}
+# The reset mail goes through the worker, known address or not (people/services/password_reset.py).
+ACCOUNT_FORMS = {"reset_password": "people.services.password_reset.QueuedResetPasswordForm"}
 # Single sign-on (OpenID Connect; see README, "Single sign-on"): only people already
 # known in the portal get in, matched by e-mail or employee number; nobody signs up.
-SOCIALACCOUNT_ADAPTER = "people.adapters.MunicipalSocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "people.auth.adapters.MunicipalSocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
@@ -189,8 +189,8 @@ SOCIALACCOUNT_PROVIDERS = {
         ),
     },
     "saml": {
-        # allauth's SAML provider that also keeps the AuthnContextClassRef (people/saml.py).
-        "provider_class": "people.saml.MunicipalSAMLProvider",
+        # allauth's SAML provider that also keeps the AuthnContextClassRef (people/auth/saml.py).
+        "provider_class": "people.auth.saml.MunicipalSAMLProvider",
         "APPS": saml_apps(
             idp_metadata_url=env("PORTAL_SAML_IDP_METADATA_URL", ""),
             idp_entity_id=env("PORTAL_SAML_IDP_ENTITY_ID", ""),
@@ -357,7 +357,7 @@ CAMPAIGN_MIN_GROUP_SIZE = env_int(
     "PORTAL_CAMPAIGN_MIN_GROUP_SIZE", 5, old="CAMPAIGN_MIN_GROUP_SIZE"
 )
 # Campaigns with more assignments show dashboard figures worked out in the background
-# (campaigns.figures), at most CAMPAIGN_FIGURES_MAX_AGE seconds old.
+# (campaigns.services.figures), at most CAMPAIGN_FIGURES_MAX_AGE seconds old.
 CAMPAIGN_LIVE_FIGURES_LIMIT = 5000
 CAMPAIGN_FIGURES_MAX_AGE = 60
 # Escalations to HR go to this mailbox; empty: to everyone with the HR role.
@@ -390,7 +390,7 @@ REPORTS_SELF_SIGNED = env_bool("PORTAL_REPORTS_SELF_SIGNED", False, old="REPORTS
 # architecture.md, "Settings"); a settings module may still change them.
 # A compliance PDF of more than REPORTS_PDF_PARTS_ABOVE people is rendered in parts of
 # REPORTS_PDF_PART_ROWS table rows by REPORTS_PDF_WORKERS processes at a time (0: one
-# per CPU) and joined (reports.pdf_parts): faster, and a worker's memory is that of a part.
+# per CPU) and joined (reports.pdf.workers): faster, and a worker's memory is that of a part.
 REPORTS_PDF_PARTS_ABOVE = 1000
 REPORTS_PDF_PART_ROWS = 1000
 REPORTS_PDF_WORKERS = 0

@@ -94,11 +94,11 @@ def published_version(
 
 
 def retire_at_once(version: GuidelineVersion, actor=None) -> GuidelineVersion:
-    """The version retired at once, without the two editors' steps (handbook.retirement):
+    """The version retired at once, without the two editors' steps (handbook.services.retirement):
     for tests of what a retired version is."""
     from django.db import transaction
 
-    from handbook.retirement import retire_without_review
+    from handbook.services.retirement import retire_without_review
 
     with transaction.atomic():
         retire_without_review(version=version, actor=actor)

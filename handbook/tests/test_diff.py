@@ -3,7 +3,8 @@ import uuid
 import pytest
 from django.utils import translation
 
-from handbook.diff import (
+from handbook.models import Tip
+from handbook.selectors.diff import (
     DELETE,
     EQUAL,
     INSERT,
@@ -13,7 +14,6 @@ from handbook.diff import (
     render_segments,
     word_diff,
 )
-from handbook.models import Tip
 from handbook.tests.factories import published_version
 
 

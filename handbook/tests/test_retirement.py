@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from handbook import retirement
 from handbook.models import GuidelineVersion, HandbookEvent, RetirementRequest
+from handbook.services import retirement
 from handbook.tests.factories import published_version
 from handbook.tests.utils import nl
 from people.tests.factories import EmployeeFactory

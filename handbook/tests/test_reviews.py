@@ -5,7 +5,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from handbook.models import HandbookEvent
-from handbook.reviews import send_review_reminders
+from handbook.services.reviews import send_review_reminders
 from handbook.tests.factories import GuidelineFactory
 from people.tests.factories import EmployeeFactory
 

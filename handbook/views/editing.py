@@ -21,7 +21,6 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from handbook import services
-from handbook.diff import diff_versions
 from handbook.forms import TipFormSet, VersionForm
 from handbook.models import GuidelineVersion
 from handbook.selectors import (
@@ -32,6 +31,7 @@ from handbook.selectors import (
     version_with_tips,
     versions_with_tips,
 )
+from handbook.selectors.diff import diff_versions
 from handbook.views.common import GuidelineMixin, LanguageMixin, present_version
 from portal.forms import ErrorLink
 

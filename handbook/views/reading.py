@@ -10,7 +10,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.generic import TemplateView
 
-from handbook.diff import diff_versions
 from handbook.forms import DiffForm
 from handbook.selectors import (
     current_version,
@@ -20,6 +19,7 @@ from handbook.selectors import (
     versions_with_tips,
     visible_versions,
 )
+from handbook.selectors.diff import diff_versions
 from handbook.signals import tip_viewed
 from handbook.views.common import STATE_LABELS, HandbookPageMixin, present_version
 from portal.viewhelpers import content_language, localise

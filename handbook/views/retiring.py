@@ -1,4 +1,4 @@
-"""Retiring a published version, with four eyes (handbook.retirement): the page that asks
+"""Retiring a published version, with four eyes (handbook.services.retirement): the page that asks
 for it with a reason, and the POSTs that confirm or cancel an open request.
 
 Editors who may publish only; a version that is not published is not found (404).
@@ -15,10 +15,10 @@ from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import TemplateView
 
-from handbook import retirement
 from handbook.forms import RetirementDecisionForm, RetirementRequestForm
 from handbook.models import GuidelineVersion
 from handbook.selectors import current_version
+from handbook.services import retirement
 from handbook.views.editing import EditorMixin
 
 

@@ -1,6 +1,6 @@
 """The admin site (/beheer/) has no log-in of its own: every way in is the portal's allauth
 log-in (its limits, its second factor), and the site is served only to staff whose
-session passed the second factor (people.admin_site)."""
+session passed the second factor (people.auth.admin_site)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,7 +8,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import reverse
 
-from people.admin_site import PortalAdminSite
+from people.auth.admin_site import PortalAdminSite
 from people.tests.factories import (
     DEFAULT_PASSWORD,
     EmployeeFactory,

@@ -1,7 +1,7 @@
 """A deactivated account (a leaver, or one switched off) loses its open sessions at once,
 on every server: the sessions are in the database, Django's ModelBackend (and allauth's,
 which inherits it) refuses an inactive user on the next request, and the portal deletes
-the session rows when it deactivates someone (people.sessions)."""
+the session rows when it deactivates someone (people.services.sessions)."""
 
 import datetime
 
@@ -15,7 +15,7 @@ from django.utils import translation
 
 from people.models import Employee
 from people.services import import_staff
-from people.sessions import end_sessions_of
+from people.services.sessions import end_sessions_of
 from people.tests.factories import DEFAULT_PASSWORD, EmployeeFactory, login_with_second_factor
 from people.tests.staff_import_support import TODAY, organisation, person, staff_csv
 

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from campaigns.tests.smtp import SmtpServer
-from people.invitations import queue_invitations
 from people.models import Employee, Invitation
 from people.services import import_staff
+from people.services.invitations import queue_invitations
 from people.tasks import send_staff_invitations
 from people.tests.staff_import_support import organisation, person, staff_csv
 from portal.testing.workers import MAILING_WORKER_SCRIPT, database_url

@@ -1,4 +1,4 @@
-"""The password-reset mail goes through the background worker (people/password_reset.py):
+"""The password-reset mail goes through the background worker (people/services/password_reset.py):
 the request opens no mail connection, a known and an unknown address get the same
 answer at the same cost, and the worker delivers the mail to a real SMTP server, trying
 again later while that server is down."""
@@ -15,10 +15,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from campaigns.tests.smtp import SmtpServer
-from people.password_reset import build_password_reset_mails
+from people.services.password_reset import build_password_reset_mails
 from people.tests.factories import EmployeeFactory
 
-TASK_PATH = "people.password_reset.send_password_reset"
+TASK_PATH = "people.services.password_reset.send_password_reset"
 KNOWN = "jan.jansen@voorbeeldstad.nl"
 UNKNOWN = "niemand@voorbeeldstad.nl"
 # What differs between two runs of the same statements: values, savepoint and cursor names.

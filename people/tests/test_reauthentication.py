@@ -1,6 +1,6 @@
 """Before a sensitive act, whoever has an authenticator app confirms with its code, not only
-the password: turning TOTP off, new recovery codes (people.adapters), and the admin's
-changes to people and groups (people.admin_security)."""
+the password: turning TOTP off, new recovery codes (people.auth.adapters), and the admin's
+changes to people and groups (people.admin.security)."""
 
 import time
 from urllib.parse import parse_qs, urlsplit

@@ -1,5 +1,5 @@
 """When a SAML log-in counts as the second factor: PORTAL_SAML_MFA_AUTHN_CONTEXTS and the
-AuthnContextClassRef of the signed assertion (people/sso.py, people/saml.py). The browser
+AuthnContextClassRef of the signed assertion (people/auth/sso.py, people/auth/saml.py). The browser
 journeys through a real SAML identity provider are in e2e/test_saml_journey.py."""
 
 import pytest
@@ -10,8 +10,8 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 from django.urls import reverse
 
-from people.saml import MunicipalSAMLProvider
-from people.sso import (
+from people.auth.saml import MunicipalSAMLProvider
+from people.auth.sso import (
     IDP_MFA_SESSION_KEY,
     SAML_AUTHN_CONTEXTS_KEY,
     remember_idp_mfa,

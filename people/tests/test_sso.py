@@ -10,8 +10,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from config.sso import openid_connect_apps
-from people.adapters import MunicipalSocialAccountAdapter
-from people.sso import IDP_MFA_SESSION_KEY, asserts_mfa, find_employee
+from people.auth.adapters import MunicipalSocialAccountAdapter
+from people.auth.sso import IDP_MFA_SESSION_KEY, asserts_mfa, find_employee
 from people.tests.factories import DEFAULT_PASSWORD, EmployeeFactory
 
 pytestmark = pytest.mark.django_db

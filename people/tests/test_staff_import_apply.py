@@ -404,8 +404,8 @@ def test_no_invitations_without_local_log_in(
 
 
 def test_no_invitation_for_someone_who_already_has_a_password(departments):
-    from people.invitations import deliver
     from people.models import Invitation
+    from people.services.invitations import deliver
 
     employee = EmployeeFactory(employee_number="1001")
     log = run(staff_csv([person("1002")]), dry_run=True).log

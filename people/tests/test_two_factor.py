@@ -1,4 +1,4 @@
-"""Two-factor per session (RequireTwoFactorMiddleware, people.two_factor): a privileged page
+"""Two-factor per session (RequireTwoFactorMiddleware, people.auth.two_factor): a privileged page
 is served only in a session whose log-in passed the second factor; a TOTP device alone
 is not enough."""
 
@@ -9,7 +9,7 @@ import pytest
 from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from django.urls import reverse
 
-from people.sso import IDP_MFA_SESSION_KEY
+from people.auth.sso import IDP_MFA_SESSION_KEY
 from people.tests.factories import (
     DEFAULT_PASSWORD,
     DEFAULT_TOTP_SECRET,

@@ -335,8 +335,8 @@ def _build_world() -> dict:
     from people.tests.factories import EmployeeFactory
     from quizzes.models import Attempt
     from quizzes.tests.factories import quiz_version, served_attempt
-    from reports import generation
     from reports import services as report_services
+    from reports.services import generation
 
     manager = EmployeeFactory(first_name="Mila", last_name="Manager")
     employee = EmployeeFactory(first_name="Eef", last_name="Medewerker", manager=manager)

@@ -9,10 +9,10 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from campaigns import mails
 from campaigns.models import Reminder
+from campaigns.services import mails
 from campaigns.tests.test_mails import reminder_for, text_and_html
-from people.invitations import build_invitation
+from people.services.invitations import build_invitation
 from people.tests.factories import EmployeeFactory
 from portal.mail import render_subject
 from quizzes.tests.factories import quiz_version

@@ -16,7 +16,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.db.migrations.state import ProjectState
 
 from acknowledgements import triggers as ledger_triggers
-from campaigns import progress
+from campaigns import triggers as progress
 from handbook import triggers as handbook_triggers
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from handbook.models import GuidelineVersion
 from people.models import Employee
 from quizzes import selectors
-from quizzes.drawing import Candidate, draw
 from quizzes.models import (
     Answer,
     Attempt,
@@ -27,6 +26,7 @@ from quizzes.models import (
 )
 from quizzes.services.bank import settings_for
 from quizzes.services.common import _log
+from quizzes.services.drawing import Candidate, draw
 
 # --------------------------------------------------------------------------- attempts
 
@@ -128,9 +128,9 @@ def start_attempt(
     """Start an attempt, or return the employee's open one of the same purpose.
 
     ``tip_ids`` (purpose CHANGES only): the changed tips to ask about, for someone whose
-    last signed version is further back (acknowledgements.reacknowledgement).
+    last signed version is further back (acknowledgements.selectors.reacknowledgement).
 
-    Draws the questions (see quizzes.drawing), freezes them and their option order.
+    Draws the questions (see quizzes.services.drawing), freezes them and their option order.
     Raises DailyLimitReached or NoQuestions.
     """
     travel = now is not None

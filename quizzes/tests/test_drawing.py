@@ -11,9 +11,9 @@ from django.utils import timezone
 from handbook.models import Tip
 from handbook.tests.factories import GuidelineFactory, published_version
 from people.tests.factories import EmployeeFactory
-from quizzes.drawing import Candidate, draw
 from quizzes.models import Attempt
 from quizzes.services import NoQuestions, start_attempt
+from quizzes.services.drawing import Candidate, draw
 from quizzes.tests.factories import QuestionFactory, make_bank, quiz_version, wrong_answers
 
 

@@ -16,7 +16,7 @@ from handbook import services as handbook_services
 from handbook.tests.utils import nl
 from people.tests.factories import EmployeeFactory
 from quizzes import bank_io, services
-from quizzes.editor_forms import MAX_BANK_BYTES, sign_upload
+from quizzes.forms.editor import MAX_BANK_BYTES, sign_upload
 from quizzes.models import Question, QuizEvent, QuizSettings
 from quizzes.tests.test_statistics import (
     ANSWERS,

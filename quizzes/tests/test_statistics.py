@@ -45,8 +45,8 @@ from django.utils import translation
 
 from handbook.tests.factories import GuidelineFactory, published_version
 from people.tests.factories import EmployeeFactory
-from quizzes import statistics
 from quizzes.models import Answer
+from quizzes.selectors import statistics
 from quizzes.tests.factories import QuestionFactory, served_attempt, submitted_attempt
 
 

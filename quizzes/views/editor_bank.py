@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from handbook.models import GuidelineVersion, Tip
-from quizzes import bank_io, services, statistics
-from quizzes.editor_forms import (
+from quizzes import bank_io, services
+from quizzes.forms.editor import (
     BankFilterForm,
     BankUploadForm,
     ConfirmImportForm,
@@ -25,7 +25,7 @@ from quizzes.editor_forms import (
     unsign_upload,
 )
 from quizzes.models import Question
-from quizzes.selectors import ordered_tips
+from quizzes.selectors import ordered_tips, statistics
 from quizzes.views.editor_common import (
     BANK_PAGE_SIZE,
     SITUATION_PREVIEW_CHARS,

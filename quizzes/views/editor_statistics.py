@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from handbook.models import GuidelineVersion
-from quizzes import statistics
+from quizzes.selectors import statistics
 from quizzes.views.editor_common import (
     QuizEditorMixin,
     no_version_response,

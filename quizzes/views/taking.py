@@ -19,7 +19,7 @@ from django.views import View
 from handbook.selectors import current_version, default_guideline
 from portal.viewhelpers import Localised, localise, portal_language
 from quizzes import hooks, selectors, services
-from quizzes.forms import StartForm, field_name, read_answers
+from quizzes.forms.taking import StartForm, field_name, read_answers
 from quizzes.models import Attempt, AttemptQuestion
 
 RECENT_ATTEMPTS = 20

@@ -1,11 +1,11 @@
-"""Stand-ins for reports.pdf_worker.render_part that fail, for tests of the parts way.
+"""Stand-ins for reports.pdf.worker.render_part that fail, for tests of the parts way.
 
 Imported by the worker processes (which have no Django set up): no models here.
 """
 
 import os
 
-from reports import pdf_worker
+from reports.pdf import worker as pdf_worker
 
 
 def fails_on_the_second_part(job: pdf_worker.PartJob) -> pdf_worker.PartResult:

@@ -16,8 +16,9 @@ from acknowledgements.tests.factories import ready_to_sign, signed
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version
-from reports import generation, services
+from reports import services
 from reports.models import Report, ReportEvent
+from reports.services import generation
 
 pytestmark = pytest.mark.django_db
 

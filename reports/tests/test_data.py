@@ -11,7 +11,7 @@ from campaigns import services as campaign_services
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version
-from reports import data
+from reports import selectors as data
 
 pytestmark = pytest.mark.django_db
 

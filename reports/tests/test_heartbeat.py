@@ -17,8 +17,9 @@ from campaigns.tests.hr_support import hr
 from people.tests.factories import EmployeeFactory
 from portal.heartbeat import Heartbeat, recover_stalled_work
 from quizzes.tests.factories import quiz_version
-from reports import generation, recovery, services
+from reports import services
 from reports.models import Report
+from reports.services import generation, recovery
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +179,7 @@ def test_recover_stalled_work_runs_alone_too(version, capsys):
 def test_recovery_covers_reports_and_ledger_checks(version):
     done = recover_stalled_work()
 
-    assert set(done) == {"reports.recovery", "acknowledgements.ledger_checks"}
+    assert set(done) == {"reports.services.recovery", "acknowledgements.services.ledger_checks"}
 
 
 @pytest.mark.django_db(transaction=True)

@@ -29,10 +29,13 @@ from campaigns import services as campaign_services
 from campaigns.models import Assignment
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.pdf import signing
 from quizzes.tests.factories import quiz_version, submitted_attempt
-from reports import data, generation, services, signing
+from reports import selectors as data
+from reports import services
 from reports.models import Report
-from reports.render_pdf import render_compliance
+from reports.pdf.render import render_compliance
+from reports.services import generation
 
 # pytest-django sets up the test database only for tests marked so: without the mark, a
 # run of only the module fixture's tests (-k) would make it in the development database.

@@ -29,9 +29,14 @@ from acknowledgements.tests.factories import ready_to_sign, signed
 from campaigns import services as campaign_services
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.pdf import signing
 from quizzes.tests.factories import quiz_version
-from reports import data, generation, pdf_parts, render_pdf, services, signing
+from reports import selectors as data
+from reports import services
 from reports.models import Report
+from reports.pdf import render as render_pdf
+from reports.pdf import workers as pdf_parts
+from reports.services import generation
 from reports.tests import pdf_worker_doubles
 
 # pytest-django sets up the test database only for tests marked so: without the mark, a

@@ -1,5 +1,5 @@
 """A part of a large PDF is rendered by a worker process that has no Django settings
-(reports.pdf_worker): it gets its static files from the parent, and leaves a structure
+(reports.pdf.worker): it gets its static files from the parent, and leaves a structure
 tree that can be joined (header cell identifiers of its own, text in its cells)."""
 
 import gc
@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings
 
 from portal.pdf import static_files_in
-from reports import pdf_worker
+from reports.pdf import worker as pdf_worker
 
 TABLE = """<!doctype html><html lang="nl"><head><title>Deel</title></head><body><main>
 <img src="/static/portal/logo.svg" alt="Gemeente">
@@ -45,7 +45,7 @@ def test_a_worker_renders_a_part_without_django(tmp_path):
         "static_files": static_files_in(TABLE),
     }
     script = (
-        "import json, sys; from reports import pdf_worker; "
+        "import json, sys; from reports.pdf import worker as pdf_worker; "
         "result = pdf_worker.render_part(pdf_worker.PartJob(**json.loads(sys.argv[1]))); "
         "import django.conf; assert not django.conf.settings.configured; print(result.pages)"
     )

@@ -22,8 +22,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from portal.pdf import render_pdf
-from reports import signing
+from portal.pdf import render_pdf, signing
 
 HTML = """<!doctype html><html lang="en"><head><title>Test report</title></head>
 <body><h1>Test report</h1><p>Twelve employees signed.</p></body></html>"""

@@ -13,15 +13,18 @@ from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from acknowledgements.models import Acknowledgement
+from acknowledgements.selectors.verification import VerificationResult
 from acknowledgements.tests.factories import ready_to_sign, signed
-from acknowledgements.verification import VerificationResult
 from campaigns import services as campaign_services
 from campaigns.tests.factories import launched_campaign
 from campaigns.tests.hr_support import bulk_employees
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version
-from reports import data, generation, render_tabular, services
+from reports import selectors as data
+from reports import services
+from reports import tabular as render_tabular
 from reports.models import Report
+from reports.services import generation
 
 pytestmark = pytest.mark.django_db
 

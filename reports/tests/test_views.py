@@ -15,8 +15,9 @@ from campaigns.tests.hr_support import hr
 from handbook.models import GuidelineVersion
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version
-from reports import generation, services
+from reports import services
 from reports.models import Report, ReportEvent
+from reports.services import generation
 
 pytestmark = pytest.mark.django_db
 

@@ -37,7 +37,7 @@ settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 settings.WORK_HEARTBEAT_SECONDS = 1
 import django
 django.setup()
-from reports import generation
+from reports.services import generation
 for key in generation.RENDERERS:
     generation.RENDERERS[key] = "reports.tests.worker_doubles.render_then_hang"
 from django.core.management import call_command
@@ -107,8 +107,10 @@ def test_a_report_whose_worker_was_killed_is_made_by_the_next_worker(version):
     assert report.status == Report.Status.RUNNING
 
     # Within the stall limit nothing happens; after it, the report is handed on once.
-    assert recover_stalled_work()["reports.recovery"].retried == 0
-    assert recover_stalled_work(now=after_the_stall_limit())["reports.recovery"].retried == 1
+    assert recover_stalled_work()["reports.services.recovery"].retried == 0
+    assert (
+        recover_stalled_work(now=after_the_stall_limit())["reports.services.recovery"].retried == 1
+    )
     work()
 
     report.refresh_from_db()
@@ -121,9 +123,11 @@ def test_a_report_whose_worker_was_killed_twice_fails_and_hr_makes_it_again(vers
     report = services.request_report(format=Report.Format.CSV, version=version)
 
     kill_part_way(report)
-    assert recover_stalled_work(now=after_the_stall_limit())["reports.recovery"].retried == 1
+    assert (
+        recover_stalled_work(now=after_the_stall_limit())["reports.services.recovery"].retried == 1
+    )
     kill_part_way(report)
-    recovered = recover_stalled_work(now=after_the_stall_limit())["reports.recovery"]
+    recovered = recover_stalled_work(now=after_the_stall_limit())["reports.services.recovery"]
 
     report.refresh_from_db()
     assert (recovered.retried, recovered.failed) == (0, 1)

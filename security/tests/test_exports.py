@@ -8,8 +8,9 @@ from django.utils import timezone
 from campaigns.tests.hr_support import hr
 from people.tests.factories import EmployeeFactory
 from quizzes.tests.factories import quiz_version
-from reports import generation, services
+from reports import services
 from reports.models import Report
+from reports.services import generation
 from security.models import SecurityEvent
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from acknowledgements.retention import apply_retention
+from acknowledgements.services.retention import apply_retention
 from security.services import remove_expired_events
 
 

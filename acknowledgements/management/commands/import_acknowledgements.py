@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from acknowledgements.importing import ImportRefused, import_acknowledgements, read_file
+from acknowledgements.services.importing import ImportRefused, import_acknowledgements, read_file
 from handbook.selectors import default_guideline
 
 

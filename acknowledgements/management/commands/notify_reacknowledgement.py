@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from acknowledgements.notifications import send_reacknowledgement_notices
+from acknowledgements.services.notifications import send_reacknowledgement_notices
 
 
 class Command(BaseCommand):

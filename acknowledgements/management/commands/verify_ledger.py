@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from acknowledgements.ledger_checks import problem_text, run_system_check
 from acknowledgements.models import LedgerEntry
+from acknowledgements.services.ledger_checks import problem_text, run_system_check
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from campaigns import reminders
+from campaigns.services import reminders
 from portal.heartbeat import recover_stalled_work
 from portal.management.commands.recover_stalled_work import describe
 

@@ -2,9 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from handbook.seed import SeedFormatError, read_seed
 from handbook.selectors import DEFAULT_GUIDELINE_SLUG
 from handbook.services import load_version_one
+from handbook.services.seed import SeedFormatError, read_seed
 
 
 class Command(BaseCommand):

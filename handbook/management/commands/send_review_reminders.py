@@ -5,14 +5,14 @@ The owner of each guideline whose review date is within HANDBOOK_REVIEW_REMINDER
 days, or has passed, gets one e-mail (plain text and HTML) in their preferred language.
 It is safe to run as often as you like: each review date is reminded once, recorded as
 a "review reminder sent" event in the handbook's audit trail. The logic lives in
-handbook.reviews.
+handbook.services.reviews.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from handbook.reviews import send_review_reminders
+from handbook.services.reviews import send_review_reminders
 
 
 class Command(BaseCommand):

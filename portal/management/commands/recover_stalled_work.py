@@ -18,8 +18,8 @@ class Command(BaseCommand):
 
 
 def describe(done: dict) -> str:
-    reports = done["reports.recovery"]
-    checks = done["acknowledgements.ledger_checks"]
+    reports = done["reports.services.recovery"]
+    checks = done["acknowledgements.services.ledger_checks"]
     return (
         f"Stalled work: {reports.retried} report(s) handed to the worker again, "
         f"{reports.failed} report(s) failed; {checks.retried} ledger check(s) handed "

@@ -9,8 +9,10 @@ from campaigns.models import Campaign
 from handbook.models import GuidelineVersion
 from handbook.selectors import default_guideline
 from people.models import Department
-from reports import generation, render_pdf, services
+from reports import services
 from reports.models import Report
+from reports.pdf import render as render_pdf
+from reports.services import generation
 
 
 class Command(BaseCommand):

@@ -1,0 +1,249 @@
+"""Checking the whole ledger in the background and keeping the results.
+
+Checking the chain (acknowledgements.selectors.verification.verify_chain) reads every entry: some
+seconds at 100,000 entries. So the ledger page does not check on each visit; it shows
+the last stored ``LedgerCheck``. HR or an auditor asks for a new check with a button
+(``request_check``: the background worker runs it, see acknowledgements.tasks), and the
+nightly ``manage.py verify_ledger`` stores its result the same way (``run_check``).
+
+The problem found is stored in English (the message id) and shown in the reader's
+language (``problem_text``).
+
+A running check beats (portal.heartbeat): one whose worker died is run once more by
+``recover_stalled_checks`` (the periodic command, and every request for a check), then
+marked failed; it never holds back a new check for longer than the stall limit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import logging
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from acknowledgements.models import LedgerCheck
+from acknowledgements.selectors.verification import verify_chain
+from portal.heartbeat import MAX_ATTEMPTS, Heartbeat, Recovered, is_stalled, stalled
+
+logger = logging.getLogger(__name__)
+
+PENDING = (LedgerCheck.State.QUEUED, LedgerCheck.State.RUNNING)
+
+
+def _pending(now: datetime.datetime):
+    """Checks waiting, or running with a heartbeat (a stalled one holds nothing back)."""
+    running = LedgerCheck.objects.filter(state=LedgerCheck.State.RUNNING)
+    return LedgerCheck.objects.filter(state__in=PENDING).exclude(
+        pk__in=running.filter(stalled(now)).values("pk")
+    )
+
+
+def _newest_pending(now: datetime.datetime) -> LedgerCheck | None:
+    return _pending(now).order_by("-requested_at", "-pk").first()
+
+
+def this_attempt(check: LedgerCheck):
+    """The check's row while this attempt runs it (empty once it was given up on)."""
+    return LedgerCheck.objects.filter(
+        pk=check.pk, state=LedgerCheck.State.RUNNING, attempts=check.attempts
+    )
+
+
+def recover_stalled_checks(*, now: datetime.datetime | None = None) -> Recovered:
+    """Run checks whose worker died once more (when no other check waits), or mark
+    them failed."""
+    from acknowledgements.tasks import run_ledger_check
+
+    now = now or timezone.now()
+    recovered = Recovered()
+    candidates = (
+        LedgerCheck.objects.filter(state=LedgerCheck.State.RUNNING)
+        .filter(stalled(now))
+        .values_list("pk", "attempts")
+        .order_by("pk")
+    )
+    for pk, attempts in candidates:
+        # The same conditions in the update: a worker that beat meanwhile wins.
+        rows = LedgerCheck.objects.filter(
+            pk=pk, state=LedgerCheck.State.RUNNING, attempts=attempts
+        ).filter(stalled(now))
+        if attempts < MAX_ATTEMPTS:
+            try:
+                with transaction.atomic():
+                    queued = rows.update(state=LedgerCheck.State.QUEUED, heartbeat_at=None)
+            except IntegrityError:
+                queued = 0  # another check waits already: that one will run
+            if queued:
+                transaction.on_commit(lambda pk=pk: run_ledger_check.enqueue(pk))
+                recovered.retried += 1
+                continue
+        if rows.update(state=LedgerCheck.State.FAILED, finished_at=now):
+            recovered.failed += 1
+    return recovered
+
+
+def request_check(*, requested_by, now: datetime.datetime | None = None) -> LedgerCheck:
+    """Queue a check of the ledger for the background worker, once the transaction
+    commits. When a check is waiting or running already, that one is returned and no
+    second one is queued. ``check.newly_requested`` says which of the two happened."""
+    from acknowledgements.tasks import run_ledger_check
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        # A check whose worker died is run again (and returned) or marked failed here,
+        # also when the periodic command does not run.
+        recover_stalled_checks(now=now)
+        existing = _newest_pending(now)
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    check = LedgerCheck.objects.create(requested_at=now, requested_by=requested_by)
+            except IntegrityError:
+                # Another request queued one since we looked (one may wait at a time).
+                existing = _newest_pending(now)
+                if existing is None:
+                    raise
+            else:
+                transaction.on_commit(lambda: run_ledger_check.enqueue(check.pk))
+                check.newly_requested = True
+                return check
+    existing.newly_requested = False
+    return existing
+
+
+def run_check(check: LedgerCheck) -> LedgerCheck:
+    """Check the chain and store the result on ``check``. A check that is not waiting
+    (run already, or being run by another worker) is left alone, so a task delivered
+    twice is harmless. When checking fails (an error, not a problem in the chain), the
+    check is marked failed and the error raised again."""
+    now = timezone.now()
+    started = LedgerCheck.objects.filter(pk=check.pk, state=LedgerCheck.State.QUEUED).update(
+        state=LedgerCheck.State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+    )
+    check.refresh_from_db()
+    if not started:
+        return check
+    return _check_and_store(check)
+
+
+def _check_and_store(check: LedgerCheck) -> LedgerCheck:
+    """Run the chain check for ``check`` (running) and store its result."""
+    try:
+        # The problem is stored as its English message id (see problem_text).
+        with Heartbeat(this_attempt(check)), translation.override("en"):
+            result = verify_chain()
+    except Exception:
+        logger.exception("Ledger check %s failed", check.pk)
+        this_attempt(check).update(state=LedgerCheck.State.FAILED, finished_at=timezone.now())
+        check.refresh_from_db()
+        raise
+    # Only this attempt stores its result: one given up on (and run again) writes nothing.
+    this_attempt(check).update(
+        state=LedgerCheck.State.DONE,
+        finished_at=timezone.now(),
+        ok=result.ok,
+        entries_checked=result.checked,
+        head_sequence=result.head_sequence,
+        head_hash=result.head_hash,
+        problem_sequence=result.problem_sequence,
+        problem_reason=result.first_problem[1] if result.first_problem else "",
+    )
+    check.refresh_from_db()
+    return check
+
+
+def run_system_check() -> LedgerCheck:
+    """Check the ledger now, in this process, as a system run (no one asked: the
+    nightly ``manage.py verify_ledger``), and store the result."""
+    now = timezone.now()
+    # Running from the start: it never waits, so it never stands in the way of a
+    # check someone asked for (one may wait at a time).
+    check = LedgerCheck.objects.create(
+        requested_at=now,
+        requested_by=None,
+        state=LedgerCheck.State.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=1,
+    )
+    return _check_and_store(check)
+
+
+_SEQUENCE_GAP = re.compile(r"sequence gap: expected (\d+)")
+
+
+def problem_text(reason: str) -> str:
+    """A stored problem (an English message id of acknowledgements.selectors.verification) in the
+    active language."""
+    if not reason:
+        return ""
+    gap = _SEQUENCE_GAP.fullmatch(reason)
+    if gap:
+        return gettext("sequence gap: expected %(expected)s") % {"expected": gap[1]}
+    return gettext(reason)
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckStatus:
+    """What the ledger page says about checking: the last finished check's result, and
+    the latest check if it is still waiting or running or did not finish."""
+
+    finished: LedgerCheck | None
+    latest: LedgerCheck | None
+    now: datetime.datetime
+
+    @property
+    def in_progress(self) -> LedgerCheck | None:
+        """The check waiting or running now, if any."""
+        latest = self.latest
+        if latest is None or not latest.pending:
+            return None
+        if latest.state == LedgerCheck.State.RUNNING and is_stalled(latest, self.now):
+            return None  # its worker died: shown as unfinished until it runs again
+        return latest
+
+    @property
+    def unfinished(self) -> LedgerCheck | None:
+        """The latest check, when it failed or was lost before it finished."""
+        latest = self.latest
+        if latest is None or latest.state == LedgerCheck.State.DONE or self.in_progress:
+            return None
+        return latest
+
+
+def latest_finished_check() -> LedgerCheck | None:
+    """The newest check that finished, with its result."""
+    return (
+        LedgerCheck.objects.select_related("requested_by")
+        .filter(state=LedgerCheck.State.DONE)
+        .first()
+    )
+
+
+def check_status(now: datetime.datetime | None = None) -> CheckStatus:
+    """The last finished check and the newest check, in one query."""
+    newest = LedgerCheck.objects.order_by("-requested_at", "-pk").values("pk")[:1]
+    newest_done = (
+        LedgerCheck.objects.filter(state=LedgerCheck.State.DONE)
+        .order_by("-requested_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = list(
+        LedgerCheck.objects.select_related("requested_by").filter(
+            Q(pk__in=newest) | Q(pk__in=newest_done)
+        )
+    )
+    finished = next((row for row in rows if row.state == LedgerCheck.State.DONE), None)
+    latest = rows[0] if rows else None  # ordered newest first
+    return CheckStatus(finished=finished, latest=latest, now=now or timezone.now())

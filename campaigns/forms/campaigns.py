@@ -1,0 +1,371 @@
+"""Forms of HR's campaign pages: setting up a campaign, its reminder schedule and
+exemptions (the list filters are in campaigns.forms.filters).
+
+The forms only check input and say what is wrong next to the field concerned;
+campaigns.services checks the rules again and writes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+from handbook.models import GuidelineVersion
+from handbook.selectors import current_version, default_guideline
+from people.models import Department, Employee
+from portal.formfields import DepartmentChoiceField
+from portal.forms import ErrorSummaryMixin
+
+# Days in a schedule: whole numbers from 1 to a year.
+MIN_DAYS, MAX_DAYS = 1, 365
+REASON_LENGTH = 1000
+# Employee numbers and e-mail addresses are separated by new lines, commas or semicolons.
+LIST_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def parse_days(text: str) -> list[int]:
+    """ "14, 3" → [14, 3] (largest first, each once); raises ValidationError."""
+    parts = [part for part in re.split(r"[\s,;]+", text or "") if part]
+    days = set()
+    for part in parts:
+        if not part.isdigit() or not MIN_DAYS <= int(part) <= MAX_DAYS:
+            raise forms.ValidationError(
+                _(
+                    "“%(value)s” is not a number of days. Enter whole numbers from 1 to 365, "
+                    "separated by commas, for example “14, 3”."
+                ),
+                params={"value": part},
+                code="invalid_days",
+            )
+        days.add(int(part))
+    return sorted(days, reverse=True)
+
+
+def format_days(days) -> str:
+    return ", ".join(str(d) for d in sorted({int(d) for d in days or []}, reverse=True))
+
+
+def find_employees(text: str) -> tuple[list[Employee], list[str]]:
+    """Employee numbers and e-mail addresses (any case) → (employees found, in the order
+    given, each once; the entries not found). One query."""
+    entries = list(dict.fromkeys(part for part in LIST_SEPARATORS.split(text or "") if part))
+    keys = {entry: entry.lower() if "@" in entry else entry for entry in entries}
+    addresses = {key for key in keys.values() if "@" in key}
+    numbers = {key for key in keys.values() if "@" not in key}
+    if not entries:
+        return [], []
+    by_key = {}
+    for employee in Employee.objects.filter(
+        Q(email__in=addresses) | Q(employee_number__in=numbers)
+    ):
+        by_key[employee.email.lower()] = employee
+        if employee.employee_number:
+            by_key[employee.employee_number] = employee
+    found = [by_key[key] for key in keys.values() if key in by_key]
+    unknown = [entry for entry, key in keys.items() if key not in by_key]
+    return list(dict.fromkeys(found)), unknown
+
+
+def _days_field(label, help_text):
+    message = _("Enter a whole number of days from 1 to 365, or leave it empty.")
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=MIN_DAYS,
+        max_value=MAX_DAYS,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"min": MIN_DAYS, "max": MAX_DAYS, "step": 1}),
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+class ScheduleForm(ErrorSummaryMixin, forms.Form):
+    """When reminders and escalations go."""
+
+    reminder_days = forms.CharField(
+        label=_("Reminders (days before the due date)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Whole numbers from 1 to 365, separated by commas, for example “14, 3”. The due "
+            "date is the deadline (later for employees added late). Leave empty to send no "
+            "reminders."
+        ),
+    )
+    manager_escalation_days = _days_field(
+        _("Tell the manager (days after the due date)"),
+        _("Optional. For example 7: the manager hears a week after the due date who is late."),
+    )
+    hr_escalation_days = _days_field(
+        _("Tell HR (days after the due date)"),
+        _("Optional. Later than the manager when both are filled in."),
+    )
+
+    schedule_fields = ("reminder_days", "manager_escalation_days", "hr_escalation_days")
+
+    def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None:
+            self.initial.setdefault("reminder_days", format_days(campaign.reminder_days))
+            self.initial.setdefault("manager_escalation_days", campaign.manager_escalation_days)
+            self.initial.setdefault("hr_escalation_days", campaign.hr_escalation_days)
+        self.fields["reminder_days"].widget.attrs.update(
+            {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(Fieldset(_("Reminders and escalations"), *self.schedule_fields))
+
+    def clean_reminder_days(self) -> list[int]:
+        return parse_days(self.cleaned_data.get("reminder_days", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        manager = cleaned.get("manager_escalation_days")
+        hr = cleaned.get("hr_escalation_days")
+        if manager is not None and hr is not None and hr <= manager:
+            self.add_error(
+                "hr_escalation_days",
+                _("HR is told after the manager: enter more days than for the manager (%(days)s).")
+                % {"days": manager},
+            )
+        return cleaned
+
+    def schedule(self) -> dict:
+        """The cleaned schedule as keyword arguments of campaigns.services."""
+        return {name: self.cleaned_data[name] for name in self.schedule_fields}
+
+
+class VersionChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, current=None, **kwargs):
+        self.current = current
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, version):
+        if self.current is not None and version.pk == self.current.pk:
+            return _("Version %(number)s (current)") % {"number": version.number}
+        return _("Version %(number)s") % {"number": version.number}
+
+
+# What a new campaign's schedule starts from (HR can change it).
+DEFAULT_SCHEDULE = {
+    "reminder_days": "14, 3",
+    "manager_escalation_days": 7,
+    "hr_escalation_days": 14,
+}
+
+
+class CampaignForm(ScheduleForm):
+    """A new campaign: what, for whom, when, and the reminder schedule."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("For example “Annual acknowledgement 2026”. Employees see it in e-mails."),
+        error_messages={"required": _("Give the campaign a name.")},
+    )
+    version = VersionChoiceField(
+        label=_("Guideline version"),
+        queryset=GuidelineVersion.objects.none(),
+        empty_label=None,
+        help_text=_("Only published versions can be chosen."),
+        error_messages={
+            "required": _("Choose the version to be acknowledged."),
+            "invalid_choice": _("Choose a published version."),
+        },
+    )
+    audience = forms.ChoiceField(
+        label=_("Who must acknowledge"),
+        choices=Campaign.Audience.choices,
+        initial=Campaign.Audience.ALL,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose who must acknowledge.")},
+    )
+    departments = DepartmentChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=_(
+            "Only when “Chosen departments” is selected. Hold Ctrl (Cmd on a Mac) to choose "
+            "more than one."
+        ),
+        error_messages={"invalid_choice": _("Choose departments from the list.")},
+    )
+    include_subdepartments = forms.BooleanField(
+        label=_("Include their sub-departments"),
+        required=False,
+        initial=True,
+    )
+    employees = forms.CharField(
+        label=_("Employees"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Only when “A list of employees” is selected. Employee numbers or e-mail "
+            "addresses, one per line or separated by commas or semicolons."
+        ),
+    )
+    start_date = forms.DateField(
+        label=_("Start date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Reminders are planned from this day."),
+        error_messages={
+            "required": _("Enter the start date."),
+            "invalid": _("Enter a real date, for example 2026-03-31."),
+        },
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The last day on which employees can acknowledge in time."),
+        error_messages={
+            "required": _("Enter the deadline."),
+            "invalid": _("Enter a real date, for example 2026-03-31."),
+        },
+    )
+
+    field_order = [
+        "name",
+        "version",
+        "audience",
+        "departments",
+        "include_subdepartments",
+        "employees",
+        "start_date",
+        "deadline",
+        *ScheduleForm.schedule_fields,
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guideline = default_guideline()
+        current = current_version(guideline=guideline) if guideline else None
+        version = self.fields["version"]
+        version.queryset = GuidelineVersion.objects.filter(
+            status=GuidelineVersion.Status.PUBLISHED
+        ).order_by("-number")
+        version.current = current
+        if current is not None:
+            self.initial.setdefault("version", current.pk)
+        self.fields["departments"].queryset = Department.objects.order_by("path")
+        self.fields["employees"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+        self.initial.setdefault("start_date", timezone.localdate())
+        for name, value in DEFAULT_SCHEDULE.items():
+            self.initial.setdefault(name, value)
+        self.helper.layout = Layout(
+            Fieldset(_("The campaign"), "name", "version"),
+            Fieldset(
+                _("Who"),
+                "audience",
+                Field("departments", size=8),
+                "include_subdepartments",
+                "employees",
+            ),
+            Fieldset(_("When"), "start_date", "deadline"),
+            Fieldset(_("Reminders and escalations"), *self.schedule_fields),
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the campaign a name."))
+        return name
+
+    def clean_departments(self):
+        if self.cleaned_data.get("audience") != Campaign.Audience.DEPARTMENTS:
+            return []
+        return self.cleaned_data["departments"]
+
+    def clean_employees(self) -> list[Employee]:
+        """Employee numbers or e-mail addresses → employees (one query); every unknown
+        entry is named in one message. Ignored unless the audience is a list."""
+        if self.cleaned_data.get("audience") != Campaign.Audience.EMPLOYEES:
+            return []
+        chosen, unknown = find_employees(self.cleaned_data.get("employees") or "")
+        if unknown:
+            raise forms.ValidationError(
+                _("Not found: %(entries)s. Check these employee numbers or e-mail addresses."),
+                params={"entries": ", ".join(unknown)},
+                code="unknown_employees",
+            )
+        gone = [employee for employee in chosen if not employee.is_active]
+        if gone:
+            raise forms.ValidationError(
+                _("No longer employed: %(names)s. Remove them from the list."),
+                params={"names": ", ".join(employee.full_name for employee in gone)},
+                code="inactive_employees",
+            )
+        return chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        audience = cleaned.get("audience")
+        if (
+            audience == Campaign.Audience.DEPARTMENTS
+            and not cleaned.get("departments")
+            and "departments" not in self.errors
+        ):
+            self.add_error("departments", _("Choose at least one department, or another audience."))
+        if (
+            audience == Campaign.Audience.EMPLOYEES
+            and not cleaned.get("employees")
+            and "employees" not in self.errors
+        ):
+            self.add_error(
+                "employees",
+                _("Enter at least one employee number or e-mail address, or another audience."),
+            )
+        start, deadline = cleaned.get("start_date"), cleaned.get("deadline")
+        if deadline is not None:
+            if deadline < timezone.localdate():
+                self.add_error("deadline", _("The deadline cannot be in the past."))
+            elif start is not None and deadline <= start:
+                self.add_error("deadline", _("The deadline must be after the start date."))
+        return cleaned
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as keyword arguments of campaigns.services.create_campaign."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "version": data["version"],
+            "audience": data["audience"],
+            "start_date": data["start_date"],
+            "deadline": data["deadline"],
+            "departments": data.get("departments") or [],
+            "include_subdepartments": bool(data.get("include_subdepartments")),
+            "employees": data.get("employees") or [],
+            **self.schedule(),
+        }
+
+
+class ExemptForm(ErrorSummaryMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the exemption"),
+        max_length=REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept in the campaign's log. For example “long-term leave”. Give no medical details."
+        ),
+        error_messages={"required": _("Give the reason for the exemption: the log keeps it.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give the reason for the exemption: the log keeps it."))
+        return reason

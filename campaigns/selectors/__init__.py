@@ -1,0 +1,218 @@
+"""Reads about campaigns, shared by the dashboards, the reminders and other apps.
+
+An assignment's status is computed in the database from facts (the ledger, quiz
+attempts, tips opened), so that a list of any length is one query and the figures are
+aggregates, never Python loops over people.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from campaigns.models import Assignment, Campaign
+from people.models import Employee
+
+Status = Assignment.Status
+DONE = (Status.SIGNED, Status.EXEMPT)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def counting(*, assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
+    """Leave out leavers: their assignments stay, but they no longer count."""
+    return assignments.filter(employee__is_active=True).exclude(employee__end_date__lt=on)
+
+
+def with_status(*, assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
+    """Annotate ``status`` (an Assignment.Status value) on each assignment, in the same
+    query; ``signed_at`` is the assignment's own column.
+
+    Precedence: exempt, signed, overdue (past the due date and not signed), quiz passed,
+    read (every tip of the version opened), not started. The facts are the assignment's
+    columns, which the database keeps equal to the ledger, the quiz attempts and the
+    reading record (campaigns.triggers): a plain CASE per row, however many rows.
+    """
+    return assignments.annotate(
+        status=Case(
+            When(exempted_at__isnull=False, then=Value(Status.EXEMPT)),
+            When(signed_at__isnull=False, then=Value(Status.SIGNED)),
+            When(due_date__lt=on, then=Value(Status.OVERDUE)),
+            When(quiz_passed_at__isnull=False, then=Value(Status.QUIZ_PASSED)),
+            When(read_at__isnull=False, then=Value(Status.READ)),
+            default=Value(Status.NOT_STARTED),
+            output_field=CharField(),
+        ),
+    )
+
+
+def open_statuses() -> list[str]:
+    return [s for s in Status.values if s not in DONE]
+
+
+def status_counts(*, assignments: QuerySet[Assignment], on: datetime.date) -> dict:
+    """Counts per status, the total and the share signed, in one query."""
+    figures = {"total": 0, **dict.fromkeys(Status.values, 0)}
+    rows = (
+        with_status(assignments=assignments, on=on)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        figures[row["status"]] += row["n"]
+        figures["total"] += row["n"]
+    return _with_shares(figures)
+
+
+def _with_shares(figures: dict) -> dict:
+    total = figures["total"] or 0
+    in_scope = total - figures.get(Status.EXEMPT, 0)
+    figures["in_scope"] = in_scope
+    figures["done_percent"] = round(100 * figures[Status.SIGNED] / in_scope) if in_scope else 0
+    figures["in_progress"] = (
+        figures[Status.NOT_STARTED] + figures[Status.READ] + figures[Status.QUIZ_PASSED]
+    )
+    return figures
+
+
+def counts_per_department(*, assignments: QuerySet[Assignment], on: datetime.date) -> list[dict]:
+    """Counts per status and the total for each employee's own department, in one query
+    (campaigns.selectors.dashboard adds the shares to the rows it shows).
+
+    Grouped by department and status, so that the status is worked out once per row;
+    the few rows that come back are turned into one row per department here.
+    """
+    rows = (
+        with_status(assignments=assignments, on=on)
+        .order_by()
+        .values("employee__department_id", "employee__department__name", "status")
+        .annotate(n=Count("pk"))
+    )
+    departments: dict = {}
+    for row in rows:
+        department = departments.setdefault(
+            row["employee__department_id"],
+            {
+                "employee__department_id": row["employee__department_id"],
+                "employee__department__name": row["employee__department__name"],
+                "total": 0,
+                **dict.fromkeys(Status.values, 0),
+            },
+        )
+        department[row["status"]] += row["n"]
+        department["total"] += row["n"]
+    return list(departments.values())
+
+
+def overall_counts(*, departments: list[dict]) -> dict:
+    """The figures over all departments: the sum of counts_per_department's rows."""
+    figures = {"total": 0, **dict.fromkeys(Status.values, 0)}
+    for department in departments:
+        for key in figures:
+            figures[key] += department[key]
+    return _with_shares(figures)
+
+
+def audience(*, campaign: Campaign, on: datetime.date | None = None) -> QuerySet[Employee]:
+    """Who should have an assignment in the campaign now: active employees in its
+    audience (departments through the tree when sub-departments are included). Those
+    who have not started yet join when they do (campaigns.services.add_joiners)."""
+    on = on or today()
+    people = (
+        Employee.objects.filter(is_active=True).exclude(end_date__lt=on).exclude(start_date__gt=on)
+    )
+    if campaign.audience == Campaign.Audience.DEPARTMENTS:
+        departments = list(campaign.departments.all())
+        if campaign.include_subdepartments:
+            condition = Q(pk__in=[])
+            for department in departments:
+                condition |= Q(department__path__startswith=department.path)
+            people = people.filter(condition)
+        else:
+            people = people.filter(department__in=departments)
+    elif campaign.audience == Campaign.Audience.EMPLOYEES:
+        people = people.filter(pk__in=campaign.employees.values("pk"))
+    return people
+
+
+def open_assignments_of(*, employee: Employee, on: datetime.date | None = None) -> list[Assignment]:
+    """What the employee still has to do, earliest first (for the home page): one query."""
+    on = on or today()
+    assignments = Assignment.objects.filter(
+        employee=employee,
+        campaign__status=Campaign.Status.RUNNING,
+        campaign__start_date__lte=on,
+    ).select_related("campaign", "version")
+    return [
+        assignment
+        for assignment in with_status(assignments=assignments, on=on).order_by("due_date")
+        if assignment.status not in DONE
+    ]
+
+
+def latest_reminder_subquery(*, kind: str | None = None) -> Subquery:
+    from campaigns.models import Reminder
+
+    reminders = Reminder.objects.filter(assignment_id=OuterRef("pk"))
+    if kind:
+        reminders = reminders.filter(kind=kind)
+    return Subquery(reminders.order_by("-created_at").values("created_at")[:1])
+
+
+def running_team_assignments(
+    *, manager: Employee, on: datetime.date | None = None, team: QuerySet[Employee] | None = None
+) -> QuerySet[Assignment]:
+    """The assignments of a manager's team (direct and indirect reports; ``team`` if the
+    caller has people.selectors.team_of already) in running campaigns that have started,
+    leavers left out. Not annotated: for status_counts and the remind buttons."""
+    from people.selectors import team_of
+
+    on = on or today()
+    team = team_of(manager=manager) if team is None else team
+    return counting(
+        assignments=Assignment.objects.filter(
+            employee__in=team,
+            campaign__status=Campaign.Status.RUNNING,
+            campaign__start_date__lte=on,
+        ),
+        on=on,
+    )
+
+
+def team_assignments(
+    *, manager: Employee, on: datetime.date | None = None, team: QuerySet[Employee] | None = None
+) -> QuerySet[Assignment]:
+    """running_team_assignments with ``status`` (with_status) and ``last_reminded_at``
+    (the latest reminder to the employee: scheduled or sent by the manager), for the
+    team page: one query, whatever the size of the team. Quiz scores are not in it."""
+    from campaigns.models import Reminder
+
+    on = on or today()
+    last_reminded = Subquery(
+        Reminder.objects.filter(
+            assignment_id=OuterRef("pk"),
+            kind__in=[Reminder.Kind.REMINDER, Reminder.Kind.MANUAL],
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    return (
+        with_status(assignments=running_team_assignments(manager=manager, on=on, team=team), on=on)
+        .annotate(last_reminded_at=last_reminded)
+        .select_related("campaign")
+    )

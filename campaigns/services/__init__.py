@@ -1,0 +1,349 @@
+"""Writes about campaigns and assignments. Each writes its audit row in the same
+transaction. Reminders are planned and sent by campaigns.services.reminders and
+campaigns.services.delivery."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from campaigns import selectors
+from campaigns import triggers as progress
+from campaigns.models import Assignment, Campaign, CampaignEvent
+from handbook.models import GuidelineVersion
+from people.models import Department, Employee
+
+BULK_BATCH = 2000
+
+
+class CampaignError(Exception):
+    """A campaign action that is not allowed now; the message is for the user."""
+
+
+def log_event(
+    *,
+    kind: str,
+    campaign: Campaign,
+    actor: Employee | None = None,
+    assignment: Assignment | None = None,
+    **details: object,
+) -> CampaignEvent:
+    """Write a row of the campaigns' audit trail (callers are inside their transaction)."""
+    return CampaignEvent.objects.create(
+        kind=kind, campaign=campaign, actor=actor, assignment=assignment, details=details
+    )
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    name: str,
+    version: GuidelineVersion,
+    audience: str,
+    start_date: datetime.date,
+    deadline: datetime.date,
+    reminder_days: Iterable[int] = (),
+    manager_escalation_days: int | None = None,
+    hr_escalation_days: int | None = None,
+    departments: Iterable[Department] = (),
+    include_subdepartments: bool = True,
+    employees: Iterable[Employee] = (),
+    by: Employee | None = None,
+) -> Campaign:
+    """Set up a campaign (not launched yet: nobody is asked anything until launch)."""
+    if version.status != GuidelineVersion.Status.PUBLISHED:
+        raise CampaignError(gettext("Only a published version can be the subject of a campaign."))
+    if deadline < start_date:
+        raise CampaignError(gettext("The deadline must be on or after the start date."))
+    campaign = Campaign.objects.create(
+        name=name,
+        kind=Campaign.Kind.CAMPAIGN,
+        version=version,
+        audience=audience,
+        include_subdepartments=include_subdepartments,
+        start_date=start_date,
+        deadline=deadline,
+        reminder_days=sorted({int(d) for d in reminder_days}, reverse=True),
+        manager_escalation_days=manager_escalation_days,
+        hr_escalation_days=hr_escalation_days,
+        created_by=by,
+    )
+    if audience == Campaign.Audience.DEPARTMENTS:
+        campaign.departments.set(departments)
+    elif audience == Campaign.Audience.EMPLOYEES:
+        campaign.employees.set(employees)
+    log_event(kind=CampaignEvent.Kind.CREATED, campaign=campaign, actor=by, name=name)
+    return campaign
+
+
+def _add_assignments(
+    campaign: Campaign,
+    employee_ids: Iterable[int],
+    *,
+    version: GuidelineVersion,
+    due_date,
+    reason: str,
+    now: datetime.datetime,
+) -> int:
+    """Bulk insert; existing (campaign, employee) pairs are skipped by the constraint."""
+    before = campaign.assignments.count()
+    with (
+        transaction.atomic(),
+        progress.in_bulk(campaign_id=campaign.pk, version_id=version.pk, added_at=now),
+    ):
+        Assignment.objects.bulk_create(
+            (
+                Assignment(
+                    campaign=campaign,
+                    employee_id=pk,
+                    version=version,
+                    due_date=due_date(pk) if callable(due_date) else due_date,
+                    reason=reason,
+                    added_at=now,
+                )
+                for pk in employee_ids
+            ),
+            batch_size=BULK_BATCH,
+            ignore_conflicts=True,
+        )
+    return campaign.assignments.count() - before
+
+
+def launch_campaign(
+    *, campaign: Campaign, by: Employee | None, now: datetime.datetime | None = None
+) -> int:
+    """Give everyone in the audience an assignment, in bulk; returns how many.
+
+    Anyone who already signed the version counts as signed at once (the status is
+    derived). Locks the campaign row, so that two clicks launch once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status != Campaign.Status.DRAFT:
+            raise CampaignError(gettext("This campaign was launched already."))
+        if campaign.version.status != GuidelineVersion.Status.PUBLISHED:
+            raise CampaignError(
+                gettext("Only a published version can be the subject of a campaign.")
+            )
+        if campaign.deadline < timezone.localdate(now):
+            raise CampaignError(gettext("The deadline has passed: choose a later deadline first."))
+        people = selectors.audience(campaign=campaign, on=timezone.localdate(now)).values_list(
+            "pk", flat=True
+        )
+        added = _add_assignments(
+            campaign,
+            people.iterator(chunk_size=BULK_BATCH),
+            version=campaign.version,
+            due_date=campaign.deadline,
+            reason=Assignment.Reason.LAUNCH,
+            now=now,
+        )
+        campaign.status = Campaign.Status.RUNNING
+        campaign.launched_by = by
+        campaign.launched_at = now
+        campaign.save(update_fields=["status", "launched_by", "launched_at"])
+        log_event(kind=CampaignEvent.Kind.LAUNCHED, campaign=campaign, actor=by, assignments=added)
+    return added
+
+
+@transaction.atomic
+def close_campaign(*, campaign: Campaign, by: Employee | None) -> Campaign:
+    """Stop chasing: no reminders are planned for a closed campaign. Its figures stay."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.RUNNING or campaign.is_onboarding:
+        raise CampaignError(gettext("Only a running campaign can be closed."))
+    campaign.status = Campaign.Status.CLOSED
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["status", "closed_at"])
+    log_event(kind=CampaignEvent.Kind.CLOSED, campaign=campaign, actor=by)
+    return campaign
+
+
+def joiner_due_date(*, campaign: Campaign, on: datetime.date) -> datetime.date:
+    """The campaign's deadline, or a fair minimum for someone added late."""
+    minimum = on + datetime.timedelta(days=settings.CAMPAIGN_JOINER_MINIMUM_DAYS)
+    return max(campaign.deadline, minimum)
+
+
+def add_joiners(*, now: datetime.datetime | None = None) -> int:
+    """Employees who joined or moved into a running campaign's audience get an
+    assignment (due at the deadline or the fair minimum), unless onboarding already
+    asks them to sign the same version. Idempotent."""
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    total = 0
+    running = Campaign.objects.filter(
+        kind=Campaign.Kind.CAMPAIGN, status=Campaign.Status.RUNNING, start_date__lte=on
+    ).select_related("version")
+    for campaign in running:
+        with transaction.atomic():
+            # Lock the campaign: a concurrent run waits, then finds nobody missing (and
+            # writes no second audit row for the same people).
+            if not Campaign.objects.select_for_update().filter(
+                pk=campaign.pk, status=Campaign.Status.RUNNING
+            ):
+                continue
+            missing = (
+                selectors.audience(campaign=campaign, on=on)
+                .exclude(pk__in=campaign.assignments.values("employee_id"))
+                # A new employee has the same version to sign through onboarding: one
+                # assignment (and one set of reminders) is enough.
+                .exclude(
+                    pk__in=Assignment.objects.filter(
+                        campaign__kind=Campaign.Kind.ONBOARDING, version=campaign.version
+                    ).values("employee_id")
+                )
+                .values_list("pk", flat=True)
+            )
+            added = _add_assignments(
+                campaign,
+                list(missing),
+                version=campaign.version,
+                due_date=joiner_due_date(campaign=campaign, on=on),
+                reason=Assignment.Reason.JOINED,
+                now=now,
+            )
+            if added:
+                log_event(kind=CampaignEvent.Kind.JOINED, campaign=campaign, assignments=added)
+        total += added
+    return total
+
+
+def onboarding_rule(*, on: datetime.date | None = None) -> Campaign:
+    """The standing onboarding campaign (made on first use, from today, or from ``on``
+    when the caller runs on a controlled clock)."""
+    campaign, _created = Campaign.objects.get_or_create(
+        kind=Campaign.Kind.ONBOARDING,
+        defaults={
+            "name": "Onboarding",
+            "audience": Campaign.Audience.ALL,
+            "start_date": on or timezone.localdate(),
+            "status": Campaign.Status.RUNNING,
+            "reminder_days": [7, 2],
+            "manager_escalation_days": 3,
+            "hr_escalation_days": 10,
+        },
+    )
+    return campaign
+
+
+def apply_onboarding_rule(
+    *, now: datetime.datetime | None = None, employees: Iterable[Employee] | None = None
+) -> int:
+    """Every employee whose start date has come (on or after the rule's start date) gets
+    an assignment for the current version, due CAMPAIGN_ONBOARDING_DAYS after the start
+    date. The staff import calls this for the people it adds. Idempotent."""
+    from handbook.selectors import current_version, default_guideline
+
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    guideline = default_guideline()
+    # The version current on the day the rule runs for (not the machine's today).
+    version = current_version(guideline=guideline, today=on) if guideline else None
+    if version is None:
+        return 0
+    rule = onboarding_rule(on=on)
+    days = datetime.timedelta(days=settings.CAMPAIGN_ONBOARDING_DAYS)
+    with transaction.atomic():
+        # Locked, so that a concurrent run waits and then finds nobody new.
+        rule = Campaign.objects.select_for_update().get(pk=rule.pk)
+        if rule.status != Campaign.Status.RUNNING:
+            return 0
+        newcomers = (
+            Employee.objects.filter(
+                is_active=True, start_date__gte=rule.start_date, start_date__lte=on
+            )
+            .exclude(end_date__lt=on)
+            .exclude(pk__in=rule.assignments.values("employee_id"))
+        )
+        if employees is not None:
+            newcomers = newcomers.filter(pk__in=[e.pk for e in employees])
+        starts = dict(newcomers.values_list("pk", "start_date"))
+        added = _add_assignments(
+            rule,
+            list(starts),
+            version=version,
+            due_date=lambda pk: starts[pk] + days,
+            reason=Assignment.Reason.ONBOARDING,
+            now=now,
+        )
+        if added:
+            log_event(kind=CampaignEvent.Kind.ONBOARDING, campaign=rule, assignments=added)
+    return added
+
+
+@transaction.atomic
+def update_schedule(
+    *,
+    campaign: Campaign,
+    reminder_days: Iterable[int],
+    manager_escalation_days: int | None,
+    hr_escalation_days: int | None,
+    by: Employee | None,
+) -> Campaign:
+    """Change when reminders and escalations go (steps already sent stay sent)."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status == Campaign.Status.CLOSED:
+        raise CampaignError(gettext("A closed campaign sends no more reminders."))
+    campaign.reminder_days = sorted({int(d) for d in reminder_days}, reverse=True)
+    campaign.manager_escalation_days = manager_escalation_days
+    campaign.hr_escalation_days = hr_escalation_days
+    campaign.save(update_fields=["reminder_days", "manager_escalation_days", "hr_escalation_days"])
+    log_event(
+        kind=CampaignEvent.Kind.SCHEDULE_CHANGED,
+        campaign=campaign,
+        actor=by,
+        reminder_days=campaign.reminder_days,
+        manager_escalation_days=manager_escalation_days,
+        hr_escalation_days=hr_escalation_days,
+    )
+    return campaign
+
+
+@transaction.atomic
+def exempt(*, assignment: Assignment, reason: str, by: Employee) -> Assignment:
+    """HR exempts an employee (e.g. long-term leave); the reason is required and logged."""
+    reason = reason.strip()
+    if not reason:
+        raise CampaignError(gettext("Give the reason for the exemption."))
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.is_exempt:
+        raise CampaignError(gettext("This employee is exempt already."))
+    assignment.exempt_reason = reason
+    assignment.exempted_by = by
+    assignment.exempted_at = timezone.now()
+    assignment.save(update_fields=["exempt_reason", "exempted_by", "exempted_at"])
+    log_event(
+        kind=CampaignEvent.Kind.EXEMPTED,
+        campaign=assignment.campaign,
+        assignment=assignment,
+        actor=by,
+        reason=reason,
+    )
+    return assignment
+
+
+@transaction.atomic
+def lift_exemption(*, assignment: Assignment, by: Employee) -> Assignment:
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.is_exempt:
+        raise CampaignError(gettext("This employee is not exempt."))
+    reason = assignment.exempt_reason
+    assignment.exempt_reason = ""
+    assignment.exempted_by = None
+    assignment.exempted_at = None
+    assignment.save(update_fields=["exempt_reason", "exempted_by", "exempted_at"])
+    log_event(
+        kind=CampaignEvent.Kind.EXEMPTION_LIFTED,
+        campaign=assignment.campaign,
+        assignment=assignment,
+        actor=by,
+        previous_reason=reason,
+    )
+    return assignment

@@ -1,0 +1,174 @@
+"""The figures on HR's campaign dashboard: counted live, or kept for large campaigns.
+
+A campaign with up to CAMPAIGN_LIVE_FIGURES_LIMIT assignments is counted on every
+visit (a few queries of a few milliseconds). A larger one (a municipality of 100,000)
+takes the database seconds, so its figures are worked out by a background task
+(``refresh_campaign_figures``) and kept in CampaignFigures: the page shows the latest,
+with their time, and asks for new ones when they are older than
+CAMPAIGN_FIGURES_MAX_AGE seconds or of another day. One request per period: the
+conditional update of ``requested_at`` lets only one visitor enqueue the task.
+
+What is kept are the raw counts (per department and status, signed per day, quiz
+figures per department): names are translated, small quiz groups dropped and rows
+sorted when the page is shown, as for live figures.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns import selectors
+from campaigns.models import Assignment, Campaign, CampaignFigures
+from campaigns.selectors import dashboard
+
+Status = Assignment.Status
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The raw counts behind the dashboard, live or kept."""
+
+    departments: list[dict]  # selectors.counts_per_department's rows
+    per_day: dict[datetime.date, int]  # dashboard.signed_per_day
+    quiz: dict[int | None, dict]  # dashboard.quiz_rows
+    computed_at: datetime.datetime | None = None  # None: counted just now, live
+    refreshing: bool = False  # newer figures have been asked for
+
+
+def live_limit() -> int:
+    return int(settings.CAMPAIGN_LIVE_FIGURES_LIMIT)
+
+
+def max_age() -> datetime.timedelta:
+    return datetime.timedelta(seconds=int(settings.CAMPAIGN_FIGURES_MAX_AGE))
+
+
+def count(campaign: Campaign, on: datetime.date) -> Counts:
+    """Count now (four queries)."""
+    assignments = dashboard.counted_assignments(campaign, on)
+    return Counts(
+        departments=selectors.counts_per_department(assignments=assignments, on=on),
+        per_day=dashboard.signed_per_day(campaign, on),
+        quiz=dashboard.quiz_rows(campaign, on),
+    )
+
+
+# Kept compactly (lists, not dicts): a municipality has thousands of departments, and
+# the page reads them on every visit.
+STATUSES = tuple(Status.values)
+
+
+def _to_json(counts: Counts) -> dict:
+    return {
+        "departments": [
+            [row["employee__department_id"], row["employee__department__name"], row["total"]]
+            + [row[status] for status in STATUSES]
+            for row in counts.departments
+        ],
+        "per_day": [[day.isoformat() if day else None, n] for day, n in counts.per_day.items()],
+        "quiz": [
+            [department, row["people"], row["attempts"], row["average"], row["passed_first"]]
+            for department, row in counts.quiz.items()
+        ],
+    }
+
+
+def _from_json(data: dict, kept: CampaignFigures, refreshing: bool) -> Counts:
+    departments = []
+    for department_id, name, total, *by_status in data.get("departments", []):
+        row = {
+            "employee__department_id": department_id,
+            "employee__department__name": name,
+            "total": total,
+        }
+        row.update(zip(STATUSES, by_status, strict=True))
+        departments.append(row)
+    return Counts(
+        departments=departments,
+        per_day={
+            datetime.date.fromisoformat(day) if day else None: n
+            for day, n in data.get("per_day", [])
+        },
+        quiz={
+            department: {
+                "people": people,
+                "attempts": attempts,
+                "average": average,
+                "passed_first": passed_first,
+            }
+            for department, people, attempts, average, passed_first in data.get("quiz", [])
+        },
+        computed_at=kept.computed_at,
+        refreshing=refreshing,
+    )
+
+
+def refresh(campaign: Campaign, *, now: datetime.datetime | None = None) -> CampaignFigures:
+    """Work the figures out and keep them (the background task's work)."""
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    started = time.perf_counter()
+    counts = count(campaign, on)
+    kept, _created = CampaignFigures.objects.update_or_create(
+        campaign=campaign,
+        defaults={
+            "on": on,
+            "computed_at": now,
+            "seconds": time.perf_counter() - started,
+            "data": _to_json(counts),
+            "requested_at": None,
+        },
+    )
+    return kept
+
+
+def request_refresh(campaign: Campaign, *, now: datetime.datetime) -> bool:
+    """Ask the worker for new figures, unless someone asked within the maximum age.
+    Returns whether this call asked."""
+    from campaigns.tasks import refresh_campaign_figures
+
+    _kept, created = CampaignFigures.objects.get_or_create(
+        campaign=campaign, defaults={"requested_at": now}
+    )
+    if not created:
+        asked = (
+            CampaignFigures.objects.filter(campaign=campaign)
+            .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=now - max_age()))
+            .update(requested_at=now)
+        )
+        if not asked:
+            return False
+    refresh_campaign_figures.enqueue(campaign.pk)
+    return True
+
+
+def for_dashboard(campaign: Campaign, on: datetime.date) -> Counts | None:
+    """The counts to show: live for a small campaign; otherwise the kept ones (None
+    while the first are being worked out), asking for new ones when they are stale."""
+    if campaign.assignments.count() <= live_limit():
+        return count(campaign, on)
+    now = timezone.now()
+    kept = CampaignFigures.objects.filter(campaign=campaign).first()
+    fresh = (
+        kept is not None
+        and kept.computed_at is not None
+        and kept.on == on
+        and kept.computed_at >= now - max_age()
+    )
+    if fresh:
+        return _from_json(kept.data, kept, refreshing=False)
+    asked = request_refresh(campaign, now=now)
+    # A worker that runs tasks at once (tests, ImmediateBackend) has them now.
+    kept = CampaignFigures.objects.filter(campaign=campaign).first()
+    if kept is None or kept.computed_at is None:
+        return None
+    refreshing = asked or kept.requested_at is not None
+    if kept.on == on and kept.computed_at >= now - max_age():
+        refreshing = False
+    return _from_json(kept.data, kept, refreshing=refreshing)

@@ -1,0 +1,257 @@
+"""Deciding which reminders and escalations are due, and handing them to the worker.
+
+Run by the periodic command ``run_campaigns`` (cron or a systemd timer). Planning is
+set-based and idempotent: a Reminder row per (assignment, step) is inserted with the
+unique constraint refusing duplicates, so two runs at the same moment plan each mail
+once. Dispatching marks rows as handed over and enqueues ``deliver_reminders`` tasks in
+batches; the worker (``manage.py db_worker``) sends them (campaigns.services.delivery).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from campaigns import selectors
+from campaigns.models import Assignment, Campaign, Reminder
+
+DISPATCH_BATCH = 50
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Plan:
+    planned: int = 0
+    dispatched: int = 0
+
+
+def _open_assignments(campaign: Campaign, on: datetime.date) -> QuerySet[Assignment]:
+    """Assignments that still need something: counting, not exempt, not signed."""
+    return (
+        selectors.counting(assignments=campaign.assignments.all(), on=on)
+        .filter(exempted_at__isnull=True)
+        .filter(signed_at__isnull=True)
+    )
+
+
+def _step_conditions(campaign: Campaign, on: datetime.date) -> list[tuple[str, str, Q]]:
+    """(kind, step, condition on the assignment) for each step of the schedule due on
+    the date ``on``."""
+    days = datetime.timedelta
+    conditions = []
+    # Reminders before the due date: only the latest one that is due, so that someone
+    # added late (or a run that missed days) gets one mail, not all of them at once.
+    before = sorted({int(d) for d in campaign.reminder_days}, reverse=True)
+    for index, d in enumerate(before):
+        following = before[index + 1] if index + 1 < len(before) else None
+        window = Q(due_date__lte=on + days(d))
+        if following is None:
+            window &= Q(due_date__gte=on)
+        else:
+            window &= Q(due_date__gt=on + days(following))
+        conditions.append((Reminder.Kind.REMINDER, f"before-{d}", window))
+    if campaign.manager_escalation_days is not None:
+        conditions.append(
+            (
+                Reminder.Kind.MANAGER,
+                f"manager-{campaign.manager_escalation_days}",
+                Q(due_date__lte=on - days(campaign.manager_escalation_days))
+                & Q(employee__manager__isnull=False),
+            )
+        )
+    if campaign.hr_escalation_days is not None:
+        conditions.append(
+            (
+                Reminder.Kind.HR,
+                f"hr-{campaign.hr_escalation_days}",
+                Q(due_date__lte=on - days(campaign.hr_escalation_days)),
+            )
+        )
+    return conditions
+
+
+def plan_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Insert a Reminder for every step that is due today and not planned yet."""
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    planned = 0
+    campaigns = Campaign.objects.filter(status=Campaign.Status.RUNNING, start_date__lte=on)
+    for campaign in campaigns:
+        open_assignments = _open_assignments(campaign, on)
+        for kind, step, condition in _step_conditions(campaign, on):
+            done_before = Reminder.objects.filter(assignment=OuterRef("pk"), step=step)
+            if kind != Reminder.Kind.REMINDER:
+                # One escalation of each kind per assignment, also when HR changes the
+                # number of days after it went.
+                done_before = Reminder.objects.filter(assignment=OuterRef("pk"), kind=kind)
+            ids = list(
+                open_assignments.filter(condition)
+                .exclude(Exists(done_before))
+                .values_list("pk", flat=True)
+            )
+            planned += _insert(ids, kind=kind, step=step, now=now)
+    return planned
+
+
+def _insert(assignment_ids, *, kind: str, step: str, now, requested_by=None) -> int:
+    if not assignment_ids:
+        return 0
+    before = Reminder.objects.filter(assignment_id__in=assignment_ids, step=step).count()
+    Reminder.objects.bulk_create(
+        (
+            Reminder(
+                assignment_id=pk,
+                kind=kind,
+                step=step,
+                requested_by=requested_by,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for pk in assignment_ids
+        ),
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    return Reminder.objects.filter(assignment_id__in=assignment_ids, step=step).count() - before
+
+
+def ready_for_dispatch(now: datetime.datetime) -> QuerySet[Reminder]:
+    """Rows a worker should take now: waiting and due (and not handed over recently),
+    or claimed by a worker whose claim ran out (it crashed or was killed) and not
+    handed over again since then."""
+    handed_over_long_ago = now - datetime.timedelta(
+        seconds=settings.CAMPAIGN_REMINDER_DISPATCH_TIMEOUT
+    )
+    not_handed_over_recently = Q(dispatched_at__isnull=True) | Q(
+        dispatched_at__lt=handed_over_long_ago
+    )
+    return Reminder.objects.filter(
+        Q(status=Reminder.Status.PENDING, next_attempt_at__lte=now) & not_handed_over_recently
+        | Q(status=Reminder.Status.SENDING, claimed_until__lt=now)
+        & (not_handed_over_recently | Q(dispatched_at__lt=F("claimed_until")))
+    )
+
+
+def dispatch(*, now: datetime.datetime | None = None, clock: bool = False) -> int:
+    """Hand due reminders to the worker in batches. ``clock``: pass ``now`` on to the
+    task (tests with a controlled clock); in production the worker uses real time."""
+    from campaigns.tasks import deliver_reminders
+
+    now = now or timezone.now()
+    dispatched = 0
+    while True:
+        with transaction.atomic():
+            ids = list(
+                ready_for_dispatch(now)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:DISPATCH_BATCH]
+            )
+            if not ids:
+                break
+            Reminder.objects.filter(pk__in=ids).update(dispatched_at=now)
+            kwargs = {"now": now.isoformat()} if clock else {}
+            transaction.on_commit(
+                lambda ids=ids, kwargs=kwargs: deliver_reminders.enqueue(ids, **kwargs)
+            )
+        dispatched += len(ids)
+    return dispatched
+
+
+def remind_now(
+    *, assignments: QuerySet[Assignment], by, now: datetime.datetime | None = None
+) -> tuple[int, int]:
+    """A manager's "remind" button: one mail per person per day. Returns (planned,
+    already reminded today). The mails go through the same worker as the others
+    (on the caller's clock when ``now`` is given, as in run)."""
+    clock = now is not None
+    now = now or timezone.now()
+    on = timezone.localdate(now)
+    step = f"manual-{on.isoformat()}"
+    open_ids = list(
+        selectors.counting(assignments=assignments, on=on)
+        .filter(exempted_at__isnull=True, campaign__status=Campaign.Status.RUNNING)
+        .filter(signed_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        planned = _insert(open_ids, kind=Reminder.Kind.MANUAL, step=step, now=now, requested_by=by)
+    if planned:
+        dispatch(now=now, clock=clock)
+    return planned, len(open_ids) - planned
+
+
+def run(*, now: datetime.datetime | None = None, clock: bool = False) -> dict:
+    """What the periodic command does, in order; returns the counts for its output."""
+    from campaigns import services
+
+    now = now or timezone.now()
+    # Onboarding first: a new employee then joins no campaign for the same version.
+    onboarded = services.apply_onboarding_rule(now=now)
+    joined = services.add_joiners(now=now)
+    # Before planning: nobody who signed during a launch may be reminded (progress.repair).
+    repaired = repair_progress()
+    planned = plan_reminders(now=now)
+    dispatched = dispatch(now=now, clock=clock)
+    return {
+        "joined": joined,
+        "onboarded": onboarded,
+        "repaired": repaired,
+        "planned": planned,
+        "dispatched": dispatched,
+    }
+
+
+def repair_progress() -> int:
+    """The facts of running campaigns' assignments made equal to the source tables again
+    (campaigns.triggers.repair); logged when something was repaired."""
+    from campaigns import triggers as progress
+
+    repaired = 0
+    for campaign in Campaign.objects.filter(status=Campaign.Status.RUNNING):
+        with transaction.atomic():
+            changed = progress.repair(campaign)
+        if changed:
+            logger.warning(
+                "Campaign %s: progress of %s assignment(s) repaired.", campaign.pk, changed
+            )
+        repaired += changed
+    return repaired
+
+
+def retry_failed(*, reminder: Reminder, by, now: datetime.datetime | None = None) -> Reminder:
+    """HR tries a failed mail again (e.g. after fixing an address); logged."""
+    from campaigns.models import CampaignEvent
+    from campaigns.services import CampaignError, log_event
+
+    clock = now is not None
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update().select_related("assignment").get(pk=reminder.pk)
+        )
+        if reminder.status != Reminder.Status.FAILED:
+            raise CampaignError(gettext("Only a failed mail can be tried again."))
+        reminder.status = Reminder.Status.PENDING
+        reminder.next_attempt_at = now
+        reminder.dispatched_at = None
+        reminder.attempts = 0
+        reminder.save(update_fields=["status", "next_attempt_at", "dispatched_at", "attempts"])
+        log_event(
+            kind=CampaignEvent.Kind.REMINDER_RETRIED,
+            campaign=reminder.assignment.campaign,
+            assignment=reminder.assignment,
+            actor=by,
+            reminder=reminder.pk,
+            previous_error=reminder.last_error,
+        )
+    dispatch(now=now, clock=clock)
+    return reminder

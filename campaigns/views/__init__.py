@@ -1,0 +1,2 @@
+"""The campaign pages: HR's campaigns (hr), their dashboards (dashboard, with the SVG
+chart of chart) and a manager's team page (team)."""

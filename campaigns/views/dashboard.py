@@ -1,0 +1,281 @@
+"""HR's dashboards of one campaign: the overview with its figures and chart, the people
+(with the overdue list and its CSV) and the log of reminders sent.
+
+Every figure is an aggregate in the database (campaigns.selectors, campaigns.selectors.dashboard):
+each page takes the same number of queries whatever the number of employees. Leavers do
+not count anywhere (campaigns.selectors.counting).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import StreamingHttpResponse
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from campaigns import selectors
+from campaigns.forms.filters import AssignmentFilterForm, ReminderFilterForm
+from campaigns.models import Assignment, Campaign, Reminder
+from campaigns.selectors import dashboard
+from campaigns.services import figures
+from campaigns.views import chart
+from campaigns.views.hr import PAGE_KWARG, CampaignMixin, DashboardAccessMixin
+from portal.search import search_words
+from portal.spreadsheets import csv_lines, text_cell
+
+Status = Assignment.Status
+EVENTS_SHOWN = 10
+DEPARTMENTS_PER_PAGE = 50
+
+
+def sort_headers(column: str, descending: bool) -> dict[str, dict]:
+    """The sortable columns of the department table: label, link and aria-sort."""
+    headers = {}
+    for name, label in dashboard.DEPARTMENT_SORT_LABELS.items():
+        sorted_here = name == column
+        next_sort = f"-{name}" if sorted_here and not descending else name
+        headers[name] = {
+            "name": name,
+            "label": label,
+            "sorted": sorted_here,
+            "aria_sort": ("descending" if descending else "ascending") if sorted_here else "",
+            "url": "?" + urlencode({"sorteer": next_sort}) + "#per-department",
+        }
+    return headers
+
+
+class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
+    """/campagnes/<pk>/: overall figures, per department (sortable), completion over
+    time, quiz figures per department (large enough groups only) and the recent log."""
+
+    template_name = "campaigns/campaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaign = self.get_campaign()
+        on = selectors.today()
+        column, descending = dashboard.parse_sort(self.request.GET.get("sorteer"))
+        counts = figures.for_dashboard(campaign, on)
+        context.update(
+            page_title=campaign.name,
+            section="detail",
+            today=on,
+            counts=counts,
+            headers=sort_headers(column, descending),
+            min_group_size=dashboard.min_group_size(),
+            events=list(
+                campaign.events.select_related("actor", "assignment__employee").order_by(
+                    "-at", "-pk"
+                )[:EVENTS_SHOWN]
+            ),
+            **self.audience_context(campaign),
+        )
+        if counts is None:  # the first figures of a large campaign are being worked out
+            context.update(figures={}, departments=[], chart="", quiz=[], figures_pending=True)
+            return context
+        # The overall figures are the sum of the departments': no second pass over the rows.
+        overall = selectors.overall_counts(departments=counts.departments)
+        page = Paginator(
+            dashboard.sorted_counts(counts.departments, sort=column, descending=descending),
+            DEPARTMENTS_PER_PAGE,
+        ).get_page(self.request.GET.get(PAGE_KWARG))
+        page.object_list = [dashboard.department_row(count) for count in page.object_list]
+        timeline = dashboard.timeline_from(counts.per_day, campaign, on, overall["in_scope"])
+        context.update(
+            figures=overall,
+            departments=page.object_list,
+            page_obj=page,
+            chart=chart.render(timeline) if overall["total"] else "",
+            # The quiz figures of the departments on this page, in the same order.
+            quiz=dashboard.quiz_figures_from(counts.quiz, page.object_list)
+            if overall["total"]
+            else [],
+        )
+        return context
+
+    def audience_context(self, campaign: Campaign) -> dict:
+        context = {}
+        if campaign.audience == Campaign.Audience.DEPARTMENTS:
+            context["audience_departments"] = list(campaign.departments.order_by("path"))
+        elif campaign.audience == Campaign.Audience.EMPLOYEES:
+            context["audience_employee_count"] = campaign.employees.count()
+        if campaign.status == Campaign.Status.DRAFT:
+            context["audience_count"] = selectors.audience(campaign=campaign).count()
+        return context
+
+
+class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
+    """/campagnes/<pk>/medewerkers/: everyone in the campaign with their status;
+    ``?status=overdue`` is the overdue list, ``?afdeling=<id>`` a department (with its
+    sub-departments unless ``subafdelingen=nee``), ``?q=`` a search."""
+
+    template_name = "campaigns/assignment_list.html"
+    context_object_name = "assignments"
+    paginate_by = 25
+    page_kwarg = PAGE_KWARG
+
+    def filter_form(self) -> AssignmentFilterForm:
+        if not hasattr(self, "_filter_form"):
+            self._filter_form = AssignmentFilterForm(self.request.GET)
+        return self._filter_form
+
+    def get_queryset(self):
+        on = selectors.today()
+        filters = self.filter_form().filters
+        assignments = selectors.with_status(
+            assignments=dashboard.counted_assignments(self.get_campaign(), on), on=on
+        ).select_related("employee__department", "employee__manager")
+        if filters["status"]:
+            assignments = assignments.filter(status=filters["status"])
+        department = filters["afdeling"]
+        if department is not None:
+            if filters["subafdelingen"]:
+                assignments = assignments.filter(
+                    employee__department__path__startswith=department.path
+                )
+            else:
+                assignments = assignments.filter(employee__department=department)
+        if self.filter_form().search_refused:
+            assignments = assignments.none()
+        for term in search_words(filters["q"]):
+            assignments = assignments.filter(
+                Q(employee__first_name__icontains=term)
+                | Q(employee__name_prefix__icontains=term)
+                | Q(employee__last_name__icontains=term)
+                | Q(employee__email__icontains=term)
+                | Q(employee__employee_number__iexact=term)
+            )
+        return assignments.order_by("employee__last_name", "employee__first_name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        on = selectors.today()
+        for assignment in context["assignments"]:
+            assignment.status_label = Status(assignment.status).label
+            assignment.days_overdue = (
+                (on - assignment.due_date).days if assignment.status == Status.OVERDUE else None
+            )
+        filters = self.filter_form().filters
+        overdue_list = filters["status"] == Status.OVERDUE
+        campaign = self.get_campaign()
+        context.update(
+            form=self.filter_form(),
+            filters=filters,
+            search_refused=self.filter_form().search_refused,
+            filtered=any([filters["status"], filters["afdeling"], filters["q"]]),
+            overdue_list=overdue_list,
+            section="overdue" if overdue_list else "people",
+            page_title=(
+                gettext("Overdue in “%(name)s”")
+                if overdue_list
+                else gettext("People in “%(name)s”")
+            )
+            % {"name": campaign.name},
+            next_url=self.request.get_full_path(),
+        )
+        return context
+
+
+class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
+    """/campagnes/<pk>/te-laat.csv: the overdue list for Excel, streamed from one query."""
+
+    def get(self, request, *args, **kwargs):
+        campaign = self.get_campaign()
+        on = selectors.today()
+        overdue = (
+            selectors.with_status(assignments=dashboard.counted_assignments(campaign, on), on=on)
+            .filter(status=Status.OVERDUE)
+            .select_related("employee__department", "employee__manager")
+            .order_by(
+                "employee__department__name", "employee__last_name", "employee__first_name", "pk"
+            )
+        )
+        # Texts now, while the user's language is active (the body is written later).
+        header = [
+            gettext("Employee number"),
+            gettext("Name"),
+            gettext("E-mail address"),
+            gettext("Department"),
+            gettext("Manager"),
+            gettext("Due date"),
+            gettext("Days overdue"),
+            gettext("Status"),
+        ]
+        status = str(Status.OVERDUE.label)
+
+        def rows():
+            for assignment in overdue.iterator(chunk_size=500):
+                employee = assignment.employee
+                yield [
+                    text_cell(employee.employee_number),
+                    text_cell(employee.full_name),
+                    text_cell(employee.email),
+                    text_cell(employee.department.name if employee.department else ""),
+                    text_cell(employee.manager.full_name if employee.manager else ""),
+                    assignment.due_date.isoformat(),
+                    (on - assignment.due_date).days,
+                    status,
+                ]
+
+        response = StreamingHttpResponse(
+            csv_lines(header, rows()), content_type="text/csv; charset=utf-8"
+        )
+        name = slugify(campaign.name) or "campagne"
+        filename = f"te-laat-{name}-{on.isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ReminderLogView(DashboardAccessMixin, CampaignMixin, ListView):
+    """/campagnes/<pk>/herinneringen/: every reminder and escalation of the campaign,
+    newest first, with its delivery; failed ones can be tried again."""
+
+    template_name = "campaigns/reminder_log.html"
+    context_object_name = "reminders"
+    paginate_by = 25
+    page_kwarg = PAGE_KWARG
+
+    def filter_form(self) -> ReminderFilterForm:
+        if not hasattr(self, "_filter_form"):
+            self._filter_form = ReminderFilterForm(self.request.GET)
+        return self._filter_form
+
+    def campaign_reminders(self):
+        return Reminder.objects.filter(assignment__campaign=self.get_campaign())
+
+    def get_queryset(self):
+        reminders = self.campaign_reminders().select_related("assignment__employee", "requested_by")
+        status = self.filter_form().status_filter
+        if status:
+            reminders = reminders.filter(status=status)
+        return reminders.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for reminder in context["reminders"]:
+            reminder.step_label = dashboard.step_label(reminder)
+        per_status = dict(
+            self.campaign_reminders()
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        context.update(
+            form=self.filter_form(),
+            status_filter=self.filter_form().status_filter,
+            status_counts=[
+                {"status": value, "label": label, "count": per_status.get(value, 0)}
+                for value, label in Reminder.Status.choices
+            ],
+            failed_count=per_status.get(Reminder.Status.FAILED, 0),
+            section="reminders",
+            page_title=gettext("Reminders of “%(name)s”") % {"name": self.get_campaign().name},
+            next_url=self.request.get_full_path(),
+        )
+        return context

@@ -1,0 +1,388 @@
+"""HR's campaign pages (/campagnes/): the list, setting up, launching, closing, the
+reminder schedule, the onboarding rule, exemptions and trying a failed mail again.
+
+Thin views: reads through campaigns.selectors and campaigns.selectors.dashboard, writes only
+through campaigns.services and campaigns.services.reminders. The dashboards themselves (detail,
+people, overdue CSV, reminder log) are in campaigns.views.dashboard.
+
+Seeing needs ``campaigns.view_campaign_dashboard`` (HR, auditors, administrators);
+changing anything needs ``campaigns.manage_campaigns`` (HR). Others get 403, anonymous
+visitors the log-in page.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from campaigns import selectors, services
+from campaigns.forms.campaigns import CampaignForm, ExemptForm, ScheduleForm
+from campaigns.models import Assignment, Campaign, Reminder
+from campaigns.selectors import dashboard
+from campaigns.services import CampaignError, reminders
+
+VIEW_PERMISSION = "campaigns.view_campaign_dashboard"
+MANAGE_PERMISSION = "campaigns.manage_campaigns"
+PAGE_KWARG = "pagina"
+
+
+class DashboardAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Logged in with the dashboard permission; ``can_manage`` for the templates."""
+
+    permission_required = VIEW_PERMISSION
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_manage"] = self.request.user.has_perm(MANAGE_PERMISSION)
+        return context
+
+
+class ManageAccessMixin(DashboardAccessMixin):
+    permission_required = MANAGE_PERMISSION
+
+
+class CampaignMixin:
+    """The campaign of the URL's ``pk``."""
+
+    def get_campaign(self) -> Campaign:
+        if not hasattr(self, "_campaign"):
+            self._campaign = get_object_or_404(
+                Campaign.objects.select_related("version", "created_by", "launched_by"),
+                pk=self.kwargs["pk"],
+            )
+        return self._campaign
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["campaign"] = self.get_campaign()
+        return context
+
+
+def return_url(request, default: str) -> str:
+    """``next`` from the form when it is a page under ``default`` (e.g. the filtered
+    people list), else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith(default) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def detail_url(campaign: Campaign) -> str:
+    return reverse("campaigns:detail", args=[campaign.pk])
+
+
+# List and set-up --------------------------------------------------------------------------
+
+
+class CampaignListView(DashboardAccessMixin, ListView):
+    """/campagnes/: the campaigns, newest first, each with its completion (one query for
+    the whole page)."""
+
+    template_name = "campaigns/campaign_list.html"
+    context_object_name = "campaigns"
+    paginate_by = 20
+    page_kwarg = PAGE_KWARG
+    extra_context = {"page_title": _("Campaigns")}
+
+    def get_queryset(self):
+        return (
+            Campaign.objects.filter(kind=Campaign.Kind.CAMPAIGN)
+            .select_related("version")
+            .order_by("-start_date", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaigns = list(context["campaigns"])
+        figures = dashboard.completion_by_campaign([c.pk for c in campaigns], selectors.today())
+        empty = dashboard.shares({"total": 0})
+        context["rows"] = [(c, figures.get(c.pk, empty)) for c in campaigns]
+        return context
+
+
+class CampaignCreateView(ManageAccessMixin, FormView):
+    """/campagnes/nieuw/: set up a campaign (a draft: nobody is asked anything yet)."""
+
+    template_name = "campaigns/campaign_form.html"
+    form_class = CampaignForm
+    extra_context = {"page_title": _("Set up a campaign")}
+
+    def form_valid(self, form):
+        try:
+            campaign = services.create_campaign(**form.service_arguments(), by=self.request.user)
+        except CampaignError as error:
+            return self.refuse(form, [str(error)])
+        messages.success(
+            self.request,
+            gettext("The campaign “%(name)s” has been set up. Check it, then launch it when ready.")
+            % {"name": campaign.name},
+        )
+        return redirect(detail_url(campaign))
+
+    def form_invalid(self, form):
+        return self.refuse(form)
+
+    def refuse(self, form, extra: list[str] = ()):
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
+        return self.render_to_response(context, status=400)
+
+
+# Launching and closing --------------------------------------------------------------------
+
+
+class _ConfirmView(ManageAccessMixin, CampaignMixin, TemplateView):
+    """GET: what will happen and a button; POST: do it (the service locks the row, so a
+    second click changes nothing) and go back to the dashboard."""
+
+    allowed_status = Campaign.Status.DRAFT
+    not_allowed_message = ""
+
+    def get(self, request, *args, **kwargs):
+        campaign = self.get_campaign()
+        if campaign.status != self.allowed_status or campaign.is_onboarding:
+            messages.info(request, self.not_allowed_message)
+            return redirect(detail_url(campaign))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        campaign = self.get_campaign()
+        try:
+            message = self.act(campaign)
+        except CampaignError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, message)
+        return redirect(detail_url(campaign))
+
+    def act(self, campaign: Campaign) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class CampaignLaunchView(_ConfirmView):
+    """/campagnes/<pk>/starten/: how many employees will get an assignment, then launch."""
+
+    template_name = "campaigns/campaign_launch.html"
+    not_allowed_message = _("This campaign was launched already.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["audience_count"] = selectors.audience(campaign=self.get_campaign()).count()
+        return context
+
+    def act(self, campaign):
+        added = services.launch_campaign(campaign=campaign, by=self.request.user)
+        return ngettext(
+            "The campaign has been launched: %(count)s employee got an assignment.",
+            "The campaign has been launched: %(count)s employees got an assignment.",
+            added,
+        ) % {"count": added}
+
+
+class CampaignCloseView(_ConfirmView):
+    """/campagnes/<pk>/sluiten/: stop sending reminders; the figures stay."""
+
+    template_name = "campaigns/campaign_close.html"
+    allowed_status = Campaign.Status.RUNNING
+    not_allowed_message = _("Only a running campaign can be closed.")
+
+    def act(self, campaign):
+        services.close_campaign(campaign=campaign, by=self.request.user)
+        return gettext("The campaign has been closed. No more reminders will be sent.")
+
+
+# Schedule and the onboarding rule ---------------------------------------------------------
+
+
+class ScheduleFormMixin:
+    """Shows and saves a campaign's reminder schedule through services.update_schedule."""
+
+    def schedule_form(self, campaign, data=None) -> ScheduleForm:
+        return ScheduleForm(data, campaign=campaign)
+
+    def save_schedule(self, campaign, success_url: str):
+        form = self.schedule_form(campaign, self.request.POST)
+        extra: list[str] = []
+        if form.is_valid():
+            try:
+                services.update_schedule(campaign=campaign, by=self.request.user, **form.schedule())
+            except CampaignError as error:
+                extra.append(str(error))
+            else:
+                messages.success(self.request, gettext("The reminder schedule has been saved."))
+                return redirect(success_url)
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
+        return self.render_to_response(context, status=400)
+
+
+class ScheduleView(ManageAccessMixin, CampaignMixin, ScheduleFormMixin, TemplateView):
+    """/campagnes/<pk>/schema/: when reminders and escalations go."""
+
+    template_name = "campaigns/schedule.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.schedule_form(self.get_campaign()))
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        campaign = self.get_campaign()
+        return self.save_schedule(campaign, detail_url(campaign))
+
+
+class OnboardingRuleView(DashboardAccessMixin, ScheduleFormMixin, TemplateView):
+    """/campagnes/inwerken/: the standing onboarding campaign: its rule, its schedule
+    (HR may change it here) and a link to its dashboard."""
+
+    template_name = "campaigns/onboarding.html"
+    extra_context = {"page_title": _("Onboarding of new employees")}
+
+    def get_permission_required(self):
+        return (MANAGE_PERMISSION,) if self.request.method == "POST" else (VIEW_PERMISSION,)
+
+    def get_rule(self) -> Campaign:
+        if not hasattr(self, "_rule"):
+            self._rule = services.onboarding_rule()
+        return self._rule
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rule = self.get_rule()
+        if context["can_manage"]:
+            context.setdefault("form", self.schedule_form(rule))
+        context.update(
+            rule=rule,
+            campaign=rule,
+            onboarding_days=settings.CAMPAIGN_ONBOARDING_DAYS,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        return self.save_schedule(self.get_rule(), reverse("campaigns:onboarding"))
+
+
+# Exemptions -------------------------------------------------------------------------------
+
+
+class _AssignmentActionView(ManageAccessMixin, TemplateView):
+    def get_assignment(self) -> Assignment:
+        if not hasattr(self, "_assignment"):
+            self._assignment = get_object_or_404(
+                Assignment.objects.select_related(
+                    "employee__department", "campaign", "exempted_by"
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._assignment
+
+    def people_url(self) -> str:
+        return reverse("campaigns:people", args=[self.get_assignment().campaign_id])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assignment = self.get_assignment()
+        context.update(
+            assignment=assignment,
+            campaign=assignment.campaign,
+            employee=assignment.employee,
+            next_url=return_url(self.request, self.people_url()),
+        )
+        return context
+
+
+class ExemptView(_AssignmentActionView):
+    """/campagnes/toewijzing/<pk>/vrijstellen/: GET the form, POST exempt (with a reason,
+    logged)."""
+
+    template_name = "campaigns/exempt.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", ExemptForm())
+        return super().get_context_data(**kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if self.get_assignment().is_exempt:
+            messages.info(request, gettext("This employee is exempt already."))
+            return redirect(return_url(request, self.people_url()))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        assignment = self.get_assignment()
+        form = ExemptForm(request.POST)
+        extra: list[str] = []
+        if form.is_valid():
+            try:
+                services.exempt(
+                    assignment=assignment, reason=form.cleaned_data["reason"], by=request.user
+                )
+            except CampaignError as error:
+                extra.append(str(error))
+            else:
+                messages.success(
+                    request,
+                    gettext("%(name)s is exempt from this campaign.")
+                    % {"name": assignment.employee.full_name},
+                )
+                return redirect(return_url(request, self.people_url()))
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
+        return self.render_to_response(context, status=400)
+
+
+class LiftExemptionView(_AssignmentActionView):
+    """/campagnes/toewijzing/<pk>/vrijstelling-intrekken/: GET confirm, POST lift."""
+
+    template_name = "campaigns/lift_exemption.html"
+
+    def get(self, request, *args, **kwargs):
+        if not self.get_assignment().is_exempt:
+            messages.info(request, gettext("This employee is not exempt."))
+            return redirect(return_url(request, self.people_url()))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        assignment = self.get_assignment()
+        try:
+            services.lift_exemption(assignment=assignment, by=request.user)
+        except CampaignError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                gettext("The exemption of %(name)s has been lifted.")
+                % {"name": assignment.employee.full_name},
+            )
+        return redirect(return_url(request, self.people_url()))
+
+
+# Failed mails -----------------------------------------------------------------------------
+
+
+class ReminderRetryView(ManageAccessMixin, View):
+    """POST /campagnes/herinneringen/<pk>/opnieuw/: try a failed mail again (logged)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        reminder = get_object_or_404(
+            Reminder.objects.select_related("assignment__employee"), pk=kwargs["pk"]
+        )
+        log_url = reverse("campaigns:reminders", args=[reminder.assignment.campaign_id])
+        try:
+            reminders.retry_failed(reminder=reminder, by=request.user)
+        except CampaignError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                gettext("The mail about %(name)s will be tried again.")
+                % {"name": reminder.assignment.employee.full_name},
+            )
+        return redirect(return_url(request, log_url))

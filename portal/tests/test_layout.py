@@ -1,0 +1,96 @@
+"""Every app has the one layout of docs/architecture.md ("One layout in every app"):
+the same names for the same things, so that a newcomer learns it once.
+
+The check is on the file system, next to import-linter's check of the imports: a new
+``views_hr.py``, ``urls_team.py`` or ``figures.py`` beside ``services`` fails here and
+names the place it belongs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+APPS = ["people", "security", "handbook", "quizzes", "acknowledgements", "campaigns", "reports"]
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+
+# What any app may have at its top level (a module, a package, or either). Data that is
+# not Python (templates/, the seed text, a quiz bank's YAML) may sit beside it.
+COMMON = {
+    "__init__.py",
+    "apps.py",
+    "models.py",
+    "admin.py",
+    "admin",
+    "urls.py",
+    "tasks.py",
+    "signals.py",
+    "hooks.py",
+    "receivers.py",
+    "triggers.py",
+    "middleware.py",
+    "context_processors.py",
+    "services.py",
+    "services",
+    "selectors.py",
+    "selectors",
+    "views.py",
+    "views",
+    "forms.py",
+    "forms",
+    "management",
+    "migrations",
+    "templatetags",
+    "tests",
+}
+
+# Each app's own machinery, in one named subpackage (or module), documented.
+OWN = {
+    "people": {"roles.py", "auth", "staff_import"},
+    "quizzes": {"bank_io"},
+    "acknowledgements": {"ledger"},
+    "reports": {"pdf", "tabular.py"},
+}
+
+
+def top_level(app: str) -> set[str]:
+    return {
+        path.name
+        for path in (ROOT / app).iterdir()
+        if path.suffix == ".py" or (path.is_dir() and any(path.glob("*.py")))
+    }
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_an_app_has_only_the_layouts_names_at_its_top_level(app):
+    unexpected = top_level(app) - COMMON - OWN.get(app, set())
+
+    assert not unexpected, (
+        f"{app}: {sorted(unexpected)} has no place in the layout: writes go in services/, "
+        "reads in selectors/, pages in views/ and forms/, URLs in the one urls.py "
+        "(docs/architecture.md, 'One layout in every app')."
+    )
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_an_app_never_has_both_a_module_and_a_package_of_one_name(app):
+    names = top_level(app)
+
+    doubled = {name for name in names if name.endswith(".py") and name[:-3] in names}
+    assert not doubled
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_package_in_an_app_says_what_it_holds(app):
+    """A services/, selectors/, views/ or forms/ package starts with a docstring."""
+    for name in ("services", "selectors", "views", "forms"):
+        init = ROOT / app / name / "__init__.py"
+        if init.exists():
+            assert init.read_text().lstrip().startswith('"""'), init
+
+
+@pytest.mark.parametrize(("app", "name"), [(a, n) for a, names in OWN.items() for n in names])
+def test_each_apps_own_machinery_is_documented(app, name):
+    assert f"`{app}/{name.removesuffix('.py')}" in ARCHITECTURE.read_text()

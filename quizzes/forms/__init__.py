@@ -1,0 +1,2 @@
+"""The quiz forms: answering a question (taking) and the editors' bank and settings
+(editor)."""

@@ -1,0 +1,2 @@
+"""The report pages: compliance reports (compliance) and an individual's file
+(individual)."""
