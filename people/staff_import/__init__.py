@@ -1,14 +1,14 @@
 """The staff import from the HR system (Youforce, AFAS and the like).
 
 A CSV file with a row per employee, keyed by the employee number (personeelsnummer):
-``parsing`` reads it, ``planning`` checks every row and works out what would change,
-``applying`` writes that in bulk. people.services.import_staff runs the three in one
-transaction, logs the run (StaffImport) and welcomes the new people.
+``parsing`` reads it, ``planning`` checks every row (``checking``) and works out what
+would change (the ``plan``), ``applying`` writes that in bulk. people.services.import_staff
+runs the three in one transaction, logs the run (StaffImport) and welcomes the new people.
 """
 
 from people.staff_import.applying import apply_plan
 from people.staff_import.parsing import COLUMNS, Problem
-from people.staff_import.planning import (
+from people.staff_import.plan import (
     CHANGED,
     KINDS,
     LEAVING,
@@ -18,9 +18,9 @@ from people.staff_import.planning import (
     Entry,
     FieldChange,
     Plan,
-    build_plan,
     field_label,
 )
+from people.staff_import.planning import build_plan
 
 __all__ = [
     "CHANGED",

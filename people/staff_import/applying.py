@@ -6,7 +6,7 @@ The caller holds the transaction (people.services.import_staff): all or nothing.
 from __future__ import annotations
 
 from people.models import Employee
-from people.staff_import.planning import KEEP, NEW, Plan
+from people.staff_import.plan import KEEP, NEW, Plan
 
 BATCH_SIZE = 500
 
