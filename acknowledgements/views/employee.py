@@ -19,6 +19,7 @@ from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from acknowledgements.selectors import eligibility
 from acknowledgements.selectors.verification import verify_entry
 from handbook.selectors import current_version, default_current_version, default_guideline
+from portal.http import client_ip
 from portal.viewhelpers import portal_language
 from quizzes.models import Attempt
 from quizzes.selectors import has_passed
@@ -88,7 +89,7 @@ class SignView(LoginRequiredMixin, View):
                 language=form.cleaned_data["language"],
                 typed_name=form.cleaned_data["typed_name"],
                 confirmed=form.cleaned_data["confirmed"],
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
                 facts=self.facts,
             )
