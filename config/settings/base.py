@@ -216,7 +216,8 @@ PORTAL_OIDC_MFA_ACR = env_list("PORTAL_OIDC_MFA_ACR", [])
 # Empty: a SAML log-in never does.
 PORTAL_SAML_MFA_AUTHN_CONTEXTS = env_list("PORTAL_SAML_MFA_AUTHN_CONTEXTS", [])
 # Whom staff contact when the portal does not know them (shown on the refusal page).
-PORTAL_SUPPORT_CONTACT = env("PORTAL_SUPPORT_CONTACT", "the service desk")
+# Empty: the page says "the service desk" in the reader's language.
+PORTAL_SUPPORT_CONTACT = env("PORTAL_SUPPORT_CONTACT", "")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env("PORTAL_MUNICIPALITY_NAME", "Gemeente Voorbeeldstad")
 

@@ -8,6 +8,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import translation
 
 from config.sso import openid_connect_apps
 from people.auth.adapters import MunicipalSocialAccountAdapter
@@ -104,6 +105,19 @@ def test_adapter_refuses_unknown_and_inactive_people_with_the_contact(settings, 
     assert response.status_code == 403
     assert "servicedesk@voorbeeldstad.nl" in response.content.decode()
     assert not SocialAccount.objects.exists()
+
+
+def test_without_a_contact_the_refusal_names_the_service_desk_in_dutch(settings):
+    settings.PORTAL_SUPPORT_CONTACT = ""
+
+    with pytest.raises(ImmediateHttpResponse) as refused, translation.override("nl"):
+        MunicipalSocialAccountAdapter().pre_social_login(
+            _request(), _sociallogin(email="onbekend@voorbeeldstad.nl")
+        )
+
+    page = refused.value.response.content.decode()
+    assert "Neem contact op met de servicedesk" in page
+    assert "service desk" not in page
 
 
 def test_adapter_refuses_a_connected_account_of_someone_no_longer_active():
