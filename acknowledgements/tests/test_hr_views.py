@@ -15,6 +15,7 @@ from acknowledgements.selectors import verification
 from acknowledgements.services import corrections, ledger_checks
 from acknowledgements.tests.factories import ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import attribute, one, parse, select, text, texts
 
 pytestmark = pytest.mark.django_db
 
@@ -163,22 +164,24 @@ def test_the_page_shows_the_last_finished_check_not_an_older_one(client):
 def test_before_any_check_the_page_says_so_and_offers_the_button(client):
     client.force_login(EmployeeFactory(hr=True, preferred_language="en"))
 
-    html = client.get(URL).content.decode()
+    response = client.get(URL)
+    page = parse(response)
 
-    assert "The ledger has not been checked yet." in html
-    assert 'id="check-form"' in html
-    assert 'id="check-result"' not in html
+    assert "The ledger has not been checked yet." in response.content.decode()
+    assert select(page, "#check-form")
+    assert not select(page, "#check-result")
 
 
 def test_the_button_is_a_button_in_a_form_that_posts_with_a_csrf_token(client):
     client.force_login(EmployeeFactory(hr=True, preferred_language="en"))
 
-    html = client.get(URL).content.decode()
+    page = parse(client.get(URL))
 
-    form = html[html.index('<form method="post" action="/grootboek/controleren/"') :]
-    form = form[: form.index("</form>")]
-    assert "csrfmiddlewaretoken" in form
-    assert '<button type="submit" class="btn btn-primary">Check the chain now</button>' in form
+    form = one(page, f'form[action="{CHECK_URL}"]')
+    assert form.attributes["method"] == "post"
+    assert attribute(form, "input[name=csrfmiddlewaretoken]", "type") == "hidden"
+    button = one(form, "button")
+    assert button.attributes["type"] == "submit" and text(button) == "Check the chain now"
 
 
 @pytest.mark.parametrize("state", ["queued", "running"])
@@ -310,12 +313,12 @@ def test_the_page_has_accessible_markup(client):
     _records(1)
     client.force_login(EmployeeFactory(hr=True))
 
-    html = client.get(URL).content.decode()
+    page = parse(client.get(URL))
 
-    assert html.count("<h1") == 1
-    assert "<caption" in html
-    assert 'scope="col"' in html
-    assert '<label class="form-label" for="id_q">' in html
+    assert len(select(page, "h1")) == 1
+    assert all(texts(page, "table caption"))
+    assert select(page, "table thead th[scope=col]")
+    assert select(page, "label.form-label[for=id_q]") and select(page, "input#id_q")
 
 
 def test_the_list_is_paginated(client):

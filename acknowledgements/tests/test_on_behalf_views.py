@@ -18,6 +18,7 @@ from acknowledgements.services import corrections
 from acknowledgements.views.on_behalf import PENDING_DIR
 from handbook.tests.factories import published_version
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import error_summary, parse, select
 
 pytestmark = pytest.mark.django_db
 
@@ -266,10 +267,11 @@ def test_a_file_over_5_mb_is_refused(client, hr, field_worker, version):
 def test_the_error_summary_links_to_the_field_and_gets_focus(client, hr, field_worker, version):
     client.force_login(hr)
 
-    html = client.post(URL, _hr_data(field_worker, version, reason="")).content.decode()
+    page = parse(client.post(URL, _hr_data(field_worker, version, reason="")))
 
-    assert 'href="#id_reason"' in html
-    assert "portal/js/focus-error-summary.js" in html
+    assert "#id_reason" in [target for target, _ in error_summary(page)]
+    assert select(page, "#id_reason")
+    assert select(page, 'script[src$="portal/js/focus-error-summary.js"]')
 
 
 def test_a_post_without_confirm_only_asks_for_confirmation(client, hr, field_worker, version):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from acknowledgements.models import Acknowledgement
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import attribute, error_summary, links, parse, select, text_of
 from quizzes.tests.factories import quiz_version, submitted_attempt
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +33,14 @@ def test_overview_shows_reading_quiz_and_signature_still_to_do():
     version = quiz_version(tips=3)
     read_all_tips(employee, version, except_numbers=(3,))
 
-    html = client_for(employee).get(OVERVIEW_URL).content.decode()
+    page = parse(client_for(employee).get(OVERVIEW_URL))
 
-    assert html.count("<h1>") == 1
-    assert 'id="asked-reading" data-done="false"' in html and "2 of 3" in html
-    assert 'id="asked-quiz" data-done="false"' in html
-    assert 'id="asked-signature" data-done="false"' in html
-    assert 'id="no-records"' in html and 'id="no-attempts"' in html
+    assert len(select(page, "h1")) == 1
+    assert attribute(page, "#asked-reading", "data-done") == "false"
+    assert "2 of 3" in text_of(page, "#asked-reading")
+    assert attribute(page, "#asked-quiz", "data-done") == "false"
+    assert attribute(page, "#asked-signature", "data-done") == "false"
+    assert select(page, "#no-records") and select(page, "#no-attempts")
 
 
 def test_overview_shows_what_i_did_and_nothing_of_others():
@@ -48,17 +50,17 @@ def test_overview_shows_what_i_did_and_nothing_of_others():
     ready_to_sign(other, version)
     other_record = signed(other, version)
 
-    html = client_for(employee).get(OVERVIEW_URL).content.decode()
+    response = client_for(employee).get(OVERVIEW_URL)
+    page = parse(response)
 
-    assert 'id="asked-reading" data-done="true"' in html
-    assert 'id="asked-quiz" data-done="true"' in html
-    assert 'id="asked-signature" data-done="true"' in html
+    assert attribute(page, "#asked-reading", "data-done") == "true"
+    assert attribute(page, "#asked-quiz", "data-done") == "true"
+    assert attribute(page, "#asked-signature", "data-done") == "true"
     code = record.entry.verification_code
-    assert code in html
-    assert reverse("acknowledgements:certificate", args=[code]) in html
-    assert other_record.entry.verification_code not in html
-    rows = html.split('id="attempts-table"')[1].split("</table>")[0]
-    assert rows.count("<tr>") == 2  # the header and my one attempt
+    assert [row.id for row in select(page, "#records-table tbody tr")] == [f"record-{code}"]
+    assert reverse("acknowledgements:certificate", args=[code]) in links(page, "#records-table")
+    assert other_record.entry.verification_code not in response.content.decode()
+    assert len(select(page, "#attempts-table tbody tr")) == 1  # my one attempt
 
 
 def _grow(employee, count: int):
@@ -91,11 +93,12 @@ def test_overview_costs_a_fixed_number_of_queries(django_assert_num_queries, cou
 
 
 def test_verify_page_has_a_labelled_field_with_a_hint():
-    html = client_for(EmployeeFactory()).get(VERIFY_URL).content.decode()
+    page = parse(client_for(EmployeeFactory()).get(VERIFY_URL))
 
-    assert '<label class="form-label" for="id_code">' in html
-    assert 'aria-describedby="id_code_hint"' in html
-    assert 'id="verify-result"' not in html
+    assert select(page, "label.form-label[for=id_code]") and select(page, "input#id_code")
+    assert attribute(page, "#id_code", "aria-describedby") == "id_code_hint"
+    assert select(page, "#id_code_hint")
+    assert not select(page, "#verify-result")
 
 
 def test_a_valid_code_is_found_intact_with_name_version_and_date():
@@ -107,21 +110,19 @@ def test_a_valid_code_is_found_intact_with_name_version_and_date():
     response = client_for(EmployeeFactory()).get(
         VERIFY_URL, {"code": code.replace("-", "").lower()}
     )
-    html = response.content.decode()
+    page = parse(response)
 
-    assert 'data-result="intact"' in html
-    assert "Jan Jansen" in html
-    assert f'id="verified-version">{record.version.number}<' in html
+    assert attribute(page, "#verify-result", "data-result") == "intact"
+    assert "Jan Jansen" in text_of(page, "#verify-result")
+    assert text_of(page, "#verified-version") == str(record.version.number)
 
 
 def test_an_unknown_code_is_not_found():
     signed(EmployeeFactory())
 
-    html = (
-        client_for(EmployeeFactory()).get(VERIFY_URL, {"code": "ABCD-EFGH-JKMN"}).content.decode()
-    )
+    page = parse(client_for(EmployeeFactory()).get(VERIFY_URL, {"code": "ABCD-EFGH-JKMN"}))
 
-    assert 'data-result="not_found"' in html
+    assert attribute(page, "#verify-result", "data-result") == "not_found"
 
 
 @pytest.mark.parametrize(
@@ -130,23 +131,25 @@ def test_an_unknown_code_is_not_found():
 )
 def test_bad_input_gets_a_clear_message_in_a_focused_summary(code, message):
     reader = EmployeeFactory(preferred_language="en")  # the messages' English ids
-    html = client_for(reader).get(VERIFY_URL, {"code": code}).content.decode()
+    page = parse(client_for(reader).get(VERIFY_URL, {"code": code}))
 
-    summary = html.split('id="error-summary"')[1].split("</div>")[0]
-    assert 'href="#id_code"' in summary and message in summary
-    assert 'aria-invalid="true"' in html
-    assert 'id="verify-result"' not in html
+    [(target, text)] = error_summary(page)
+    assert target == "#id_code" and text.startswith(message)
+    assert attribute(page, "#id_code", "aria-invalid") == "true"
+    assert not select(page, "#verify-result")
 
 
 def test_a_record_that_no_longer_matches_is_reported_as_tampering(monkeypatch):
-    from acknowledgements.selectors.verification import EntryCheck
+    from acknowledgements.selectors.code_check import LINK_BROKEN, CodeCheck
     from acknowledgements.views import employee as views_employee
 
     record = signed(EmployeeFactory())
     monkeypatch.setattr(
         views_employee,
-        "verify_entry",
-        lambda code: EntryCheck(found=True, intact=False, entry=record.entry, problem="x"),
+        "code_check",
+        lambda code: CodeCheck(
+            found=True, entry=record.entry, own_hash_ok=True, problem=LINK_BROKEN
+        ),
     )
 
     html = (

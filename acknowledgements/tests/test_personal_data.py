@@ -12,6 +12,7 @@ from acknowledgements.selectors.personal_data import personal_data_export
 from acknowledgements.tests.factories import ready_to_sign, signed
 from handbook.tests.factories import GuidelineFactory, HandbookEventFactory
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.testing.html import attribute, parse, select
 from quizzes.models import Answer, QuizEvent
 from quizzes.tests.factories import quiz_version, submitted_attempt
 
@@ -175,11 +176,12 @@ def test_anonymous_visitors_are_sent_to_log_in(url):
 def test_the_page_explains_and_links_to_the_download():
     employee = EmployeeFactory()
 
-    html = client_for(employee).get(PAGE_URL).content.decode()
+    response = client_for(employee).get(PAGE_URL)
+    page = parse(response)
 
-    assert html.count("<h1>") == 1
-    assert DOWNLOAD_URL in html and 'id="personal-data-download"' in html
-    assert "Ambtenarenwet 2017" in html
+    assert len(select(page, "h1")) == 1
+    assert attribute(page, "#personal-data-download", "href") == DOWNLOAD_URL
+    assert "Ambtenarenwet 2017" in response.content.decode()
 
 
 def test_the_overview_links_to_the_page():

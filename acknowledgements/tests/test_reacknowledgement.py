@@ -17,6 +17,7 @@ from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signe
 from handbook.models import Tip
 from handbook.tests.factories import published_version
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import attribute, links, parse, select
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from quizzes.tests.factories import make_bank, quiz_version, right_answers, submitted_attempt
@@ -248,36 +249,37 @@ def test_the_changes_view_lists_material_tips_first_with_the_diff(employee, firs
     TipRead.objects.create(employee=employee, tip=second.tips.get(number=2))
 
     response = client_for(employee).get(CHANGES_URL)
-    html = response.content.decode()
+    page = parse(response)
 
     assert response.status_code == 200
-    assert html.count("<h1>") == 1
-    assert 'id="changes-must-resign"' in html
-    material_part = html.split('id="changes-material"')[1].split('id="changes-editorial"')[0]
-    editorial_part = html.split('id="changes-editorial"')[1]
-    assert 'id="changes-tip-2"' in material_part and 'id="changes-tip-4"' in material_part
-    assert 'id="changes-tip-3"' in editorial_part and 'id="changes-tip-3"' not in material_part
-    assert html.index('id="changes-tip-4"') < html.index('id="changes-tip-3"')
-    assert 'id="changes-tip-1"' not in html  # unchanged: listed briefly
-    assert "<details>" in html and reverse("handbook:current_tip", args=[1]) in html
-    assert '<del class="diff-del">' in html and '<ins class="diff-ins">' in html
-    assert "start of deletion" in html and "end of insertion" in html
-    assert 'data-required="true" data-read="true"' in material_part.split('id="changes-tip-4"')[0]
-    assert 'data-required="true" data-read="false"' in material_part.split('id="changes-tip-4"')[1]
-    assert reverse("handbook:current_tip", args=[2]) in material_part
-    assert 'id="changes-quiz-link"' in html and reverse("quizzes:start") in html
-    assert 'id="changes-sign-link"' in html
+    assert len(select(page, "h1")) == 1
+    assert select(page, "#changes-must-resign")
+    tips = {tip.id: tip.attributes for tip in select(page, "#changes-material > section")}
+    assert list(tips) == ["changes-tip-2", "changes-tip-4"]
+    assert [(t["data-required"], t["data-read"]) for t in tips.values()] == [
+        ("true", "true"),
+        ("true", "false"),
+    ]
+    assert [tip.id for tip in select(page, "#changes-editorial > section")] == ["changes-tip-3"]
+    assert not select(page, "#changes-tip-1")  # unchanged: listed briefly
+    assert reverse("handbook:current_tip", args=[1]) in links(page, "#changes-unchanged details")
+    assert select(page, "#diff del.diff-del") and select(page, "#diff ins.diff-ins")
+    assert "start of deletion" in response.content.decode()
+    assert "end of insertion" in response.content.decode()
+    assert reverse("handbook:current_tip", args=[2]) in links(page, "#changes-tip-2")
+    assert attribute(page, "a#changes-quiz-link", "href") == reverse("quizzes:start")
+    assert select(page, "a#changes-sign-link")
 
 
 def test_the_changes_view_for_someone_up_to_date_or_new(employee, first):
     signed_first(employee, first)
     editorial(first)
 
-    html = client_for(employee).get(CHANGES_URL).content.decode()
-    assert 'id="changes-up-to-date"' in html and 'id="changes-next"' not in html
+    page = parse(client_for(employee).get(CHANGES_URL))
+    assert select(page, "#changes-up-to-date") and not select(page, "#changes-next")
 
-    html = client_for(EmployeeFactory()).get(CHANGES_URL).content.decode()
-    assert 'id="changes-first-time"' in html and 'id="diff"' not in html
+    page = parse(client_for(EmployeeFactory()).get(CHANGES_URL))
+    assert select(page, "#changes-first-time") and not select(page, "#diff")
 
 
 @pytest.mark.parametrize("tips", [3, 6])
@@ -308,13 +310,13 @@ def test_the_sign_page_of_a_resigner_lists_only_the_changed_tips(employee, first
     signed_first(employee, first)
     material(first)
 
-    html = client_for(employee).get(reverse("acknowledgements:sign")).content.decode()
+    page = parse(client_for(employee).get(reverse("acknowledgements:sign")))
 
-    unread = html.split('id="unread-tips"')[1].split("</ul>")[0]
-    assert reverse("handbook:current_tip", args=[2]) in unread
-    assert reverse("handbook:current_tip", args=[4]) in unread
-    assert reverse("handbook:current_tip", args=[1]) not in unread
-    assert 'id="changes-link"' in html and CHANGES_URL in html
+    assert links(page, "#unread-tips") == [
+        reverse("handbook:current_tip", args=[2]),
+        reverse("handbook:current_tip", args=[4]),
+    ]
+    assert links(page, "#changes-link") == [CHANGES_URL]
 
 
 def test_the_home_page_tells_who_must_sign_again(employee, first):

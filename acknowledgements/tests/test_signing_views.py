@@ -5,12 +5,12 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils.html import escape
 
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from acknowledgements.selectors.eligibility import statement_for
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import attribute, error_summary, links, parse, select, text_of
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
@@ -56,31 +56,33 @@ def test_sign_page_lists_unread_tips_and_the_missing_quiz(employee):
     read_all_tips(employee, version, except_numbers=(2, 3))
 
     response = client_for(employee).get(SIGN_URL)
-    html = response.content.decode()
+    page = parse(response)
 
     assert response.status_code == 200
-    assert html.count("<h1>") == 1
-    assert 'id="still-needed"' in html
-    unread = html.split('id="unread-tips"')[1].split("</ul>")[0]
-    assert reverse("handbook:current_tip", args=[2]) in unread
-    assert reverse("handbook:current_tip", args=[3]) in unread
-    assert reverse("handbook:current_tip", args=[1]) not in unread
-    assert 'id="quiz-missing"' in html and reverse("quizzes:start") in html
-    assert 'id="sign-form"' not in html
+    assert len(select(page, "h1")) == 1
+    assert select(page, "#still-needed")
+    assert links(page, "#unread-tips") == [
+        reverse("handbook:current_tip", args=[2]),
+        reverse("handbook:current_tip", args=[3]),
+    ]
+    assert reverse("quizzes:start") in links(page, "#quiz-missing")
+    assert not select(page, "#sign-form")
 
 
 def test_sign_page_shows_statement_name_field_and_checkbox_when_nothing_blocks(employee):
     version = ready_to_sign(employee)
 
-    html = client_for(employee).get(SIGN_URL).content.decode()
+    page = parse(client_for(employee).get(SIGN_URL))
 
-    assert 'id="sign-form"' in html and 'id="still-needed"' not in html
-    assert 'id="statement"' in html and escape(statement_for(version, "nl")) in html
-    assert '<label class="form-label" for="id_typed_name">' in html
-    assert 'aria-describedby="id_typed_name_hint"' in html
-    assert "Jan van der Berg" in html.split('id="id_typed_name_hint"')[1].split("</p>")[0]
-    assert '<label class="form-check-label" for="id_confirmed">' in html
-    assert 'id="final-notice"' in html
+    assert select(page, "#sign-form") and not select(page, "#still-needed")
+    assert text_of(page, "#statement") == " ".join(statement_for(version, "nl").split())
+    assert select(page, "#sign-form label.form-label[for=id_typed_name]")
+    assert select(page, "#sign-form #id_typed_name")
+    assert attribute(page, "#id_typed_name", "aria-describedby") == "id_typed_name_hint"
+    assert "Jan van der Berg" in text_of(page, "#id_typed_name_hint")
+    assert select(page, "#sign-form label.form-check-label[for=id_confirmed]")
+    assert select(page, "#sign-form #id_confirmed[type=checkbox]")
+    assert select(page, "#final-notice")
 
 
 def test_a_complete_post_signs_once_and_redirects_to_the_receipt(employee):
@@ -140,14 +142,14 @@ def test_an_incomplete_post_is_refused_with_a_focused_summary_and_nothing_stored
     ready_to_sign(employee)
 
     response = _post(client_for(employee), **overrides)
-    html = response.content.decode()
+    page = parse(response)
 
     assert response.status_code == 200
     assert not Acknowledgement.objects.exists() and not LedgerEntry.objects.exists()
-    summary = html.split('id="error-summary"')[1].split("</div>")[0]
-    assert f'href="#{field}"' in summary and message in summary
-    assert "portal/js/focus-error-summary.js" in html
-    assert 'aria-invalid="true"' in html
+    [(target, text)] = error_summary(page)
+    assert target == f"#{field}" and message in text
+    assert select(page, 'script[src$="portal/js/focus-error-summary.js"]')
+    assert attribute(page, f"#{field}", "aria-invalid") == "true"
 
 
 def test_the_name_check_ignores_case_and_spacing(employee):
@@ -163,13 +165,12 @@ def test_a_post_while_something_blocks_is_refused_by_the_service(employee):
     ready_to_sign(employee, read=False)
 
     response = _post(client_for(employee))
-    html = response.content.decode()
+    page = parse(response)
 
     assert response.status_code == 200
     assert not Acknowledgement.objects.exists()
-    summary = html.split('id="error-summary"')[1].split("</div>")[0]
-    assert 'href="#still-needed"' in summary
-    assert 'id="unread-tips"' in html
+    assert [target for target, _ in error_summary(page)] == ["#still-needed"]
+    assert select(page, "#still-needed") and select(page, "#unread-tips")
 
 
 def test_sign_page_without_a_current_version(employee):
