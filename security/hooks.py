@@ -25,6 +25,7 @@ LABELS = {
     "privileged": _("Privileged role"),
     "applied": _("Applied"),
     "fields": _("Fields"),
+    "limit_reached": _("Stopped by the log-in limit"),
 }
 VALUES = {
     "password": _("Password"),

@@ -6,7 +6,7 @@ import datetime
 import json
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -32,11 +32,11 @@ DETAIL_KEYS_MAX = 10
 DETAIL_TEXT_MAX = 100
 
 
-def _identifier(employee) -> str:
+def _identifier(employee: object) -> str:
     return getattr(employee, "email", "") or ""
 
 
-def _check_details(details: Mapping | None) -> dict:
+def _check_details(details: Mapping[str, object] | None) -> dict[str, object]:
     details = dict(details or {})
     if len(details) > DETAIL_KEYS_MAX:
         raise ValueError(f"A security event has at most {DETAIL_KEYS_MAX} details.")
@@ -78,7 +78,7 @@ def record_event(
     request: HttpRequest | None = None,
     actor: _User | AnonymousUser | None = None,
     subject: _User | None = None,
-    details: Mapping | None = None,
+    details: Mapping[str, object] | None = None,
     actor_identifier: str = "",
 ) -> SecurityEvent:
     """Store a security event and send it to the SIEM log (``portal.security``).
@@ -103,7 +103,8 @@ def record_event(
         subject = None
     event = SecurityEvent.objects.create(
         kind=kind,
-        actor=actor,
+        # An AnonymousUser has no pk: it was set to None above.
+        actor=cast("_User | None", actor),
         actor_identifier=(_identifier(actor) or actor_identifier)[:254],
         subject=subject,
         subject_identifier=_identifier(subject)[:254],
@@ -129,6 +130,17 @@ def remove_expired_events(*, today: datetime.date | None = None, dry_run: bool =
         return expired.count()
     removed, _per_model = expired.delete()
     return removed
+
+
+def record_login_limit_reached(*, request: HttpRequest, tried: str) -> SecurityEvent:
+    """A log-in refused by the log-in limits (too many failures for the account): a
+    failed log-in that never reached the password check, so Django sent no signal."""
+    return record_event(
+        kind=SecurityEvent.Kind.LOGIN_FAILED,
+        request=request,
+        actor_identifier=tried[:254],
+        details={"method": "password", "limit_reached": True},
+    )
 
 
 def record_sso_refused(

@@ -36,6 +36,16 @@ class NoSignupAccountAdapter(DefaultAccountAdapter):
             for path in super().get_login_stages()
         ]
 
+    def validation_error(self, code: str, *args):
+        """A log-in stopped by the log-in limits goes into the security log: nothing else
+        records it, as it never reaches the password check."""
+        if code == "too_many_login_attempts" and self.request is not None:
+            from security.services import record_login_limit_reached
+
+            tried = str(self.request.POST.get("login", ""))
+            record_login_limit_reached(request=self.request, tried=tried)
+        return super().validation_error(code, *args)
+
     def _get_login_attempts_cache_key(self, request, **credentials) -> str:
         """Failed log-ins count per account, whatever Host header the request names."""
         from people.auth.login_limits import failed_login_key

@@ -146,6 +146,19 @@ def test_a_wrong_second_factor_code_is_recorded_as_a_failed_log_in(client):
     assert "000000" not in json.dumps(event.details)
 
 
+def test_a_log_in_stopped_by_the_log_in_limit_is_recorded_as_such(client):
+    employee = EmployeeFactory()
+    for _attempt in range(5):  # ACCOUNT_RATE_LIMITS "login_failed": 5 per account
+        client.post(reverse("account_login"), {"login": employee.email, "password": "fout"})
+
+    client.post(reverse("account_login"), {"login": employee.email, "password": DEFAULT_PASSWORD})
+
+    limited = SecurityEvent.objects.filter(details__limit_reached=True).get()
+    assert limited.kind == SecurityEvent.Kind.LOGIN_FAILED
+    assert limited.actor_identifier == employee.email
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_log_out_is_recorded(client):
     employee = EmployeeFactory()
     log_in(client, employee.email)
