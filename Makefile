@@ -93,7 +93,7 @@ run: system-deps-run install compilemessages
 	$(MANAGE) load_quiz_bank
 	@if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
 		echo "== seed_demo (demo accounts)"; \
-		$(MANAGE) seed_demo; \
+		$(MANAGE) seed_demo --address $(RUN_ADDRESS); \
 	else \
 		echo "== (no seed_demo: these settings do not install the demo app)"; \
 	fi

@@ -25,7 +25,7 @@ from people.services import create_department, grant_role
 
 DEMO_PASSWORD = "Voorbeeldstad-2026!"  # noqa: S105 (a demo password, printed on purpose)
 DEMO_DOMAIN = "voorbeeldstad.nl"
-DEMO_URL = "http://127.0.0.1:8000/"
+DEMO_ADDRESS = "127.0.0.1:8000"
 
 
 # --------------------------------------------------------------------------- departments

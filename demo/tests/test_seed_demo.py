@@ -537,3 +537,11 @@ def test_seed_demo_launches_the_campaign_once(seeded):
     _seed()
 
     assert (Campaign.objects.count(), Assignment.objects.count()) == before
+
+
+def test_the_printed_link_is_where_make_run_serves_the_portal():
+    assert " Open:      http://0.0.0.0:8080/" in _seed(address="0.0.0.0:8080")
+
+
+def test_the_printed_link_defaults_to_the_local_development_server():
+    assert " Open:      http://127.0.0.1:8000/" in _seed()

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_URL
+from demo.organisation import DEMO_ACCOUNTS, DEMO_ADDRESS, DEMO_PASSWORD
 from demo.services import seed_demo
 
 
@@ -19,8 +19,14 @@ class Command(BaseCommand):
             help="Run even with DEBUG off. Never on a production database: the demo "
             "accounts share a known password and printed two-factor secrets.",
         )
+        parser.add_argument(
+            "--address",
+            default=DEMO_ADDRESS,
+            help=f"Where the portal will be served, for the printed link (default {DEMO_ADDRESS}; "
+            "make run passes its RUN_ADDRESS).",
+        )
 
-    def handle(self, *args, force: bool, **options):
+    def handle(self, *args, force: bool, address: str, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo refuses to run with DEBUG off: it creates accounts with a known "
@@ -36,16 +42,16 @@ class Command(BaseCommand):
             f"{report.quiz_attempts_created} finished quiz attempts created; "
             f"{report.assignments_created} campaign assignments created."
         )
-        self._print_accounts(report.totp_secrets)
+        self._print_accounts(report.totp_secrets, url=f"http://{address}/")
 
-    def _print_accounts(self, secrets: dict[str, str]) -> None:
+    def _print_accounts(self, secrets: dict[str, str], *, url: str) -> None:
         line = "=" * 78
         out = [
             "",
             line,
             " Gemeente Voorbeeldstad – demo",
             line,
-            f" Open:      {DEMO_URL}",
+            f" Open:      {url}",
             f" Password:  {DEMO_PASSWORD}   (the same for every demo account and employee)",
             "",
             " Accounts:",
