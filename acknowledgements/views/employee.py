@@ -17,7 +17,8 @@ from acknowledgements import selectors, services
 from acknowledgements.forms.signing import SignForm, VerifyForm
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from acknowledgements.selectors import eligibility
-from acknowledgements.selectors.verification import verify_entry
+from acknowledgements.selectors.code_check import code_check
+from acknowledgements.services import ledger_checks
 from handbook.selectors import current_version, default_current_version, default_guideline
 from portal.http import client_ip
 from portal.viewhelpers import portal_language
@@ -212,7 +213,9 @@ class OverviewView(LoginRequiredMixin, View):
 
 
 class VerifyView(LoginRequiredMixin, View):
-    """/bevestigen/controleren/: does a record with this code exist, and is it intact?"""
+    """/bevestigen/controleren/: does a record with this code exist, is its entry in
+    order and linked to the one before it, and what did the last full check find?
+    A fixed number of queries, however long the ledger (selectors.code_check)."""
 
     def get(self, request):
         context = {"form": VerifyForm(), "check": None}
@@ -220,14 +223,13 @@ class VerifyView(LoginRequiredMixin, View):
             form = VerifyForm(request.GET)
             context["form"] = form
             if form.is_valid():
-                check = verify_entry(form.cleaned_data["code"])
+                check = code_check(code=form.cleaned_data["code"])
                 context["check"] = check
                 context["code"] = form.cleaned_data["code"]
-                if check.found and not check.erased:
-                    context["record"] = (
-                        Acknowledgement.objects.select_related("employee", "version")
-                        .filter(entry=check.entry)
-                        .first()
+                context["record"] = check.record
+                if check.last_check is not None:
+                    context["last_check_problem"] = ledger_checks.problem_text(
+                        check.last_check.problem_reason
                     )
             else:
                 context["error_summary"] = form.error_summary()
