@@ -7,8 +7,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from acknowledgements.ledger import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS, normalise_code
-from acknowledgements.models import Acknowledgement, LedgerEntry
+from acknowledgements.ledger import (
+    CODE_ALPHABET,
+    CODE_GROUP_LENGTH,
+    CODE_GROUPS,
+    HEAD_PK,
+    normalise_code,
+)
+from acknowledgements.models import Acknowledgement, LedgerEntry, LedgerHead
 from handbook.models import GuidelineVersion
 from people.models import Employee
 from portal.search import search_words
@@ -57,6 +63,14 @@ def has_acknowledged(*, employee: Employee, version: GuidelineVersion) -> bool:
     return Acknowledgement.objects.filter(
         employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT
     ).exists()
+
+
+def ledger_head() -> LedgerHead:
+    """The chain's head now: the last entry's sequence number and hash (0 and 64 zeros
+    before the first entry). Printed on the ledger page and in every report as an anchor
+    kept outside the database: ``verify_ledger --anchor SEQ:HASH`` later confirms that
+    the ledger still holds that entry with that hash."""
+    return LedgerHead.objects.filter(pk=HEAD_PK).first() or LedgerHead(pk=HEAD_PK)
 
 
 def entry_by_code(*, code: str) -> LedgerEntry | None:

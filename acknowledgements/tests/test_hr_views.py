@@ -339,8 +339,9 @@ def test_the_page_uses_a_fixed_number_of_queries(client, django_assert_num_queri
     ledger_checks.run_system_check()
     client.force_login(hr)
     # session, user, permissions (2), count, the last and the last finished check (one
-    # query; the chain itself is not checked), roles for the menu (groups, reports), page
-    with django_assert_num_queries(9):
+    # query; the chain itself is not checked), the head, roles for the menu (groups,
+    # reports), page
+    with django_assert_num_queries(10):
         response = client.get(URL)
 
     assert response.status_code == 200

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView
 
-from acknowledgements.selectors import acknowledgement_list
+from acknowledgements.selectors import acknowledgement_list, ledger_head
 from acknowledgements.services import ledger_checks
 from portal.search import SearchForm
 
@@ -45,6 +45,8 @@ class LedgerView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
             check_in_progress=status.in_progress,
             check_unfinished=status.unfinished,
         )
+        head = ledger_head()
+        context.update(head=head, anchor=f"{head.sequence}:{head.record_hash}")
         return context
 
 
