@@ -86,6 +86,47 @@ def version_one(db):
     return GuidelineVersion.objects.get(number=1)
 
 
+# The people the page tests log in as. A test module that needs someone else defines its
+# own fixture of the same name, which wins over these.
+
+
+@pytest.fixture
+def hr_user(db):
+    """An HR employee outside the departments, reading the portal in English."""
+    from people.tests.factories import EmployeeFactory
+
+    return EmployeeFactory(hr=True, department=None, preferred_language="en")
+
+
+@pytest.fixture
+def hr_client(client, hr_user):
+    """The test client, logged in as ``hr_user`` past the second factor."""
+    from people.tests.factories import login_with_second_factor
+
+    login_with_second_factor(client, hr_user)
+    return client
+
+
+@pytest.fixture
+def editor(db):
+    """An editor of the handbook and its quiz."""
+    from people.tests.factories import EmployeeFactory
+
+    return EmployeeFactory(editor=True, first_name="Eva", last_name="Redacteur")
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A client of its own, logged in as ``editor`` past the second factor."""
+    from django.test import Client
+
+    from people.tests.factories import login_with_second_factor
+
+    client = Client()
+    login_with_second_factor(client, editor)
+    return client
+
+
 def pytest_report_header(config):
     """Say at the top of every run which database the tests use (DATABASE_URL)."""
     from django.conf import settings

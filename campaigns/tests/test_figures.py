@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignFigures
 from campaigns.services import figures
-from campaigns.tests.hr_support import hr, launched, sign
+from campaigns.tests.hr_support import launched, sign
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version
 
@@ -26,12 +26,6 @@ def _no_mfa(settings):
 @pytest.fixture
 def version(db):
     return quiz_version(tips=3)
-
-
-@pytest.fixture
-def hr_client(client, db):
-    client.force_login(hr())
-    return client
 
 
 @pytest.fixture

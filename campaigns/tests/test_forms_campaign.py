@@ -9,7 +9,7 @@ from django.utils import translation
 
 from campaigns.forms.campaigns import CampaignForm, find_employees, parse_days
 from campaigns.models import Campaign, CampaignEvent
-from campaigns.tests.hr_support import day, hr
+from campaigns.tests.hr_support import day
 from handbook.tests.factories import GuidelineVersionFactory
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version
@@ -27,17 +27,6 @@ def _no_mfa(settings):
 @pytest.fixture
 def version(db):
     return quiz_version(tips=3)
-
-
-@pytest.fixture
-def hr_user(db):
-    return hr()
-
-
-@pytest.fixture
-def hr_client(client, hr_user):
-    client.force_login(hr_user)
-    return client
 
 
 def _data(published, **overrides) -> dict:

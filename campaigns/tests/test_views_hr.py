@@ -12,7 +12,6 @@ from campaigns.tests.hr_support import (
     auditor,
     day,
     draft,
-    hr,
     launched,
     reminder,
 )
@@ -30,17 +29,6 @@ def _no_mfa(settings):
 @pytest.fixture
 def version(db):
     return quiz_version(tips=3)
-
-
-@pytest.fixture
-def hr_user(db):
-    return hr()
-
-
-@pytest.fixture
-def hr_client(client, hr_user):
-    client.force_login(hr_user)
-    return client
 
 
 def _pages(campaign, assignment, failed):

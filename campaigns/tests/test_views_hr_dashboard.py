@@ -16,7 +16,6 @@ from campaigns.tests.hr_support import (
     assignment_of,
     day,
     draft,
-    hr,
     launched,
     reminder,
     sign,
@@ -35,17 +34,6 @@ def _no_mfa(settings):
 @pytest.fixture
 def version(db):
     return quiz_version(tips=3)
-
-
-@pytest.fixture
-def hr_user(db):
-    return hr()
-
-
-@pytest.fixture
-def hr_client(client, hr_user):
-    client.force_login(hr_user)
-    return client
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from campaigns.tests.hr_support import (
     assignment_of,
     bulk_employees,
     day,
-    hr,
     launched,
     sign,
 )
@@ -82,12 +81,6 @@ def _campaign(version, size: int):
         for index, pk in enumerate(campaign.assignments.values_list("pk", flat=True))
     )
     return campaign, top
-
-
-@pytest.fixture
-def hr_client(client, db):
-    client.force_login(hr())
-    return client
 
 
 @pytest.mark.parametrize("size", [10, 1000])

@@ -16,11 +16,6 @@ def employee(db):
 
 
 @pytest.fixture
-def editor(db):
-    return EmployeeFactory(editor=True, first_name="Eva", last_name="Redacteur")
-
-
-@pytest.fixture
 def other_editor(db):
     return EmployeeFactory(editor=True, first_name="Olaf", last_name="Controleur")
 
@@ -34,11 +29,6 @@ def _client_for(user) -> Client:
 @pytest.fixture
 def employee_client(employee):
     return _client_for(employee)
-
-
-@pytest.fixture
-def editor_client(editor):
-    return _client_for(editor)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from people.tests.factories import EmployeeFactory
 from quizzes import bank_io
 from quizzes.bank_io.data import MAX_BANK_BYTES, MAX_ERRORS_SHOWN, MAX_QUESTIONS, MAX_VALUES
 from quizzes.models import QuizEvent
@@ -17,7 +16,6 @@ from quizzes.tests.test_editor_views import (
     _state,
     _url,
     bank_text,
-    client_for,
     load_bank,
     question_data,
     upload,
@@ -25,16 +23,6 @@ from quizzes.tests.test_editor_views import (
 from quizzes.tests.test_statistics import published
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(db):
-    return EmployeeFactory(editor=True)
-
-
-@pytest.fixture
-def editor_client(editor):
-    return client_for(editor)
 
 
 @pytest.fixture

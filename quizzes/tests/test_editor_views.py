@@ -34,16 +34,6 @@ def client_for(user) -> Client:
 
 
 @pytest.fixture
-def editor(db):
-    return EmployeeFactory(editor=True, first_name="Eva", last_name="Redacteur")
-
-
-@pytest.fixture
-def editor_client(editor):
-    return client_for(editor)
-
-
-@pytest.fixture
 def auditor_client(db):
     return client_for(EmployeeFactory(auditor=True))
 

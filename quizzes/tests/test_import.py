@@ -62,11 +62,6 @@ def version(db):
     return published_version(GuidelineFactory(), tips=["Een.", "Twee.", "Drie."])
 
 
-@pytest.fixture
-def editor(db):
-    return EmployeeFactory(editor=True)
-
-
 def _content(version) -> list[tuple]:
     """Everything a bank says about the version's questions, comparable across versions."""
     questions = list(version.questions.prefetch_related("options").order_by("position"))

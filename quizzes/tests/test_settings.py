@@ -14,11 +14,6 @@ def version(db):
     return quiz_version(tips=2)
 
 
-@pytest.fixture
-def editor(db):
-    return EmployeeFactory(editor=True)
-
-
 def test_settings_for_creates_the_defaults_once(version):
     first = settings_for(version=version)
     second = settings_for(version=version)

@@ -207,17 +207,6 @@ def test_no_heartbeat_is_written_inside_a_transaction(version):
 # HR's button ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def hr_user(db):
-    return hr()
-
-
-@pytest.fixture
-def hr_client(client, hr_user):
-    client.force_login(hr_user)
-    return client
-
-
 def failed(version) -> Report:
     report = running(version, beat_ago=STALLED, attempts=2)
     recovery.recover_stalled_reports()

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from campaigns.tests.factories import draft_campaign, launched_campaign
-from campaigns.tests.hr_support import hr
 from handbook.models import GuidelineVersion
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version
@@ -33,17 +32,6 @@ def _no_mfa(settings):
 @pytest.fixture
 def version(db):
     return quiz_version(tips=2)
-
-
-@pytest.fixture
-def hr_user(db):
-    return hr()
-
-
-@pytest.fixture
-def hr_client(client, hr_user):
-    client.force_login(hr_user)
-    return client
 
 
 def made(format=Report.Format.CSV, **kwargs) -> Report:
