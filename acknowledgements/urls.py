@@ -8,6 +8,7 @@ from acknowledgements.forms.signing import CODE_REGEX
 from acknowledgements.views import employee as views
 from acknowledgements.views import personal_data as views_personal_data
 from acknowledgements.views.changes import ChangesView
+from acknowledgements.views.export import LedgerExportView
 from acknowledgements.views.ledger import LedgerCheckRequestView, LedgerView
 from acknowledgements.views.on_behalf import OnBehalfView, PaperFormView
 
@@ -48,6 +49,7 @@ urlpatterns = [
 ledger_urlpatterns = [
     path("", LedgerView.as_view(), name="overview"),
     path("controleren/", LedgerCheckRequestView.as_view(), name="check"),
+    path("exporteren/", LedgerExportView.as_view(), name="export"),
     path("namens/", OnBehalfView.as_view(), name="on_behalf"),
     path("<int:sequence>/formulier/", PaperFormView.as_view(), name="paper_form"),
 ]

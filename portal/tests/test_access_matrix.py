@@ -170,6 +170,7 @@ GET_ROWS = [
         code="paper_code", label="on behalf of someone else"),
     get("ledger:overview",                         L,   403, 403, 200, 403, 200, 200),
     get("ledger:check",                            L,   403, 403, P,   403, P,   P),
+    get("ledger:export",                           L,   403, 403, 200, 403, 200, 200),
     get("ledger:on_behalf",                        L,   403, 200, 200, 403, 403, 403),
     get("ledger:paper_form",                       L,   403, 403, 200, 403, 200, 200,
         sequence="paper_sequence"),
