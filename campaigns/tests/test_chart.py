@@ -4,12 +4,12 @@ with a title, a description in words and a table of the same figures."""
 from __future__ import annotations
 
 import datetime
-import re
 
 from django.utils import translation
 
 from campaigns.selectors.dashboard import DayFigure, Timeline
 from campaigns.views import chart
+from portal.testing.html import attribute, one, parse, select, text, text_of, texts
 
 START = datetime.date(2026, 3, 1)
 
@@ -41,48 +41,50 @@ def test_the_line_has_a_point_per_day_at_the_share_signed():
 
 
 def test_the_last_point_is_marked_with_its_percentage():
-    html = _render(_timeline([0, 1, 3]))
+    page = parse(_render(_timeline([0, 1, 3])))
 
-    assert '<circle class="chart-last" cx="168" cy="81"' in html
-    assert ">75%</text>" in html
+    last = one(page, "svg circle.chart-last")
+    assert (last.attributes["cx"], last.attributes["cy"]) == ("168", "81")
+    assert "75%" in texts(page, "svg > text")
 
 
 def test_the_chart_is_an_image_with_a_title_and_a_description():
-    html = _render(_timeline([0, 2]))
+    page = parse(_render(_timeline([0, 2])))
 
-    svg = re.search(r"<svg[^>]*>", html).group(0)
-    assert 'role="img"' in svg
-    assert 'aria-labelledby="completion-title completion-desc"' in svg
-    assert '<title id="completion-title">Completion over time</title>' in html
-    desc = re.search(r'<desc id="completion-desc">(.*?)</desc>', html, re.S).group(1)
+    assert attribute(page, "svg", "role") == "img"
+    assert attribute(page, "svg", "aria-labelledby") == "completion-title completion-desc"
+    assert text_of(page, "svg > title#completion-title") == "Completion over time"
+    desc = text_of(page, "svg > desc#completion-desc")
     assert "from March 1, 2026 to March 11, 2026" in desc
     assert "On March 2, 2026: 50% (2 of 4)" in desc
     assert "Deadline: March 11, 2026." in desc
 
 
 def test_the_axis_has_percentages_and_the_first_and_last_date():
-    html = _render(_timeline([0]))
+    page = parse(_render(_timeline([0])))
 
-    for label in ("0%", "25%", "50%", "75%", "100%"):
-        assert f">{label}</text>" in html
-    assert ">1 Mar 2026</text>" in html
-    assert ">11 Mar 2026</text>" in html
+    assert texts(page, "g.chart-y-labels text") == ["0%", "25%", "50%", "75%", "100%"]
+    assert texts(page, "g.chart-x-labels text") == ["1 Mar 2026", "11 Mar 2026"]
 
 
 def test_the_deadline_is_a_dashed_line_with_a_label():
-    html = _render(_timeline([0, 1], days=20, deadline_in=10))
+    page = parse(_render(_timeline([0, 1], days=20, deadline_in=10)))
 
-    assert '<line class="chart-deadline" x1="336" x2="336"' in html
-    assert ">Deadline</text>" in html
+    deadline = one(page, "svg line.chart-deadline")
+    assert (deadline.attributes["x1"], deadline.attributes["x2"]) == ("336", "336")
+    assert deadline.attributes["stroke-dasharray"]
+    assert "Deadline" in texts(page, "svg > text")
 
 
 def test_the_table_lists_the_figures_for_those_who_cannot_see_the_chart():
-    html = _render(_timeline([0, 0, 1, 1, 4]))
+    details = one(parse(_render(_timeline([0, 0, 1, 1, 4]))), "details")
 
-    table = html.split("<details", 1)[1]
-    assert "<summary>" in table
-    assert '<th scope="col">Share signed</th>' in table
-    rows = re.findall(r'<th scope="row">(.*?)</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>', table)
+    assert text_of(details, "summary")
+    assert "Share signed" in texts(details, "thead th[scope=col]")
+    rows = [
+        tuple(text(cell) for cell in select(row, "th[scope=row], td"))
+        for row in select(details, "tbody tr")
+    ]
     assert rows == [
         ("March 1, 2026", "0 of 4", "0%"),
         ("March 3, 2026", "1 of 4", "25%"),
@@ -92,11 +94,10 @@ def test_the_table_lists_the_figures_for_those_who_cannot_see_the_chart():
 
 def test_coordinates_keep_a_decimal_point_in_dutch():
     with translation.override("nl"):
-        html = str(chart.render(_timeline([0, 1], in_scope=3, days=7)))
+        page = parse(str(chart.render(_timeline([0, 1], in_scope=3, days=7))))
 
-    points = re.search(r'points="([^"]*)"', html).group(1)
-    assert points == "56,252 136,176"
-    assert "," not in re.search(r'cx="([^"]*)"', html).group(1)
+    assert attribute(page, "polyline.chart-line", "points") == "56,252 136,176"
+    assert "," not in attribute(page, "circle.chart-last", "cx")
 
 
 def test_a_single_day_draws_a_point():
@@ -111,7 +112,7 @@ def test_before_the_start_there_is_nothing_to_draw():
     )
 
     assert chart.geometry(timeline) is None
-    assert "<svg" not in _render(timeline)
+    assert not select(parse(_render(timeline)), "svg")
 
 
 def test_nobody_in_scope_is_zero_percent():

@@ -12,6 +12,7 @@ from campaigns.models import Campaign, CampaignEvent
 from campaigns.tests.hr_support import day
 from handbook.tests.factories import GuidelineVersionFactory
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.testing.html import error_summary, parse, select, texts
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
@@ -254,20 +255,20 @@ def test_bad_input_saves_nothing_and_shows_every_message(hr_client, version):
         _data(version, name="", deadline=day(-1).isoformat(), reminder_days="veertien"),
     )
 
-    html = response.content.decode()
+    problems = dict(error_summary(parse(response)))
     assert response.status_code == 400
     assert not Campaign.objects.exists()
-    assert 'id="error-summary"' in html
-    assert "Give the campaign a name." in html
-    assert "The deadline cannot be in the past." in html
-    assert "“veertien” is not a number of days" in html
-    assert 'href="#id_name"' in html
+    assert problems["#id_name"].endswith("Give the campaign a name.")
+    assert any("The deadline cannot be in the past." in message for message in problems.values())
+    assert any("“veertien” is not a number of days" in message for message in problems.values())
 
 
 def test_the_form_page_has_a_label_for_every_field(hr_client, version):
-    html = hr_client.get(URL).content.decode()
+    page = parse(hr_client.get(URL))
 
     for name in CampaignForm().fields:
         if name != "audience":
-            assert f'for="id_{name}"' in html
-    assert "<legend" in html.split('name="audience"')[0]
+            assert select(page, f"label[for=id_{name}]"), name
+            assert select(page, f"#id_{name}"), name
+    # The fieldset around the audience's radio buttons has a legend.
+    assert texts(page, "fieldset:has(input[type=radio][name=audience]) > legend")

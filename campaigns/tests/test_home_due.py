@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -15,6 +14,7 @@ from campaigns import services
 from campaigns.models import Assignment, Campaign
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import Element, links, parse, select, text, texts
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
@@ -45,11 +45,17 @@ def english_date(day: datetime.date) -> str:
         return date_format(day, "DATE_FORMAT")
 
 
-def due_block(client) -> str | None:
+def due_section(client) -> Element | None:
     """The home page's "What is due" section, or None when there is none."""
-    html = client.get(HOME_URL).content.decode()
-    match = re.search(r'<section[^>]*id="home-due".*?</section>', html, re.S)
-    return match.group(0) if match else None
+    found = select(parse(client.get(HOME_URL)), "section#home-due")
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def due_block(client) -> str | None:
+    """The text of the home page's "What is due" section, or None when there is none."""
+    section = due_section(client)
+    return None if section is None else text(section)
 
 
 def test_home_page_says_what_is_due_and_by_when(client, employee, version):
@@ -88,9 +94,9 @@ def test_home_page_links_to_the_signing_page_to_continue(client, employee, versi
     for_employee(employee, version)
     client.force_login(employee)
 
-    block = due_block(client)
+    section = due_section(client)
 
-    assert f'href="{reverse("acknowledgements:sign")}"' in block
+    assert reverse("acknowledgements:sign") in links(section)
 
 
 def test_home_page_shows_an_overdue_assignment_as_overdue_in_words(client, employee, version):
@@ -104,10 +110,10 @@ def test_home_page_shows_an_overdue_assignment_as_overdue_in_words(client, emplo
     )
     client.force_login(employee)
 
-    block = due_block(client)
+    section = due_section(client)
 
-    assert "<strong>Overdue:</strong>" in block
-    assert f"It was due on {english_date(campaign.deadline)}." in block
+    assert texts(section, "strong") == ["Overdue:"]
+    assert f"It was due on {english_date(campaign.deadline)}." in text(section)
 
 
 def test_home_page_lists_what_is_due_earliest_first(client, employee, version):

@@ -16,6 +16,7 @@ from campaigns.tests.hr_support import (
     reminder,
 )
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.testing.html import links, parse, select, text, text_of
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
@@ -162,25 +163,26 @@ def test_hr_may_open_every_campaign_page(hr_client, pages, name):
 
 
 def test_the_menu_shows_campaigns_to_hr(hr_client):
-    html = hr_client.get("/").content.decode()
+    page = parse(hr_client.get("/"))
 
-    assert f'href="{reverse("campaigns:list")}"' in html
+    assert reverse("campaigns:list") in links(page, "nav.portal-nav")
 
 
 def test_the_menu_shows_campaigns_to_auditors(client, db):
     client.force_login(auditor())
 
-    html = client.get("/").content.decode()
+    page = parse(client.get("/"))
 
-    assert f'href="{reverse("campaigns:list")}"' in html
+    assert reverse("campaigns:list") in links(page, "nav.portal-nav")
 
 
 def test_the_menu_hides_campaigns_from_employees(client, db):
     client.force_login(EmployeeFactory(preferred_language="en"))
 
-    html = client.get("/").content.decode()
+    page = parse(client.get("/"))
 
-    assert f'href="{reverse("campaigns:list")}"' not in html
+    assert select(page, "nav.portal-nav")
+    assert reverse("campaigns:list") not in links(page)
 
 
 # The list ---------------------------------------------------------------------------------
@@ -189,11 +191,11 @@ def test_the_menu_hides_campaigns_from_employees(client, db):
 def test_the_empty_list_says_what_to_do(hr_client):
     response = hr_client.get(reverse("campaigns:list"))
 
-    html = response.content.decode()
-    assert 'id="no-campaigns"' in html
-    assert "Set up a campaign" in html
-    assert reverse("campaigns:create") in html
-    assert reverse("campaigns:onboarding") in html
+    page = parse(response)
+    assert select(page, "#no-campaigns")
+    assert "Set up a campaign" in text(page.body)
+    assert reverse("campaigns:create") in links(page, "main")
+    assert reverse("campaigns:onboarding") in links(page, "main")
 
 
 def test_the_list_shows_status_version_deadline_and_completion(hr_client, version):
@@ -211,9 +213,9 @@ def test_the_list_shows_status_version_deadline_and_completion(hr_client, versio
     )
     signed(first, ready_to_sign(first, version))
 
-    html = hr_client.get(reverse("campaigns:list")).content.decode()
+    page = parse(hr_client.get(reverse("campaigns:list")))
 
-    row = html.split(f'id="campaign-{campaign.pk}"')[1].split("</tr>")[0]
+    row = text_of(page, f"tr#campaign-{campaign.pk}")
     assert "Jaarronde 2026" in row
     assert "Running" in row
     assert f"Version {version.number}" in row

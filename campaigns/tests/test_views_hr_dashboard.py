@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import pytest
 from django.urls import reverse
@@ -21,6 +20,7 @@ from campaigns.tests.hr_support import (
     sign,
 )
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.testing.html import attribute, links, one, parse, select, text, text_of
 from quizzes.tests.factories import quiz_version, submitted_attempt
 
 pytestmark = pytest.mark.django_db
@@ -112,10 +112,9 @@ def test_the_overview_shows_the_overall_figures_with_a_progress_bar(hr_client, o
         2,
         1,
     )
-    html = response.content.decode()
-    assert "33% done: 1 of 3 employees in scope have signed." in html
-    assert 'role="progressbar"' in html
-    assert 'aria-valuenow="33"' in html
+    page = parse(response)
+    assert "33% done: 1 of 3 employees in scope have signed." in text(page.body)
+    assert attribute(page, "[role=progressbar]", "aria-valuenow") == "33"
 
 
 def test_leavers_are_not_counted_on_the_overview(hr_client, overdue_campaign):
@@ -130,7 +129,7 @@ def test_leavers_are_not_counted_on_the_overview(hr_client, overdue_campaign):
 def test_the_overview_links_to_the_lists_csv_log_and_schedule(hr_client, overdue_campaign):
     campaign, _people = overdue_campaign
 
-    html = hr_client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    hrefs = links(parse(hr_client.get(reverse("campaigns:detail", args=[campaign.pk]))))
 
     for url in (
         _people_url(campaign, "?status=overdue"),
@@ -139,8 +138,8 @@ def test_the_overview_links_to_the_lists_csv_log_and_schedule(hr_client, overdue
         reverse("campaigns:schedule", args=[campaign.pk]),
         reverse("campaigns:close", args=[campaign.pk]),
     ):
-        assert f'href="{url}"' in html
-    assert reverse("campaigns:launch", args=[campaign.pk]) not in html
+        assert url in hrefs
+    assert reverse("campaigns:launch", args=[campaign.pk]) not in hrefs
 
 
 def test_a_draft_offers_launching_and_says_how_many_are_in_the_audience(hr_client, version):
@@ -149,11 +148,11 @@ def test_a_draft_offers_launching_and_says_how_many_are_in_the_audience(hr_clien
 
     response = hr_client.get(reverse("campaigns:detail", args=[campaign.pk]))
 
-    html = response.content.decode()
-    assert f'href="{reverse("campaigns:launch", args=[campaign.pk])}"' in html
+    page = parse(response)
+    assert reverse("campaigns:launch", args=[campaign.pk]) in links(page)
     # HR and the one employee.
-    assert "2 employees are in the audience now" in html
-    assert 'id="department-table"' not in html
+    assert "2 employees are in the audience now" in text(page.body)
+    assert not select(page, "#department-table")
 
 
 def test_the_department_table_links_each_department_to_its_people(
@@ -162,9 +161,10 @@ def test_the_department_table_links_each_department_to_its_people(
     campaign, _people = overdue_campaign
     burgerzaken = organisation["burgerzaken"]
 
-    html = hr_client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    page = parse(hr_client.get(reverse("campaigns:detail", args=[campaign.pk])))
 
-    assert f'href="{_people_url(campaign)}?afdeling={burgerzaken.pk}&amp;subafdelingen=nee"' in html
+    people = f"{_people_url(campaign)}?afdeling={burgerzaken.pk}&subafdelingen=nee"
+    assert people in links(page, "#department-table")
 
 
 def test_the_department_table_sorts_by_the_sorteer_parameter(hr_client, overdue_campaign):
@@ -184,23 +184,23 @@ def test_the_department_table_sorts_by_the_sorteer_parameter(hr_client, overdue_
 def test_the_sorted_column_says_so_to_screen_readers(hr_client, overdue_campaign):
     campaign, _people = overdue_campaign
 
-    html = hr_client.get(
-        reverse("campaigns:detail", args=[campaign.pk]) + "?sorteer=-done"
-    ).content.decode()
+    page = parse(hr_client.get(reverse("campaigns:detail", args=[campaign.pk]) + "?sorteer=-done"))
 
-    assert '<th scope="col" aria-sort="descending" id="sort-done"' in html
-    assert 'href="?sorteer=done#per-department"' in html
+    assert [header.id for header in select(page, "th[aria-sort]")] == ["sort-done"]
+    assert attribute(page, "th#sort-done", "aria-sort") == "descending"
+    assert attribute(page, "th#sort-done", "scope") == "col"
+    assert links(page, "th#sort-done") == ["?sorteer=done#per-department"]
 
 
 def test_the_overview_shows_the_chart_of_completion_over_time(hr_client, overdue_campaign):
     campaign, _people = overdue_campaign
 
-    html = hr_client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    page = parse(hr_client.get(reverse("campaigns:detail", args=[campaign.pk])))
 
-    assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in html
-    assert 'id="completion-data"' in html
+    assert attribute(page, "#completion-chart svg", "role") == "img"
+    assert select(page, "#completion-data")
     # 31 days from the start to today; today 1 of 3 signed.
-    points = re.search(r'points="([^"]*)"', html).group(1).split()
+    points = attribute(page, "#completion-chart polyline.chart-line", "points").split()
     assert len(points) == 31
     assert points[-1] == "616,176"
 
@@ -216,12 +216,12 @@ def test_quiz_figures_of_a_small_department_say_too_few_to_show(
     for employee in people:
         submitted_attempt(employee=employee, version=version, right=True)
 
-    html = hr_client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    response = hr_client.get(reverse("campaigns:detail", args=[campaign.pk]))
 
-    row = html.split('class="quiz-row"')[1].split("</tr>")[0]
-    assert "Too few to show" in row
-    assert "%" not in row
-    assert "so that nobody's score can be singled out" in html
+    row = one(parse(response), f'tr.quiz-row[data-department="{organisation["financien"].pk}"]')
+    assert text_of(row, "td.too-few") == "Too few to show"
+    assert "%" not in text(row)
+    assert "so that nobody's score can be singled out" in response.content.decode()
 
 
 def test_quiz_figures_of_five_people_are_shown(hr_client, version, organisation, settings):
@@ -233,12 +233,11 @@ def test_quiz_figures_of_five_people_are_shown(hr_client, version, organisation,
     for employee in people:
         submitted_attempt(employee=employee, version=version, right=True)
 
-    html = hr_client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    page = parse(hr_client.get(reverse("campaigns:detail", args=[campaign.pk])))
 
-    row = html.split('class="quiz-row"')[1].split("</tr>")[0]
-    assert "Too few to show" not in row
-    assert '<td class="text-end average">100%</td>' in row
-    assert '<td class="text-end first-try">100%</td>' in row
+    row = one(page, f'tr.quiz-row[data-department="{organisation["financien"].pk}"]')
+    assert not select(row, "td.too-few")
+    assert (text_of(row, "td.average"), text_of(row, "td.first-try")) == ("100%", "100%")
 
 
 def test_the_overview_shows_the_latest_events(hr_client, hr_user, overdue_campaign):
@@ -340,13 +339,15 @@ def test_the_people_list_is_paginated_with_pagina(hr_client, version):
 def test_rows_offer_exempting_or_lifting_to_hr(hr_client, overdue_campaign):
     campaign, people = overdue_campaign
 
-    html = hr_client.get(_people_url(campaign)).content.decode()
+    page = parse(hr_client.get(_people_url(campaign)))
 
     bram = assignment_of(campaign, people["bram"])
     dirk = assignment_of(campaign, people["dirk"])
-    assert reverse("campaigns:exempt", args=[bram.pk]) in html
-    assert reverse("campaigns:lift_exemption", args=[dirk.pk]) in html
-    assert "Reason: Langdurig verlof" in html
+    exempt = reverse("campaigns:exempt", args=[bram.pk])
+    lift = reverse("campaigns:lift_exemption", args=[dirk.pk])
+    assert [href.split("?")[0] for href in links(page, f"#assignment-{bram.pk}")] == [exempt]
+    assert [href.split("?")[0] for href in links(page, f"#assignment-{dirk.pk}")] == [lift]
+    assert "Reason: Langdurig verlof" in text_of(page, f"#assignment-{dirk.pk} td.status")
 
 
 def test_auditors_see_the_people_without_actions(client, overdue_campaign):
@@ -355,12 +356,12 @@ def test_auditors_see_the_people_without_actions(client, overdue_campaign):
     campaign, people = overdue_campaign
     client.force_login(auditor())
 
-    html = client.get(_people_url(campaign)).content.decode()
+    page = parse(client.get(_people_url(campaign)))
 
-    assert "Bram" in html
-    assert (
-        reverse("campaigns:exempt", args=[assignment_of(campaign, people["bram"]).pk]) not in html
-    )
+    bram = assignment_of(campaign, people["bram"])
+    assert "Bram" in text_of(page, f"#assignment-{bram.pk}")
+    exempt = reverse("campaigns:exempt", args=[bram.pk])
+    assert exempt not in [href.split("?")[0] for href in links(page)]
 
 
 def test_the_signed_date_is_shown(hr_client, overdue_campaign):
