@@ -10,8 +10,9 @@
 #
 # Installs are remembered by stamp files in .venv/.stamps: a second run is quick and
 # re-installs only when a requirements file, package-lock.json or the build
-# constraints changed. Debian packages (gettext, chromium, postgresql, xmlsec1) are installed
-# with apt-get only when missing (scripts/system-deps.sh).
+# constraints changed. Debian packages (gettext, chromium, postgresql, xmlsec1,
+# poppler-utils, libnss3-tools) are installed with apt-get only when missing
+# (scripts/system-deps.sh).
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -80,7 +81,7 @@ system-deps-run:
 	@scripts/system-deps.sh gettext pango
 
 system-deps-test:
-	@scripts/system-deps.sh gettext pango chromium postgresql xmlsec1
+	@scripts/system-deps.sh gettext pango chromium postgresql xmlsec1 pdfsig
 
 # --------------------------------------------------------------------------- make run
 

@@ -32,3 +32,21 @@ def heartbeat_check(app_configs=None, **kwargs) -> list:
             id="portal.E001",
         )
     ]
+
+
+def timestamp_check(app_configs=None, **kwargs) -> list:
+    """A real signing certificate without a timestamp service: the PDFs are signed, but
+    not archivally (PAdES B-B, no trusted time, no revocation data), so their signatures
+    stop validating once the certificate expires (portal/pdf/signing.py)."""
+    if not settings.REPORTS_SIGNING_CERTIFICATE or settings.PDF_TIMESTAMP_URL:
+        return []
+    return [
+        checks.Warning(
+            "PDF reports and certificates are signed without a trusted timestamp "
+            "(PORTAL_PDF_TIMESTAMP_URL is empty): their signatures cannot be checked "
+            "after the signing certificate expires or is revoked.",
+            hint="Set PORTAL_PDF_TIMESTAMP_URL to the RFC 3161 timestamp service; see "
+            "docs/deployment.md, 'Signing and timestamps (PKIoverheid)'.",
+            id="portal.W004",
+        )
+    ]

@@ -21,10 +21,11 @@ class PortalConfig(AppConfig):
 
         checks.register(per_process_cache_check, checks.Tags.caches, deploy=True)
 
-        from config.checks import environment_check, heartbeat_check
+        from config.checks import environment_check, heartbeat_check, timestamp_check
 
         checks.register(environment_check, checks.Tags.compatibility)
         checks.register(heartbeat_check)
+        checks.register(timestamp_check, checks.Tags.security)
 
         # The admin site (INSTALLED_APPS' first app) has registered every model by now.
         from django.contrib import admin

@@ -7,6 +7,8 @@
 #   postgresql  initdb and pg_ctl (PostgreSQL 15), for the test run on PostgreSQL
 #   wrk         the HTTP load generator of the benchmark (make benchmark)
 #   xmlsec1     XML signatures for the SAML identity provider of the SSO journeys
+#   pdfsig      poppler's pdfsig and NSS's certutil: the signature tests check signed
+#               PDFs with a second, independent reader
 # Never downloads a browser of Playwright's own. Non-interactive (CI has no stdin).
 set -euo pipefail
 # runuser, ldconfig and apt-get may live in sbin, which a plain PATH may lack.
@@ -39,6 +41,10 @@ for need in "$@"; do
             ;;
         xmlsec1)
             command -v xmlsec1 >/dev/null 2>&1 || packages+=(xmlsec1)
+            ;;
+        pdfsig)
+            command -v pdfsig >/dev/null 2>&1 || packages+=(poppler-utils)
+            command -v certutil >/dev/null 2>&1 || packages+=(libnss3-tools)
             ;;
         *)
             echo "system-deps.sh: unknown need '$need'" >&2

@@ -385,6 +385,13 @@ REPORTS_SIGNING_PASSWORD = env(
     "PORTAL_REPORTS_SIGNING_PASSWORD", "", old="REPORTS_SIGNING_PASSWORD"
 )
 REPORTS_SELF_SIGNED = env_bool("PORTAL_REPORTS_SELF_SIGNED", False, old="REPORTS_SELF_SIGNED")
+# Archival signatures (PAdES B-LTA) on reports and certificates (portal/pdf/signing.py,
+# docs/deployment.md): the RFC 3161 timestamp service, and the CA certificates (a PEM
+# file) that the signing certificate and the timestamp service chain up to, if the
+# PKCS#12 file lacks them. Without a timestamp service the signatures are PAdES B-B
+# only, and `manage.py check` warns (portal.W004) when a real certificate is used.
+PDF_TIMESTAMP_URL = env("PORTAL_PDF_TIMESTAMP_URL", "")
+PDF_TRUST_ROOTS = env("PORTAL_PDF_TRUST_ROOTS", "")
 
 # Performance settings: defaults measured on the benchmark (docs/benchmarks.md), the same
 # for every installation, so settings rather than environment variables (docs/

@@ -1,9 +1,22 @@
-"""Digital signatures on report PDFs, with the municipality's certificate (pyHanko).
+"""Digital signatures on PDFs (compliance reports, personal certificates), with the
+municipality's certificate (pyHanko).
 
-The signature is PAdES baseline B (CMS, ETSI.CAdES.detached) in an invisible field,
-added as an incremental update: the PDF/A and PDF/UA content made by WeasyPrint stays
-byte for byte, and any standard PDF reader shows whether the file changed after
-signing.
+The signature is PAdES (CMS, ETSI.CAdES.detached) in an invisible field, added as an
+incremental update: the PDF/A and PDF/UA content made by WeasyPrint stays byte for
+byte, and any standard PDF reader shows whether the file changed after signing.
+
+Archival (PAdES B-LTA), when a timestamp service is configured (PORTAL_PDF_TIMESTAMP_URL):
+the signature carries an RFC 3161 timestamp, the file a document security store (DSS)
+with the certificate chains and their revocation data (CRL/OCSP, fetched at signing
+time) and, last, a document timestamp over all of it. So the signature still verifies
+after the signing certificate has expired or been revoked: the timestamps prove it was
+made while the certificate was valid. The chains end in the trust roots: the
+self-signed certificates in the PKCS#12 file and those in PORTAL_PDF_TRUST_ROOTS.
+Signing then needs the timestamp service and the revocation services: when one cannot
+be reached, signing fails (ArchivalSigningFailed) rather than make a weaker file
+silently. Without a timestamp service: PAdES B-B (no timestamp; the signature time is
+the signer's own clock), and `manage.py check` warns where a real certificate is used
+(config/checks.py).
 
 The certificate and its key come from a PKCS#12 file (PORTAL_REPORTS_SIGNING_CERTIFICATE,
 its password PORTAL_REPORTS_SIGNING_PASSWORD). Without one, PORTAL_REPORTS_SELF_SIGNED
@@ -30,6 +43,17 @@ from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger(__name__)
 
+
+class _FetchedBeforehand(logging.Filter):
+    """pyHanko warns on every archival signature that it may not fetch revocation data
+    itself: it is given all of it (``_revocation_data``), so the warning says nothing."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "fetching is not allowed" not in record.getMessage()
+
+
+logging.getLogger("pyhanko.sign.signers.pdf_signer").addFilter(_FetchedBeforehand())
+
 FIELD_NAME = "Signature1"
 SELF_SIGNED_DIRECTORY = "signing"
 SELF_SIGNED_FILE = "self-signed.p12"
@@ -38,6 +62,15 @@ SELF_SIGNED_DAYS = 2 * 365
 
 class SigningNotConfigured(ImproperlyConfigured):
     """No certificate to sign reports with."""
+
+
+class ArchivalSigningFailed(Exception):
+    """The timestamp service or the revocation data could not be had, or the chain of
+    the signing certificate or the timestamp service ends in no trust root."""
+
+
+# Seconds to wait for the timestamp service (each of the two requests).
+TIMESTAMP_TIMEOUT = 10
 
 
 def self_signed_path() -> Path:
@@ -209,10 +242,48 @@ def outside_event_loop(function, /, *args, **kwargs):
         return pool.submit(function, *args, **kwargs).result()
 
 
+def archival() -> bool:
+    """Whether signatures are archival (PAdES B-LTA): a timestamp service is configured."""
+    return bool(settings.PDF_TIMESTAMP_URL)
+
+
+def trust_roots(signer=None) -> list:
+    """The certificates (asn1crypto) that chains end in: those of
+    PORTAL_PDF_TRUST_ROOTS and the self-signed ones in the PKCS#12 file."""
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+
+    roots = []
+    configured = settings.PDF_TRUST_ROOTS
+    if configured:
+        try:
+            data = Path(configured).read_bytes()
+        except OSError as error:
+            raise SigningNotConfigured(
+                f"PORTAL_PDF_TRUST_ROOTS: cannot read {configured!r} ({error})."
+            ) from error
+        if pem.detect(data):
+            roots += [asn1_x509.Certificate.load(der) for _t, _h, der in pem.unarmor(data, True)]
+        else:
+            roots.append(asn1_x509.Certificate.load(data))
+    if signer is not None:
+        roots += [c for c in (signer.signing_cert, *signer.cert_registry) if c.self_signed != "no"]
+    return roots
+
+
 def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
-    """The PDF with an invisible PAdES signature added as an incremental update."""
+    """The PDF with an invisible PAdES signature added as an incremental update: B-LTA
+    when a timestamp service is configured (see the module's notes), otherwise B-B."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
+    from pyhanko.sign import fields, signers, timestamps
+    from pyhanko.sign.general import SigningError
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.errors import (
+        CRLFetchError,
+        OCSPFetchError,
+        PathBuildingError,
+        PathValidationError,
+    )
 
     data, password = _pkcs12()
     try:
@@ -220,20 +291,95 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     except ValueError as error:
         raise SigningNotConfigured(_CANNOT_OPEN) from error
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    metadata = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME,
-        reason=reason,
-        location=location,
-        md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES,
-    )
-    output = outside_event_loop(
-        signers.sign_pdf,
-        writer,
-        metadata,
-        signer=signer,
-        # No box: a widget with an empty rectangle, which PDF/A allows without an
-        # appearance and PDF/UA does not count as content.
-        new_field_spec=fields.SigFieldSpec(sig_field_name=FIELD_NAME),
-    )
+    field_spec = fields.SigFieldSpec(sig_field_name=FIELD_NAME)
+    # No box: a widget with an empty rectangle, which PDF/A allows without an
+    # appearance and PDF/UA does not count as content.
+    options = {
+        "field_name": FIELD_NAME,
+        "reason": reason,
+        "location": location,
+        "md_algorithm": "sha256",
+        "subfilter": fields.SigSeedSubFilter.PADES,
+    }
+    if not archival():
+        output = outside_event_loop(
+            signers.sign_pdf,
+            writer,
+            signers.PdfSignatureMetadata(**options),
+            signer=signer,
+            new_field_spec=field_spec,
+        )
+        return output.getvalue()
+
+    timestamper = timestamps.HTTPTimeStamper(settings.PDF_TIMESTAMP_URL, timeout=TIMESTAMP_TIMEOUT)
+
+    async def sign() -> io.BytesIO:
+        ocsps, crls = await _revocation_data(signer, timestamper)
+        # Revocation data for every certificate below the roots, fetched above: all
+        # of it goes into the DSS (pyHanko's own fetching during signing keeps only
+        # the timestamp service's).
+        context = ValidationContext(
+            trust_roots=trust_roots(signer),
+            other_certs=list(signer.cert_registry),
+            ocsps=ocsps,
+            crls=crls,
+            allow_fetching=False,
+            revocation_mode="require",
+        )
+        metadata = signers.PdfSignatureMetadata(
+            **options,
+            embed_validation_info=True,
+            use_pades_lta=True,
+            validation_context=context,
+        )
+        return await signers.async_sign_pdf(
+            writer, metadata, signer=signer, timestamper=timestamper, new_field_spec=field_spec
+        )
+
+    try:
+        output = outside_event_loop(asyncio.run, sign())
+    except (
+        timestamps.TimestampRequestError,
+        OCSPFetchError,
+        CRLFetchError,
+        PathBuildingError,
+        PathValidationError,
+        SigningError,
+    ) as error:
+        raise ArchivalSigningFailed(
+            f"Archival signing failed (timestamp service {settings.PDF_TIMESTAMP_URL!r}, "
+            f"revocation data, trust roots PORTAL_PDF_TRUST_ROOTS): {error}"
+        ) from error
     return output.getvalue()
+
+
+async def _revocation_data(signer, timestamper) -> tuple[list, list]:
+    """OCSP responses and CRLs, fetched now, for the signing certificate, the timestamp
+    service's certificate and the CAs between them and their roots: an OCSP response
+    where the certificate names a responder, otherwise the CRLs it names."""
+    from pyhanko_certvalidator.authority import AuthorityWithCert
+    from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+
+    # The timestamp service's certificates come with a timestamp: ask for one now
+    # (pyHanko asks for it anyway, to know its size, and keeps it for that).
+    response = await timestamper.async_dummy_response("sha256")
+    certificates = {c.issuer_serial: c for c in (signer.signing_cert, *signer.cert_registry)}
+    for choice in response["content"]["certificates"]:
+        certificates.setdefault(choice.chosen.issuer_serial, choice.chosen)
+    by_subject = {c.subject.hashable: c for c in certificates.values()}
+    for root in trust_roots():
+        by_subject.setdefault(root.subject.hashable, root)
+    ocsps, crls = [], []
+    async with AIOHttpFetcherBackend(per_request_timeout=TIMESTAMP_TIMEOUT) as fetchers:
+        for certificate in certificates.values():
+            if certificate.self_signed != "no":  # "yes" or "maybe": a root
+                continue
+            issuer = by_subject.get(certificate.issuer.hashable)
+            if certificate.ocsp_urls and issuer is not None:
+                ocsps.append(
+                    await fetchers.ocsp_fetcher.fetch(certificate, AuthorityWithCert(issuer))
+                )
+            elif certificate.crl_distribution_points:
+                crls += await fetchers.crl_fetcher.fetch(certificate)
+
+    return ocsps, crls
