@@ -7,13 +7,18 @@
 #   BENCHMARK_REPORT_SIZES  employees of the compliance-report runs (default "5000 20000";
 #                           empty: none)
 #   BENCHMARK_ARGS          more arguments for run_benchmarks (e.g. "--repeat 30")
+#   BENCHMARK_CODE_CHECK_SIZES  employees (one ledger entry each) of the code check's
+#                           own runs (default "2000 20000"; empty: none)
 #
 # Installs what is missing (the dev requirements via make install-dev; Debian's
 # postgresql and wrk), starts a throwaway PostgreSQL 15 cluster with its durability on
 # (scripts/with-postgres.sh --durable), and in it:
 #   1. a database: migrate, generate_scale_data --employees N (timed: a result too),
-#      run_benchmarks: pages, campaign launch, verify_ledger, signing through gunicorn and
-#      wrk, the compliance report as CSV and xlsx; report.md and report.json;
+#      run_benchmarks: pages, campaign launch, verify_ledger, the code check, signing
+#      through gunicorn and wrk, the compliance report as CSV and xlsx; report.md and
+#      report.json;
+#   1b. per code check size, a fresh database: migrate, generate_scale_data, then
+#      run_benchmarks --only code_check, its section appended to report.md;
 #   2. per report size, a fresh database: migrate, generate_scale_data, then
 #      run_benchmarks --only reports (benchmark_reports on that database, every format),
 #      its section appended to report.md.
@@ -29,6 +34,7 @@ export DJANGO_SETTINGS_MODULE=config.settings.benchmark
 export PYTHONUNBUFFERED=1
 EMPLOYEES="${BENCHMARK_EMPLOYEES:-100000}"
 REPORT_SIZES="${BENCHMARK_REPORT_SIZES-5000 20000}"
+CODE_CHECK_SIZES="${BENCHMARK_CODE_CHECK_SIZES-2000 20000}"
 REPORT_FORMATS="csv,xlsx,pdf-single,pdf-parts"
 read -r -a EXTRA_ARGS <<<"${BENCHMARK_ARGS:-}"
 
@@ -79,6 +85,24 @@ fill() {
     echo "   filled in $GENERATE_SECONDS s"
 }
 
+# The code check at other ledger sizes: a fresh database each, its section appended.
+code_check_sizes() {
+    local output="$1" size part status=0
+    for size in $CODE_CHECK_SIZES; do
+        fill "code_check_$size" "$size"
+        part="$(mktemp "${TMPDIR:-/tmp}/portal-benchmark-code-check.XXXXXX")"
+        echo "== run_benchmarks --only code_check at $size employees"
+        run "$PYTHON" manage.py run_benchmarks --only code_check --output "$part" \
+            --json "${output%.md}-code-check-$size.json" >/dev/null || status=$?
+        {
+            echo
+            awk '/^## / { found = /^## Code check at/ } found' "$part"
+        } >>"$output"
+        rm -f "$part"
+    done
+    return "$status"
+}
+
 in_cluster() {
     local output="$1" status=0
     fill portal "$EMPLOYEES"
@@ -86,6 +110,7 @@ in_cluster() {
     run "$PYTHON" manage.py run_benchmarks --output "$output" --json "${output%.md}.json" \
         --generate-seconds "$GENERATE_SECONDS" ${EXTRA_ARGS[@]+"${EXTRA_ARGS[@]}"} \
         >/dev/null || status=$?
+    code_check_sizes "$output" || status=$?
     if [ -z "$REPORT_SIZES" ]; then
         exit "$status"
     fi

@@ -114,6 +114,16 @@ def _summary(results: dict) -> list[str]:
                 verdict(r["passed"]),
             ]
         )
+    if results.get("code_check"):
+        r = results["code_check"]
+        rows.append(
+            [
+                f"Code check, {r['entries']:,} entries",
+                f"< {r['target_ms']:.0f} ms",
+                f"{_ms(r['median_ms'])} (p95 {_ms(r['p95_ms'])}), {r['queries']} queries",
+                verdict(r["passed"]),
+            ]
+        )
     lines = ["## Summary", "", *_table(["Measurement", "Target", "Measured", "Result"], rows), ""]
     for step, reason in (results.get("skipped") or {}).items():
         lines.append(f"- Not measured: {step} ({reason}).")
@@ -294,6 +304,34 @@ def _ledger(results: dict) -> list[str]:
     ]
 
 
+def _code_check(results: dict) -> list[str]:
+    r = results["code_check"]
+    return [
+        f"## Code check at {r['entries']:,} entries",
+        "",
+        "`acknowledgements.selectors.code_check.code_check` (what /bevestigen/controleren/ "
+        "runs for a code), in-process: codes spread over the whole chain, each entry's "
+        "hash and link recomputed. Its time must not grow with the ledger.",
+        "",
+        *_table(
+            ["Entries", "Lookups", "Queries each", "Median", "p95", "Max", "Target", "Result"],
+            [
+                [
+                    _n(r["entries"]),
+                    _n(r["lookups"]),
+                    r["queries"],
+                    _ms(r["median_ms"]),
+                    _ms(r["p95_ms"]),
+                    _ms(r["max_ms"]),
+                    f"< {r['target_ms']:.0f} ms",
+                    verdict(r["passed"]),
+                ]
+            ],
+        ),
+        "",
+    ]
+
+
 def _reports(results: dict) -> list[str]:
     r = results["reports"]
     if not r["ran"]:
@@ -336,6 +374,8 @@ def render_markdown(results: dict) -> str:
         lines += _signing(results)
     if results.get("ledger"):
         lines += _ledger(results)
+    if results.get("code_check"):
+        lines += _code_check(results)
     if results.get("reports"):
         lines += _reports(results)
     return "\n".join(lines).rstrip() + "\n"

@@ -4,10 +4,11 @@
         python manage.py run_benchmarks --output results.md --json results.json
 
 Pages (server time and queries), a campaign launch for everyone (rolled back),
-verify_ledger, signing under load through gunicorn and wrk (on a copy of the database)
-and the compliance report's own benchmark; a Markdown report on standard output and in
---output, the figures in --json. Exits non-zero when a step fails to run or a target is
-missed. scripts/benchmark.sh (`make benchmark`) does everything from an empty machine.
+verify_ledger, the code check's lookup, signing under load through gunicorn and wrk (on
+a copy of the database) and the compliance report's own benchmark; a Markdown report on
+standard output and in --output, the figures in --json. Exits non-zero when a step fails
+to run or a target is missed. scripts/benchmark.sh (`make benchmark`) does everything
+from an empty machine.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-STEPS = ("pages", "launch", "ledger", "signing", "reports")
+STEPS = ("pages", "launch", "ledger", "code_check", "signing", "reports")
 
 
 def _steps(value: str) -> set[str]:
@@ -49,6 +50,9 @@ class Command(BaseCommand):
         parser.add_argument("--campaign", type=int, default=None, help="The dashboard's campaign.")
         parser.add_argument("--launch-repeat", type=int, default=3)
         parser.add_argument("--ledger-repeat", type=int, default=3)
+        parser.add_argument(
+            "--code-check-lookups", type=int, default=200, help="Codes looked up, timed."
+        )
         parser.add_argument("--signing-rounds", type=int, default=5)
         parser.add_argument("--signing-duration", type=int, default=10, help="Seconds per run.")
         parser.add_argument("--signing-threads", type=int, default=2)
@@ -132,7 +136,11 @@ class Command(BaseCommand):
         results["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
         verdicts = [
             *(page["passed"] for page in results.get("pages") or []),
-            *(results[s]["passed"] for s in ("launch", "ledger", "signing") if results.get(s)),
+            *(
+                results[s]["passed"]
+                for s in ("launch", "ledger", "code_check", "signing")
+                if results.get(s)
+            ),
         ]
         results["passed"] = all(verdicts)
         return results
@@ -162,6 +170,11 @@ class Command(BaseCommand):
         from benchmarks.measure.ledger import measure_ledger
 
         return measure_ledger(repeat=options["ledger_repeat"], log=self._log).to_dict()
+
+    def _code_check(self, options):
+        from benchmarks.measure.code_check import measure_code_check
+
+        return measure_code_check(lookups=options["code_check_lookups"], log=self._log).to_dict()
 
     def _signing(self, options):
         from django.db import connection
