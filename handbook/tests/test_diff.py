@@ -15,6 +15,7 @@ from handbook.selectors.diff import (
     word_diff,
 )
 from handbook.tests.factories import published_version
+from portal.testing.html import parse, select, text, texts
 
 
 @pytest.fixture(autouse=True)
@@ -45,19 +46,21 @@ def test_word_diff_of_identical_texts_is_one_equal_segment():
 
 
 def test_rendered_diff_uses_del_and_ins_with_screen_reader_texts():
-    html = render_segments(word_diff("oude tekst", "nieuwe tekst"))
+    page = parse(render_segments(word_diff("oude tekst", "nieuwe tekst")))
 
-    assert '<del class="diff-del">' in html
-    assert '<ins class="diff-ins">' in html
-    assert "start of deletion" in html and "end of deletion" in html
-    assert "start of insertion" in html and "end of insertion" in html
-    assert html.count('class="visually-hidden"') == 4
+    [deleted] = select(page, "del.diff-del")
+    [inserted] = select(page, "ins.diff-ins")
+    assert texts(deleted, ".visually-hidden") == ["[start of deletion]", "[end of deletion]"]
+    assert texts(inserted, ".visually-hidden") == ["[start of insertion]", "[end of insertion]"]
+    assert text(deleted) == "[start of deletion] oude [end of deletion]"
+    assert text(inserted) == "[start of insertion] nieuwe [end of insertion]"
+    assert len(select(page, ".visually-hidden")) == 4
 
 
 def test_rendered_diff_escapes_the_text():
     html = render_segments(word_diff("a", "<script>alert(1)</script>"))
 
-    assert "<script>" not in html
+    assert not select(parse(html), "script")
     assert "&lt;script&gt;" in html
 
 
@@ -115,7 +118,7 @@ def test_diff_shows_a_removed_tip_as_deleted_text():
     removed = diff_versions(old, new).tips[1]
 
     assert removed.status == TipStatus.REMOVED
-    assert "<del" in removed.html and "Gaat weg." in removed.html
+    assert "Gaat weg." in texts(parse(removed.html), "del.diff-del")[0]
 
 
 @pytest.mark.django_db
@@ -131,7 +134,7 @@ def test_diff_shows_a_new_tip_as_inserted_text():
     added = diff_versions(old, new).tips[1]
 
     assert added.status == TipStatus.NEW
-    assert "<ins" in added.html and "Nieuw hier." in added.html
+    assert "Nieuw hier." in texts(parse(added.html), "ins.diff-ins")[0]
 
 
 @pytest.mark.django_db

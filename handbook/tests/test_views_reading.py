@@ -10,6 +10,7 @@ from handbook import services
 from handbook.models import GuidelineVersion, Tip
 from handbook.tests.factories import published_version, retire_at_once
 from handbook.tests.utils import nl
+from portal.testing.html import attribute, links, one, parse, select, text, text_of
 
 TIP_3_NL = "Ga af op je beoordelingsvermogen en eigen logica."
 TIP_3_EN = "Rely on your own judgement and common sense."
@@ -53,13 +54,16 @@ def test_current_version_shows_title_introduction_tips_and_hash_in_dutch(
     response = employee_client.get(reverse("handbook:current"))
 
     html = _text(response)
+    page = parse(response)
     assert response.status_code == 200
-    assert '<h1 lang="nl">Handreiking gebruik sociale media</h1>' in html
+    heading = one(page, "h1")
+    assert heading.attributes["lang"] == "nl"
+    assert text(heading) == "Handreiking gebruik sociale media"
     assert "art. 125a Ambtenarenwet" in html
-    assert TIP_3_NL in html
-    assert html.count('class="tip card') == 11
+    assert text_of(page, "#tip-3 .tip-text").startswith(TIP_3_NL)
+    assert len(select(page, "section.tip.card")) == 11
     assert version_one.content_hash in html
-    assert 'id="translation-notice"' not in html
+    assert not select(page, "#translation-notice")
 
 
 @pytest.mark.django_db
@@ -69,55 +73,67 @@ def test_current_version_in_english_shows_the_translation_with_a_notice(
     response = english_client.get(reverse("handbook:current"))
 
     html = _text(response)
-    assert '<html lang="en">' in html
-    assert '<h1 lang="en">Guidance on the use of social media</h1>' in html
-    assert TIP_3_EN in html
+    page = parse(response)
+    assert attribute(page, "html", "lang") == "en"
+    heading = one(page, "h1")
+    assert heading.attributes["lang"] == "en"
+    assert text(heading) == "Guidance on the use of social media"
+    assert text_of(page, "#tip-3 .tip-text").startswith(TIP_3_EN)
     assert TIP_3_NL not in html
-    assert "This is a translation. The Dutch text is authoritative." in html
-    assert 'href="?taal=nl"' in html
+    assert "This is a translation. The Dutch text is authoritative." in text_of(
+        page, "#translation-notice"
+    )
+    assert attribute(page, "#translation-notice a#show-dutch", "href") == "?taal=nl"
 
 
 @pytest.mark.django_db
 def test_english_page_can_show_the_dutch_text_marked_as_dutch(english_client, version_one):
     response = english_client.get(reverse("handbook:current") + "?taal=nl")
 
-    html = _text(response)
-    assert '<h1 lang="nl">Handreiking gebruik sociale media</h1>' in html
-    assert f'<div class="tip-text" lang="nl"><p>{TIP_3_NL}' in html
-    assert 'href="?taal=en"' in html
+    page = parse(response)
+    heading = one(page, "h1")
+    assert heading.attributes["lang"] == "nl"
+    assert text(heading) == "Handreiking gebruik sociale media"
+    tip = one(page, "#tip-3 .tip-text")
+    assert tip.attributes["lang"] == "nl" and text(tip).startswith(TIP_3_NL)
+    assert attribute(page, "#translation-notice a#show-english", "href") == "?taal=en"
 
 
 @pytest.mark.django_db
 def test_english_page_falls_back_to_dutch_marked_as_dutch(english_client):
     published_version(tips=["Alleen Nederlands."], tips_en=[""], title_en="")
 
-    html = _text(english_client.get(reverse("handbook:current")))
+    page = parse(english_client.get(reverse("handbook:current")))
 
-    assert '<h1 lang="nl">Handreiking gebruik sociale media</h1>' in html
-    assert '<div class="tip-text" lang="nl"><p>Alleen Nederlands.</p>' in html
+    heading = one(page, "h1")
+    assert heading.attributes["lang"] == "nl"
+    assert text(heading) == "Handreiking gebruik sociale media"
+    tip = one(page, "#tip-1 .tip-text")
+    assert (tip.attributes["lang"], text_of(tip, "p")) == ("nl", "Alleen Nederlands.")
 
 
 @pytest.mark.django_db
 def test_tip_page_shows_the_tip_with_previous_and_next_links(employee_client, version_one):
     response = employee_client.get(reverse("handbook:current_tip", kwargs={"tip": 3}))
 
-    html = _text(response)
+    page = parse(response)
     assert response.status_code == 200
-    assert f"<h1>{nl('Tip %(number)s', number=3)}</h1>" in html
-    assert TIP_3_NL in html
-    assert f'aria-label="{nl("Previous and next tip")}"' in html
-    assert 'href="/handreiking/tips/2/"' in html and 'href="/handreiking/tips/4/"' in html
-    assert '<a href="/handreiking/tips/3/" aria-current="page">' in html
-    assert version_one.content_hash in html
+    assert text_of(page, "h1") == nl("Tip %(number)s", number=3)
+    assert text_of(page, ".tip-text").startswith(TIP_3_NL)
+    pager = one(page, "nav.tip-pager")
+    assert pager.attributes["aria-label"] == nl("Previous and next tip")
+    assert links(pager) == ["/handreiking/tips/2/", "/handreiking/tips/4/"]
+    assert attribute(page, "nav.tip-nav a[aria-current=page]", "href") == "/handreiking/tips/3/"
+    assert version_one.content_hash in _text(response)
 
 
 @pytest.mark.django_db
 def test_first_tip_has_no_previous_link_and_last_no_next(employee_client, version_one):
-    first = _text(employee_client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 1})))
-    last = _text(employee_client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 11})))
+    first = parse(employee_client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 1})))
+    last = parse(employee_client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 11})))
 
-    assert 'id="previous-tip"' not in first and 'id="next-tip"' in first
-    assert 'id="next-tip"' not in last and 'id="previous-tip"' in last
+    assert not select(first, "#previous-tip") and select(first, "a#next-tip[rel=next]")
+    assert not select(last, "#next-tip") and select(last, "a#previous-tip[rel=prev]")
 
 
 @pytest.mark.django_db
@@ -129,9 +145,10 @@ def test_unknown_tip_is_not_found(employee_client, version_one):
 
 @pytest.mark.django_db
 def test_tip_page_in_english(english_client, version_one):
-    html = _text(english_client.get(reverse("handbook:current_tip", kwargs={"tip": 3})))
+    page = parse(english_client.get(reverse("handbook:current_tip", kwargs={"tip": 3})))
 
-    assert f'lang="en"><p>{TIP_3_EN}' in html
+    tip = one(page, ".tip-text")
+    assert tip.attributes["lang"] == "en" and text(tip).startswith(TIP_3_EN)
 
 
 @pytest.mark.django_db
@@ -146,12 +163,16 @@ def test_history_shows_superseded_current_and_scheduled_versions(employee_client
 
     html = _text(employee_client.get(reverse("handbook:history")))
 
-    assert 'id="version-row-1" data-state="superseded"' in html
-    assert 'id="version-row-2" data-state="current"' in html
-    assert 'id="version-row-3" data-state="scheduled"' in html
+    page = parse(html)
+    rows = select(page, "#history-table tbody tr")
+    assert [(row.id, row.attributes["data-state"]) for row in rows] == [
+        ("version-row-3", "scheduled"),
+        ("version-row-2", "current"),
+        ("version-row-1", "superseded"),
+    ]
     assert nl("Superseded") in html and nl("Scheduled") in html
     assert first.content_hash in html
-    assert '<th scope="col">' in html
+    assert select(page, "#history-table thead th[scope=col]")
 
 
 @pytest.mark.django_db
@@ -198,11 +219,11 @@ def test_version_page_shows_an_old_version(employee_client, version_one):
 def test_print_view_shows_the_whole_version_with_its_hash(employee_client, version_one):
     response = employee_client.get(reverse("handbook:print", kwargs={"number": 1}))
 
-    html = _text(response)
+    page = parse(response)
     assert response.status_code == 200
-    assert 'id="print-version"' in html
-    assert html.count("<li value=") == 11
-    assert version_one.content_hash in html
+    tips = select(page, "#print-version li[value]")
+    assert [tip.attributes["value"] for tip in tips] == [str(n) for n in range(1, 12)]
+    assert version_one.content_hash in _text(response)
 
 
 @pytest.mark.django_db
@@ -264,10 +285,11 @@ def test_diff_page_defaults_to_the_current_version_and_the_one_before(
     html = _text(response)
     assert response.status_code == 200
     assert nl("From version %(old)s to version %(new)s", old=1, new=2) in html
-    assert '<del class="diff-del">' in html and '<ins class="diff-ins">' in html
+    page = parse(response)
+    assert select(page, "#diff-tip-1 del.diff-del") and select(page, "#diff-tip-1 ins.diff-ins")
     assert nl("start of deletion") in html and nl("end of insertion") in html
-    assert 'id="diff-tip-1" data-status="material"' in html
-    assert 'id="diff-tip-2" data-status="unchanged"' in html
+    assert attribute(page, "section#diff-tip-1", "data-status") == "material"
+    assert attribute(page, "section#diff-tip-2", "data-status") == "unchanged"
     assert nl("Change in meaning") in html
 
 
