@@ -1,15 +1,35 @@
 """The certificate: one acknowledgement as an accessible PDF (portal.pdf), in the
-language the employee signed in, with what is needed to check it."""
+language the employee signed in, with what is needed to check it, signed with the
+municipality's certificate like the reports (portal.pdf.signing: PAdES, archival B-LTA
+when a timestamp service is configured).
+
+Signing costs a request to the timestamp service twice (signature and document
+timestamps) and, for the long-term validation data, OCSP/CRL requests for the signing
+certificate's and the timestamp service's chains: tens of milliseconds on a local
+service, up to seconds against a remote one (a CRL of a large CA is megabytes). So a
+signed certificate is kept in the shared cache for CACHE_SECONDS: downloading it again
+(a second click, another device) costs no new timestamps and gives the same file. Not
+longer, and not on disk: the file bears the employee's name, which an erasure must
+remove (the cache entry is gone within the hour); and signing at the moment of signing
+would make the acknowledgement itself wait for, and fail with, the timestamp service.
+"""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from portal.pdf import page_counter_css, render_pdf
+from acknowledgements.models import Acknowledgement
+from portal.pdf import page_counter_css, render_pdf, signing
+
+CACHE_SECONDS = 60 * 60
 
 
 def verification_address() -> str:
@@ -17,7 +37,7 @@ def verification_address() -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse("acknowledgements:verify")
 
 
-def certificate_pdf(record, *, request=None) -> bytes:
+def certificate_pdf(record: Acknowledgement, *, request: HttpRequest | None = None) -> bytes:
     """The PDF of an acknowledgement (select_related entry, employee, version)."""
     language = record.language if record.language in ("nl", "en") else "nl"
     version = record.version
@@ -40,3 +60,34 @@ def certificate_pdf(record, *, request=None) -> bytes:
         }
         html = render_to_string("acknowledgements/certificate.html", context, request=request)
     return render_pdf(html, language=language, title=title)
+
+
+def _language(record: Acknowledgement) -> str:
+    return record.language if record.language in ("nl", "en") else "nl"
+
+
+def signed_certificate_pdf(*, record: Acknowledgement, request: HttpRequest | None = None) -> bytes:
+    """The certificate PDF, signed (see the module's notes on the cache). Raises
+    portal.pdf.signing.SigningNotConfigured or ArchivalSigningFailed."""
+    # The settings are in the key: another certificate or timestamp service signs anew.
+    key = (
+        "acknowledgements:certificate:"
+        + hashlib.sha256(
+            "|".join(
+                (
+                    record.entry.record_hash,
+                    settings.REPORTS_SIGNING_CERTIFICATE,
+                    settings.PDF_TIMESTAMP_URL,
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    cached: bytes | None = cache.get(key)
+    if cached is not None:
+        return cached
+    pdf = certificate_pdf(record, request=request)
+    with translation.override(_language(record)):
+        reason = gettext("Certificate %(code)s") % {"code": record.entry.verification_code}
+    signed = signing.sign_pdf(pdf, reason=reason, location=settings.PORTAL_MUNICIPALITY_NAME)
+    cache.set(key, signed, CACHE_SECONDS)
+    return signed

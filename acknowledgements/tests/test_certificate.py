@@ -1,15 +1,23 @@
-"""The certificate PDF: made with portal.pdf, readable back, the employee's own only."""
+"""The certificate PDF: made with portal.pdf, readable back, the employee's own only;
+signed like the reports (archival, PAdES B-LTA, against the test PKI) and kept for a
+second download."""
 
+import datetime
 import io
+import shutil
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESPassed
 from pypdf import PdfReader
 
 from acknowledgements.selectors.certificate import verification_address
 from acknowledgements.tests.factories import signed
 from people.tests.factories import EmployeeFactory
+from portal.pdf import signing
+from portal.testing.pki import lta_validation, pdfsig, running_pki
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +99,92 @@ def test_anonymous_visitor_is_sent_to_log_in():
     )
 
     assert response.status_code == 302
+
+
+# --- Signed (portal.pdf.signing): archival against the test PKI (portal/testing/pki.py)
+
+
+@pytest.fixture
+def test_pki(settings):
+    pki = running_pki()
+    pki.configure(settings)
+    return pki
+
+
+def download(employee, record) -> bytes:
+    response = client_for(employee).get(
+        reverse("acknowledgements:certificate", args=[record.entry.verification_code])
+    )
+    assert response.status_code == 200
+    return response.content
+
+
+def test_the_certificate_is_signed_and_validates_as_pades_b_lta(test_pki):
+    employee = EmployeeFactory()
+    record = signed(employee, language="en")
+
+    result = lta_validation(download(employee, record), test_pki)
+
+    assert result.ades_subindic == AdESPassed.OK, result.failure_msg
+    assert result.api_status.bottom_line
+    signer = result.api_status.signing_cert.subject.native["common_name"]
+    assert signer == "Gemeente Voorbeeldstad (test)"
+
+
+def test_the_signed_certificate_names_itself_in_the_signature(test_pki):
+    employee = EmployeeFactory()
+    record = signed(employee, language="nl")
+
+    reader = PdfFileReader(io.BytesIO(download(employee, record)))
+    [signature] = reader.embedded_regular_signatures
+
+    assert signature.sig_object["/Reason"] == f"Certificaat {record.entry.verification_code}"
+    assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"
+    assert len(reader.embedded_timestamp_signatures) == 1
+
+
+def test_the_certificate_still_validates_after_the_signing_certificate_expired(test_pki):
+    employee = EmployeeFactory()
+    record = signed(employee)
+    later = test_pki.signer_not_after + datetime.timedelta(days=30)
+
+    result = lta_validation(download(employee, record), test_pki, at=later)
+
+    assert result.ades_subindic == AdESPassed.OK, result.failure_msg
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler's pdfsig is not installed")
+def test_poppler_finds_the_certificates_signature_valid_and_trusted(test_pki):
+    employee = EmployeeFactory()
+    record = signed(employee)
+
+    said = pdfsig(download(employee, record), test_pki).split("Signature #2:")[0]
+
+    assert "Signature Validation: Signature is Valid." in said
+    assert "Certificate Validation: Certificate is Trusted." in said
+
+
+def test_a_second_download_is_the_same_file_and_asks_no_new_timestamp(test_pki, monkeypatch):
+    signatures = []
+    sign = signing.sign_pdf
+    monkeypatch.setattr(signing, "sign_pdf", lambda *a, **k: signatures.append(1) or sign(*a, **k))
+    employee = EmployeeFactory()
+    record = signed(employee)
+
+    first = download(employee, record)
+    again = download(employee, record)
+
+    assert again == first
+    assert len(signatures) == 1
+
+
+def test_another_signing_setup_signs_anew(test_pki, settings):
+    employee = EmployeeFactory()
+    record = signed(employee)
+    archival = download(employee, record)
+
+    settings.PDF_TIMESTAMP_URL = ""
+    basic = download(employee, record)
+
+    assert basic != archival
+    assert b"/ETSI.RFC3161" in archival and b"/ETSI.RFC3161" not in basic

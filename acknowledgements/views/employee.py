@@ -161,11 +161,12 @@ class CertificateView(LoginRequiredMixin, View):
     """/bevestigen/<code>/certificaat.pdf: the record as a PDF to keep or show."""
 
     def get(self, request, code):
-        from acknowledgements.selectors.certificate import certificate_pdf
+        from acknowledgements.selectors.certificate import signed_certificate_pdf
 
         record = visible_acknowledgement(request.user, code)
         response = HttpResponse(
-            certificate_pdf(record, request=request), content_type="application/pdf"
+            signed_certificate_pdf(record=record, request=request),
+            content_type="application/pdf",
         )
         filename = f"certificaat-{record.entry.verification_code}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
