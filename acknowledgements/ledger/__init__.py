@@ -116,7 +116,14 @@ def canonical_ip(value: str | None) -> str | None:
     """An IP address in one form, however the database returns it (None stays None)."""
     if not value:
         return None
-    return ipaddress.ip_address(str(value).split("/")[0]).compressed
+    address = ipaddress.ip_address(str(value).split("/")[0])
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        # Spelled out: newer Pythons write these as ::ffff:192.0.2.7, which would change
+        # the hashes of stored signatures (docs/ledger-format.md fixes the hex form).
+        packed = mapped.packed
+        return f"::ffff:{int.from_bytes(packed[:2]):x}:{int.from_bytes(packed[2:]):x}"
+    return address.compressed
 
 
 def content_digest(ack_fields: dict[str, Any]) -> str:

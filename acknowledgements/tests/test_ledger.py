@@ -140,3 +140,17 @@ def test_a_signed_entry_hashes_its_content():
     assert entry.record_hash == ledger.entry_hash(
         entry.previous_hash, ledger.entry_fields(entry, refers_to_sequence=None)
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "canonical"),
+    [
+        ("::ffff:192.0.2.7", "::ffff:c000:207"),
+        ("::ffff:c000:207", "::ffff:c000:207"),
+        ("::ffff:10.0.0.1", "::ffff:a00:1"),
+        ("192.0.2.7", "192.0.2.7"),
+        ("2001:db8:0:0:0:0:0:1/128", "2001:db8::1"),
+    ],
+)
+def test_an_ip_address_has_one_canonical_form_whatever_the_python_version(stored, canonical):
+    assert ledger.canonical_ip(stored) == canonical
