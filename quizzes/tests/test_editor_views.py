@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import pytest
 import yaml
@@ -15,6 +14,7 @@ from django.urls import reverse
 from handbook import services as handbook_services
 from handbook.tests.utils import nl
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import attribute, error_summary, links, one, parse, select, text, text_of
 from quizzes import bank_io, services
 from quizzes.forms.editor import MAX_BANK_BYTES, sign_upload
 from quizzes.models import Question, QuizEvent, QuizSettings
@@ -182,20 +182,20 @@ def test_an_unknown_version_is_not_found(editor_client, version):
 
 
 def test_bank_lists_the_questions_with_main_tip_and_counts(editor_client, version):
-    html = _text(editor_client.get(_url("bank", version)))
+    page = parse(editor_client.get(_url("bank", version)))
 
-    assert html.count("<h1") == 1
+    assert len(select(page, "h1")) == 1
     for key in BANK_KEYS:
-        assert f'id="question-{key}"' in html
+        assert select(page, f"tr#question-{key}"), key
     # delen-foto tests tips 1 and 4: its main tip is 1.
-    row = re.search(r'id="question-delen-foto">(.*?)</tr>', html, re.S).group(1)
-    assert "Tip 1" in row
+    assert "Tip 1" in text_of(page, "tr#question-delen-foto")
     # Tip 4 is tested by all four questions; tip 5 by none: too few.
-    assert re.search(r'<tr id="tip-count-4">\s*<th scope="row">[^<]*</th>\s*<td>4</td>', html)
-    assert '<tr id="tip-count-5" data-too-few="1">' in html
-    tip_5 = re.search(r'id="tip-count-5"[^>]*>(.*?)</tr>', html, re.S).group(1)
-    assert nl("Too few questions") in tip_5
-    assert 'id="thin-tips-warning"' in html
+    tip_4 = one(page, "tr#tip-count-4")
+    assert select(tip_4, "th[scope=row]") and text(select(tip_4, "td")[0]) == "4"
+    assert "data-too-few" not in tip_4.attributes
+    assert attribute(page, "tr#tip-count-5", "data-too-few") == "1"
+    assert nl("Too few questions") in text_of(page, "tr#tip-count-5")
+    assert select(page, "#thin-tips-warning")
 
 
 def test_the_bank_is_the_current_versions_by_default(editor_client, version):
@@ -304,9 +304,7 @@ def test_bad_settings_are_refused_and_change_nothing(editor_client, version, fie
     response = editor_client.post(_url("settings", version), _settings_data(**{field: value}))
 
     assert response.status_code == 400
-    html = _text(response)
-    assert 'id="error-summary"' in html
-    assert f'href="#id_{field}"' in html
+    assert f"#id_{field}" in dict(error_summary(parse(response)))
     assert list(QuizSettings.objects.filter(version=version).values()) == before
     assert not QuizEvent.objects.filter(kind=QuizEvent.Kind.SETTINGS_CHANGED).exists()
 
@@ -525,29 +523,33 @@ def test_statistics_page_shows_aggregates_and_says_it_is_aggregate_only(editor_c
     response = editor_client.get(_url("statistics", answered))
 
     html = _text(response)
-    assert html.count("<h1") == 1
-    assert 'id="privacy-note"' in html
+    page = parse(response)
+    assert len(select(page, "h1")) == 1
+    assert select(page, "#privacy-note")
     assert "Deelnemer" not in html and "Geheime" not in html
-    row = re.search(r'id="stats-q1"[^>]*>(.*?)</tr>', html, re.S).group(1)
+    row = text_of(page, "tr#stats-q1")
     assert "60%" in row  # facility
     assert "0,65" in row or "0.65" in row  # discrimination
-    assert "<caption" in html and 'scope="col"' in html and 'scope="row"' in html
+    table = one(page, "table:has(tr#stats-q1)")
+    assert select(table, "caption") and select(table, "th[scope=col]")
+    assert select(table, "tr#stats-q1 th[scope=row]")
 
 
 def test_statistics_sorting_sets_aria_sort_and_links(editor_client, answered):
     response = editor_client.get(_url("statistics", answered, sort="-facility"))
 
-    html = _text(response)
+    page = parse(response)
     assert [s.key for s in response.context["questions"]] == ["q1", "q3", "q2"]
-    header = re.search(r'<th scope="col" aria-sort="(\w+)" id="sort-facility">', html)
-    assert header and header.group(1) == "descending"
-    assert html.count("aria-sort=") == 1
+    assert [header.id for header in select(page, "[aria-sort]")] == ["sort-facility"]
+    assert attribute(page, "th#sort-facility", "aria-sort") == "descending"
+    assert attribute(page, "th#sort-facility", "scope") == "col"
     # The facility header now sorts ascending; the others sort by themselves.
-    assert "sort=facility" in html and "sort=discrimination" in html
+    assert "sort=facility" in links(page, "th#sort-facility")[0]
+    assert "sort=discrimination" in links(page, "th#sort-discrimination")[0]
 
     ascending = editor_client.get(_url("statistics", answered, sort="discrimination"))
     assert [s.key for s in ascending.context["questions"]] == ["q3", "q2", "q1"]
-    assert 'aria-sort="ascending" id="sort-discrimination"' in _text(ascending)
+    assert attribute(parse(ascending), "th#sort-discrimination", "aria-sort") == "ascending"
 
 
 @pytest.mark.parametrize("how", ["url", "format"])
@@ -616,10 +618,9 @@ def test_pages_cost_a_fixed_number_of_queries(editor_client, editor, name, db):
 def test_a_new_question_without_answers_shows_too_few(editor_client, answered):
     make_question(answered, "q4")
 
-    html = _text(editor_client.get(_url("statistics", answered)))
+    page = parse(editor_client.get(_url("statistics", answered)))
 
-    row = re.search(r'id="stats-q4"[^>]*>(.*?)</tr>', html, re.S).group(1)
-    assert nl("Too few answers to judge") in row
+    assert nl("Too few answers to judge") in text_of(page, "tr#stats-q4")
 
 
 def test_without_any_version_the_pages_say_so(editor_client, db):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from handbook.tests.utils import nl
+from portal.testing.html import attribute, parse, select
 from quizzes.models import Answer, Attempt
 from quizzes.tests.conftest import client_for
 from quizzes.tests.factories import (
@@ -50,9 +51,9 @@ def _submit(client, attempt, data):
 
 def _assert_refused(response, status: int, code: str) -> None:
     assert response.status_code == status
-    html = response.content.decode()
-    assert f'data-code="{code}"' in html
-    assert '<html lang="nl">' in html
+    page = parse(response)
+    assert [element.attributes["data-code"] for element in select(page, "[data-code]")] == [code]
+    assert attribute(page, "html", "lang") == "nl"
 
 
 def test_an_answer_to_a_question_that_was_not_served_is_refused(employee_client, attempt, version):
@@ -218,4 +219,4 @@ def test_the_error_page_is_in_english_for_an_english_employee(english_employee, 
 
     assert response.status_code == 409
     assert "This attempt has already been submitted." in response.content.decode()
-    assert '<html lang="en">' in response.content.decode()
+    assert attribute(parse(response), "html", "lang") == "en"

@@ -1,7 +1,6 @@
 """The quiz pages: start, attempt, result; in Dutch and in English."""
 
 import datetime
-import re
 
 import pytest
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from handbook.tests.factories import GuidelineFactory, published_version
 from handbook.tests.utils import nl
+from portal.testing.html import attribute, error_summary, one, parse, select, text, text_of
 from quizzes.models import Attempt
 from quizzes.tests.factories import (
     QuestionFactory,
@@ -167,15 +167,17 @@ def test_the_attempt_page_shows_each_question_as_a_fieldset_with_a_legend(
         employee=employee, questions=[*version.questions.exclude(pk=multiple.pk), multiple]
     )
 
-    html = _html(employee_client.get(_attempt_url(attempt)))
+    page = parse(employee_client.get(_attempt_url(attempt)))
 
-    assert html.count("<fieldset") == 4
-    assert html.count("<legend") == 4
-    assert html.count('type="radio"') == 9
-    assert html.count('type="checkbox"') == 4
-    hint = re.search(r'<p class="form-text mt-0" id="(question-4-hint)">([^<]+)</p>', html)
-    assert hint and hint.group(2) == nl("Choose all correct answers.")
-    assert 'id="question-4" aria-describedby="question-4-hint"' in html
+    questions = select(page, "form fieldset")
+    assert len(questions) == 4
+    assert all(len(select(question, "legend")) == 1 for question in questions)
+    assert len(select(page, "input[type=radio]")) == 9
+    assert len(select(page, "fieldset#question-4 input[type=checkbox]")) == 4
+    assert text_of(page, "fieldset#question-4 p#question-4-hint") == nl(
+        "Choose all correct answers."
+    )
+    assert attribute(page, "fieldset#question-4", "aria-describedby") == "question-4-hint"
 
 
 def test_the_options_are_shown_in_the_order_served(employee, employee_client, version):
@@ -221,14 +223,16 @@ def test_unanswered_questions_are_listed_and_the_chosen_answers_kept(
 
     response = employee_client.post(_attempt_url(attempt), post_data(chosen))
 
-    html = _html(response)
+    page = parse(response)
     assert response.status_code == 400
-    assert 'id="error-summary"' in html
-    assert nl("Question %(number)s has no answer") % {"number": 2} in html
-    assert nl("Question %(number)s has no answer") % {"number": 3} in html
-    assert nl("Question %(number)s has no answer") % {"number": 1} not in html
-    assert f'value="{chosen[first.question_id][0]}" checked' in html
-    assert 'aria-describedby="question-2-error"' in html
+    problems = [message for _target, message in error_summary(page)]
+    assert len(problems) == 2
+    assert problems[0].startswith(nl("Question %(number)s has no answer") % {"number": 2})
+    assert problems[1].startswith(nl("Question %(number)s has no answer") % {"number": 3})
+    kept = one(page, f'input[value="{chosen[first.question_id][0]}"]')
+    assert "checked" in kept.attributes
+    assert "question-2-error" in attribute(page, "#question-2", "aria-describedby").split()
+    assert select(page, "#question-2 #question-2-error")
     attempt.refresh_from_db()
     assert attempt.submitted_at is None
 
@@ -242,11 +246,13 @@ def test_the_result_shows_score_answers_right_answers_explanations_and_tip_links
     questions = list(version.questions.order_by("position"))
     attempt = submitted_attempt(employee=employee, version=version, right=questions[:1])
 
-    html = _html(employee_client.get(_result_url(attempt)))
+    response = employee_client.get(_result_url(attempt))
+    html = _html(response)
 
     assert nl("You did not pass this time.") in html
-    assert 'data-correct="true"' in html
-    assert html.count('data-correct="false"') == 2
+    feedback = select(parse(response), ".quiz-feedback")
+    marks = [section.attributes["data-correct"] for section in feedback]
+    assert marks == ["true", "false", "false"]
     second = questions[1]
     assert f"{second.key}: optie 2" in html  # the wrong answer chosen
     assert f"{second.key}: uitleg 1" in html  # why
@@ -291,12 +297,18 @@ def test_the_attempt_page_shows_english_content_in_english(
     attempt = served_attempt(employee=english_employee, version=version)
     question = attempt.served.first().question
 
-    html = _html(english_client.get(_attempt_url(attempt)))
+    response = english_client.get(_attempt_url(attempt))
+    html = _html(response)
+    page = parse(response)
 
-    assert '<html lang="en">' in html
+    assert attribute(page, "html", "lang") == "en"
     assert question.situation_en in html
     assert question.situation not in html
-    assert f'lang="en">{question.key}: option 1</label>' in html
+    labels = [
+        (label.attributes["lang"], text(label))
+        for label in select(page, "fieldset label.form-check-label")
+    ]
+    assert ("en", f"{question.key}: option 1") in labels
     assert "Question 1 of 3" in html
 
 
@@ -308,9 +320,10 @@ def test_english_falls_back_to_dutch_where_there_is_no_translation(
     question.save()
     attempt = served_attempt(employee=english_employee, questions=[question])
 
-    html = _html(english_client.get(_attempt_url(attempt)))
+    page = parse(english_client.get(_attempt_url(attempt)))
 
-    assert f'<span class="d-block mt-2" lang="nl">{question.situation}</span>' in html
+    situation = select(page, "fieldset legend span[lang]")[0]
+    assert (situation.attributes["lang"], text(situation)) == ("nl", question.situation)
 
 
 def test_the_result_page_in_english(english_employee, english_client, version):
@@ -331,10 +344,10 @@ def test_the_start_page_in_english(english_client, version):
 
 
 def test_the_start_page_in_dutch_uses_the_dutch_translation(employee_client, version):
-    html = _html(employee_client.get(START))
+    response = employee_client.get(START)
 
-    assert '<html lang="nl">' in html
-    assert nl("Start the quiz") in html
+    assert attribute(parse(response), "html", "lang") == "nl"
+    assert nl("Start the quiz") in _html(response)
 
 
 def test_the_changes_quiz_is_offered_to_who_signed_the_previous_version(employee, employee_client):
