@@ -1,11 +1,15 @@
 """Report PDFs are signed with the municipality's certificate (pyHanko, PAdES): the
 signature validates against that certificate, breaks when one byte of the file
 changes, and keeps the PDF/A and PDF/UA identification. In development a self-signed
-certificate is made once; without either, signing refuses with a clear message."""
+certificate is made once; without either, signing refuses with a clear message. With a
+timestamp service, a real report is archival (PAdES B-LTA) and still validates after the
+signing certificate has expired."""
 
 import datetime
+import hashlib
 import io
 import shutil
+import socket
 import stat
 import subprocess
 
@@ -17,12 +21,20 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.ades.report import AdESPassed
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
+from acknowledgements.tests.factories import ready_to_sign, signed
+from people.tests.factories import EmployeeFactory
 from portal.pdf import render_pdf, signing
+from portal.testing.pki import lta_validation, pdfsig, running_pki
+from quizzes.tests.factories import quiz_version
+from reports import services
+from reports.models import Report
+from reports.services import generation
 
 HTML = """<!doctype html><html lang="en"><head><title>Test report</title></head>
 <body><h1>Test report</h1><p>Twelve employees signed.</p></body></html>"""
@@ -202,3 +214,77 @@ def test_poppler_agrees(development, unsigned_pdf, tmp_path):
     assert "Signature is Valid." in pdfsig("signed.pdf")
     assert "Total document signed" in pdfsig("signed.pdf")
     assert "Signature is Valid." not in pdfsig("tampered.pdf")
+
+
+# --- Archival (PAdES B-LTA) on a real report, against the test PKI (portal/testing/pki.py)
+
+
+@pytest.fixture
+def test_pki(settings):
+    pki = running_pki()
+    pki.configure(settings)
+    return pki
+
+
+def made_report() -> tuple[Report, bytes]:
+    """A compliance report on a guideline version, made as the worker makes it."""
+    version = quiz_version(tips=2)
+    signer = EmployeeFactory(employee_number="P0001")
+    EmployeeFactory(employee_number="P0002")
+    signed(signer, ready_to_sign(signer, version))
+    report = services.request_report(version=version, language="en", enqueue=False)
+    try:
+        report = generation.generate(report.pk)
+    except signing.ArchivalSigningFailed:
+        report.refresh_from_db()
+        return report, b""
+    with report.file.open("rb") as handle:
+        return report, handle.read()
+
+
+@pytest.mark.django_db
+def test_a_compliance_report_validates_as_pades_b_lta(test_pki):
+    report, pdf = made_report()
+
+    result = lta_validation(pdf, test_pki)
+
+    assert result.ades_subindic == AdESPassed.OK, result.failure_msg
+    [embedded] = PdfFileReader(io.BytesIO(pdf)).embedded_regular_signatures
+    assert embedded.sig_object["/Reason"] == f"Compliance report {report.number}"
+    # The stored hash is of the archival file, the one that is downloaded.
+    assert report.file_sha256 == hashlib.sha256(pdf).hexdigest()
+
+
+@pytest.mark.django_db
+def test_a_compliance_report_still_validates_after_the_signing_certificate_expired(test_pki):
+    _report, pdf = made_report()
+    later = test_pki.signer_not_after + datetime.timedelta(days=30)
+
+    result = lta_validation(pdf, test_pki, at=later)
+
+    assert result.ades_subindic == AdESPassed.OK, result.failure_msg
+
+
+@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler's pdfsig is not installed")
+@pytest.mark.django_db
+def test_poppler_finds_the_reports_signature_valid_and_trusted(test_pki):
+    _report, pdf = made_report()
+
+    said = pdfsig(pdf, test_pki).split("Signature #2:")[0]
+
+    assert "Signature Validation: Signature is Valid." in said
+    assert "Certificate Validation: Certificate is Trusted." in said
+
+
+@pytest.mark.django_db
+def test_a_report_fails_visibly_when_the_timestamp_service_is_down(test_pki, settings):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.PDF_TIMESTAMP_URL = f"http://127.0.0.1:{port}/tsa"
+
+    report, _pdf = made_report()
+
+    assert report.status == Report.Status.FAILED
+    assert "ArchivalSigningFailed" in report.error and str(port) in report.error
+    assert not report.file
