@@ -14,6 +14,7 @@ from django.core import mail
 from django.urls import reverse
 
 from people.tests.factories import DEFAULT_PASSWORD, EmployeeFactory
+from portal.testing.html import attribute, error_summary, links, one, parse, select, text
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +32,12 @@ def test_login_page_has_labelled_fields_and_no_sign_up_invitation(client):
     response = client.get(reverse("account_login"))
 
     assert response.status_code == 200
-    html = response.content.decode()
-    assert '<html lang="nl">' in html
-    assert '<main id="main"' in html
-    assert re.search(r'<label class="form-label" for="id_login">', html)
-    assert re.search(r'<label class="form-label" for="id_password">', html)
-    assert reverse("account_signup") not in html
+    page = parse(response)
+    assert attribute(page, "html", "lang") == "nl"
+    assert select(page, "main#main")
+    for field in ("id_login", "id_password"):
+        assert select(page, f"main label.form-label[for={field}]") and select(page, f"#{field}")
+    assert reverse("account_signup") not in links(page)
 
 
 def test_login_with_email_and_password(client):
@@ -65,19 +66,17 @@ def test_wrong_password_shows_error_summary_and_does_not_log_in(client):
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
-    html = response.content.decode()
-    assert 'id="error-summary"' in html
-    assert 'role="alert"' in html
+    assert attribute(parse(response), "#error-summary", "role") == "alert"
 
 
 def test_missing_field_error_is_tied_to_the_field(client):
     response = client.post(reverse("account_login"), {"login": "", "password": "x"})
 
-    html = response.content.decode()
-    assert 'aria-invalid="true"' in html
-    assert 'aria-describedby="id_login_error"' in html
-    assert 'id="id_login_error"' in html
-    assert 'href="#id_login"' in html  # the summary links to the field
+    page = parse(response)
+    assert attribute(page, "#id_login", "aria-invalid") == "true"
+    assert "id_login_error" in attribute(page, "#id_login", "aria-describedby").split()
+    assert select(page, "#id_login_error")
+    assert "#id_login" in dict(error_summary(page))  # the summary links to the field
 
 
 def test_inactive_employee_cannot_log_in(client):
@@ -91,9 +90,8 @@ def test_inactive_employee_cannot_log_in(client):
 def test_sign_up_is_closed_and_points_to_hr(client):
     response = client.get(reverse("account_signup"), headers={"Accept-Language": "en"})
 
-    html = response.content.decode()
-    assert "created by HR" in html
-    assert "<main" in html
+    page = parse(response)
+    assert "created by HR" in text(one(page, "main"))
 
     client.post(
         reverse("account_signup"),
@@ -164,9 +162,14 @@ def test_hr_activates_totp_and_can_then_work(client):
     assert response.status_code == 302
     page = client.get(activate_url)
     assert page.status_code == 200
-    html = page.content.decode()
-    assert re.search(r'<img[^>]*src="data:image/svg\+xml[^>]*alt="[^"]+"', html)
-    secret = re.search(r'<code[^>]*id="totp-secret">([A-Z2-7]+)</code>', html).group(1)
+    qr_codes = [
+        image
+        for image in select(parse(page), "img[src]")
+        if image.attributes["src"].startswith("data:image/svg+xml")
+    ]
+    assert len(qr_codes) == 1 and qr_codes[0].attributes.get("alt")
+    secret = text(one(parse(page), "code#totp-secret"))
+    assert secret and set(secret) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
 
     response = client.post(activate_url, {"code": current_code(secret)})
 
@@ -212,7 +215,8 @@ def test_hr_with_totp_logs_in_with_a_code(client):
     assert response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
     page = client.get(reverse("mfa_authenticate"))
-    assert '<label class="form-label" for="id_code">' in page.content.decode()
+    assert select(parse(page), "label.form-label[for=id_code]")
+    assert select(parse(page), "input#id_code")
 
     response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
 

@@ -3,8 +3,6 @@
 The counts live in Django's cache, which the root conftest empties around every test.
 """
 
-import re
-
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core import mail
@@ -12,6 +10,7 @@ from django.urls import reverse
 
 from people.tests.factories import DEFAULT_PASSWORD, EmployeeFactory
 from people.tests.test_login import current_code
+from portal.testing.html import attribute, links, one, parse, text, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -96,12 +95,12 @@ def test_too_many_log_ins_from_one_address_get_the_portals_429_page(client):
 
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
-    html = response.content.decode()
-    assert '<html lang="en">' in html
-    assert '<main id="main"' in html
-    assert re.search(r"<h1[^>]*>Too many attempts</h1>", html)
-    assert "Wait a few minutes, then try again." in html
-    assert f'href="{reverse("account_login")}"' in html
+    page = parse(response)
+    assert attribute(page, "html", "lang") == "en"
+    main = one(page, "main#main")
+    assert text_of(main, "h1") == "Too many attempts"
+    assert "Wait a few minutes, then try again." in text(main)
+    assert reverse("account_login") in links(main)
 
 
 def test_log_ins_are_counted_per_visitor_behind_a_trusted_proxy(client, settings):

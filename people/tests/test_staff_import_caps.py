@@ -17,6 +17,7 @@ from people.services import import_staff
 from people.staff_import import uploads
 from people.tests.factories import EmployeeFactory
 from people.tests.staff_import_support import COLUMNS, TODAY, organisation, person, staff_csv
+from portal.testing.html import parse, select
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_only_the_first_problems_are_listed_with_a_count_of_the_rest(hr_client, 
     response = upload(hr_client, staff_csv(rows))
 
     content = response.content.decode()
-    assert content.count('class="file-error"') == 50
+    assert len(select(parse(response), "#error-summary li.file-error")) == 50
     assert "En nog 70 problemen" in content
     assert "heeft 120 problemen" in content
     log = StaffImport.objects.get()
