@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acknowledgements.models import Acknowledgement, Notification, TipRead
-from handbook.models import HandbookEvent
+from handbook.models import HandbookEvent, RetirementRequest
 from people.models import Department, Employee
 from people.selectors import roles_of
 from quizzes.models import Attempt, AttemptQuestion, QuizEvent
@@ -210,6 +210,14 @@ def _events(employee: Employee) -> dict[str, list[dict]]:
         .order_by("at", "pk")
     )
     quiz = QuizEvent.objects.select_related("version").filter(actor=employee).order_by("at", "pk")
+    handbook = list(handbook)
+    # The audit trail names a retirement request by id; its reason is on the request.
+    requests = {event.details.get("request") for event in handbook} - {None}
+    reasons = dict(
+        RetirementRequest.objects.filter(pk__in=requests).values_list("pk", "reason")
+        if requests
+        else ()
+    )
     return {
         "handbook": [
             {
@@ -218,6 +226,11 @@ def _events(employee: Employee) -> dict[str, list[dict]]:
                 "guideline": event.guideline.title,
                 "guideline_version": event.version_number,
                 "details": event.details,
+                **(
+                    {"retirement_reason": reasons[event.details["request"]]}
+                    if event.details.get("request") in reasons
+                    else {}
+                ),
             }
             for event in handbook
         ],

@@ -116,7 +116,9 @@ def request_retirement(
         raise ValidationError(
             _("Retiring this version has been requested already. Confirm or cancel that request.")
         ) from error
-    _log(version, HandbookEvent.Kind.RETIREMENT_REQUESTED, actor, request=request.pk, reason=reason)
+    # The reason is on the request; the audit trail holds no free text (it stays
+    # append-only while personal data is erased), only the request's id.
+    _log(version, HandbookEvent.Kind.RETIREMENT_REQUESTED, actor, request=request.pk)
     return request
 
 
@@ -155,7 +157,6 @@ def confirm_retirement(
         actor=actor,
         request=request.pk,
         requested_by=request.requested_by_id,
-        reason=request.reason,
     )
     return GuidelineVersion.objects.get(pk=version.pk)
 

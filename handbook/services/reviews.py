@@ -84,7 +84,7 @@ def _send_once(guideline: Guideline, *, today: datetime.date) -> bool:
         kind=HandbookEvent.Kind.REVIEW_REMINDER_SENT,
         details={
             "review_date": guideline.review_date.isoformat(),
-            "recipient": owner.email,
+            "recipient": owner.pk,  # by id: no e-mail address in the audit trail
         },
     )
     return True
