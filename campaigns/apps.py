@@ -13,6 +13,12 @@ class CampaignsConfig(AppConfig):
             _put_arrivals_under_onboarding_rule, dispatch_uid="campaigns.onboarding_on_import"
         )
 
+        from acknowledgements.signals import personal_data_erased
+
+        personal_data_erased.connect(
+            _erase_exemption_reasons, dispatch_uid="campaigns.erase_exemption_reasons"
+        )
+
         from campaigns import triggers as progress
         from portal.triggers import register_trigger_check
 
@@ -25,3 +31,11 @@ def _put_arrivals_under_onboarding_rule(sender, *, employees, now, **kwargs):
     from campaigns.services import apply_onboarding_rule
 
     apply_onboarding_rule(employees=employees, now=now)
+
+
+def _erase_exemption_reasons(sender, *, employees, now, **kwargs):
+    """Erasing people's personal data clears their exemptions' reasons too, in the
+    erasure's transaction (the contract: acknowledgements.signals)."""
+    from campaigns.services import erase_exemption_reasons
+
+    erase_exemption_reasons(employees=employees, now=now)

@@ -10,7 +10,9 @@
 - ``Reminder``: one e-mail for one assignment and one step of the schedule, unique per
   (assignment, step), so that planning twice sends nothing twice; delivered by a
   background task (campaigns.services.delivery) with retries.
-- ``CampaignEvent``: the audit trail (launch, exemptions, closing).
+- ``Exemption``: one exemption of an assignment with its reason (erasable).
+- ``CampaignEvent``: the audit trail (launch, exemptions, closing); it holds no free
+  text about a person, only ids of the rows that do.
 
 Writes go through campaigns.services and campaigns.services.reminders only.
 """
@@ -195,6 +197,50 @@ class Assignment(models.Model):
     @property
     def is_exempt(self) -> bool:
         return self.exempted_at is not None
+
+
+class Exemption(models.Model):
+    """One exemption of an assignment: who exempted the employee, when and why, and
+    when it was lifted. The reason (free text about a person) lives here, never in the
+    audit trail: the CampaignEvent of the exemption and of its lifting refer to this
+    row by id (``details["exemption"]``), so that the trail stays append-only while an
+    erasure (campaigns.services.erase_exemption_reasons) clears the reason. The
+    assignment's ``exempt_reason`` is the reason of the exemption in force."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.PROTECT,
+        related_name="exemptions",
+    )
+    reason = models.TextField(_("reason for exemption"), blank=True)
+    exempted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exempted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exempted_at = models.DateTimeField(_("exempted at"))
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lifted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    reason_erased_at = models.DateTimeField(_("reason erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("exemption")
+        verbose_name_plural = _("exemptions")
+        ordering = ["-exempted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} ({self.exempted_at:%Y-%m-%d})"
 
 
 class Reminder(models.Model):

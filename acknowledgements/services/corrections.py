@@ -25,6 +25,8 @@ from acknowledgements.services import (
     _require_past,
     _require_reason,
 )
+from acknowledgements.signals import personal_data_erased
+from people.models import Employee
 
 logger = logging.getLogger("acknowledgements.ledger")
 
@@ -144,13 +146,20 @@ def erase_employee(
     *, employee, recorded_by, reason: str, now: datetime.datetime | None = None
 ) -> list[LedgerEntry]:
     """Erase every record of an employee (acknowledgements and corrections), oldest
-    first: one ERASURE entry each. Returns the erasure entries. ``recorded_by`` None: a
-    system run (retention)."""
+    first: one ERASURE entry each, and what other apps keep about them that their audit
+    trails refer to (signals.personal_data_erased). Returns the erasure entries.
+    ``recorded_by`` None: a system run (retention)."""
     if recorded_by is not None:
         _require_manager(recorded_by)
     _require_reason(reason)
     entries = LedgerEntry.objects.filter(acknowledgement__employee=employee).order_by("sequence")
-    return [
+    erasures = [
         erase_personal_data(entry=entry, recorded_by=recorded_by, reason=reason, now=now)
         for entry in list(entries)
     ]
+    personal_data_erased.send(
+        sender=Employee,
+        employees=Employee.objects.filter(pk=employee.pk),
+        now=now or timezone.now(),
+    )
+    return erasures

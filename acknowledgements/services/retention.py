@@ -5,7 +5,8 @@
 - acknowledgement evidence (and the tips read) of employees whose employment ended more
   than RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT years ago: a personnel file
   item. Erased with corrections.erase_employee: an ERASURE entry each, so the chain keeps
-  verifying;
+  verifying; other apps erase what they keep about these people on the
+  ``personal_data_erased`` signal (the exemptions' reasons);
 - quiz attempts (with their served questions and answers) submitted more than
   RETENTION_QUIZ_ATTEMPT_YEARS years ago: internal training. An attempt that a kept
   acknowledgement refers to (the quiz that qualified it) stays as long as that record.
@@ -36,6 +37,8 @@ from django.utils.translation import gettext as _
 from acknowledgements import services
 from acknowledgements.models import Acknowledgement, Notification, TipRead
 from acknowledgements.services import corrections
+from acknowledgements.signals import personal_data_erased
+from people.models import Employee
 from portal.spreadsheets import text_cell
 from quizzes.models import Answer, Attempt, AttemptQuestion
 
@@ -239,6 +242,10 @@ def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) 
         )
     TipRead.objects.filter(employee__end_date__lt=cutoff).delete()
     Notification.objects.filter(employee__end_date__lt=cutoff).delete()
+    # Also those with no record here: an exemption's reason is about the person too.
+    personal_data_erased.send(
+        sender=Employee, employees=Employee.objects.filter(end_date__lt=cutoff), now=now
+    )
 
 
 def _attempts(report: RetentionReport, years: int) -> None:

@@ -9,12 +9,13 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaigns import selectors
 from campaigns import triggers as progress
-from campaigns.models import Assignment, Campaign, CampaignEvent
+from campaigns.models import Assignment, Campaign, CampaignEvent, Exemption
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
 
@@ -308,7 +309,8 @@ def update_schedule(
 
 @transaction.atomic
 def exempt(*, assignment: Assignment, reason: str, by: Employee) -> Assignment:
-    """HR exempts an employee (e.g. long-term leave); the reason is required and logged."""
+    """HR exempts an employee (e.g. long-term leave); the reason is required. It is kept
+    on the assignment and its Exemption row; the audit row names the Exemption only."""
     reason = reason.strip()
     if not reason:
         raise CampaignError(gettext("Give the reason for the exemption."))
@@ -319,12 +321,15 @@ def exempt(*, assignment: Assignment, reason: str, by: Employee) -> Assignment:
     assignment.exempted_by = by
     assignment.exempted_at = timezone.now()
     assignment.save(update_fields=["exempt_reason", "exempted_by", "exempted_at"])
+    exemption = Exemption.objects.create(
+        assignment=assignment, reason=reason, exempted_by=by, exempted_at=assignment.exempted_at
+    )
     log_event(
         kind=CampaignEvent.Kind.EXEMPTED,
         campaign=assignment.campaign,
         assignment=assignment,
         actor=by,
-        reason=reason,
+        exemption=exemption.pk,
     )
     return assignment
 
@@ -334,7 +339,21 @@ def lift_exemption(*, assignment: Assignment, by: Employee) -> Assignment:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if not assignment.is_exempt:
         raise CampaignError(gettext("This employee is not exempt."))
-    reason = assignment.exempt_reason
+    exemption = (
+        Exemption.objects.select_for_update()
+        .filter(assignment=assignment, lifted_at__isnull=True)
+        .order_by("-exempted_at", "-pk")
+        .first()
+    )
+    now = timezone.now()
+    if exemption is None:  # exempted outside the services: keep its reason all the same
+        exemption = Exemption.objects.create(
+            assignment=assignment,
+            reason=assignment.exempt_reason,
+            exempted_by=assignment.exempted_by,
+            exempted_at=assignment.exempted_at,
+        )
+    Exemption.objects.filter(pk=exemption.pk).update(lifted_by=by, lifted_at=now)
     assignment.exempt_reason = ""
     assignment.exempted_by = None
     assignment.exempted_at = None
@@ -344,6 +363,25 @@ def lift_exemption(*, assignment: Assignment, by: Employee) -> Assignment:
         campaign=assignment.campaign,
         assignment=assignment,
         actor=by,
-        previous_reason=reason,
+        exemption=exemption.pk,
     )
     return assignment
+
+
+@transaction.atomic
+def erase_exemption_reasons(
+    *, employees: QuerySet[Employee], now: datetime.datetime | None = None
+) -> int:
+    """Clear the reasons of these employees' exemptions (on their assignments and on
+    every Exemption row), as part of erasing their personal data; returns how many
+    Exemption rows were cleared. The audit trail keeps only the rows' ids, so nothing
+    about the person is left in it. Who exempted them, and when, stays."""
+    now = now or timezone.now()
+    Assignment.objects.filter(employee__in=employees).exclude(exempt_reason="").update(
+        exempt_reason=""
+    )
+    return (
+        Exemption.objects.filter(assignment__employee__in=employees)
+        .filter(reason_erased_at__isnull=True)
+        .update(reason="", reason_erased_at=now)
+    )

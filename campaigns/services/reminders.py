@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from campaigns import selectors
 from campaigns.models import Assignment, Campaign, Reminder
 
 DISPATCH_BATCH = 50
+ERROR_KIND = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}):")
 
 logger = logging.getLogger(__name__)
 
@@ -227,6 +229,16 @@ def repair_progress() -> int:
     return repaired
 
 
+def error_kind(text: str) -> str:
+    """The kind of a delivery error (its exception's name), for the audit trail.
+
+    A mail server's message can name the recipient ("<jan@example.org>: unknown user"):
+    free text about a person, which stays on the Reminder (``last_error``) and never
+    goes into the append-only trail. Anything but an exception's name is "other"."""
+    match = ERROR_KIND.match(text or "")
+    return match.group(1) if match else "other"
+
+
 def retry_failed(*, reminder: Reminder, by, now: datetime.datetime | None = None) -> Reminder:
     """HR tries a failed mail again (e.g. after fixing an address); logged."""
     from campaigns.models import CampaignEvent
@@ -251,7 +263,7 @@ def retry_failed(*, reminder: Reminder, by, now: datetime.datetime | None = None
             assignment=reminder.assignment,
             actor=by,
             reminder=reminder.pk,
-            previous_error=reminder.last_error,
+            previous_error_kind=error_kind(reminder.last_error),
         )
     dispatch(now=now, clock=clock)
     return reminder

@@ -298,7 +298,10 @@ def test_hr_can_try_a_failed_mail_again(version, employee, django_capture_on_com
     assert len(mail.outbox) == 1
     event = CampaignEvent.objects.get(kind=CampaignEvent.Kind.REMINDER_RETRIED)
     assert event.actor == hr
-    assert event.details["previous_error"] == "SMTPRecipientsRefused: 550"
+    assert event.details == {
+        "reminder": reminder.pk,
+        "previous_error_kind": "SMTPRecipientsRefused",
+    }
 
 
 def test_only_a_failed_mail_can_be_tried_again(version, employee):

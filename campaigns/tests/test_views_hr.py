@@ -533,7 +533,7 @@ def test_exempting_saves_the_reason_and_logs_it(hr_client, hr_user, version):
     assignment.refresh_from_db()
     assert (assignment.exempt_reason, assignment.exempted_by) == ("Langdurig verlof", hr_user)
     event = CampaignEvent.objects.get(kind=CampaignEvent.Kind.EXEMPTED)
-    assert event.details == {"reason": "Langdurig verlof"}
+    assert event.details == {"exemption": assignment.exemptions.get().pk}
 
 
 def test_after_exempting_hr_returns_to_the_filtered_list(hr_client, version):
