@@ -6,14 +6,16 @@ for a code. So the code check looks at the one entry only, however long the ledg
 - its own hash: the entry's hash recomputed from its fields (acknowledgements.ledger),
   and its content's digest from the content row (with the version's number), and the
   text hash the content holds against its version's stored text hash;
-- its link: the entry before it (by sequence) has, stored, the hash that this entry
-  names as its previous hash (64 zeros for the first entry);
+- its links: the entry before it (by sequence) has, stored, the hash that this entry
+  names as its previous hash (64 zeros for the first entry); and the entry after it
+  names this entry's stored hash (the head does, for the last entry), so that an entry
+  rewritten with its hash recomputed still shows;
 - the last full check of the chain (``LedgerCheck``, stored by the nightly
   ``verify_ledger`` or the ledger page's button): when, and what it found.
 
 Three queries when the code exists (the entry with its content, employee, version, the
-entry it refers to and the hash of the one before it; the entries that refer to it; the
-last finished check), one when it does not.
+entry it refers to, the hashes named before and after it and the head; the entries that
+refer to it; the last finished check), one when it does not.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_noop
 
 from acknowledgements import ledger
-from acknowledgements.models import Acknowledgement, LedgerCheck, LedgerEntry
+from acknowledgements.models import Acknowledgement, LedgerCheck, LedgerEntry, LedgerHead
 
 # The problems, as English message ids: translated where they are shown.
 ENTRY_CHANGED = gettext_noop("The ledger entry was changed: its hash does not match its fields.")
@@ -34,6 +36,9 @@ CONTENT_MISSING = gettext_noop("The signed record is missing, and no erasure ent
 PREVIOUS_MISSING = gettext_noop("The entry before it is missing from the ledger.")
 LINK_BROKEN = gettext_noop(
     "The link to the entry before it is broken: that entry's hash is not the one this entry names."
+)
+NEXT_LINK_BROKEN = gettext_noop(
+    "The entry after it names another hash for it: this entry may have been rewritten."
 )
 
 
@@ -101,12 +106,23 @@ def _own_problem(entry: LedgerEntry, record: Acknowledgement | None, erased: boo
 
 
 def _link_problem(entry: LedgerEntry) -> str:
-    """Whether the entry before it holds the hash this entry names, or ""."""
+    """Whether the entry before it holds the hash this entry names, and the entry after
+    it (or the head, for the last entry) names this entry's hash; or ""."""
     if entry.sequence == 1:
-        return "" if entry.previous_hash == ledger.GENESIS_HASH else LINK_BROKEN
-    if entry.stored_previous_hash is None:
+        if entry.previous_hash != ledger.GENESIS_HASH:
+            return LINK_BROKEN
+    elif entry.stored_previous_hash is None:
         return PREVIOUS_MISSING
-    return "" if entry.stored_previous_hash == entry.previous_hash else LINK_BROKEN
+    elif entry.stored_previous_hash != entry.previous_hash:
+        return LINK_BROKEN
+    # An entry rewritten with its hash recomputed passes its own check: the entry after
+    # it (or the head) still names the old hash.
+    named = entry.next_previous_hash
+    if named is None and entry.head_sequence == entry.sequence:
+        named = entry.head_hash
+    if named is not None and named != entry.record_hash:
+        return NEXT_LINK_BROKEN
+    return ""
 
 
 def code_check(*, code: str) -> CodeCheck:
@@ -116,6 +132,8 @@ def code_check(*, code: str) -> CodeCheck:
     if not normalised:
         return CodeCheck(found=False)
     before = LedgerEntry.objects.filter(sequence=OuterRef("sequence") - 1).values("record_hash")
+    after = LedgerEntry.objects.filter(sequence=OuterRef("sequence") + 1).values("previous_hash")
+    head = LedgerHead.objects.filter(pk=ledger.HEAD_PK)
     entry = (
         LedgerEntry.objects.select_related(
             "refers_to",
@@ -123,7 +141,12 @@ def code_check(*, code: str) -> CodeCheck:
             "acknowledgement__employee",
             "acknowledgement__version",
         )
-        .annotate(stored_previous_hash=Subquery(before[:1]))
+        .annotate(
+            stored_previous_hash=Subquery(before[:1]),
+            next_previous_hash=Subquery(after[:1]),
+            head_sequence=Subquery(head.values("sequence")[:1]),
+            head_hash=Subquery(head.values("record_hash")[:1]),
+        )
         .filter(verification_code=normalised)
         .first()
     )

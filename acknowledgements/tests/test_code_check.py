@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from acknowledgements import ledger
 from acknowledgements.models import Acknowledgement, LedgerCheck, LedgerEntry
 from acknowledgements.selectors import code_check as code_check_module
 from acknowledgements.selectors.code_check import code_check
@@ -288,6 +289,48 @@ def test_a_rewritten_entry_before_it_breaks_the_link():
     assert check.problem == code_check_module.LINK_BROKEN
     assert attribute(page, "#entry-result", "data-link") == "wrong"
     assert "The link to the entry before it is broken" in text_of(page, "#entry-problem")
+
+
+def rewrite_with_recomputed_hashes(record: Acknowledgement, typed_name: str) -> None:
+    """What someone with database access and the ledger's code could do: change a record
+    and recompute its digest and its entry's hash (the entries after it stay)."""
+    entry = record.entry
+    record.typed_name = typed_name
+    digest = ledger.content_digest(ledger.content_fields(record))
+    entry.content_digest = digest
+    record_hash = ledger.entry_hash(
+        entry.previous_hash, ledger.entry_fields(entry, refers_to_sequence=None)
+    )
+    behind_the_portals_back(
+        "UPDATE acknowledgements_acknowledgement SET typed_name = %s WHERE entry_id = %s",
+        [typed_name, record.pk],
+    )
+    behind_the_portals_back(
+        "UPDATE acknowledgements_ledgerentry SET content_digest = %s, record_hash = %s "
+        "WHERE id = %s",
+        [digest, record_hash, entry.pk],
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_rewritten_with_its_hash_recomputed_is_caught_by_the_next_link():
+    records = sign_more(3)
+    rewrite_with_recomputed_hashes(records[1], "Iemand Anders")
+
+    check = code_check(code=records[1].entry.verification_code)
+
+    assert check.own_hash_ok
+    assert (check.link_ok, check.problem) == (False, code_check_module.NEXT_LINK_BROKEN)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_last_entry_rewritten_with_its_hash_recomputed_is_caught_by_the_head():
+    records = sign_more(2)
+    rewrite_with_recomputed_hashes(records[1], "Iemand Anders")
+
+    check = code_check(code=records[1].entry.verification_code)
+
+    assert (check.link_ok, check.problem) == (False, code_check_module.NEXT_LINK_BROKEN)
 
 
 @pytest.mark.django_db(transaction=True)
