@@ -5,8 +5,9 @@ when a timestamp service is configured).
 
 Signing costs a request to the timestamp service twice (signature and document
 timestamps) and, for the long-term validation data, OCSP/CRL requests for the signing
-certificate's and the timestamp service's chains: tens of milliseconds on a local
-service, up to seconds against a remote one (a CRL of a large CA is megabytes). So a
+certificate's and the timestamp service's chains: about 0.7 s against the local test
+services (0.2 s for a plain signature) on a busy two-core machine, plus four network
+round trips against a real service (more where a CA only publishes CRLs). So a
 signed certificate is kept in the shared cache for CACHE_SECONDS: downloading it again
 (a second click, another device) costs no new timestamps and gives the same file. Not
 longer, and not on disk: the file bears the employee's name, which an erasure must

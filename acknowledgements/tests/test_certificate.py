@@ -5,6 +5,7 @@ second download."""
 import datetime
 import io
 import shutil
+import socket
 
 import pytest
 from django.test import Client
@@ -188,3 +189,21 @@ def test_another_signing_setup_signs_anew(test_pki, settings):
 
     assert basic != archival
     assert b"/ETSI.RFC3161" in archival and b"/ETSI.RFC3161" not in basic
+
+
+def test_a_timestamp_service_that_is_down_gives_a_page_that_says_so(test_pki, settings):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.PDF_TIMESTAMP_URL = f"http://127.0.0.1:{port}/tsa"
+    employee = EmployeeFactory()
+    record = signed(employee)
+
+    response = client_for(employee).get(
+        reverse("acknowledgements:certificate", args=[record.entry.verification_code]),
+        headers={"accept-language": "nl"},
+    )
+
+    assert response.status_code == 503
+    assert response["Content-Type"].startswith("text/html")
+    assert "Certificaat nu niet beschikbaar" in response.content.decode()

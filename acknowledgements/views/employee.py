@@ -7,6 +7,8 @@ Someone else's receipt or certificate is "not found" (HR may see every one).
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,9 +23,12 @@ from acknowledgements.selectors.code_check import code_check
 from acknowledgements.services import ledger_checks
 from handbook.selectors import current_version, default_current_version, default_guideline
 from portal.http import client_ip
+from portal.pdf import signing
 from portal.viewhelpers import portal_language
 from quizzes.models import Attempt
 from quizzes.selectors import has_passed
+
+logger = logging.getLogger(__name__)
 
 VIEW_ALL_PERMISSION = "acknowledgements.view_acknowledgement"
 RECENT_ATTEMPTS = 50
@@ -164,10 +169,12 @@ class CertificateView(LoginRequiredMixin, View):
         from acknowledgements.selectors.certificate import signed_certificate_pdf
 
         record = visible_acknowledgement(request.user, code)
-        response = HttpResponse(
-            signed_certificate_pdf(record=record, request=request),
-            content_type="application/pdf",
-        )
+        try:
+            pdf = signed_certificate_pdf(record=record, request=request)
+        except signing.ArchivalSigningFailed:
+            logger.exception("Certificate %s could not be signed", code)
+            return render(request, "acknowledgements/certificate_unavailable.html", status=503)
+        response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"certificaat-{record.entry.verification_code}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
