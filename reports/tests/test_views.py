@@ -13,6 +13,7 @@ from campaigns.models import Campaign
 from campaigns.tests.factories import draft_campaign, launched_campaign
 from handbook.models import GuidelineVersion
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.testing.html import attribute, error_summary, links, parse, select, text
 from quizzes.tests.factories import quiz_version
 from reports import services
 from reports.models import Report, ReportEvent
@@ -121,21 +122,21 @@ def test_hr_auditors_and_administrators_may_open_every_page(client, urls, role):
 
 
 def test_the_menu_links_to_the_reports_for_those_who_may_export(client, hr_client):
-    page = hr_client.get(reverse("home")).content.decode()
-    assert f'href="{reverse("reports:list")}"' in page
+    page = parse(hr_client.get(reverse("home")))
+    assert reverse("reports:list") in links(page, "nav.portal-nav")
 
     client.force_login(EmployeeFactory())
-    assert f'href="{reverse("reports:list")}"' not in client.get(reverse("home")).content.decode()
+    assert reverse("reports:list") not in links(parse(client.get(reverse("home"))))
 
 
 def test_the_campaign_dashboard_links_to_a_report_on_the_campaign(hr_client, version):
     EmployeeFactory()
     campaign = launched_campaign(version)
 
-    page = hr_client.get(reverse("campaigns:detail", args=[campaign.pk])).content.decode()
+    page = parse(hr_client.get(reverse("campaigns:detail", args=[campaign.pk])))
 
     link = f"{reverse('reports:create')}?campagne={campaign.pk}"
-    assert link in page
+    assert link in links(page)
     form = hr_client.get(link).context["form"]
     assert form.initial["basis"] == "campaign"
     assert form.initial["campaign"] == campaign.pk
@@ -272,8 +273,9 @@ def test_the_error_summary_follows_the_order_of_the_fields(hr_client):
 
     targets = [error["target"] for error in response.context["error_summary"]]
     assert targets == ["id_campaign", "id_as_of", "id_format_0", "id_language_0", "id_delimiter_0"]
-    page = response.content.decode()
-    assert 'href="#id_format_0"' in page and 'id="id_format_0"' in page
+    page = parse(response)
+    assert [target for target, _ in error_summary(page)][2] == "#id_format_0"
+    assert attribute(page, "#id_format_0", "type") == "radio"
 
 
 def test_a_draft_campaign_cannot_be_chosen(hr_client, version):
@@ -309,10 +311,10 @@ def test_a_report_is_made_in_the_background_and_offered_for_download(
     assert (report.requested_by, report.format, report.delimiter) == (hr_user, "csv", ",")
     assert list(report.departments.all()) == [department]
     assert report.progress_total == 2  # the department with its sub-department
-    page = hr_client.get(response["Location"]).content.decode()
-    assert reverse("reports:download", args=[report.pk]) in page
-    assert report.file_sha256 in page
-    assert 'aria-live="polite"' in page
+    page = parse(hr_client.get(response["Location"]))
+    assert reverse("reports:download", args=[report.pk]) in links(page, "#report-status")
+    assert report.file_sha256 in text(page.body)
+    assert attribute(page, "#report-status", "aria-live") == "polite"
     assert [e.kind for e in report.events.order_by("pk")] == ["requested", "generated"]
 
 
@@ -322,18 +324,18 @@ def test_a_waiting_report_shows_its_progress_and_can_be_refreshed(hr_client, hr_
         status=Report.Status.RUNNING, progress_done=30, progress_total=120
     )
 
-    page = hr_client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    page = parse(hr_client.get(reverse("reports:detail", args=[report.pk])))
     part = hr_client.get(reverse("reports:status", args=[report.pk]))
 
-    assert "25% done (30 of 120 people)." in page
-    assert 'aria-valuenow="25"' in page
-    assert 'id="refresh-link"' in page
-    assert "portal/js/report-status.js" in page
-    assert '<meta http-equiv="refresh"' not in page
-    assert reverse("reports:download", args=[report.pk]) not in page
+    assert "25% done (30 of 120 people)." in text(page.body)
+    assert attribute(page, "#progress-bar[role=progressbar]", "aria-valuenow") == "25"
+    assert select(page, "#refresh-link")
+    assert select(page, 'script[src$="portal/js/report-status.js"]')
+    assert not select(page, "meta[http-equiv=refresh]")
+    assert reverse("reports:download", args=[report.pk]) not in links(page)
     assert part.status_code == 200
-    assert 'data-working="true"' in part.content.decode()
-    assert "<html" not in part.content.decode()
+    assert attribute(parse(part), "#report-status-part", "data-working") == "true"
+    assert "<html" not in part.content.decode()  # a part of the page, not a page
 
 
 def test_a_failed_report_says_so_in_plain_words(hr_client, hr_user, version):
