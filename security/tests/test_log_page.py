@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import attribute, links, parse, select
 from security.models import SecurityEvent
 from security.services import record_event
 
@@ -57,10 +58,10 @@ def test_the_auditor_sees_the_events_newest_first_in_dutch(auditor_client):
 
 def test_the_menu_links_to_the_log_for_auditors_only(client):
     client.force_login(EmployeeFactory(auditor=True))
-    assert f'href="{URL}"' in client.get(reverse("home")).content.decode()
+    assert URL in links(parse(client.get(reverse("home"))), "nav.portal-nav")
 
     client.force_login(EmployeeFactory(hr=True))
-    assert f'href="{URL}"' not in client.get(reverse("home")).content.decode()
+    assert URL not in links(parse(client.get(reverse("home"))))
 
 
 def test_the_filter_by_kind_shows_that_kind_only(auditor_client):
@@ -114,7 +115,10 @@ def test_a_refused_filter_says_why_in_dutch_and_shows_no_events(auditor_client, 
     assert response.status_code == 200
     assert shown(response) == []
     assert response.context["form"].errors[field]
-    assert 'class="invalid-feedback' in response.content.decode()
+    page = parse(response)
+    assert attribute(page, f"#id_{field}", "aria-invalid") == "true"
+    assert f"id_{field}_error" in attribute(page, f"#id_{field}", "aria-describedby").split()
+    assert select(page, f".invalid-feedback#id_{field}_error")
 
 
 @pytest.mark.parametrize("count", [3, 120])

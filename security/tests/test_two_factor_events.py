@@ -1,6 +1,5 @@
 """Two-factor changes in the security event log, through allauth's own pages."""
 
-import re
 import time
 
 import pytest
@@ -8,6 +7,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from people.tests.factories import DEFAULT_PASSWORD, DEFAULT_TOTP_SECRET, EmployeeFactory
+from portal.testing.html import parse, text_of
 from security.models import SecurityEvent
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +42,7 @@ def test_turning_the_authenticator_app_on_is_recorded_with_its_recovery_codes(
     employee = EmployeeFactory()
     log_in(client, employee)
     reauthenticate(client)
-    page = client.get(reverse("mfa_activate_totp")).content.decode()
-    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', page).group(1)
+    secret = text_of(parse(client.get(reverse("mfa_activate_totp"))), "#totp-secret")
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("mfa_activate_totp"), {"code": code(secret)}, REMOTE_ADDR="192.0.2.5")
