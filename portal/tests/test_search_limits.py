@@ -17,6 +17,7 @@ from acknowledgements.tests.factories import ready_to_sign, signed
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import EmployeeFactory
 from portal.search import MAX_SEARCH_LENGTH, MAX_SEARCH_WORDS, SearchField, search_words
+from portal.testing.html import parse, select
 from quizzes.models import Question
 from quizzes.tests.factories import quiz_version
 
@@ -140,7 +141,10 @@ def test_three_thousand_words_are_refused_by_the_box_in_dutch(box):
     html = response.content.decode()
     count = len(THREE_THOUSAND_WORDS)
     assert f"Gebruik maximaal 100 tekens; deze zoekopdracht heeft er {count}." in html
-    assert 'aria-invalid="true"' in html
+    invalid = select(parse(response), "[aria-invalid=true]")
+    assert [(field.tag, field.attributes["name"]) for field in invalid] == [
+        ("input", box.parameter)
+    ]
     assert _results(response) == []
 
 
