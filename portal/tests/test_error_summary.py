@@ -1,40 +1,11 @@
 """The one error summary: ErrorSummaryMixin's list and the shared template."""
 
-from html.parser import HTMLParser
-
 from django import forms
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from portal.forms import ErrorSummaryMixin, error_links
-
-
-class Elements(HTMLParser):
-    """The start tags of a piece of HTML (tag, attributes) and the text of each <li>."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-        self.items: list[str] = []
-        self._in_item = False
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        if tag == "li":
-            self._in_item = True
-            self.items.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "li":
-            self._in_item = False
-
-    def handle_data(self, data):
-        if self._in_item:
-            self.items[-1] += data
-
-    def find(self, tag: str) -> list[dict]:
-        return [attrs for name, attrs in self.tags if name == tag]
+from portal.testing.html import error_summary, links, one, parse, select
 
 
 class PlaceForm(ErrorSummaryMixin, forms.Form):
@@ -137,17 +108,21 @@ def test_the_template_links_each_error_and_loads_the_focus_script():
         {"errors": form.error_summary(), "heading": "There is a problem"},
     )
 
-    page = Elements(html)
-    (box,) = [attrs for attrs in page.find("div") if attrs.get("id") == "error-summary"]
+    page = parse(html)
+    box = one(page, "div#error-summary").attributes
     assert box["role"] == "alert"
     assert box["tabindex"] == "-1"
     assert box["aria-labelledby"] == "error-summary-heading"
-    (heading,) = page.find("h2")
-    assert heading["id"] == "error-summary-heading"
-    links = [attrs["href"] for attrs in page.find("a")]
-    assert links == ["#id_name", "#id_name", "#id_kind_0", "#id_days", "#main-form", "#main-form"]
-    (script,) = page.find("script")
-    assert script["src"].endswith("portal/js/focus-error-summary.js")
+    assert one(page, "#error-summary h2").id == "error-summary-heading"
+    assert links(page) == [
+        "#id_name",
+        "#id_name",
+        "#id_kind_0",
+        "#id_days",
+        "#main-form",
+        "#main-form",
+    ]
+    assert one(page, "script").attributes["src"].endswith("portal/js/focus-error-summary.js")
 
 
 def test_an_error_without_a_target_is_shown_without_a_link():
@@ -156,6 +131,6 @@ def test_an_error_without_a_target_is_shown_without_a_link():
         {"errors": [{"message": "Wrong password.", "target": ""}], "heading": "There is a problem"},
     )
 
-    page = Elements(html)
-    assert [item.strip() for item in page.items] == ["Wrong password."]
-    assert page.find("a") == []
+    page = parse(html)
+    assert error_summary(page) == [("", "Wrong password.")]
+    assert select(page, "a") == []
