@@ -4,7 +4,12 @@ Checking the chain (acknowledgements.selectors.verification.verify_chain) reads 
 seconds at 100,000 entries. So the ledger page does not check on each visit; it shows
 the last stored ``LedgerCheck``. HR or an auditor asks for a new check with a button
 (``request_check``: the background worker runs it, see acknowledgements.tasks), and the
-nightly ``manage.py verify_ledger`` stores its result the same way (``run_check``).
+nightly ``manage.py verify_ledger`` stores its result the same way (``run_system_check``).
+Every check stores the last entry it saw intact (its sequence number and hash): a later
+check fails when the chain no longer reaches that entry with that hash (see
+verification). With ``LEDGER_ANCHOR_EMAIL`` set, the nightly check also sends that entry
+to an address outside the portal (``send_anchor``, through the background worker), so
+that even a wipe of the checks themselves is caught by comparing.
 
 The problem found is stored in English (the message id) and shown in the reader's
 language (``problem_text``).
@@ -18,17 +23,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import logging
 import re
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from acknowledgements.models import LedgerCheck
-from acknowledgements.selectors.verification import verify_chain
+from acknowledgements.selectors import verification
+from acknowledgements.selectors.verification import Anchor, verify_chain
 from portal.heartbeat import MAX_ATTEMPTS, Heartbeat, Recovered, is_stalled, stalled
+from portal.mail import render_subject
 
 logger = logging.getLogger(__name__)
 
@@ -134,12 +145,12 @@ def run_check(check: LedgerCheck) -> LedgerCheck:
     return _check_and_store(check)
 
 
-def _check_and_store(check: LedgerCheck) -> LedgerCheck:
+def _check_and_store(check: LedgerCheck, anchors: tuple[Anchor, ...] = ()) -> LedgerCheck:
     """Run the chain check for ``check`` (running) and store its result."""
     try:
         # The problem is stored as its English message id (see problem_text).
         with Heartbeat(this_attempt(check)), translation.override("en"):
-            result = verify_chain()
+            result = verify_chain(anchors=anchors)
     except Exception:
         logger.exception("Ledger check %s failed", check.pk)
         this_attempt(check).update(state=LedgerCheck.State.FAILED, finished_at=timezone.now())
@@ -160,9 +171,11 @@ def _check_and_store(check: LedgerCheck) -> LedgerCheck:
     return check
 
 
-def run_system_check() -> LedgerCheck:
+def run_system_check(*, anchors: tuple[Anchor, ...] = ()) -> LedgerCheck:
     """Check the ledger now, in this process, as a system run (no one asked: the
-    nightly ``manage.py verify_ledger``), and store the result."""
+    nightly ``manage.py verify_ledger``), and store the result. ``anchors``: entries
+    that must still be there with these hashes. With ``LEDGER_ANCHOR_EMAIL`` set, the
+    last entry seen intact is then sent there (``send_anchor``)."""
     now = timezone.now()
     # Running from the start: it never waits, so it never stands in the way of a
     # check someone asked for (one may wait at a time).
@@ -174,21 +187,90 @@ def run_system_check() -> LedgerCheck:
         heartbeat_at=now,
         attempts=1,
     )
-    return _check_and_store(check)
+    check = _check_and_store(check, anchors)
+    if settings.LEDGER_ANCHOR_EMAIL:
+        from acknowledgements.tasks import send_ledger_anchor
+
+        transaction.on_commit(lambda: send_ledger_anchor.enqueue(check.pk))
+    return check
 
 
-_SEQUENCE_GAP = re.compile(r"sequence gap: expected (\d+)")
+@functools.cache
+def _problem_patterns() -> tuple[tuple[re.Pattern, verification.Problem], ...]:
+    """Each problem with values (verification.PROBLEMS) as patterns of its English forms."""
+    patterns = []
+    with translation.override("en"):
+        for problem in verification.PROBLEMS:
+            for form in dict.fromkeys((problem(2), problem(1))):
+                patterns.append((_pattern(form), problem))
+    return tuple(patterns)
+
+
+def _pattern(form: str) -> re.Pattern:
+    """A message with %(name)s placeholders as a pattern that reads the values back."""
+    parts = re.split(r"%\((\w+)\)s", form)
+    seen: set[str] = set()
+    regex = []
+    for index, part in enumerate(parts):
+        if index % 2 == 0:
+            regex.append(re.escape(part))
+        elif part in seen:
+            regex.append(f"(?P={part})")
+        else:
+            seen.add(part)
+            regex.append(f"(?P<{part}>.+?)")
+    return re.compile("".join(regex), re.DOTALL)
 
 
 def problem_text(reason: str) -> str:
-    """A stored problem (an English message id of acknowledgements.selectors.verification) in the
-    active language."""
+    """A stored problem (an English message of acknowledgements.selectors.verification,
+    with its values) in the active language."""
     if not reason:
         return ""
-    gap = _SEQUENCE_GAP.fullmatch(reason)
-    if gap:
-        return gettext("sequence gap: expected %(expected)s") % {"expected": gap[1]}
+    for pattern, problem in _problem_patterns():
+        match = pattern.fullmatch(reason)
+        if match:
+            values = match.groupdict()
+            return problem(verification.problem_count(values)) % values
     return gettext(reason)
+
+
+# Anchors outside the portal --------------------------------------------------------------
+
+
+def anchor_mail(*, check: LedgerCheck) -> EmailMessage:
+    """A finished check's result and last intact entry (sequence number, hash, time) as
+    a plain-text mail to LEDGER_ANCHOR_EMAIL, in the portal's language (Dutch): someone
+    outside the portal keeps it, so that a later wipe of the ledger and its checks is
+    caught by comparing (``verify_ledger --anchor SEQ:HASH``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
+            "check": check,
+            "problem": problem_text(check.problem_reason),
+            "anchor": f"{check.head_sequence}:{check.head_hash}",
+            # In UTC: one reading for everyone who compares.
+            "finished_at": (check.finished_at or check.requested_at)
+            .astimezone(datetime.UTC)
+            .isoformat(timespec="seconds"),
+        }
+        subject = render_subject("acknowledgements/email/ledger_anchor_subject.txt", context)
+        body = render_to_string("acknowledgements/email/ledger_anchor.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[settings.LEDGER_ANCHOR_EMAIL],
+    )
+
+
+def send_anchor(*, check: LedgerCheck) -> bool:
+    """Send ``anchor_mail`` for a finished check when LEDGER_ANCHOR_EMAIL is set (the
+    task acknowledgements.tasks.send_ledger_anchor). Returns whether it was sent."""
+    if not settings.LEDGER_ANCHOR_EMAIL or check.state != LedgerCheck.State.DONE:
+        return False
+    anchor_mail(check=check).send()
+    return True
 
 
 # Reading ------------------------------------------------------------------------------------

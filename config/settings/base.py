@@ -273,6 +273,9 @@ DEFAULT_FROM_EMAIL = env(
     "PORTAL_DEFAULT_FROM_EMAIL", "portal@voorbeeldstad.nl", old="DEFAULT_FROM_EMAIL"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The nightly `manage.py verify_ledger` mails the ledger's last intact entry (sequence
+# number, hash, time) to this address outside the portal; empty: it sends nothing.
+LEDGER_ANCHOR_EMAIL = env("PORTAL_LEDGER_ANCHOR_EMAIL", "")
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

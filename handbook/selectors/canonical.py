@@ -9,6 +9,10 @@ line, no trailing whitespace. Do not change it: old hashes would stop matching.
 import hashlib
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handbook.models import GuidelineVersion
 
 
 def _clean(text: str) -> str:
@@ -26,13 +30,33 @@ def text_hash(title: str, introduction: str, tips: Iterable[tuple[int, str]]) ->
     return hashlib.sha256(canonical_text(title, introduction, tips).encode("utf-8")).hexdigest()
 
 
-def version_hashes(version) -> tuple[str, str]:
+def version_hashes(version: "GuidelineVersion") -> tuple[str, str]:
     """SHA-256 of the Dutch text and of the English text (as shown to staff)."""
-    tips = list(version.tips.order_by("number"))
-    dutch = text_hash(version.title, version.introduction, ((t.number, t.text) for t in tips))
+    tips = version.tips.order_by("number").values_list("number", "text", "text_en")
+    return hashes_of_rows(
+        title=version.title,
+        title_en=version.title_en,
+        introduction=version.introduction,
+        introduction_en=version.introduction_en,
+        tips=list(tips),
+    )
+
+
+def hashes_of_rows(
+    *,
+    title: str,
+    title_en: str,
+    introduction: str,
+    introduction_en: str,
+    tips: list[tuple[int, str, str]],
+) -> tuple[str, str]:
+    """``version_hashes`` from a version's stored columns and its tips' (number, text,
+    text_en), in number order: the English text falls back to the Dutch one where it is
+    empty, as GuidelineVersion.title_in and Tip.text_in show it."""
+    dutch = text_hash(title, introduction, ((number, text) for number, text, _en in tips))
     english = text_hash(
-        version.title_in("en"),
-        version.introduction_in("en"),
-        ((t.number, t.text_in("en")) for t in tips),
+        title_en or title,
+        introduction_en or introduction,
+        ((number, text_en or text) for number, text, text_en in tips),
     )
     return dutch, english
