@@ -62,9 +62,11 @@ def seed_demo() -> SeedReport:
 
 def _ensure_campaign() -> int:
     """A running yearly campaign, launched by the demo HR account."""
+    guideline = default_guideline()
+    assert guideline is not None  # load_handbook ran first
     return seed_demo_campaigns(
         hr=Employee.objects.get(email__iexact="hr@voorbeeldstad.nl"),
-        version=current_version(guideline=default_guideline()),
+        version=current_version(guideline=guideline),
         keep_unsigned=[account.email for account in DEMO_ACCOUNTS],
     )
 
@@ -73,7 +75,9 @@ def _ensure_quiz_attempts() -> int:
     """Finished quiz attempts of most staff, for the statistics pages. The demo accounts
     themselves are left without, so that they can take the quiz fresh."""
     call_command("load_quiz_bank", verbosity=0, stdout=io.StringIO())
-    version = current_version(guideline=default_guideline())
+    guideline = default_guideline()
+    assert guideline is not None  # load_handbook ran first
+    version = current_version(guideline=guideline)
     if version is None or not version.questions.exists():
         return 0
     demo_addresses = [account.email for account in DEMO_ACCOUNTS]

@@ -1,4 +1,6 @@
 import uuid
+from collections.abc import Collection
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -161,7 +163,7 @@ class GuidelineVersion(models.Model):
             "number": self.number,
         }
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Guard only: a stored version that is no longer a draft is frozen. Status
         # changes go through handbook.services with queryset updates.
         if getattr(self, "_stored_status", self.Status.DRAFT) != self.Status.DRAFT:
@@ -170,13 +172,15 @@ class GuidelineVersion(models.Model):
             )
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if getattr(self, "_stored_status", self.Status.DRAFT) != self.Status.DRAFT:
             raise VersionFrozen(f"Version {self.number} is {self._stored_status}: it cannot go.")
         return super().delete(*args, **kwargs)
 
     @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> Self:
         instance = super().from_db(db, field_names, values, **kwargs)
         instance._stored_status = instance.__dict__.get("status")
         return instance

@@ -118,6 +118,8 @@ class Employee(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("account created"), default=timezone.now)
 
     objects = EmployeeManager()
+    # Not a field: people.selectors.roles_of caches the roles here for the request.
+    _portal_roles: set[str]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -13,10 +13,10 @@ def roles_of(*, user: Employee | AnonymousUser) -> set[str]:
     """The roles a user holds, cached on the user object for the request."""
     if not user.is_authenticated:
         return set()
-    cached = getattr(user, "_portal_roles", None)
+    cached: set[str] | None = getattr(user, "_portal_roles", None)
     if cached is not None:
         return cached
-    roles = {Role.EMPLOYEE}
+    roles: set[str] = {Role.EMPLOYEE}
     roles.update(
         name for name in user.groups.values_list("name", flat=True) if name in GRANTED_ROLES
     )

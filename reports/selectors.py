@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -33,6 +34,11 @@ from acknowledgements.models import Acknowledgement, LedgerEntry
 from campaigns.models import Assignment, Campaign
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from reports.models import Report
 
 CHUNK = 2000
 # Department by department (people without one last), then by name.
@@ -76,10 +82,11 @@ class Scope:
         return timezone.make_aware(midnight)
 
 
-def scope_of(report) -> Scope:
+def scope_of(report: Report) -> Scope:
     as_of = report.as_of or timezone.localdate(report.requested_at)
     campaign = report.campaign
     version = campaign.version if campaign and campaign.version_id else report.version
+    assert version is not None  # a compliance report names a campaign or a version
     return Scope(
         version=version,
         as_of=as_of,
@@ -92,7 +99,7 @@ def scope_of(report) -> Scope:
 class DepartmentFigures:
     department_id: int | None
     code: str
-    name: str  # or a lazy text ("All departments", "No department")
+    name: StrOrPromise  # a name, or a lazy text ("All departments", "No department")
     path: str
     total: int = 0
     signed: int = 0
@@ -116,7 +123,7 @@ class Summary:
     departments: list[DepartmentFigures] = field(default_factory=list)
 
 
-def _acknowledgements(scope: Scope, employee_ref: str):
+def _acknowledgements(scope: Scope, employee_ref: str) -> QuerySet[Acknowledgement]:
     return Acknowledgement.objects.filter(
         employee_id=OuterRef(employee_ref),
         version_id=scope.version.pk,
@@ -134,7 +141,7 @@ def _department_filter(scope: Scope, prefix: str) -> Q:
     return condition
 
 
-def people(scope: Scope) -> QuerySet:
+def people(scope: Scope) -> QuerySet[Any, dict[str, Any]]:
     """One row per person in scope, as dicts, ordered by department and name."""
     if scope.campaign is not None:
         return _campaign_people(scope)
@@ -153,7 +160,7 @@ _FIELDS = {
 }
 
 
-def _campaign_people(scope: Scope) -> QuerySet:
+def _campaign_people(scope: Scope) -> QuerySet[Assignment, dict[str, Any]]:
     acknowledgements = _acknowledgements(scope, "employee_id")
     assignments = (
         Assignment.objects.filter(campaign=scope.campaign)
@@ -162,7 +169,7 @@ def _campaign_people(scope: Scope) -> QuerySet:
         .exclude(employee__end_date__lt=scope.as_of)
         .filter(added_at__lt=scope.end)
     )
-    return (
+    found: QuerySet[Assignment, dict[str, Any]] = (
         assignments.annotate(
             signed_moment=Subquery(acknowledgements.values("signed_at")[:1]),
             record_hash=Subquery(acknowledgements.values("entry__record_hash")[:1]),
@@ -192,9 +199,10 @@ def _campaign_people(scope: Scope) -> QuerySet:
         )
         .order_by(*ORDER)
     )
+    return found
 
 
-def _version_people(scope: Scope) -> QuerySet:
+def _version_people(scope: Scope) -> QuerySet[Employee, dict[str, Any]]:
     acknowledgements = _acknowledgements(scope, "pk")
     employed = (
         Employee.objects.filter(Q(is_active=True) | Q(end_date__gte=scope.as_of))
@@ -202,7 +210,7 @@ def _version_people(scope: Scope) -> QuerySet:
         .exclude(start_date__gt=scope.as_of)
         .filter(_department_filter(scope, ""))
     )
-    return (
+    found: QuerySet[Employee, dict[str, Any]] = (
         employed.annotate(
             signed_moment=Subquery(acknowledgements.values("signed_at")[:1]),
             record_hash=Subquery(acknowledgements.values("entry__record_hash")[:1]),
@@ -229,9 +237,10 @@ def _version_people(scope: Scope) -> QuerySet:
         )
         .order_by(*ORDER)
     )
+    return found
 
 
-def rows(scope: Scope) -> Iterator[dict]:
+def rows(scope: Scope) -> Iterator[dict[str, Any]]:
     """The people in scope, read from the database in chunks."""
     for row in people(scope).iterator(chunk_size=CHUNK):
         # "signed_at" is also a column of the assignment (its current fact); the report

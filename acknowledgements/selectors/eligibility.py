@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -15,16 +24,18 @@ from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from portal.db import CompiledQuery
 
 if TYPE_CHECKING:
-    from handbook.models import GuidelineVersion
+    from acknowledgements.selectors.reacknowledgement import Status
+    from handbook.models import GuidelineVersion, Tip
+    from people.models import Employee
 
 
-def unread_tips(*, employee, version):
+def unread_tips(*, employee: Employee, version: GuidelineVersion) -> QuerySet[Tip]:
     """The version's tips the employee has not opened yet, in order."""
     read = TipRead.objects.filter(employee=employee, tip__version=version).values("tip_id")
     return version.tips.exclude(pk__in=read).order_by("number")
 
 
-def quiz_required(version) -> bool:
+def quiz_required(version: GuidelineVersion) -> bool:
     from quizzes.selectors import quiz_settings
 
     return (
@@ -43,7 +54,7 @@ class Requirements:
     """
 
     resigning: bool
-    unread: list = field(default_factory=list)
+    unread: list[Tip] = field(default_factory=list)
     quiz_purpose: str | None = None  # None: no quiz is asked
     quiz_passed: bool = True
 
@@ -52,7 +63,9 @@ class Requirements:
         return self.quiz_purpose is not None and not self.quiz_passed
 
 
-def requirements(*, employee, version, status=None) -> Requirements:
+def requirements(
+    *, employee: Employee, version: GuidelineVersion, status: Status | None = None
+) -> Requirements:
     """``status``: the employee's reacknowledgement.status_for(version), if the caller
     has it already (saves its queries)."""
     from acknowledgements.selectors import reacknowledgement
@@ -110,7 +123,13 @@ class SigningFacts:
 FACT_NAMES = ("signed", "signed_earlier", "all_read", "quiz_required", "passed_full", "attempt_id")
 
 
-def _fact_expressions(*, employee, version, guideline, number) -> dict:
+def _fact_expressions(
+    *,
+    employee: int,
+    version: int | OuterRef,
+    guideline: int | OuterRef,
+    number: int | OuterRef,
+) -> dict[str, BaseExpression]:
     """What signing_facts reads, as expressions over a version (ids or OuterRefs)."""
     from handbook.models import Tip
     from quizzes.models import Attempt
@@ -133,7 +152,9 @@ def _fact_expressions(*, employee, version, guideline, number) -> dict:
     }
 
 
-def _signing_facts_query(*, employee, version, guideline, number):
+def _signing_facts_query(
+    *, employee: int, version: int, guideline: int, number: int
+) -> QuerySet[GuidelineVersion, tuple[Any, ...]]:
     """The query of signing_facts, for ids (see portal.db.CompiledQuery)."""
     from handbook.models import GuidelineVersion
 
@@ -154,7 +175,9 @@ def _version_columns() -> list[str]:
     return [field.attname for field in GuidelineVersion._meta.concrete_fields]
 
 
-def _current_version_for_signing_query(*, employee, today):
+def _current_version_for_signing_query(
+    *, employee: int, today: datetime.date
+) -> QuerySet[GuidelineVersion, tuple[Any, ...]]:
     """The query of current_version_for_signing (see portal.db.CompiledQuery)."""
     from handbook.selectors import default_current_version_query
 
@@ -179,7 +202,7 @@ _CURRENT_VERSION_FOR_SIGNING = CompiledQuery(
 )
 
 
-def _facts_from(row) -> SigningFacts:
+def _facts_from(row: Sequence[Any]) -> SigningFacts:
     signed, signed_earlier, all_read, quiz_required, passed_full, attempt_id = row
     quiz_done = not quiz_required or passed_full or (signed_earlier and attempt_id is not None)
     return SigningFacts(
@@ -187,7 +210,7 @@ def _facts_from(row) -> SigningFacts:
     )
 
 
-def signing_facts(*, employee, version) -> SigningFacts:
+def signing_facts(*, employee: Employee, version: GuidelineVersion) -> SigningFacts:
     """Whether the employee signed the version already, whether they did all that
     signing asks of them for sure, and their newest passed attempt, in one query.
 
@@ -198,18 +221,18 @@ def signing_facts(*, employee, version) -> SigningFacts:
     signing again may need less). Signing is the busiest write of a campaign, hence one
     query, compiled once, instead of the several that requirements() runs.
     """
-    return _facts_from(
-        _SIGNING_FACTS.values(
-            employee=employee.pk,
-            version=version.pk,
-            guideline=version.guideline_id,
-            number=version.number,
-        )
+    row = _SIGNING_FACTS.values(
+        employee=employee.pk,
+        version=version.pk,
+        guideline=version.guideline_id,
+        number=version.number,
     )
+    assert row is not None  # one row: the version's own
+    return _facts_from(row)
 
 
 def current_version_for_signing(
-    *, employee, today: datetime.date | None = None
+    *, employee: Employee, today: datetime.date | None = None
 ) -> tuple[GuidelineVersion | None, SigningFacts | None]:
     """The default guideline's current version (as handbook.selectors.
     default_current_version finds it) and the employee's signing_facts for it, in one
@@ -226,13 +249,13 @@ def current_version_for_signing(
     return version, _facts_from(row[len(columns) :])
 
 
-def signing_blockers(*, employee, version) -> list[str]:
+def signing_blockers(*, employee: Employee, version: GuidelineVersion) -> list[str]:
     """Why this employee cannot sign this version now; empty when they can."""
     from handbook.models import GuidelineVersion
 
     if version.status != GuidelineVersion.Status.PUBLISHED:
         return [gettext("Only a published version can be signed.")]
-    reasons = []
+    reasons: list[str] = []
     needed = requirements(employee=employee, version=version)
     unread = [tip.number for tip in needed.unread]
     if unread:
@@ -251,7 +274,7 @@ def signing_blockers(*, employee, version) -> list[str]:
     return reasons
 
 
-def statement_for(version, language: str) -> str:
+def statement_for(version: GuidelineVersion, language: str) -> str:
     """The sentence the employee signs, in the language the text was shown in."""
     with translation.override(language):
         return gettext(

@@ -15,8 +15,15 @@ current, and a tip changed and later changed back does not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from handbook.models import GuidelineVersion, Tip
+from handbook.models import Guideline, GuidelineVersion, Tip
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from acknowledgements.models import Acknowledgement
+    from people.models import Employee
 
 MATERIAL_CHANGES = (Tip.Change.MATERIAL, Tip.Change.NEW)
 
@@ -55,7 +62,9 @@ def needs_reacknowledgement(version: GuidelineVersion) -> bool:
     )
 
 
-def _acknowledgements(*, employee, guideline):
+def _acknowledgements(
+    *, employee: Employee, guideline: Guideline | int
+) -> QuerySet[Acknowledgement]:
     from acknowledgements.models import Acknowledgement, LedgerEntry
 
     return Acknowledgement.objects.filter(
@@ -63,7 +72,9 @@ def _acknowledgements(*, employee, guideline):
     )
 
 
-def last_signed_version(*, employee, guideline, up_to: int | None = None):
+def last_signed_version(
+    *, employee: Employee, guideline: Guideline | int, up_to: int | None = None
+) -> GuidelineVersion | None:
     """The newest version of the guideline the employee signed (numbers <= ``up_to``)."""
     records = _acknowledgements(employee=employee, guideline=guideline)
     if up_to is not None:
@@ -72,14 +83,18 @@ def last_signed_version(*, employee, guideline, up_to: int | None = None):
     return record.version if record else None
 
 
-def earlier_signed_version(*, employee, version) -> GuidelineVersion | None:
+def earlier_signed_version(
+    *, employee: Employee, version: GuidelineVersion
+) -> GuidelineVersion | None:
     """The newest version before ``version`` that the employee signed, or None."""
     return last_signed_version(
         employee=employee, guideline=version.guideline_id, up_to=version.number - 1
     )
 
 
-def changed_tips_since(*, employee, version, since: GuidelineVersion | None = None) -> list[Tip]:
+def changed_tips_since(
+    *, employee: Employee, version: GuidelineVersion, since: GuidelineVersion | None = None
+) -> list[Tip]:
     """The tips of ``version`` that changed in meaning since the employee last signed
     (``since``, by default their newest earlier signed version), in order.
 
@@ -128,7 +143,7 @@ def must_resign_since(since: GuidelineVersion, version: GuidelineVersion) -> tup
     return flagged, changed
 
 
-def status_for(*, employee, version: GuidelineVersion) -> Status:
+def status_for(*, employee: Employee, version: GuidelineVersion) -> Status:
     """Signed, up to date through an earlier version, must sign, or must sign again."""
     records = _acknowledgements(employee=employee, guideline=version.guideline_id).filter(
         version__number__lte=version.number
@@ -145,7 +160,7 @@ def status_for(*, employee, version: GuidelineVersion) -> Status:
     return Status(State.UP_TO_DATE, version, signed_version=since)
 
 
-def changes_quiz_tip_ids(*, employee, version) -> list[int] | None:
+def changes_quiz_tip_ids(*, employee: Employee, version: GuidelineVersion) -> list[int] | None:
     """The tips the employee's CHANGES quiz is about, or None when they may not take
     it (they do not have to sign again). The quiz's start page uses this too, so who
     may take that quiz and who needs it to sign are one rule."""

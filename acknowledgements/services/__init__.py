@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import os
 import unicodedata
-from typing import IO
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -27,6 +27,10 @@ from acknowledgements.models import Acknowledgement, LedgerEntry
 from acknowledgements.selectors import eligibility
 from handbook.models import GuidelineVersion
 from people.models import Employee
+
+if TYPE_CHECKING:
+    from acknowledgements.models import LedgerHead
+    from quizzes.models import Attempt
 
 LANGUAGES = ("nl", "en")
 MANAGE_PERMISSION = "acknowledgements.add_acknowledgement"
@@ -73,7 +77,7 @@ def existing_acknowledgement(
     )
 
 
-def _file_hash(paper_form) -> str:
+def _file_hash(paper_form: IO[bytes]) -> str:
     digest = hashlib.sha256()
     for chunk in File(paper_form).chunks():  # chunks() starts at the beginning
         digest.update(chunk)
@@ -90,7 +94,12 @@ def _ip_or_none(value: str | None) -> str | None:
 
 
 def _append_acknowledgement(
-    *, head, refers_to: LedgerEntry | None = None, now=None, verification_code=None, **content
+    *,
+    head: LedgerHead,
+    refers_to: LedgerEntry | None = None,
+    now: datetime.datetime | None = None,
+    verification_code: str | None = None,
+    **content: Any,
 ) -> Acknowledgement:
     """Build the content, append its entry and store the content (head already locked)."""
     ack, digest = _build_acknowledgement(refers_to=refers_to, **content)
@@ -107,17 +116,17 @@ def _append_acknowledgement(
 def _build_acknowledgement(
     *,
     kind: str,
-    employee,
-    version,
+    employee: Employee,
+    version: GuidelineVersion,
     language: str,
     signed_at: datetime.datetime,
     method: str,
     typed_name: str = "",
-    quiz_attempt=None,
+    quiz_attempt: Attempt | None = None,
     quiz_attempt_id: int | None = None,
-    recorded_by=None,
+    recorded_by: Employee | None = None,
     reason: str = "",
-    paper_form=None,
+    paper_form: IO[bytes] | None = None,
     paper_form_name: str = "",
     paper_form_hash: str = "",
     ip_address: str | None = None,
@@ -168,7 +177,7 @@ def _store_acknowledgement(
     ack: Acknowledgement,
     digest: str,
     *,
-    head,
+    head: LedgerHead,
     recorded_at: datetime.datetime,
     refers_to: LedgerEntry | None = None,
     verification_code: str | None = None,
@@ -188,7 +197,9 @@ def _store_acknowledgement(
     return ack
 
 
-def _record_once(*, employee, version, **content) -> Acknowledgement:
+def _record_once(
+    *, employee: Employee, version: GuidelineVersion, **content: Any
+) -> Acknowledgement:
     """Append an acknowledgement unless the employee has one of this version already.
 
     The head is locked before the check, so concurrent calls wait for each other; the
@@ -236,7 +247,9 @@ def sign_version(
     if facts is None:
         facts = eligibility.signing_facts(employee=employee, version=version)
     if facts.signed:
-        return existing_acknowledgement(employee=employee, version=version)
+        existing = existing_acknowledgement(employee=employee, version=version)
+        assert existing is not None  # facts.signed: there is one
+        return existing
     reasons = []
     if not confirmed:
         reasons.append(_("Tick the box to confirm that you have read and understood the text."))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from acknowledgements import services
 from acknowledgements.models import Acknowledgement, LedgerEntry
-from handbook.models import GuidelineVersion
+from handbook.models import Guideline, GuidelineVersion
 from people.models import Employee
 
 COLUMNS = {
@@ -62,7 +62,9 @@ def _date(value: str) -> datetime.date | None:
     return None
 
 
-def read_file(data: bytes, *, guideline, today: datetime.date | None = None) -> ImportReport:
+def read_file(
+    data: bytes, *, guideline: Guideline, today: datetime.date | None = None
+) -> ImportReport:
     """Check every row; raise ImportRefused listing each problem with its line."""
     today = today or timezone.localdate()
     text = _decode(data)
@@ -125,10 +127,10 @@ def read_file(data: bytes, *, guideline, today: datetime.date | None = None) -> 
             )
         elif day > today:
             errors.append((line, _("The date %(date)s lies in the future.") % {"date": day}))
-        key = (cells["employee_number"], cells["version"])
-        if key in seen:
+        pair = (cells["employee_number"], cells["version"])
+        if pair in seen:
             errors.append((line, _("This employee and version appear twice in the file.")))
-        seen.add(key)
+        seen.add(pair)
         if employee and version and day and day <= today:
             moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
             report.rows.append((employee, version, moment))
@@ -140,7 +142,9 @@ def read_file(data: bytes, *, guideline, today: datetime.date | None = None) -> 
 
 
 @transaction.atomic
-def import_acknowledgements(*, report: ImportReport, recorded_by, reason: str) -> ImportReport:
+def import_acknowledgements(
+    *, report: ImportReport, recorded_by: Employee | None, reason: str
+) -> ImportReport:
     """Record the checked rows (all or nothing); rows already in the ledger are skipped."""
     existing = set(
         Acknowledgement.objects.filter(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -24,17 +25,18 @@ from django.utils import timezone, translation
 
 from acknowledgements.models import Acknowledgement, LedgerEntry, Notification
 from acknowledgements.selectors import reacknowledgement
-from handbook.models import GuidelineVersion
+from handbook.models import GuidelineVersion, Tip
+from people.models import Employee
 from portal.mail import templated_email
 
 
 @dataclass
 class NoticeResult:
     version: GuidelineVersion | None
-    sent: list = field(default_factory=list)  # the employees e-mailed
+    sent: list[Employee] = field(default_factory=list)  # the employees e-mailed
 
 
-def recipients(version: GuidelineVersion) -> list:
+def recipients(version: GuidelineVersion) -> list[Employee]:
     """Who must sign ``version`` again and was not told yet (one query for the people,
     then a few per distinct version last signed)."""
     signed_earlier = Q(
@@ -64,20 +66,22 @@ def recipients(version: GuidelineVersion) -> list:
     signed_versions = GuidelineVersion.objects.filter(
         guideline_id=version.guideline_id, number__in=numbers
     )
-    asked = {}
+    asked: dict[int, tuple[GuidelineVersion, list[Tip]]] = {}
     for since in signed_versions:
         must, changed = reacknowledgement.must_resign_since(since, version)
         if must:
             asked[since.number] = (since, changed)
-    chosen = []
+    chosen: list[Employee] = []
     for employee in candidates:
         if employee.last_signed in asked:
-            employee.signed_version, employee.changed_tips = asked[employee.last_signed]
+            # Not fields: build_notice reads them (what changed since which version).
+            notice = cast(Any, employee)
+            notice.signed_version, notice.changed_tips = asked[employee.last_signed]
             chosen.append(employee)
     return chosen
 
 
-def build_notice(employee, version: GuidelineVersion) -> EmailMultiAlternatives:
+def build_notice(employee: Employee, version: GuidelineVersion) -> EmailMultiAlternatives:
     """The e-mail (plain text and HTML) in the employee's preferred language."""
     language = employee.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):

@@ -7,17 +7,25 @@ version count: an editor previewing a draft has not read the text that will be s
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from acknowledgements.models import TipRead
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def record_tip_read(*, employee, tip) -> TipRead | None:
+    from handbook.models import GuidelineVersion, Tip
+    from people.models import Employee
+
+
+def record_tip_read(*, employee: Employee | AnonymousUser | None, tip: Tip) -> TipRead | None:
     """Record that the employee opened the tip; idempotent (one row per employee and tip).
 
     Returns the row, or None when nothing is recorded (anonymous user, draft version).
     """
     from handbook.models import GuidelineVersion
 
-    if employee is None or not getattr(employee, "is_authenticated", False):
+    if employee is None or not employee.is_authenticated:
         return None
     if tip.version.status != GuidelineVersion.Status.PUBLISHED:
         return None
@@ -27,13 +35,17 @@ def record_tip_read(*, employee, tip) -> TipRead | None:
     return read
 
 
-def tip_viewed_receiver(sender, *, employee, tip, **kwargs) -> None:
+def tip_viewed_receiver(
+    sender: object, *, employee: Employee | AnonymousUser | None, tip: Tip, **kwargs: object
+) -> None:
     record_tip_read(employee=employee, tip=tip)
 
 
-def read_tip_numbers(*, employee, version) -> set[int]:
+def read_tip_numbers(
+    *, employee: Employee | AnonymousUser | None, version: GuidelineVersion
+) -> set[int]:
     """The numbers of the version's tips that the employee has opened (one query)."""
-    if employee is None or not getattr(employee, "is_authenticated", False):
+    if employee is None or not employee.is_authenticated:
         return set()
     return set(
         TipRead.objects.filter(employee=employee, tip__version=version).values_list(

@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from campaigns.models import Assignment, Campaign
+from handbook.models import GuidelineVersion
 from handbook.selectors import current_version, default_guideline
 from people.models import Employee
 from quizzes.models import Attempt
 
 
-def ready_to_sign(version=None) -> QuerySet[Employee]:
+def ready_to_sign(version: GuidelineVersion | None = None) -> QuerySet[Employee]:
     """Employees who can sign ``version`` (default: the current one) right now: active,
     assigned in a running campaign (not exempt), every tip read, the quiz passed, not
     signed yet. Ordered by pk."""

@@ -8,6 +8,7 @@ aggregates, never Python loops over people.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -25,6 +26,17 @@ from django.utils import timezone
 from campaigns.models import Assignment, Campaign
 from people.models import Employee
 
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _StatusAnnotation(TypedDict):
+        status: str
+
+    # An assignment with ``status`` annotated by with_status (for mypy only).
+    AssignmentWithStatus = WithAnnotations[Assignment, _StatusAnnotation]
+
 Status = Assignment.Status
 DONE = (Status.SIGNED, Status.EXEMPT)
 
@@ -38,7 +50,9 @@ def counting(*, assignments: QuerySet[Assignment], on: datetime.date) -> QuerySe
     return assignments.filter(employee__is_active=True).exclude(employee__end_date__lt=on)
 
 
-def with_status(*, assignments: QuerySet[Assignment], on: datetime.date) -> QuerySet[Assignment]:
+def with_status(
+    *, assignments: QuerySet[Assignment], on: datetime.date
+) -> QuerySet[AssignmentWithStatus]:
     """Annotate ``status`` (an Assignment.Status value) on each assignment, in the same
     query; ``signed_at`` is the assignment's own column.
 
@@ -64,7 +78,7 @@ def open_statuses() -> list[str]:
     return [s for s in Status.values if s not in DONE]
 
 
-def status_counts(*, assignments: QuerySet[Assignment], on: datetime.date) -> dict:
+def status_counts(*, assignments: QuerySet[Assignment], on: datetime.date) -> dict[str, Any]:
     """Counts per status, the total and the share signed, in one query."""
     figures = {"total": 0, **dict.fromkeys(Status.values, 0)}
     rows = (
@@ -79,7 +93,7 @@ def status_counts(*, assignments: QuerySet[Assignment], on: datetime.date) -> di
     return _with_shares(figures)
 
 
-def _with_shares(figures: dict) -> dict:
+def _with_shares(figures: dict[str, Any]) -> dict[str, Any]:
     total = figures["total"] or 0
     in_scope = total - figures.get(Status.EXEMPT, 0)
     figures["in_scope"] = in_scope
@@ -90,7 +104,9 @@ def _with_shares(figures: dict) -> dict:
     return figures
 
 
-def counts_per_department(*, assignments: QuerySet[Assignment], on: datetime.date) -> list[dict]:
+def counts_per_department(
+    *, assignments: QuerySet[Assignment], on: datetime.date
+) -> list[dict[str, Any]]:
     """Counts per status and the total for each employee's own department, in one query
     (campaigns.selectors.dashboard adds the shares to the rows it shows).
 
@@ -103,7 +119,7 @@ def counts_per_department(*, assignments: QuerySet[Assignment], on: datetime.dat
         .values("employee__department_id", "employee__department__name", "status")
         .annotate(n=Count("pk"))
     )
-    departments: dict = {}
+    departments: dict[int | None, dict[str, Any]] = {}
     for row in rows:
         department = departments.setdefault(
             row["employee__department_id"],
@@ -119,7 +135,7 @@ def counts_per_department(*, assignments: QuerySet[Assignment], on: datetime.dat
     return list(departments.values())
 
 
-def overall_counts(*, departments: list[dict]) -> dict:
+def overall_counts(*, departments: list[dict[str, Any]]) -> dict[str, Any]:
     """The figures over all departments: the sum of counts_per_department's rows."""
     figures = {"total": 0, **dict.fromkeys(Status.values, 0)}
     for department in departments:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import (
@@ -42,7 +43,7 @@ def counted_assignments(campaign: Campaign, on: datetime.date) -> QuerySet[Assig
     return selectors.counting(assignments=campaign.assignments.all(), on=on)
 
 
-def shares(row: dict) -> dict:
+def shares(row: dict[str, Any]) -> dict[str, Any]:
     """Add in_scope (all but exempt), done_percent (signed of in scope) and in_progress."""
     total = row.get("total") or 0
     exempt = row.get(Status.EXEMPT) or 0
@@ -55,7 +56,9 @@ def shares(row: dict) -> dict:
     return row
 
 
-def completion_by_campaign(campaign_ids: Iterable[int], on: datetime.date) -> dict[int, dict]:
+def completion_by_campaign(
+    campaign_ids: Iterable[int], on: datetime.date
+) -> dict[int, dict[str, Any]]:
     """{campaign id: figures} for the given campaigns: one query for all of them."""
     ids = list(campaign_ids)
     if not ids:
@@ -80,11 +83,11 @@ def completion_by_campaign(campaign_ids: Iterable[int], on: datetime.date) -> di
 # Per department -------------------------------------------------------------------------
 
 
-def _department_name(count: dict) -> str:
+def _department_name(count: dict[str, Any]) -> str:
     return count["employee__department__name"] or gettext("No department")
 
 
-def _done_percent(count: dict) -> int:
+def _done_percent(count: dict[str, Any]) -> int:
     in_scope = count["total"] - count[Status.EXEMPT]
     return round(100 * count[Status.SIGNED] / in_scope) if in_scope else 0
 
@@ -119,7 +122,7 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
 
 def department_rows(
     campaign: Campaign, on: datetime.date, *, sort: str = "name", descending: bool = False
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Figures per department (the employee's own department): one query, then sorted.
 
     Each row has department_id, name, total, a count per status, in_scope, done_percent
@@ -130,8 +133,8 @@ def department_rows(
 
 
 def sorted_counts(
-    counts: Iterable[dict], *, sort: str = "name", descending: bool = False
-) -> list[dict]:
+    counts: Iterable[dict[str, Any]], *, sort: str = "name", descending: bool = False
+) -> list[dict[str, Any]]:
     """counts_per_department's rows in the order asked for; ties in name order."""
     ordered = sorted(counts, key=DEPARTMENT_SORTS["name"])
     if sort != "name" or descending:
@@ -139,7 +142,7 @@ def sorted_counts(
     return ordered
 
 
-def department_row(count: dict) -> dict:
+def department_row(count: dict[str, Any]) -> dict[str, Any]:
     """A row of the department table from a counts_per_department row: department_id,
     name, total, a count per status, in_scope, done_percent and in_progress."""
     row = shares(dict(count))
@@ -150,8 +153,8 @@ def department_row(count: dict) -> dict:
 
 
 def department_rows_from(
-    counts: Iterable[dict], *, sort: str = "name", descending: bool = False
-) -> list[dict]:
+    counts: Iterable[dict[str, Any]], *, sort: str = "name", descending: bool = False
+) -> list[dict[str, Any]]:
     """department_rows from selectors.counts_per_department's rows (live or kept)."""
     return [
         department_row(count) for count in sorted_counts(counts, sort=sort, descending=descending)
@@ -199,7 +202,7 @@ class Timeline:
         return rows
 
 
-def signed_per_day(campaign: Campaign, on: datetime.date) -> dict[datetime.date, int]:
+def signed_per_day(campaign: Campaign, on: datetime.date) -> dict[datetime.date | None, int]:
     """How many assignments in scope (counting, not exempt) were signed on each day:
     one query."""
     return dict(
@@ -214,7 +217,10 @@ def signed_per_day(campaign: Campaign, on: datetime.date) -> dict[datetime.date,
 
 
 def timeline_from(
-    per_day: dict[datetime.date, int], campaign: Campaign, on: datetime.date, in_scope: int
+    per_day: dict[datetime.date | None, int],
+    campaign: Campaign,
+    on: datetime.date,
+    in_scope: int,
 ) -> Timeline:
     """The cumulative figures per day from the start to max(deadline, today), from
     signed_per_day's counts. Signatures from before the start count on the start."""
@@ -268,7 +274,7 @@ def min_group_size() -> int:
     return max(int(getattr(settings, "CAMPAIGN_MIN_GROUP_SIZE", 5)), 1)
 
 
-def quiz_rows(campaign: Campaign, on: datetime.date) -> dict[int | None, dict]:
+def quiz_rows(campaign: Campaign, on: datetime.date) -> dict[int | None, dict[str, Any]]:
     """The quiz figures of every department, unfiltered: {department id: {people,
     attempts, average, passed_first}}, over the submitted attempts for the version of each
     assignment in scope (counting, not exempt). Two queries. Never show these as they
@@ -324,7 +330,7 @@ def quiz_rows(campaign: Campaign, on: datetime.date) -> dict[int | None, dict]:
 
 
 def quiz_figures_from(
-    rows: dict[int | None, dict], departments: Iterable[dict]
+    rows: dict[int | None, dict[str, Any]], departments: Iterable[dict[str, Any]]
 ) -> list[QuizFigure]:
     """Quiz figures for the departments given (rows of department_rows, in their order)
     from quiz_rows' figures.
@@ -356,7 +362,7 @@ def quiz_figures_from(
 
 
 def quiz_figures(
-    campaign: Campaign, on: datetime.date, departments: Iterable[dict]
+    campaign: Campaign, on: datetime.date, departments: Iterable[dict[str, Any]]
 ) -> list[QuizFigure]:
     """Quiz figures per department for the departments given (rows of department_rows,
     in their order): quiz_rows, then quiz_figures_from (small groups dropped)."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import mailers
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -97,7 +98,7 @@ def claim(pk: int, *, worker: str, now: datetime.datetime) -> Reminder | None:
     ).get(pk=pk)
 
 
-def _finish(reminder: Reminder, worker: str, **fields) -> None:
+def _finish(reminder: Reminder, worker: str, **fields: object) -> None:
     # Only the worker holding the claim may finish the row.
     Reminder.objects.filter(pk=reminder.pk, claimed_by=worker).update(claimed_until=None, **fields)
 
@@ -128,7 +129,8 @@ def groups(reminder_ids: list[int]) -> list[list[int]]:
             "pk", "assignment__campaign_id"
         )
     )
-    result, per_campaign = [], {}
+    result: list[list[int]] = []
+    per_campaign: dict[int, list[int]] = {}
     for pk in reminder_ids:
         campaign_id = hr_campaign.get(pk)
         if campaign_id is None:
@@ -220,7 +222,15 @@ def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) ->
     return outcome
 
 
-def _failed(reminder, worker, error, now, outcome: Outcome, *, permanent: bool = False) -> None:
+def _failed(
+    reminder: Reminder,
+    worker: str,
+    error: Exception,
+    now: datetime.datetime,
+    outcome: Outcome,
+    *,
+    permanent: bool = False,
+) -> None:
     text = f"{type(error).__name__}: {error}"[:1000]
     permanent = permanent or is_permanent(error)
     if permanent or reminder.attempts >= settings.CAMPAIGN_REMINDER_MAX_ATTEMPTS:
@@ -251,7 +261,7 @@ def _postpone(remaining: list[int], outcome: Outcome) -> None:
         outcome.skipped += len(remaining)
 
 
-def _close(connection) -> None:
+def _close(connection: BaseEmailBackend | None) -> None:
     if connection is not None:
         try:
             connection.close()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -34,9 +35,9 @@ Status = Assignment.Status
 class Counts:
     """The raw counts behind the dashboard, live or kept."""
 
-    departments: list[dict]  # selectors.counts_per_department's rows
-    per_day: dict[datetime.date, int]  # dashboard.signed_per_day
-    quiz: dict[int | None, dict]  # dashboard.quiz_rows
+    departments: list[dict[str, Any]]  # selectors.counts_per_department's rows
+    per_day: dict[datetime.date | None, int]  # dashboard.signed_per_day
+    quiz: dict[int | None, dict[str, Any]]  # dashboard.quiz_rows
     computed_at: datetime.datetime | None = None  # None: counted just now, live
     refreshing: bool = False  # newer figures have been asked for
 
@@ -64,7 +65,7 @@ def count(campaign: Campaign, on: datetime.date) -> Counts:
 STATUSES = tuple(Status.values)
 
 
-def _to_json(counts: Counts) -> dict:
+def _to_json(counts: Counts) -> dict[str, Any]:
     return {
         "departments": [
             [row["employee__department_id"], row["employee__department__name"], row["total"]]
@@ -79,7 +80,7 @@ def _to_json(counts: Counts) -> dict:
     }
 
 
-def _from_json(data: dict, kept: CampaignFigures, refreshing: bool) -> Counts:
+def _from_json(data: dict[str, Any], kept: CampaignFigures, refreshing: bool) -> Counts:
     departments = []
     for department_id, name, total, *by_status in data.get("departments", []):
         row = {
@@ -162,6 +163,7 @@ def for_dashboard(campaign: Campaign, on: datetime.date) -> Counts | None:
         and kept.computed_at >= now - max_age()
     )
     if fresh:
+        assert kept is not None  # fresh says so
         return _from_json(kept.data, kept, refreshing=False)
     asked = request_refresh(campaign, now=now)
     # A worker that runs tasks at once (tests, ImmediateBackend) has them now.

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from campaigns.models import Reminder
+from handbook.models import GuidelineVersion
 from people.models import Employee
 from people.roles import Role
 from portal.mail import templated_email
@@ -20,7 +21,7 @@ def absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def next_step(employee: Employee, version) -> tuple[list[str], str]:
+def next_step(employee: Employee, version: GuidelineVersion) -> tuple[list[str], str]:
     """What the employee still has to do for the version, and the page for the first
     of it (a tip, the quiz, or the signing page)."""
     from acknowledgements.selectors.eligibility import requirements
@@ -95,7 +96,7 @@ def build(reminder: Reminder) -> EmailMultiAlternatives | None:
     )
 
 
-def _message_id(local_part: str) -> dict:
+def _message_id(local_part: str) -> dict[str, str]:
     # The sender may carry a name ("Gemeente Voorbeeldstad <portal@...>"): take the address.
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     return {"Message-ID": f"<{local_part}@{domain}>"}

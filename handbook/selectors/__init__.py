@@ -41,11 +41,13 @@ def current_version(
 def default_current_version_query(*, today: datetime.date) -> QuerySet[GuidelineVersion]:
     """The default guideline's published versions in force on ``today``, the current one
     first (the query of default_current_version, for queries built on it)."""
+    ordering = Guideline._meta.ordering
+    assert ordering is not None  # Guideline.Meta names its order
     default = (
         Guideline.objects.annotate(
             preferred=Case(When(slug=DEFAULT_GUIDELINE_SLUG, then=Value(0)), default=Value(1))
         )
-        .order_by("preferred", *Guideline._meta.ordering, "pk")
+        .order_by("preferred", *ordering, "pk")
         .values("pk")[:1]
     )
     return GuidelineVersion.objects.filter(
@@ -61,7 +63,10 @@ _DEFAULT_CURRENT_VERSION = CompiledQuery(default_current_version_query, today=da
 def default_current_version(*, today: datetime.date | None = None) -> GuidelineVersion | None:
     """What ``current_version(guideline=default_guideline())`` gives, in one query compiled once
     (for the busiest requests: signing)."""
-    return _DEFAULT_CURRENT_VERSION.instance(today=today or timezone.localdate())
+    version: GuidelineVersion | None = _DEFAULT_CURRENT_VERSION.instance(
+        today=today or timezone.localdate()
+    )
+    return version
 
 
 def visible_versions(
@@ -156,7 +161,7 @@ def versions_with_tips(
     return {version.number: version for version in versions}
 
 
-def tips_between(*, guideline: Guideline, low: int, high: int) -> QuerySet[Tip]:
+def tips_between(*, guideline: Guideline | int, low: int, high: int) -> QuerySet[Tip]:
     """Lineage and change mark of every tip in versions low+1 .. high (one query)."""
     return Tip.objects.filter(
         version__guideline=guideline, version__number__gt=low, version__number__lte=high

@@ -15,6 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.html import escape
@@ -23,6 +24,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from handbook.models import GuidelineVersion, Tip
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Words, runs of punctuation and runs of whitespace: the units that are compared.
 _TOKEN = re.compile(r"\w+|[^\w\s]+|\s+")
@@ -114,7 +118,7 @@ class TipDiff:
     segments: list[Segment]
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrOrPromise:
         return TipStatus(self.status).label
 
     @property
@@ -165,7 +169,7 @@ class VersionDiff:
         return sum(1 for tip in self.tips if tip.status == status)
 
     @property
-    def summary(self) -> list[tuple[str, int]]:
+    def summary(self) -> list[tuple[StrOrPromise, int]]:
         """(label, count) for every tip status that occurs, in a fixed order."""
         return [(s.label, self.count(s.value)) for s in TipStatus if self.count(s.value)]
 
@@ -176,7 +180,7 @@ def strongest_marks(tips: Iterable[Tip]) -> dict[uuid.UUID, str]:
     Used when comparing versions that are further apart than one step: a tip changed in
     meaning in any version in between has changed in meaning.
     """
-    weight = {
+    weight: dict[str, int] = {
         Tip.Change.UNCHANGED: 0,
         Tip.Change.EDITORIAL: 1,
         Tip.Change.MATERIAL: 2,

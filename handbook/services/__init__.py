@@ -6,6 +6,7 @@ Status changes use queryset updates: a stored published version refuses save().
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -28,16 +29,22 @@ class TipInput:
     text: str
     text_en: str = ""
     change: str = ""
-    lineage: object = None
+    lineage: uuid.UUID | None = None
 
 
-def _log(guideline, kind, actor=None, version_number=None, **details) -> HandbookEvent:
+def _log(
+    guideline: Guideline,
+    kind: str,
+    actor: Employee | None = None,
+    version_number: int | None = None,
+    **details: object,
+) -> HandbookEvent:
     return HandbookEvent.objects.create(
         guideline=guideline, kind=kind, actor=actor, version_number=version_number, details=details
     )
 
 
-def _require(actor, permission: str) -> None:
+def _require(actor: Employee | None, permission: str) -> None:
     if actor is not None and not actor.has_perm(permission):
         raise PermissionDenied(_("You may not do this."))
 
@@ -157,7 +164,9 @@ def update_draft(
         raise ValidationError(_("Only a draft can be changed."))
     if not tips:
         raise ValidationError(_("A version needs at least one tip."))
-    previous = {t.lineage: t.text for t in draft.based_on.tips.all()} if draft.based_on else {}
+    previous: dict[uuid.UUID | None, str] = (
+        {t.lineage: t.text for t in draft.based_on.tips.all()} if draft.based_on else {}
+    )
     errors = []
     rows = []
     for number, tip in enumerate(tips, start=1):
@@ -231,6 +240,7 @@ def publish_version(*, draft: GuidelineVersion, actor: Employee | None) -> Guide
     reasons = publish_blockers(draft=draft, actor=actor)
     if reasons:
         raise ValidationError(reasons)
+    assert draft.effective_date is not None  # publish_blockers checked it
     _publish(draft, actor)
     Guideline.objects.filter(pk=draft.guideline_id).update(
         review_date=_one_year_after(draft.effective_date)
@@ -238,7 +248,8 @@ def publish_version(*, draft: GuidelineVersion, actor: Employee | None) -> Guide
     return GuidelineVersion.objects.get(pk=draft.pk)
 
 
-def _publish(version: GuidelineVersion, actor) -> None:
+def _publish(version: GuidelineVersion, actor: Employee | None) -> None:
+    assert version.effective_date is not None  # the callers checked it
     dutch, english = version_hashes(version)
     GuidelineVersion.objects.filter(pk=version.pk, status=GuidelineVersion.Status.DRAFT).update(
         status=GuidelineVersion.Status.PUBLISHED,

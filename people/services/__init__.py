@@ -125,8 +125,10 @@ class StaffImportOutcome:
 LEFT_ALONE = "left_alone"  # the log's key for privileged fields the import left alone
 
 
-def _logged(entry: staff_import.Entry, changes: list[staff_import.FieldChange]) -> dict:
-    logged = {
+def _logged(
+    entry: staff_import.Entry, changes: list[staff_import.FieldChange]
+) -> dict[str, object]:
+    logged: dict[str, object] = {
         "number": entry.number,
         "name": entry.name,
         "line": entry.line,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from allauth.account.forms import default_token_generator
@@ -144,7 +145,7 @@ def claim(pk: int, *, worker: str, now: datetime.datetime) -> Invitation | None:
     return Invitation.objects.select_related("employee").get(pk=pk)
 
 
-def _finish(invitation: Invitation, worker: str, **fields) -> None:
+def _finish(invitation: Invitation, worker: str, **fields: object) -> None:
     # Only the worker holding the claim may finish the row.
     Invitation.objects.filter(pk=invitation.pk, claimed_by=worker).update(
         claimed_until=None, **fields
@@ -155,7 +156,7 @@ def _needed(employee: Employee) -> bool:
     return employee.is_active and bool(employee.email) and not employee.has_usable_password()
 
 
-def _due_ids(now: datetime.datetime | None):
+def _due_ids(now: datetime.datetime | None) -> Iterator[int]:
     """The due rows' keys in order, read a batch at a time."""
     last = 0
     while True:

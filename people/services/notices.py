@@ -5,6 +5,8 @@ their language."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import mailers
 from django.db.models import Q
@@ -31,7 +33,7 @@ def administrators() -> list[Employee]:
     )
 
 
-def _people(entries: list[dict]) -> list[dict]:
+def _people(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             **entry,

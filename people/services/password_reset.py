@@ -14,6 +14,7 @@ import datetime
 import logging
 import smtplib
 from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import get_adapter
@@ -21,6 +22,7 @@ from allauth.account.forms import ResetPasswordForm, default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
+from django.http import HttpRequest
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,8 +37,8 @@ FIRST_BACKOFF_SECONDS = 60
 class QueuedResetPasswordForm(ResetPasswordForm):
     """allauth's form (same checks and limits), saved by queueing the mail."""
 
-    def save(self, request, **kwargs) -> str:
-        email = self.cleaned_data["email"]
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        email: str = self.cleaned_data["email"]
         send_password_reset.enqueue(email=email.lower())
         return email
 
@@ -76,7 +78,7 @@ def build_password_reset_mails(*, email: str) -> list[EmailMessage]:
 
 
 @task()
-def send_password_reset(*, email: str, attempt: int = 1) -> dict:
+def send_password_reset(*, email: str, attempt: int = 1) -> dict[str, int | str]:
     """Send the reset mail for this address. While the mail server is away, try again
     later (a new task, if the backend can defer) up to ATTEMPTS times, then fail."""
     messages = build_password_reset_mails(email=email)

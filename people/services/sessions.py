@@ -10,10 +10,14 @@ session (or a stolen cookie) back to life.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from people.models import Employee
 
 
 def end_sessions_of(*, employee_ids: Iterable[int]) -> int:
@@ -24,7 +28,9 @@ def end_sessions_of(*, employee_ids: Iterable[int]) -> int:
     wanted = {str(pk) for pk in employee_ids}
     if not wanted:
         return 0
-    store = Session.get_session_store_class()()
+    store_class = Session.get_session_store_class()
+    assert store_class is not None  # django-stubs: Session always names its store
+    store = store_class()
     doomed = [
         key
         for key, data in Session.objects.filter(expire_date__gt=timezone.now())
@@ -37,7 +43,12 @@ def end_sessions_of(*, employee_ids: Iterable[int]) -> int:
     return len(doomed)
 
 
-def end_sessions_when_deactivated(sender, instance, update_fields=None, **kwargs) -> None:
+def end_sessions_when_deactivated(
+    sender: type[Employee],
+    instance: Employee,
+    update_fields: frozenset[str] | None = None,
+    **kwargs: object,
+) -> None:
     """post_save of Employee (the admin, any service that saves): switched off, logged
     out everywhere."""
     if instance.is_active or (update_fields is not None and "is_active" not in update_fields):

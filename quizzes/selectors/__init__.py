@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable
 
-from django.db.models import Exists, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ def start_of_today(*, now: datetime.datetime | None = None) -> datetime.datetime
     return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def quiz_required_condition(*, version: GuidelineVersion) -> Q:
+def quiz_required_condition(*, version: GuidelineVersion | int | OuterRef) -> Q:
     """Whether signing the version asks for a passed quiz, as a condition for one-query
     checks: the version's setting (the default when none is stored) and at least one
     active question. The same rule as acknowledgements.selectors.eligibility.quiz_required."""
@@ -43,7 +43,10 @@ def quiz_required_condition(*, version: GuidelineVersion) -> Q:
 
 
 def passed_attempts(
-    *, employee: Employee, version: GuidelineVersion, purpose: str | None = None
+    *,
+    employee: Employee | int,
+    version: GuidelineVersion | int | OuterRef,
+    purpose: str | None = None,
 ) -> QuerySet[Attempt]:
     """The employee's passed attempts at this version's quiz (of this purpose, if given),
     newest first: the first is the one a signature refers to."""
@@ -60,7 +63,9 @@ def has_passed(
     return passed_attempts(employee=employee, version=version, purpose=purpose).exists()
 
 
-def latest_attempts(*, employee: Employee, version: GuidelineVersion) -> QuerySet[Attempt]:
+def latest_attempts(
+    *, employee: Employee | int, version: GuidelineVersion | int | OuterRef
+) -> QuerySet[Attempt]:
     """The employee's attempts at this version's quiz, newest first (slice as needed)."""
     return Attempt.objects.filter(employee=employee, version=version).order_by("-started_at", "-pk")
 

@@ -25,8 +25,9 @@ Per tip: the share of right answers to the questions that test it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -38,6 +39,7 @@ from django.db.models import (
     IntegerField,
     Prefetch,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
@@ -75,7 +77,9 @@ FLAG_LABELS = {
 }
 
 
-def point_biserial(n: int, sx: float, sy: float, sxy: float, sxx: float, syy: float):
+def point_biserial(
+    n: int, sx: float, sy: float, sxy: float, sxx: float, syy: float
+) -> float | None:
     """r from the sums; ``None`` when n < 2 or either variance is 0."""
     if n < 2:
         return None
@@ -190,7 +194,7 @@ def _finished(prefix: str = "") -> Q:
     return Q(**{f"{prefix}submitted_at__isnull": False, f"{prefix}correct_count__isnull": False})
 
 
-def _finished_answers(version: GuidelineVersion):
+def _finished_answers(version: GuidelineVersion) -> QuerySet[Answer]:
     """Answers to the version's questions in its submitted attempts."""
     return Answer.objects.filter(
         _finished("served__attempt__"),
@@ -278,7 +282,7 @@ def tip_statistics(version: GuidelineVersion) -> list[TipStats]:
     tips = Tip.objects.filter(version=version).annotate(question_count=Count("questions"))
     result = []
     for tip in tips.order_by("number"):
-        row = sums.get(tip.pk) or {}
+        row: Mapping[str, Any] = sums.get(tip.pk) or {}
         result.append(
             TipStats(
                 tip=tip,
@@ -312,7 +316,8 @@ def attempt_summary(version: GuidelineVersion) -> AttemptSummary:
 # Sorting -------------------------------------------------------------------------------
 
 
-QUESTION_SORTS: dict[str, Callable[[QuestionStats], object]] = {
+# Any: a column's figure (text, a number or None); only those not None are compared.
+QUESTION_SORTS: dict[str, Callable[[QuestionStats], Any]] = {
     "key": lambda s: s.key,
     "tip": lambda s: s.main_tip.number if s.main_tip else None,
     "answered": lambda s: s.answered,

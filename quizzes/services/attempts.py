@@ -82,7 +82,9 @@ class Unanswered(Exception):
         self.positions = positions
 
 
-def _candidates(version, purpose: str, tip_ids=None) -> list[Candidate]:
+def _candidates(
+    version: GuidelineVersion, purpose: str, tip_ids: Collection[int] | None = None
+) -> list[Candidate]:
     """The questions to draw from. CHANGES: those on tips marked material or new in this
     version, or, given ``tip_ids``, on those tips (changes since a version further back)."""
     through = Question.tips.through
@@ -105,7 +107,7 @@ def _candidates(version, purpose: str, tip_ids=None) -> list[Candidate]:
     return [Candidate(pk, tuple(tips.get(pk, ()))) for pk in question_ids]
 
 
-def _last_seen(employee, version) -> dict[int, datetime.datetime]:
+def _last_seen(employee: Employee, version: GuidelineVersion) -> dict[int, datetime.datetime]:
     return dict(
         AttemptQuestion.objects.filter(attempt__employee=employee, attempt__version=version)
         .values("question_id")

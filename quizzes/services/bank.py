@@ -82,20 +82,20 @@ def set_question_tips(*, question: Question, tips: list[Tip]) -> None:
     through.objects.bulk_create(through(question=question, tip=tip) for tip in tips)
 
 
-def _option_rows(data: QuestionData) -> list[tuple]:
+def _option_rows(data: QuestionData) -> list[tuple[object, ...]]:
     return [
         (o.text, o.text_en, o.is_correct, o.explanation, o.explanation_en) for o in data.options
     ]
 
 
-def _stored_option_rows(question: Question) -> list[tuple]:
+def _stored_option_rows(question: Question) -> list[tuple[object, ...]]:
     return [
         (o.text, o.text_en, o.is_correct, o.explanation, o.explanation_en)
         for o in sorted(question.options.all(), key=lambda o: o.position)
     ]
 
 
-def _question_fields(data: QuestionData, position: int) -> dict:
+def _question_fields(data: QuestionData, position: int) -> dict[str, object]:
     return {
         "position": position,
         "situation": data.situation,
@@ -107,7 +107,9 @@ def _question_fields(data: QuestionData, position: int) -> dict:
     }
 
 
-def _check_bank(version: GuidelineVersion, bank: BankFile, tips: dict[int, Tip]) -> list:
+def _check_bank(
+    version: GuidelineVersion, bank: BankFile, tips: dict[int, Tip]
+) -> list[tuple[int | None, str]]:
     errors: list[tuple[int | None, str]] = []
     if bank.guideline != version.guideline.slug:
         errors.append(

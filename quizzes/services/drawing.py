@@ -26,7 +26,7 @@ class Candidate:
     tips: tuple[int, ...]
 
     @property
-    def main_tip(self):
+    def main_tip(self) -> int | None:
         return self.tips[0] if self.tips else NO_TIP
 
 
@@ -48,12 +48,12 @@ def draw(
     last_seen = last_seen or {}
     tiebreak = {candidate.question_id: rng.random() for candidate in candidates}
 
-    def freshness(question_id: int) -> tuple:
+    def freshness(question_id: int) -> tuple[bool, datetime.datetime, float]:
         seen = last_seen.get(question_id)
         return (seen is not None, seen or _NEVER, tiebreak[question_id])
 
-    by_main_tip: dict[object, list[int]] = {}
-    by_any_tip: dict[object, list[int]] = {}
+    by_main_tip: dict[int | None, list[int]] = {}
+    by_any_tip: dict[int | None, list[int]] = {}
     for candidate in candidates:
         by_main_tip.setdefault(candidate.main_tip, []).append(candidate.question_id)
         for tip in candidate.tips or (NO_TIP,):
@@ -64,7 +64,7 @@ def draw(
     drawn: list[int] = []
     taken: set[int] = set()
 
-    def best_for(tip) -> int | None:
+    def best_for(tip: int | None) -> int | None:
         for group in (by_main_tip.get(tip, []), by_any_tip.get(tip, [])):
             pool = [question_id for question_id in group if question_id not in taken]
             if pool:

@@ -89,16 +89,16 @@ def request_report(
     return report
 
 
-def describe(*, report: Report) -> dict:
+def describe(*, report: Report) -> dict[str, object]:
     """The scope in the log: what was asked, in plain values."""
     return {
         "kind": report.kind,
         "format": report.format,
         "language": report.language,
         "campaign": report.campaign_id,
-        "version": report.version.number if report.version_id else None,
+        "version": report.version.number if report.version else None,
         "as_of": report.as_of.isoformat() if report.as_of else None,
-        "employee": report.employee.employee_number if report.employee_id else None,
+        "employee": report.employee.employee_number if report.employee else None,
         "departments": sorted(report.departments.values_list("code", flat=True))
         if report.pk
         else [],
