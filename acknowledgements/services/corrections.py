@@ -33,7 +33,7 @@ logger = logging.getLogger("acknowledgements.ledger")
 CORRECTABLE_FIELDS = frozenset({"employee", "signed_at", "language", "typed_name", "method"})
 
 
-def _require_manager(recorded_by) -> None:
+def _require_manager(recorded_by: Employee | None) -> None:
     if recorded_by is None or not recorded_by.has_perm(MANAGE_PERMISSION):
         raise PermissionDenied(_("You may not do this."))
 
@@ -42,7 +42,7 @@ def _require_manager(recorded_by) -> None:
 def correct(
     *,
     entry: LedgerEntry,
-    recorded_by,
+    recorded_by: Employee | None,
     reason: str,
     now: datetime.datetime | None = None,
     **changes: Any,
@@ -96,7 +96,11 @@ def correct(
 
 @transaction.atomic
 def erase_personal_data(
-    *, entry: LedgerEntry, recorded_by, reason: str, now: datetime.datetime | None = None
+    *,
+    entry: LedgerEntry,
+    recorded_by: Employee | None,
+    reason: str,
+    now: datetime.datetime | None = None,
 ) -> LedgerEntry:
     """Erase an entry's content (retention, a request under the GDPR).
 
@@ -143,7 +147,11 @@ def erase_personal_data(
 
 @transaction.atomic
 def erase_employee(
-    *, employee, recorded_by, reason: str, now: datetime.datetime | None = None
+    *,
+    employee: Employee,
+    recorded_by: Employee | None,
+    reason: str,
+    now: datetime.datetime | None = None,
 ) -> list[LedgerEntry]:
     """Erase every record of an employee (acknowledgements and corrections), oldest
     first: one ERASURE entry each, and what other apps keep about them that their audit

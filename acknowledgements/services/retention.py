@@ -126,7 +126,10 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 def apply_retention(
-    *, today: datetime.date | None = None, dry_run: bool = False, recorded_by=None
+    *,
+    today: datetime.date | None = None,
+    dry_run: bool = False,
+    recorded_by: Employee | None = None,
 ) -> RetentionReport:
     """Apply the retention periods as of ``today`` (default: today). ``recorded_by``
     None: a system run (the management command); otherwise HR, who needs the
@@ -161,7 +164,13 @@ def apply_retention(
     return report
 
 
-def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) -> None:
+def _acknowledgements(
+    report: RetentionReport,
+    years: int,
+    *,
+    recorded_by: Employee | None,
+    now: datetime.datetime,
+) -> None:
     cutoff = report.employment_ended_before
     ground = f"{LEGAL_GROUND} – " + _("%(years)s years after employment ended") % {"years": years}
     records = list(
@@ -182,6 +191,7 @@ def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) 
         .order_by("employee__employee_number", "employee_id")
     )
     for record in records:
+        assert record.employee.end_date is not None  # employee__end_date__lt above
         kind = (
             _("Correction of an acknowledgement")
             if record.kind == "correction"
@@ -203,6 +213,7 @@ def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) 
             )
         )
     for row in reads:
+        assert row["employee__end_date"] is not None  # employee__end_date__lt above
         report.items.append(
             RemovedItem(
                 category=Category.TIPS_READ,
@@ -215,6 +226,7 @@ def _acknowledgements(report: RetentionReport, years: int, *, recorded_by, now) 
             )
         )
     for row in sent:
+        assert row["employee__end_date"] is not None  # employee__end_date__lt above
         report.items.append(
             RemovedItem(
                 category=Category.NOTIFICATIONS,

@@ -5,7 +5,8 @@ campaigns.services.delivery."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import cast
 
 from django.conf import settings
 from django.db import transaction
@@ -87,7 +88,7 @@ def _add_assignments(
     employee_ids: Iterable[int],
     *,
     version: GuidelineVersion,
-    due_date,
+    due_date: datetime.date | Callable[[int], datetime.date],
     reason: str,
     now: datetime.datetime,
 ) -> int:
@@ -128,6 +129,8 @@ def launch_campaign(
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != Campaign.Status.DRAFT:
             raise CampaignError(gettext("This campaign was launched already."))
+        # Only an onboarding rule has neither (a constraint), and it is never a draft.
+        assert campaign.version is not None and campaign.deadline is not None
         if campaign.version.status != GuidelineVersion.Status.PUBLISHED:
             raise CampaignError(
                 gettext("Only a published version can be the subject of a campaign.")
@@ -169,6 +172,7 @@ def close_campaign(*, campaign: Campaign, by: Employee | None) -> Campaign:
 def joiner_due_date(*, campaign: Campaign, on: datetime.date) -> datetime.date:
     """The campaign's deadline, or a fair minimum for someone added late."""
     minimum = on + datetime.timedelta(days=settings.CAMPAIGN_JOINER_MINIMUM_DAYS)
+    assert campaign.deadline is not None  # a campaign (not an onboarding rule) has one
     return max(campaign.deadline, minimum)
 
 
@@ -183,6 +187,7 @@ def add_joiners(*, now: datetime.datetime | None = None) -> int:
         kind=Campaign.Kind.CAMPAIGN, status=Campaign.Status.RUNNING, start_date__lte=on
     ).select_related("version")
     for campaign in running:
+        assert campaign.version is not None  # a campaign (not an onboarding rule) has one
         with transaction.atomic():
             # Lock the campaign: a concurrent run waits, then finds nobody missing (and
             # writes no second audit row for the same people).
@@ -265,7 +270,8 @@ def apply_onboarding_rule(
         )
         if employees is not None:
             newcomers = newcomers.filter(pk__in=[e.pk for e in employees])
-        starts = dict(newcomers.values_list("pk", "start_date"))
+        # Never None: start_date__gte above.
+        starts = cast("dict[int, datetime.date]", dict(newcomers.values_list("pk", "start_date")))
         added = _add_assignments(
             rule,
             list(starts),
@@ -347,6 +353,7 @@ def lift_exemption(*, assignment: Assignment, by: Employee) -> Assignment:
     )
     now = timezone.now()
     if exemption is None:  # exempted outside the services: keep its reason all the same
+        assert assignment.exempted_at is not None  # is_exempt
         exemption = Exemption.objects.create(
             assignment=assignment,
             reason=assignment.exempt_reason,

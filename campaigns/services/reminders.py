@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime
 import logging
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -22,6 +24,7 @@ from django.utils.translation import gettext
 
 from campaigns import selectors
 from campaigns.models import Assignment, Campaign, Reminder
+from people.models import Employee
 
 DISPATCH_BATCH = 50
 ERROR_KIND = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}):")
@@ -48,7 +51,7 @@ def _step_conditions(campaign: Campaign, on: datetime.date) -> list[tuple[str, s
     """(kind, step, condition on the assignment) for each step of the schedule due on
     the date ``on``."""
     days = datetime.timedelta
-    conditions = []
+    conditions: list[tuple[str, str, Q]] = []
     # Reminders before the due date: only the latest one that is due, so that someone
     # added late (or a run that missed days) gets one mail, not all of them at once.
     before = sorted({int(d) for d in campaign.reminder_days}, reverse=True)
@@ -103,7 +106,14 @@ def plan_reminders(*, now: datetime.datetime | None = None) -> int:
     return planned
 
 
-def _insert(assignment_ids, *, kind: str, step: str, now, requested_by=None) -> int:
+def _insert(
+    assignment_ids: Collection[int],
+    *,
+    kind: str,
+    step: str,
+    now: datetime.datetime,
+    requested_by: Employee | None = None,
+) -> int:
     if not assignment_ids:
         return 0
     before = Reminder.objects.filter(assignment_id__in=assignment_ids, step=step).count()
@@ -161,15 +171,13 @@ def dispatch(*, now: datetime.datetime | None = None, clock: bool = False) -> in
                 break
             Reminder.objects.filter(pk__in=ids).update(dispatched_at=now)
             kwargs = {"now": now.isoformat()} if clock else {}
-            transaction.on_commit(
-                lambda ids=ids, kwargs=kwargs: deliver_reminders.enqueue(ids, **kwargs)
-            )
+            transaction.on_commit(partial(deliver_reminders.enqueue, ids, **kwargs))
         dispatched += len(ids)
     return dispatched
 
 
 def remind_now(
-    *, assignments: QuerySet[Assignment], by, now: datetime.datetime | None = None
+    *, assignments: QuerySet[Assignment], by: Employee, now: datetime.datetime | None = None
 ) -> tuple[int, int]:
     """A manager's "remind" button: one mail per person per day. Returns (planned,
     already reminded today). The mails go through the same worker as the others
@@ -191,7 +199,7 @@ def remind_now(
     return planned, len(open_ids) - planned
 
 
-def run(*, now: datetime.datetime | None = None, clock: bool = False) -> dict:
+def run(*, now: datetime.datetime | None = None, clock: bool = False) -> dict[str, int]:
     """What the periodic command does, in order; returns the counts for its output."""
     from campaigns import services
 
@@ -239,7 +247,9 @@ def error_kind(text: str) -> str:
     return match.group(1) if match else "other"
 
 
-def retry_failed(*, reminder: Reminder, by, now: datetime.datetime | None = None) -> Reminder:
+def retry_failed(
+    *, reminder: Reminder, by: Employee, now: datetime.datetime | None = None
+) -> Reminder:
     """HR tries a failed mail again (e.g. after fixing an address); logged."""
     from campaigns.models import CampaignEvent
     from campaigns.services import CampaignError, log_event

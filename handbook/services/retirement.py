@@ -23,17 +23,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, RetirementRequest
+from people.models import Employee
 
 PERMISSION = "handbook.publish_guidelineversion"
 REASON_MAX_LENGTH = 1000
 
 
-def _require(actor) -> None:
+def _require(actor: Employee | None) -> None:
     if actor is None or not actor.has_perm(PERMISSION):
         raise PermissionDenied(_("You may not do this."))
 
 
-def _log(version: GuidelineVersion, kind: str, actor, **details) -> HandbookEvent:
+def _log(
+    version: GuidelineVersion, kind: str, actor: Employee | None, **details: object
+) -> HandbookEvent:
     return HandbookEvent.objects.create(
         guideline_id=version.guideline_id,
         kind=kind,
@@ -86,13 +89,13 @@ def open_request(version: GuidelineVersion) -> RetirementRequest | None:
     )
 
 
-def may_confirm(request: RetirementRequest, actor) -> bool:
+def may_confirm(request: RetirementRequest, actor: Employee) -> bool:
     return not settings.HANDBOOK_FOUR_EYES or request.requested_by_id != actor.pk
 
 
 @transaction.atomic
 def request_retirement(
-    *, version: GuidelineVersion, actor, reason: str, today: datetime.date | None = None
+    *, version: GuidelineVersion, actor: Employee, reason: str, today: datetime.date | None = None
 ) -> RetirementRequest:
     """Ask for a published version to be retired; another editor must confirm it."""
     _require(actor)
@@ -135,7 +138,11 @@ def _open_request_of(version: GuidelineVersion, request_id: int) -> RetirementRe
 
 @transaction.atomic
 def confirm_retirement(
-    *, version: GuidelineVersion, request_id: int, actor, today: datetime.date | None = None
+    *,
+    version: GuidelineVersion,
+    request_id: int,
+    actor: Employee,
+    today: datetime.date | None = None,
 ) -> GuidelineVersion:
     """Confirm another editor's request: the version is retired."""
     _require(actor)
@@ -162,7 +169,9 @@ def confirm_retirement(
 
 
 @transaction.atomic
-def cancel_retirement(*, version: GuidelineVersion, request_id: int, actor) -> RetirementRequest:
+def cancel_retirement(
+    *, version: GuidelineVersion, request_id: int, actor: Employee
+) -> RetirementRequest:
     """Withdraw an open request (the requester or another editor); nothing is retired."""
     _require(actor)
     version = _lock(version)
@@ -175,7 +184,9 @@ def cancel_retirement(*, version: GuidelineVersion, request_id: int, actor) -> R
     return request
 
 
-def retire_without_review(*, version: GuidelineVersion, actor, **details) -> None:
+def retire_without_review(
+    *, version: GuidelineVersion, actor: Employee | None, **details: object
+) -> None:
     """Retire the version and log it, with no checks: only for confirm_retirement (and
     for tests and data fixes that need a retired version). Must run in a transaction."""
     updated = GuidelineVersion.objects.filter(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -31,7 +32,7 @@ class ReminderResult:
     skipped: list[Guideline]
 
 
-def due_guidelines(*, today: datetime.date):
+def due_guidelines(*, today: datetime.date) -> QuerySet[Guideline]:
     """Guidelines whose review date is within the reminder window or has passed."""
     horizon = today + datetime.timedelta(days=settings.HANDBOOK_REVIEW_REMINDER_DAYS)
     return (
@@ -42,6 +43,7 @@ def due_guidelines(*, today: datetime.date):
 
 
 def reminder_already_sent(guideline: Guideline) -> bool:
+    assert guideline.review_date is not None  # due_guidelines has only those with one
     return HandbookEvent.objects.filter(
         guideline=guideline,
         kind=HandbookEvent.Kind.REVIEW_REMINDER_SENT,
@@ -77,6 +79,7 @@ def _send_once(guideline: Guideline, *, today: datetime.date) -> bool:
     if guideline.review_date is None or reminder_already_sent(guideline):
         return False
     owner = guideline.owner
+    assert owner is not None  # send_review_reminders skipped those without
     message = build_reminder(guideline, today=today)
     message.send()
     HandbookEvent.objects.create(
@@ -93,6 +96,8 @@ def _send_once(guideline: Guideline, *, today: datetime.date) -> bool:
 def build_reminder(guideline: Guideline, *, today: datetime.date) -> EmailMultiAlternatives:
     """The reminder e-mail (plain text and HTML) in the owner's preferred language."""
     owner = guideline.owner
+    # _send_once calls this for a guideline with an owner and a review date.
+    assert owner is not None and guideline.review_date is not None
     base_url = settings.PORTAL_BASE_URL.rstrip("/")
     language = owner.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
