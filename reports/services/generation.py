@@ -19,10 +19,11 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
@@ -30,15 +31,22 @@ from portal.heartbeat import Heartbeat
 from reports import selectors as data
 from reports.models import Report, ReportEvent
 
+if TYPE_CHECKING:
+    from acknowledgements.selectors.verification import VerificationResult
+
 logger = logging.getLogger(__name__)
 
-RENDERERS = {
+RENDERERS: dict[tuple[str, str], str] = {
     (Report.Kind.COMPLIANCE, Report.Format.PDF): "reports.pdf.render.render_compliance",
     (Report.Kind.COMPLIANCE, Report.Format.CSV): "reports.tabular.render_csv",
     (Report.Kind.COMPLIANCE, Report.Format.XLSX): "reports.tabular.render_xlsx",
     (Report.Kind.INDIVIDUAL, Report.Format.PDF): "reports.pdf.render.render_individual",
 }
-EXTENSIONS = {Report.Format.PDF: "pdf", Report.Format.CSV: "csv", Report.Format.XLSX: "xlsx"}
+EXTENSIONS: dict[str, str] = {
+    Report.Format.PDF: "pdf",
+    Report.Format.CSV: "csv",
+    Report.Format.XLSX: "xlsx",
+}
 # Progress is written to the database every so many rows (not for each row).
 PROGRESS_EVERY = 250
 
@@ -59,7 +67,8 @@ class ReportContext:
     summary: data.Summary | None = None
     progress: Callable[[int], None] = field(default=lambda done: None)
 
-    def rows(self) -> Iterator[dict]:
+    def rows(self) -> Iterator[dict[str, Any]]:
+        assert self.scope is not None  # set for the compliance report, the one with rows
         return data.rows(self.scope)
 
     @property
@@ -72,7 +81,7 @@ def file_name(report: Report) -> str:
     return f"{stem}-{report.number}.{EXTENSIONS[report.format]}"
 
 
-def ledger_check():
+def ledger_check() -> tuple[VerificationResult, str]:
     """The ledger check at this moment: the result, and a line for the log."""
     from acknowledgements.selectors.verification import verify_chain
 
@@ -85,11 +94,12 @@ def ledger_check():
             f"OK: {result.checked} entries checked; last entry {result.head_sequence}, "
             f"hash {result.head_hash}"
         )
+    assert result.first_problem is not None  # not ok: there is a first problem
     sequence, problem = result.first_problem
     return result, f"NOT OK: entry {sequence}: {problem}"
 
 
-def this_attempt(report: Report):
+def this_attempt(report: Report) -> QuerySet[Report]:
     """The report's row while this attempt runs it: empty once it finished, failed or
     was handed to another worker."""
     return Report.objects.filter(

@@ -8,6 +8,7 @@ try again with the button on the report's page (reports.services.retry_report).
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,7 +48,7 @@ def recover_stalled_reports(*, now: datetime.datetime | None = None) -> Recovere
                     report_id=pk,
                     details={"reason": "worker stopped", "attempts": attempts},
                 )
-                transaction.on_commit(lambda pk=pk: generate_report.enqueue(pk))
+                transaction.on_commit(partial(generate_report.enqueue, pk))
                 recovered.retried += 1
             else:
                 error = WORKER_STOPPED % {"attempts": attempts}
