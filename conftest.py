@@ -10,6 +10,19 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language (Dutch). A request answered in
+    English leaves English active in the thread (LocaleMiddleware does not reset it), and
+    a later test that reads a lazy message would get it in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(request):
     """Every test starts with an empty cache: allauth counts log-in attempts there, so
     one test's failed log-ins must not lock out the next test's user.
