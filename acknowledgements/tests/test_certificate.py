@@ -4,7 +4,6 @@ second download."""
 
 import datetime
 import io
-import shutil
 import socket
 
 import pytest
@@ -18,7 +17,7 @@ from acknowledgements.selectors.certificate import verification_address
 from acknowledgements.tests.factories import signed
 from people.tests.factories import EmployeeFactory
 from portal.pdf import signing
-from portal.testing.pki import lta_validation, pdfsig, running_pki
+from portal.testing.pki import lta_validation, pdfsig, pdfsig_missing, running_pki
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +153,7 @@ def test_the_certificate_still_validates_after_the_signing_certificate_expired(t
     assert result.ades_subindic == AdESPassed.OK, result.failure_msg
 
 
-@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler's pdfsig is not installed")
+@pytest.mark.skipif(pdfsig_missing(), reason="poppler's pdfsig or NSS's certutil is missing")
 def test_poppler_finds_the_certificates_signature_valid_and_trusted(test_pki):
     employee = EmployeeFactory()
     record = signed(employee)

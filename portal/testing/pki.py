@@ -204,6 +204,14 @@ def lta_validation(pdf: bytes, pki: TestPKI, *, at: datetime.datetime | None = N
     return outside_event_loop(asyncio.run, coroutine)
 
 
+def pdfsig_missing() -> bool:
+    """Whether poppler's pdfsig or NSS's certutil is missing (scripts/system-deps.sh
+    installs both for the tests)."""
+    import shutil
+
+    return shutil.which("pdfsig") is None or shutil.which("certutil") is None
+
+
 def pdfsig(pdf: bytes, pki: TestPKI) -> str:
     """What poppler's pdfsig says of the file, with the test root as the only trusted
     certificate authority (a fresh NSS database) and revocation checked online (OCSP)."""

@@ -6,7 +6,6 @@ pdfsig agree; a changed byte fails; an unreachable timestamp service stops signi
 
 import datetime
 import io
-import shutil
 import socket
 
 import pytest
@@ -18,14 +17,13 @@ from pypdf import PdfReader
 
 from config.checks import timestamp_check
 from portal.pdf import render_pdf, signing
-from portal.testing.pki import lta_validation, pdfsig, running_pki
+from portal.testing.pki import lta_validation, pdfsig, pdfsig_missing, running_pki
 
 HTML = """<!doctype html><html lang="en"><head><title>Test report</title></head>
 <body><h1>Test report</h1><p>Twelve employees signed.</p></body></html>"""
 
 needs_pdfsig = pytest.mark.skipif(
-    shutil.which("pdfsig") is None or shutil.which("certutil") is None,
-    reason="poppler-utils and libnss3-tools are not installed (scripts/system-deps.sh)",
+    pdfsig_missing(), reason="poppler-utils or libnss3-tools is missing (scripts/system-deps.sh)"
 )
 
 

@@ -30,7 +30,7 @@ from pypdf import PdfReader
 from acknowledgements.tests.factories import ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 from portal.pdf import render_pdf, signing
-from portal.testing.pki import lta_validation, pdfsig, running_pki
+from portal.testing.pki import lta_validation, pdfsig, pdfsig_missing, running_pki
 from quizzes.tests.factories import quiz_version
 from reports import services
 from reports.models import Report
@@ -265,7 +265,7 @@ def test_a_compliance_report_still_validates_after_the_signing_certificate_expir
     assert result.ades_subindic == AdESPassed.OK, result.failure_msg
 
 
-@pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler's pdfsig is not installed")
+@pytest.mark.skipif(pdfsig_missing(), reason="poppler's pdfsig or NSS's certutil is missing")
 @pytest.mark.django_db
 def test_poppler_finds_the_reports_signature_valid_and_trusted(test_pki):
     _report, pdf = made_report()
