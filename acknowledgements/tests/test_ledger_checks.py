@@ -34,11 +34,6 @@ def _fails(**kwargs):
     raise AssertionError("the chain was checked")
 
 
-@pytest.fixture
-def hr():
-    return EmployeeFactory(hr=True)
-
-
 def test_requesting_a_check_queues_it_for_the_worker_on_commit(
     hr, django_capture_on_commit_callbacks
 ):

@@ -39,11 +39,6 @@ def version():
 
 
 @pytest.fixture
-def hr():
-    return EmployeeFactory(hr=True)
-
-
-@pytest.fixture
 def field_worker():
     return EmployeeFactory(employee_number="700123", first_name="Piet", last_name="Veld")
 

@@ -32,11 +32,6 @@ def employee():
     return EmployeeFactory(first_name="Jan", name_prefix="van der", last_name="Berg")
 
 
-@pytest.fixture
-def hr():
-    return EmployeeFactory(hr=True)
-
-
 def _sign(employee, version, **kwargs):
     values = {"language": "nl", "typed_name": employee.full_name, "confirmed": True, **kwargs}
     return services.sign_version(employee=employee, version=version, **values)
