@@ -16,8 +16,10 @@ process, started on first use and served by a daemon thread until the process en
 
 from __future__ import annotations
 
+import atexit
 import datetime
 import functools
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
@@ -94,6 +96,7 @@ def running_pki() -> TestPKI:
             pass
 
     directory = Path(tempfile.mkdtemp(prefix="portal-test-pki-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
     (directory / "keys").mkdir()
     for label in KEYS:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -207,8 +210,6 @@ def lta_validation(pdf: bytes, pki: TestPKI, *, at: datetime.datetime | None = N
 def pdfsig_missing() -> bool:
     """Whether poppler's pdfsig or NSS's certutil is missing (scripts/system-deps.sh
     installs both for the tests)."""
-    import shutil
-
     return shutil.which("pdfsig") is None or shutil.which("certutil") is None
 
 
