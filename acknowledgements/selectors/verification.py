@@ -24,12 +24,16 @@ values): the ledger check stores it so and shows it in the reader's language
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring
+from typing import Any
 
 from django.db import connection, models
 from django.db.models import Func, Max
@@ -185,7 +189,7 @@ _CANONICAL_IPV4 = re.compile(
 )
 
 
-def json_value(value) -> str:
+def json_value(value: Any) -> str:
     """``value`` as ledger.canonical_json writes it inside an object."""
     kind = value.__class__
     if kind is str:
@@ -195,11 +199,12 @@ def json_value(value) -> str:
     if kind is int:
         return int.__repr__(value)
     if kind is datetime.datetime and value.tzinfo is _UTC:
-        return '"' + value.isoformat(timespec="microseconds") + '"'
-    return ledger.canonical_json({"v": value}).decode("utf-8")[5:-1]
+        return '"' + str(value.isoformat(timespec="microseconds")) + '"'
+    written: str = ledger.canonical_json({"v": value}).decode("utf-8")[5:-1]
+    return written
 
 
-def canonical_ip(value) -> str | None:
+def canonical_ip(value: Any) -> str | None:
     """ledger.canonical_ip, without parsing an address that is canonical already."""
     if value.__class__ is str and _CANONICAL_IPV4.fullmatch(value):
         return value
@@ -215,7 +220,7 @@ def _object_format(keys: Iterable[str]) -> str:
     return "{" + ",".join(items) + "}"
 
 
-def canonical_json(data: dict) -> bytes:
+def canonical_json(data: dict[str, Any]) -> bytes:
     """ledger.canonical_json, written directly (for the tests)."""
     return (_object_format(data) % tuple(json_value(data[key]) for key in sorted(data))).encode()
 
@@ -234,7 +239,7 @@ _COLUMNS = (
 _AT = {name: index for index, name in enumerate(ENTRY_COLUMNS)}
 
 
-def _is_moment(model, name: str) -> bool:
+def _is_moment(model: type[models.Model], name: str) -> bool:
     return isinstance(model._meta.get_field(name.removesuffix("_id")), models.DateTimeField)
 
 
@@ -255,13 +260,13 @@ assert set(_ENTRY_VALUES) == set(ledger.ENTRY_KEYS)  # noqa: S101
 assert set(_CONTENT_VALUES) == set(ledger.CONTENT_KEYS)  # noqa: S101
 
 
-def _datetime(value) -> str:
+def _datetime(value: Any) -> str:
     if value.tzinfo is _UTC:
-        return '"' + value.isoformat(timespec="microseconds") + '"'
+        return '"' + str(value.isoformat(timespec="microseconds")) + '"'
     return json_value(value)
 
 
-def _expression(model, name: str, *, moments_as_text: bool) -> str:
+def _expression(model: type[models.Model], name: str, *, moments_as_text: bool) -> str:
     """How a hashed column's value ``v[{at}]`` is written, by its field's type: C
     functions where they can be (they raise TypeError for a value of another type, and
     the row is then written by json_value). ``moments_as_text``: the database gives
@@ -280,10 +285,12 @@ def _expression(model, name: str, *, moments_as_text: bool) -> str:
     return f"('null' if v[{{at}}] is None else {write})" if model_field.null else write
 
 
-Writer = Callable[[Sequence], str]
+Writer = Callable[[Sequence[Any]], str]
 
 
-def _writer(model, names: tuple[str, ...], *, moments_as_text: bool = False) -> Writer:
+def _writer(
+    model: type[models.Model], names: tuple[str, ...], *, moments_as_text: bool = False
+) -> Writer:
     """A function that writes values (in the order of ``names``) as ledger's canonical
     JSON object with those keys: one format string, filled with one expression per key
     (compiled once: a call per value was most of the check)."""
@@ -308,7 +315,8 @@ def _writer(model, names: tuple[str, ...], *, moments_as_text: bool = False) -> 
         "value": json_value,
     }
     exec(compile(source, f"<canonical {model.__name__}>", "exec"), namespace)  # noqa: S102
-    return namespace["write"]
+    write: Writer = namespace["write"]  # type: ignore[assignment]
+    return write
 
 
 _ENTRY_WRITER = _writer(LedgerEntry, _ENTRY_VALUES)
@@ -327,9 +335,9 @@ class MomentText(Func):
     output_field = models.CharField()
 
 
-def _rows(chunk_size: int) -> tuple[Iterator[tuple], Writer, Writer]:
+def _rows(chunk_size: int) -> tuple[Iterator[tuple[Any, ...]], Writer, Writer]:
     """The entries with their contents, in sequence order, and how to write each."""
-    columns: list = list(_COLUMNS)
+    columns: list[Any] = list(_COLUMNS)
     moments_as_text = connection.vendor == "postgresql"
     if moments_as_text:
         columns = [MomentText(column) if column in _MOMENTS else column for column in columns]
@@ -339,8 +347,54 @@ def _rows(chunk_size: int) -> tuple[Iterator[tuple], Writer, Writer]:
         .iterator(chunk_size=chunk_size)
     )
     if moments_as_text:
-        return rows, _ENTRY_TEXT_WRITER, _CONTENT_TEXT_WRITER
+        return _read_ahead(rows, chunk_size), _ENTRY_TEXT_WRITER, _CONTENT_TEXT_WRITER
     return rows, _ENTRY_WRITER, _CONTENT_WRITER
+
+
+def _read_ahead(rows: Iterator[Any], chunk_size: int) -> Iterator[tuple[Any, ...]]:
+    """``rows``, read a chunk ahead by a thread: PostgreSQL finds and sends the next
+    chunk while this one is hashed (waiting for it was a third of the check).
+
+    The query runs here, on this thread's connection (and in its transaction); the
+    thread only fetches from its cursor, while this thread uses the connection for
+    nothing else. Stopping early (a problem found) stops the thread before returning.
+    """
+    first = next(rows, None)  # runs the query on this thread's connection
+    if first is None:
+        return
+    yield first
+    chunks: queue.Queue[list[tuple[Any, ...]] | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            chunk: list[tuple[Any, ...]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) == chunk_size:
+                    if stop.is_set():
+                        return
+                    chunks.put(chunk)
+                    chunk = []
+            chunks.put(chunk)
+            chunks.put(None)
+        except BaseException as error:  # raised again in the reading thread
+            chunks.put(error)
+
+    reader = threading.Thread(target=read, name="ledger-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while (chunk := chunks.get()) is not None:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield from chunk
+    finally:
+        stop.set()
+        while reader.is_alive():  # let a reader blocked on a full queue finish
+            with contextlib.suppress(queue.Empty):
+                chunks.get(timeout=0.05)
+        reader.join()
+        rows.close()  # type: ignore[attr-defined]  # a generator: closes the cursor
 
 
 # What the chain is held to -----------------------------------------------------------
@@ -573,5 +627,5 @@ def verify_entry(code: str) -> EntryCheck:
         entry=entry,
         erased=erased,
         corrected_by=corrected_by,
-        problem="" if intact else result.first_problem[1],
+        problem="" if intact or not result.first_problem else result.first_problem[1],
     )

@@ -172,6 +172,22 @@ def test_a_version_whose_stored_hash_was_rewritten_with_its_text_still_fails():
     )
 
 
+def test_a_problem_found_while_reading_ahead_stops_the_reading_and_the_connection_works_on():
+    records = _signed_records(7)
+    as_the_database_owner(
+        (
+            "UPDATE acknowledgements_acknowledgement SET typed_name = %s WHERE entry_id = %s",
+            ["Iemand Anders", records[2].pk],
+        )
+    )
+
+    result = verify_chain(chunk_size=2)
+
+    assert result.first_problem == (3, "content does not match its digest")
+    assert verify_chain(chunk_size=2).first_problem == result.first_problem
+    assert LedgerEntry.objects.count() == 7
+
+
 # Earlier checks ------------------------------------------------------------------------
 
 
