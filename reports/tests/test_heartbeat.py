@@ -16,6 +16,7 @@ from django.utils import timezone
 from campaigns.tests.hr_support import hr
 from people.tests.factories import EmployeeFactory
 from portal.heartbeat import Heartbeat, recover_stalled_work
+from portal.testing.html import attribute, one, parse
 from quizzes.tests.factories import quiz_version
 from reports import services
 from reports.models import Report
@@ -218,10 +219,13 @@ def failed(version) -> Report:
 def test_a_failed_report_shows_the_button_to_make_it_again(hr_client, version):
     report = failed(version)
 
-    page = hr_client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    page = parse(hr_client.get(reverse("reports:detail", args=[report.pk])))
 
-    assert f'action="{reverse("reports:retry", args=[report.pk])}"' in page
-    assert 'id="retry-button"' in page and "csrfmiddlewaretoken" in page
+    form = one(page, "form:has(#retry-button)")
+    assert form.attributes["action"] == reverse("reports:retry", args=[report.pk])
+    assert form.attributes["method"] == "post"
+    assert attribute(form, "#retry-button", "type") == "submit"
+    assert attribute(form, "input[name=csrfmiddlewaretoken]", "type") == "hidden"
 
 
 def test_the_button_and_its_refusal_speak_dutch(client, version):
