@@ -276,6 +276,8 @@ class LedgerCheck(models.Model):
     )
     # In English (the message id of acknowledgements.selectors.verification); shown translated.
     problem_reason = models.CharField(_("first problem"), max_length=300, blank=True)
+    # Not a field: set by services.ledger_checks.request_check (queued now, or waiting).
+    newly_requested: bool
 
     class Meta:
         verbose_name = _("ledger check")

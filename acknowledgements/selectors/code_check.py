@@ -21,12 +21,27 @@ refer to it; the last finished check), one when it does not.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_noop
 
 from acknowledgements import ledger
 from acknowledgements.models import Acknowledgement, LedgerCheck, LedgerEntry, LedgerHead
+
+if TYPE_CHECKING:
+    from typing import TypedDict
+
+    from django_stubs_ext import WithAnnotations
+
+    class _Links(TypedDict):
+        """What code_check annotates on the entry: the hashes named before and after it."""
+
+        stored_previous_hash: str | None
+        next_previous_hash: str | None
+        head_sequence: int | None
+        head_hash: str | None
+
 
 # The problems, as English message ids: translated where they are shown.
 ENTRY_CHANGED = gettext_noop("The ledger entry was changed: its hash does not match its fields.")
@@ -84,7 +99,7 @@ def last_full_check() -> LedgerCheck | None:
 
 def _own_problem(entry: LedgerEntry, record: Acknowledgement | None, erased: bool) -> str:
     """What is wrong with the entry's own fields or its content, or ""."""
-    refers_to = entry.refers_to.sequence if entry.refers_to_id else None
+    refers_to = entry.refers_to.sequence if entry.refers_to else None
     recomputed = ledger.entry_hash(
         entry.previous_hash, ledger.entry_fields(entry, refers_to_sequence=refers_to)
     )
@@ -105,7 +120,7 @@ def _own_problem(entry: LedgerEntry, record: Acknowledgement | None, erased: boo
     return ""
 
 
-def _link_problem(entry: LedgerEntry) -> str:
+def _link_problem(entry: WithAnnotations[LedgerEntry, _Links]) -> str:
     """Whether the entry before it holds the hash this entry names, and the entry after
     it (or the head, for the last entry) names this entry's hash; or ""."""
     if entry.sequence == 1:

@@ -51,15 +51,18 @@ _ENTRY_COLUMNS = (
     "record_hash",
 )
 _CONTENT_COLUMNS = ("entry__sequence", *ledger.CONTENT_COLUMNS)
-_EntryRow = namedtuple("_EntryRow", [c.replace("__", "_") for c in _ENTRY_COLUMNS])
-_ContentRow = namedtuple("_ContentRow", [c.replace("__", "_") for c in _CONTENT_COLUMNS])
+# Their fields come from the column lists, which mypy cannot read (it wants a literal
+# list): to mypy the rows are Any.
+_EntryRow = namedtuple("_EntryRow", [c.replace("__", "_") for c in _ENTRY_COLUMNS])  # type: ignore[misc]
+_ContentRow = namedtuple("_ContentRow", [c.replace("__", "_") for c in _CONTENT_COLUMNS])  # type: ignore[misc]
 _Employee = namedtuple("_Employee", ["pk"])
 _Version = namedtuple("_Version", ["pk", "number"])
 
 
 def _canonical(fields: dict[str, Any]) -> dict[str, Any]:
     """The fields with the values the hashes cover (datetimes as canonical text)."""
-    return json.loads(ledger.canonical_json(fields))
+    canonical: dict[str, Any] = json.loads(ledger.canonical_json(fields))
+    return canonical
 
 
 def _line(data: dict[str, Any]) -> bytes:
@@ -96,7 +99,7 @@ def _versions(head_sequence: int) -> list[GuidelineVersion]:
     )
 
 
-def _entry_line(entry: _EntryRow, content: _ContentRow | None, numbers: dict[int, int]) -> bytes:
+def _entry_line(entry: Any, content: Any | None, numbers: dict[int, int]) -> bytes:
     refers_to = entry.refers_to_sequence
     data: dict[str, Any] = {"type": "entry", "format_version": ENTRY_FORMAT_VERSION}
     data.update(_canonical(ledger.entry_fields(entry, refers_to_sequence=refers_to)))
@@ -125,7 +128,7 @@ def _entries(head_sequence: int, chunk_size: int, numbers: dict[int, int]) -> It
             .order_by("sequence")
             .values_list(*_ENTRY_COLUMNS)[:chunk_size]
         )
-        entries = [_EntryRow._make(row) for row in rows]
+        entries: list[Any] = [_EntryRow._make(row) for row in rows]
         if not entries:  # rows missing below the head: the verifier says so
             return
         first, last = entries[0].sequence, entries[-1].sequence

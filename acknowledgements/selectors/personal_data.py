@@ -9,6 +9,8 @@ a fixed number of queries however much there is.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -80,7 +82,7 @@ def why_kept() -> dict[str, dict[str, str]]:
     }
 
 
-def _profile(employee: Employee) -> dict:
+def _profile(employee: Employee) -> dict[str, Any]:
     department = employee.department
     codes = [code for code in (department.path if department else "").split("/") if code]
     names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
@@ -102,7 +104,7 @@ def _profile(employee: Employee) -> dict:
     }
 
 
-def _acknowledgements(employee: Employee) -> list[dict]:
+def _acknowledgements(employee: Employee) -> list[dict[str, Any]]:
     records = (
         Acknowledgement.objects.select_related("entry", "version", "recorded_by")
         .filter(employee=employee)
@@ -132,7 +134,7 @@ def _acknowledgements(employee: Employee) -> list[dict]:
     ]
 
 
-def _tips_read(employee: Employee) -> list[dict]:
+def _tips_read(employee: Employee) -> list[dict[str, Any]]:
     reads = (
         TipRead.objects.select_related("tip__version")
         .filter(employee=employee)
@@ -148,7 +150,7 @@ def _tips_read(employee: Employee) -> list[dict]:
     ]
 
 
-def _notifications(employee: Employee) -> list[dict]:
+def _notifications(employee: Employee) -> list[dict[str, Any]]:
     notifications = (
         Notification.objects.select_related("version")
         .filter(employee=employee)
@@ -164,7 +166,7 @@ def _notifications(employee: Employee) -> list[dict]:
     ]
 
 
-def _answer(served: AttemptQuestion, language: str) -> dict:
+def _answer(served: AttemptQuestion, language: str) -> dict[str, Any]:
     answer = getattr(served, "answer", None)  # gone after QUIZ_ANSWER_RETENTION_DAYS
     return {
         "position": served.position,
@@ -175,7 +177,7 @@ def _answer(served: AttemptQuestion, language: str) -> dict:
     }
 
 
-def _attempts(employee: Employee) -> list[dict]:
+def _attempts(employee: Employee) -> list[dict[str, Any]]:
     served = AttemptQuestion.objects.select_related("question", "answer").prefetch_related(
         "answer__chosen"
     )
@@ -203,8 +205,8 @@ def _attempts(employee: Employee) -> list[dict]:
     ]
 
 
-def _events(employee: Employee) -> dict[str, list[dict]]:
-    handbook = (
+def _events(employee: Employee) -> dict[str, list[dict[str, Any]]]:
+    handbook: Iterable[HandbookEvent] = (
         HandbookEvent.objects.select_related("guideline")
         .filter(actor=employee)
         .order_by("at", "pk")
@@ -246,7 +248,7 @@ def _events(employee: Employee) -> dict[str, list[dict]]:
     }
 
 
-def personal_data_export(employee: Employee) -> dict:
+def personal_data_export(employee: Employee) -> dict[str, Any]:
     """All the portal holds about ``employee``, as plain JSON-ready values."""
     employee = Employee.objects.select_related("department", "manager").get(pk=employee.pk)
     return {

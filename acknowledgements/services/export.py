@@ -13,6 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from acknowledgements.selectors.export import export_lines
 from people.models import Employee
@@ -34,7 +35,7 @@ def write_export(*, path: Path, actor: Employee | None = None) -> ExportSummary:
     once complete, so that a crash never leaves half an export under the name asked
     for. Records an export event in the security log."""
     path = Path(path)
-    header: dict = {}
+    header: dict[str, Any] = {}
     versions = entries = 0
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:

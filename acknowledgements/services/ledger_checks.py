@@ -30,7 +30,7 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -38,6 +38,7 @@ from django.utils.translation import gettext
 from acknowledgements.models import LedgerCheck
 from acknowledgements.selectors import verification
 from acknowledgements.selectors.verification import Anchor, verify_chain
+from people.models import Employee
 from portal.heartbeat import MAX_ATTEMPTS, Heartbeat, Recovered, is_stalled, stalled
 from portal.mail import render_subject
 
@@ -46,7 +47,7 @@ logger = logging.getLogger(__name__)
 PENDING = (LedgerCheck.State.QUEUED, LedgerCheck.State.RUNNING)
 
 
-def _pending(now: datetime.datetime):
+def _pending(now: datetime.datetime) -> QuerySet[LedgerCheck]:
     """Checks waiting, or running with a heartbeat (a stalled one holds nothing back)."""
     running = LedgerCheck.objects.filter(state=LedgerCheck.State.RUNNING)
     return LedgerCheck.objects.filter(state__in=PENDING).exclude(
@@ -58,7 +59,7 @@ def _newest_pending(now: datetime.datetime) -> LedgerCheck | None:
     return _pending(now).order_by("-requested_at", "-pk").first()
 
 
-def this_attempt(check: LedgerCheck):
+def this_attempt(check: LedgerCheck) -> QuerySet[LedgerCheck]:
     """The check's row while this attempt runs it (empty once it was given up on)."""
     return LedgerCheck.objects.filter(
         pk=check.pk, state=LedgerCheck.State.RUNNING, attempts=check.attempts
@@ -90,7 +91,7 @@ def recover_stalled_checks(*, now: datetime.datetime | None = None) -> Recovered
             except IntegrityError:
                 queued = 0  # another check waits already: that one will run
             if queued:
-                transaction.on_commit(lambda pk=pk: run_ledger_check.enqueue(pk))
+                transaction.on_commit(functools.partial(run_ledger_check.enqueue, pk))
                 recovered.retried += 1
                 continue
         if rows.update(state=LedgerCheck.State.FAILED, finished_at=now):
@@ -98,7 +99,7 @@ def recover_stalled_checks(*, now: datetime.datetime | None = None) -> Recovered
     return recovered
 
 
-def request_check(*, requested_by, now: datetime.datetime | None = None) -> LedgerCheck:
+def request_check(*, requested_by: Employee, now: datetime.datetime | None = None) -> LedgerCheck:
     """Queue a check of the ledger for the background worker, once the transaction
     commits. When a check is waiting or running already, that one is returned and no
     second one is queued. ``check.newly_requested`` says which of the two happened."""
@@ -196,7 +197,7 @@ def run_system_check(*, anchors: tuple[Anchor, ...] = ()) -> LedgerCheck:
 
 
 @functools.cache
-def _problem_patterns() -> tuple[tuple[re.Pattern, verification.Problem], ...]:
+def _problem_patterns() -> tuple[tuple[re.Pattern[str], verification.Problem], ...]:
     """Each problem with values (verification.PROBLEMS) as patterns of its English forms."""
     patterns = []
     with translation.override("en"):
@@ -206,7 +207,7 @@ def _problem_patterns() -> tuple[tuple[re.Pattern, verification.Problem], ...]:
     return tuple(patterns)
 
 
-def _pattern(form: str) -> re.Pattern:
+def _pattern(form: str) -> re.Pattern[str]:
     """A message with %(name)s placeholders as a pattern that reads the values back."""
     parts = re.split(r"%\((\w+)\)s", form)
     seen: set[str] = set()
