@@ -12,7 +12,11 @@ and a restarted worker never takes it up. So work whose row records its progress
   (and replaced) can no longer write anything;
 - work running without a heartbeat for WORK_STALLED_AFTER_SECONDS lost its worker:
   ``recover_stalled_work`` (run by ``run_campaigns`` and ``recover_stalled_work``) hands
-  it to the worker once more, and marks it failed when that attempt is lost too.
+  it to the worker once more, and marks it failed when that attempt is lost too;
+- work waiting for WORK_TASK_LOST_AFTER_SECONDS with no task for it in the queue lost
+  its task (the process died between saving the work and queueing its task, the queueing
+  failed, or the task row was removed): ``recover_stalled_work`` queues it once more
+  (``tasks_in_queue`` reads the queue), and marks it failed when that task is lost too.
 
 Campaign launches and the staff import run inside one transaction of a request (a crash
 undoes them), the dashboard figures are asked for again once they are old, and reminders
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, connections
 from django.db.models import Q, QuerySet
+from django.tasks import Task, TaskResultStatus
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -67,6 +72,34 @@ def stalled(now: datetime.datetime) -> Q:
         none_before = {f"{earlier}__isnull": True for earlier in SIGNS_OF_LIFE[:index]}
         condition |= Q(**none_before, **{f"{field}__lt": cutoff})
     return condition
+
+
+def task_lost_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.WORK_TASK_LOST_AFTER_SECONDS)
+
+
+def tasks_in_queue(task: Task, *, now: datetime.datetime) -> set[object] | None:
+    """The first arguments (the rows' ids) of ``task``'s tasks that are waiting in the
+    queue, or were taken by a worker less than WORK_TASK_LOST_AFTER_SECONDS ago (one
+    taken longer ago, whose work still waits, lost its worker before it began). None
+    when the task backend keeps no queue the portal can read: only django-tasks-db's
+    database queue is read."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return None
+    rows = DBTaskResult.objects.filter(task_path=task.module_path, backend_name=task.backend)
+    rows = rows.filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - task_lost_after())
+    )
+    ids: set[object] = set()
+    for args_kwargs in rows.values_list("args_kwargs", flat=True):
+        args = args_kwargs.get("args") or list(args_kwargs.get("kwargs", {}).values())
+        if args:
+            ids.add(args[0])
+    return ids
 
 
 def is_stalled(row, now: datetime.datetime) -> bool:
@@ -116,6 +149,8 @@ class Recovered:
 
     retried: int = 0
     failed: int = 0
+    # Waiting work whose task never reached the queue (or left it), queued once more.
+    requeued: int = 0
 
 
 def recover_stalled_work(*, now: datetime.datetime | None = None) -> dict[str, Recovered]:

@@ -412,6 +412,10 @@ REPORTS_PDF_WORKERS = 0
 # (portal.heartbeat).
 WORK_HEARTBEAT_SECONDS = 30
 WORK_STALLED_AFTER_SECONDS = 300
+# Such work still waiting after WORK_TASK_LOST_AFTER_SECONDS with no task for it in the
+# queue lost its task (the process died before queueing it, or the task row was removed):
+# the periodic command queues it once more, then marks it failed (portal.heartbeat).
+WORK_TASK_LOST_AFTER_SECONDS = 300
 # These were environment variables until this release: one still set is ignored, with a
 # warning that says where to set it instead (config.env).
 report_retired(
