@@ -2,7 +2,7 @@
 #
 #   make run        install what is missing, prepare the database, demo data, runserver
 #   make test       every quality gate and the whole test suite, on SQLite and PostgreSQL
-#   make lint       ruff check, ruff format --check, djlint --lint (templates), lint-imports
+#   make lint       ruff check, ruff format --check, djlint --lint, lint-imports, mypy
 #   make messages   update the Dutch translation file (locale/nl/LC_MESSAGES/django.po)
 #   make clean      remove caches, test output and install stamps (keeps .venv and data)
 #   make distclean  also remove .venv, node_modules and the development database
@@ -39,6 +39,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help run test lint messages clean distclean \
 	install install-dev system-deps-run system-deps-test node-deps \
 	compilemessages migrations-check translations-check check-deploy test-sqlite test-postgres \
+	typecheck \
 	benchmark
 
 help:
@@ -131,6 +132,13 @@ lint: install-dev
 	$(VENV)/bin/djlint . --lint
 	@echo "== lint-imports (the apps' boundaries; contracts in .importlinter)"
 	$(VENV)/bin/lint-imports --no-cache
+	@$(MAKE) --no-print-directory typecheck
+
+# mypy with django-stubs ([tool.mypy] in pyproject.toml): strict on every app's services
+# and selectors, the rest of the project is read for its types only.
+typecheck: install-dev
+	@echo "== mypy (strict on the apps' services and selectors; [tool.mypy] in pyproject.toml)"
+	$(VENV)/bin/mypy
 
 migrations-check: install
 	@echo "== makemigrations --check (no model change without its migration)"
