@@ -11,7 +11,7 @@ round trips against a real service (more where a CA only publishes CRLs). So a
 signed certificate is kept in the shared cache for CACHE_SECONDS: downloading it again
 (a second click, another device) costs no new timestamps and gives the same file. Not
 longer, and not on disk: the file bears the employee's name, which an erasure must
-remove (the cache entry is gone within the hour); and signing at the moment of signing
+remove (an erasure deletes the cache entry at once); and signing at the moment of signing
 would make the acknowledgement itself wait for, and fail with, the timestamp service.
 """
 
@@ -67,22 +67,17 @@ def _language(record: Acknowledgement) -> str:
     return record.language if record.language in ("nl", "en") else "nl"
 
 
+def certificate_cache_key(*, record_hash: str) -> str:
+    """Where the signed certificate of an entry is kept. The settings are in the key:
+    another certificate or timestamp service signs anew."""
+    parts = (record_hash, settings.REPORTS_SIGNING_CERTIFICATE, settings.PDF_TIMESTAMP_URL)
+    return "acknowledgements:certificate:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def signed_certificate_pdf(*, record: Acknowledgement, request: HttpRequest | None = None) -> bytes:
     """The certificate PDF, signed (see the module's notes on the cache). Raises
     portal.pdf.signing.SigningNotConfigured or ArchivalSigningFailed."""
-    # The settings are in the key: another certificate or timestamp service signs anew.
-    key = (
-        "acknowledgements:certificate:"
-        + hashlib.sha256(
-            "|".join(
-                (
-                    record.entry.record_hash,
-                    settings.REPORTS_SIGNING_CERTIFICATE,
-                    settings.PDF_TIMESTAMP_URL,
-                )
-            ).encode()
-        ).hexdigest()
-    )
+    key = certificate_cache_key(record_hash=record.entry.record_hash)
     cached: bytes | None = cache.get(key)
     if cached is not None:
         return cached

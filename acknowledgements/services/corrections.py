@@ -12,6 +12,7 @@ import datetime
 import logging
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from acknowledgements import ledger
 from acknowledgements.models import Acknowledgement, LedgerEntry
+from acknowledgements.selectors.certificate import certificate_cache_key
 from acknowledgements.services import (
     MANAGE_PERMISSION,
     _append_acknowledgement,
@@ -133,6 +135,9 @@ def erase_personal_data(
     Acknowledgement.objects.filter(entry=entry).delete()
     if form_name and not Acknowledgement.objects.filter(paper_form=form_name).exists():
         transaction.on_commit(lambda: storage.delete(form_name))
+    # A signed certificate kept in the cache bears the name: gone with the content.
+    certificate_key = certificate_cache_key(record_hash=entry.record_hash)
+    transaction.on_commit(lambda: cache.delete(certificate_key))
     # The model has no place for who erased and why without keeping personal data of
     # the erased record; the log keeps it.
     logger.info(

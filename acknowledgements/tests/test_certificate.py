@@ -206,3 +206,20 @@ def test_a_timestamp_service_that_is_down_gives_a_page_that_says_so(test_pki, se
     assert response.status_code == 503
     assert response["Content-Type"].startswith("text/html")
     assert "Certificaat nu niet beschikbaar" in response.content.decode()
+
+
+def test_an_erasure_removes_the_kept_signed_certificate_at_once(django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from acknowledgements.selectors.certificate import certificate_cache_key
+    from acknowledgements.services.corrections import erase_employee
+
+    employee = EmployeeFactory()
+    record = signed(employee)
+    key = certificate_cache_key(record_hash=record.entry.record_hash)
+    cache.set(key, b"%PDF- signed, with the name on it", 3600)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        erase_employee(employee=employee, recorded_by=None, reason="Verzoek AVG art. 17")
+
+    assert cache.get(key) is None
