@@ -17,6 +17,9 @@ language (``problem_text``).
 A running check beats (portal.heartbeat): one whose worker died is run once more by
 ``recover_stalled_checks`` (the periodic command, and every request for a check), then
 marked failed; it never holds back a new check for longer than the stall limit.
+A waiting check whose task never reached the queue (the process died before queueing
+it, or the task row was removed) is queued once more by ``requeue_lost_checks`` after
+WORK_TASK_LOST_AFTER_SECONDS, then marked failed: it holds back no new check for ever.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -39,7 +43,15 @@ from acknowledgements.models import LedgerCheck
 from acknowledgements.selectors import verification
 from acknowledgements.selectors.verification import Anchor, verify_chain
 from people.models import Employee
-from portal.heartbeat import MAX_ATTEMPTS, Heartbeat, Recovered, is_stalled, stalled
+from portal.heartbeat import (
+    MAX_ATTEMPTS,
+    Heartbeat,
+    Recovered,
+    is_stalled,
+    stalled,
+    task_lost_after,
+    tasks_in_queue,
+)
 from portal.mail import render_subject
 
 logger = logging.getLogger(__name__)
@@ -72,7 +84,8 @@ def recover_stalled_checks(*, now: datetime.datetime | None = None) -> Recovered
     from acknowledgements.tasks import run_ledger_check
 
     now = now or timezone.now()
-    recovered = Recovered()
+    # First the waiting one: a check handed on below has its task queued at commit.
+    recovered = requeue_lost_checks(now=now)
     candidates = (
         LedgerCheck.objects.filter(state=LedgerCheck.State.RUNNING)
         .filter(stalled(now))
@@ -96,6 +109,50 @@ def recover_stalled_checks(*, now: datetime.datetime | None = None) -> Recovered
                 continue
         if rows.update(state=LedgerCheck.State.FAILED, finished_at=now):
             recovered.failed += 1
+    return recovered
+
+
+def requeue_lost_checks(*, now: datetime.datetime | None = None) -> Recovered:
+    """Queue once more a waiting check that has waited longer than
+    WORK_TASK_LOST_AFTER_SECONDS with no task for it in the queue; mark it failed when
+    the task queued that way was lost too. ``heartbeat_at`` of a waiting check records
+    when this queued it once more (stall recovery leaves it empty). Only waiting checks
+    qualify, so one that ran is never run again; each is locked and looked at again
+    before it is queued, so two runs at once queue it once."""
+    from acknowledgements.tasks import run_ledger_check
+
+    now = now or timezone.now()
+    recovered = Recovered()
+    in_queue = tasks_in_queue(run_ledger_check, now=now)
+    if in_queue is None:
+        return recovered  # a task backend without a queue to read: nothing to judge by
+    waiting = (
+        LedgerCheck.objects.filter(state=LedgerCheck.State.QUEUED)
+        .annotate(waiting_since=Coalesce("heartbeat_at", "started_at", "requested_at"))
+        .filter(waiting_since__lt=now - task_lost_after())
+    )
+    for pk in waiting.order_by("pk").values_list("pk", flat=True):
+        if pk in in_queue:
+            continue
+        with transaction.atomic():
+            check = waiting.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if check is None or pk in (tasks_in_queue(run_ledger_check, now=now) or set()):
+                continue  # taken on, or queued by another run meanwhile
+            rows = LedgerCheck.objects.filter(pk=pk, state=LedgerCheck.State.QUEUED)
+            if check.heartbeat_at is not None:
+                rows.update(state=LedgerCheck.State.FAILED, finished_at=now)
+                logger.warning("Ledger check %s: its task was lost again; marked failed", pk)
+                recovered.failed += 1
+                continue
+            rows.update(heartbeat_at=timezone.now())
+            # Queued in this transaction (the database queue): seen by any later run.
+            run_ledger_check.enqueue(pk)
+            logger.warning(
+                "Ledger check %s waited since %s with no task in the queue: queued once more",
+                pk,
+                check.waiting_since.isoformat(),
+            )
+            recovered.requeued += 1
     return recovered
 
 
