@@ -63,10 +63,10 @@ def _is_transactional(request) -> bool:
 def _allow_flush_of_frozen_versions(request):
     """Let Django empty the database after a transactional test.
 
-    On SQLite, Django's flush is a DELETE, which the triggers that freeze published
-    versions and keep the ledger append-only rightly refuse. Around such tests the
-    triggers are dropped for the flush only and put back before the next test runs.
-    PostgreSQL flushes with TRUNCATE.
+    Django's flush is a DELETE on SQLite and a TRUNCATE on PostgreSQL, which the
+    triggers that keep evidence (published versions, the ledger, the audit trails)
+    rightly refuse. Around such tests the triggers are dropped for the flush only and
+    put back before the next test runs.
     """
     if not _is_transactional(request):
         yield
@@ -75,17 +75,29 @@ def _allow_flush_of_frozen_versions(request):
     from django.db import connection
 
     from acknowledgements import triggers as ledger_triggers
+    from campaigns import triggers as progress
     from handbook import triggers as handbook_triggers
+    from quizzes import triggers as quiz_triggers
+    from reports import triggers as report_triggers
 
-    modules = (handbook_triggers, ledger_triggers)
+    # (put on, take off) of each group of triggers that refuses a flush.
+    groups = [
+        (handbook_triggers.install, handbook_triggers.uninstall),
+        (ledger_triggers.install, ledger_triggers.uninstall),
+        (handbook_triggers.install_evidence, handbook_triggers.uninstall_evidence),
+        (ledger_triggers.install_evidence, ledger_triggers.uninstall_evidence),
+        (progress.install_events, progress.uninstall_events),
+        (quiz_triggers.install, quiz_triggers.uninstall),
+        (report_triggers.install, report_triggers.uninstall),
+    ]
     with connection.schema_editor() as editor:
-        for triggers in modules:
-            triggers.uninstall(None, editor)
-            triggers.install(None, editor)
+        for put_on, take_off in groups:
+            take_off(None, editor)
+            put_on(None, editor)
     yield
     with connection.schema_editor() as editor:
-        for triggers in modules:
-            triggers.uninstall(None, editor)
+        for _put_on, take_off in groups:
+            take_off(None, editor)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ class AcknowledgementsConfig(AppConfig):
         register_changes_quiz_rule(changes_quiz_tip_ids)
 
         from acknowledgements import triggers
-        from portal.triggers import register_trigger_check
+        from portal.triggers import register_trigger_check, register_trigger_set
 
         register_trigger_check(triggers, check_id="acknowledgements.E001")
+        register_trigger_set(triggers.EVIDENCE, check_id="acknowledgements.E001")

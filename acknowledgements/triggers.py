@@ -8,6 +8,15 @@
 Used by migrations 0002 and 0005 (with their historical models' tables); changing the
 SQL means a new migration. The system check acknowledgements.E001 (portal.triggers)
 fails when one of them is missing.
+
+Migration 0008 closes the ways around those row triggers (``evidence_triggers``):
+- PostgreSQL: TRUNCATE of the entries, the contents or the head (statement triggers:
+  row triggers do not fire on TRUNCATE, also not on another table's TRUNCATE CASCADE).
+- SQLite: an insert that would replace a stored entry, content or head (INSERT OR
+  REPLACE deletes the old row without firing delete triggers; an upsert updates it):
+  refused when a row with the same key (any unique one) is there.
+- The head (``LedgerHead``) only moves forward: its sequence never decreases, at the
+  same sequence its hash stays, and it is never deleted.
 """
 
 from typing import Any, NamedTuple
@@ -15,21 +24,40 @@ from typing import Any, NamedTuple
 from django.db import migrations
 
 from portal.db import run_vendor_sql
-from portal.triggers import db_tables
+from portal.triggers import (
+    Trigger,
+    TriggerSet,
+    db_tables,
+    names,
+    postgresql_no_truncate,
+    postgresql_raise,
+    put_on,
+    same_row,
+    sqlite_abort,
+    sqlite_no_replace,
+    take_off,
+)
 
 MESSAGE = "acknowledgements: the ledger is append-only"
+HEAD_MESSAGE = "acknowledgements: the ledger head only moves forward"
 INSTALLED_BY = ("acknowledgements", "0002_append_only_ledger")
 
 
 class Tables(NamedTuple):
     entries: str
     contents: str
+    head: str
 
 
 def tables(apps: Any = None) -> Tables:
     """The ledger's tables: of a migration's historical ``apps``, or the installed ones."""
     return Tables(
-        *db_tables(apps, "acknowledgements.LedgerEntry", "acknowledgements.Acknowledgement")
+        *db_tables(
+            apps,
+            "acknowledgements.LedgerEntry",
+            "acknowledgements.Acknowledgement",
+            "acknowledgements.LedgerHead",
+        )
     )
 
 
@@ -138,3 +166,98 @@ def uninstall(apps, schema_editor) -> None:
         sqlite=lambda: sqlite_backward(db),
         postgresql=lambda: postgresql_backward(db),
     )
+
+
+# The head may change only to a later entry (or stay as it is): never back, never to
+# another hash at the same place, never to another row.
+_HEAD_FORWARD = (
+    "NEW.id = OLD.id AND (NEW.sequence > OLD.sequence "
+    "OR (NEW.sequence = OLD.sequence AND NEW.record_hash = OLD.record_hash))"
+)
+
+
+def evidence_triggers(vendor: str, db: Tables) -> list[Trigger]:
+    """Migration 0008's triggers (see the module's docstring)."""
+    if vendor == "sqlite":
+        one_signature = (
+            "NEW.kind = 'acknowledgement' AND o.kind = 'acknowledgement' "
+            "AND o.employee_id = NEW.employee_id AND o.version_id = NEW.version_id"
+        )
+        head_abort = sqlite_abort(HEAD_MESSAGE)
+        return [
+            sqlite_no_replace(
+                "ledger_entry_no_replace",
+                db.entries,
+                MESSAGE,
+                when=same_row(db.entries, ["id", "sequence", "verification_code"]),
+            ),
+            sqlite_no_replace(
+                "ledger_content_no_replace",
+                db.contents,
+                MESSAGE,
+                when=same_row(db.contents, ["entry_id", one_signature]),
+            ),
+            sqlite_no_replace(
+                "ledger_head_no_replace", db.head, HEAD_MESSAGE, when=same_row(db.head, ["id"])
+            ),
+            Trigger(
+                "ledger_head_forward",
+                db.head,
+                [
+                    f"CREATE TRIGGER ledger_head_forward BEFORE UPDATE ON {db.head} "
+                    f"FOR EACH ROW WHEN NOT ({_HEAD_FORWARD}) BEGIN {head_abort} END;"
+                ],
+                ["DROP TRIGGER IF EXISTS ledger_head_forward;"],
+            ),
+            Trigger(
+                "ledger_head_no_delete",
+                db.head,
+                [
+                    f"CREATE TRIGGER ledger_head_no_delete BEFORE DELETE ON {db.head} "
+                    f"BEGIN {head_abort} END;"
+                ],
+                ["DROP TRIGGER IF EXISTS ledger_head_no_delete;"],
+            ),
+        ]
+    if vendor == "postgresql":
+        head_raise = postgresql_raise(HEAD_MESSAGE)
+        return [
+            postgresql_no_truncate("ledger_entry_no_truncate", db.entries, MESSAGE),
+            postgresql_no_truncate("ledger_content_no_truncate", db.contents, MESSAGE),
+            postgresql_no_truncate("ledger_head_no_truncate", db.head, HEAD_MESSAGE),
+            Trigger(
+                "ledger_head_forward",
+                db.head,
+                [
+                    f"""CREATE FUNCTION ledger_head_forward() RETURNS trigger AS $$
+                    BEGIN
+                        IF TG_OP = 'DELETE' OR NOT ({_HEAD_FORWARD}) THEN {head_raise} END IF;
+                        RETURN NEW;
+                    END $$ LANGUAGE plpgsql;""",
+                    f"""CREATE TRIGGER ledger_head_forward BEFORE UPDATE OR DELETE ON {db.head}
+                    FOR EACH ROW EXECUTE FUNCTION ledger_head_forward();""",
+                ],
+                [
+                    f"DROP TRIGGER IF EXISTS ledger_head_forward ON {db.head};",
+                    "DROP FUNCTION IF EXISTS ledger_head_forward();",
+                ],
+            ),
+        ]
+    return []  # pragma: no cover - only SQLite and PostgreSQL are supported
+
+
+EVIDENCE = TriggerSet(
+    ("acknowledgements", "0008_refuse_truncate_and_replace"),
+    lambda vendor: names(evidence_triggers(vendor, tables())),
+)
+
+
+def install_evidence(apps, schema_editor) -> None:
+    """Put migration 0008's triggers on (``apps`` None: the installed models)."""
+    db = tables(apps)
+    put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db))
+
+
+def uninstall_evidence(apps, schema_editor) -> None:
+    db = tables(apps)
+    take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db))

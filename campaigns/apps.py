@@ -20,9 +20,10 @@ class CampaignsConfig(AppConfig):
         )
 
         from campaigns import triggers as progress
-        from portal.triggers import register_trigger_check
+        from portal.triggers import register_trigger_check, register_trigger_set
 
         register_trigger_check(progress, check_id="campaigns.E001")
+        register_trigger_set(progress.EVENTS, check_id="campaigns.E001")
 
 
 def _put_arrivals_under_onboarding_rule(sender, *, employees, now, **kwargs):

@@ -47,7 +47,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import GreaterThanOrEqual
 
 from portal.db import run_vendor_sql
-from portal.triggers import db_tables
+from portal.triggers import Trigger, TriggerSet, append_only, db_tables, names, put_on, take_off
 
 INSTALLED_BY = ("campaigns", "0002_assignment_progress")
 ACKNOWLEDGEMENT_KIND = "acknowledgement"
@@ -470,3 +470,33 @@ def refresh_stale(assignments: QuerySet) -> int:
     before = set(assignments.values_list(*columns))
     refresh(assignments)
     return len(set(assignments.values_list(*columns)) - before)
+
+
+# The campaigns' audit trail (CampaignEvent) is append-only: migration 0007 (see
+# portal.triggers.append_only), checked as campaigns.E001 too.
+EVENTS_MESSAGE = "campaigns: the audit trail is append-only"
+
+
+def event_triggers(vendor: str, events: str) -> list[Trigger]:
+    return append_only(vendor, "campaign_event", events, EVENTS_MESSAGE)
+
+
+def _events_table(apps: Any = None) -> str:
+    return db_tables(apps, "campaigns.CampaignEvent")[0]
+
+
+EVENTS = TriggerSet(
+    ("campaigns", "0007_append_only_events"),
+    lambda vendor: names(event_triggers(vendor, _events_table())),
+)
+
+
+def install_events(apps, schema_editor) -> None:
+    """Put migration 0007's triggers on (``apps`` None: the installed models)."""
+    events = _events_table(apps)
+    put_on(schema_editor, lambda vendor: event_triggers(vendor, events))
+
+
+def uninstall_events(apps, schema_editor) -> None:
+    events = _events_table(apps)
+    take_off(schema_editor, lambda vendor: event_triggers(vendor, events))

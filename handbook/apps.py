@@ -8,6 +8,7 @@ class HandbookConfig(AppConfig):
 
     def ready(self):
         from handbook import triggers
-        from portal.triggers import register_trigger_check
+        from portal.triggers import register_trigger_check, register_trigger_set
 
         register_trigger_check(triggers, check_id="handbook.E001")
+        register_trigger_set(triggers.EVIDENCE, check_id="handbook.E001")

@@ -11,12 +11,32 @@ Rules:
 - A published version may only become retired; nothing else about it may change.
 - A retired version never changes. Only drafts may be deleted.
 - Tips may be added, changed or removed only while their version is a draft.
+
+Migration 0005 closes the ways around those row triggers and keeps the audit trail
+(``evidence_triggers``):
+- PostgreSQL: TRUNCATE of the versions or the tips while a published or retired
+  version (or a tip of one) is there (row triggers do not fire on TRUNCATE, also not
+  on another table's TRUNCATE CASCADE).
+- SQLite: an insert that would replace a published or retired version, or a tip of
+  one (INSERT OR REPLACE deletes the old row without firing delete triggers).
+- The handbook's events (``HandbookEvent``) are append-only (portal.triggers.append_only).
 """
 
 from typing import Any, NamedTuple
 
 from portal.db import run_vendor_sql
-from portal.triggers import db_tables
+from portal.triggers import (
+    Trigger,
+    TriggerSet,
+    append_only,
+    db_tables,
+    names,
+    postgresql_no_truncate,
+    put_on,
+    same_row,
+    sqlite_no_replace,
+    take_off,
+)
 
 INSTALLED_BY = ("handbook", "0002_freeze_published_versions")
 
@@ -47,14 +67,20 @@ VERSION_COLUMNS = [
 MESSAGE = "handbook: a published guideline version is frozen"
 
 
+EVENTS_MESSAGE = "handbook: the audit trail is append-only"
+
+
 class Tables(NamedTuple):
     versions: str
     tips: str
+    events: str
 
 
 def tables(apps: Any = None) -> Tables:
     """The tables: of a migration's historical ``apps``, or the installed ones."""
-    return Tables(*db_tables(apps, "handbook.GuidelineVersion", "handbook.Tip"))
+    return Tables(
+        *db_tables(apps, "handbook.GuidelineVersion", "handbook.Tip", "handbook.HandbookEvent")
+    )
 
 
 def sqlite_triggers(db: Tables) -> dict[str, str]:
@@ -173,3 +199,67 @@ def uninstall(apps, schema_editor) -> None:
         sqlite=lambda: sqlite_backward(db),
         postgresql=lambda: postgresql_backward(db),
     )
+
+
+def evidence_triggers(vendor: str, db: Tables) -> list[Trigger]:
+    """Migration 0005's triggers (see the module's docstring)."""
+    frozen_tip = f"(SELECT status FROM {db.versions} WHERE id = o.version_id) <> 'draft'"
+    if vendor == "sqlite":
+        return [
+            sqlite_no_replace(
+                "handbook_version_no_replace",
+                db.versions,
+                MESSAGE,
+                when=same_row(
+                    db.versions,
+                    [
+                        "o.status <> 'draft' AND o.id = NEW.id",
+                        "o.status <> 'draft' AND o.guideline_id = NEW.guideline_id "
+                        "AND o.number = NEW.number",
+                    ],
+                ),
+            ),
+            sqlite_no_replace(
+                "handbook_tip_no_replace",
+                db.tips,
+                MESSAGE,
+                # A new tip goes into a draft (handbook_tip_frozen_insert): only its key
+                # can meet a tip of a frozen version.
+                when=same_row(db.tips, [f"o.id = NEW.id AND {frozen_tip}"]),
+            ),
+            *append_only(vendor, "handbook_event", db.events, EVENTS_MESSAGE),
+        ]
+    if vendor == "postgresql":
+        return [
+            postgresql_no_truncate(
+                "handbook_version_no_truncate",
+                db.versions,
+                MESSAGE,
+                when=f"EXISTS (SELECT 1 FROM {db.versions} WHERE status <> 'draft')",
+            ),
+            postgresql_no_truncate(
+                "handbook_tip_no_truncate",
+                db.tips,
+                MESSAGE,
+                when=f"EXISTS (SELECT 1 FROM {db.tips} o WHERE {frozen_tip})",
+            ),
+            *append_only(vendor, "handbook_event", db.events, EVENTS_MESSAGE),
+        ]
+    return []  # pragma: no cover - only SQLite and PostgreSQL are supported
+
+
+EVIDENCE = TriggerSet(
+    ("handbook", "0005_refuse_truncate_and_replace"),
+    lambda vendor: names(evidence_triggers(vendor, tables())),
+)
+
+
+def install_evidence(apps, schema_editor) -> None:
+    """Put migration 0005's triggers on (``apps`` None: the installed models)."""
+    db = tables(apps)
+    put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db))
+
+
+def uninstall_evidence(apps, schema_editor) -> None:
+    db = tables(apps)
+    take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db))

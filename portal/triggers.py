@@ -6,6 +6,12 @@ append-only), handbook.triggers (a published version is frozen) and campaigns.tr
 tables (``db_tables``: in a migration the historical models', so that the SQL names the
 tables as they were at that point) and says which triggers it expects (name: table).
 
+Evidence (the ledger, published versions and their tips, the audit trails) is also
+kept append-only by triggers that later migrations added: ``append_only`` writes them
+for a table (UPDATE, DELETE, TRUNCATE, and on SQLite a REPLACE over a stored row are
+refused); a module lists such a group as a ``TriggerSet`` with the migration that puts
+it on (``register_trigger_set``).
+
 A missing trigger shows nowhere: the portal works on, without the guarantee. So each
 of those apps registers its check (``register_trigger_check``, tag ``database``):
 ``manage.py check --database default`` fails when a trigger is missing or, on
@@ -15,8 +21,8 @@ runs the database checks before it migrates: a new database must pass them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple
 
 from django.apps import apps as installed_apps
 from django.core import checks
@@ -107,3 +113,154 @@ def register_trigger_check(module: Any, *, check_id: str) -> None:
         ),
         checks.Tags.database,
     )
+
+
+class TriggerSet(NamedTuple):
+    """Triggers that one migration puts on (``installed_by``: app label, name), and the
+    ones it expects per database (``expected(vendor)``: name: table)."""
+
+    installed_by: tuple[str, str]
+    expected: Callable[[str], Mapping[str, str]]
+
+
+def register_trigger_set(trigger_set: TriggerSet, *, check_id: str) -> None:
+    """Register the check of triggers that a later migration of an app added (its first
+    ones: ``register_trigger_check``). Call from the app's ``ready()``."""
+    check = trigger_check(
+        installed_by=trigger_set.installed_by,
+        check_id=check_id,
+        expected=trigger_set.expected,
+    )
+    check.__name__ = "{}_{}_triggers_check".format(*trigger_set.installed_by)
+    checks.register(check, checks.Tags.database)
+
+
+class Trigger(NamedTuple):
+    """One trigger: its name, its table, the statements that put it on (on PostgreSQL
+    with its function, named after it) and those that take it off."""
+
+    name: str
+    table: str
+    create: list[str]
+    drop: list[str]
+
+
+def forward(triggers: Iterable[Trigger]) -> list[str]:
+    return [statement for trigger in triggers for statement in trigger.create]
+
+
+def backward(triggers: Iterable[Trigger]) -> list[str]:
+    return [statement for trigger in reversed(list(triggers)) for statement in trigger.drop]
+
+
+def names(triggers: Iterable[Trigger]) -> dict[str, str]:
+    """The triggers as the system check expects them: name: table."""
+    return {trigger.name: trigger.table for trigger in triggers}
+
+
+def postgresql_raise(message: str) -> str:
+    # ERRCODE 23000 makes Django raise IntegrityError, as SQLite's RAISE(ABORT) does.
+    return f"RAISE EXCEPTION '{message}' USING ERRCODE = 'integrity_constraint_violation';"
+
+
+def sqlite_abort(message: str) -> str:
+    return f"SELECT RAISE(ABORT, '{message}');"
+
+
+def same_row(table: str, keys: Iterable[str]) -> str:
+    """SQLite: a stored row of ``table`` that a new row (NEW) would replace: one with
+    the same value in any of ``keys`` (a column, or a condition over the stored row
+    ``o`` and NEW, for a composite or partial unique key)."""
+    conditions = [f"o.{key} = NEW.{key}" if key.isidentifier() else key for key in keys]
+    # Only our own tables and columns are named.
+    return " OR ".join(f"EXISTS (SELECT 1 FROM {table} o WHERE {c})" for c in conditions)  # noqa: S608
+
+
+def sqlite_no_replace(name: str, table: str, message: str, *, when: str) -> Trigger:
+    """SQLite: refuse an insert that would replace a stored row (INSERT OR REPLACE,
+    REPLACE: the old row is deleted without firing delete triggers; an upsert, which
+    would update it). ``when``: the condition that such a row exists (``same_row``)."""
+    return Trigger(
+        name,
+        table,
+        [
+            f"CREATE TRIGGER {name} BEFORE INSERT ON {table} FOR EACH ROW WHEN {when} "
+            f"BEGIN {sqlite_abort(message)} END;"
+        ],
+        [f"DROP TRIGGER IF EXISTS {name};"],
+    )
+
+
+def postgresql_no_truncate(name: str, table: str, message: str, *, when: str = "") -> Trigger:
+    """PostgreSQL: refuse TRUNCATE of ``table`` (row triggers do not fire on it), also
+    through another table's TRUNCATE ... CASCADE; with ``when``, only while that holds."""
+    refuse = (
+        f"IF {when} THEN {postgresql_raise(message)} END IF;" if when else postgresql_raise(message)
+    )
+    return Trigger(
+        name,
+        table,
+        [
+            f"""CREATE FUNCTION {name}() RETURNS trigger AS $$
+            BEGIN {refuse} RETURN NULL; END $$ LANGUAGE plpgsql;""",
+            f"""CREATE TRIGGER {name} BEFORE TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION {name}();""",
+        ],
+        [f"DROP TRIGGER IF EXISTS {name} ON {table};", f"DROP FUNCTION IF EXISTS {name}();"],
+    )
+
+
+def append_only(vendor: str, prefix: str, table: str, message: str) -> list[Trigger]:
+    """The triggers that make ``table`` append-only (an audit trail): rows are added,
+    never changed or removed. SQLite: ``{prefix}_no_update``, ``_no_delete`` and
+    ``_no_replace`` (a row with the same key: the tables' only unique key is ``id``).
+    PostgreSQL: ``{prefix}_append_only`` (UPDATE, DELETE; an upsert over a stored row
+    is an UPDATE) and ``{prefix}_no_truncate``."""
+    if vendor == "sqlite":
+        abort = sqlite_abort(message)
+        refused = []
+        for op in ("UPDATE", "DELETE"):
+            name = f"{prefix}_no_{op.lower()}"
+            refused.append(
+                Trigger(
+                    name,
+                    table,
+                    [f"CREATE TRIGGER {name} BEFORE {op} ON {table} BEGIN {abort} END;"],
+                    [f"DROP TRIGGER IF EXISTS {name};"],
+                )
+            )
+        replace = sqlite_no_replace(
+            f"{prefix}_no_replace", table, message, when=same_row(table, ["id"])
+        )
+        return [*refused, replace]
+    if vendor == "postgresql":
+        name = f"{prefix}_append_only"
+        return [
+            Trigger(
+                name,
+                table,
+                [
+                    f"""CREATE FUNCTION {name}() RETURNS trigger AS $$
+                    BEGIN {postgresql_raise(message)} END $$ LANGUAGE plpgsql;""",
+                    f"""CREATE TRIGGER {name} BEFORE UPDATE OR DELETE ON {table}
+                    FOR EACH ROW EXECUTE FUNCTION {name}();""",
+                ],
+                [
+                    f"DROP TRIGGER IF EXISTS {name} ON {table};",
+                    f"DROP FUNCTION IF EXISTS {name}();",
+                ],
+            ),
+            postgresql_no_truncate(f"{prefix}_no_truncate", table, message),
+        ]
+    raise NotImplementedError(f"No triggers written for {vendor}.")  # pragma: no cover
+
+
+def put_on(schema_editor, triggers: Callable[[str], list[Trigger]]) -> None:
+    """Run the statements that put ``triggers(vendor)`` on (a migration's RunPython)."""
+    for statement in forward(triggers(schema_editor.connection.vendor)):
+        schema_editor.execute(statement)
+
+
+def take_off(schema_editor, triggers: Callable[[str], list[Trigger]]) -> None:
+    for statement in backward(triggers(schema_editor.connection.vendor)):
+        schema_editor.execute(statement)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Compliance reports")
+
+    def ready(self) -> None:
+        from portal.triggers import register_trigger_check
+        from reports import triggers
+
+        register_trigger_check(triggers, check_id="reports.E001")

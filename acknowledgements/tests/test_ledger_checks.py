@@ -15,7 +15,12 @@ from django_tasks_db.models import DBTaskResult
 from acknowledgements.models import LedgerCheck, LedgerHead
 from acknowledgements.services import ledger_checks
 from acknowledgements.tasks import run_ledger_check
-from acknowledgements.tests.factories import behind_the_portals_back, ready_to_sign, signed
+from acknowledgements.tests.factories import (
+    behind_the_portals_back,
+    move_head_behind_the_portals_back,
+    ready_to_sign,
+    signed,
+)
 from people.tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
@@ -251,7 +256,7 @@ def test_a_check_that_breaks_off_with_an_error_is_marked_failed_and_the_error_ra
 
 def test_a_head_that_does_not_match_is_stored_as_the_problem():
     _records(2)
-    LedgerHead.objects.update(sequence=3)
+    move_head_behind_the_portals_back(sequence=3)
 
     check = ledger_checks.run_system_check()
 
@@ -262,7 +267,7 @@ def test_a_head_that_does_not_match_is_stored_as_the_problem():
 
 def test_the_problem_is_stored_in_english_whatever_the_language():
     _records(1)
-    LedgerHead.objects.update(sequence=2)
+    move_head_behind_the_portals_back(sequence=2)
 
     with translation.override("nl"):
         check = ledger_checks.run_system_check()
@@ -333,7 +338,7 @@ def test_verify_ledger_stores_its_result_as_a_system_run(capsys):
 
 def test_verify_ledger_stores_a_broken_chain_and_still_exits_non_zero():
     _records(1)
-    LedgerHead.objects.update(record_hash="f" * 64)
+    move_head_behind_the_portals_back(record_hash="f" * 64)
 
     with pytest.raises(CommandError) as excinfo:
         call_command("verify_ledger")

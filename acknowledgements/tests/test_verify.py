@@ -10,11 +10,14 @@ from django.db import connection
 from django.utils import translation
 
 from acknowledgements import ledger
-from acknowledgements.models import LedgerHead
 from acknowledgements.selectors import verification
 from acknowledgements.selectors.verification import verify_chain, verify_entry
 from acknowledgements.services import corrections, ledger_checks
-from acknowledgements.tests.factories import ready_to_sign, signed
+from acknowledgements.tests.factories import (
+    move_head_behind_the_portals_back,
+    ready_to_sign,
+    signed,
+)
 from people.tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,6 +18,8 @@ from django.db.migrations.state import ProjectState
 from acknowledgements import triggers as ledger_triggers
 from campaigns import triggers as progress
 from handbook import triggers as handbook_triggers
+from quizzes import triggers as quiz_triggers
+from reports import triggers as report_triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +27,17 @@ MODULES = {
     "acknowledgements.E001": ledger_triggers,
     "handbook.E001": handbook_triggers,
     "campaigns.E001": progress,
+    "quizzes.E001": quiz_triggers,
+    "reports.E001": report_triggers,
 }
 by_check = pytest.mark.parametrize("check_id", list(MODULES))
+# Triggers that a later migration of an app added (portal.triggers.TriggerSet).
+LATER = {
+    "acknowledgements.E001": ledger_triggers.EVIDENCE,
+    "handbook.E001": handbook_triggers.EVIDENCE,
+    "campaigns.E001": progress.EVENTS,
+}
+by_later_set = pytest.mark.parametrize("check_id", list(LATER))
 
 
 def _database_errors() -> list[checks.CheckMessage]:
@@ -66,6 +77,36 @@ def test_a_dropped_trigger_is_reported_by_its_name_and_no_other(check_id):
         assert f"trigger {name} on {table} is missing" in errors[0].msg
         assert errors[0].level == checks.ERROR
     assert _database_errors() == []
+
+
+@by_later_set
+def test_a_dropped_trigger_of_a_later_migration_is_reported_by_its_name(check_id):
+    expected = LATER[check_id].expected(connection.vendor)
+    assert expected
+
+    for name, table in expected.items():
+        with transaction.atomic():
+            _drop(name, table)
+            errors = _database_errors()
+            transaction.set_rollback(True)
+
+        assert [error.id for error in errors] == [check_id], name
+        assert f"trigger {name} on {table} is missing" in errors[0].msg
+    assert _database_errors() == []
+
+
+@by_later_set
+def test_before_a_later_migration_its_triggers_are_not_expected(check_id):
+    trigger_set = LATER[check_id]
+    app, migration = trigger_set.installed_by
+    with transaction.atomic():
+        for name, table in trigger_set.expected(connection.vendor).items():
+            _drop(name, table)
+        MigrationRecorder.Migration.objects.filter(app=app, name=migration).delete()
+        errors = _database_errors()
+        transaction.set_rollback(True)
+
+    assert errors == []
 
 
 def test_the_deployment_command_fails_when_a_trigger_is_missing():
