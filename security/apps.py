@@ -10,3 +10,8 @@ class SecurityConfig(AppConfig):
         from security import receivers
 
         receivers.connect()
+
+        from portal.triggers import register_trigger_check
+        from security import triggers
+
+        register_trigger_check(triggers, check_id="security.E001")

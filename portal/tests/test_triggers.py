@@ -20,6 +20,7 @@ from campaigns import triggers as progress
 from handbook import triggers as handbook_triggers
 from quizzes import triggers as quiz_triggers
 from reports import triggers as report_triggers
+from security import triggers as security_triggers
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ MODULES = {
     "campaigns.E001": progress,
     "quizzes.E001": quiz_triggers,
     "reports.E001": report_triggers,
+    "security.E001": security_triggers,
 }
 by_check = pytest.mark.parametrize("check_id", list(MODULES))
 # Triggers that a later migration of an app added (portal.triggers.TriggerSet).

@@ -10,6 +10,7 @@ from people.tests.factories import EmployeeFactory
 from portal.testing.html import attribute, links, parse, select
 from security.models import SecurityEvent
 from security.services import record_event
+from security.tests.factories import backdate
 
 pytestmark = pytest.mark.django_db
 Kind = SecurityEvent.Kind
@@ -29,8 +30,7 @@ def auditor_client(client):
 
 
 def at(event, moment):
-    SecurityEvent.objects.filter(pk=event.pk).update(created_at=moment)
-    return event
+    return backdate(event, moment)
 
 
 def shown(response):

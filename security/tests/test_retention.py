@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from security.models import SecurityEvent
 from security.services import record_event
+from security.tests.factories import backdate
 
 pytestmark = pytest.mark.django_db
 Kind = SecurityEvent.Kind
@@ -18,8 +19,7 @@ Kind = SecurityEvent.Kind
 def event_of(days_ago: float) -> SecurityEvent:
     event = record_event(kind=Kind.LOGIN_FAILED, actor_identifier="x@example.org")
     moment = timezone.now() - datetime.timedelta(days=days_ago)
-    SecurityEvent.objects.filter(pk=event.pk).update(created_at=moment)
-    return event
+    return backdate(event, moment)
 
 
 def run(*args) -> str:
