@@ -94,6 +94,14 @@ class Report(models.Model):
     file_size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
     ledger_ok = models.BooleanField(_("ledger check passed"), null=True, blank=True)
     ledger_summary = models.TextField(_("ledger check"), blank=True)
+    # The ledger's head when the report was made, printed in it: an anchor outside the
+    # database (verify_ledger --anchor SEQ:HASH). Empty for reports made before.
+    ledger_head_sequence = models.PositiveBigIntegerField(
+        _("last ledger entry when made"), null=True, blank=True
+    )
+    ledger_head_hash = models.CharField(
+        _("hash of the last ledger entry when made"), max_length=64, blank=True
+    )
     error = models.TextField(_("error"), blank=True)
     expires_at = models.DateTimeField(_("file removed after"), null=True, blank=True)
 

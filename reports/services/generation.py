@@ -27,6 +27,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from acknowledgements.selectors import ledger_head
 from portal.heartbeat import Heartbeat
 from reports import selectors as data
 from reports.models import Report, ReportEvent
@@ -156,6 +157,9 @@ def generate(report_id: int, *, now: datetime.datetime | None = None) -> Report:
 def _generate(report: Report, now: datetime.datetime) -> None:
     ledger, ledger_summary = ledger_check()
     ledger_ok = ledger.ok
+    # The head as the report is made, printed in it (an anchor kept outside the database).
+    head = ledger_head()
+    report.ledger_head_sequence, report.ledger_head_hash = head.sequence, head.record_hash
     context = ReportContext(
         report=report,
         generated_at=now,
@@ -173,6 +177,8 @@ def _generate(report: Report, now: datetime.datetime) -> None:
         progress_total=total,
         ledger_ok=ledger_ok,
         ledger_summary=ledger_summary,
+        ledger_head_sequence=head.sequence,
+        ledger_head_hash=head.record_hash,
         heartbeat_at=timezone.now(),
     )
     report.progress_total = total
