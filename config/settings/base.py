@@ -1,4 +1,9 @@
-"""Settings shared by every mode. Modes: dev, test, production (see README)."""
+"""Settings shared by every mode. Modes: dev, test, production (see README).
+
+Django's own settings are here; log-in and single sign-on are in ``accounts.py``, the
+portal's own (``PORTAL_*`` and the apps' settings) in ``portal.py``, both read in at the
+end. Every value an operator sets per installation comes from an environment variable
+(``config.env``: a required one that is missing stops the start)."""
 
 from pathlib import Path
 
@@ -8,9 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from config.cache import cache_from_url
 from config.csp import content_security_policy, form_action_origins
-from config.env import env, env_bool, env_int, env_list, report_retired
+from config.env import env, env_bool, env_int, env_list
 from config.security_log import add_security_log, retention_days
-from config.sso import openid_connect_apps, saml_apps
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -135,91 +139,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
-# django-allauth: e-mail and password, no public sign-up, TOTP for privileged roles.
-ACCOUNT_ADAPTER = "people.auth.adapters.NoSignupAccountAdapter"
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
-ACCOUNT_SESSION_REMEMBER = False
-# Rate limits (allauth's; counted in the shared cache, CACHES below, so that they hold
-# whatever gunicorn worker or server answers). "5/5m/key": five in five minutes for one
-# account or address. After five failed log-ins for one account (password or two-factor
-# code), even the right password is refused for five minutes; the other limits answer 429
-# (templates/429.html).
-ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/h/key",
-    "reset_password_from_key": "20/m/ip",
-    "reauthenticate": "10/m/user",
-    "change_password": "5/m/user",
-    "signup": "20/m/ip",
-}
 # One cache for every server process (log-in limits, used TOTP codes): the database by
 # default (`manage.py createcachetable` makes its table); see config/cache.py.
 CACHES = {"default": cache_from_url(env("PORTAL_CACHE_URL", "db"))}
-# Behind a reverse proxy every request comes from the proxy's address, and the limits
-# per address would count all staff together: the number of proxies in front of the
-# portal whose X-Forwarded-For is to be trusted.
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
-ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# A reset request for an unknown address sends nothing (and no invitation to sign up).
-ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-# The reset mail goes through the worker, known address or not (people/services/password_reset.py).
-ACCOUNT_FORMS = {"reset_password": "people.services.password_reset.QueuedResetPasswordForm"}
-# Single sign-on (OpenID Connect; see README, "Single sign-on"): only people already
-# known in the portal get in, matched by e-mail or employee number; nobody signs up.
-SOCIALACCOUNT_ADAPTER = "people.auth.adapters.MunicipalSocialAccountAdapter"
-SOCIALACCOUNT_AUTO_SIGNUP = False
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_STORE_TOKENS = False
-SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {
-        "OAUTH_PKCE_ENABLED": True,
-        "APPS": openid_connect_apps(
-            server_url=env("PORTAL_OIDC_SERVER_URL", ""),
-            client_id=env("PORTAL_OIDC_CLIENT_ID", ""),
-            client_secret=env("PORTAL_OIDC_CLIENT_SECRET", ""),
-            name=env("PORTAL_OIDC_NAME", "Municipal account"),
-        ),
-    },
-    "saml": {
-        # allauth's SAML provider that also keeps the AuthnContextClassRef (people/auth/saml.py).
-        "provider_class": "people.auth.saml.MunicipalSAMLProvider",
-        "APPS": saml_apps(
-            idp_metadata_url=env("PORTAL_SAML_IDP_METADATA_URL", ""),
-            idp_entity_id=env("PORTAL_SAML_IDP_ENTITY_ID", ""),
-            sp_entity_id=env("PORTAL_SAML_SP_ENTITY_ID", ""),
-            name=env("PORTAL_SAML_NAME", "Municipal account (SAML)"),
-            employee_number_attribute=env("PORTAL_SAML_EMPLOYEE_NUMBER_ATTRIBUTE", ""),
-        ),
-    },
-}
-# The claim that carries the employee number (empty: match by e-mail only).
-PORTAL_OIDC_EMPLOYEE_NUMBER_CLAIM = env("PORTAL_OIDC_EMPLOYEE_NUMBER_CLAIM", "employee_number")
-# The SAML attribute that carries the employee number (empty: match by e-mail only).
-PORTAL_SAML_EMPLOYEE_NUMBER_ATTRIBUTE = env("PORTAL_SAML_EMPLOYEE_NUMBER_ATTRIBUTE", "")
-# Trust the provider's e-mail claim without `email_verified` (Entra ID sends none).
-PORTAL_OIDC_TRUST_EMAIL = env_bool("PORTAL_OIDC_TRUST_EMAIL", False)
-# `amr` values (RFC 8176) by which the identity provider asserts a second factor; such a
-# log-in counts as two-factor for HR, editors and administrators. Empty: never.
-PORTAL_OIDC_MFA_AMR = env_list("PORTAL_OIDC_MFA_AMR", ["mfa"])
-# `acr` values that assert the same (e.g. an eIDAS level); empty: none.
-PORTAL_OIDC_MFA_ACR = env_list("PORTAL_OIDC_MFA_ACR", [])
-# SAML AuthnContextClassRef values by which the identity provider asserts a second factor
-# (e.g. "...:ac:classes:MobileTwoFactorContract"); such a log-in counts as two-factor.
-# Empty: a SAML log-in never does.
-PORTAL_SAML_MFA_AUTHN_CONTEXTS = env_list("PORTAL_SAML_MFA_AUTHN_CONTEXTS", [])
-# Whom staff contact when the portal does not know them (shown on the refusal page).
-# Empty: the page says "the service desk" in the reader's language.
-PORTAL_SUPPORT_CONTACT = env("PORTAL_SUPPORT_CONTACT", "")
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = env("PORTAL_MUNICIPALITY_NAME", "Gemeente Voorbeeldstad")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -283,63 +205,6 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # SESSION_COOKIE_AGE stays its maximum length however active it is (portal.middleware).
 PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30)
 
-# The portal's own settings.
-PORTAL_MUNICIPALITY_NAME = env("PORTAL_MUNICIPALITY_NAME", "Gemeente Voorbeeldstad")
-# The portal's address as staff reach it, for links in e-mails (no request to read it from).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
-PORTAL_LOGO = env("PORTAL_LOGO", "portal/logo.svg")  # a path under static/
-PORTAL_MAIN_COLOUR = env("PORTAL_MAIN_COLOUR", "#00579c")
-# Roles that must use two-factor authentication (TOTP) before they can work.
-PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
-# Staff log in with an e-mail address and a password of their own: people the staff
-# import adds are invited by e-mail to set one. Off when everyone logs in another way.
-PORTAL_LOCAL_LOGIN = env_bool("PORTAL_LOCAL_LOGIN", True)
-# The staff import's invitations: a worker's claim on one runs out after this many
-# seconds (then another run takes it over); a mail server error is retried this often.
-# (A setting, not an environment variable: see "Performance settings" below.)
-INVITATION_CLAIM_SECONDS = 300
-INVITATION_MAX_ATTEMPTS = 5
-# Caps on the staff CSV (checked before it is parsed): bytes and rows (they grow with the
-# organisation: environment variables), characters per line and per cell, and the
-# problems listed (the rest are counted).
-STAFF_IMPORT_MAX_BYTES = env_int(
-    "PORTAL_STAFF_IMPORT_MAX_BYTES", 5 * 1024 * 1024, old="STAFF_IMPORT_MAX_BYTES"
-)
-STAFF_IMPORT_MAX_ROWS = env_int("PORTAL_STAFF_IMPORT_MAX_ROWS", 20_000, old="STAFF_IMPORT_MAX_ROWS")
-STAFF_IMPORT_MAX_LINE_CHARS = 4_000
-STAFF_IMPORT_MAX_CELL_CHARS = 1_000
-STAFF_IMPORT_MAX_PROBLEMS_SHOWN = 50
-# Four-eyes: the editor who last changed a draft may not publish it.
-HANDBOOK_FOUR_EYES = env_bool("PORTAL_HANDBOOK_FOUR_EYES", True, old="HANDBOOK_FOUR_EYES")
-# Days before the review date on which the guideline's owner is reminded.
-HANDBOOK_REVIEW_REMINDER_DAYS = env_int(
-    "PORTAL_HANDBOOK_REVIEW_REMINDER_DAYS", 30, old="HANDBOOK_REVIEW_REMINDER_DAYS"
-)
-# Per-question quiz answers are a learning aid: removed after this many days by
-# `manage.py prune_quiz_answers` (scores and pass/fail stay).
-QUIZ_ANSWER_RETENTION_DAYS = env_int(
-    "PORTAL_QUIZ_ANSWER_RETENTION_DAYS", 365, old="QUIZ_ANSWER_RETENTION_DAYS"
-)
-# Retention (Selectielijst gemeenten 2020), applied by `manage.py apply_retention`:
-# acknowledgement evidence is a personnel file item, kept this many years after
-# employment ends; quiz attempts are internal training, kept this many years.
-RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT = env_int(
-    "PORTAL_RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT",
-    10,
-    old="RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT",
-)
-RETENTION_QUIZ_ATTEMPT_YEARS = env_int(
-    "PORTAL_RETENTION_QUIZ_ATTEMPT_YEARS", 5, old="RETENTION_QUIZ_ATTEMPT_YEARS"
-)
-# Where the customer's version 1 text lives (verbatim copy kept in the repository).
-HANDBOOK_SEED_FILE = Path(
-    env(
-        "PORTAL_HANDBOOK_SEED_FILE",
-        str(BASE_DIR / "handbook" / "seed" / "handreiking-sociale-media.txt"),
-        old="HANDBOOK_SEED_FILE",
-    )
-)
-
 # Background work (Django's task framework): tasks are stored in the database and run by
 # `manage.py db_worker`; the periodic `manage.py run_campaigns` decides what is due.
 TASKS = {
@@ -348,103 +213,6 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
-# Campaigns (see README, "Campaigns"): a new employee's assignment is due this many
-# days after their start date; someone who joins a running campaign's audience gets at
-# least this many days; quiz figures are shown only for groups of at least this size.
-CAMPAIGN_ONBOARDING_DAYS = env_int(
-    "PORTAL_CAMPAIGN_ONBOARDING_DAYS", 14, old="CAMPAIGN_ONBOARDING_DAYS"
-)
-CAMPAIGN_JOINER_MINIMUM_DAYS = env_int(
-    "PORTAL_CAMPAIGN_JOINER_MINIMUM_DAYS", 14, old="CAMPAIGN_JOINER_MINIMUM_DAYS"
-)
-CAMPAIGN_MIN_GROUP_SIZE = env_int(
-    "PORTAL_CAMPAIGN_MIN_GROUP_SIZE", 5, old="CAMPAIGN_MIN_GROUP_SIZE"
-)
-# Campaigns with more assignments show dashboard figures worked out in the background
-# (campaigns.services.figures), at most CAMPAIGN_FIGURES_MAX_AGE seconds old.
-CAMPAIGN_LIVE_FIGURES_LIMIT = 5000
-CAMPAIGN_FIGURES_MAX_AGE = 60
-# Escalations to HR go to this mailbox; empty: to everyone with the HR role.
-CAMPAIGN_HR_EMAIL = env("PORTAL_CAMPAIGN_HR_EMAIL", "", old="CAMPAIGN_HR_EMAIL")
-# Delivery of reminders: retries with back-off (seconds), then "failed" for HR to see.
-CAMPAIGN_REMINDER_MAX_ATTEMPTS = 10
-CAMPAIGN_REMINDER_FIRST_BACKOFF = 60
-CAMPAIGN_REMINDER_MAX_BACKOFF = 6 * 60 * 60
-# A worker's claim on a mail runs out after this many seconds (then another may take it);
-# rows handed to the worker but not taken are handed over again after the timeout.
-CAMPAIGN_REMINDER_CLAIM_SECONDS = 600
-CAMPAIGN_REMINDER_DISPATCH_TIMEOUT = 1800
-
-# Compliance reports (see README, "Compliance reports"): files are kept this many days,
-# then removed by `manage.py remove_expired_reports` (the log of who made and downloaded
-# them stays). PDFs are signed with the municipality's certificate: a PKCS#12 file and
-# its password. Without one, PORTAL_REPORTS_SELF_SIGNED (on in development and tests)
-# makes a self-signed certificate on first use; otherwise making a PDF report fails.
-REPORTS_RETENTION_DAYS = env_int("PORTAL_REPORTS_RETENTION_DAYS", 30, old="REPORTS_RETENTION_DAYS")
-REPORTS_SIGNING_CERTIFICATE = env(
-    "PORTAL_REPORTS_SIGNING_CERTIFICATE", "", old="REPORTS_SIGNING_CERTIFICATE"
-)
-REPORTS_SIGNING_PASSWORD = env(
-    "PORTAL_REPORTS_SIGNING_PASSWORD", "", old="REPORTS_SIGNING_PASSWORD"
-)
-REPORTS_SELF_SIGNED = env_bool("PORTAL_REPORTS_SELF_SIGNED", False, old="REPORTS_SELF_SIGNED")
-# Archival signatures (PAdES B-LTA) on reports and certificates (portal/pdf/signing.py,
-# docs/deployment.md): the RFC 3161 timestamp service, and the CA certificates (a PEM
-# file) that the signing certificate and the timestamp service chain up to, if the
-# PKCS#12 file lacks them. Without a timestamp service the signatures are PAdES B-B
-# only, and `manage.py check` warns (portal.W004) when a real certificate is used.
-PDF_TIMESTAMP_URL = env("PORTAL_PDF_TIMESTAMP_URL", "")
-PDF_TRUST_ROOTS = env("PORTAL_PDF_TRUST_ROOTS", "")
-
-# Performance settings: defaults measured on the benchmark (docs/benchmarks.md), the same
-# for every installation, so settings rather than environment variables (docs/
-# architecture.md, "Settings"); a settings module may still change them.
-# A compliance PDF of more than REPORTS_PDF_PARTS_ABOVE people is rendered in parts of
-# REPORTS_PDF_PART_ROWS table rows by REPORTS_PDF_WORKERS processes at a time (0: one
-# per CPU) and joined (reports.pdf.workers): faster, and a worker's memory is that of a part.
-REPORTS_PDF_PARTS_ABOVE = 1000
-REPORTS_PDF_PART_ROWS = 1000
-REPORTS_PDF_WORKERS = 0
-# Background work whose row records progress (a report, a ledger check) writes a heartbeat
-# every WORK_HEARTBEAT_SECONDS while it runs; work whose heartbeat stopped for
-# WORK_STALLED_AFTER_SECONDS (at least three heartbeats: check portal.E001) lost its
-# worker: the periodic command hands it to the worker once more, then marks it failed
-# (portal.heartbeat).
-WORK_HEARTBEAT_SECONDS = 30
-WORK_STALLED_AFTER_SECONDS = 300
-# Such work still waiting after WORK_TASK_LOST_AFTER_SECONDS with no task for it in the
-# queue lost its task (the process died before queueing it, or the task row was removed):
-# the periodic command queues it once more, then marks it failed (portal.heartbeat).
-WORK_TASK_LOST_AFTER_SECONDS = 300
-# These were environment variables until this release: one still set is ignored, with a
-# warning that says where to set it instead (config.env).
-report_retired(
-    {
-        name: name
-        for name in (
-            "INVITATION_CLAIM_SECONDS",
-            "INVITATION_MAX_ATTEMPTS",
-            "STAFF_IMPORT_MAX_LINE_CHARS",
-            "STAFF_IMPORT_MAX_CELL_CHARS",
-            "STAFF_IMPORT_MAX_PROBLEMS_SHOWN",
-            "CAMPAIGN_LIVE_FIGURES_LIMIT",
-            "CAMPAIGN_FIGURES_MAX_AGE",
-            "CAMPAIGN_REMINDER_MAX_ATTEMPTS",
-            "CAMPAIGN_REMINDER_FIRST_BACKOFF",
-            "CAMPAIGN_REMINDER_MAX_BACKOFF",
-            "CAMPAIGN_REMINDER_CLAIM_SECONDS",
-            "CAMPAIGN_REMINDER_DISPATCH_TIMEOUT",
-            "REPORTS_PDF_PARTS_ABOVE",
-            "REPORTS_PDF_PART_ROWS",
-            "REPORTS_PDF_WORKERS",
-        )
-    }
-    | {
-        "PORTAL_WORK_HEARTBEAT_SECONDS": "WORK_HEARTBEAT_SECONDS",
-        "PORTAL_WORK_STALLED_AFTER_SECONDS": "WORK_STALLED_AFTER_SECONDS",
-    }
-)
-
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -475,3 +243,6 @@ add_security_log(
     file=env("PORTAL_SECURITY_LOG_FILE", ""),
     syslog=env("PORTAL_SECURITY_LOG_SYSLOG", ""),
 )
+
+from config.settings.accounts import *  # noqa: E402,F403
+from config.settings.portal import *  # noqa: E402,F403

@@ -88,7 +88,7 @@ def test_every_old_name_still_read_belongs_to_a_documented_portal_variable():
 
 
 def test_performance_settings_are_documented_and_not_read_from_the_environment():
-    base = (ROOT / "config" / "settings" / "base.py").read_text(encoding="utf-8")
+    base = _settings_sources()
     settings = _names_in_first_column(_readme_table("Setting"))
 
     assert len(settings) >= 12
