@@ -7,7 +7,7 @@ A question's tips are kept in the order given, main tip first: the rows of the
 question-tip table are written in that order (``set_question_tips``) and read back by
 ``quizzes.selectors.ordered_tips``.
 
-The code lives in bank.py (banks, settings) and attempts.py (attempts, scoring,
+The code lives in bank.py (banks), quiz_settings.py (settings) and attempts.py (attempts, scoring,
 retention); import from here.
 """
 
@@ -25,15 +25,13 @@ from quizzes.services.attempts import (
     submit_attempt,
 )
 from quizzes.services.bank import (
-    SETTINGS_FIELDS,
     ImportResult,
     ensure_bank,
     import_bank,
     preview_import,
     set_question_tips,
-    settings_for,
-    update_settings,
 )
+from quizzes.services.quiz_settings import SETTINGS_FIELDS, settings_for, update_settings
 
 __all__ = [
     "AlreadySubmitted",

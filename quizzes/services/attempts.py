@@ -24,9 +24,9 @@ from quizzes.models import (
     Question,
     QuizEvent,
 )
-from quizzes.services.bank import settings_for
 from quizzes.services.common import _log
 from quizzes.services.drawing import Candidate, draw
+from quizzes.services.quiz_settings import settings_for
 
 # --------------------------------------------------------------------------- attempts
 

@@ -1,4 +1,4 @@
-"""Question banks: import, copy to a new version, settings.
+"""Question banks: import and copy to a new version (the settings: quiz_settings).
 
 A question's tips are kept in the order given, main tip first: the rows of the
 question-tip table are written in that order (``set_question_tips``) and read back by
@@ -22,19 +22,8 @@ from quizzes.models import (
     Option,
     Question,
     QuizEvent,
-    QuizSettings,
 )
 from quizzes.services.common import _log, _require
-
-SETTINGS_FIELDS = (
-    "questions_per_attempt",
-    "pass_mark",
-    "shuffle_options",
-    "attempts_per_day",
-    "minutes_per_attempt",
-    "required_for_acknowledgement",
-)
-
 
 # --------------------------------------------------------------------------- banks
 
@@ -371,37 +360,3 @@ def preview_import(
             raise _Rollback(import_bank(version=version, bank=bank, actor=actor))
     except _Rollback as rollback:
         return rollback.result
-
-
-# --------------------------------------------------------------------------- settings
-
-
-def settings_for(*, version: GuidelineVersion) -> QuizSettings:
-    """The version's quiz settings, created with the defaults when there are none."""
-    settings, _created = QuizSettings.objects.get_or_create(version=version)
-    return settings
-
-
-@transaction.atomic
-def update_settings(
-    *, version: GuidelineVersion, actor: Employee | None, **fields: object
-) -> QuizSettings:
-    """Change the version's quiz settings; logs which values changed (old and new)."""
-    _require(actor, "quizzes.change_quizsettings")
-    unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
-    if unknown:
-        raise TypeError(f"Unknown quiz settings: {', '.join(unknown)}")
-    settings_for(version=version)
-    settings = QuizSettings.objects.select_for_update().get(version=version)
-    changes = {}
-    for name, value in fields.items():
-        old = getattr(settings, name)
-        if old != value:
-            changes[name] = [old, value]
-            setattr(settings, name, value)
-    if not changes:
-        return settings
-    settings.full_clean()
-    settings.save()
-    _log(QuizEvent.Kind.SETTINGS_CHANGED, version=version, actor=actor, changes=changes)
-    return settings

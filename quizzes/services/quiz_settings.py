@@ -1,0 +1,51 @@
+"""A version's quiz settings: read (made with the defaults when missing) and changed,
+with the change logged (QuizEvent)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from handbook.models import GuidelineVersion
+from people.models import Employee
+from quizzes.models import QuizEvent, QuizSettings
+from quizzes.services.common import _log, _require
+
+SETTINGS_FIELDS = (
+    "questions_per_attempt",
+    "pass_mark",
+    "shuffle_options",
+    "attempts_per_day",
+    "minutes_per_attempt",
+    "required_for_acknowledgement",
+)
+
+
+def settings_for(*, version: GuidelineVersion) -> QuizSettings:
+    """The version's quiz settings, created with the defaults when there are none."""
+    settings, _created = QuizSettings.objects.get_or_create(version=version)
+    return settings
+
+
+@transaction.atomic
+def update_settings(
+    *, version: GuidelineVersion, actor: Employee | None, **fields: object
+) -> QuizSettings:
+    """Change the version's quiz settings; logs which values changed (old and new)."""
+    _require(actor, "quizzes.change_quizsettings")
+    unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
+    if unknown:
+        raise TypeError(f"Unknown quiz settings: {', '.join(unknown)}")
+    settings_for(version=version)
+    settings = QuizSettings.objects.select_for_update().get(version=version)
+    changes = {}
+    for name, value in fields.items():
+        old = getattr(settings, name)
+        if old != value:
+            changes[name] = [old, value]
+            setattr(settings, name, value)
+    if not changes:
+        return settings
+    settings.full_clean()
+    settings.save()
+    _log(QuizEvent.Kind.SETTINGS_CHANGED, version=version, actor=actor, changes=changes)
+    return settings
