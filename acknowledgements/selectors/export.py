@@ -73,11 +73,15 @@ def _version_texts(version: GuidelineVersion) -> dict[str, dict[str, str]]:
     """The canonical text in each language, as handbook.selectors.canonical hashes it,
     beside the hash stored with the version (the one signatures point to)."""
     tips = list(version.tips.all())  # prefetched in number order
-    dutch = canonical_text(version.title, version.introduction, ((t.number, t.text) for t in tips))
+    dutch = canonical_text(
+        title=version.title,
+        introduction=version.introduction,
+        tips=((t.number, t.text) for t in tips),
+    )
     english = canonical_text(
-        version.title_in("en"),
-        version.introduction_in("en"),
-        ((t.number, t.text_in("en")) for t in tips),
+        title=version.title_in("en"),
+        introduction=version.introduction_in("en"),
+        tips=((t.number, t.text_in("en")) for t in tips),
     )
     return {
         "nl": {"text": dutch, "text_hash": version.content_hash},

@@ -117,7 +117,7 @@ def tips_changed_between(since: GuidelineVersion, version: GuidelineVersion) -> 
     tips = list(version.tips.order_by("number"))
     before = dict(since.tips.values_list("lineage", "text"))
     marks = strongest_marks(
-        tips_between(guideline=version.guideline_id, low=since.number, high=version.number)
+        tips=tips_between(guideline=version.guideline_id, low=since.number, high=version.number)
     )
     return [
         tip

@@ -612,7 +612,7 @@ def test_the_worked_example_in_the_format_description_is_what_the_portal_compute
     from handbook.selectors.canonical import canonical_text, text_hash
 
     doc = (Path(settings.BASE_DIR) / "docs" / "ledger-format.md").read_text(encoding="utf-8")
-    parts = ("Sociale media", "Wees zorgvuldig.  \r\nOok privé.")
+    parts = {"title": "Sociale media", "introduction": "Wees zorgvuldig.  \r\nOok privé."}
     tips = [(1, "Deel geen\tvertrouwelijke informatie. "), (2, "Meld incidenten.")]
     amsterdam = datetime.timezone(datetime.timedelta(hours=1))
     content = {
@@ -623,7 +623,7 @@ def test_the_worked_example_in_the_format_description_is_what_the_portal_compute
         "version_id": 7,
         "version_number": 2,
         "language": "nl",
-        "text_hash": text_hash(*parts, tips),
+        "text_hash": text_hash(**parts, tips=tips),
         "statement": "Ik heb de handreiking gelezen en begrepen.",
         "typed_name": "Anna de Vries",
         "signed_at": datetime.datetime(2026, 11, 25, 13, 31, 49, 123456, tzinfo=amsterdam),
@@ -661,7 +661,7 @@ def test_the_worked_example_in_the_format_description_is_what_the_portal_compute
         },
     )
 
-    shown_text = canonical_text(*parts, tips).replace("\n", "\\n").replace("\t", "\\t")
+    shown_text = canonical_text(**parts, tips=tips).replace("\n", "\\n").replace("\t", "\\t")
     assert shown_text in doc
     canonical_content = {**content, "ip_address": "2001:db8::1"}
     assert ledger.canonical_json(canonical_content).decode() in doc

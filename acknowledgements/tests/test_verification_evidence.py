@@ -155,7 +155,7 @@ def test_a_version_whose_stored_hash_was_rewritten_with_its_text_still_fails():
     )
     from handbook.selectors.canonical import version_hashes
 
-    dutch, english = version_hashes(version)
+    dutch, english = version_hashes(version=version)
     as_the_database_owner(
         (
             "UPDATE handbook_guidelineversion SET content_hash = %s, content_hash_en = %s "

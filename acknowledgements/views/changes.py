@@ -52,8 +52,8 @@ class ChangesView(LoginRequiredMixin, View):
             .prefetch_related(tips)
         }
         diff = diff_versions(
-            found[since.pk],
-            found[version.pk],
+            old=found[since.pk],
+            new=found[version.pk],
             language=language,
             between=tips_between(
                 guideline=version.guideline_id, low=since.number, high=version.number

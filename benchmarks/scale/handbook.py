@@ -115,8 +115,8 @@ def create_versions() -> Versions:
     # older than the versions that superseded it.
     v1 = services.load_version_one(
         slug=DEFAULT_GUIDELINE_SLUG,
-        dutch=read_seed(dutch_path),
-        english=read_seed(english_path) if english_path.exists() else None,
+        dutch=read_seed(path=dutch_path),
+        english=read_seed(path=english_path) if english_path.exists() else None,
         effective_date=_days_ago(c.VERSION_1_AGO),
     )
     guideline = v1.guideline

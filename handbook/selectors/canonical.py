@@ -20,17 +20,18 @@ def _clean(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))
 
 
-def canonical_text(title: str, introduction: str, tips: Iterable[tuple[int, str]]) -> str:
+def canonical_text(*, title: str, introduction: str, tips: Iterable[tuple[int, str]]) -> str:
     parts = [_clean(title), _clean(introduction)]
     parts.extend(f"{number}. {_clean(text)}" for number, text in tips)
     return "\n\n".join(parts) + "\n"
 
 
-def text_hash(title: str, introduction: str, tips: Iterable[tuple[int, str]]) -> str:
-    return hashlib.sha256(canonical_text(title, introduction, tips).encode("utf-8")).hexdigest()
+def text_hash(*, title: str, introduction: str, tips: Iterable[tuple[int, str]]) -> str:
+    text = canonical_text(title=title, introduction=introduction, tips=tips)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def version_hashes(version: "GuidelineVersion") -> tuple[str, str]:
+def version_hashes(*, version: "GuidelineVersion") -> tuple[str, str]:
     """SHA-256 of the Dutch text and of the English text (as shown to staff)."""
     tips = version.tips.order_by("number").values_list("number", "text", "text_en")
     return hashes_of_rows(
@@ -53,10 +54,14 @@ def hashes_of_rows(
     """``version_hashes`` from a version's stored columns and its tips' (number, text,
     text_en), in number order: the English text falls back to the Dutch one where it is
     empty, as GuidelineVersion.title_in and Tip.text_in show it."""
-    dutch = text_hash(title, introduction, ((number, text) for number, text, _en in tips))
+    dutch = text_hash(
+        title=title,
+        introduction=introduction,
+        tips=((number, text) for number, text, _en in tips),
+    )
     english = text_hash(
-        title_en or title,
-        introduction_en or introduction,
-        ((number, text_en or text) for number, text, text_en in tips),
+        title=title_en or title,
+        introduction=introduction_en or introduction,
+        tips=((number, text_en or text) for number, text, text_en in tips),
     )
     return dutch, english

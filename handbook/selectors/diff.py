@@ -50,17 +50,17 @@ class Segment:
     text: str
 
 
-def tokenize(text: str) -> list[str]:
+def _tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text or "")
 
 
-def word_diff(old: str, new: str) -> list[Segment]:
+def word_diff(*, old: str, new: str) -> list[Segment]:
     """The word-level difference between two texts, as equal/delete/insert segments.
 
     Adjacent segments of the same kind are merged; a replacement is a deletion followed
     by an insertion.
     """
-    a, b = tokenize(old), tokenize(new)
+    a, b = _tokenize(old), _tokenize(new)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     segments: list[Segment] = []
 
@@ -82,7 +82,7 @@ def word_diff(old: str, new: str) -> list[Segment]:
     return segments
 
 
-def render_segments(segments: Iterable[Segment]) -> SafeString:
+def render_segments(*, segments: Iterable[Segment]) -> SafeString:
     """HTML for a word diff: <del>/<ins> with texts that screen readers read out."""
     parts = []
     for segment in segments:
@@ -106,7 +106,7 @@ def render_segments(segments: Iterable[Segment]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
 
 
-def is_changed(segments: Iterable[Segment]) -> bool:
+def _is_changed(segments: Iterable[Segment]) -> bool:
     return any(segment.kind != EQUAL for segment in segments)
 
 
@@ -123,7 +123,7 @@ class TipDiff:
 
     @property
     def html(self) -> SafeString:
-        return render_segments(self.segments)
+        return render_segments(segments=self.segments)
 
     @property
     def moved(self) -> bool:
@@ -151,19 +151,19 @@ class VersionDiff:
 
     @property
     def title_html(self) -> SafeString:
-        return render_segments(self.title)
+        return render_segments(segments=self.title)
 
     @property
     def introduction_html(self) -> SafeString:
-        return render_segments(self.introduction)
+        return render_segments(segments=self.introduction)
 
     @property
     def title_changed(self) -> bool:
-        return is_changed(self.title)
+        return _is_changed(self.title)
 
     @property
     def introduction_changed(self) -> bool:
-        return is_changed(self.introduction)
+        return _is_changed(self.introduction)
 
     def count(self, status: str) -> int:
         return sum(1 for tip in self.tips if tip.status == status)
@@ -174,7 +174,7 @@ class VersionDiff:
         return [(s.label, self.count(s.value)) for s in TipStatus if self.count(s.value)]
 
 
-def strongest_marks(tips: Iterable[Tip]) -> dict[uuid.UUID, str]:
+def strongest_marks(*, tips: Iterable[Tip]) -> dict[uuid.UUID, str]:
     """Per lineage, the weightiest change mark among the given tips.
 
     Used when comparing versions that are further apart than one step: a tip changed in
@@ -194,7 +194,7 @@ def strongest_marks(tips: Iterable[Tip]) -> dict[uuid.UUID, str]:
 
 
 def _tip_status(old: Tip, new: Tip, segments: list[Segment], mark: str | None) -> str:
-    if not is_changed(segments):
+    if not _is_changed(segments):
         return TipStatus.UNCHANGED
     if mark == Tip.Change.EDITORIAL:
         return TipStatus.EDITORIAL
@@ -208,9 +208,9 @@ def _tip_status(old: Tip, new: Tip, segments: list[Segment], mark: str | None) -
 
 
 def diff_versions(
+    *,
     old: GuidelineVersion,
     new: GuidelineVersion,
-    *,
     language: str = "nl",
     between: Iterable[Tip] | None = None,
 ) -> VersionDiff:
@@ -225,7 +225,7 @@ def diff_versions(
     new_tips = sorted(new.tips.all(), key=lambda t: t.number)
     if between is None:
         between = new_tips if old.number < new.number else old_tips
-    marks = strongest_marks(between)
+    marks = strongest_marks(tips=between)
 
     old_by_lineage = {tip.lineage: tip for tip in old_tips}
     new_lineages = {tip.lineage for tip in new_tips}
@@ -236,10 +236,12 @@ def diff_versions(
         before = old_by_lineage.get(tip.lineage)
         if before is None:
             entries.append(
-                TipDiff(TipStatus.NEW, None, tip.number, word_diff("", tip.text_in(language)))
+                TipDiff(
+                    TipStatus.NEW, None, tip.number, word_diff(old="", new=tip.text_in(language))
+                )
             )
         else:
-            segments = word_diff(before.text_in(language), tip.text_in(language))
+            segments = word_diff(old=before.text_in(language), new=tip.text_in(language))
             status = _tip_status(before, tip, segments, marks.get(tip.lineage))
             entries.append(TipDiff(status, before.number, tip.number, segments))
         position_of[tip.lineage] = len(entries) - 1
@@ -252,7 +254,12 @@ def diff_versions(
             previous_position = position_of[tip.lineage]
         else:
             removed_after[previous_position].append(
-                TipDiff(TipStatus.REMOVED, tip.number, None, word_diff(tip.text_in(language), ""))
+                TipDiff(
+                    TipStatus.REMOVED,
+                    tip.number,
+                    None,
+                    word_diff(old=tip.text_in(language), new=""),
+                )
             )
     ordered = list(removed_after[-1])
     for position, entry in enumerate(entries):
@@ -263,7 +270,9 @@ def diff_versions(
         old=old,
         new=new,
         language=language,
-        title=word_diff(old.title_in(language), new.title_in(language)),
-        introduction=word_diff(old.introduction_in(language), new.introduction_in(language)),
+        title=word_diff(old=old.title_in(language), new=new.title_in(language)),
+        introduction=word_diff(
+            old=old.introduction_in(language), new=new.introduction_in(language)
+        ),
         tips=ordered,
     )

@@ -250,7 +250,7 @@ def publish_version(*, draft: GuidelineVersion, actor: Employee | None) -> Guide
 
 def _publish(version: GuidelineVersion, actor: Employee | None) -> None:
     assert version.effective_date is not None  # the callers checked it
-    dutch, english = version_hashes(version)
+    dutch, english = version_hashes(version=version)
     GuidelineVersion.objects.filter(pk=version.pk, status=GuidelineVersion.Status.DRAFT).update(
         status=GuidelineVersion.Status.PUBLISHED,
         content_hash=dutch,

@@ -80,7 +80,7 @@ def retirement_blockers(
     return []
 
 
-def open_request(version: GuidelineVersion) -> RetirementRequest | None:
+def open_request(*, version: GuidelineVersion) -> RetirementRequest | None:
     """The version's open retirement request, with who asked."""
     return (
         RetirementRequest.objects.select_related("requested_by")
@@ -89,7 +89,7 @@ def open_request(version: GuidelineVersion) -> RetirementRequest | None:
     )
 
 
-def may_confirm(request: RetirementRequest, actor: Employee) -> bool:
+def may_confirm(*, request: RetirementRequest, actor: Employee) -> bool:
     return not settings.HANDBOOK_FOUR_EYES or request.requested_by_id != actor.pk
 
 
@@ -148,7 +148,7 @@ def confirm_retirement(
     _require(actor)
     version = _lock(version)
     request = _open_request_of(version, request_id)
-    if not may_confirm(request, actor):
+    if not may_confirm(request=request, actor=actor):
         raise ValidationError(
             _("You asked to retire this version. Another editor must confirm it.")
         )

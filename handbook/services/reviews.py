@@ -42,7 +42,7 @@ def due_guidelines(*, today: datetime.date) -> QuerySet[Guideline]:
     )
 
 
-def reminder_already_sent(guideline: Guideline) -> bool:
+def _reminder_already_sent(guideline: Guideline) -> bool:
     assert guideline.review_date is not None  # due_guidelines has only those with one
     return HandbookEvent.objects.filter(
         guideline=guideline,
@@ -76,11 +76,11 @@ def _send_once(guideline: Guideline, *, today: datetime.date) -> bool:
         .select_related("owner")
         .get(pk=guideline.pk)
     )
-    if guideline.review_date is None or reminder_already_sent(guideline):
+    if guideline.review_date is None or _reminder_already_sent(guideline):
         return False
     owner = guideline.owner
     assert owner is not None  # send_review_reminders skipped those without
-    message = build_reminder(guideline, today=today)
+    message = _build_reminder(guideline, today=today)
     message.send()
     HandbookEvent.objects.create(
         guideline=guideline,
@@ -93,7 +93,7 @@ def _send_once(guideline: Guideline, *, today: datetime.date) -> bool:
     return True
 
 
-def build_reminder(guideline: Guideline, *, today: datetime.date) -> EmailMultiAlternatives:
+def _build_reminder(guideline: Guideline, *, today: datetime.date) -> EmailMultiAlternatives:
     """The reminder e-mail (plain text and HTML) in the owner's preferred language."""
     owner = guideline.owner
     # _send_once calls this for a guideline with an owner and a review date.

@@ -18,7 +18,7 @@ class SeedText:
     tips: list[tuple[int, str]]
 
 
-def parse_seed(text: str) -> SeedText:
+def _parse_seed(text: str) -> SeedText:
     """Split the text into title, introduction and tips, keeping each tip verbatim.
 
     Paragraphs are separated by blank lines; the first paragraph is the title, those
@@ -47,5 +47,5 @@ def parse_seed(text: str) -> SeedText:
     return SeedText(title=title, introduction="\n\n".join(introduction), tips=tips)
 
 
-def read_seed(path: Path) -> SeedText:
-    return parse_seed(path.read_text(encoding="utf-8"))
+def read_seed(*, path: Path) -> SeedText:
+    return _parse_seed(path.read_text(encoding="utf-8"))

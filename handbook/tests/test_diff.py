@@ -30,7 +30,7 @@ A, B, C, D = (uuid.uuid4() for _ in range(4))
 
 def test_word_diff_marks_only_the_changed_words():
     segments = word_diff(
-        "Plaats bij twijfel geen bericht.", "Plaats bij twijfel nooit een bericht."
+        old="Plaats bij twijfel geen bericht.", new="Plaats bij twijfel nooit een bericht."
     )
 
     assert segments == [
@@ -42,11 +42,11 @@ def test_word_diff_marks_only_the_changed_words():
 
 
 def test_word_diff_of_identical_texts_is_one_equal_segment():
-    assert word_diff("Zelfde tekst.", "Zelfde tekst.") == [Segment(EQUAL, "Zelfde tekst.")]
+    assert word_diff(old="Zelfde tekst.", new="Zelfde tekst.") == [Segment(EQUAL, "Zelfde tekst.")]
 
 
 def test_rendered_diff_uses_del_and_ins_with_screen_reader_texts():
-    page = parse(render_segments(word_diff("oude tekst", "nieuwe tekst")))
+    page = parse(render_segments(segments=word_diff(old="oude tekst", new="nieuwe tekst")))
 
     [deleted] = select(page, "del.diff-del")
     [inserted] = select(page, "ins.diff-ins")
@@ -58,7 +58,7 @@ def test_rendered_diff_uses_del_and_ins_with_screen_reader_texts():
 
 
 def test_rendered_diff_escapes_the_text():
-    html = render_segments(word_diff("a", "<script>alert(1)</script>"))
+    html = render_segments(segments=word_diff(old="a", new="<script>alert(1)</script>"))
 
     assert not select(parse(html), "script")
     assert "&lt;script&gt;" in html
@@ -87,7 +87,7 @@ def test_diff_labels_each_tip_by_lineage():
         changes=[Tip.Change.UNCHANGED, Tip.Change.EDITORIAL, Tip.Change.MATERIAL, Tip.Change.NEW],
     )
 
-    diff = diff_versions(old, new)
+    diff = diff_versions(old=old, new=new)
 
     assert [(t.status, t.old_number, t.new_number) for t in diff.tips] == [
         (TipStatus.UNCHANGED, 1, 1),
@@ -115,7 +115,7 @@ def test_diff_shows_a_removed_tip_as_deleted_text():
         changes=[Tip.Change.UNCHANGED],
     )
 
-    removed = diff_versions(old, new).tips[1]
+    removed = diff_versions(old=old, new=new).tips[1]
 
     assert removed.status == TipStatus.REMOVED
     assert "Gaat weg." in texts(parse(removed.html), "del.diff-del")[0]
@@ -131,7 +131,7 @@ def test_diff_shows_a_new_tip_as_inserted_text():
         changes=[Tip.Change.UNCHANGED, Tip.Change.NEW],
     )
 
-    added = diff_versions(old, new).tips[1]
+    added = diff_versions(old=old, new=new).tips[1]
 
     assert added.status == TipStatus.NEW
     assert "Nieuw hier." in texts(parse(added.html), "ins.diff-ins")[0]
@@ -147,7 +147,7 @@ def test_diff_follows_a_moved_tip():
         changes=[Tip.Change.UNCHANGED, Tip.Change.UNCHANGED],
     )
 
-    diff = diff_versions(old, new)
+    diff = diff_versions(old=old, new=new)
 
     assert [(t.status, t.old_number, t.new_number, t.moved) for t in diff.tips] == [
         (TipStatus.UNCHANGED, 2, 1, True),
@@ -176,7 +176,7 @@ def test_diff_over_several_versions_keeps_the_weightiest_mark():
     )
     between = Tip.objects.filter(version__in=[second, third])
 
-    diff = diff_versions(first, third, between=between)
+    diff = diff_versions(old=first, new=third, between=between)
 
     assert diff.tips[0].status == TipStatus.MATERIAL
 
@@ -191,7 +191,7 @@ def test_diff_compares_the_english_text_in_english():
         changes=[Tip.Change.UNCHANGED],
     )
 
-    diff = diff_versions(old, new, language="en")
+    diff = diff_versions(old=old, new=new, language="en")
 
     assert diff.tips[0].status == TipStatus.UNCHANGED
     assert "EN Een." in diff.tips[0].html
@@ -211,7 +211,7 @@ def test_diff_reports_a_changed_title_and_introduction():
         introduction="Een nieuwe inleiding.",
     )
 
-    diff = diff_versions(old, new)
+    diff = diff_versions(old=old, new=new)
 
     assert diff.title_changed and diff.introduction_changed
     assert "Nieuwe" in diff.title_html and "Handreiking" in diff.title_html

@@ -274,7 +274,9 @@ class DraftDiffMixin:
         versions = versions_with_tips(
             guideline=self.guideline, numbers=[base.number, draft.number], user=self.request.user
         )
-        return base, diff_versions(versions[base.number], versions[draft.number], language=language)
+        return base, diff_versions(
+            old=versions[base.number], new=versions[draft.number], language=language
+        )
 
 
 class PublishView(DraftMixin, DraftDiffMixin, TemplateView):

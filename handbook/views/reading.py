@@ -209,8 +209,8 @@ class DiffView(HandbookPageMixin, TemplateView):
         old, new = found[old_number], found[new_number]
         low, high = sorted((old_number, new_number))
         diff = diff_versions(
-            old,
-            new,
+            old=old,
+            new=new,
             language=context["text_language"],
             between=tips_between(guideline=self.guideline, low=low, high=high),
         )

@@ -50,13 +50,14 @@ class RetireView(RetirementMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         version = self.get_version()
         current = current_version(guideline=self.guideline)
-        request = retirement.open_request(version)
+        request = retirement.open_request(version=version)
         context.update(
             guideline=self.guideline,
             version=version,
             is_current=current is not None and current.pk == version.pk,
             open_request=request,
-            may_confirm=request is not None and retirement.may_confirm(request, self.request.user),
+            may_confirm=request is not None
+            and retirement.may_confirm(request=request, actor=self.request.user),
             blockers=retirement.retirement_blockers(version=version),
         )
         context.setdefault("form", RetirementRequestForm())

@@ -49,7 +49,7 @@ def _absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def set_password_url(employee: Employee) -> str:
+def _set_password_url(employee: Employee) -> str:
     return _absolute(
         reverse(
             "account_reset_password_from_key",
@@ -61,24 +61,24 @@ def set_password_url(employee: Employee) -> str:
     )
 
 
-def message_id(invitation: Invitation) -> str:
+def _message_id(invitation: Invitation) -> str:
     """The same on every send of one invitation, so that a copy can be recognised."""
     host = settings.PORTAL_BASE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0]
     return f"<invitation-{invitation.pk}@{host or 'portal'}>"
 
 
 def build_invitation(
-    employee: Employee, *, invitation: Invitation | None = None
+    *, employee: Employee, invitation: Invitation | None = None
 ) -> EmailMultiAlternatives:
     language = employee.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
         context = {
             "employee": employee,
-            "set_password_url": set_password_url(employee),
+            "set_password_url": _set_password_url(employee),
             "reset_url": _absolute(reverse("account_reset_password")),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)),
         }
-    headers = {"Message-ID": message_id(invitation)} if invitation is not None else None
+    headers = {"Message-ID": _message_id(invitation)} if invitation is not None else None
     return templated_email(
         "people/email/invitation", context, to=[employee.email], language=language, headers=headers
     )
@@ -120,7 +120,7 @@ class Outcome:
     skipped: int = 0  # claimed by another worker meanwhile
 
 
-def due(now: datetime.datetime) -> Q:
+def _due(now: datetime.datetime) -> Q:
     return Q(status=Invitation.Status.QUEUED) | Q(
         status=Invitation.Status.SENDING, claimed_until__lt=now
     )
@@ -132,9 +132,9 @@ def unfinished() -> bool:
     ).exists()
 
 
-def claim(pk: int, *, worker: str, now: datetime.datetime) -> Invitation | None:
+def _claim(pk: int, *, worker: str, now: datetime.datetime) -> Invitation | None:
     until = now + datetime.timedelta(seconds=settings.INVITATION_CLAIM_SECONDS)
-    claimed = Invitation.objects.filter(due(now), pk=pk).update(
+    claimed = Invitation.objects.filter(_due(now), pk=pk).update(
         status=Invitation.Status.SENDING,
         claimed_by=worker,
         claimed_until=until,
@@ -161,7 +161,7 @@ def _due_ids(now: datetime.datetime | None) -> Iterator[int]:
     last = 0
     while True:
         ids = list(
-            Invitation.objects.filter(due(now or timezone.now()), pk__gt=last)
+            Invitation.objects.filter(_due(now or timezone.now()), pk__gt=last)
             .order_by("pk")
             .values_list("pk", flat=True)[:BATCH]
         )
@@ -181,7 +181,7 @@ def deliver(*, now: datetime.datetime | None = None) -> Outcome:
     try:
         for pk in _due_ids(now):
             moment = now or timezone.now()
-            invitation = claim(pk, worker=worker, now=moment)
+            invitation = _claim(pk, worker=worker, now=moment)
             if invitation is None:
                 outcome.skipped += 1
                 continue
@@ -190,7 +190,7 @@ def deliver(*, now: datetime.datetime | None = None) -> Outcome:
                 outcome.cancelled += 1
                 continue
             try:
-                message = build_invitation(invitation.employee, invitation=invitation)
+                message = build_invitation(employee=invitation.employee, invitation=invitation)
                 if connection is None:
                     connection = mailers.default
                     connection.open()

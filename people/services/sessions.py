@@ -44,7 +44,8 @@ def end_sessions_of(*, employee_ids: Iterable[int]) -> int:
 
 
 def end_sessions_when_deactivated(
-    sender: type[Employee],
+    sender: type[Employee],  # positional: a signal receiver (Django passes the sender)
+    *,
     instance: Employee,
     update_fields: frozenset[str] | None = None,
     **kwargs: object,

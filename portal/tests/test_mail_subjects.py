@@ -90,6 +90,6 @@ def test_the_invitation_names_the_municipality_exactly_in_its_subject(settings):
     settings.PORTAL_MUNICIPALITY_NAME = NAME
     employee = EmployeeFactory(preferred_language="en")
 
-    message = build_invitation(employee)
+    message = build_invitation(employee=employee)
 
     assert message.subject == f"Welcome to the guideline portal of {NAME}: set your password"

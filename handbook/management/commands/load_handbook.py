@@ -22,8 +22,8 @@ class Command(BaseCommand):
         dutch_path = Path(file)
         english_path = Path(english) if english else dutch_path.with_suffix(".en.txt")
         try:
-            dutch = read_seed(dutch_path)
-            translation = read_seed(english_path) if english_path.exists() else None
+            dutch = read_seed(path=dutch_path)
+            translation = read_seed(path=english_path) if english_path.exists() else None
         except (OSError, SeedFormatError) as exc:
             raise CommandError(f"Cannot read the guideline text: {exc}") from exc
         version = load_version_one(
