@@ -16,7 +16,7 @@ def deliver_reminders(reminder_ids: list[int], now: str | None = None) -> dict:
     retry is queued for the moment of the back-off, if the backend can defer tasks;
     otherwise the periodic command hands the rows over again."""
     moment = datetime.datetime.fromisoformat(now) if now else None
-    outcome = delivery.deliver(reminder_ids, now=moment)
+    outcome = delivery.deliver(reminder_ids=reminder_ids, now=moment)
     if outcome.retry_at and deliver_reminders.get_backend().supports_defer:
         # On a controlled clock (``now`` given) the retry runs at the moment of the retry.
         later = {"now": outcome.retry_at.isoformat()} if now else {}
@@ -39,5 +39,5 @@ def refresh_campaign_figures(campaign_id: int) -> dict:
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         return {"campaign": campaign_id, "seconds": None}
-    kept = figures.refresh(campaign)
+    kept = figures.refresh(campaign=campaign)
     return {"campaign": campaign_id, "seconds": round(kept.seconds, 3)}

@@ -38,12 +38,12 @@ from quizzes.models import Attempt
 Status = Assignment.Status
 
 
-def counted_assignments(campaign: Campaign, on: datetime.date) -> QuerySet[Assignment]:
+def counted_assignments(*, campaign: Campaign, on: datetime.date) -> QuerySet[Assignment]:
     """The campaign's assignments that count: leavers left out."""
     return selectors.counting(assignments=campaign.assignments.all(), on=on)
 
 
-def shares(row: dict[str, Any]) -> dict[str, Any]:
+def shares(*, row: dict[str, Any]) -> dict[str, Any]:
     """Add in_scope (all but exempt), done_percent (signed of in scope) and in_progress."""
     total = row.get("total") or 0
     exempt = row.get(Status.EXEMPT) or 0
@@ -57,7 +57,7 @@ def shares(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def completion_by_campaign(
-    campaign_ids: Iterable[int], on: datetime.date
+    *, campaign_ids: Iterable[int], on: datetime.date
 ) -> dict[int, dict[str, Any]]:
     """{campaign id: figures} for the given campaigns: one query for all of them."""
     ids = list(campaign_ids)
@@ -77,7 +77,7 @@ def completion_by_campaign(
             **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
         )
     )
-    return {row["campaign_id"]: shares(dict(row)) for row in rows}
+    return {row["campaign_id"]: shares(row=dict(row)) for row in rows}
 
 
 # Per department -------------------------------------------------------------------------
@@ -110,7 +110,7 @@ DEPARTMENT_SORT_LABELS = {
 }
 
 
-def parse_sort(value: str | None) -> tuple[str, bool]:
+def parse_sort(*, value: str | None) -> tuple[str, bool]:
     """``?sorteer=done`` or ``?sorteer=-done`` → (column, descending); unknown → name."""
     value = (value or "").strip()
     descending = value.startswith("-")
@@ -121,19 +121,21 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
 
 
 def department_rows(
-    campaign: Campaign, on: datetime.date, *, sort: str = "name", descending: bool = False
+    *, campaign: Campaign, on: datetime.date, sort: str = "name", descending: bool = False
 ) -> list[dict[str, Any]]:
     """Figures per department (the employee's own department): one query, then sorted.
 
     Each row has department_id, name, total, a count per status, in_scope, done_percent
     and in_progress. Ties are in name order both ways.
     """
-    counts = selectors.counts_per_department(assignments=counted_assignments(campaign, on), on=on)
-    return department_rows_from(counts, sort=sort, descending=descending)
+    counts = selectors.counts_per_department(
+        assignments=counted_assignments(campaign=campaign, on=on), on=on
+    )
+    return _department_rows_from(counts, sort=sort, descending=descending)
 
 
 def sorted_counts(
-    counts: Iterable[dict[str, Any]], *, sort: str = "name", descending: bool = False
+    *, counts: Iterable[dict[str, Any]], sort: str = "name", descending: bool = False
 ) -> list[dict[str, Any]]:
     """counts_per_department's rows in the order asked for; ties in name order."""
     ordered = sorted(counts, key=DEPARTMENT_SORTS["name"])
@@ -142,22 +144,23 @@ def sorted_counts(
     return ordered
 
 
-def department_row(count: dict[str, Any]) -> dict[str, Any]:
+def department_row(*, count: dict[str, Any]) -> dict[str, Any]:
     """A row of the department table from a counts_per_department row: department_id,
     name, total, a count per status, in_scope, done_percent and in_progress."""
-    row = shares(dict(count))
+    row = shares(row=dict(count))
     row["department_id"] = row.pop("employee__department_id")
     row["name"] = _department_name(count)
     row.pop("employee__department__name")
     return row
 
 
-def department_rows_from(
+def _department_rows_from(
     counts: Iterable[dict[str, Any]], *, sort: str = "name", descending: bool = False
 ) -> list[dict[str, Any]]:
     """department_rows from selectors.counts_per_department's rows (live or kept)."""
     return [
-        department_row(count) for count in sorted_counts(counts, sort=sort, descending=descending)
+        department_row(count=count)
+        for count in sorted_counts(counts=counts, sort=sort, descending=descending)
     ]
 
 
@@ -202,11 +205,11 @@ class Timeline:
         return rows
 
 
-def signed_per_day(campaign: Campaign, on: datetime.date) -> dict[datetime.date | None, int]:
+def signed_per_day(*, campaign: Campaign, on: datetime.date) -> dict[datetime.date | None, int]:
     """How many assignments in scope (counting, not exempt) were signed on each day:
     one query."""
     return dict(
-        selectors.with_status(assignments=counted_assignments(campaign, on), on=on)
+        selectors.with_status(assignments=counted_assignments(campaign=campaign, on=on), on=on)
         .filter(status=Status.SIGNED)
         .annotate(day=TruncDate("signed_at"))
         .order_by()
@@ -217,6 +220,7 @@ def signed_per_day(campaign: Campaign, on: datetime.date) -> dict[datetime.date 
 
 
 def timeline_from(
+    *,
     per_day: dict[datetime.date | None, int],
     campaign: Campaign,
     on: datetime.date,
@@ -238,14 +242,21 @@ def timeline_from(
 
 
 def completion_over_time(
-    campaign: Campaign, on: datetime.date, *, in_scope: int | None = None
+    *, campaign: Campaign, on: datetime.date, in_scope: int | None = None
 ) -> Timeline:
     """The cumulative share of the assignments in scope (counting, not exempt) that is
     signed, per day from the start to max(deadline, today). Signatures from before the
     start count on the start. One query (two without ``in_scope``)."""
     if in_scope is None:
-        in_scope = counted_assignments(campaign, on).filter(exempted_at__isnull=True).count()
-    return timeline_from(signed_per_day(campaign, on), campaign, on, in_scope)
+        in_scope = (
+            counted_assignments(campaign=campaign, on=on).filter(exempted_at__isnull=True).count()
+        )
+    return timeline_from(
+        per_day=signed_per_day(campaign=campaign, on=on),
+        campaign=campaign,
+        on=on,
+        in_scope=in_scope,
+    )
 
 
 # Quiz figures per department ------------------------------------------------------------
@@ -274,7 +285,7 @@ def min_group_size() -> int:
     return max(int(getattr(settings, "CAMPAIGN_MIN_GROUP_SIZE", 5)), 1)
 
 
-def quiz_rows(campaign: Campaign, on: datetime.date) -> dict[int | None, dict[str, Any]]:
+def quiz_rows(*, campaign: Campaign, on: datetime.date) -> dict[int | None, dict[str, Any]]:
     """The quiz figures of every department, unfiltered: {department id: {people,
     attempts, average, passed_first}}, over the submitted attempts for the version of each
     assignment in scope (counting, not exempt). Two queries. Never show these as they
@@ -330,7 +341,7 @@ def quiz_rows(campaign: Campaign, on: datetime.date) -> dict[int | None, dict[st
 
 
 def quiz_figures_from(
-    rows: dict[int | None, dict[str, Any]], departments: Iterable[dict[str, Any]]
+    *, rows: dict[int | None, dict[str, Any]], departments: Iterable[dict[str, Any]]
 ) -> list[QuizFigure]:
     """Quiz figures for the departments given (rows of department_rows, in their order)
     from quiz_rows' figures.
@@ -362,17 +373,17 @@ def quiz_figures_from(
 
 
 def quiz_figures(
-    campaign: Campaign, on: datetime.date, departments: Iterable[dict[str, Any]]
+    *, campaign: Campaign, on: datetime.date, departments: Iterable[dict[str, Any]]
 ) -> list[QuizFigure]:
     """Quiz figures per department for the departments given (rows of department_rows,
     in their order): quiz_rows, then quiz_figures_from (small groups dropped)."""
-    return quiz_figures_from(quiz_rows(campaign, on), departments)
+    return quiz_figures_from(rows=quiz_rows(campaign=campaign, on=on), departments=departments)
 
 
 # Reminder log ---------------------------------------------------------------------------
 
 
-def step_label(reminder: Reminder) -> str:
+def step_label(*, reminder: Reminder) -> str:
     """ "before-14" → "14 days before the due date", and so on; unknown steps as stored."""
     kind, _sep, rest = reminder.step.partition("-")
     if kind == "before" and rest.isdigit():

@@ -39,7 +39,7 @@ from campaigns.services import mails
 logger = logging.getLogger(__name__)
 
 
-def is_server_away(error: Exception) -> bool:
+def _is_server_away(error: Exception) -> bool:
     """The mail server cannot be reached or dropped the connection: the rest of the
     batch waits for the retry too. (smtplib's errors are OSErrors as well; a reply to
     one message, such as "451 try again later" or "550 no such mailbox", is not.)"""
@@ -48,7 +48,7 @@ def is_server_away(error: Exception) -> bool:
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
-def is_permanent(error: Exception) -> bool:
+def _is_permanent(error: Exception) -> bool:
     """A 5xx reply: sending the same mail again will not help. A refusal of every
     recipient is permanent only if each refusal is a 5xx (451 on RCPT is "later")."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -67,12 +67,12 @@ class Outcome:
     retry_at: datetime.datetime | None = None
 
 
-def backoff(attempts: int) -> datetime.timedelta:
+def backoff(*, attempts: int) -> datetime.timedelta:
     seconds = settings.CAMPAIGN_REMINDER_FIRST_BACKOFF * 2 ** max(attempts - 1, 0)
     return datetime.timedelta(seconds=min(seconds, settings.CAMPAIGN_REMINDER_MAX_BACKOFF))
 
 
-def claim(pk: int, *, worker: str, now: datetime.datetime) -> Reminder | None:
+def claim(*, pk: int, worker: str, now: datetime.datetime) -> Reminder | None:
     until = now + datetime.timedelta(seconds=settings.CAMPAIGN_REMINDER_CLAIM_SECONDS)
     claimed = (
         Reminder.objects.filter(pk=pk)
@@ -103,7 +103,7 @@ def _finish(reminder: Reminder, worker: str, **fields: object) -> None:
     Reminder.objects.filter(pk=reminder.pk, claimed_by=worker).update(claimed_until=None, **fields)
 
 
-def still_needed(reminder: Reminder, now: datetime.datetime) -> bool:
+def _still_needed(reminder: Reminder, now: datetime.datetime) -> bool:
     assignment = reminder.assignment
     on = timezone.localdate(now)
     if assignment.campaign.status != Campaign.Status.RUNNING:
@@ -121,7 +121,7 @@ def still_needed(reminder: Reminder, now: datetime.datetime) -> bool:
     return status is not None and status not in selectors.DONE
 
 
-def groups(reminder_ids: list[int]) -> list[list[int]]:
+def _groups(reminder_ids: list[int]) -> list[list[int]]:
     """The mails to send, in order: each reminder on its own, except escalations to HR,
     which go as one mail per campaign listing everyone in the batch."""
     hr_campaign = dict(
@@ -143,21 +143,21 @@ def groups(reminder_ids: list[int]) -> list[list[int]]:
     return result
 
 
-def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) -> Outcome:
+def deliver(*, reminder_ids: list[int], now: datetime.datetime | None = None) -> Outcome:
     """Send the given reminders (those still waiting); see the module's docstring."""
     worker = uuid.uuid4().hex
     outcome = Outcome()
     connection = None
-    batches = groups(reminder_ids)
+    batches = _groups(reminder_ids)
     try:
         for index, group in enumerate(batches):
             moment = now or timezone.now()
             claimed = []
             for pk in group:
-                reminder = claim(pk, worker=worker, now=moment)
+                reminder = claim(pk=pk, worker=worker, now=moment)
                 if reminder is None:
                     outcome.skipped += 1
-                elif not still_needed(reminder, moment):
+                elif not _still_needed(reminder, moment):
                     _finish(reminder, worker, status=Reminder.Status.CANCELLED)
                     outcome.cancelled += 1
                 else:
@@ -166,7 +166,9 @@ def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) ->
                 continue
             try:
                 message = (
-                    mails.build_hr_digest(claimed) if len(claimed) > 1 else mails.build(claimed[0])
+                    mails.build_hr_digest(reminders=claimed)
+                    if len(claimed) > 1
+                    else mails.build(reminder=claimed[0])
                 )
             except Exception as error:  # noqa: BLE001 - one broken mail must not stop the rest
                 logger.exception("Reminders %s could not be built", [r.pk for r in claimed])
@@ -196,14 +198,14 @@ def deliver(reminder_ids: list[int], *, now: datetime.datetime | None = None) ->
             except OSError as error:  # smtplib.SMTPException is an OSError too
                 for reminder in claimed:
                     _failed(reminder, worker, error, moment, outcome)
-                if is_server_away(error):
+                if _is_server_away(error):
                     # The server is away: leave the rest of the batch for the retry
                     # (also when this mail itself has just run out of attempts).
                     _close(connection)
                     connection = None
                     remaining = [pk for later in batches[index + 1 :] for pk in later]
                     if remaining and outcome.retry_at is None:
-                        outcome.retry_at = moment + backoff(1)
+                        outcome.retry_at = moment + backoff(attempts=1)
                     _postpone(remaining, outcome)
                     break
                 continue
@@ -232,13 +234,13 @@ def _failed(
     permanent: bool = False,
 ) -> None:
     text = f"{type(error).__name__}: {error}"[:1000]
-    permanent = permanent or is_permanent(error)
+    permanent = permanent or _is_permanent(error)
     if permanent or reminder.attempts >= settings.CAMPAIGN_REMINDER_MAX_ATTEMPTS:
         _finish(reminder, worker, status=Reminder.Status.FAILED, last_error=text)
         outcome.failed += 1
         logger.warning("Reminder %s failed for good: %s", reminder.pk, text)
         return
-    retry_at = now + backoff(reminder.attempts)
+    retry_at = now + backoff(attempts=reminder.attempts)
     _finish(
         reminder,
         worker,

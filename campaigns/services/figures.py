@@ -50,13 +50,13 @@ def max_age() -> datetime.timedelta:
     return datetime.timedelta(seconds=int(settings.CAMPAIGN_FIGURES_MAX_AGE))
 
 
-def count(campaign: Campaign, on: datetime.date) -> Counts:
+def _count(campaign: Campaign, on: datetime.date) -> Counts:
     """Count now (four queries)."""
-    assignments = dashboard.counted_assignments(campaign, on)
+    assignments = dashboard.counted_assignments(campaign=campaign, on=on)
     return Counts(
         departments=selectors.counts_per_department(assignments=assignments, on=on),
-        per_day=dashboard.signed_per_day(campaign, on),
-        quiz=dashboard.quiz_rows(campaign, on),
+        per_day=dashboard.signed_per_day(campaign=campaign, on=on),
+        quiz=dashboard.quiz_rows(campaign=campaign, on=on),
     )
 
 
@@ -110,12 +110,12 @@ def _from_json(data: dict[str, Any], kept: CampaignFigures, refreshing: bool) ->
     )
 
 
-def refresh(campaign: Campaign, *, now: datetime.datetime | None = None) -> CampaignFigures:
+def refresh(*, campaign: Campaign, now: datetime.datetime | None = None) -> CampaignFigures:
     """Work the figures out and keep them (the background task's work)."""
     now = now or timezone.now()
     on = timezone.localdate(now)
     started = time.perf_counter()
-    counts = count(campaign, on)
+    counts = _count(campaign, on)
     kept, _created = CampaignFigures.objects.update_or_create(
         campaign=campaign,
         defaults={
@@ -129,7 +129,7 @@ def refresh(campaign: Campaign, *, now: datetime.datetime | None = None) -> Camp
     return kept
 
 
-def request_refresh(campaign: Campaign, *, now: datetime.datetime) -> bool:
+def request_refresh(*, campaign: Campaign, now: datetime.datetime) -> bool:
     """Ask the worker for new figures, unless someone asked within the maximum age.
     Returns whether this call asked."""
     from campaigns.tasks import refresh_campaign_figures
@@ -149,11 +149,11 @@ def request_refresh(campaign: Campaign, *, now: datetime.datetime) -> bool:
     return True
 
 
-def for_dashboard(campaign: Campaign, on: datetime.date) -> Counts | None:
+def for_dashboard(*, campaign: Campaign, on: datetime.date) -> Counts | None:
     """The counts to show: live for a small campaign; otherwise the kept ones (None
     while the first are being worked out), asking for new ones when they are stale."""
     if campaign.assignments.count() <= live_limit():
-        return count(campaign, on)
+        return _count(campaign, on)
     now = timezone.now()
     kept = CampaignFigures.objects.filter(campaign=campaign).first()
     fresh = (
@@ -165,7 +165,7 @@ def for_dashboard(campaign: Campaign, on: datetime.date) -> Counts | None:
     if fresh:
         assert kept is not None  # fresh says so
         return _from_json(kept.data, kept, refreshing=False)
-    asked = request_refresh(campaign, now=now)
+    asked = request_refresh(campaign=campaign, now=now)
     # A worker that runs tasks at once (tests, ImmediateBackend) has them now.
     kept = CampaignFigures.objects.filter(campaign=campaign).first()
     if kept is None or kept.computed_at is None:

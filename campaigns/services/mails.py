@@ -17,11 +17,11 @@ from people.roles import Role
 from portal.mail import templated_email
 
 
-def absolute(path: str) -> str:
+def _absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def next_step(employee: Employee, version: GuidelineVersion) -> tuple[list[str], str]:
+def _next_step(employee: Employee, version: GuidelineVersion) -> tuple[list[str], str]:
     """What the employee still has to do for the version, and the page for the first
     of it (a tip, the quiz, or the signing page)."""
     from acknowledgements.selectors.eligibility import requirements
@@ -37,7 +37,7 @@ def next_step(employee: Employee, version: GuidelineVersion) -> tuple[list[str],
         if not needed.unread:
             url = reverse("quizzes:start")
     todo.append("sign")
-    return todo, absolute(url)
+    return todo, _absolute(url)
 
 
 def hr_addresses() -> list[str]:
@@ -51,7 +51,7 @@ def hr_addresses() -> list[str]:
     )
 
 
-def build(reminder: Reminder) -> EmailMultiAlternatives | None:
+def build(*, reminder: Reminder) -> EmailMultiAlternatives | None:
     """The e-mail for a reminder, or None when there is nobody to send it to."""
     assignment = reminder.assignment
     employee = assignment.employee
@@ -72,7 +72,7 @@ def build(reminder: Reminder) -> EmailMultiAlternatives | None:
         return None
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
-        todo, next_url = next_step(employee, assignment.version)
+        todo, next_url = _next_step(employee, assignment.version)
         context = {
             "reminder": reminder,
             "assignment": assignment,
@@ -84,8 +84,8 @@ def build(reminder: Reminder) -> EmailMultiAlternatives | None:
             "version": assignment.version,
             "todo": todo,
             "next_url": next_url,
-            "team_url": absolute(reverse("campaigns_team:team")),
-            "dashboard_url": absolute(reverse("campaigns:detail", args=[assignment.campaign_id])),
+            "team_url": _absolute(reverse("campaigns_team:team")),
+            "dashboard_url": _absolute(reverse("campaigns:detail", args=[assignment.campaign_id])),
         }
     return templated_email(
         f"campaigns/email/{template}",
@@ -102,11 +102,11 @@ def _message_id(local_part: str) -> dict[str, str]:
     return {"Message-ID": f"<{local_part}@{domain}>"}
 
 
-def build_hr_digest(reminders: list[Reminder]) -> EmailMultiAlternatives | None:
+def build_hr_digest(*, reminders: list[Reminder]) -> EmailMultiAlternatives | None:
     """One e-mail to HR about several overdue people of one campaign (a batch of HR
     escalations), instead of one e-mail per person."""
     if len(reminders) == 1:
-        return build(reminders[0])
+        return build(reminder=reminders[0])
     to = hr_addresses()
     if not to:
         return None
@@ -118,8 +118,8 @@ def build_hr_digest(reminders: list[Reminder]) -> EmailMultiAlternatives | None:
     context = {
         "campaign": campaign,
         "assignments": people,
-        "dashboard_url": absolute(reverse("campaigns:detail", args=[campaign.pk])),
-        "overdue_url": absolute(reverse("campaigns:people", args=[campaign.pk]))
+        "dashboard_url": _absolute(reverse("campaigns:detail", args=[campaign.pk])),
+        "overdue_url": _absolute(reverse("campaigns:people", args=[campaign.pk]))
         + "?status=overdue",
     }
     # Unique per group: the first reminder's id and how many it covers.

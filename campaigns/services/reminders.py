@@ -135,7 +135,7 @@ def _insert(
     return Reminder.objects.filter(assignment_id__in=assignment_ids, step=step).count() - before
 
 
-def ready_for_dispatch(now: datetime.datetime) -> QuerySet[Reminder]:
+def _ready_for_dispatch(now: datetime.datetime) -> QuerySet[Reminder]:
     """Rows a worker should take now: waiting and due (and not handed over recently),
     or claimed by a worker whose claim ran out (it crashed or was killed) and not
     handed over again since then."""
@@ -162,7 +162,7 @@ def dispatch(*, now: datetime.datetime | None = None, clock: bool = False) -> in
     while True:
         with transaction.atomic():
             ids = list(
-                ready_for_dispatch(now)
+                _ready_for_dispatch(now)
                 .select_for_update(skip_locked=True)
                 .order_by("pk")
                 .values_list("pk", flat=True)[:DISPATCH_BATCH]
@@ -237,7 +237,7 @@ def repair_progress() -> int:
     return repaired
 
 
-def error_kind(text: str) -> str:
+def _error_kind(text: str) -> str:
     """The kind of a delivery error (its exception's name), for the audit trail.
 
     A mail server's message can name the recipient ("<jan@example.org>: unknown user"):
@@ -273,7 +273,7 @@ def retry_failed(
             assignment=reminder.assignment,
             actor=by,
             reminder=reminder.pk,
-            previous_error_kind=error_kind(reminder.last_error),
+            previous_error_kind=_error_kind(reminder.last_error),
         )
     dispatch(now=now, clock=clock)
     return reminder

@@ -77,7 +77,10 @@ def test_two_workers_given_the_same_mails_send_each_once(version, smtp_server):
     ids = list(Reminder.objects.values_list("pk", flat=True))
 
     results, errors = in_threads(
-        [lambda: delivery.deliver(ids, now=at(16)), lambda: delivery.deliver(ids, now=at(16))]
+        [
+            lambda: delivery.deliver(reminder_ids=ids, now=at(16)),
+            lambda: delivery.deliver(reminder_ids=ids, now=at(16)),
+        ]
     )
 
     assert errors == []

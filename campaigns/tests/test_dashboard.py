@@ -40,7 +40,7 @@ def test_completion_per_campaign_counts_signed_of_those_in_scope(version):
         assignment=campaign.assignments.get(employee=people[1]), reason="Verlof", by=None
     )
 
-    figures = dashboard.completion_by_campaign([campaign.pk], day(0))[campaign.pk]
+    figures = dashboard.completion_by_campaign(campaign_ids=[campaign.pk], on=day(0))[campaign.pk]
 
     assert (figures["total"], figures["in_scope"], figures["signed"]) == (4, 3, 1)
     assert figures["done_percent"] == 33
@@ -55,13 +55,13 @@ def test_completion_per_campaign_leaves_out_leavers(version):
     leaver.save()
     sign(stayer, version)
 
-    figures = dashboard.completion_by_campaign([campaign.pk], day(0))[campaign.pk]
+    figures = dashboard.completion_by_campaign(campaign_ids=[campaign.pk], on=day(0))[campaign.pk]
 
     assert (figures["total"], figures["done_percent"]) == (1, 100)
 
 
 def test_completion_of_campaigns_without_assignments_is_absent(version):
-    assert dashboard.completion_by_campaign([], day(0)) == {}
+    assert dashboard.completion_by_campaign(campaign_ids=[], on=day(0)) == {}
 
 
 def test_completion_of_several_campaigns_is_one_query(version, django_assert_num_queries):
@@ -69,7 +69,9 @@ def test_completion_of_several_campaigns_is_one_query(version, django_assert_num
     campaigns = [launched(version) for _ in range(4)]
 
     with django_assert_num_queries(1):
-        figures = dashboard.completion_by_campaign([c.pk for c in campaigns], day(0))
+        figures = dashboard.completion_by_campaign(
+            campaign_ids=[c.pk for c in campaigns], on=day(0)
+        )
 
     assert len(figures) == 4
 
@@ -99,13 +101,15 @@ def _names(rows):
 
 
 def test_departments_are_sorted_by_name_by_default(three_departments):
-    rows = dashboard.department_rows(three_departments, day(1))
+    rows = dashboard.department_rows(campaign=three_departments, on=day(1))
 
     assert _names(rows) == ["Archief", "Burgerzaken", "Communicatie"]
 
 
 def test_departments_sort_by_total(three_departments):
-    rows = dashboard.department_rows(three_departments, day(1), sort="total", descending=True)
+    rows = dashboard.department_rows(
+        campaign=three_departments, on=day(1), sort="total", descending=True
+    )
 
     assert [(row["name"], row["total"]) for row in rows] == [
         ("Burgerzaken", 3),
@@ -115,7 +119,7 @@ def test_departments_sort_by_total(three_departments):
 
 
 def test_departments_sort_by_share_done(three_departments):
-    rows = dashboard.department_rows(three_departments, day(1), sort="done")
+    rows = dashboard.department_rows(campaign=three_departments, on=day(1), sort="done")
 
     assert [(row["name"], row["done_percent"]) for row in rows] == [
         ("Burgerzaken", 0),
@@ -125,7 +129,9 @@ def test_departments_sort_by_share_done(three_departments):
 
 
 def test_departments_sort_by_overdue(three_departments):
-    rows = dashboard.department_rows(three_departments, day(1), sort="overdue", descending=True)
+    rows = dashboard.department_rows(
+        campaign=three_departments, on=day(1), sort="overdue", descending=True
+    )
 
     assert [(row["name"], row["overdue"]) for row in rows] == [
         ("Burgerzaken", 3),
@@ -135,7 +141,7 @@ def test_departments_sort_by_overdue(three_departments):
 
 
 def test_ties_stay_in_name_order(three_departments):
-    rows = dashboard.department_rows(three_departments, day(-5), sort="overdue")
+    rows = dashboard.department_rows(campaign=three_departments, on=day(-5), sort="overdue")
 
     assert _names(rows) == ["Archief", "Burgerzaken", "Communicatie"]
 
@@ -151,7 +157,7 @@ def test_ties_stay_in_name_order(three_departments):
     ],
 )
 def test_sort_parameter_is_read_and_unknown_columns_sort_by_name(value, expected):
-    assert dashboard.parse_sort(value) == expected
+    assert dashboard.parse_sort(value=value) == expected
 
 
 def test_employees_without_a_department_are_a_row_of_their_own(version):
@@ -159,7 +165,7 @@ def test_employees_without_a_department_are_a_row_of_their_own(version):
     campaign = launched(version)
 
     with translation.override("en"):
-        rows = dashboard.department_rows(campaign, day(0))
+        rows = dashboard.department_rows(campaign=campaign, on=day(0))
 
     assert [(row["department_id"], row["name"]) for row in rows] == [(None, "No department")]
 
@@ -175,7 +181,7 @@ def test_completion_over_time_runs_from_the_start_to_today(version):
     sign(people[1], version, now=at(-2))
     sign(people[2], version, now=at(0))
 
-    timeline = dashboard.completion_over_time(campaign, day(0))
+    timeline = dashboard.completion_over_time(campaign=campaign, on=day(0))
 
     assert (timeline.start, timeline.end, timeline.deadline) == (day(-3), day(10), day(10))
     assert [(f.day, f.signed, f.percent_rounded) for f in timeline.days] == [
@@ -193,7 +199,7 @@ def test_signatures_from_before_the_start_count_at_the_start(version):
     sign(early, version, now=at(-6))
     campaign = _for(version, department, start_date=day(-2), deadline=day(5))
 
-    timeline = dashboard.completion_over_time(campaign, day(0))
+    timeline = dashboard.completion_over_time(campaign=campaign, on=day(0))
 
     assert timeline.days[0].day == day(-2)
     assert (timeline.days[0].signed, timeline.days[0].in_scope) == (1, 2)
@@ -204,7 +210,7 @@ def test_the_axis_runs_on_to_today_after_the_deadline(version):
     EmployeeFactory(department=department)
     campaign = _for(version, department, start_date=day(-2), deadline=day(0))
 
-    timeline = dashboard.completion_over_time(campaign, day(3))
+    timeline = dashboard.completion_over_time(campaign=campaign, on=day(3))
 
     assert timeline.end == day(3)
     assert timeline.days[-1].day == day(3)
@@ -222,7 +228,7 @@ def test_exempt_employees_and_leavers_are_not_in_the_timeline(version):
     people[2].is_active = False
     people[2].save()
 
-    last = dashboard.completion_over_time(campaign, day(0)).last
+    last = dashboard.completion_over_time(campaign=campaign, on=day(0)).last
 
     assert (last.signed, last.in_scope) == (1, 2)
 
@@ -233,7 +239,7 @@ def test_the_data_table_lists_only_the_days_the_figure_changed(version):
     campaign = _for(version, department, start_date=day(-5))
     sign(people[0], version, now=at(-3))
 
-    rows = dashboard.completion_over_time(campaign, day(0)).changes()
+    rows = dashboard.completion_over_time(campaign=campaign, on=day(0)).changes()
 
     assert [(row.day, row.signed) for row in rows] == [(day(-5), 0), (day(-3), 1), (day(0), 1)]
 
@@ -248,8 +254,11 @@ def _quiz_group(version, size):
 
 
 def _figures(campaign, on=None):
-    rows = dashboard.department_rows(campaign, on or day(0))
-    return {figure.name: figure for figure in dashboard.quiz_figures(campaign, day(0), rows)}
+    rows = dashboard.department_rows(campaign=campaign, on=on or day(0))
+    return {
+        figure.name: figure
+        for figure in dashboard.quiz_figures(campaign=campaign, on=day(0), departments=rows)
+    }
 
 
 def test_quiz_figures_of_four_people_are_hidden(version, settings):
@@ -341,10 +350,10 @@ def test_exempt_employees_do_not_count_in_the_quiz_figures(version, settings):
 def test_quiz_figures_are_two_queries(version, django_assert_num_queries):
     department, people = _quiz_group(version, 3)
     campaign = _for(version, department)
-    rows = dashboard.department_rows(campaign, day(0))
+    rows = dashboard.department_rows(campaign=campaign, on=day(0))
 
     with django_assert_num_queries(2):
-        dashboard.quiz_figures(campaign, day(0), rows)
+        dashboard.quiz_figures(campaign=campaign, on=day(0), departments=rows)
 
 
 # Reminder steps ---------------------------------------------------------------------------
@@ -364,4 +373,4 @@ def test_reminder_steps_are_said_in_words(step, label):
     from django.utils import translation
 
     with translation.override("en"):
-        assert dashboard.step_label(Reminder(step=step)) == label
+        assert dashboard.step_label(reminder=Reminder(step=step)) == label

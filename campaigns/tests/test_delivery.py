@@ -179,9 +179,9 @@ def test_a_worker_given_a_mail_someone_else_took_sends_nothing(version, employee
     campaign_for(version, [employee])
     reminders.plan_reminders(now=at(REMINDER_DAY))
     reminder = Reminder.objects.get()
-    assert delivery.claim(reminder.pk, worker="other", now=at(REMINDER_DAY)) is not None
+    assert delivery.claim(pk=reminder.pk, worker="other", now=at(REMINDER_DAY)) is not None
 
-    outcome = delivery.deliver([reminder.pk], now=at(REMINDER_DAY, 9, 1))
+    outcome = delivery.deliver(reminder_ids=[reminder.pk], now=at(REMINDER_DAY, 9, 1))
 
     assert (outcome.sent, outcome.skipped) == (0, 1)
     assert mail.outbox == []
@@ -192,7 +192,7 @@ def test_a_mail_not_due_yet_is_not_taken(version, employee):
     reminders.plan_reminders(now=at(REMINDER_DAY))
     reminder = Reminder.objects.get()
 
-    assert delivery.claim(reminder.pk, worker="w", now=at(REMINDER_DAY - 1)) is None
+    assert delivery.claim(pk=reminder.pk, worker="w", now=at(REMINDER_DAY - 1)) is None
 
 
 class TestCrashedWorker:
@@ -208,8 +208,8 @@ class TestCrashedWorker:
         assert reminders.dispatch(now=at(REMINDER_DAY), clock=True) == 4  # task lost
         ids = list(Reminder.objects.order_by("pk").values_list("pk", flat=True))
         # The worker sent the first two, claimed the third and died while sending it.
-        delivery.deliver(ids[:2], now=at(REMINDER_DAY))
-        assert delivery.claim(ids[2], worker="crashed", now=at(REMINDER_DAY)) is not None
+        delivery.deliver(reminder_ids=ids[:2], now=at(REMINDER_DAY))
+        assert delivery.claim(pk=ids[2], worker="crashed", now=at(REMINDER_DAY)) is not None
         assert len(smtp_server.messages) == 2
         return ids
 
@@ -270,7 +270,7 @@ def test_backoff_doubles_up_to_the_maximum(settings):
     settings.CAMPAIGN_REMINDER_FIRST_BACKOFF = 60
     settings.CAMPAIGN_REMINDER_MAX_BACKOFF = 600
 
-    assert [delivery.backoff(n).total_seconds() for n in range(1, 7)] == [
+    assert [delivery.backoff(attempts=n).total_seconds() for n in range(1, 7)] == [
         60,
         120,
         240,
@@ -341,7 +341,7 @@ def test_sent_at_is_the_real_time_when_no_clock_is_given(version, employee):
     reminders.plan_reminders()
     before = datetime.datetime.now(datetime.UTC)
 
-    delivery.deliver(list(Reminder.objects.values_list("pk", flat=True)))
+    delivery.deliver(reminder_ids=list(Reminder.objects.values_list("pk", flat=True)))
 
     assert Reminder.objects.get().sent_at >= before
 
@@ -356,7 +356,7 @@ def test_escalations_to_hr_in_one_batch_are_one_mail_and_all_marked_sent(version
     ids = list(Reminder.objects.filter(kind=Reminder.Kind.HR).values_list("pk", flat=True))
     mail.outbox.clear()
 
-    outcome = delivery.deliver(ids, now=at(44))
+    outcome = delivery.deliver(reminder_ids=ids, now=at(44))
 
     assert outcome.sent == 3
     assert [m.to for m in mail.outbox] == [["po@voorbeeldstad.nl"]]

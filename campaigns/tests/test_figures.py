@@ -93,8 +93,8 @@ def test_new_figures_are_asked_for_once_per_period(campaign):
     now = timezone.now()
     CampaignFigures.objects.create(campaign=campaign, requested_at=now)
 
-    assert not figures.request_refresh(campaign, now=now + datetime.timedelta(seconds=30))
-    assert figures.request_refresh(campaign, now=now + datetime.timedelta(seconds=61))
+    assert not figures.request_refresh(campaign=campaign, now=now + datetime.timedelta(seconds=30))
+    assert figures.request_refresh(campaign=campaign, now=now + datetime.timedelta(seconds=61))
 
 
 def test_figures_of_yesterday_are_renewed(large, hr_client, campaign):

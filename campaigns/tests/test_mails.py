@@ -64,7 +64,7 @@ def due(language, date=None):
 
 def test_reminder_in_english_says_what_is_left_and_links_to_the_first_tip(version):
     employee = EmployeeFactory(first_name="Anna", preferred_language="en")
-    message = mails.build(reminder_for(version, employee))
+    message = mails.build(reminder=reminder_for(version, employee))
     text, html = text_and_html(message)
 
     assert message.to == [employee.email]
@@ -89,7 +89,7 @@ def test_reminder_links_to_the_first_tip_not_opened_yet(version):
     employee = EmployeeFactory(preferred_language="en")
     read_all_tips(employee, version, except_numbers=[2, 3])
 
-    text, _html = text_and_html(mails.build(reminder_for(version, employee)))
+    text, _html = text_and_html(mails.build(reminder=reminder_for(version, employee)))
 
     assert f"{BASE}/handreiking/versies/{version.number}/tips/2/" in text
 
@@ -98,7 +98,7 @@ def test_reminder_links_to_the_quiz_once_every_tip_is_read(version):
     employee = EmployeeFactory(preferred_language="en")
     read_all_tips(employee, version)
 
-    text, html = text_and_html(mails.build(reminder_for(version, employee)))
+    text, html = text_and_html(mails.build(reminder=reminder_for(version, employee)))
 
     assert "read the tips" not in text
     assert "pass the short quiz" in text and "- sign" in text
@@ -110,7 +110,7 @@ def test_reminder_links_to_the_signing_page_once_the_quiz_is_passed(version):
     read_all_tips(employee, version)
     submitted_attempt(employee=employee, version=version, right=True)
 
-    text, html = text_and_html(mails.build(reminder_for(version, employee)))
+    text, html = text_and_html(mails.build(reminder=reminder_for(version, employee)))
 
     assert "pass the short quiz" not in text and "read the tips" not in text
     assert "- sign" in text
@@ -120,7 +120,7 @@ def test_reminder_links_to_the_signing_page_once_the_quiz_is_passed(version):
 def test_reminder_in_dutch_has_the_dutch_title_date_and_page_language(version):
     employee = EmployeeFactory(first_name="Daan", preferred_language="nl")
 
-    message = mails.build(reminder_for(version, employee))
+    message = mails.build(reminder=reminder_for(version, employee))
     text, html = text_and_html(message)
 
     assert attribute(parse(html), "html", "lang") == "nl"
@@ -135,7 +135,7 @@ def test_reminder_in_dutch_has_the_dutch_title_date_and_page_language(version):
 def test_reminder_in_dutch_is_written_in_dutch(version):
     employee = EmployeeFactory(first_name="Daan", preferred_language="nl")
 
-    message = mails.build(reminder_for(version, employee))
+    message = mails.build(reminder=reminder_for(version, employee))
     text, html = text_and_html(message)
 
     assert message.subject == (
@@ -157,12 +157,12 @@ def test_the_language_follows_each_reader_not_the_active_language(version):
     dutch = EmployeeFactory(preferred_language="nl")
 
     with translation.override("nl"):
-        english_text, _ = text_and_html(mails.build(reminder_for(version, english)))
+        english_text, _ = text_and_html(mails.build(reminder=reminder_for(version, english)))
         assert translation.get_language() == "nl"  # put back after building
     with translation.override("en"):
         dutch_text, _ = text_and_html(
             mails.build(
-                Reminder.objects.create(
+                reminder=Reminder.objects.create(
                     assignment=launched_campaign(
                         version, audience=Campaign.Audience.EMPLOYEES, employees=[dutch]
                     ).assignments.get(),
@@ -188,20 +188,20 @@ def test_the_message_id_is_stable_per_reminder(version):
         next_attempt_at=at(27),
     )
 
-    ids = [mails.build(first).extra_headers["Message-ID"] for _ in range(2)]
-    rendered = mails.build(first).message()["Message-ID"]
+    ids = [mails.build(reminder=first).extra_headers["Message-ID"] for _ in range(2)]
+    rendered = mails.build(reminder=first).message()["Message-ID"]
 
     assert ids == [f"<{first.message_id_local_part}@voorbeeldstad.nl>"] * 2
     assert rendered == ids[0]
     expected = f"<{second.message_id_local_part}@voorbeeldstad.nl>"
-    assert mails.build(second).message()["Message-ID"] == expected
+    assert mails.build(reminder=second).message()["Message-ID"] == expected
 
 
 def test_the_message_id_uses_the_senders_domain_also_when_it_has_a_name(version, settings):
     settings.DEFAULT_FROM_EMAIL = "Gemeente Voorbeeldstad <portal@voorbeeldstad.nl>"
     reminder = reminder_for(version, EmployeeFactory())
 
-    message = mails.build(reminder)
+    message = mails.build(reminder=reminder)
 
     assert message.message()["Message-ID"] == f"<{reminder.message_id_local_part}@voorbeeldstad.nl>"
     assert message.from_email == "Gemeente Voorbeeldstad <portal@voorbeeldstad.nl>"
@@ -211,7 +211,7 @@ def test_manual_reminder_names_the_manager_who_asked(version, manager):
     employee = EmployeeFactory(preferred_language="en", manager=manager)
 
     message = mails.build(
-        reminder_for(
+        reminder=reminder_for(
             version, employee, kind=Reminder.Kind.MANUAL, step="manual-x", requested_by=manager
         )
     )
@@ -228,7 +228,7 @@ def test_manager_escalation_goes_to_the_manager_in_their_language(version, manag
     )
 
     message = mails.build(
-        reminder_for(version, employee, kind=Reminder.Kind.MANAGER, step="manager-7")
+        reminder=reminder_for(version, employee, kind=Reminder.Kind.MANAGER, step="manager-7")
     )
     text, html = text_and_html(message)
 
@@ -248,7 +248,7 @@ def test_manager_escalation_in_dutch_for_a_dutch_manager(version):
     employee = EmployeeFactory(first_name="Piet", last_name="de Boer", manager=manager)
 
     message = mails.build(
-        reminder_for(version, employee, kind=Reminder.Kind.MANAGER, step="manager-7")
+        reminder=reminder_for(version, employee, kind=Reminder.Kind.MANAGER, step="manager-7")
     )
     text, html = text_and_html(message)
 
@@ -268,7 +268,7 @@ def test_manager_escalation_needs_an_active_manager(version, manager):
     Employee.objects.filter(pk=manager.pk).update(is_active=False)
     reminder.refresh_from_db()
 
-    assert mails.build(reminder) is None
+    assert mails.build(reminder=reminder) is None
 
 
 def test_hr_escalation_goes_to_the_hr_mailbox_when_set(version, settings):
@@ -284,7 +284,7 @@ def test_hr_escalation_goes_to_the_hr_mailbox_when_set(version, settings):
     )
 
     reminder = reminder_for(version, employee, kind=Reminder.Kind.HR, step="hr-14")
-    message = mails.build(reminder)
+    message = mails.build(reminder=reminder)
     text, html = text_and_html(message)
 
     # HR reads the portal's language (Dutch).
@@ -308,7 +308,7 @@ def test_hr_escalation_goes_to_everyone_with_the_hr_role_otherwise(version, sett
     EmployeeFactory(email="not-hr@voorbeeldstad.nl")
 
     message = mails.build(
-        reminder_for(version, EmployeeFactory(), kind=Reminder.Kind.HR, step="hr-14")
+        reminder=reminder_for(version, EmployeeFactory(), kind=Reminder.Kind.HR, step="hr-14")
     )
 
     assert message.to == [second.email, first.email]
@@ -318,7 +318,9 @@ def test_hr_escalation_without_anyone_in_hr_has_nobody_to_go_to(version, setting
     settings.CAMPAIGN_HR_EMAIL = ""
 
     assert (
-        mails.build(reminder_for(version, EmployeeFactory(), kind=Reminder.Kind.HR, step="hr-14"))
+        mails.build(
+            reminder=reminder_for(version, EmployeeFactory(), kind=Reminder.Kind.HR, step="hr-14")
+        )
         is None
     )
 
@@ -326,7 +328,7 @@ def test_hr_escalation_without_anyone_in_hr_has_nobody_to_go_to(version, setting
 def test_subject_is_one_line(version):
     employee = EmployeeFactory(preferred_language="en")
 
-    subject = mails.build(reminder_for(version, employee)).subject
+    subject = mails.build(reminder=reminder_for(version, employee)).subject
 
     assert "\n" not in subject and subject == subject.strip()
 
@@ -353,7 +355,7 @@ def test_hr_escalations_of_one_campaign_go_as_one_mail_listing_everyone(version,
         for assignment in campaign.assignments.order_by("pk")
     ]
 
-    message = mails.build_hr_digest(escalations)
+    message = mails.build_hr_digest(reminders=escalations)
     text, html = text_and_html(message)
 
     assert message.to == ["po@voorbeeldstad.nl"]

@@ -63,7 +63,7 @@ def test_the_mail_arrives_at_the_smtp_server(version, smtp_server, run_at, setti
 def test_one_connection_carries_a_whole_batch(version, smtp_server):
     _people, ids = planned(version, count=3)
 
-    outcome = delivery.deliver(ids, now=at(REMINDER_DAY))
+    outcome = delivery.deliver(reminder_ids=ids, now=at(REMINDER_DAY))
 
     assert outcome.sent == 3
     assert len(smtp_server.messages) == 3
@@ -76,26 +76,26 @@ def test_a_server_that_refuses_first_and_accepts_later(version, smtp_server):
     smtp_server.refuse_data(2)  # "451 4.3.0 Try again later", twice
     t0 = at(REMINDER_DAY)
 
-    first = delivery.deliver([pk], now=t0)
+    first = delivery.deliver(reminder_ids=[pk], now=t0)
 
     reminder = Reminder.objects.get(pk=pk)
     assert (first.retrying, first.sent) == (1, 0)
-    assert first.retry_at == t0 + delivery.backoff(1)
+    assert first.retry_at == t0 + delivery.backoff(attempts=1)
     assert reminder.status == Reminder.Status.PENDING
     assert reminder.attempts == 1
-    assert reminder.next_attempt_at == t0 + delivery.backoff(1)  # one minute
+    assert reminder.next_attempt_at == t0 + delivery.backoff(attempts=1)  # one minute
     assert "451" in reminder.last_error
 
     # Not before its time.
-    assert delivery.deliver([pk], now=at(REMINDER_DAY, 9, 0, 59)).skipped == 1
+    assert delivery.deliver(reminder_ids=[pk], now=at(REMINDER_DAY, 9, 0, 59)).skipped == 1
 
-    second = delivery.deliver([pk], now=at(REMINDER_DAY, 9, 1))
+    second = delivery.deliver(reminder_ids=[pk], now=at(REMINDER_DAY, 9, 1))
     reminder.refresh_from_db()
     assert second.retrying == 1
     assert reminder.attempts == 2
     assert reminder.next_attempt_at == at(REMINDER_DAY, 9, 3)  # then two minutes
 
-    third = delivery.deliver([pk], now=at(REMINDER_DAY, 9, 3))
+    third = delivery.deliver(reminder_ids=[pk], now=at(REMINDER_DAY, 9, 3))
     reminder.refresh_from_db()
     assert third.sent == 1
     assert (reminder.status, reminder.attempts, reminder.last_error) == (
@@ -103,7 +103,7 @@ def test_a_server_that_refuses_first_and_accepts_later(version, smtp_server):
         3,
         "",
     )
-    assert delivery.deliver([pk], now=at(REMINDER_DAY, 9, 10)).skipped == 1
+    assert delivery.deliver(reminder_ids=[pk], now=at(REMINDER_DAY, 9, 10)).skipped == 1
 
     assert [m.rcpt_tos for m in smtp_server.messages] == [[employee.email]]
     assert len(smtp_server.refused) == 2
@@ -113,11 +113,11 @@ def test_a_busy_mailbox_451_on_rcpt_is_tried_again_not_given_up(version, smtp_se
     (employee,), [pk] = planned(version)
     smtp_server.refuse_rcpt(1)  # "451 4.3.0 Mailbox busy"
 
-    outcome = delivery.deliver([pk], now=at(REMINDER_DAY))
+    outcome = delivery.deliver(reminder_ids=[pk], now=at(REMINDER_DAY))
 
     assert (outcome.retrying, outcome.failed) == (1, 0)
     assert Reminder.objects.get(pk=pk).status == Reminder.Status.PENDING
-    delivery.deliver([pk], now=at(REMINDER_DAY, 9, 1))
+    delivery.deliver(reminder_ids=[pk], now=at(REMINDER_DAY, 9, 1))
     assert Reminder.objects.get(pk=pk).status == Reminder.Status.SENT
     assert [m.rcpt_tos for m in smtp_server.messages] == [[employee.email]]
 
@@ -126,7 +126,7 @@ def test_a_mailbox_that_does_not_exist_fails_for_good_and_the_rest_still_go(vers
     _people, ids = planned(version, count=3)
     smtp_server.refuse_rcpt(1, reply=PERMANENT_RCPT)  # the first recipient: 550
 
-    outcome = delivery.deliver(ids, now=at(REMINDER_DAY))
+    outcome = delivery.deliver(reminder_ids=ids, now=at(REMINDER_DAY))
 
     assert (outcome.failed, outcome.sent) == (1, 2)
     first = Reminder.objects.get(pk=ids[0])
@@ -140,7 +140,7 @@ def test_a_message_refused_for_good_fails_and_the_rest_still_go(version, smtp_se
     _people, ids = planned(version, count=2)
     smtp_server.refuse_data(1, reply="554 5.7.1 Message rejected")
 
-    outcome = delivery.deliver(ids, now=at(REMINDER_DAY))
+    outcome = delivery.deliver(reminder_ids=ids, now=at(REMINDER_DAY))
 
     assert (outcome.failed, outcome.sent) == (1, 1)
     assert Reminder.objects.get(pk=ids[0]).status == Reminder.Status.FAILED
@@ -151,7 +151,7 @@ def test_an_address_that_cannot_be_sent_to_fails_and_the_rest_still_go(version, 
     (broken, fine), ids = planned(version, count=2)
     Employee.objects.filter(pk=broken.pk).update(email="geen adres <a@b@c>")
 
-    outcome = delivery.deliver(ids, now=at(REMINDER_DAY))
+    outcome = delivery.deliver(reminder_ids=ids, now=at(REMINDER_DAY))
 
     assert (outcome.failed, outcome.sent) == (1, 1)
     failed = Reminder.objects.get(assignment__employee=broken)
@@ -166,21 +166,21 @@ def test_a_server_that_is_down_makes_the_whole_batch_wait_and_then_each_goes_onc
     people, ids = planned(version, count=3)
     t0 = at(REMINDER_DAY)
 
-    outcome = delivery.deliver(ids, now=t0)
+    outcome = delivery.deliver(reminder_ids=ids, now=t0)
 
     assert (outcome.retrying, outcome.skipped, outcome.sent, outcome.failed) == (1, 2, 0, 0)
-    assert outcome.retry_at == t0 + delivery.backoff(1)
+    assert outcome.retry_at == t0 + delivery.backoff(attempts=1)
     rows = Reminder.objects.filter(pk__in=ids)
     assert {r.status for r in rows} == {Reminder.Status.PENDING}
     assert {r.next_attempt_at for r in rows} == {outcome.retry_at}  # all wait for the retry
     assert "ConnectionRefusedError" in Reminder.objects.get(pk=ids[0]).last_error
 
     smtp_down.start()
-    retry = delivery.deliver(ids, now=outcome.retry_at)
+    retry = delivery.deliver(reminder_ids=ids, now=outcome.retry_at)
 
     assert retry.sent == 3
     assert sorted(m.rcpt_tos[0] for m in smtp_down.messages) == sorted(p.email for p in people)
-    assert delivery.deliver(ids, now=at(REMINDER_DAY, 10)).skipped == 3
+    assert delivery.deliver(reminder_ids=ids, now=at(REMINDER_DAY, 10)).skipped == 3
     assert len(smtp_down.messages) == 3
 
 
@@ -211,7 +211,7 @@ def test_after_the_last_attempt_the_mail_is_failed_for_hr_to_see(
     _people, [pk] = planned(version)
     moment = at(REMINDER_DAY)
     for _attempt in range(3):
-        outcome = delivery.deliver([pk], now=moment)
+        outcome = delivery.deliver(reminder_ids=[pk], now=moment)
         moment = outcome.retry_at or moment
 
     reminder = Reminder.objects.get(pk=pk)
@@ -230,12 +230,12 @@ def test_the_same_mail_sent_again_keeps_its_message_id(version, smtp_server):
     """In the one window where a resend can happen (the server accepted, the worker died
     before marking it sent) the copy has the same Message-ID, so it can be dropped."""
     _people, [pk] = planned(version)
-    delivery.deliver([pk], now=at(REMINDER_DAY))
+    delivery.deliver(reminder_ids=[pk], now=at(REMINDER_DAY))
     Reminder.objects.filter(pk=pk).update(
         status=Reminder.Status.SENDING, claimed_until=at(REMINDER_DAY, 9, 10), claimed_by="x"
     )
 
-    delivery.deliver([pk], now=at(REMINDER_DAY, 9, 11))
+    delivery.deliver(reminder_ids=[pk], now=at(REMINDER_DAY, 9, 11))
 
     first, second = smtp_server.messages
     local_part = Reminder.objects.get(pk=pk).message_id_local_part

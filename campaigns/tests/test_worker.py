@@ -171,7 +171,9 @@ def test_a_server_down_for_good_ends_in_failed_mails_not_endless_tasks(
     assert tasks()[-1].return_value["failed"] == 1
     reminder = Reminder.objects.get()
     assert (reminder.status, reminder.attempts) == (Reminder.Status.FAILED, 3)
-    assert reminder.next_attempt_at == at(-24) + delivery.backoff(1) + delivery.backoff(2)
+    assert reminder.next_attempt_at == at(-24) + delivery.backoff(attempts=1) + delivery.backoff(
+        attempts=2
+    )
 
 
 def test_a_killed_worker_process_loses_nothing_and_sends_nothing_twice(

@@ -59,8 +59,8 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         campaign = self.get_campaign()
         on = selectors.today()
-        column, descending = dashboard.parse_sort(self.request.GET.get("sorteer"))
-        counts = figures.for_dashboard(campaign, on)
+        column, descending = dashboard.parse_sort(value=self.request.GET.get("sorteer"))
+        counts = figures.for_dashboard(campaign=campaign, on=on)
         context.update(
             page_title=campaign.name,
             section="detail",
@@ -81,18 +81,20 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         # The overall figures are the sum of the departments': no second pass over the rows.
         overall = selectors.overall_counts(departments=counts.departments)
         page = Paginator(
-            dashboard.sorted_counts(counts.departments, sort=column, descending=descending),
+            dashboard.sorted_counts(counts=counts.departments, sort=column, descending=descending),
             DEPARTMENTS_PER_PAGE,
         ).get_page(self.request.GET.get(PAGE_KWARG))
-        page.object_list = [dashboard.department_row(count) for count in page.object_list]
-        timeline = dashboard.timeline_from(counts.per_day, campaign, on, overall["in_scope"])
+        page.object_list = [dashboard.department_row(count=count) for count in page.object_list]
+        timeline = dashboard.timeline_from(
+            per_day=counts.per_day, campaign=campaign, on=on, in_scope=overall["in_scope"]
+        )
         context.update(
             figures=overall,
             departments=page.object_list,
             page_obj=page,
             chart=chart.render(timeline) if overall["total"] else "",
             # The quiz figures of the departments on this page, in the same order.
-            quiz=dashboard.quiz_figures_from(counts.quiz, page.object_list)
+            quiz=dashboard.quiz_figures_from(rows=counts.quiz, departments=page.object_list)
             if overall["total"]
             else [],
         )
@@ -128,7 +130,7 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
         on = selectors.today()
         filters = self.filter_form().filters
         assignments = selectors.with_status(
-            assignments=dashboard.counted_assignments(self.get_campaign(), on), on=on
+            assignments=dashboard.counted_assignments(campaign=self.get_campaign(), on=on), on=on
         ).select_related("employee__department", "employee__manager")
         if filters["status"]:
             assignments = assignments.filter(status=filters["status"])
@@ -188,7 +190,9 @@ class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
         campaign = self.get_campaign()
         on = selectors.today()
         overdue = (
-            selectors.with_status(assignments=dashboard.counted_assignments(campaign, on), on=on)
+            selectors.with_status(
+                assignments=dashboard.counted_assignments(campaign=campaign, on=on), on=on
+            )
             .filter(status=Status.OVERDUE)
             .select_related("employee__department", "employee__manager")
             .order_by(
@@ -258,7 +262,7 @@ class ReminderLogView(DashboardAccessMixin, CampaignMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for reminder in context["reminders"]:
-            reminder.step_label = dashboard.step_label(reminder)
+            reminder.step_label = dashboard.step_label(reminder=reminder)
         per_status = dict(
             self.campaign_reminders()
             .order_by()

@@ -104,8 +104,10 @@ class CampaignListView(DashboardAccessMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         campaigns = list(context["campaigns"])
-        figures = dashboard.completion_by_campaign([c.pk for c in campaigns], selectors.today())
-        empty = dashboard.shares({"total": 0})
+        figures = dashboard.completion_by_campaign(
+            campaign_ids=[c.pk for c in campaigns], on=selectors.today()
+        )
+        empty = dashboard.shares(row={"total": 0})
         context["rows"] = [(c, figures.get(c.pk, empty)) for c in campaigns]
         return context
 

@@ -65,7 +65,7 @@ def test_a_manual_reminder_names_the_manager_exactly_in_its_subject():
         requested_by=manager,
     )
 
-    message = mails.build(reminder)
+    message = mails.build(reminder=reminder)
 
     assert message.subject == f"Jan {NAME} asks you to sign the social media guideline"
     _text, html = text_and_html(message)
@@ -79,7 +79,9 @@ def test_a_manager_escalation_names_the_employee_exactly_in_its_subject():
     employee = EmployeeFactory(first_name="Jan", last_name=NAME, manager=manager)
 
     message = mails.build(
-        reminder_for(quiz_version(tips=3), employee, kind=Reminder.Kind.MANAGER, step="manager-7")
+        reminder=reminder_for(
+            quiz_version(tips=3), employee, kind=Reminder.Kind.MANAGER, step="manager-7"
+        )
     )
 
     assert message.subject == f"Jan {NAME} has not yet signed the social media guideline"
