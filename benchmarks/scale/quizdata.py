@@ -83,7 +83,9 @@ def load_quiz(rng: random.Random, version, *, changed_tip_ids: set[int] | None =
         if purpose == Attempt.Purpose.CHANGES and not tip_ids:
             continue
         candidates = _candidates(version, tip_ids)
-        draws[purpose] = [draw(candidates, count, rng=rng) for _ in range(DRAWS_PER_QUIZ)]
+        draws[purpose] = [
+            draw(candidates=candidates, count=count, rng=rng) for _ in range(DRAWS_PER_QUIZ)
+        ]
     questions: dict[int, QuestionData] = {}
     options = Option.objects.filter(question__version=version).order_by("question_id", "position")
     for question_id, option_id, is_correct in options.values_list(

@@ -78,7 +78,7 @@ FLAG_LABELS = {
 
 
 def point_biserial(
-    n: int, sx: float, sy: float, sxy: float, sxx: float, syy: float
+    *, n: int, sx: float, sy: float, sxy: float, sxx: float, syy: float
 ) -> float | None:
     """r from the sums; ``None`` when n < 2 or either variance is 0."""
     if n < 2:
@@ -90,11 +90,11 @@ def point_biserial(
     return (n * sxy - sx * sy) / math.sqrt(variance_x * variance_y)
 
 
-def share(part: int, whole: int) -> float | None:
+def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def percent(value: float | None) -> int | None:
+def _percent(value: float | None) -> int | None:
     return None if value is None else round(100 * value)
 
 
@@ -106,7 +106,7 @@ class OptionStats:
 
     @property
     def share_percent(self) -> int | None:
-        return percent(self.share)
+        return _percent(self.share)
 
     @property
     def is_correct(self) -> bool:
@@ -132,11 +132,11 @@ class QuestionStats:
 
     @property
     def facility(self) -> float | None:
-        return share(self.correct, self.answered)
+        return _share(self.correct, self.answered)
 
     @property
     def facility_percent(self) -> int | None:
-        return percent(self.facility)
+        return _percent(self.facility)
 
     @property
     def flag(self) -> str:
@@ -168,11 +168,11 @@ class TipStats:
 
     @property
     def share_correct(self) -> float | None:
-        return share(self.correct, self.answered)
+        return _share(self.correct, self.answered)
 
     @property
     def share_correct_percent(self) -> int | None:
-        return percent(self.share_correct)
+        return _percent(self.share_correct)
 
 
 @dataclass(frozen=True)
@@ -183,11 +183,11 @@ class AttemptSummary:
 
     @property
     def pass_rate(self) -> float | None:
-        return share(self.passed, self.attempts)
+        return _share(self.passed, self.attempts)
 
     @property
     def pass_rate_percent(self) -> int | None:
-        return percent(self.pass_rate)
+        return _percent(self.pass_rate)
 
 
 def _finished(prefix: str = "") -> Q:
@@ -211,7 +211,7 @@ def _questions(version: GuidelineVersion) -> list[Question]:
     )
 
 
-def question_statistics(version: GuidelineVersion) -> list[QuestionStats]:
+def question_statistics(*, version: GuidelineVersion) -> list[QuestionStats]:
     """Every question of the version (active or not) with its figures: five queries."""
     questions = _questions(version)
     tips = ordered_tips(question_ids=[question.pk for question in questions])
@@ -253,13 +253,13 @@ def question_statistics(version: GuidelineVersion) -> list[QuestionStats]:
             stats.answered, stats.correct = n, sx
             # x is 0 or 1, so Σx² = Σx.
             stats.discrimination = point_biserial(
-                n, sx, row["sy"] or 0, row["sxy"] or 0, sx, row["syy"] or 0
+                n=n, sx=sx, sy=row["sy"] or 0, sxy=row["sxy"] or 0, sxx=sx, syy=row["syy"] or 0
             )
         stats.options = [
             OptionStats(
                 option=option,
                 chosen=chosen_counts.get(option.pk, 0),
-                share=share(chosen_counts.get(option.pk, 0), stats.answered),
+                share=_share(chosen_counts.get(option.pk, 0), stats.answered),
             )
             for option in question.options.all()
         ]
@@ -267,7 +267,7 @@ def question_statistics(version: GuidelineVersion) -> list[QuestionStats]:
     return result
 
 
-def tip_statistics(version: GuidelineVersion) -> list[TipStats]:
+def tip_statistics(*, version: GuidelineVersion) -> list[TipStats]:
     """Every tip of the version, with the share of right answers to the questions that
     test it: two queries."""
     item = Case(When(is_correct=True, then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -294,7 +294,7 @@ def tip_statistics(version: GuidelineVersion) -> list[TipStats]:
     return result
 
 
-def attempt_summary(version: GuidelineVersion) -> AttemptSummary:
+def attempt_summary(*, version: GuidelineVersion) -> AttemptSummary:
     """How many attempts were finished and passed, and the average score: one query."""
     totals = Attempt.objects.filter(_finished(), version=version).aggregate(
         attempts=Count("pk"),
@@ -327,7 +327,7 @@ QUESTION_SORTS: dict[str, Callable[[QuestionStats], Any]] = {
 DEFAULT_SORT = "key"
 
 
-def parse_sort(value: str | None) -> tuple[str, bool]:
+def parse_sort(*, value: str | None) -> tuple[str, bool]:
     """``?sort=facility`` or ``?sort=-facility`` → (column, descending); unknown → key."""
     value = (value or "").strip()
     descending = value.startswith("-")
@@ -338,7 +338,7 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
 
 
 def sort_question_statistics(
-    stats: Iterable[QuestionStats], column: str, *, descending: bool = False
+    *, stats: Iterable[QuestionStats], column: str, descending: bool = False
 ) -> list[QuestionStats]:
     """Sorted by a column of QUESTION_SORTS; questions without a figure always go last."""
     stats = list(stats)

@@ -156,8 +156,8 @@ def start_attempt(
         )
     candidates = _candidates(version, purpose, None if tip_ids is None else set(tip_ids))
     chosen = draw(
-        candidates,
-        settings.questions_per_attempt,
+        candidates=candidates,
+        count=settings.questions_per_attempt,
         last_seen=_last_seen(employee, version),
         rng=rng,
     )

@@ -34,9 +34,9 @@ _NEVER = datetime.datetime.min.replace(tzinfo=datetime.UTC)
 
 
 def draw(
+    *,
     candidates: list[Candidate],
     count: int,
-    *,
     last_seen: dict[int, datetime.datetime] | None = None,
     rng: random.Random | None = None,
 ) -> list[int]:

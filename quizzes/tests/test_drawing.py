@@ -27,7 +27,7 @@ def _bank(tips: int, per_tip: int) -> list[Candidate]:
 
 @pytest.mark.parametrize("seed", range(20))
 def test_every_tip_group_is_covered_evenly(seed):
-    drawn = draw(_bank(tips=4, per_tip=3), 8, rng=random.Random(seed))
+    drawn = draw(candidates=_bank(tips=4, per_tip=3), count=8, rng=random.Random(seed))
 
     per_tip = Counter(question_id // 100 for question_id in drawn)
     assert per_tip == {1: 2, 2: 2, 3: 2, 4: 2}
@@ -35,7 +35,7 @@ def test_every_tip_group_is_covered_evenly(seed):
 
 @pytest.mark.parametrize("seed", range(20))
 def test_with_fewer_questions_than_tips_no_tip_gets_two(seed):
-    drawn = draw(_bank(tips=11, per_tip=2), 10, rng=random.Random(seed))
+    drawn = draw(candidates=_bank(tips=11, per_tip=2), count=10, rng=random.Random(seed))
 
     assert len(drawn) == 10
     assert max(Counter(question_id // 100 for question_id in drawn).values()) == 1
@@ -44,7 +44,7 @@ def test_with_fewer_questions_than_tips_no_tip_gets_two(seed):
 def test_an_uneven_bank_still_spreads_over_the_tips():
     bank = _bank(tips=1, per_tip=6) + _bank(tips=3, per_tip=1)[1:]  # tip 1: 6, tips 2, 3: 1
 
-    drawn = draw(bank, 5, rng=random.Random(1))
+    drawn = draw(candidates=bank, count=5, rng=random.Random(1))
 
     assert Counter(question_id // 100 for question_id in drawn) == {1: 3, 2: 1, 3: 1}
 
@@ -52,7 +52,7 @@ def test_an_uneven_bank_still_spreads_over_the_tips():
 def test_a_question_counts_for_its_main_tip_first():
     bank = [Candidate(1, (1, 2)), Candidate(2, (2,)), Candidate(3, (1,))]
 
-    drawn = draw(bank, 2, rng=random.Random(3))
+    drawn = draw(candidates=bank, count=2, rng=random.Random(3))
 
     # One question per tip group: the main-tip groups {1, 3} and {2}.
     assert 2 in drawn
@@ -60,7 +60,9 @@ def test_a_question_counts_for_its_main_tip_first():
 
 
 def test_the_draw_asks_for_no_more_than_the_bank_has():
-    assert sorted(draw(_bank(tips=2, per_tip=1), 10, rng=random.Random(0))) == [100, 200]
+    drawn = draw(candidates=_bank(tips=2, per_tip=1), count=10, rng=random.Random(0))
+
+    assert sorted(drawn) == [100, 200]
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -69,7 +71,7 @@ def test_unseen_questions_come_before_seen_ones(seed):
     bank = _bank(tips=3, per_tip=2)
     seen = {101: now, 201: now, 301: now}
 
-    drawn = draw(bank, 3, last_seen=seen, rng=random.Random(seed))
+    drawn = draw(candidates=bank, count=3, last_seen=seen, rng=random.Random(seed))
 
     assert sorted(drawn) == [100, 200, 300]
 
@@ -81,7 +83,7 @@ def test_when_all_were_seen_the_least_recently_seen_come_first(seed):
     bank = _bank(tips=2, per_tip=2)
     seen = {100: earlier, 101: now, 200: now, 201: earlier}
 
-    drawn = draw(bank, 2, last_seen=seen, rng=random.Random(seed))
+    drawn = draw(candidates=bank, count=2, last_seen=seen, rng=random.Random(seed))
 
     assert sorted(drawn) == [100, 201]
 

@@ -138,7 +138,7 @@ def by_key(stats):
 
 
 def test_answered_and_facility(data_set):
-    stats = by_key(statistics.question_statistics(data_set))
+    stats = by_key(statistics.question_statistics(version=data_set))
 
     assert [stats[k].answered for k in ("q1", "q2", "q3")] == [5, 5, 5]
     assert [stats[k].correct for k in ("q1", "q2", "q3")] == [3, 2, 3]
@@ -149,7 +149,7 @@ def test_answered_and_facility(data_set):
 
 
 def test_discrimination_is_the_point_biserial_with_the_rest_score(data_set):
-    stats = by_key(statistics.question_statistics(data_set))
+    stats = by_key(statistics.question_statistics(version=data_set))
 
     assert round(stats["q1"].discrimination, 3) == 0.645  # 5 / √60
     assert round(stats["q2"].discrimination, 3) == 0.327  # 3 / √84
@@ -158,7 +158,7 @@ def test_discrimination_is_the_point_biserial_with_the_rest_score(data_set):
 
 
 def test_how_often_each_option_was_chosen(data_set):
-    stats = by_key(statistics.question_statistics(data_set))
+    stats = by_key(statistics.question_statistics(version=data_set))
 
     def counts(key):
         return [(o.option.position, o.chosen, round(o.share, 3)) for o in stats[key].options]
@@ -170,7 +170,7 @@ def test_how_often_each_option_was_chosen(data_set):
 
 
 def test_the_main_tip_is_the_first_tip_given(data_set):
-    stats = by_key(statistics.question_statistics(data_set))
+    stats = by_key(statistics.question_statistics(version=data_set))
 
     assert stats["q1"].main_tip.number == 2
     assert [tip.number for tip in stats["q1"].tips] == [2, 1]
@@ -181,7 +181,7 @@ def test_a_question_without_answers_has_no_figures(db):
     version = published()
     make_question(version, "nieuw")
 
-    (stats,) = statistics.question_statistics(version)
+    (stats,) = statistics.question_statistics(version=version)
 
     assert stats.answered == 0
     assert stats.facility is None
@@ -195,7 +195,7 @@ def test_a_question_without_answers_has_no_figures(db):
 
 
 def test_share_right_per_tip(data_set):
-    tips = {s.tip.number: s for s in statistics.tip_statistics(data_set)}
+    tips = {s.tip.number: s for s in statistics.tip_statistics(version=data_set)}
 
     assert (tips[1].answered, tips[1].correct) == (15, 8)
     assert round(tips[1].share_correct, 3) == 0.533
@@ -207,7 +207,7 @@ def test_share_right_per_tip(data_set):
 
 
 def test_attempt_summary_counts_finished_attempts_only(data_set):
-    summary = statistics.attempt_summary(data_set)
+    summary = statistics.attempt_summary(version=data_set)
 
     # Scores 3, 2, 2, 1, 0 of 3 with a pass mark of 60%: A1, A2 and A3 passed.
     assert summary.attempts == 5
@@ -230,7 +230,9 @@ def test_attempt_summary_counts_finished_attempts_only(data_set):
     ],
 )
 def test_point_biserial(sums, expected):
-    result = statistics.point_biserial(*sums)
+    n, sx, sy, sxy, sxx, syy = sums
+
+    result = statistics.point_biserial(n=n, sx=sx, sy=sy, sxy=sxy, sxx=sxx, syy=syy)
 
     if expected is None:
         assert result is None
@@ -253,7 +255,7 @@ def _stats_for(version, key, pattern):
             {question: [1] if item else [2], rest: [1] if rest_right else [2]},
             employee=employee,
         )
-    return by_key(statistics.question_statistics(version))[key]
+    return by_key(statistics.question_statistics(version=version))[key]
 
 
 @pytest.mark.django_db
@@ -328,14 +330,16 @@ def test_a_question_everyone_gets_right_cannot_be_judged():
 
 def test_sorting_puts_questions_without_a_figure_last(data_set):
     make_question(data_set, "a-zonder-antwoorden")
-    stats = statistics.question_statistics(data_set)
+    stats = statistics.question_statistics(version=data_set)
 
-    ascending = statistics.sort_question_statistics(stats, "facility")
-    descending = statistics.sort_question_statistics(stats, "facility", descending=True)
+    ascending = statistics.sort_question_statistics(stats=stats, column="facility")
+    descending = statistics.sort_question_statistics(
+        stats=stats, column="facility", descending=True
+    )
 
     assert [s.key for s in ascending] == ["q2", "q1", "q3", "a-zonder-antwoorden"]
     assert [s.key for s in descending] == ["q1", "q3", "q2", "a-zonder-antwoorden"]
-    assert [s.key for s in statistics.sort_question_statistics(stats, "key")] == [
+    assert [s.key for s in statistics.sort_question_statistics(stats=stats, column="key")] == [
         "a-zonder-antwoorden",
         "q1",
         "q2",
@@ -354,7 +358,7 @@ def test_sorting_puts_questions_without_a_figure_last(data_set):
     ],
 )
 def test_parse_sort(value, expected):
-    assert statistics.parse_sort(value) == expected
+    assert statistics.parse_sort(value=value) == expected
 
 
 # --------------------------------------------------------------------------- queries
@@ -362,9 +366,9 @@ def test_parse_sort(value, expected):
 
 def _queries(version) -> int:
     with CaptureQueriesContext(connection) as context:
-        statistics.question_statistics(version)
-        statistics.tip_statistics(version)
-        statistics.attempt_summary(version)
+        statistics.question_statistics(version=version)
+        statistics.tip_statistics(version=version)
+        statistics.attempt_summary(version=version)
     return len(context.captured_queries)
 
 

@@ -56,9 +56,11 @@ class StatisticsView(StatisticsMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         version = self.get_version()
-        column, descending = statistics.parse_sort(self.request.GET.get("sort"))
+        column, descending = statistics.parse_sort(value=self.request.GET.get("sort"))
         question_stats = statistics.sort_question_statistics(
-            statistics.question_statistics(version), column, descending=descending
+            stats=statistics.question_statistics(version=version),
+            column=column,
+            descending=descending,
         )
         headers = []
         for name, label in SORT_COLUMNS:
@@ -76,9 +78,9 @@ class StatisticsView(StatisticsMixin, TemplateView):
                 }
             )
         context.update(
-            summary=statistics.attempt_summary(version),
+            summary=statistics.attempt_summary(version=version),
             questions=question_stats,
-            tips=statistics.tip_statistics(version),
+            tips=statistics.tip_statistics(version=version),
             headers=headers,
             sort=f"-{column}" if descending else column,
             min_answers=statistics.MIN_ANSWERS_FOR_FLAG,
@@ -129,7 +131,7 @@ def statistics_csv_response(version: GuidelineVersion) -> HttpResponse:
         ]
     writer.writerow(header)
     yes, no = gettext("yes"), gettext("no")
-    for stats in statistics.question_statistics(version):
+    for stats in statistics.question_statistics(version=version):
         row = [
             stats.key,
             stats.main_tip.number if stats.main_tip else "",
