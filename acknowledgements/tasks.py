@@ -15,7 +15,7 @@ def run_ledger_check(check_id: int) -> dict:
     check = LedgerCheck.objects.filter(pk=check_id).first()
     if check is None:
         return {"state": "missing"}
-    check = ledger_checks.run_check(check)
+    check = ledger_checks.run_check(check=check)
     return {"state": check.state, "ok": check.ok, "checked": check.entries_checked}
 
 

@@ -38,7 +38,7 @@ def verification_address() -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse("acknowledgements:verify")
 
 
-def certificate_pdf(record: Acknowledgement, *, request: HttpRequest | None = None) -> bytes:
+def _certificate_pdf(record: Acknowledgement, *, request: HttpRequest | None = None) -> bytes:
     """The PDF of an acknowledgement (select_related entry, employee, version)."""
     language = record.language if record.language in ("nl", "en") else "nl"
     version = record.version
@@ -81,7 +81,7 @@ def signed_certificate_pdf(*, record: Acknowledgement, request: HttpRequest | No
     cached: bytes | None = cache.get(key)
     if cached is not None:
         return cached
-    pdf = certificate_pdf(record, request=request)
+    pdf = _certificate_pdf(record, request=request)
     with translation.override(_language(record)):
         reason = gettext("Certificate %(code)s") % {"code": record.entry.verification_code}
     signed = signing.sign_pdf(pdf, reason=reason, location=settings.PORTAL_MUNICIPALITY_NAME)

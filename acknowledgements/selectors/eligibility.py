@@ -35,7 +35,7 @@ def unread_tips(*, employee: Employee, version: GuidelineVersion) -> QuerySet[Ti
     return version.tips.exclude(pk__in=read).order_by("number")
 
 
-def quiz_required(version: GuidelineVersion) -> bool:
+def quiz_required(*, version: GuidelineVersion) -> bool:
     from quizzes.selectors import quiz_settings
 
     return (
@@ -82,7 +82,7 @@ def requirements(
         changed = None
     if since is None:
         unread = list(unread_tips(employee=employee, version=version))
-        purpose = Attempt.Purpose.FULL if quiz_required(version) else None
+        purpose = Attempt.Purpose.FULL if quiz_required(version=version) else None
         accepted = purpose
     else:
         if changed is None:
@@ -100,7 +100,7 @@ def requirements(
         )
         unread = [tip for tip in changed if tip.pk not in read]
         purpose = None
-        if quiz_required(version) and changes_question_count(
+        if quiz_required(version=version) and changes_question_count(
             version=version, tip_ids=[tip.pk for tip in changed]
         ):
             purpose = Attempt.Purpose.CHANGES
@@ -274,7 +274,7 @@ def signing_blockers(*, employee: Employee, version: GuidelineVersion) -> list[s
     return reasons
 
 
-def statement_for(version: GuidelineVersion, language: str) -> str:
+def statement_for(*, version: GuidelineVersion, language: str) -> str:
     """The sentence the employee signs, in the language the text was shown in."""
     with translation.override(language):
         return gettext(

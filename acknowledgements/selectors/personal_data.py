@@ -248,7 +248,7 @@ def _events(employee: Employee) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def personal_data_export(employee: Employee) -> dict[str, Any]:
+def personal_data_export(*, employee: Employee) -> dict[str, Any]:
     """All the portal holds about ``employee``, as plain JSON-ready values."""
     employee = Employee.objects.select_related("department", "manager").get(pk=employee.pk)
     return {

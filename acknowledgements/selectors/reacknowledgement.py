@@ -54,7 +54,7 @@ class Status:
         return self.state in (State.SIGNED, State.UP_TO_DATE)
 
 
-def needs_reacknowledgement(version: GuidelineVersion) -> bool:
+def needs_reacknowledgement(*, version: GuidelineVersion) -> bool:
     """Whether the version, compared with the one before, changed in meaning."""
     return (
         version.requires_reacknowledgement
@@ -106,10 +106,10 @@ def changed_tips_since(
         since = earlier_signed_version(employee=employee, version=version)
     if since is None:
         return list(version.tips.order_by("number"))
-    return tips_changed_between(since, version)
+    return tips_changed_between(since=since, version=version)
 
 
-def tips_changed_between(since: GuidelineVersion, version: GuidelineVersion) -> list[Tip]:
+def tips_changed_between(*, since: GuidelineVersion, version: GuidelineVersion) -> list[Tip]:
     """The tips of ``version`` changed in meaning since ``since`` (three queries)."""
     from handbook.selectors import tips_between
     from handbook.selectors.diff import strongest_marks
@@ -127,11 +127,13 @@ def tips_changed_between(since: GuidelineVersion, version: GuidelineVersion) -> 
     ]
 
 
-def must_resign_since(since: GuidelineVersion, version: GuidelineVersion) -> tuple[bool, list[Tip]]:
+def must_resign_since(
+    *, since: GuidelineVersion, version: GuidelineVersion
+) -> tuple[bool, list[Tip]]:
     """Whether someone who signed ``since`` must sign ``version`` again, and the tips
     they re-read: a tip changed in meaning, or a version in between (or this one) has
     "everyone must acknowledge again" ticked."""
-    changed = tips_changed_between(since, version)
+    changed = tips_changed_between(since=since, version=version)
     if changed:
         return True, changed
     flagged = GuidelineVersion.objects.filter(
@@ -154,7 +156,7 @@ def status_for(*, employee: Employee, version: GuidelineVersion) -> Status:
     if record.version_id == version.pk:
         return Status(State.SIGNED, version, acknowledgement=record)
     since = record.version
-    must, changed = must_resign_since(since, version)
+    must, changed = must_resign_since(since=since, version=version)
     if must:
         return Status(State.MUST_RESIGN, version, signed_version=since, changed_tips=changed)
     return Status(State.UP_TO_DATE, version, signed_version=since)

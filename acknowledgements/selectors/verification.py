@@ -166,7 +166,7 @@ PROBLEMS: tuple[Problem, ...] = (
 )
 
 
-def problem_count(values: dict[str, str]) -> int:
+def problem_count(*, values: dict[str, str]) -> int:
     """The count a problem's message was chosen for (see PROBLEMS), from its values."""
     if "first" in values and "last" in values:
         return int(values["last"]) - int(values["first"]) + 1
@@ -602,7 +602,7 @@ def verify_chain(
     return VerificationResult(True, checked, None, head_sequence, head_hash)
 
 
-def verify_entry(code: str) -> EntryCheck:
+def verify_entry(*, code: str) -> EntryCheck:
     """Whether a record with this verification code exists and is intact.
 
     Intact: the chain up to and including its entry verifies (its hash, its content's

@@ -143,7 +143,7 @@ def _build_acknowledgement(
         version=version,
         language=language,
         text_hash=text_hash_for(version=version, language=language),
-        statement=eligibility.statement_for(version, language),
+        statement=eligibility.statement_for(version=version, language=language),
         typed_name=typed_name.strip(),
         signed_at=signed_at,
         quiz_attempt=quiz_attempt,

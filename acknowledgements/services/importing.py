@@ -63,7 +63,7 @@ def _date(value: str) -> datetime.date | None:
 
 
 def read_file(
-    data: bytes, *, guideline: Guideline, today: datetime.date | None = None
+    *, data: bytes, guideline: Guideline, today: datetime.date | None = None
 ) -> ImportReport:
     """Check every row; raise ImportRefused listing each problem with its line."""
     today = today or timezone.localdate()

@@ -71,7 +71,7 @@ def _newest_pending(now: datetime.datetime) -> LedgerCheck | None:
     return _pending(now).order_by("-requested_at", "-pk").first()
 
 
-def this_attempt(check: LedgerCheck) -> QuerySet[LedgerCheck]:
+def _this_attempt(check: LedgerCheck) -> QuerySet[LedgerCheck]:
     """The check's row while this attempt runs it (empty once it was given up on)."""
     return LedgerCheck.objects.filter(
         pk=check.pk, state=LedgerCheck.State.RUNNING, attempts=check.attempts
@@ -185,7 +185,7 @@ def request_check(*, requested_by: Employee, now: datetime.datetime | None = Non
     return existing
 
 
-def run_check(check: LedgerCheck) -> LedgerCheck:
+def run_check(*, check: LedgerCheck) -> LedgerCheck:
     """Check the chain and store the result on ``check``. A check that is not waiting
     (run already, or being run by another worker) is left alone, so a task delivered
     twice is harmless. When checking fails (an error, not a problem in the chain), the
@@ -207,15 +207,15 @@ def _check_and_store(check: LedgerCheck, anchors: tuple[Anchor, ...] = ()) -> Le
     """Run the chain check for ``check`` (running) and store its result."""
     try:
         # The problem is stored as its English message id (see problem_text).
-        with Heartbeat(this_attempt(check)), translation.override("en"):
+        with Heartbeat(_this_attempt(check)), translation.override("en"):
             result = verify_chain(anchors=anchors)
     except Exception:
         logger.exception("Ledger check %s failed", check.pk)
-        this_attempt(check).update(state=LedgerCheck.State.FAILED, finished_at=timezone.now())
+        _this_attempt(check).update(state=LedgerCheck.State.FAILED, finished_at=timezone.now())
         check.refresh_from_db()
         raise
     # Only this attempt stores its result: one given up on (and run again) writes nothing.
-    this_attempt(check).update(
+    _this_attempt(check).update(
         state=LedgerCheck.State.DONE,
         finished_at=timezone.now(),
         ok=result.ok,
@@ -280,7 +280,7 @@ def _pattern(form: str) -> re.Pattern[str]:
     return re.compile("".join(regex), re.DOTALL)
 
 
-def problem_text(reason: str) -> str:
+def problem_text(*, reason: str) -> str:
     """A stored problem (an English message of acknowledgements.selectors.verification,
     with its values) in the active language."""
     if not reason:
@@ -289,7 +289,7 @@ def problem_text(reason: str) -> str:
         match = pattern.fullmatch(reason)
         if match:
             values = match.groupdict()
-            return problem(verification.problem_count(values)) % values
+            return problem(verification.problem_count(values=values)) % values
     return gettext(reason)
 
 
@@ -305,7 +305,7 @@ def anchor_mail(*, check: LedgerCheck) -> EmailMessage:
         context = {
             "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
             "check": check,
-            "problem": problem_text(check.problem_reason),
+            "problem": problem_text(reason=check.problem_reason),
             "anchor": f"{check.head_sequence}:{check.head_hash}",
             # In UTC: one reading for everyone who compares.
             "finished_at": (check.finished_at or check.requested_at)
@@ -371,7 +371,7 @@ def latest_finished_check() -> LedgerCheck | None:
     )
 
 
-def check_status(now: datetime.datetime | None = None) -> CheckStatus:
+def check_status(*, now: datetime.datetime | None = None) -> CheckStatus:
     """The last finished check and the newest check, in one query."""
     newest = LedgerCheck.objects.order_by("-requested_at", "-pk").values("pk")[:1]
     newest_done = (

@@ -36,7 +36,7 @@ class NoticeResult:
     sent: list[Employee] = field(default_factory=list)  # the employees e-mailed
 
 
-def recipients(version: GuidelineVersion) -> list[Employee]:
+def recipients(*, version: GuidelineVersion) -> list[Employee]:
     """Who must sign ``version`` again and was not told yet (one query for the people,
     then a few per distinct version last signed)."""
     signed_earlier = Q(
@@ -68,20 +68,20 @@ def recipients(version: GuidelineVersion) -> list[Employee]:
     )
     asked: dict[int, tuple[GuidelineVersion, list[Tip]]] = {}
     for since in signed_versions:
-        must, changed = reacknowledgement.must_resign_since(since, version)
+        must, changed = reacknowledgement.must_resign_since(since=since, version=version)
         if must:
             asked[since.number] = (since, changed)
     chosen: list[Employee] = []
     for employee in candidates:
         if employee.last_signed in asked:
-            # Not fields: build_notice reads them (what changed since which version).
+            # Not fields: _build_notice reads them (what changed since which version).
             notice = cast(Any, employee)
             notice.signed_version, notice.changed_tips = asked[employee.last_signed]
             chosen.append(employee)
     return chosen
 
 
-def build_notice(employee: Employee, version: GuidelineVersion) -> EmailMultiAlternatives:
+def _build_notice(employee: Employee, version: GuidelineVersion) -> EmailMultiAlternatives:
     """The e-mail (plain text and HTML) in the employee's preferred language."""
     language = employee.preferred_language or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -115,11 +115,11 @@ def send_reacknowledgement_notices(
         version = current_version(guideline=guideline) if guideline else None
     if version is None:
         return NoticeResult(version=None)
-    people = recipients(version)
+    people = recipients(version=version)
     if not people:
         return NoticeResult(version=version)
     now = now or timezone.now()
-    messages = [build_notice(employee, version) for employee in people]
+    messages = [_build_notice(employee, version) for employee in people]
     with transaction.atomic():
         # The unique constraint refuses a concurrent run's duplicates before any mail goes.
         Notification.objects.bulk_create(

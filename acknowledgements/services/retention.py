@@ -109,7 +109,7 @@ def remove_abandoned_uploads(*, now: datetime.datetime, dry_run: bool = False) -
     return len(stale)
 
 
-def years_before(day: datetime.date, years: int) -> datetime.date:
+def years_before(*, day: datetime.date, years: int) -> datetime.date:
     """The same day ``years`` years earlier (29 February becomes 28 February)."""
     try:
         return day.replace(year=day.year - years)
@@ -142,8 +142,8 @@ def apply_retention(
     report = RetentionReport(
         today=today,
         dry_run=dry_run,
-        employment_ended_before=years_before(today, ack_years),
-        attempts_submitted_before=years_before(today, attempt_years),
+        employment_ended_before=years_before(day=today, years=ack_years),
+        attempts_submitted_before=years_before(day=today, years=attempt_years),
     )
     now = timezone.now()
     with transaction.atomic():
@@ -151,7 +151,7 @@ def apply_retention(
         _attempts(report, attempt_years)
     report.abandoned_uploads = remove_abandoned_uploads(now=now, dry_run=dry_run)
     report.removed_at = None if dry_run else now
-    report.path = write_destruction_list(report, now=now)
+    report.path = _write_destruction_list(report, now=now)
     logger.info(
         "Retention%s: %s acknowledgements of %s employees, %s tips read, %s quiz attempts; list %s",
         " (dry run)" if dry_run else "",
@@ -315,7 +315,7 @@ def _attempts(report: RetentionReport, years: int) -> None:
         Attempt.objects.filter(pk__in=chunk).delete()
 
 
-def category_label(category: str) -> str:
+def _category_label(category: str) -> str:
     return {
         Category.ACKNOWLEDGEMENT: _("Acknowledgement"),
         Category.TIPS_READ: _("Tips read"),
@@ -324,7 +324,7 @@ def category_label(category: str) -> str:
     }[category]
 
 
-def destruction_list_csv(report: RetentionReport) -> str:
+def _destruction_list_csv(report: RetentionReport) -> str:
     """The list as text (the BOM included): a header and one line per item."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -352,7 +352,7 @@ def destruction_list_csv(report: RetentionReport) -> str:
             [
                 text_cell(value)
                 for value in (
-                    category_label(item.category),
+                    _category_label(item.category),
                     item.identifier,
                     item.employee_number,
                     item.description,
@@ -366,7 +366,7 @@ def destruction_list_csv(report: RetentionReport) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def write_destruction_list(report: RetentionReport, *, now: datetime.datetime) -> Path:
+def _write_destruction_list(report: RetentionReport, *, now: datetime.datetime) -> Path:
     """Write the list under MEDIA_ROOT/retention/ and return its path. A dry run's list
     is marked as a proposal ("-voorstel") in its name and in every line."""
     directory = Path(settings.MEDIA_ROOT) / DIRECTORY
@@ -378,5 +378,5 @@ def write_destruction_list(report: RetentionReport, *, now: datetime.datetime) -
     while path.exists():  # two runs in one second: keep both lists
         number += 1
         path = directory / f"vernietigingslijst-{stamp}{suffix}-{number}.csv"
-    path.write_text(destruction_list_csv(report), encoding="utf-8", newline="")
+    path.write_text(_destruction_list_csv(report), encoding="utf-8", newline="")
     return path

@@ -200,7 +200,7 @@ def test_a_check_given_up_on_while_it_ran_stores_nothing(monkeypatch):
     verify_chain = ledger_checks.verify_chain
     monkeypatch.setattr(ledger_checks, "verify_chain", given_up_on_meanwhile)
 
-    stored = ledger_checks.run_check(check)
+    stored = ledger_checks.run_check(check=check)
 
     assert (stored.state, stored.ok, stored.attempts) == ("queued", None, 1)
 
@@ -232,7 +232,7 @@ def test_a_check_that_ran_already_is_not_run_again(monkeypatch):
     check = ledger_checks.run_system_check()
     monkeypatch.setattr(ledger_checks, "verify_chain", _fails)
 
-    again = ledger_checks.run_check(check)
+    again = ledger_checks.run_check(check=check)
 
     assert (again.state, again.ok) == ("done", True)
 
@@ -247,7 +247,7 @@ def test_a_check_that_breaks_off_with_an_error_is_marked_failed_and_the_error_ra
     check = LedgerCheck.objects.create(requested_at=timezone.now())
 
     with pytest.raises(RuntimeError):
-        ledger_checks.run_check(check)
+        ledger_checks.run_check(check=check)
 
     check.refresh_from_db()
     assert (check.state, check.ok) == ("failed", None)
@@ -277,14 +277,14 @@ def test_the_problem_is_stored_in_english_whatever_the_language():
 
 def test_a_stored_problem_is_shown_in_the_readers_language():
     with translation.override("nl"):
-        text = ledger_checks.problem_text("content missing")
+        text = ledger_checks.problem_text(reason="content missing")
 
     assert text == "inhoud ontbreekt"
 
 
 def test_a_stored_sequence_gap_is_shown_with_its_number_in_the_readers_language():
     with translation.override("nl"):
-        text = ledger_checks.problem_text("sequence gap: expected 3")
+        text = ledger_checks.problem_text(reason="sequence gap: expected 3")
 
     assert text == "gat in de nummering: 3 verwacht"
 

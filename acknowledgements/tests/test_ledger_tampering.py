@@ -94,9 +94,9 @@ def test_verify_entry_reports_a_changed_record_but_not_the_ones_before_it():
         ["Iemand Anders", records[1].pk],
     )
 
-    assert verify_entry(records[0].entry.verification_code).intact
-    assert not verify_entry(records[1].entry.verification_code).intact
-    assert not verify_entry(records[2].entry.verification_code).intact
+    assert verify_entry(code=records[0].entry.verification_code).intact
+    assert not verify_entry(code=records[1].entry.verification_code).intact
+    assert not verify_entry(code=records[2].entry.verification_code).intact
 
 
 def test_a_gap_in_the_sequence_is_found():

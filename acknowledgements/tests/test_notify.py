@@ -129,7 +129,7 @@ def test_recipients_cost_a_fixed_number_of_queries_and_one_connection(
 
     # People: 1; the versions they last signed: 1; per version: tips now, then, marks: 3.
     with django_assert_num_queries(5):
-        assert len(recipients(second)) == 5
+        assert len(recipients(version=second)) == 5
 
     opened = []
 

@@ -49,7 +49,7 @@ def _active_employee(version=None, **fields):
 def test_the_export_holds_every_category_of_the_employee():
     employee, version, record = _active_employee(name_prefix="van der")
 
-    data = personal_data_export(employee)
+    data = personal_data_export(employee=employee)
 
     profile = data["profile"]
     assert profile["employee_number"] == employee.employee_number
@@ -94,7 +94,7 @@ def test_the_department_path_is_given_by_name():
     team = DepartmentFactory(name="Team Burgerzaken", parent=directorate)
     employee = EmployeeFactory(department=team)
 
-    data = personal_data_export(employee)
+    data = personal_data_export(employee=employee)
 
     assert data["profile"]["department"][-1] == "Team Burgerzaken"
     assert data["profile"]["department"][0] == "Directie Dienstverlening"
@@ -106,7 +106,7 @@ def test_answers_no_longer_kept_are_marked_so():
     Answer.chosen.through.objects.all().delete()
     Answer.objects.all().delete()
 
-    data = personal_data_export(employee)
+    data = personal_data_export(employee=employee)
 
     [exported] = data["quiz_attempts"]
     assert exported["id"] == attempt.pk
@@ -117,7 +117,7 @@ def test_the_export_holds_nothing_of_another_employee():
     employee, version, _record = _active_employee(last_name="Aalbers")
     other, _version, other_record = _active_employee(version, last_name="Zwanenburg")
 
-    text = json.dumps(personal_data_export(employee))
+    text = json.dumps(personal_data_export(employee=employee))
 
     for value in (
         other.email,
@@ -207,7 +207,7 @@ def test_the_export_costs_a_fixed_number_of_queries(django_assert_num_queries, c
     _grow(employee, count)
 
     with django_assert_num_queries(12):
-        data = personal_data_export(employee)
+        data = personal_data_export(employee=employee)
 
     assert len(data["acknowledgements"]) == count
     assert len(data["quiz_attempts"]) == count
@@ -228,6 +228,6 @@ def test_the_export_holds_the_emails_the_portal_sent_about_signing_again():
         sent_at=timezone.now(),
     )
 
-    data = personal_data_export(employee)
+    data = personal_data_export(employee=employee)
 
     assert [n["guideline_version"] for n in data["notifications"]] == [version.number]

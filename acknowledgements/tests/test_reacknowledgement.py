@@ -109,12 +109,12 @@ def pass_changes_quiz(employee, version):
 
 
 def test_needs_reacknowledgement_follows_the_marks_and_the_flag(first):
-    assert reacknowledgement.needs_reacknowledgement(editorial(first)) is False
-    assert reacknowledgement.needs_reacknowledgement(material(first, number=3)) is True
+    assert reacknowledgement.needs_reacknowledgement(version=editorial(first)) is False
+    assert reacknowledgement.needs_reacknowledgement(version=material(first, number=3)) is True
     flagged = next_version(
         first, ["a", "b", "c"], [E, E, E], number=4, bank=False, requires_reacknowledgement=True
     )
-    assert reacknowledgement.needs_reacknowledgement(flagged) is True
+    assert reacknowledgement.needs_reacknowledgement(version=flagged) is True
 
 
 def test_an_editorial_version_asks_nothing_of_who_signed_the_one_before(employee, first):

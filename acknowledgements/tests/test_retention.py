@@ -25,14 +25,14 @@ TODAY = datetime.date(2026, 6, 15)
 
 
 def _left(employee, years_ago: int, *, days: int = 0):
-    end = years_before(TODAY, years_ago) - datetime.timedelta(days=days)
+    end = years_before(day=TODAY, years=years_ago) - datetime.timedelta(days=days)
     Employee.objects.filter(pk=employee.pk).update(end_date=end, is_active=False)
     employee.refresh_from_db()
     return employee
 
 
 def _ago(years: int, days: int = 0) -> datetime.datetime:
-    day = years_before(TODAY, years) - datetime.timedelta(days=days)
+    day = years_before(day=TODAY, years=years) - datetime.timedelta(days=days)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 

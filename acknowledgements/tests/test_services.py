@@ -48,7 +48,7 @@ def test_signing_records_what_was_signed(employee):
 
     assert ack.method == Acknowledgement.Method.SELF
     assert ack.text_hash == version.content_hash
-    assert ack.statement == eligibility.statement_for(version, "nl")
+    assert ack.statement == eligibility.statement_for(version=version, language="nl")
     assert ack.quiz_attempt.passed
     assert (ack.ip_address, ack.user_agent) == ("192.0.2.7", "Firefox")
     assert ack.entry.kind == LedgerEntry.Kind.ACKNOWLEDGEMENT

@@ -75,7 +75,9 @@ def test_sign_page_shows_statement_name_field_and_checkbox_when_nothing_blocks(e
     page = parse(client_for(employee).get(SIGN_URL))
 
     assert select(page, "#sign-form") and not select(page, "#still-needed")
-    assert text_of(page, "#statement") == " ".join(statement_for(version, "nl").split())
+    assert text_of(page, "#statement") == " ".join(
+        statement_for(version=version, language="nl").split()
+    )
     assert select(page, "#sign-form label.form-label[for=id_typed_name]")
     assert select(page, "#sign-form #id_typed_name")
     assert attribute(page, "#id_typed_name", "aria-describedby") == "id_typed_name_hint"

@@ -100,7 +100,7 @@ def test_the_command_reports_an_intact_ledger(capsys):
 def test_verify_entry_finds_an_intact_record():
     record = signed()
 
-    check = verify_entry(record.entry.verification_code.lower().replace("-", " "))
+    check = verify_entry(code=record.entry.verification_code.lower().replace("-", " "))
 
     assert (check.found, check.intact, check.entry) == (True, True, record.entry)
 
@@ -108,7 +108,7 @@ def test_verify_entry_finds_an_intact_record():
 def test_verify_entry_does_not_find_an_unknown_code():
     signed()
 
-    assert not verify_entry("AAAA-BBBB-CCCC").found
+    assert not verify_entry(code="AAAA-BBBB-CCCC").found
 
 
 def test_verify_entry_says_when_a_record_was_corrected():
@@ -117,7 +117,7 @@ def test_verify_entry_says_when_a_record_was_corrected():
         entry=record.entry, recorded_by=EmployeeFactory(hr=True), reason="x", typed_name="J"
     )
 
-    check = verify_entry(record.entry.verification_code)
+    check = verify_entry(code=record.entry.verification_code)
 
     assert check.corrected_by == [correction.entry.sequence]
 
@@ -295,4 +295,4 @@ def test_a_chain_of_signatures_in_both_languages_with_odd_names_verifies():
 )
 def test_a_stored_problem_is_shown_in_dutch(stored, dutch):
     with translation.override("nl"):
-        assert ledger_checks.problem_text(stored) == dutch
+        assert ledger_checks.problem_text(reason=stored) == dutch

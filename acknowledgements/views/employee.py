@@ -129,7 +129,7 @@ class SignView(LoginRequiredMixin, View):
                 quiz_missing=quiz_missing,
                 blockers=blockers,
                 can_sign=not blockers,
-                statement=eligibility.statement_for(version, language),
+                statement=eligibility.statement_for(version=version, language=language),
                 statement_language=language,
                 error_summary=self._summary(form, blockers, service_errors),
             )
@@ -194,7 +194,7 @@ class OverviewView(LoginRequiredMixin, View):
             context["read_count"] = TipRead.objects.filter(
                 employee=employee, tip__version=version
             ).count()
-            context["quiz_required"] = eligibility.quiz_required(version)
+            context["quiz_required"] = eligibility.quiz_required(version=version)
             context["quiz_passed"] = has_passed(employee=employee, version=version)
         records = list(
             Acknowledgement.objects.select_related("entry", "version")
@@ -237,7 +237,7 @@ class VerifyView(LoginRequiredMixin, View):
                 context["record"] = check.record
                 if check.last_check is not None:
                     context["last_check_problem"] = ledger_checks.problem_text(
-                        check.last_check.problem_reason
+                        reason=check.last_check.problem_reason
                     )
             else:
                 context["error_summary"] = form.error_summary()

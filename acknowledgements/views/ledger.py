@@ -41,7 +41,7 @@ class LedgerView(LoginRequiredMixin, PermissionRequiredMixin, ListView):
         check = status.finished
         context.update(
             check=check,
-            check_problem=ledger_checks.problem_text(check.problem_reason) if check else "",
+            check_problem=ledger_checks.problem_text(reason=check.problem_reason) if check else "",
             check_in_progress=status.in_progress,
             check_unfinished=status.unfinished,
         )

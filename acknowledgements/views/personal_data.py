@@ -24,7 +24,7 @@ class PersonalDataDownloadView(LoginRequiredMixin, View):
     """The download: JSON, UTF-8, indented; never cached."""
 
     def get(self, request):
-        data = personal_data_export(request.user)
+        data = personal_data_export(employee=request.user)
         body = json.dumps(data, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         number = request.user.employee_number or request.user.pk

@@ -184,7 +184,9 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
                 )
             with step("quiz attempts"):
                 rng = _rng(seed, "quiz")
-                changed = {tip.pk for tip in tips_changed_between(versions.v2, versions.v3)}
+                changed = {
+                    tip.pk for tip in tips_changed_between(since=versions.v2, version=versions.v3)
+                }
                 quizzes = {
                     versions.v2.pk: quizdata.load_quiz(rng, versions.v2),
                     versions.v3.pk: quizdata.load_quiz(rng, versions.v3, changed_tip_ids=changed),

@@ -71,7 +71,7 @@ class Chain:
         self.signatures = signatures
         self.versions = {version.pk: version for version in versions}
         self.statements = {
-            (pk, language): eligibility.statement_for(version, language)
+            (pk, language): eligibility.statement_for(version=version, language=language)
             for pk, version in self.versions.items()
             for language in ("nl", "en")
         }

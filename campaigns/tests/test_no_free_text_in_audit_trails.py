@@ -209,7 +209,7 @@ def test_erasing_someone_else_leaves_the_persons_reasons_alone(person, hr):
 
 
 def test_the_personal_data_export_still_holds_the_on_behalf_reason(person):
-    data = personal_data_export(person)
+    data = personal_data_export(employee=person)
 
     assert [record["reason"] for record in data["acknowledgements"]] == [ON_BEHALF]
 
@@ -217,6 +217,6 @@ def test_the_personal_data_export_still_holds_the_on_behalf_reason(person):
 def test_the_personal_data_export_gives_an_editors_retirement_reason_from_the_request(person):
     editor = HandbookEvent.objects.get(kind=HandbookEvent.Kind.RETIREMENT_REQUESTED).actor
 
-    events = personal_data_export(editor)["audit_events"]["handbook"]
+    events = personal_data_export(employee=editor)["audit_events"]["handbook"]
 
     assert [event.get("retirement_reason") for event in events] == [RETIREMENT]

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if guideline is None:
             raise CommandError("There is no guideline yet: run load_handbook first.")
         try:
-            report = read_file(data, guideline=guideline)
+            report = read_file(data=data, guideline=guideline)
         except ImportRefused as refused:
             raise CommandError(f"{path} was not imported:\n{refused}") from refused
         if dry_run:

@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Anchor {each.sequence}: entry present with that hash.")
             self.stdout.write(f"Last entry: {check.head_sequence}, hash {check.head_hash}.")
             return
-        reason = problem_text(check.problem_reason)
+        reason = problem_text(reason=check.problem_reason)
         self.stdout.write(f"{check.entries_checked} entries checked before the first problem.")
         raise CommandError(
             f"Ledger entry {check.problem_sequence} does not match: {reason}.", returncode=1
