@@ -98,7 +98,7 @@ def test_the_status_page_follows_a_report_being_made(
     expect(page.locator("#progress-bar")).to_have_attribute("aria-valuenow", "75", timeout=10_000)
 
     Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED, progress_done=0)
-    generation.generate(report.pk)
+    generation.generate(report_id=report.pk)
     expect(page.locator("#download-link")).to_be_visible(timeout=15_000)
     axe_check(page)
 

@@ -82,7 +82,7 @@ class Scope:
         return timezone.make_aware(midnight)
 
 
-def scope_of(report: Report) -> Scope:
+def scope_of(*, report: Report) -> Scope:
     as_of = report.as_of or timezone.localdate(report.requested_at)
     campaign = report.campaign
     version = campaign.version if campaign and campaign.version_id else report.version
@@ -141,7 +141,7 @@ def _department_filter(scope: Scope, prefix: str) -> Q:
     return condition
 
 
-def people(scope: Scope) -> QuerySet[Any, dict[str, Any]]:
+def _people(scope: Scope) -> QuerySet[Any, dict[str, Any]]:
     """One row per person in scope, as dicts, ordered by department and name."""
     if scope.campaign is not None:
         return _campaign_people(scope)
@@ -240,9 +240,9 @@ def _version_people(scope: Scope) -> QuerySet[Employee, dict[str, Any]]:
     return found
 
 
-def rows(scope: Scope) -> Iterator[dict[str, Any]]:
+def rows(*, scope: Scope) -> Iterator[dict[str, Any]]:
     """The people in scope, read from the database in chunks."""
-    for row in people(scope).iterator(chunk_size=CHUNK):
+    for row in _people(scope).iterator(chunk_size=CHUNK):
         # "signed_at" is also a column of the assignment (its current fact); the report
         # reads the acknowledgement as of its own date, under another name.
         row["signed_at"] = row.pop("signed_moment")
@@ -252,10 +252,10 @@ def rows(scope: Scope) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def summary(scope: Scope) -> Summary:
+def summary(*, scope: Scope) -> Summary:
     """Counts per department and overall, in one query."""
     counts = (
-        people(scope)
+        _people(scope)
         .order_by()
         .values("department_id", "department_code", "department_name", "department_path")
         .annotate(

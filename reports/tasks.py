@@ -9,5 +9,5 @@ from reports.services import generation
 
 @task()
 def generate_report(report_id: int) -> dict:
-    report = generation.generate(report_id)
+    report = generation.generate(report_id=report_id)
     return {"status": report.status, "sha256": report.file_sha256}

@@ -394,7 +394,7 @@ def _build_world() -> dict:
     report = report_services.request_report(
         format="csv", version=version, by=users["hr"], enqueue=False
     )
-    report = generation.generate(report.pk)
+    report = generation.generate(report_id=report.pk)
     staff_import = StaffImport.objects.create(
         imported_by=users["hr"],
         filename="personeel.csv",

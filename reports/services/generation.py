@@ -70,14 +70,14 @@ class ReportContext:
 
     def rows(self) -> Iterator[dict[str, Any]]:
         assert self.scope is not None  # set for the compliance report, the one with rows
-        return data.rows(self.scope)
+        return data.rows(scope=self.scope)
 
     @property
     def language(self) -> str:
         return self.report.language
 
 
-def file_name(report: Report) -> str:
+def _file_name(report: Report) -> str:
     stem = "dossier" if report.kind == Report.Kind.INDIVIDUAL else "nalevingsrapportage"
     return f"{stem}-{report.number}.{EXTENSIONS[report.format]}"
 
@@ -100,7 +100,7 @@ def ledger_check() -> tuple[VerificationResult, str]:
     return result, f"NOT OK: entry {sequence}: {problem}"
 
 
-def this_attempt(report: Report) -> QuerySet[Report]:
+def _this_attempt(report: Report) -> QuerySet[Report]:
     """The report's row while this attempt runs it: empty once it finished, failed or
     was handed to another worker."""
     return Report.objects.filter(
@@ -114,13 +114,13 @@ def _progress_writer(report: Report) -> Callable[[int], None]:
     def progress(done: int) -> None:
         if done - last["written"] >= PROGRESS_EVERY or done == report.progress_total:
             # The progress is a heartbeat too (the thread beats between them).
-            this_attempt(report).update(progress_done=done, heartbeat_at=timezone.now())
+            _this_attempt(report).update(progress_done=done, heartbeat_at=timezone.now())
             last["written"] = done
 
     return progress
 
 
-def generate(report_id: int, *, now: datetime.datetime | None = None) -> Report:
+def generate(*, report_id: int, now: datetime.datetime | None = None) -> Report:
     """Make the report's file. A report that is not waiting (made already, or being
     made by another worker) is left alone, so a task delivered twice is harmless."""
     now = now or timezone.now()
@@ -136,11 +136,11 @@ def generate(report_id: int, *, now: datetime.datetime | None = None) -> Report:
     if not started:
         return report
     try:
-        with Heartbeat(this_attempt(report)):
+        with Heartbeat(_this_attempt(report)):
             _generate(report, now)
     except Exception as error:
         logger.exception("Report %s failed", report.number)
-        failed = this_attempt(report).update(
+        failed = _this_attempt(report).update(
             status=Report.Status.FAILED,
             finished_at=timezone.now(),
             error=f"{type(error).__name__}: {error}"[:2000],
@@ -170,10 +170,10 @@ def _generate(report: Report, now: datetime.datetime) -> None:
     )
     total = 1
     if report.kind == Report.Kind.COMPLIANCE:
-        context.scope = data.scope_of(report)
-        context.summary = data.summary(context.scope)
+        context.scope = data.scope_of(report=report)
+        context.summary = data.summary(scope=context.scope)
         total = context.summary.overall.total
-    this_attempt(report).update(
+    _this_attempt(report).update(
         progress_total=total,
         ledger_ok=ledger_ok,
         ledger_summary=ledger_summary,
@@ -192,9 +192,9 @@ def _generate(report: Report, now: datetime.datetime) -> None:
             digest.update(chunk)
         size = out.tell()
         out.seek(0)
-        report.file.save(file_name(report), File(out), save=False)
+        report.file.save(_file_name(report), File(out), save=False)
     finished = timezone.now()
-    made = this_attempt(report).update(
+    made = _this_attempt(report).update(
         status=Report.Status.DONE,
         file=report.file.name,
         file_sha256=digest.hexdigest(),

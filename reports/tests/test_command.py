@@ -51,7 +51,7 @@ def export(tmp_path, *arguments) -> bytes:
 def web_export(**kwargs) -> bytes:
     """What HR's page makes: the service and the background task's generation."""
     report = services.request_report(enqueue=False, **kwargs)
-    report = generation.generate(report.pk)
+    report = generation.generate(report_id=report.pk)
     with report.file.open("rb") as file:
         return file.read()
 

@@ -49,7 +49,7 @@ def test_a_version_report_has_everyone_employed_signed_or_not(version):
     EmployeeFactory(employee_number="2")
     signed(signer, ready_to_sign(signer, version))
 
-    rows = list(data.rows(scope(version)))
+    rows = list(data.rows(scope=scope(version)))
 
     assert statuses(rows) == {"1": data.Status.SIGNED, "2": data.Status.NOT_SIGNED}
     [signer_row] = [row for row in rows if row["employee_number"] == "1"]
@@ -61,7 +61,7 @@ def test_a_signature_after_the_date_does_not_count(version):
     signer = EmployeeFactory(employee_number="1")
     signed(signer, ready_to_sign(signer, version))
 
-    rows = list(data.rows(scope(version, as_of=day(-1))))
+    rows = list(data.rows(scope=scope(version, as_of=day(-1))))
 
     assert statuses(rows) == {"1": data.Status.NOT_SIGNED}
 
@@ -71,7 +71,7 @@ def test_leavers_and_future_starters_are_not_in_a_version_report(version):
     EmployeeFactory(employee_number="2", start_date=day(5))
     EmployeeFactory(employee_number="3")
 
-    assert statuses(data.rows(scope(version))) == {"3": data.Status.NOT_SIGNED}
+    assert statuses(data.rows(scope=scope(version))) == {"3": data.Status.NOT_SIGNED}
 
 
 def test_departments_narrow_the_scope_with_their_sub_departments(version, tree):
@@ -80,7 +80,7 @@ def test_departments_narrow_the_scope_with_their_sub_departments(version, tree):
     EmployeeFactory(employee_number="2", department=department)
     EmployeeFactory(employee_number="3", department=other)
 
-    rows = data.rows(scope(version, departments=(directorate,)))
+    rows = data.rows(scope=scope(version, departments=(directorate,)))
 
     assert set(statuses(rows)) == {"1", "2"}
 
@@ -95,8 +95,8 @@ def test_a_campaign_report_shows_signed_overdue_exempt_and_open(version):
         assignment=campaign.assignments.get(employee=exempt), reason="Verlof", by=signer
     )
 
-    on_time = statuses(data.rows(scope(version, campaign=campaign)))
-    later = list(data.rows(scope(version, campaign=campaign, as_of=day(11))))
+    on_time = statuses(data.rows(scope=scope(version, campaign=campaign)))
+    later = list(data.rows(scope=scope(version, campaign=campaign, as_of=day(11))))
 
     assert on_time == {
         "1": data.Status.SIGNED,
@@ -117,7 +117,7 @@ def test_the_summary_counts_per_department_and_overall(version, tree):
     EmployeeFactory(department=department)
     signed(a, ready_to_sign(a, version))
 
-    summary = data.summary(scope(version))
+    summary = data.summary(scope=scope(version))
 
     assert [(d.code, d.total, d.signed) for d in summary.departments] == [
         ("DIR", 2, 1),
@@ -134,7 +134,7 @@ def test_rows_come_department_by_department_then_by_name(version, tree):
     EmployeeFactory(employee_number="3", last_name="Bakker", department=directorate)
     EmployeeFactory(employee_number="4", last_name="Claes", department=None)
 
-    numbers = [row["employee_number"] for row in data.rows(scope(version))]
+    numbers = [row["employee_number"] for row in data.rows(scope=scope(version))]
 
     assert numbers == ["3", "1", "2", "4"]
 
@@ -144,6 +144,6 @@ def test_the_rows_are_one_query_whatever_their_number(version, django_assert_num
         EmployeeFactory()
 
     with django_assert_num_queries(1):
-        rows = list(data.rows(scope(version)))
+        rows = list(data.rows(scope=scope(version)))
 
     assert len(rows) == 5

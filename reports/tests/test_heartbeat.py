@@ -61,7 +61,7 @@ def kinds(report: Report) -> list[str]:
 def test_taking_a_report_on_counts_the_attempt_and_sets_the_heartbeat(version):
     before = timezone.now()
 
-    report = generation.generate(requested(version).pk)
+    report = generation.generate(report_id=requested(version).pk)
 
     assert (report.status, report.attempts) == ("done", 1)
     assert report.heartbeat_at >= before
@@ -152,7 +152,7 @@ def test_a_worker_given_up_on_while_it_worked_writes_nothing(version, monkeypatc
         f"{__name__}.handed_on_while_rendering",
     )
 
-    late = generation.generate(requested(version).pk)
+    late = generation.generate(report_id=requested(version).pk)
 
     assert (late.status, late.file.name, late.file_sha256) == ("queued", "", "")
     assert kinds(late) == ["requested"]
@@ -234,7 +234,7 @@ def test_the_button_and_its_refusal_speak_dutch(client, version):
     page = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
     assert f"Rapportage {report.number} opnieuw maken" in page
 
-    done = generation.generate(requested(version).pk)
+    done = generation.generate(report_id=requested(version).pk)
     response = client.post(reverse("reports:retry", args=[done.pk]), follow=True)
 
     assert "Alleen een mislukte rapportage kan opnieuw worden gemaakt." in response.content.decode()
@@ -258,7 +258,7 @@ def test_hr_makes_a_failed_report_again(
 
 
 def test_a_report_that_did_not_fail_is_not_made_again(hr_client, version):
-    report = generation.generate(requested(version).pk)
+    report = generation.generate(report_id=requested(version).pk)
 
     response = hr_client.post(reverse("reports:retry", args=[report.pk]), follow=True)
 

@@ -44,7 +44,7 @@ def sign(version, count: int = 1):
 
 def make(format: str = Report.Format.PDF, **kwargs) -> Report:
     report = services.request_report(format=format, enqueue=False, **kwargs)
-    report = generation.generate(report.pk)
+    report = generation.generate(report_id=report.pk)
     assert report.status == Report.Status.DONE, report.error
     return report
 

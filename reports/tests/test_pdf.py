@@ -58,7 +58,7 @@ def read(pdf: bytes) -> SimpleNamespace:
 
 
 def make(report: Report) -> bytes:
-    report = generation.generate(report.pk)
+    report = generation.generate(report_id=report.pk)
     assert report.status == Report.Status.DONE, report.error
     with report.file.open("rb") as handle:
         return handle.read()
@@ -330,7 +330,7 @@ def test_progress_reaches_the_total_once_the_file_is_written():
     for n in range(3):
         EmployeeFactory(employee_number=f"P{n:04d}")
     report = services.request_report(version=version, language="en", enqueue=False)
-    scope = data.scope_of(report)
+    scope = data.scope_of(report=report)
     progress = []
     context = generation.ReportContext(
         report=report,
@@ -339,7 +339,7 @@ def test_progress_reaches_the_total_once_the_file_is_written():
         ledger_ok=True,
         ledger_summary="",
         scope=scope,
-        summary=data.summary(scope),
+        summary=data.summary(scope=scope),
         progress=progress.append,
     )
     out = io.BytesIO()

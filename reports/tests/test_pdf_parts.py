@@ -55,7 +55,7 @@ def text_of(page) -> str:
 
 def make(report: Report, method: str, now=None) -> bytes:
     with render_pdf.pdf_method(method):
-        report = generation.generate(report.pk, now=now)
+        report = generation.generate(report_id=report.pk, now=now)
     assert report.status == Report.Status.DONE, report.error
     with report.file.open("rb") as handle:
         return handle.read()
@@ -331,7 +331,7 @@ def test_progress_in_parts_only_grows_and_reaches_the_total_with_the_file(settin
     for n in range(5):
         EmployeeFactory(employee_number=f"P{n:04d}")
     report = services.request_report(version=version, language="en", enqueue=False)
-    scope = data.scope_of(report)
+    scope = data.scope_of(report=report)
     progress = []
     context = generation.ReportContext(
         report=report,
@@ -340,7 +340,7 @@ def test_progress_in_parts_only_grows_and_reaches_the_total_with_the_file(settin
         ledger_ok=True,
         ledger_summary="",
         scope=scope,
-        summary=data.summary(scope),
+        summary=data.summary(scope=scope),
         progress=progress.append,
     )
     out = io.BytesIO()

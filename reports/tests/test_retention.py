@@ -36,7 +36,7 @@ def made(version, **kwargs) -> Report:
     report = services.request_report(
         version=version, format=Report.Format.CSV, enqueue=False, **kwargs
     )
-    return generation.generate(report.pk)
+    return generation.generate(report_id=report.pk)
 
 
 def test_a_file_is_kept_for_the_retention_period(version, settings):

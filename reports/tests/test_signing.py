@@ -234,7 +234,7 @@ def made_report() -> tuple[Report, bytes]:
     signed(signer, ready_to_sign(signer, version))
     report = services.request_report(version=version, language="en", enqueue=False)
     try:
-        report = generation.generate(report.pk)
+        report = generation.generate(report_id=report.pk)
     except signing.ArchivalSigningFailed:
         report.refresh_from_db()
         return report, b""

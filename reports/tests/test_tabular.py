@@ -57,7 +57,7 @@ def staff(version):
 def make(format: str, **kwargs) -> Report:
     """Ask for a report and make it here and now."""
     report = services.request_report(format=format, enqueue=False, **kwargs)
-    return generation.generate(report.pk)
+    return generation.generate(report_id=report.pk)
 
 
 def content(report: Report) -> bytes:
@@ -205,7 +205,7 @@ def test_progress_is_reported_as_the_rows_are_written(version):
     departments = [DepartmentFactory()]
     bulk_employees(120, departments)
     report = services.request_report(format=Report.Format.CSV, version=version, enqueue=False)
-    scope = data.scope_of(report)
+    scope = data.scope_of(report=report)
     calls: list[int] = []
     context = generation.ReportContext(
         report=report,
@@ -214,14 +214,14 @@ def test_progress_is_reported_as_the_rows_are_written(version):
         ledger_ok=True,
         ledger_summary="OK",
         scope=scope,
-        summary=data.summary(scope),
+        summary=data.summary(scope=scope),
         progress=calls.append,
     )
 
     render_tabular.render_csv(context, io.BytesIO())
 
     assert calls == [50, 100, 120]
-    made = generation.generate(report.pk)
+    made = generation.generate(report_id=report.pk)
     assert (made.progress_done, made.progress_total, made.progress_percent) == (120, 120, 100)
 
 
@@ -330,7 +330,7 @@ def test_a_campaign_workbook_has_due_dates_as_dates(version):
 
 def test_a_broken_ledger_is_said_on_the_summary_sheet(version, staff):
     report = services.request_report(format=Report.Format.XLSX, version=version, enqueue=False)
-    scope = data.scope_of(report)
+    scope = data.scope_of(report=report)
     context = generation.ReportContext(
         report=report,
         generated_at=timezone.now(),
@@ -339,7 +339,7 @@ def test_a_broken_ledger_is_said_on_the_summary_sheet(version, staff):
         ledger_summary="NOT OK",
         ledger=VerificationResult(ok=False, checked=4, first_problem=(5, "hash mismatch in test")),
         scope=scope,
-        summary=data.summary(scope),
+        summary=data.summary(scope=scope),
     )
     out = io.BytesIO()
 

@@ -37,7 +37,7 @@ def version(db):
 
 def made(format=Report.Format.CSV, **kwargs) -> Report:
     report = services.request_report(format=format, enqueue=False, **kwargs)
-    return generation.generate(report.pk)
+    return generation.generate(report_id=report.pk)
 
 
 def form_data(**overrides) -> dict:

@@ -34,7 +34,7 @@ def test_a_report_download_is_recorded_with_who_the_format_and_the_address(
     EmployeeFactory()
     person = hr()
     report = generation.generate(
-        services.request_report(format=format, version=version, enqueue=False).pk
+        report_id=services.request_report(format=format, version=version, enqueue=False).pk
     )
     client.force_login(person)
 

@@ -109,7 +109,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         method = None if options["pdf_method"] == "auto" else options["pdf_method"]
         with render_pdf.pdf_method(method):
-            report = generation.generate(report.pk)
+            report = generation.generate(report_id=report.pk)
         with report.file.open("rb") as source, output.open("wb") as target:
             shutil.copyfileobj(source, target)
         self.stdout.write(
