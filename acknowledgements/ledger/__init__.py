@@ -72,7 +72,7 @@ ENTRY_KEYS = (
     "content_digest",
 )
 # The two lists above are the only lists of hashed fields: the columns below,
-# content_fields, entry_fields, verification, ledger_pg and the benchmarks' bulk loader
+# content_fields, entry_fields, ledger.rows, ledger.postgres and the benchmarks' bulk loader
 # derive from them.
 # The content row's hashed columns: all keys but the version's number and the sequence
 # of the entry a correction corrects, which come from other rows.

@@ -41,7 +41,8 @@ from django.utils.translation import gettext
 
 from acknowledgements.models import LedgerCheck
 from acknowledgements.selectors import verification
-from acknowledgements.selectors.verification import Anchor, verify_chain
+from acknowledgements.selectors.anchors import Anchor
+from acknowledgements.selectors.verification import verify_chain
 from people.models import Employee
 from portal.heartbeat import (
     MAX_ATTEMPTS,

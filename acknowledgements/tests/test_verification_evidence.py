@@ -14,7 +14,8 @@ from django.utils import translation
 
 from acknowledgements import triggers as ledger_triggers
 from acknowledgements.models import LedgerEntry
-from acknowledgements.selectors.verification import Anchor, verify_chain
+from acknowledgements.selectors.anchors import Anchor
+from acknowledgements.selectors.verification import verify_chain
 from acknowledgements.services import ledger_checks
 from acknowledgements.tests.factories import ready_to_sign, signed
 from handbook import triggers as handbook_triggers

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import translation
 
 from acknowledgements import ledger
-from acknowledgements.selectors import verification
+from acknowledgements.ledger import rows
 from acknowledgements.selectors.verification import verify_chain, verify_entry
 from acknowledgements.services import corrections, ledger_checks
 from acknowledgements.tests.factories import (
@@ -175,21 +175,21 @@ def test_the_canonical_json_written_directly_is_ledgers(value):
     data = {"kind": "acknowledgement", "a": value, "z": [value]}
     simple = {key: data[key] for key in ("kind", "a")}
 
-    assert verification.canonical_json(simple) == ledger.canonical_json(simple)
+    assert rows.canonical_json(simple) == ledger.canonical_json(simple)
 
 
 def test_a_naive_datetime_is_refused_as_ledger_refuses_it():
     with pytest.raises(ValueError, match="aware datetimes only"):
-        verification.json_value(datetime.datetime(2026, 11, 25, 12, 0))
+        rows.json_value(datetime.datetime(2026, 11, 25, 12, 0))
 
 
 @pytest.mark.parametrize("value", AWKWARD_VALUES)
 def test_a_content_row_of_any_value_is_written_as_ledger_writes_it(value):
     """Also a value of a type its column should not hold (a database edited by hand)."""
     fields = dict.fromkeys(ledger.CONTENT_KEYS, value)
-    values = [fields[name] for name in verification._CONTENT_VALUES]
+    values = [fields[name] for name in rows.CONTENT_VALUES]
 
-    written = verification._CONTENT_WRITER(values)
+    written = rows.CONTENT_WRITER(values)
 
     assert written.encode() == ledger.canonical_json(fields)
 
@@ -197,9 +197,9 @@ def test_a_content_row_of_any_value_is_written_as_ledger_writes_it(value):
 @pytest.mark.parametrize("value", AWKWARD_VALUES)
 def test_an_entry_row_of_any_value_is_written_as_ledger_writes_it(value):
     fields = dict.fromkeys(ledger.ENTRY_KEYS, value)
-    values = [fields[name] for name in verification._ENTRY_VALUES]
+    values = [fields[name] for name in rows.ENTRY_VALUES]
 
-    assert verification._ENTRY_WRITER(values).encode() == ledger.canonical_json(fields)
+    assert rows.ENTRY_WRITER(values).encode() == ledger.canonical_json(fields)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL writes the moments")
@@ -220,7 +220,7 @@ def test_postgresql_writes_a_moment_as_ledger_writes_it(moment):
     AnyTable.objects.get_or_create(pk=1)
     text = (
         AnyTable.objects.annotate(
-            moment=verification.MomentText(Value(moment, output_field=DateTimeField()))
+            moment=rows.MomentText(Value(moment, output_field=DateTimeField()))
         )
         .values_list("moment", flat=True)
         .get()
@@ -243,7 +243,7 @@ def test_postgresql_writes_a_moment_as_ledger_writes_it(moment):
     ],
 )
 def test_ip_addresses_are_written_as_ledger_writes_them(address):
-    assert verification.canonical_ip(address) == ledger.canonical_ip(address)
+    assert rows.canonical_ip(address) == ledger.canonical_ip(address)
 
 
 def test_a_chain_of_signatures_in_both_languages_with_odd_names_verifies():

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from acknowledgements.models import LedgerEntry
-from acknowledgements.selectors.verification import MalformedAnchor, parse_anchor
+from acknowledgements.selectors.anchors import MalformedAnchor, parse_anchor
 from acknowledgements.services.ledger_checks import problem_text, run_system_check
 
 
