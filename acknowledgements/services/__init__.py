@@ -1,4 +1,5 @@
-"""Writes to the ledger: signing, recording on behalf, importing (correcting and erasing:
+"""Writes to the ledger: signing and recording on behalf (importing from an earlier
+system: acknowledgements.services.importing; correcting and erasing:
 acknowledgements.services.corrections).
 
 Every function here is atomic and appends exactly one ledger entry (see
@@ -374,34 +375,4 @@ def record_on_behalf(
         recorded_by=recorded_by,
         reason=reason,
         paper_form=paper_form,
-    )
-
-
-@transaction.atomic
-def import_acknowledgement(
-    *,
-    employee: Employee,
-    version: GuidelineVersion,
-    signed_at: datetime.datetime,
-    recorded_by: Employee | None,
-    reason: str,
-    language: str = "nl",
-    now: datetime.datetime | None = None,
-) -> Acknowledgement:
-    """Record an acknowledgement from an earlier system. ``recorded_by`` None: a system
-    import (a management command); otherwise they need the permission to add them."""
-    if recorded_by is not None and not recorded_by.has_perm(MANAGE_PERMISSION):
-        raise PermissionDenied(_("You may not import acknowledgements."))
-    _require_reason(reason)
-    now = now or timezone.now()
-    _require_past(signed_at, now)
-    return _record_once(
-        employee=employee,
-        version=version,
-        language=language,
-        signed_at=signed_at,
-        now=now,
-        method=Acknowledgement.Method.IMPORTED,
-        recorded_by=recorded_by,
-        reason=reason,
     )

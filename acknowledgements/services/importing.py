@@ -4,6 +4,7 @@ Columns (header names case-insensitive, Dutch or English): ``personeelsnummer``
 (employee_number), ``versie`` (version), ``datum`` (signed_on). Delimiter ``;`` or
 ``,``; UTF-8 with or without BOM, or Windows-1252; dates as dd-mm-jjjj or yyyy-mm-dd.
 Every row is checked before anything is written: one bad row refuses the whole file.
+``import_acknowledgement`` records one (the file's rows, the staff import's leavers).
 """
 
 from __future__ import annotations
@@ -13,12 +14,18 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements import services
 from acknowledgements.models import Acknowledgement, LedgerEntry
+from acknowledgements.services import (
+    MANAGE_PERMISSION,
+    _record_once,
+    _require_past,
+    _require_reason,
+)
 from handbook.models import Guideline, GuidelineVersion
 from people.models import Employee
 
@@ -156,7 +163,7 @@ def import_acknowledgements(
         if (employee.pk, version.pk) in existing:
             report.already_there += 1
             continue
-        services.import_acknowledgement(
+        import_acknowledgement(
             employee=employee,
             version=version,
             signed_at=moment,
@@ -165,3 +172,33 @@ def import_acknowledgements(
         )
         report.recorded += 1
     return report
+
+
+@transaction.atomic
+def import_acknowledgement(
+    *,
+    employee: Employee,
+    version: GuidelineVersion,
+    signed_at: datetime.datetime,
+    recorded_by: Employee | None,
+    reason: str,
+    language: str = "nl",
+    now: datetime.datetime | None = None,
+) -> Acknowledgement:
+    """Record an acknowledgement from an earlier system. ``recorded_by`` None: a system
+    import (a management command); otherwise they need the permission to add them."""
+    if recorded_by is not None and not recorded_by.has_perm(MANAGE_PERMISSION):
+        raise PermissionDenied(_("You may not import acknowledgements."))
+    _require_reason(reason)
+    now = now or timezone.now()
+    _require_past(signed_at, now)
+    return _record_once(
+        employee=employee,
+        version=version,
+        language=language,
+        signed_at=signed_at,
+        now=now,
+        method=Acknowledgement.Method.IMPORTED,
+        recorded_by=recorded_by,
+        reason=reason,
+    )

@@ -12,7 +12,7 @@ from acknowledgements import ledger, services
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from acknowledgements.selectors import eligibility
 from acknowledgements.selectors.verification import verify_chain
-from acknowledgements.services import SigningRefused, corrections
+from acknowledgements.services import SigningRefused, corrections, importing
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 from quizzes.tests.factories import quiz_version
@@ -218,7 +218,7 @@ def test_recording_on_behalf_needs_a_reason(employee, hr):
 
 
 def test_importing_marks_the_record_as_imported(employee, hr):
-    ack = services.import_acknowledgement(
+    ack = importing.import_acknowledgement(
         employee=employee,
         version=quiz_version(),
         recorded_by=hr,

@@ -207,7 +207,7 @@ def test_a_leaver_whose_end_date_passed_is_deactivated_not_deleted_and_keeps_the
     version_one,
 ):
     from acknowledgements.models import Acknowledgement
-    from acknowledgements.services import import_acknowledgement
+    from acknowledgements.services.importing import import_acknowledgement
 
     employee = EmployeeFactory(employee_number="1001", start_date=datetime.date(2015, 1, 1))
     import_acknowledgement(

@@ -336,7 +336,7 @@ def fill(employees: int) -> int:
 def fill_plain(employees: int) -> int:
     """An organisation, version 1, a campaign for everyone past its deadline; ~60 % of
     them signed (through the ledger, so the cover's check is real). Returns its id."""
-    from acknowledgements.services import import_acknowledgement
+    from acknowledgements.services.importing import import_acknowledgement
     from campaigns import services as campaigns
     from handbook.models import GuidelineVersion
     from people.models import Department, Employee
