@@ -24,27 +24,7 @@ triggers and the rules agree).
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, NamedTuple
-
-from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    DateTimeField,
-    IntegerField,
-    Max,
-    Min,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, NullIf
-from django.db.models.lookups import GreaterThanOrEqual
 
 from portal.db import run_vendor_sql
 from portal.triggers import Trigger, TriggerSet, append_only, db_tables, names, put_on, take_off
@@ -93,7 +73,7 @@ def _passed(db: Tables, e: str, v: str) -> str:
     )
 
 
-def _read(db: Tables, e: str, v: str) -> str:
+def read_fact(db: Tables, e: str, v: str) -> str:
     # Every tip opened; a version without tips is never "read" (as before: at least 1).
     reads = (
         f"FROM {db.reads} r JOIN {db.tips} t ON t.id = r.tip_id "
@@ -153,7 +133,7 @@ def sqlite_forward(db: Tables) -> list[str]:
         BEGIN UPDATE {db.assignments} SET
             signed_at = {_signed(db, "NEW.employee_id", "NEW.version_id")},
             quiz_passed_at = {_passed(db, "NEW.employee_id", "NEW.version_id")},
-            read_at = {_read(db, "NEW.employee_id", "NEW.version_id")}
+            read_at = {read_fact(db, "NEW.employee_id", "NEW.version_id")}
         WHERE id = NEW.id; END;""",
         f"""CREATE TRIGGER campaigns_signed_insert AFTER INSERT ON {db.acknowledgements}
         WHEN NEW.{kind} BEGIN
@@ -174,10 +154,10 @@ def sqlite_forward(db: Tables) -> list[str]:
         {update("quiz_passed_at", _passed(db, "OLD.employee_id", "OLD.version_id"), "OLD.employee_id", "OLD.version_id")}
         END;""",  # noqa: E501
         f"""CREATE TRIGGER campaigns_read_insert AFTER INSERT ON {db.reads} BEGIN
-        {update("read_at", _read(db, "NEW.employee_id", _tip_version(db, "NEW.tip_id")), "NEW.employee_id", _tip_version(db, "NEW.tip_id"))}
+        {update("read_at", read_fact(db, "NEW.employee_id", _tip_version(db, "NEW.tip_id")), "NEW.employee_id", _tip_version(db, "NEW.tip_id"))}
         END;""",  # noqa: E501
         f"""CREATE TRIGGER campaigns_read_delete AFTER DELETE ON {db.reads} BEGIN
-        {update("read_at", _read(db, "OLD.employee_id", _tip_version(db, "OLD.tip_id")), "OLD.employee_id", _tip_version(db, "OLD.tip_id"))}
+        {update("read_at", read_fact(db, "OLD.employee_id", _tip_version(db, "OLD.tip_id")), "OLD.employee_id", _tip_version(db, "OLD.tip_id"))}
         END;""",  # noqa: E501
     ]
 
@@ -210,7 +190,7 @@ def postgresql_forward(db: Tables) -> list[str]:
             IF current_setting('{BULK_SETTING}', true) = 'on' THEN RETURN NEW; END IF;
             NEW.signed_at := {_signed(db, "NEW.employee_id", "NEW.version_id")};
             NEW.quiz_passed_at := {_passed(db, "NEW.employee_id", "NEW.version_id")};
-            NEW.read_at := {_read(db, "NEW.employee_id", "NEW.version_id")};
+            NEW.read_at := {read_fact(db, "NEW.employee_id", "NEW.version_id")};
             RETURN NEW;
         END $$ LANGUAGE plpgsql;""",
         f"""CREATE TRIGGER campaigns_assignment_progress BEFORE INSERT ON {db.assignments}
@@ -236,7 +216,7 @@ def postgresql_forward(db: Tables) -> list[str]:
         fact_function(
             "campaigns_read_changed",
             "read_at",
-            _read(db, "changed.employee_id", "changed_version"),
+            read_fact(db, "changed.employee_id", "changed_version"),
             version=_tip_version(db, "changed.tip_id"),
         ),
         f"""CREATE TRIGGER campaigns_read_changed AFTER INSERT OR DELETE ON {db.reads}
@@ -277,110 +257,6 @@ def unmake_bulk_aware(apps, schema_editor) -> None:
     run_vendor_sql(schema_editor, sqlite=list, postgresql=lambda: postgresql_not_bulk_aware(db))
 
 
-# Driven by the facts (aggregates over the version's facts, joined by employee), not by
-# the assignments: right after a bulk insert the planner knows nothing of the new rows
-# and would loop over them. Rows without any fact keep their NULLs.
-@functools.cache
-def _fill_in_bulk(db: Tables) -> str:
-    return f"""
-WITH signed AS (
-    SELECT employee_id, MIN(signed_at) AS at FROM {db.acknowledgements}
-    WHERE version_id = %(version)s AND kind = '{ACKNOWLEDGEMENT_KIND}' GROUP BY employee_id
-), passed AS (
-    SELECT employee_id, MIN(submitted_at) AS at FROM {db.attempts}
-    WHERE version_id = %(version)s AND passed GROUP BY employee_id
-), reads AS (
-    SELECT r.employee_id, COUNT(*) AS n, MAX(r.first_opened_at) AS at
-    FROM {db.reads} r JOIN {db.tips} t ON t.id = r.tip_id
-    WHERE t.version_id = %(version)s GROUP BY r.employee_id
-), needed AS (
-    SELECT COALESCE(NULLIF(COUNT(*), 0), 1) AS n FROM {db.tips} WHERE version_id = %(version)s
-), facts AS (
-    SELECT COALESCE(signed.employee_id, passed.employee_id, reads.employee_id) AS employee_id,
-        signed.at AS signed_at, passed.at AS passed_at,
-        CASE WHEN reads.n >= (SELECT n FROM needed) THEN reads.at END AS read_at
-    FROM signed
-    FULL JOIN passed ON passed.employee_id = signed.employee_id
-    FULL JOIN reads ON reads.employee_id = COALESCE(signed.employee_id, passed.employee_id)
-)
-UPDATE {db.assignments} a
-SET signed_at = facts.signed_at, quiz_passed_at = facts.passed_at, read_at = facts.read_at
-FROM facts
-WHERE a.employee_id = facts.employee_id
-    AND a.campaign_id = %(campaign)s AND a.version_id = %(version)s {{which}}
-    AND (
-        a.signed_at IS DISTINCT FROM facts.signed_at
-        OR a.quiz_passed_at IS DISTINCT FROM facts.passed_at
-        OR a.read_at IS DISTINCT FROM facts.read_at
-    )
-"""
-
-
-# For repairs: facts that are gone (an erasure, a retention run) clear the column.
-@functools.cache
-def _clear_gone(db: Tables) -> tuple[str, ...]:
-    return (
-        f"""UPDATE {db.assignments} a SET signed_at = NULL
-    WHERE a.campaign_id = %(campaign)s AND a.signed_at IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM {db.acknowledgements} k WHERE k.employee_id = a.employee_id
-        AND k.version_id = a.version_id AND k.kind = '{ACKNOWLEDGEMENT_KIND}')""",
-        f"""UPDATE {db.assignments} a SET quiz_passed_at = NULL
-    WHERE a.campaign_id = %(campaign)s AND a.quiz_passed_at IS NOT NULL AND NOT EXISTS (
-        SELECT 1 FROM {db.attempts} q WHERE q.employee_id = a.employee_id
-        AND q.version_id = a.version_id AND q.passed)""",
-        f"""UPDATE {db.assignments} a SET read_at = NULL
-    WHERE a.campaign_id = %(campaign)s AND a.read_at IS NOT NULL
-    AND {_read(db, "a.employee_id", "a.version_id")} IS NULL""",
-    )
-
-
-@contextmanager
-def in_bulk(*, campaign_id: int, version_id: int, added_at) -> Iterator[None]:
-    """Insert a campaign's new assignments (one version, one ``added_at``) inside this
-    block: on PostgreSQL their facts are then filled in one set-based statement (hash
-    joins over the version's facts) instead of by the insert trigger row by row. On
-    SQLite the trigger does it. Use inside a transaction."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL {BULK_SETTING} = 'on'")
-        try:
-            yield
-        finally:
-            cursor.execute(f"SET LOCAL {BULK_SETTING} = 'off'")
-        cursor.execute(
-            _fill_in_bulk(tables()).format(which="AND a.added_at = %(added_at)s"),
-            {"campaign": campaign_id, "version": version_id, "added_at": added_at},
-        )
-
-
-def repair(campaign) -> int:
-    """Make the facts of a campaign's assignments equal to the source tables again;
-    returns how many assignments changed (normally none).
-
-    The triggers keep them right, with one gap: a fact recorded by another transaction
-    while assignments are being inserted (a launch takes seconds for a large
-    organisation) cannot reach rows it does not see yet. The periodic command
-    (run_campaigns) repairs that. One set-based statement per version on PostgreSQL.
-    """
-    if connection.vendor != "postgresql":
-        return refresh_stale(campaign.assignments.all())
-    changed = 0
-    with connection.cursor() as cursor:
-        for statement in _clear_gone(tables()):
-            cursor.execute(statement, {"campaign": campaign.pk})
-            changed += cursor.rowcount
-        versions = campaign.assignments.order_by().values_list("version_id", flat=True)
-        for version_id in versions.distinct():
-            cursor.execute(
-                _fill_in_bulk(tables()).format(which=""),
-                {"campaign": campaign.pk, "version": version_id},
-            )
-            changed += cursor.rowcount
-    return changed
-
-
 def install(apps, schema_editor) -> None:
     """Put the triggers on (a migration's RunPython; ``apps`` None: the installed models)."""
     db = tables(apps)
@@ -396,80 +272,6 @@ def uninstall(apps, schema_editor) -> None:
         sqlite=lambda: sqlite_backward(db),
         postgresql=lambda: postgresql_backward(db),
     )
-
-
-def fact_columns(models=None) -> dict:
-    """The three columns as expressions over the facts, for ``QuerySet.update``.
-
-    ``models``: a mapping of model names to classes (a migration's historical models);
-    by default the apps' own.
-    """
-    if models is None:
-        from acknowledgements.models import Acknowledgement, TipRead
-        from handbook.models import Tip
-        from quizzes.models import Attempt
-    else:
-        Acknowledgement, TipRead, Tip, Attempt = (  # noqa: N806 - model classes
-            models[name] for name in ("Acknowledgement", "TipRead", "Tip", "Attempt")
-        )
-    signed = (
-        Acknowledgement.objects.filter(
-            employee_id=OuterRef("employee_id"),
-            version_id=OuterRef("version_id"),
-            kind=ACKNOWLEDGEMENT_KIND,
-        )
-        .order_by()
-        .values("employee_id")
-        .annotate(at=Min("signed_at"))
-        .values("at")
-    )
-    passed = (
-        Attempt.objects.filter(
-            employee_id=OuterRef("employee_id"), version_id=OuterRef("version_id"), passed=True
-        )
-        .order_by()
-        .values("employee_id")
-        .annotate(at=Min("submitted_at"))
-        .values("at")
-    )
-    reads = TipRead.objects.filter(
-        employee_id=OuterRef("employee_id"), tip__version_id=OuterRef("version_id")
-    ).order_by()
-    read_count = reads.values("employee_id").annotate(n=Count("pk")).values("n")
-    last_read = reads.values("employee_id").annotate(at=Max("first_opened_at")).values("at")
-    tip_count = (
-        Tip.objects.filter(version_id=OuterRef("version_id"))
-        .order_by()
-        .values("version_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    tips_read = Coalesce(Subquery(read_count, output_field=IntegerField()), Value(0))
-    needed = Coalesce(NullIf(Subquery(tip_count, output_field=IntegerField()), Value(0)), Value(1))
-    return {
-        "signed_at": Subquery(signed),
-        "quiz_passed_at": Subquery(passed),
-        "read_at": Case(
-            When(GreaterThanOrEqual(tips_read, needed), then=Subquery(last_read)),
-            default=Value(None),
-            output_field=DateTimeField(),
-        ),
-    }
-
-
-def refresh(assignments: QuerySet) -> int:
-    """Recompute the three columns of these assignments from the facts; returns how
-    many rows were updated. The triggers keep them right: this is for repairs."""
-    return assignments.update(**fact_columns())
-
-
-def refresh_stale(assignments: QuerySet) -> int:
-    """refresh, counting only the assignments whose columns changed (for SQLite, where
-    installations are small: the columns are read before and after)."""
-    columns = ("pk", "signed_at", "quiz_passed_at", "read_at")
-    before = set(assignments.values_list(*columns))
-    refresh(assignments)
-    return len(set(assignments.values_list(*columns)) - before)
 
 
 # The campaigns' audit trail (CampaignEvent) is append-only: migration 0007 (see

@@ -148,7 +148,7 @@ def test_about_sixty_percent_signed_in_the_running_campaign(campaign):
 def test_the_assignments_progress_facts_agree_with_the_facts(output):
     """The facts were loaded with the triggers that keep them off (PostgreSQL): the
     assignments, made afterwards, must still carry exactly what the facts say."""
-    from campaigns import triggers as progress
+    from campaigns.services import progress
 
     columns = ("signed_at", "quiz_passed_at", "read_at")
     recomputed = {f"expected_{name}": value for name, value in progress.fact_columns().items()}

@@ -1,6 +1,7 @@
 from django.db import migrations, models
 
 from campaigns import triggers as progress
+from campaigns.services.progress import fact_columns
 
 
 def fill(apps, schema_editor):
@@ -13,7 +14,7 @@ def fill(apps, schema_editor):
     }
     Assignment = apps.get_model("campaigns", "Assignment")
     Assignment.objects.using(schema_editor.connection.alias).update(
-        **progress.fact_columns(models_by_name)
+        **fact_columns(models=models_by_name)
     )
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaigns import selectors
-from campaigns import triggers as progress
 from campaigns.models import Assignment, Campaign, CampaignEvent, Exemption
+from campaigns.services import progress
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
 

@@ -222,13 +222,13 @@ def run(*, now: datetime.datetime | None = None, clock: bool = False) -> dict[st
 
 def repair_progress() -> int:
     """The facts of running campaigns' assignments made equal to the source tables again
-    (campaigns.triggers.repair); logged when something was repaired."""
-    from campaigns import triggers as progress
+    (campaigns.services.progress.repair); logged when something was repaired."""
+    from campaigns.services import progress
 
     repaired = 0
     for campaign in Campaign.objects.filter(status=Campaign.Status.RUNNING):
         with transaction.atomic():
-            changed = progress.repair(campaign)
+            changed = progress.repair(campaign=campaign)
         if changed:
             logger.warning(
                 "Campaign %s: progress of %s assignment(s) repaired.", campaign.pk, changed

@@ -113,7 +113,7 @@ def test_launch_of_hundreds_of_employees_is_a_handful_of_queries(
     )
     campaign = draft_campaign(version, audience=Campaign.Audience.ALL)
 
-    # On PostgreSQL three of them fill the facts in bulk (campaigns.triggers.in_bulk).
+    # On PostgreSQL three of them fill the facts in bulk (campaigns.services.progress.in_bulk).
     with django_assert_max_num_queries(15):
         added = services.launch_campaign(campaign=campaign, by=None)
 

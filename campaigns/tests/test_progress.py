@@ -11,8 +11,8 @@ from django.utils import timezone
 from acknowledgements.models import TipRead
 from acknowledgements.services import corrections
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
-from campaigns import triggers as progress
 from campaigns.models import Assignment, Campaign
+from campaigns.services import progress
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import EmployeeFactory
 from quizzes.models import Attempt
@@ -35,7 +35,7 @@ def _facts(assignment) -> dict:
 
 
 def _recomputed(assignment) -> dict:
-    """The facts as campaigns.triggers.refresh computes them from the source tables."""
+    """The facts as campaigns.services.progress.refresh computes them from the source tables."""
     return (
         Assignment.objects.filter(pk=assignment.pk)
         .annotate(**{f"new_{name}": value for name, value in progress.fact_columns().items()})
@@ -153,7 +153,7 @@ def test_refresh_repairs_facts_that_were_changed_by_hand(version, employee):
         signed_at=None, quiz_passed_at=None, read_at=timezone.now() - datetime.timedelta(days=9)
     )
 
-    progress.refresh(Assignment.objects.filter(pk=assignment.pk))
+    progress.refresh(assignments=Assignment.objects.filter(pk=assignment.pk))
 
     assert _agrees(assignment)
     assert _facts(assignment)["signed_at"] is not None
@@ -166,7 +166,7 @@ def test_repair_fixes_only_what_differs_from_the_facts(version, employee):
     # As if the signature had been recorded while the assignment was being inserted.
     Assignment.objects.filter(pk=assignment.pk).update(signed_at=None)
 
-    changed = progress.repair(assignment.campaign)
+    changed = progress.repair(campaign=assignment.campaign)
 
     assert changed == 1
     assert _agrees(assignment)
@@ -177,7 +177,7 @@ def test_repair_of_a_campaign_that_is_right_changes_nothing(version, employee):
     assignment = _assignment(version, employee)
     signed(employee, ready_to_sign(employee, version))
 
-    assert progress.repair(assignment.campaign) == 0
+    assert progress.repair(campaign=assignment.campaign) == 0
 
 
 def test_a_launch_in_bulk_copies_the_facts_of_everyone(version):
@@ -198,7 +198,7 @@ def test_repair_clears_a_fact_that_is_gone(version, employee):
         signed_at=timezone.now(), quiz_passed_at=timezone.now(), read_at=timezone.now()
     )
 
-    assert progress.repair(assignment.campaign) >= 1
+    assert progress.repair(campaign=assignment.campaign) >= 1
     assert _facts(assignment) == dict.fromkeys(FACTS)
 
 
