@@ -94,3 +94,58 @@ def test_every_package_in_an_app_says_what_it_holds(app):
 @pytest.mark.parametrize(("app", "name"), [(a, n) for a, names in OWN.items() for n in names])
 def test_each_apps_own_machinery_is_documented(app, name):
     assert f"`{app}/{name.removesuffix('.py')}" in ARCHITECTURE.read_text()
+
+
+def _public_functions(app: str, kind: str):
+    """(module, name, function) for every public function an app's services or selectors
+    define (modules and packages alike)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    try:
+        package = importlib.import_module(f"{app}.{kind}")
+    except ModuleNotFoundError:
+        return
+    modules = [package]
+    if hasattr(package, "__path__"):
+        modules += [
+            importlib.import_module(f"{app}.{kind}.{found.name}")
+            for found in pkgutil.iter_modules(package.__path__)
+        ]
+    for module in modules:
+        for name, value in vars(module).items():
+            if (
+                not name.startswith("_")
+                and inspect.isfunction(value)
+                and value.__module__ == module.__name__
+            ):
+                yield module.__name__, name, value
+
+
+def _positional(function) -> list[str]:
+    import inspect
+
+    parameters = list(inspect.signature(function).parameters.values())
+    # A signal receiver gets the sender positionally from Django (documented exception).
+    if parameters and parameters[0].name == "sender":
+        parameters = parameters[1:]
+    return [
+        parameter.name
+        for parameter in parameters
+        if parameter.kind not in (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.VAR_KEYWORD)
+    ]
+
+
+@pytest.mark.parametrize("kind", ["services", "selectors"])
+@pytest.mark.parametrize("app", APPS)
+def test_public_services_and_selectors_take_keyword_only_arguments(app, kind):
+    """docs/architecture.md, "Services and selectors: keyword-only and typed": a call says
+    what it passes. A helper that only its own module uses gets a leading underscore."""
+    positional = [
+        f"{module}.{name}({', '.join(_positional(function))})"
+        for module, name, function in _public_functions(app, kind)
+        if _positional(function)
+    ]
+
+    assert not positional
