@@ -353,9 +353,10 @@ class ExemptForm(ErrorSummaryMixin, forms.Form):
         max_length=REASON_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Kept in the campaign's log. For example “long-term leave”. Give no medical details."
+            "Kept with the exemption and erased with the employee's personal data. For example "
+            "“long-term leave”. Give no medical details."
         ),
-        error_messages={"required": _("Give the reason for the exemption: the log keeps it.")},
+        error_messages={"required": _("Give the reason for the exemption.")},
     )
 
     def __init__(self, *args, **kwargs):
@@ -367,5 +368,5 @@ class ExemptForm(ErrorSummaryMixin, forms.Form):
     def clean_reason(self) -> str:
         reason = self.cleaned_data["reason"].strip()
         if not reason:
-            raise forms.ValidationError(_("Give the reason for the exemption: the log keeps it."))
+            raise forms.ValidationError(_("Give the reason for the exemption."))
         return reason
