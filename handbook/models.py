@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from people.roles import Role
 from portal.models import AuditEvent
 
 
@@ -15,10 +16,31 @@ class VersionFrozen(Exception):
 
 
 class Guideline(models.Model):
-    """A guideline, such as the "Handreiking gebruik sociale media", with its versions."""
+    """A guideline, such as the "Handreiking gebruik sociale media", with its versions.
+
+    Its audience says whom it applies to: everyone (the default), chosen departments
+    (AudienceDepartment, each with or without its sub-departments) or chosen roles
+    (AudienceRole). handbook.selectors.guidelines_for and audience_of read it.
+    """
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("All staff")
+        DEPARTMENTS = "departments", _("Chosen departments")
+        ROLES = "roles", _("Chosen roles")
 
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    audience = models.CharField(
+        _("audience"), max_length=16, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    departments = models.ManyToManyField(
+        "people.Department",
+        verbose_name=_("departments"),
+        through="AudienceDepartment",
+        related_name="+",
+        blank=True,
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -38,6 +60,66 @@ class Guideline(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def title_in(self, language: str) -> str:
+        return (self.title_en or self.title) if language == "en" else self.title
+
+
+class AudienceDepartment(models.Model):
+    """A department in a guideline's audience, with or without its sub-departments."""
+
+    guideline = models.ForeignKey(
+        Guideline,
+        verbose_name=_("guideline"),
+        on_delete=models.CASCADE,
+        related_name="audience_departments",
+    )
+    department = models.ForeignKey(
+        "people.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    include_subdepartments = models.BooleanField(_("including its sub-departments"), default=True)
+
+    class Meta:
+        verbose_name = _("department in the audience")
+        verbose_name_plural = _("departments in the audience")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guideline", "department"], name="handbook_audience_department_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.department)
+
+
+class AudienceRole(models.Model):
+    """A role (people.roles.Role) in a guideline's audience."""
+
+    guideline = models.ForeignKey(
+        Guideline,
+        verbose_name=_("guideline"),
+        on_delete=models.CASCADE,
+        related_name="audience_roles",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("role in the audience")
+        verbose_name_plural = _("roles in the audience")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guideline", "role"], name="handbook_audience_role_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="handbook_audience_role_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_role_display())
 
 
 class GuidelineVersion(models.Model):
@@ -265,6 +347,8 @@ class HandbookEvent(AuditEvent):
         RETIREMENT_REQUESTED = "retirement_requested", _("Retirement requested")
         RETIREMENT_CANCELLED = "retirement_cancelled", _("Retirement request cancelled")
         REVIEW_REMINDER_SENT = "review_reminder_sent", _("Review reminder sent")
+        GUIDELINE_CREATED = "guideline_created", _("Guideline created")
+        AUDIENCE_CHANGED = "audience_changed", _("Audience changed")
 
     guideline = models.ForeignKey(
         Guideline, verbose_name=_("guideline"), on_delete=models.PROTECT, related_name="events"

@@ -7,7 +7,11 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes")
 
     def ready(self) -> None:
+        from handbook.signals import draft_created
         from portal.triggers import register_trigger_check
         from quizzes import triggers
+        from quizzes.services.quiz_settings import copy_settings_receiver
 
         register_trigger_check(triggers, check_id="quizzes.E001")
+        # A new draft keeps the quiz settings of the version it is based on.
+        draft_created.connect(copy_settings_receiver, dispatch_uid="quizzes.copy_settings")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
 from handbook.selectors.canonical import version_hashes
 from handbook.services.seed import SeedText
+from handbook.signals import draft_created
 from people.models import Employee
 
 
@@ -126,6 +127,7 @@ def create_draft(*, guideline: Guideline, actor: Employee | None) -> GuidelineVe
         number,
         based_on=getattr(latest, "number", None),
     )
+    draft_created.send(sender=GuidelineVersion, draft=draft)
     return draft
 
 

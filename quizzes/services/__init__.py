@@ -31,7 +31,12 @@ from quizzes.services.bank import (
     preview_import,
     set_question_tips,
 )
-from quizzes.services.quiz_settings import SETTINGS_FIELDS, settings_for, update_settings
+from quizzes.services.quiz_settings import (
+    SETTINGS_FIELDS,
+    copy_settings,
+    settings_for,
+    update_settings,
+)
 
 __all__ = [
     "AlreadySubmitted",
@@ -44,6 +49,7 @@ __all__ = [
     "QuizRefused",
     "SETTINGS_FIELDS",
     "Unanswered",
+    "copy_settings",
     "ensure_bank",
     "import_bank",
     "preview_import",

@@ -49,3 +49,23 @@ def update_settings(
     settings.save()
     _log(QuizEvent.Kind.SETTINGS_CHANGED, version=version, actor=actor, changes=changes)
     return settings
+
+
+@transaction.atomic
+def copy_settings(*, version: GuidelineVersion) -> QuizSettings | None:
+    """Give a new version the stored quiz settings of the version it is based on (whether
+    passing is required, the pass mark, ...). Does nothing when the version has settings
+    already or its predecessor has none stored (then the defaults apply to both)."""
+    if version.based_on_id is None or QuizSettings.objects.filter(version=version).exists():
+        return None
+    source = QuizSettings.objects.filter(version_id=version.based_on_id).first()
+    if source is None:
+        return None
+    return QuizSettings.objects.create(
+        version=version, **{name: getattr(source, name) for name in SETTINGS_FIELDS}
+    )
+
+
+def copy_settings_receiver(*, draft: GuidelineVersion, **_kwargs: object) -> None:
+    """Receiver of handbook.signals.draft_created (connected in QuizzesConfig.ready)."""
+    copy_settings(version=draft)
