@@ -49,6 +49,7 @@ COMMON = {
 # Each app's own machinery, in one named subpackage (or module), documented.
 OWN = {
     "people": {"roles.py", "auth", "staff_import"},
+    "handbook": {"text_io"},
     "quizzes": {"bank_io"},
     "acknowledgements": {"ledger"},
     "reports": {"pdf", "tabular.py"},
