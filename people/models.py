@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -27,6 +28,8 @@ class Department(models.Model):
     # Materialised path of codes ("/DIR/AFD/TEAM/") so that a subtree is one indexed
     # prefix query. Kept by people.services, never typed in.
     path = models.CharField(_("path"), max_length=1000, editable=False, db_index=True)
+    # Roles held on this department only (an HR adviser of this part): removed with it.
+    role_grants = GenericRelation("ObjectRoleGrant")
 
     class Meta:
         verbose_name = _("department")
@@ -120,6 +123,7 @@ class Employee(AbstractBaseUser, PermissionsMixin):
     objects = EmployeeManager()
     # Not a field: people.selectors.roles_of caches the roles here for the request.
     _portal_roles: set[str]
+    _portal_object_roles: set[str]
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -257,3 +261,53 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} ({self.get_status_display()})"
+
+
+class ObjectRoleGrant(models.Model):
+    """A role held on one object only: the editor of one guideline, the HR adviser of
+    one department. The object is named generically (content type and id), so that
+    people names no model of an app above it. What the role allows on that object is
+    its permissions in people.roles.ROLE_PERMISSIONS (people.auth.object_roles answers
+    ``user.has_perm(perm, obj)``). Written only by people.services.object_roles, which
+    logs each grant and revocation in the security log."""
+
+    employee = models.ForeignKey(
+        "Employee",
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="object_role_grants",
+    )
+    role = models.CharField(_("role"), max_length=32)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("kind of object"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("object number"))
+    target = GenericForeignKey("content_type", "object_id")
+    granted_by = models.ForeignKey(
+        "Employee",
+        verbose_name=_("granted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role on an object")
+        verbose_name_plural = _("roles on objects")
+        ordering = ["content_type", "object_id", "role", "employee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "role", "content_type", "object_id"],
+                name="people_objectrolegrant_once",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id"], name="people_objectrolegrant_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id}: {self.role} @ {self.content_type_id}/{self.object_id}"

@@ -25,6 +25,10 @@ GRANTED_ROLES = (Role.HR, Role.EDITOR, Role.AUDITOR, Role.ADMINISTRATOR)
 # reads all staff data, the ledger and every report.
 MFA_ROLES = (Role.HR, Role.EDITOR, Role.AUDITOR, Role.ADMINISTRATOR)
 
+# Roles an administrator may also grant on one object only (people.ObjectRoleGrant): the
+# editor of one guideline, the HR adviser of one part of the organisation.
+OBJECT_ROLES = (Role.HR, Role.EDITOR)
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HR: [
         "people.view_employee",

@@ -1,11 +1,13 @@
 """Shared reads about people and the organisation. Other apps use these."""
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 
-from people.models import Department, Employee
+from people.models import Department, Employee, ObjectRoleGrant
 from people.roles import GRANTED_ROLES, MFA_ROLES, Role
 
 
@@ -17,15 +19,30 @@ def roles_of(*, user: Employee | AnonymousUser) -> set[str]:
     if cached is not None:
         return cached
     roles: set[str] = {Role.EMPLOYEE}
-    roles.update(
-        name for name in user.groups.values_list("name", flat=True) if name in GRANTED_ROLES
+    # The roles held on one object come with the groups in the same query: they count
+    # for the second factor (must_use_two_factor), never as the role itself.
+    on_objects = (
+        ObjectRoleGrant.objects.filter(employee_id=user.pk)
+        .order_by()
+        .annotate(marked=Concat(Value(_ON_OBJECT), "role", output_field=CharField()))
+        .values_list("marked", flat=True)
     )
+    object_roles: set[str] = set()
+    for name in user.groups.order_by().values_list("name", flat=True).union(on_objects):
+        if name.startswith(_ON_OBJECT):
+            object_roles.add(name.removeprefix(_ON_OBJECT))
+        elif name in GRANTED_ROLES:
+            roles.add(name)
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
     if user.reports.filter(is_active=True).exists():
         roles.add(Role.MANAGER)
     user._portal_roles = roles
+    user._portal_object_roles = object_roles
     return roles
+
+
+_ON_OBJECT = "object:"  # no group's name of a role starts so
 
 
 def has_role(*, user: Employee | AnonymousUser, role: str) -> bool:
@@ -33,8 +50,13 @@ def has_role(*, user: Employee | AnonymousUser, role: str) -> bool:
 
 
 def must_use_two_factor(*, user: Employee | AnonymousUser) -> bool:
-    """A privileged role (MFA_ROLES), or staff: the admin site is theirs."""
-    return bool(roles_of(user=user) & set(MFA_ROLES)) or bool(getattr(user, "is_staff", False))
+    """A privileged role (MFA_ROLES), also on one object only, or staff: the admin site
+    is theirs."""
+    if roles_of(user=user) & set(MFA_ROLES):
+        return True
+    if getattr(user, "_portal_object_roles", set()) & set(MFA_ROLES):
+        return True
+    return bool(getattr(user, "is_staff", False))
 
 
 def team_of(*, manager: Employee) -> QuerySet[Employee]:
@@ -89,3 +111,33 @@ def can_view_employee(*, viewer: Employee, employee: Employee) -> bool:
 def department_subtree(*, department: Department) -> QuerySet[Department]:
     """The department and everything below it (one indexed prefix query)."""
     return Department.objects.filter(path__startswith=department.path)
+
+
+# Roles on one object (people.ObjectRoleGrant) -------------------------------------------
+
+
+def _grants_on(*, user: Employee, role: str, model: type[Model]) -> QuerySet[ObjectRoleGrant]:
+    return ObjectRoleGrant.objects.filter(
+        employee=user,
+        role=role,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+    )
+
+
+def holds_object_role(*, user: Employee | AnonymousUser, role: str, target: Model) -> bool:
+    """Whether an active user holds ``role`` on ``target`` itself (not globally)."""
+    if not isinstance(user, Employee) or not user.is_active or target.pk is None:
+        return False
+    return _grants_on(user=user, role=role, model=type(target)).filter(object_id=target.pk).exists()
+
+
+def objects_with_role[M: Model](
+    *, user: Employee | AnonymousUser, role: str, model: type[M]
+) -> QuerySet[M]:
+    """The objects of ``model`` on which the user holds ``role`` ("the guidelines I
+    edit"): one query, the grants a subquery."""
+    manager = model._default_manager
+    if not isinstance(user, Employee) or not user.is_active:
+        return manager.none()
+    granted = _grants_on(user=user, role=role, model=model).values("object_id")
+    return manager.filter(pk__in=granted)

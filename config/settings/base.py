@@ -126,6 +126,8 @@ AUTH_USER_MODEL = "people.Employee"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    # A role held on one object only (people.ObjectRoleGrant): has_perm(perm, obj).
+    "people.auth.object_roles.ObjectRoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

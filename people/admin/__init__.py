@@ -54,6 +54,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 register_group_admin()
 
+from people.admin import object_roles  # noqa: E402, F401 - registers its admin
+
 
 @admin.register(Employee)
 class EmployeeAdmin(SecondFactorForChangesMixin, UserAdmin):
