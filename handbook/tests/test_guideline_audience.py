@@ -93,9 +93,9 @@ def test_a_department_without_sub_departments_covers_only_its_own_staff(tree):
 
 
 def test_a_department_code_that_merely_starts_the_same_is_not_a_sub_department(tree):
-    """/AFD/ must not cover /AFD2/ (a careless prefix test would), nor /afd/ on SQLite."""
-    lookalike = DepartmentFactory(code="AFD2")
-    lower = DepartmentFactory(code="afd")
+    """/SD/AFD/ covers neither /SD/AFD2/ nor /SD/afd/ (SQLite's LIKE ignores case)."""
+    lookalike = DepartmentFactory(code="AFD2", parent=tree["sd"])
+    lower = DepartmentFactory(code="afd", parent=tree["sd"])
     guideline = _guideline(
         "prefix",
         audience=Guideline.Audience.DEPARTMENTS,
