@@ -373,3 +373,18 @@ def test_staff_who_is_not_an_administrator_does_not_reach_the_grant_page(client,
     response = client.get(reverse("admin:people_objectrolegrant_add"))
 
     assert response.status_code == 403
+
+
+def test_the_admins_list_names_each_grants_object(client, administrator, privacy):
+    grant_object_role(
+        actor=administrator, employee=EmployeeFactory(), role=Role.EDITOR, target=privacy
+    )
+    grant_object_role(
+        actor=administrator, employee=EmployeeFactory(), role=Role.HR, target=DepartmentFactory()
+    )
+    login_with_second_factor(client, administrator)
+
+    response = client.get(reverse("admin:people_objectrolegrant_changelist"))
+
+    assert response.status_code == 200
+    assert "Privacyrichtlijn" in response.content.decode()
