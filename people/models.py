@@ -304,9 +304,7 @@ class ObjectRoleGrant(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["content_type", "object_id"], name="people_objectrolegrant_target"
-            )
+            models.Index(fields=["content_type", "object_id"], name="people_objectrolegrant_target")
         ]
 
     def __str__(self) -> str:

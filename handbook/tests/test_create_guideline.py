@@ -107,7 +107,7 @@ def test_a_duplicate_short_name_is_refused_with_a_dutch_message(editor):
     GuidelineFactory(slug="privacy")
     with translation.override("nl"), pytest.raises(ValidationError) as refused:
         _create(editor)
-    assert refused.value.message_dict["slug"] == ["Er is al een richtlijn met deze korte naam."]
+    assert refused.value.message_dict["slug"] == ["Er is al een handreiking met deze korte naam."]
     assert Guideline.objects.filter(slug="privacy").count() == 1
 
 

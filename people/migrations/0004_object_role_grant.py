@@ -7,30 +7,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('people', '0003_invitation'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("people", "0003_invitation"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ObjectRoleGrant',
+            name="ObjectRoleGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(max_length=32, verbose_name='role')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='object number')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='granted at')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='kind of object')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='object_role_grants', to=settings.AUTH_USER_MODEL, verbose_name='employee')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='granted by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("role", models.CharField(max_length=32, verbose_name="role")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="object number")),
+                (
+                    "granted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="granted at"
+                    ),
+                ),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                        verbose_name="kind of object",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="object_role_grants",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="employee",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="granted by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role on an object',
-                'verbose_name_plural': 'roles on objects',
-                'ordering': ['content_type', 'object_id', 'role', 'employee'],
-                'indexes': [models.Index(fields=['content_type', 'object_id'], name='people_objectrolegrant_target')],
-                'constraints': [models.UniqueConstraint(fields=('employee', 'role', 'content_type', 'object_id'), name='people_objectrolegrant_once')],
+                "verbose_name": "role on an object",
+                "verbose_name_plural": "roles on objects",
+                "ordering": ["content_type", "object_id", "role", "employee"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id"], name="people_objectrolegrant_target"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("employee", "role", "content_type", "object_id"),
+                        name="people_objectrolegrant_once",
+                    )
+                ],
             },
         ),
     ]
