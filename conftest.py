@@ -86,9 +86,9 @@ def _allow_flush_of_frozen_versions(request):
         (ledger_triggers.install, ledger_triggers.uninstall),
         (handbook_triggers.install_evidence, handbook_triggers.uninstall_evidence),
         (ledger_triggers.install_evidence, ledger_triggers.uninstall_evidence),
-        (progress.install_events, progress.uninstall_events),
-        (quiz_triggers.install, quiz_triggers.uninstall),
-        (report_triggers.install, report_triggers.uninstall),
+        (progress.EVENTS.install, progress.EVENTS.uninstall),
+        (quiz_triggers.EVENTS.install, quiz_triggers.EVENTS.uninstall),
+        (report_triggers.EVENTS.install, report_triggers.EVENTS.uninstall),
     ]
     with connection.schema_editor() as editor:
         for put_on, take_off in groups:

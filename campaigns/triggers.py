@@ -27,7 +27,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from portal.db import run_vendor_sql
-from portal.triggers import Trigger, TriggerSet, append_only, db_tables, names, put_on, take_off
+from portal.triggers import AppendOnlyTrail, db_tables
 
 INSTALLED_BY = ("campaigns", "0002_assignment_progress")
 ACKNOWLEDGEMENT_KIND = "acknowledgement"
@@ -276,29 +276,9 @@ def uninstall(apps, schema_editor) -> None:
 
 # The campaigns' audit trail (CampaignEvent) is append-only: migration 0007 (see
 # portal.triggers.append_only), checked as campaigns.E001 too.
-EVENTS_MESSAGE = "campaigns: the audit trail is append-only"
-
-
-def event_triggers(vendor: str, events: str) -> list[Trigger]:
-    return append_only(vendor, "campaign_event", events, EVENTS_MESSAGE)
-
-
-def _events_table(apps: Any = None) -> str:
-    return db_tables(apps, "campaigns.CampaignEvent")[0]
-
-
-EVENTS = TriggerSet(
-    ("campaigns", "0007_append_only_events"),
-    lambda vendor: names(event_triggers(vendor, _events_table())),
+EVENTS = AppendOnlyTrail(
+    model="campaigns.CampaignEvent",
+    prefix="campaign_event",
+    message="campaigns: the audit trail is append-only",
+    installed_by=("campaigns", "0007_append_only_events"),
 )
-
-
-def install_events(apps, schema_editor) -> None:
-    """Put migration 0007's triggers on (``apps`` None: the installed models)."""
-    events = _events_table(apps)
-    put_on(schema_editor, lambda vendor: event_triggers(vendor, events))
-
-
-def uninstall_events(apps, schema_editor) -> None:
-    events = _events_table(apps)
-    take_off(schema_editor, lambda vendor: event_triggers(vendor, events))

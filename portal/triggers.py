@@ -10,7 +10,7 @@ Evidence (the ledger, published versions and their tips, the audit trails) is al
 kept append-only by triggers that later migrations added: ``append_only`` writes them
 for a table (UPDATE, DELETE, TRUNCATE, and on SQLite a REPLACE over a stored row are
 refused); a module lists such a group as a ``TriggerSet`` with the migration that puts
-it on (``register_trigger_set``).
+it on (``register_trigger_set``), and an audit trail is one ``AppendOnlyTrail``.
 
 A missing trigger shows nowhere: the portal works on, without the guarantee. So each
 of those apps registers its check (``register_trigger_check``, tag ``database``):
@@ -123,7 +123,7 @@ class TriggerSet(NamedTuple):
     expected: Callable[[str], Mapping[str, str]]
 
 
-def register_trigger_set(trigger_set: TriggerSet, *, check_id: str) -> None:
+def register_trigger_set(trigger_set: TriggerSet | AppendOnlyTrail, *, check_id: str) -> None:
     """Register the check of triggers that a later migration of an app added (its first
     ones: ``register_trigger_check``). Call from the app's ``ready()``."""
     check = trigger_check(
@@ -264,3 +264,31 @@ def put_on(schema_editor, triggers: Callable[[str], list[Trigger]]) -> None:
 def take_off(schema_editor, triggers: Callable[[str], list[Trigger]]) -> None:
     for statement in backward(triggers(schema_editor.connection.vendor)):
         schema_editor.execute(statement)
+
+
+class AppendOnlyTrail:
+    """An audit trail kept append-only by one migration (``append_only`` on ``model``'s
+    table): what an app's triggers module offers for it. ``install`` and ``uninstall``
+    are the migration's RunPython; ``installed_by`` and ``expected`` make it a
+    ``TriggerSet`` for the system check (``register_trigger_set``)."""
+
+    def __init__(
+        self, *, model: str, prefix: str, message: str, installed_by: tuple[str, str]
+    ) -> None:
+        self.model = model
+        self.prefix = prefix
+        self.message = message
+        self.installed_by = installed_by
+
+    def triggers(self, vendor: str, apps: Any = None) -> list[Trigger]:
+        """In a migration, on its historical model's table (``apps``)."""
+        return append_only(vendor, self.prefix, db_tables(apps, self.model)[0], self.message)
+
+    def expected(self, vendor: str) -> dict[str, str]:
+        return names(self.triggers(vendor)) if vendor in ("sqlite", "postgresql") else {}
+
+    def install(self, apps: Any, schema_editor: Any) -> None:
+        put_on(schema_editor, lambda vendor: self.triggers(vendor, apps))
+
+    def uninstall(self, apps: Any, schema_editor: Any) -> None:
+        take_off(schema_editor, lambda vendor: self.triggers(vendor, apps))

@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Compliance reports")
 
     def ready(self) -> None:
-        from portal.triggers import register_trigger_check
+        from portal.triggers import register_trigger_set
         from reports import triggers
 
-        register_trigger_check(triggers, check_id="reports.E001")
+        register_trigger_set(triggers.EVENTS, check_id="reports.E001")

@@ -12,5 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(triggers.install_events, triggers.uninstall_events, elidable=False),
+        migrations.RunPython(triggers.EVENTS.install, triggers.EVENTS.uninstall, elidable=False),
     ]

@@ -11,5 +11,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(triggers.install, triggers.uninstall, elidable=False),
+        migrations.RunPython(triggers.EVENTS.install, triggers.EVENTS.uninstall, elidable=False),
     ]
