@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.db import connection, connections
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -28,15 +27,14 @@ from acknowledgements.services import ledger_checks
 from acknowledgements.tests.factories import ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 from portal.heartbeat import Recovered, recover_stalled_work
+from portal.testing.workers import DATABASE_TASKS, run_due_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
 
 
 @pytest.fixture
@@ -48,9 +46,7 @@ def hr(transactional_db):
 
 def work():
     """What `manage.py db_worker --batch` does: run every task that is due, then stop."""
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-    )
+    run_due_tasks()
 
 
 def after_the_limit() -> datetime.datetime:

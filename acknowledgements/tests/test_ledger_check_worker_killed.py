@@ -8,14 +8,18 @@ import datetime
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.utils import timezone
 
 from acknowledgements.models import LedgerCheck
 from acknowledgements.services import ledger_checks
 from acknowledgements.tests.factories import ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
-from portal.testing.workers import kill_worker_when, needs_a_shared_database
+from portal.testing.workers import (
+    DATABASE_TASKS,
+    kill_worker_when,
+    needs_a_shared_database,
+    run_due_tasks,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -37,9 +41,7 @@ call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--int
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
     needs_a_shared_database()
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
 
 
 def kill_part_way(check: LedgerCheck) -> None:
@@ -75,8 +77,6 @@ def test_a_check_whose_worker_was_killed_twice_fails_and_a_new_one_runs():
     assert (check.state, check.attempts) == ("failed", 2)
     again = ledger_checks.request_check(requested_by=hr)
     assert again.newly_requested
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-    )
+    run_due_tasks()
     again.refresh_from_db()
     assert (again.state, again.ok, again.entries_checked) == ("done", True, 1)

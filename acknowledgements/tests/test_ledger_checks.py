@@ -22,6 +22,7 @@ from acknowledgements.tests.factories import (
     signed,
 )
 from people.tests.factories import EmployeeFactory
+from portal.testing.workers import DATABASE_TASKS, run_due_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -370,9 +371,7 @@ def test_a_check_of_a_tampered_chain_stores_the_entry_and_the_problem():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_real_worker_runs_a_requested_check(settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
     _records(2)
 
     check = ledger_checks.request_check(requested_by=EmployeeFactory(hr=True))
@@ -383,9 +382,7 @@ def test_the_real_worker_runs_a_requested_check(settings):
     assert check.state == LedgerCheck.State.QUEUED
 
     # What `manage.py db_worker --batch` does: run every task that is due, then stop.
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-    )
+    run_due_tasks()
 
     task.refresh_from_db()
     check.refresh_from_db()

@@ -13,6 +13,7 @@ from campaigns.models import Campaign, CampaignFigures
 from campaigns.services import figures
 from campaigns.tests.hr_support import launched, sign
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.testing.workers import DATABASE_TASKS
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
@@ -112,9 +113,7 @@ def test_while_the_first_figures_are_worked_out_the_page_says_so(
     large, hr_client, campaign, settings
 ):
     # A real queue: the task waits for the worker.
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
 
     response = _detail(hr_client, campaign)
 

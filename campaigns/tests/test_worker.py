@@ -18,7 +18,12 @@ from campaigns.services import delivery, reminders
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import EmployeeFactory
-from portal.testing.workers import MAILING_WORKER_SCRIPT, database_url
+from portal.testing.workers import (
+    DATABASE_TASKS,
+    MAILING_WORKER_SCRIPT,
+    database_url,
+    run_due_tasks,
+)
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,9 +31,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
     settings.CAMPAIGN_REMINDER_FIRST_BACKOFF = 60
 
 
@@ -39,9 +42,7 @@ def version(transactional_db):
 
 def work():
     """What `manage.py db_worker --batch` does: run every task that is due, then stop."""
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-    )
+    run_due_tasks()
 
 
 def tasks():

@@ -14,7 +14,6 @@ import sys
 import time
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, connection
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -26,7 +25,12 @@ from people.services import import_staff
 from people.services.invitations import queue_invitations
 from people.tasks import send_staff_invitations
 from people.tests.staff_import_support import organisation, person, staff_csv
-from portal.testing.workers import MAILING_WORKER_SCRIPT, database_url
+from portal.testing.workers import (
+    DATABASE_TASKS,
+    MAILING_WORKER_SCRIPT,
+    database_url,
+    run_due_tasks,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -44,9 +48,7 @@ assert INVITATION_WORKER_SCRIPT != MAILING_WORKER_SCRIPT
 
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
     settings.PORTAL_LOCAL_LOGIN = True
 
 
@@ -65,9 +67,7 @@ def departments(transactional_db):
 
 def work():
     """What `manage.py db_worker --batch` does: run every task that is due, then stop."""
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-    )
+    run_due_tasks()
 
 
 def import_new_people(count: int):

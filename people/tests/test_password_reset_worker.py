@@ -6,7 +6,6 @@ again later while that server is down."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.tasks import TaskResultStatus
 from django.test.utils import CaptureQueriesContext
@@ -17,13 +16,13 @@ from django_tasks_db.models import DBTaskResult
 from campaigns.tests.smtp import SmtpServer
 from people.services.password_reset import build_password_reset_mails
 from people.tests.factories import EmployeeFactory
+from portal.testing.workers import DATABASE_TASKS, run_due_tasks
 
 TASK_PATH = "people.services.password_reset.send_password_reset"
 KNOWN = "jan.jansen@voorbeeldstad.nl"
 UNKNOWN = "niemand@voorbeeldstad.nl"
 # What differs between two runs of the same statements: values, savepoint and cursor names.
 NAMES_AND_VALUES = r"'[^']*'|\"(?:s\d+_x\d+|_django_curs_[^\"]+)\"|\b\d+\b"
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture
@@ -46,9 +45,7 @@ def ask_for_a_reset(client, email, **extra):
 
 def work():
     """What `manage.py db_worker --batch` does: run every task that is due, then stop."""
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-    )
+    run_due_tasks()
 
 
 def reset_path(message) -> str:

@@ -23,6 +23,20 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+# The task backend of the tests that run a real worker (the test settings run tasks at once).
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def run_due_tasks() -> None:
+    """What ``manage.py db_worker --batch`` does, in this process: run every task that is
+    due, then stop."""
+    from django.core.management import call_command
+
+    call_command(
+        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
+    )
+
+
 # A worker that sends mail through the test's SMTP server (mailers as JSON in
 # TEST_MAILERS) with the database task backend, runs what is due and stops.
 MAILING_WORKER_SCRIPT = """

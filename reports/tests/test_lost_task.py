@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.db import connection, connections
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -25,6 +24,7 @@ from django_tasks_db.models import DBTaskResult
 
 from people.tests.factories import EmployeeFactory
 from portal.heartbeat import recover_stalled_work
+from portal.testing.workers import DATABASE_TASKS, run_due_tasks
 from quizzes.tests.factories import quiz_version
 from reports import services
 from reports.models import Report
@@ -34,9 +34,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
 
 
 @pytest.fixture
@@ -48,9 +46,7 @@ def version(transactional_db):
 
 def work():
     """What `manage.py db_worker --batch` does: run every task that is due, then stop."""
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-    )
+    run_due_tasks()
 
 
 def after_the_limit() -> datetime.datetime:

@@ -13,7 +13,6 @@ import datetime
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +21,12 @@ from django_tasks_db.models import DBTaskResult
 from campaigns.tests.hr_support import hr
 from people.tests.factories import EmployeeFactory
 from portal.heartbeat import recover_stalled_work
-from portal.testing.workers import kill_worker_when, needs_a_shared_database
+from portal.testing.workers import (
+    DATABASE_TASKS,
+    kill_worker_when,
+    needs_a_shared_database,
+    run_due_tasks,
+)
 from quizzes.tests.factories import quiz_version
 from reports import services
 from reports.models import Report
@@ -48,9 +52,7 @@ call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--int
 @pytest.fixture(autouse=True)
 def database_tasks(settings):
     needs_a_shared_database()
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
+    settings.TASKS = DATABASE_TASKS
     settings.PORTAL_MFA_REQUIRED = False
 
 
@@ -63,9 +65,7 @@ def version(transactional_db):
 
 def work():
     """What `manage.py db_worker --batch` does, with the real renderers."""
-    call_command(
-        "db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval=0", verbosity=0
-    )
+    run_due_tasks()
 
 
 def kill_part_way(report: Report) -> None:
