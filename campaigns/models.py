@@ -3,7 +3,11 @@
 - ``Campaign``: the yearly re-acknowledgement (or any other round) for a version and an
   audience, with a deadline and a reminder schedule; and one standing ``onboarding``
   campaign whose assignments come from the onboarding rule (a new employee's start date).
-- ``Assignment``: one employee in one campaign, with the version and due date. Its status
+- ``CampaignGuideline``: a guideline the campaign covers (a campaign covers one or more),
+  with the version it asks for, or for onboarding the days until it is due.
+- ``Assignment``: one employee, one guideline, in one campaign, with the version and due
+  date (campaign x employee x guideline: a yearly round can ask again for a version
+  signed before). Its status
   (not started, read, quiz passed, signed, overdue, exempt) is never stored: it follows
   from the ledger, the quiz and the reading record (campaigns.selectors.with_status),
   whose timestamps the database copies onto the assignment (campaigns.triggers).
@@ -123,6 +127,56 @@ class Campaign(models.Model):
         return self.kind == self.Kind.ONBOARDING
 
 
+class CampaignGuideline(models.Model):
+    """One guideline a campaign covers.
+
+    A campaign asks for the version chosen when it was set up; the onboarding rule has no
+    version (a new employee signs the version current when they start) but a number of
+    days after the start date, per guideline (empty: CAMPAIGN_ONBOARDING_DAYS). Only
+    employees in the guideline's own audience are asked (handbook.selectors.audience).
+    """
+
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.CASCADE,
+        related_name="subjects",
+    )
+    guideline = models.ForeignKey(
+        "handbook.Guideline",
+        verbose_name=_("guideline"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.ForeignKey(
+        "handbook.GuidelineVersion",
+        verbose_name=_("guideline version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_days = models.PositiveSmallIntegerField(
+        _("days after the start date"),
+        null=True,
+        blank=True,
+        help_text=_("Onboarding only. Empty: the standard number of days."),
+    )
+
+    class Meta:
+        verbose_name = _("guideline of a campaign")
+        verbose_name_plural = _("guidelines of a campaign")
+        ordering = ["campaign", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "guideline"], name="campaigns_guideline_once_per_campaign"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} – {self.guideline_id}"
+
+
 class Assignment(models.Model):
     class Reason(models.TextChoices):
         LAUNCH = "launch", _("In the audience at launch")
@@ -150,6 +204,14 @@ class Assignment(models.Model):
         verbose_name=_("employee"),
         on_delete=models.PROTECT,
         related_name="assignments",
+    )
+    # The version's guideline, kept beside it so that the database can hold an employee
+    # to one assignment per guideline in a campaign.
+    guideline = models.ForeignKey(
+        "handbook.Guideline",
+        verbose_name=_("guideline"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     version = models.ForeignKey(
         "handbook.GuidelineVersion",
@@ -183,11 +245,13 @@ class Assignment(models.Model):
         ordering = ["due_date", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "employee"], name="campaigns_one_assignment_per_campaign"
+                fields=["campaign", "employee", "guideline"],
+                name="campaigns_one_assignment_per_guideline",
             )
         ]
         indexes = [
             models.Index(fields=["employee", "version"]),
+            models.Index(fields=["campaign", "guideline", "due_date"]),
             models.Index(fields=["campaign", "due_date"]),
         ]
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaigns import selectors
-from campaigns.models import Assignment, Campaign, CampaignEvent, Exemption
+from campaigns.models import Assignment, Campaign, CampaignEvent, CampaignGuideline, Exemption
 from campaigns.services import progress
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
@@ -75,6 +75,9 @@ def create_campaign(
         hr_escalation_days=hr_escalation_days,
         created_by=by,
     )
+    CampaignGuideline.objects.create(
+        campaign=campaign, guideline_id=version.guideline_id, version=version
+    )
     if audience == Campaign.Audience.DEPARTMENTS:
         campaign.departments.set(departments)
     elif audience == Campaign.Audience.EMPLOYEES:
@@ -92,7 +95,8 @@ def _add_assignments(
     reason: str,
     now: datetime.datetime,
 ) -> int:
-    """Bulk insert; existing (campaign, employee) pairs are skipped by the constraint."""
+    """Bulk insert; existing (campaign, employee, guideline) rows are skipped by the
+    constraint."""
     before = campaign.assignments.count()
     with (
         transaction.atomic(),
@@ -103,6 +107,7 @@ def _add_assignments(
                 Assignment(
                     campaign=campaign,
                     employee_id=pk,
+                    guideline_id=version.guideline_id,
                     version=version,
                     due_date=due_date(pk) if callable(due_date) else due_date,
                     reason=reason,

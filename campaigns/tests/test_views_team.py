@@ -202,6 +202,7 @@ def test_team_page_shows_the_onboarding_campaign_too(client, boss, version):
     Assignment.objects.create(
         campaign=rule,
         employee=newcomer,
+        guideline=version.guideline,
         version=version,
         due_date=rule.start_date,
         reason=Assignment.Reason.ONBOARDING,
