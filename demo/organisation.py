@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from demo.second_guideline import SLUG as SECOND_GUIDELINE
 from people.models import Department, Employee
 from people.roles import MFA_ROLES, Role
 from people.services import create_department, grant_role
@@ -193,6 +194,8 @@ PEOPLE: tuple[DemoPerson, ...] = (
       _d("2022-06-01"), language="en"),
     P("300065", "Kevin", "", "Huisman", "Applicatiebeheerder", "AFD-IV", "300060",
       _d("2011-09-01")),
+    P("300066", "Lieke", "", "Koopman", "Adviseur informatiebeveiliging", "AFD-IV", "300060",
+      _d("2021-01-01"), email="redacteur-thuiswerken@voorbeeldstad.nl"),
     # Directie Samenleving
     P("300070", "Hans", "", "Veenstra", "Directeur Samenleving", "DIR-SAM", "300001",
       _d("2009-05-01")),
@@ -235,6 +238,9 @@ class DemoAccount:
     email: str
     role: str
     description: str
+    # The short name of the one guideline the role is held on (an object role, granted
+    # by demo.second_guideline); empty: the role holds everywhere.
+    guideline: str = ""
 
     @property
     def uses_totp(self) -> bool:
@@ -250,6 +256,13 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("hr@voorbeeldstad.nl", Role.HR, "HR adviser (P&O)"),
     DemoAccount("redacteur@voorbeeldstad.nl", Role.EDITOR, "communications editor"),
     DemoAccount("redacteur2@voorbeeldstad.nl", Role.EDITOR, "second editor (four-eyes publishing)"),
+    DemoAccount(
+        "redacteur-thuiswerken@voorbeeldstad.nl",
+        Role.EDITOR,
+        "editor of the Thuiswerken guideline only "
+        "(redacteur van alleen de handreiking Thuiswerken)",
+        guideline=SECOND_GUIDELINE,
+    ),
     DemoAccount("auditor@voorbeeldstad.nl", Role.AUDITOR, "auditor (read-only)"),
     DemoAccount(
         "beheerder@voorbeeldstad.nl", Role.ADMINISTRATOR, "administrator (admin site at /beheer/)"

@@ -21,6 +21,8 @@ from demo.organisation import (
     ensure_roles,
 )
 from demo.quizzes import seed_demo_attempts
+from demo.second_guideline import SLUG as SECOND_GUIDELINE
+from demo.second_guideline import ensure_second_guideline
 from demo.totp import ensure_totp
 from handbook.models import Guideline
 from handbook.selectors import DEFAULT_GUIDELINE_SLUG, current_version, default_guideline
@@ -32,14 +34,20 @@ class SeedReport:
     departments_created: int = 0
     employees_created: int = 0
     draft_created: bool = False
+    second_guideline_created: bool = False
     quiz_attempts_created: int = 0
     assignments_created: int = 0
     totp_secrets: dict[str, str] = field(default_factory=dict)
 
 
+# The demo account that edits the second guideline only.
+SECOND_GUIDELINE_EDITOR = next(a.email for a in DEMO_ACCOUNTS if a.guideline == SECOND_GUIDELINE)
+
+
 @transaction.atomic
 def seed_demo() -> SeedReport:
-    """Build (or complete) the demo organisation, accounts and draft version 2."""
+    """Build (or complete) the demo organisation, accounts, draft version 2 of the
+    social-media guideline and the second guideline (demo text)."""
     report = SeedReport()
     call_command("load_handbook", verbosity=0, stdout=io.StringIO())
     departments, report.departments_created = ensure_departments()
@@ -55,6 +63,12 @@ def seed_demo() -> SeedReport:
     editor = Employee.objects.get(email__iexact="redacteur@voorbeeldstad.nl")
     Guideline.objects.filter(slug=DEFAULT_GUIDELINE_SLUG, owner__isnull=True).update(owner=editor)
     report.draft_created = create_demo_draft(editor=editor) is not None
+    report.second_guideline_created = ensure_second_guideline(
+        author=editor,
+        publisher=Employee.objects.get(email__iexact="redacteur2@voorbeeldstad.nl"),
+        administrator=Employee.objects.get(email__iexact="beheerder@voorbeeldstad.nl"),
+        editor=Employee.objects.get(email__iexact=SECOND_GUIDELINE_EDITOR),
+    )
     report.quiz_attempts_created = _ensure_quiz_attempts()
     report.assignments_created = _ensure_campaign()
     return report

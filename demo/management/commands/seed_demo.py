@@ -8,7 +8,8 @@ from demo.services import seed_demo
 class Command(BaseCommand):
     help = (
         "Fill the database with the demo organisation 'Gemeente Voorbeeldstad': departments, "
-        "about 60 employees, one account per role and a draft version 2 (idempotent). "
+        "about 60 employees, one account per role, a draft version 2 and a second guideline "
+        "with a demo text (idempotent). "
         "Development only."
     )
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             f"Demo data: {report.departments_created} departments and "
             f"{report.employees_created} employees created; draft version 2 "
             f"{'created' if report.draft_created else 'already there (left alone)'}; "
+            f"second guideline (demo text) "
+            f"{'created' if report.second_guideline_created else 'already there (left alone)'}; "
             f"{report.quiz_attempts_created} finished quiz attempts created; "
             f"{report.assignments_created} campaign assignments created."
         )
@@ -58,7 +61,7 @@ class Command(BaseCommand):
         ]
         for account in DEMO_ACCOUNTS:
             marker = "  (TOTP)" if account.uses_totp else ""
-            out.append(f"   {account.email:<34} {account.description}{marker}")
+            out.append(f"   {account.email:<38} {account.description}{marker}")
         if secrets:
             out += [
                 "",
@@ -68,7 +71,7 @@ class Command(BaseCommand):
                 " or add the secret to an authenticator app (TOTP, SHA-1, 6 digits, 30 s):",
             ]
             for email, secret in secrets.items():
-                out.append(f"   {email:<34} {secret}")
+                out.append(f"   {email:<38} {secret}")
             out.append(" A code is accepted once: to log in again, wait for the next code.")
         out += [line, ""]
         self.stdout.write("\n".join(out))
