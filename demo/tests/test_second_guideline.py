@@ -3,15 +3,14 @@ and information security, made through the editors' text import, published with 
 eyes, with a quiz bank and an editor of that guideline only; and the customer's
 social-media guideline left exactly as the customer wrote it."""
 
-import io
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from demo.organisation import DEMO_ACCOUNTS, DEMO_PASSWORD
 from demo.second_guideline import BANK_FILE, QUIZ_SETTINGS, SLUG, TEXT_FILE
+from demo.tests.conftest import seed
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
 from handbook.selectors import DEFAULT_GUIDELINE_SLUG, current_version
 from handbook.selectors.access import editable_guidelines, has_guideline_perm
@@ -30,29 +29,6 @@ pytestmark = pytest.mark.django_db
 
 EDITOR = "redacteur-thuiswerken@voorbeeldstad.nl"
 CHANGE = "handbook.change_guidelineversion"
-
-
-def _seed() -> str:
-    out = io.StringIO()
-    call_command("seed_demo", force=True, stdout=out)
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    """Seed once for the module; each test runs in a savepoint inside this transaction,
-    and everything is rolled back at the end (as in test_seed_demo)."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        output = _seed()
-        yield output
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(_seeded_once, db):
-    return _seeded_once
 
 
 def _account(email: str) -> Employee:
@@ -330,7 +306,7 @@ def test_seeding_again_changes_nothing_of_the_second_guideline(seeded):
     before = _counts()
     hashes = (_version().content_hash, _version().content_hash_en)
 
-    output = _seed()
+    output = seed()
 
     assert _counts() == before
     assert (_version().content_hash, _version().content_hash_en) == hashes
@@ -340,7 +316,7 @@ def test_seeding_again_changes_nothing_of_the_second_guideline(seeded):
 def test_seeding_again_keeps_an_editors_change_to_the_second_guidelines_quiz(seeded):
     QuizSettings.objects.filter(version=_version()).update(pass_mark=60)
 
-    _seed()
+    seed()
 
     assert QuizSettings.objects.get(version=_version()).pass_mark == 60
 
@@ -348,7 +324,7 @@ def test_seeding_again_keeps_an_editors_change_to_the_second_guidelines_quiz(see
 def test_seeding_again_keeps_an_owner_the_administrator_chose(seeded):
     Guideline.objects.filter(slug=SLUG).update(owner=_account("hr@voorbeeldstad.nl"))
 
-    _seed()
+    seed()
 
     assert _guideline().owner == _account("hr@voorbeeldstad.nl")
 
@@ -358,7 +334,7 @@ def test_seeding_again_leaves_a_new_draft_of_the_second_guideline_alone(seeded):
 
     draft = create_draft(guideline=_guideline(), actor=_account("redacteur@voorbeeldstad.nl"))
 
-    _seed()
+    seed()
 
     assert list(_guideline().versions.values_list("pk", flat=True).order_by("number")) == [
         _version().pk,
