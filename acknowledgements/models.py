@@ -56,6 +56,10 @@ class LedgerEntry(models.Model):
     # order), and SHA-256 needs no unique index to be unique. Every index on a random key
     # costs each signature a write to a random page under the ledger's lock.
     record_hash = models.CharField(_("hash of this entry"), max_length=64)
+    # Which keys its content was hashed with (acknowledgements.ledger,
+    # CONTENT_KEYS_BY_FORMAT): entries are never rewritten, so a later format is for new
+    # entries only. No default: every writer says which form it hashed.
+    format_version = models.PositiveSmallIntegerField(_("format version"))
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -155,6 +159,12 @@ class Acknowledgement(models.Model):
     paper_form_hash = models.CharField(_("SHA-256 of the form"), max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
+    # The campaign (round) the signature answers, or None. A plain number, not a foreign
+    # key: campaigns sits above this app (.importlinter), and the ledger's evidence
+    # outlives any campaign row. Hashed from entry format 2 on (acknowledgements.ledger).
+    campaign_id = models.PositiveBigIntegerField(
+        _("campaign"), null=True, blank=True, db_index=True
+    )
 
     class Meta:
         verbose_name = _("acknowledgement")

@@ -151,6 +151,30 @@ def entry_table_remade(operations: list) -> list:
     ]
 
 
+def ledger_tables_remade(operations: list) -> list:
+    """``operations`` that make a ledger table anew on SQLite (adding a NOT NULL column,
+    say), between taking off and putting back every ledger trigger there: migration
+    0002's and 0008's (``entry_table_remade`` is 0005's, from before 0008)."""
+
+    def off(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            db = tables(apps)
+            take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db))
+            run_vendor_sql(schema_editor, sqlite=lambda: sqlite_backward(db), postgresql=list)
+
+    def on(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            db = tables(apps)
+            run_vendor_sql(schema_editor, sqlite=lambda: sqlite_forward(db), postgresql=list)
+            put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db))
+
+    return [
+        migrations.RunPython(off, on, elidable=False),
+        *operations,
+        migrations.RunPython(on, off, elidable=False),
+    ]
+
+
 def install(apps, schema_editor) -> None:
     """Put the triggers on (a migration's RunPython; ``apps`` None: the installed models)."""
     db = tables(apps)

@@ -19,6 +19,13 @@ class CampaignsConfig(AppConfig):
             _erase_exemption_reasons, dispatch_uid="campaigns.erase_exemption_reasons"
         )
 
+        from acknowledgements.hooks import register_signing_round
+        from campaigns.selectors.signing_round import signing_round
+
+        # Every ledger entry names the round it answers: a rule of the campaigns, which
+        # the ledger (below this app) may not import.
+        register_signing_round(signing_round)
+
         from campaigns import triggers as progress
         from portal.triggers import register_trigger_check, register_trigger_set
 

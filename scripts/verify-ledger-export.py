@@ -29,40 +29,40 @@ FORMAT_VERSIONS = {1}
 VERSION_FORMAT_VERSIONS = {1}
 # The hashed fields per entry format version (docs/ledger-format.md). A later format
 # adds fields for new entries; entries written under an older one keep its fields.
-ENTRY_KEYS = {
-    1: (
-        "sequence",
-        "kind",
-        "version_id",
-        "refers_to_sequence",
-        "recorded_at",
-        "verification_code",
-        "content_digest",
-    ),
-}
-CONTENT_KEYS = {
-    1: (
-        "kind",
-        "employee_id",
-        "employee_number",
-        "employee_name",
-        "version_id",
-        "version_number",
-        "language",
-        "text_hash",
-        "statement",
-        "typed_name",
-        "signed_at",
-        "quiz_attempt_id",
-        "method",
-        "recorded_by_id",
-        "reason",
-        "paper_form_hash",
-        "ip_address",
-        "user_agent",
-        "corrects_sequence",
-    ),
-}
+# Format 2 adds the campaign (round) a signature answers to the content; its entry has
+# format 1's keys.
+_ENTRY_KEYS_1 = (
+    "sequence",
+    "kind",
+    "version_id",
+    "refers_to_sequence",
+    "recorded_at",
+    "verification_code",
+    "content_digest",
+)
+ENTRY_KEYS = {1: _ENTRY_KEYS_1, 2: _ENTRY_KEYS_1}
+_CONTENT_KEYS_1 = (
+    "kind",
+    "employee_id",
+    "employee_number",
+    "employee_name",
+    "version_id",
+    "version_number",
+    "language",
+    "text_hash",
+    "statement",
+    "typed_name",
+    "signed_at",
+    "quiz_attempt_id",
+    "method",
+    "recorded_by_id",
+    "reason",
+    "paper_form_hash",
+    "ip_address",
+    "user_agent",
+    "corrects_sequence",
+)
+CONTENT_KEYS = {1: _CONTENT_KEYS_1, 2: (*_CONTENT_KEYS_1, "campaign_id")}
 ENTRY_LINE_KEYS = {"type", "format_version", "previous_hash", "record_hash", "content"}
 KINDS = ("acknowledgement", "correction", "erasure")
 LANGUAGES = ("nl", "en")
@@ -306,6 +306,9 @@ class Verifier:
             raise Problem(number, f"entry {sequence}: its content does not match its digest")
         if content["kind"] != data["kind"]:
             raise Problem(number, f"entry {sequence}: its content is of another kind")
+        campaign = content.get("campaign_id")  # format 2 on: the round it answers
+        if campaign is not None and (not is_int(campaign) or campaign < 1):
+            raise Problem(number, f"entry {sequence}: the campaign is not an id")
         corrects = data["refers_to_sequence"] if data["kind"] == "correction" else None
         if content["corrects_sequence"] != corrects:
             raise Problem(number, f"entry {sequence}: its content corrects another entry")

@@ -7,8 +7,9 @@ fixed:
 - ``canonical_json(data)``: JSON with sorted keys, no whitespace, UTF-8 (non-ASCII
   written as is), datetimes as ISO-8601 in UTC with microseconds
   (``2026-11-25T12:31:49.123456+00:00``), IP addresses in their compressed form.
-- ``content_digest(fields)``: SHA-256 (hex) of the canonical JSON of an
-  acknowledgement's content, with exactly the keys in ``CONTENT_KEYS``.
+- ``content_digest(fields, format_version=...)``: SHA-256 (hex) of the canonical JSON
+  of an acknowledgement's content, with exactly the keys of its entry's format version
+  in ``CONTENT_KEYS_BY_FORMAT``.
 - ``entry_hash(previous_hash, fields)``: SHA-256 (hex) of the previous entry's hash
   (64 hex digits; 64 zeros before the first entry) followed by the canonical JSON of
   the entry's keys in ``ENTRY_KEYS``.
@@ -18,6 +19,16 @@ fixed:
 THE CANONICAL FORMS MUST NEVER CHANGE: every stored hash would stop matching. A change
 that is really needed means a new, versioned form, with the old one kept for old
 entries.
+
+Entry format versions (``LedgerEntry.format_version``, not itself hashed: each format's
+content has other keys, so a changed number no longer matches the content's digest):
+
+- 1: the first 19 content keys; every entry recorded before format 2.
+- 2 (``FORMAT_VERSION``, new entries): format 1's keys and ``campaign_id``, the
+  campaign (round) the signature answers, or null. A yearly round asks people to sign
+  a version they signed before: the ledger tells those signatures apart by it.
+
+The entry's keys (``ENTRY_KEYS``) are the same in both formats.
 
 ``append_entry`` adds an entry in the caller's transaction: it locks the single
 LedgerHead row, so that entries are numbered one after another under concurrency.
@@ -41,7 +52,8 @@ from acknowledgements.models import Acknowledgement, LedgerEntry, LedgerHead
 GENESIS_HASH = "0" * 64
 HEAD_PK = 1
 
-CONTENT_KEYS = (
+# Entry format 1's content keys. Never changed: entries recorded under it keep them.
+_CONTENT_KEYS_1 = (
     "kind",
     "employee_id",
     "employee_number",
@@ -62,6 +74,14 @@ CONTENT_KEYS = (
     "user_agent",
     "corrects_sequence",
 )
+# The hashed content keys per entry format version (LedgerEntry.format_version).
+CONTENT_KEYS_BY_FORMAT: dict[int, tuple[str, ...]] = {
+    1: _CONTENT_KEYS_1,
+    2: (*_CONTENT_KEYS_1, "campaign_id"),
+}
+# The format new entries are written in.
+FORMAT_VERSION = 2
+FORMAT_VERSIONS = tuple(CONTENT_KEYS_BY_FORMAT)
 ENTRY_KEYS = (
     "sequence",
     "kind",
@@ -74,18 +94,45 @@ ENTRY_KEYS = (
 # The two lists above are the only lists of hashed fields: the columns below,
 # content_fields, entry_fields, ledger.rows, ledger.postgres and the benchmarks' bulk loader
 # derive from them.
-# The content row's hashed columns: all keys but the version's number and the sequence
-# of the entry a correction corrects, which come from other rows.
-CONTENT_COLUMNS = tuple(
-    key for key in CONTENT_KEYS if key not in ("version_number", "corrects_sequence")
+# Keys that come from other rows, not the content row: the version's number and the
+# sequence of the entry a correction corrects.
+_FROM_OTHER_ROWS = ("version_number", "corrects_sequence")
+
+
+def _columns(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(key for key in keys if key not in _FROM_OTHER_ROWS)
+
+
+# The content row's hashed columns, of every format (the newest format's, which holds
+# every earlier one's): all keys but the two from other rows.
+CONTENT_COLUMNS = _columns(CONTENT_KEYS_BY_FORMAT[max(FORMAT_VERSIONS)])
+assert all(  # noqa: S101 (a later format only adds keys)
+    set(keys) <= set(CONTENT_KEYS_BY_FORMAT[max(FORMAT_VERSIONS)])
+    for keys in CONTENT_KEYS_BY_FORMAT.values()
 )
+# Per format: its hashed columns, and the columns of other formats, which must be empty
+# on its content rows (nothing hashes them: a value there would be unprotected).
+CONTENT_COLUMNS_BY_FORMAT = {
+    version: _columns(keys) for version, keys in CONTENT_KEYS_BY_FORMAT.items()
+}
+UNHASHED_COLUMNS_BY_FORMAT = {
+    version: tuple(c for c in CONTENT_COLUMNS if c not in columns)
+    for version, columns in CONTENT_COLUMNS_BY_FORMAT.items()
+}
 # The entry's hashed columns: all keys but the sequence of the entry it refers to.
 ENTRY_COLUMNS = tuple(key for key in ENTRY_KEYS if key != "refers_to_sequence")
-# Read from the content row itself (its employee and version may be passed in).
-_ROW_CONTENT_COLUMNS = tuple(
-    key for key in CONTENT_COLUMNS if key not in ("employee_id", "version_id")
-)
-_read_content = operator.attrgetter(*_ROW_CONTENT_COLUMNS)
+
+
+def _row_reader(columns: tuple[str, ...]) -> tuple[tuple[str, ...], Any]:
+    """The columns read from the content row itself (its employee and version may be
+    passed in), and a getter of them."""
+    own = tuple(column for column in columns if column not in ("employee_id", "version_id"))
+    return own, operator.attrgetter(*own)
+
+
+_read_content = {
+    version: _row_reader(columns) for version, columns in CONTENT_COLUMNS_BY_FORMAT.items()
+}
 _read_entry = operator.attrgetter(*ENTRY_COLUMNS)
 
 # Unambiguous for people reading it aloud or typing it: no 0/O, 1/I/L.
@@ -126,11 +173,21 @@ def canonical_ip(value: str | None) -> str | None:
     return address.compressed
 
 
-def content_digest(ack_fields: dict[str, Any]) -> str:
-    """SHA-256 of an acknowledgement's content (keys: CONTENT_KEYS, exactly)."""
+def content_keys(format_version: int) -> tuple[str, ...]:
+    """The content keys of an entry format version (ValueError for an unknown one)."""
+    try:
+        return CONTENT_KEYS_BY_FORMAT[format_version]
+    except KeyError:
+        raise ValueError(f"Unknown entry format version: {format_version!r}") from None
+
+
+def content_digest(ack_fields: dict[str, Any], *, format_version: int) -> str:
+    """SHA-256 of an acknowledgement's content (keys: exactly those of its entry's
+    format version, CONTENT_KEYS_BY_FORMAT)."""
+    expected = set(content_keys(format_version))
     keys = set(ack_fields)
-    if keys != set(CONTENT_KEYS):
-        raise ValueError(f"Content keys differ: {sorted(keys ^ set(CONTENT_KEYS))}")
+    if keys != expected:
+        raise ValueError(f"Content keys differ: {sorted(keys ^ expected)}")
     data = dict(ack_fields)
     data["ip_address"] = canonical_ip(data["ip_address"])
     return _sha256(canonical_json(data))
@@ -154,17 +211,26 @@ def entry_hash(previous_hash: str, entry_fields: dict[str, Any]) -> str:
 
 
 def content_fields(
-    ack: Acknowledgement, *, employee=None, version=None, corrects_sequence: int | None = None
+    ack: Acknowledgement,
+    *,
+    format_version: int,
+    employee=None,
+    version=None,
+    corrects_sequence: int | None = None,
 ) -> dict[str, Any]:
-    """The hashed fields of a content row (saved or about to be).
+    """The hashed fields of a content row (saved or about to be) under its entry's
+    format version (``ledger.FORMAT_VERSION`` for a new one; a stored one's
+    ``entry.format_version``).
 
     ``employee`` and ``version`` default to the row's own (select_related them when
     reading many); ``corrects_sequence`` is the sequence of the entry a correction
     corrects (None otherwise).
     """
+    content_keys(format_version)  # refuses an unknown one
     employee = employee or ack.employee
     version = version or ack.version
-    fields = dict(zip(_ROW_CONTENT_COLUMNS, _read_content(ack), strict=True))
+    columns, read = _read_content[format_version]
+    fields = dict(zip(columns, read(ack), strict=True))
     fields["employee_id"] = employee.pk
     fields["version_id"] = version.pk
     fields["version_number"] = version.number
@@ -244,6 +310,16 @@ def _move_head(head: LedgerHead, entry: LedgerEntry) -> None:
     head.record_hash = entry.record_hash
 
 
+def unhashed_values(ack: Any, *, format_version: int) -> dict[str, Any]:
+    """The content row's values in columns its format does not hash, that are not empty
+    (a format 1 row with a campaign): they would be unprotected, so a check fails."""
+    return {
+        column: value
+        for column in UNHASHED_COLUMNS_BY_FORMAT[format_version]
+        if (value := getattr(ack, column)) is not None
+    }
+
+
 def append_entry(
     *,
     kind: str,
@@ -253,11 +329,15 @@ def append_entry(
     verification_code: str | None = None,
     recorded_at: datetime.datetime | None = None,
     head: LedgerHead | None = None,
+    format_version: int | None = None,
 ) -> LedgerEntry:
     """Add an entry at the end of the chain, in the caller's transaction.
 
-    Pass the ``head`` from ``lock_head()`` when the caller locked it already.
+    Pass the ``head`` from ``lock_head()`` when the caller locked it already;
+    ``content_digest`` is of the content under ``format_version`` (default: the
+    current one, FORMAT_VERSION).
     """
+    format_version = FORMAT_VERSION if format_version is None else format_version
     head = head or lock_head()
     recorded_at = recorded_at or timezone.now()
     entry = LedgerEntry(
@@ -269,6 +349,7 @@ def append_entry(
         verification_code=verification_code,
         content_digest=content_digest,
         previous_hash=head.record_hash,
+        format_version=format_version,
     )
     entry.record_hash = entry_hash(
         head.record_hash,

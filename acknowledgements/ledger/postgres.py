@@ -14,7 +14,10 @@ number (the part before it and the part after it) and the server puts the previo
 the two parts and the number together. A decimal number is written the same way by
 both. ``verify_chain`` recomputes every hash in Python.
 
-Only for signatures: no correction (``refers_to``) and no paper form.
+Only for signatures: no correction (``refers_to``) and no paper form. The entry is of
+the current format (``ledger.FORMAT_VERSION``), the one the caller hashed the content
+in (services._build_acknowledgement); the content's columns are the model's, so the
+campaign of format 2 is inserted with the rest.
 """
 
 from __future__ import annotations
@@ -79,8 +82,8 @@ def _statement() -> tuple[list, str]:
             SELECT sequence, record_hash FROM {head} WHERE id = %s FOR UPDATE
         ), entry AS (
             INSERT INTO {entries} (sequence, kind, version_id, recorded_at, verification_code,
-                                   content_digest, previous_hash, record_hash)
-            SELECT head.sequence + 1, %s, %s, %s, %s, %s, head.record_hash,
+                                   content_digest, format_version, previous_hash, record_hash)
+            SELECT head.sequence + 1, %s, %s, %s, %s, %s, %s, head.record_hash,
                    encode(sha256(convert_to(head.record_hash, 'UTF8') || %s
                                  || convert_to((head.sequence + 1)::text, 'UTF8') || %s), 'hex')
             FROM head
@@ -117,6 +120,7 @@ def append_signature(
         recorded_at,
         code,
         digest,
+        ledger.FORMAT_VERSION,
         before,
         after,
         ledger.HEAD_PK,
@@ -138,6 +142,7 @@ def append_signature(
         content_digest=digest,
         previous_hash=previous_hash,
         record_hash=record_hash,
+        format_version=ledger.FORMAT_VERSION,
     )
     entry._state.adding = False
     entry._state.db = connection.alias

@@ -11,8 +11,9 @@ ways on awkward values (test_verify: the canonical forms written directly).
 The chain is read as plain rows, not model instances: one query, the entries with
 their contents (a left join: erasures and erased entries have none), streamed in
 chunks (on PostgreSQL read a chunk ahead by a thread). The hashed columns are
-ledger's (ENTRY_COLUMNS, CONTENT_COLUMNS); beside them, the keys that tie the rows
-together and the hashes that the chain checks.
+ledger's (ENTRY_COLUMNS, CONTENT_COLUMNS: those of every entry format); beside them,
+the keys that tie the rows together, the hashes that the chain checks and the entry's
+format version, which picks the content's writer (CONTENT_WRITERS: each format's keys).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 from django.db.models import Func
 
@@ -76,7 +78,14 @@ def canonical_json(data: dict[str, Any]) -> bytes:
 
 
 # A row: the entry's columns, whether it has content, the content's columns.
-ENTRY_COLUMNS = ("pk", *ledger.ENTRY_COLUMNS, "refers_to_id", "previous_hash", "record_hash")
+ENTRY_COLUMNS = (
+    "pk",
+    *ledger.ENTRY_COLUMNS,
+    "refers_to_id",
+    "previous_hash",
+    "record_hash",
+    "format_version",
+)
 CONTENT_COLUMNS = ledger.CONTENT_COLUMNS
 COLUMNS = (
     *ENTRY_COLUMNS,
@@ -86,8 +95,16 @@ COLUMNS = (
 AT = {name: index for index, name in enumerate(ENTRY_COLUMNS)}
 
 
+def _field(model: type[models.Model], name: str) -> Any:
+    """The model field of a column: a foreign key's by its name without ``_id``."""
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return model._meta.get_field(name.removesuffix("_id"))
+
+
 def _is_moment(model: type[models.Model], name: str) -> bool:
-    return isinstance(model._meta.get_field(name.removesuffix("_id")), models.DateTimeField)
+    return isinstance(_field(model, name), models.DateTimeField)
 
 
 # The hashed datetime columns (read as text on PostgreSQL: MomentText).
@@ -99,12 +116,18 @@ HAS_CONTENT = len(ENTRY_COLUMNS)
 CONTENT = slice(HAS_CONTENT + 1, len(COLUMNS))
 IN_CONTENT = {name: index for index, name in enumerate(CONTENT_COLUMNS)}
 # The entry's hashed values: its columns (in ledger.ENTRY_COLUMNS order) followed by
-# the sequence of the entry it refers to; the content's: its columns followed by the
-# version's number and the sequence of the entry a correction corrects.
+# the sequence of the entry it refers to; the content's: its columns (of every format)
+# followed by the version's number and the sequence of the entry a correction corrects.
+# Each format's writer writes its own keys of them.
 ENTRY_VALUES = (*ledger.ENTRY_COLUMNS, "refers_to_sequence")
 CONTENT_VALUES = (*CONTENT_COLUMNS, "version_number", "corrects_sequence")
 assert set(ENTRY_VALUES) == set(ledger.ENTRY_KEYS)  # noqa: S101
-assert set(CONTENT_VALUES) == set(ledger.CONTENT_KEYS)  # noqa: S101
+assert all(set(keys) <= set(CONTENT_VALUES) for keys in ledger.CONTENT_KEYS_BY_FORMAT.values())  # noqa: S101
+# Per format: the columns it does not hash (must be empty), by their place in a row's content.
+UNHASHED_BY_FORMAT = {
+    version: tuple(IN_CONTENT[column] for column in columns)
+    for version, columns in ledger.UNHASHED_COLUMNS_BY_FORMAT.items()
+}
 
 
 def _datetime(value: Any) -> str:
@@ -120,7 +143,7 @@ def _expression(model: type[models.Model], name: str, *, moments_as_text: bool) 
     datetimes as their canonical text already (MomentText)."""
     if name in ("version_number", "refers_to_sequence", "corrects_sequence"):
         return "('null' if v[{at}] is None else number(v[{at}]))"  # None for the last two
-    model_field = model._meta.get_field(name.removesuffix("_id"))
+    model_field = _field(model, name)
     if isinstance(model_field, models.ForeignKey | models.IntegerField | models.AutoField):
         write = "number(v[{at}])"
     elif isinstance(model_field, models.DateTimeField):
@@ -136,15 +159,21 @@ Writer = Callable[[Sequence[Any]], str]
 
 
 def _writer(
-    model: type[models.Model], names: tuple[str, ...], *, moments_as_text: bool = False
+    model: type[models.Model],
+    names: tuple[str, ...],
+    *,
+    keys: tuple[str, ...] | None = None,
+    moments_as_text: bool = False,
 ) -> Writer:
     """A function that writes values (in the order of ``names``) as ledger's canonical
-    JSON object with those keys: one format string, filled with one expression per key
-    (compiled once: a call per value was most of the check)."""
-    order = [names.index(key) for key in sorted(names)]
+    JSON object with the keys ``keys`` (default: all of ``names``): one format string,
+    filled with one expression per key (compiled once: a call per value was most of
+    the check)."""
+    keys = names if keys is None else keys
+    order = [names.index(key) for key in sorted(keys)]
     expressions = [
         _expression(model, key, moments_as_text=moments_as_text).format(at=at)
-        for key, at in zip(sorted(names), order, strict=True)
+        for key, at in zip(sorted(keys), order, strict=True)
     ]
     source = (
         "def write(v):\n"
@@ -154,7 +183,7 @@ def _writer(
         "        return form % tuple([value(v[at]) for at in order])\n"
     )
     namespace = {
-        "form": _object_format(names),
+        "form": _object_format(keys),
         "order": order,
         "text": encode_basestring,
         "number": int.__repr__,
@@ -167,9 +196,17 @@ def _writer(
 
 
 ENTRY_WRITER = _writer(LedgerEntry, ENTRY_VALUES)
-CONTENT_WRITER = _writer(Acknowledgement, CONTENT_VALUES)
 ENTRY_TEXT_WRITER = _writer(LedgerEntry, ENTRY_VALUES, moments_as_text=True)
-CONTENT_TEXT_WRITER = _writer(Acknowledgement, CONTENT_VALUES, moments_as_text=True)
+# Per entry format version: the content's writer (of CONTENT_VALUES, writing that
+# format's keys).
+CONTENT_WRITERS = {
+    version: _writer(Acknowledgement, CONTENT_VALUES, keys=keys)
+    for version, keys in ledger.CONTENT_KEYS_BY_FORMAT.items()
+}
+CONTENT_TEXT_WRITERS = {
+    version: _writer(Acknowledgement, CONTENT_VALUES, keys=keys, moments_as_text=True)
+    for version, keys in ledger.CONTENT_KEYS_BY_FORMAT.items()
+}
 
 
 class MomentText(Func):
@@ -182,10 +219,11 @@ class MomentText(Func):
     output_field = models.CharField()
 
 
-def read_chain(*, chunk_size: int) -> tuple[Iterator[tuple[Any, ...]], Writer, Writer]:
+def read_chain(*, chunk_size: int) -> tuple[Iterator[tuple[Any, ...]], Writer, dict[int, Writer]]:
     """The entries with their contents, in sequence order (one query, in chunks), and
-    how to write each: the entry's hashed values (ENTRY_VALUES) and the content's
-    (CONTENT_VALUES). A row's columns are COLUMNS: AT and IN_CONTENT say where."""
+    how to write each: the entry's hashed values (ENTRY_VALUES) and, per entry format
+    version, the content's (CONTENT_VALUES). A row's columns are COLUMNS: AT and
+    IN_CONTENT say where."""
     columns: list[Any] = list(COLUMNS)
     moments_as_text = connection.vendor == "postgresql"
     if moments_as_text:
@@ -196,8 +234,8 @@ def read_chain(*, chunk_size: int) -> tuple[Iterator[tuple[Any, ...]], Writer, W
         .iterator(chunk_size=chunk_size)
     )
     if moments_as_text:
-        return _read_ahead(rows, chunk_size), ENTRY_TEXT_WRITER, CONTENT_TEXT_WRITER
-    return rows, ENTRY_WRITER, CONTENT_WRITER
+        return _read_ahead(rows, chunk_size), ENTRY_TEXT_WRITER, CONTENT_TEXT_WRITERS
+    return rows, ENTRY_WRITER, CONTENT_WRITERS
 
 
 def _read_ahead(rows: Iterator[Any], chunk_size: int) -> Iterator[tuple[Any, ...]]:

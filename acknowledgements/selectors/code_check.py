@@ -110,7 +110,14 @@ def _own_problem(entry: LedgerEntry, record: Acknowledgement | None, erased: boo
     if record is None:
         return "" if erased else CONTENT_MISSING
     corrects = refers_to if entry.kind == LedgerEntry.Kind.CORRECTION else None
-    digest = ledger.content_digest(ledger.content_fields(record, corrects_sequence=corrects))
+    if entry.format_version not in ledger.FORMAT_VERSIONS or ledger.unhashed_values(
+        record, format_version=entry.format_version
+    ):
+        return CONTENT_CHANGED
+    fields = ledger.content_fields(
+        record, format_version=entry.format_version, corrects_sequence=corrects
+    )
+    digest = ledger.content_digest(fields, format_version=entry.format_version)
     if digest != entry.content_digest or record.kind != entry.kind:
         return CONTENT_CHANGED
     version = record.version

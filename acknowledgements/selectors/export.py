@@ -35,10 +35,10 @@ from handbook.selectors.canonical import canonical_text
 # The file's layout (header, version lines, entry lines). A reader refuses a layout it
 # does not know.
 FORMAT_VERSION = 1
-# The hashed fields of an entry and its content: format 1 is ledger.ENTRY_KEYS and
-# ledger.CONTENT_KEYS. Entries are never rewritten: when a field is added for new
-# entries, they are written under format 2 and the old ones stay format 1.
-ENTRY_FORMAT_VERSION = 1
+# The hashed fields of an entry and its content per entry format version: ledger.ENTRY_KEYS
+# and ledger.CONTENT_KEYS_BY_FORMAT. Entries are never rewritten: each entry line carries
+# the format its entry was hashed in (LedgerEntry.format_version): 1 for the old entries,
+# 2 (with the campaign) for new ones.
 VERSION_FORMAT_VERSION = 1
 CHUNK_SIZE = 2000
 # Bytes handed to the web server at a time.
@@ -49,6 +49,7 @@ _ENTRY_COLUMNS = (
     "refers_to__sequence",
     "previous_hash",
     "record_hash",
+    "format_version",
 )
 _CONTENT_COLUMNS = ("entry__sequence", *ledger.CONTENT_COLUMNS)
 # Their fields come from the column lists, which mypy cannot read (it wants a literal
@@ -105,7 +106,7 @@ def _versions(head_sequence: int) -> list[GuidelineVersion]:
 
 def _entry_line(entry: Any, content: Any | None, numbers: dict[int, int]) -> bytes:
     refers_to = entry.refers_to_sequence
-    data: dict[str, Any] = {"type": "entry", "format_version": ENTRY_FORMAT_VERSION}
+    data: dict[str, Any] = {"type": "entry", "format_version": entry.format_version}
     data.update(_canonical(ledger.entry_fields(entry, refers_to_sequence=refers_to)))
     data["previous_hash"] = entry.previous_hash
     data["record_hash"] = entry.record_hash
@@ -113,13 +114,21 @@ def _entry_line(entry: Any, content: Any | None, numbers: dict[int, int]) -> byt
         data["content"] = None
     else:
         corrects = refers_to if entry.kind == LedgerEntry.Kind.CORRECTION else None
+        # A format this portal does not know (changed behind its back): the content as
+        # the newest format has it; the verifier refuses the line's format by name.
+        known = entry.format_version in ledger.FORMAT_VERSIONS
+        format_version = entry.format_version if known else ledger.FORMAT_VERSION
         fields = ledger.content_fields(
             content,
+            format_version=format_version,
             employee=_Employee(content.employee_id),
             version=_Version(content.version_id, numbers[content.version_id]),
             corrects_sequence=corrects,
         )
         fields["ip_address"] = ledger.canonical_ip(fields["ip_address"])
+        # A value in a column its format does not hash (changed behind the portal's
+        # back) is written too, so that the verifier finds a key its format lacks.
+        fields.update(ledger.unhashed_values(content, format_version=format_version))
         data["content"] = _canonical(fields)
     return _line(data)
 

@@ -5,8 +5,10 @@
 - each published or retired version's text hashes from its title, introduction and
   tips, in Dutch and in English (handbook.selectors.canonical), once per version;
 - each entry's hash from the previous entry's hash and its stored fields, each
-  content row's digest, and that its text hash is the recomputed hash of its version
-  in its language;
+  content row's digest under its entry's format version (acknowledgements.ledger:
+  format 1 entries as they were hashed, format 2 with the campaign), that a column its
+  format does not hash is empty, and that its text hash is the recomputed hash of its
+  version in its language;
 - that the head (LedgerHead) names the last entry;
 - that the chain is no shorter, and has the same hash at their last entry, than every
   earlier stored check (LedgerCheck) and every anchor passed in (``Anchor``: a sequence
@@ -171,11 +173,12 @@ def verify_chain(
 
     # Looked up once: the loop below runs for every entry.
     sha256 = hashlib.sha256
-    chain, entry_json, content_json = rows.read_chain(chunk_size=chunk_size)
+    chain, entry_json, content_writers = rows.read_chain(chunk_size=chunk_size)
     at, in_content = rows.AT, rows.IN_CONTENT
     pk_at, sequence_at, kind_at = at["pk"], at["sequence"], at["kind"]
     refers_at, previous_at, hash_at = at["refers_to_id"], at["previous_hash"], at["record_hash"]
-    digest_at = at["content_digest"]
+    digest_at, format_at = at["content_digest"], at["format_version"]
+    unhashed_by_format = rows.UNHASHED_BY_FORMAT
     hashed_entry = slice(1, 1 + len(ledger.ENTRY_COLUMNS))
     assert rows.ENTRY_COLUMNS[hashed_entry] == ledger.ENTRY_COLUMNS  # noqa: S101
     has_content, content_columns = rows.HAS_CONTENT, rows.CONTENT
@@ -203,6 +206,9 @@ def verify_chain(
         if sha256((previous_hash + canonical).encode()).hexdigest() != record_hash:
             return broken(sequence, _("entry hash does not match its fields"))
         kind, pk, digest = row[kind_at], row[pk_at], row[digest_at]
+        content_json = content_writers.get(row[format_at])
+        if content_json is None:
+            return broken(sequence, _("the entry's format version is unknown"))
         if kind == erasure:
             erased_sequence = sequences.get(refers_to_id)
             if erased_sequence is None:
@@ -216,6 +222,10 @@ def verify_chain(
                 return broken(sequence, _("content missing"))
         else:
             content = row[content_columns]
+            # A value in a column its format does not hash is unprotected: not allowed.
+            for unhashed_at in unhashed_by_format[row[format_at]]:
+                if content[unhashed_at] is not None:
+                    return broken(sequence, _("content does not match its digest"))
             version_id = content[version_at]
             version = text_hashes.get(version_id)
             if version is None:

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements import ledger
+from acknowledgements import hooks, ledger
 from acknowledgements.ledger import postgres as ledger_pg
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from acknowledgements.selectors import eligibility
@@ -132,10 +132,14 @@ def _build_acknowledgement(
     paper_form_hash: str = "",
     ip_address: str | None = None,
     user_agent: str = "",
+    campaign_id: int | None = None,
     refers_to: LedgerEntry | None = None,
 ) -> tuple[Acknowledgement, str]:
-    """The content row (unsaved) and its digest; ``quiz_attempt_id`` may stand for
-    ``quiz_attempt``. Needs no lock: nothing here depends on the chain."""
+    """The content row (unsaved) and its digest under the current entry format
+    (ledger.FORMAT_VERSION, which ledger.append_entry and ledger_pg record with the
+    entry); ``quiz_attempt_id`` may stand for ``quiz_attempt``; ``campaign_id``: the
+    round it answers (hooks.signing_round). Needs no lock: nothing here depends on the
+    chain."""
     ack = Acknowledgement(
         kind=kind,
         employee=employee,
@@ -154,6 +158,7 @@ def _build_acknowledgement(
         paper_form_hash=paper_form_hash,
         ip_address=_ip_or_none(ip_address),
         user_agent=(user_agent or "")[:USER_AGENT_LENGTH],
+        campaign_id=campaign_id,
     )
     if quiz_attempt is None and quiz_attempt_id is not None:
         ack.quiz_attempt_id = quiz_attempt_id
@@ -166,10 +171,12 @@ def _build_acknowledgement(
     digest = ledger.content_digest(
         ledger.content_fields(
             ack,
+            format_version=ledger.FORMAT_VERSION,
             employee=employee,
             version=version,
             corrects_sequence=refers_to.sequence if refers_to else None,
-        )
+        ),
+        format_version=ledger.FORMAT_VERSION,
     )
     return ack, digest
 
@@ -193,6 +200,7 @@ def _store_acknowledgement(
         verification_code=verification_code or ledger.new_verification_code(),
         recorded_at=recorded_at,
         head=head,
+        format_version=ledger.FORMAT_VERSION,
     )
     ack.save(force_insert=True)
     return ack
@@ -284,6 +292,7 @@ def sign_version(
         recorded_by=employee,
         ip_address=ip_address,
         user_agent=user_agent,
+        campaign_id=hooks.signing_round(employee=employee, version=version),
     )
     # Everyone's signatures wait for the ledger lock in turn, so as little as can be
     # happens under it: the content is built before, and nothing is checked under it
@@ -358,7 +367,8 @@ def record_on_behalf(
     """HR or the employee's manager records that the employee signed (on paper, say).
 
     No reading or quiz checks: this is for staff who do not work at a computer. The
-    scanned form, if given, is stored and its SHA-256 is part of the record.
+    scanned form, if given, is stored and its SHA-256 is part of the record, and so is
+    the round it answers (hooks.signing_round), as when the employee signs.
     """
     if not may_record_for(recorder=recorded_by, employee=employee):
         raise PermissionDenied(_("You may not record acknowledgements for this employee."))
@@ -375,4 +385,5 @@ def record_on_behalf(
         recorded_by=recorded_by,
         reason=reason,
         paper_form=paper_form,
+        campaign_id=hooks.signing_round(employee=employee, version=version),
     )

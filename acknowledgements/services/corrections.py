@@ -90,6 +90,7 @@ def correct(
         paper_form_hash=original.paper_form_hash,
         ip_address=original.ip_address,
         user_agent=original.user_agent,
+        campaign_id=original.campaign_id,
         refers_to=entry,
         now=now,
         **values,

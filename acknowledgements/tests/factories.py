@@ -85,3 +85,19 @@ def move_head_behind_the_portals_back(**fields) -> None:
         LedgerHead.objects.update(**fields)
         for statement in forward.create:
             cursor.execute(statement)
+
+
+def signed_in_format_1(employee=None, version=None, **kwargs) -> Acknowledgement:
+    """A signature as the code before entry format 2 recorded it (acknowledgements.ledger):
+    its content hashed with format 1's 19 keys, no campaign, its entry marked format 1
+    (what migration 0009 gives every earlier entry). The bytes of format 1 are pinned by
+    the worked example in docs/ledger-format.md (test_ledger_export)."""
+    from unittest import mock
+
+    from acknowledgements import ledger
+
+    with mock.patch.object(ledger, "FORMAT_VERSION", 1):
+        record = signed(employee, version, **kwargs)
+    assert record.entry.format_version == 1  # noqa: S101
+    assert record.campaign_id is None  # noqa: S101 (format 1 cannot hold one)
+    return record

@@ -296,7 +296,8 @@ def rewrite_with_recomputed_hashes(record: Acknowledgement, typed_name: str) -> 
     and recompute its digest and its entry's hash (the entries after it stay)."""
     entry = record.entry
     record.typed_name = typed_name
-    digest = ledger.content_digest(ledger.content_fields(record))
+    fields = ledger.content_fields(record, format_version=entry.format_version)
+    digest = ledger.content_digest(fields, format_version=entry.format_version)
     entry.content_digest = digest
     record_hash = ledger.entry_hash(
         entry.previous_hash, ledger.entry_fields(entry, refers_to_sequence=None)

@@ -155,7 +155,7 @@ def test_entries_follow_in_sequence_order_each_with_its_own_format_version(tmp_p
     entries = [json.loads(line) for line in _lines(_export(tmp_path))[3:]]
 
     assert [e["sequence"] for e in entries] == list(range(1, 7))
-    assert {e["format_version"] for e in entries} == {1}
+    assert {e["format_version"] for e in entries} == {ledger.FORMAT_VERSION}
     assert [e["kind"] for e in entries] == [
         "acknowledgement",
         "acknowledgement",
@@ -454,12 +454,12 @@ def test_a_second_copy_of_a_key_in_a_line_is_malformed(tmp_path):
 def test_an_unknown_entry_format_version_is_refused_by_name(tmp_path):
     _ledger()
     lines = _lines(_export(tmp_path))
-    lines[3] = lines[3].replace('"format_version":1', '"format_version":2', 1)
+    lines[3] = lines[3].replace('"format_version":2', '"format_version":3', 1)
 
     run = _verify(_write(tmp_path / "future.jsonl", lines))
 
     assert run.returncode == 1
-    assert "line 4: entry format version 2 is unknown to this verifier" in run.stderr
+    assert "line 4: entry format version 3 is unknown to this verifier" in run.stderr
 
 
 def test_a_missing_file_is_not_intact(tmp_path):
@@ -636,7 +636,7 @@ def test_the_worked_example_in_the_format_description_is_what_the_portal_compute
         "user_agent": "Mozilla/5.0",
         "corrects_sequence": None,
     }
-    digest = ledger.content_digest(content)
+    digest = ledger.content_digest(content, format_version=1)
     entry = {
         "sequence": 1,
         "kind": "acknowledgement",
@@ -668,3 +668,100 @@ def test_the_worked_example_in_the_format_description_is_what_the_portal_compute
     assert ledger.canonical_json(entry).decode() in doc
     for value in (content["text_hash"], digest, first, erasure, second):
         assert f"`{value}`" in doc
+
+
+# --- entry formats 1 and 2 -------------------------------------------------------------
+
+
+def _mixed_ledger() -> dict:
+    """Entry 1 recorded by the code before format 2; entry 2 signed for a campaign."""
+    from acknowledgements.tests.factories import signed_in_format_1
+    from campaigns.tests.factories import launched_campaign
+
+    anna, bram = EmployeeFactory(), EmployeeFactory()
+    version = ready_to_sign(anna)
+    signed_in_format_1(anna, version)
+    campaign = launched_campaign(version, audience="employees", employees=[bram])
+    signed(bram, ready_to_sign(bram, version))
+    return {"campaign": campaign}
+
+
+def test_each_entry_line_carries_its_own_format_with_that_format_s_content_keys(tmp_path):
+    facts = _mixed_ledger()
+
+    lines = _lines(_export(tmp_path))
+    old, new = (json.loads(lines[_entry_line(lines, sequence)]) for sequence in (1, 2))
+
+    assert (old["format_version"], new["format_version"]) == (1, 2)
+    assert set(old["content"]) == set(ledger.CONTENT_KEYS_BY_FORMAT[1])
+    assert set(new["content"]) == set(ledger.CONTENT_KEYS_BY_FORMAT[2])
+    assert new["content"]["campaign_id"] == facts["campaign"].pk
+
+
+def test_the_verifier_checks_an_export_of_both_formats(tmp_path):
+    _mixed_ledger()
+
+    run = _verify(_export(tmp_path))
+
+    assert run.returncode == 0, run.stderr
+    assert "Intact: 2 entries" in run.stdout
+
+
+def test_a_changed_campaign_in_the_export_is_found_by_the_verifier(tmp_path):
+    facts = _mixed_ledger()
+    lines = _lines(_export(tmp_path))
+    index = _entry_line(lines, 2)
+    campaign = facts["campaign"].pk
+    lines[index] = lines[index].replace(
+        f'"campaign_id":{campaign}', f'"campaign_id":{campaign + 1}', 1
+    )
+
+    run = _verify(_write(tmp_path / "changed.jsonl", lines))
+
+    assert run.returncode == 1
+    assert f"line {index + 1}: entry 2: its content does not match its digest" in run.stderr
+
+
+def test_a_campaign_added_to_a_format_1_line_is_refused_by_the_verifier(tmp_path):
+    _mixed_ledger()
+    lines = _lines(_export(tmp_path))
+    index = _entry_line(lines, 1)
+    lines[index] = lines[index].replace('"content":{', '"content":{"campaign_id":7,', 1)
+
+    run = _verify(_write(tmp_path / "added.jsonl", lines))
+
+    assert run.returncode == 1
+    assert f"line {index + 1}: entry 1: content fields differ: ['campaign_id']" in run.stderr
+
+
+def test_a_campaign_that_is_no_id_is_refused_even_with_every_hash_recomputed(tmp_path):
+    _mixed_ledger()
+    lines = _lines(_export(tmp_path))
+    index = _entry_line(lines, 2)
+    data = json.loads(lines[index])
+    data["content"]["campaign_id"] = "jaarronde"
+    data["content_digest"] = hashlib.sha256(ledger.canonical_json(data["content"])).hexdigest()
+    lines[index] = json.dumps(data, ensure_ascii=False)
+    _rehash_from(lines, index)
+
+    run = _verify(_write(tmp_path / "not-an-id.jsonl", lines))
+
+    assert run.returncode == 1
+    assert f"line {index + 1}: entry 2: the campaign is not an id" in run.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_campaign_put_on_a_format_1_entry_in_the_database_shows_in_the_export(tmp_path):
+    """Its digest does not cover it: the export writes it, so the verifier refuses it."""
+    from acknowledgements.tests.factories import signed_in_format_1
+
+    old = signed_in_format_1()
+    behind_the_portals_back(
+        "UPDATE acknowledgements_acknowledgement SET campaign_id = %s WHERE entry_id = %s",
+        [42, old.pk],
+    )
+
+    run = _verify(_export(tmp_path))
+
+    assert run.returncode == 1
+    assert "entry 1: content fields differ: ['campaign_id']" in run.stderr

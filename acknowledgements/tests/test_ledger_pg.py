@@ -100,8 +100,9 @@ def test_signing_on_postgresql_is_one_statement_after_the_facts(django_assert_nu
     employee = EmployeeFactory()
     ready_to_sign(employee, version)
 
-    # signing_facts, then the savepoint (the test's transaction), the statement, its release
-    with django_assert_num_queries(4):
+    # signing_facts, the round it answers (acknowledgements.hooks), then the savepoint
+    # (the test's transaction), the statement, its release
+    with django_assert_num_queries(5):
         _sign(employee, version)
 
 
@@ -161,4 +162,26 @@ def test_the_statement_is_prepared_once_it_has_run_a_few_times():
             ["%WITH head AS%"],
         )
         assert cursor.fetchone()[0] == 1
+    assert verify_chain().ok
+
+
+@postgresql_only
+def test_the_one_statement_signature_is_of_format_2_and_holds_its_campaign():
+    from campaigns.tests.factories import launched_campaign
+
+    first = EmployeeFactory()
+    version = ready_to_sign(first)
+    signed(first, version)  # the first entry ever: the general way
+    employee = EmployeeFactory()
+    ready_to_sign(employee, version)
+    campaign = launched_campaign(version, audience="employees", employees=[employee])
+
+    ack = _sign(employee, version)
+
+    entry = LedgerEntry.objects.get(pk=ack.pk)
+    stored = Acknowledgement.objects.get(pk=ack.pk)
+    assert (ack.entry.format_version, entry.format_version) == (2, 2)
+    assert stored.campaign_id == campaign.pk
+    fields = ledger.content_fields(stored, format_version=2)
+    assert entry.content_digest == ledger.content_digest(fields, format_version=2)
     assert verify_chain().ok

@@ -9,8 +9,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
+from acknowledgements.selectors import code_check as code_check_module
+from acknowledgements.selectors.code_check import code_check
 from acknowledgements.selectors.verification import verify_chain, verify_entry
-from acknowledgements.tests.factories import behind_the_portals_back, ready_to_sign, signed
+from acknowledgements.tests.factories import (
+    behind_the_portals_back,
+    ready_to_sign,
+    signed,
+    signed_in_format_1,
+)
 from people.tests.factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -108,3 +115,84 @@ def test_a_gap_in_the_sequence_is_found():
     result = verify_chain()
 
     assert result.first_problem == (4, "sequence gap: expected 3")
+
+
+# --- entry format 2: the campaign a signature answers -----------------------------------
+
+
+def _signed_for_a_campaign():
+    """Three records of one version: the middle one signed for a campaign (format 2)."""
+    from campaigns.tests.factories import launched_campaign
+
+    employees = [EmployeeFactory() for _ in range(3)]
+    version = ready_to_sign(employees[0])
+    campaign = launched_campaign(version, audience="employees", employees=[employees[1]])
+    records = [signed(employees[0], version)]
+    for employee in employees[1:]:
+        records.append(signed(employee, ready_to_sign(employee, version)))
+    assert (records[1].campaign_id, records[1].entry.format_version) == (campaign.pk, 2)
+    return records, campaign
+
+
+@pytest.mark.parametrize("claimed", ["another campaign", "a campaign on an unclaimed one"])
+def test_a_changed_campaign_on_a_format_2_entry_is_found(claimed):
+    records, campaign = _signed_for_a_campaign()
+    record = records[1] if claimed == "another campaign" else records[2]
+    behind_the_portals_back(
+        "UPDATE acknowledgements_acknowledgement SET campaign_id = %s WHERE entry_id = %s",
+        [campaign.pk + 1, record.pk],
+    )
+
+    result = verify_chain()
+
+    assert result.first_problem == (record.entry.sequence, "content does not match its digest")
+    check = code_check(code=record.entry.verification_code)
+    assert check.problem == code_check_module.CONTENT_CHANGED
+
+
+def test_a_campaign_put_on_a_format_1_entry_which_its_digest_does_not_cover_is_found():
+    old = signed_in_format_1()
+    behind_the_portals_back(
+        "UPDATE acknowledgements_acknowledgement SET campaign_id = %s WHERE entry_id = %s",
+        [42, old.pk],
+    )
+
+    result = verify_chain()
+
+    assert result.first_problem == (old.entry.sequence, "content does not match its digest")
+    check = code_check(code=old.entry.verification_code)
+    assert check.problem == code_check_module.CONTENT_CHANGED
+
+
+def test_an_entry_passed_off_as_format_1_is_found():
+    records = _three_records()
+    behind_the_portals_back(
+        "UPDATE acknowledgements_ledgerentry SET format_version = 1 WHERE id = %s",
+        [records[1].pk],
+    )
+
+    result = verify_chain()
+
+    assert result.first_problem == (
+        records[1].entry.sequence,
+        "content does not match its digest",
+    )
+    check = code_check(code=records[1].entry.verification_code)
+    assert check.problem == code_check_module.CONTENT_CHANGED
+
+
+def test_an_entry_of_a_format_the_portal_does_not_know_is_found():
+    records = _three_records()
+    behind_the_portals_back(
+        "UPDATE acknowledgements_ledgerentry SET format_version = 9 WHERE id = %s",
+        [records[1].pk],
+    )
+
+    result = verify_chain()
+
+    assert result.first_problem == (
+        records[1].entry.sequence,
+        "the entry's format version is unknown",
+    )
+    check = code_check(code=records[1].entry.verification_code)
+    assert check.problem == code_check_module.CONTENT_CHANGED

@@ -5,7 +5,8 @@ an Acknowledgement (method "self", the attempt that qualified it, the statement 
 text hash of the version in the language shown) and its LedgerEntry, chained in the
 order of signing. The digests and hashes come from acknowledgements.ledger's own
 canonical forms (content_fields, content_digest, entry_fields, entry_hash), fed with
-light stand-ins for the rows, so that verify_chain recomputes exactly the same.
+light stand-ins for the rows, so that verify_chain recomputes exactly the same. They are
+of the current entry format (ledger.FORMAT_VERSION), answering no campaign.
 """
 
 from __future__ import annotations
@@ -24,8 +25,17 @@ from benchmarks.scale.activity import PlannedSignature
 
 KIND = LedgerEntry.Kind.ACKNOWLEDGEMENT
 METHOD = Acknowledgement.Method.SELF
-# The hashed columns are ledger's; beside them the keys, the hashes and the paper form.
-ENTRY_COLUMNS = ("id", *ledger.ENTRY_COLUMNS, "refers_to_id", "previous_hash", "record_hash")
+FORMAT = ledger.FORMAT_VERSION
+# The hashed columns are ledger's (of every format: a column the format does not hash is
+# left empty); beside them the keys, the hashes, the format and the paper form.
+ENTRY_COLUMNS = (
+    "id",
+    *ledger.ENTRY_COLUMNS,
+    "refers_to_id",
+    "previous_hash",
+    "record_hash",
+    "format_version",
+)
 CONTENT_COLUMNS = ("entry_id", *ledger.CONTENT_COLUMNS, "paper_form")
 
 
@@ -106,7 +116,7 @@ class Chain:
                 ip,
                 rng.choice(names.USER_AGENTS),
             )
-            entry.digest = ledger.content_digest(self._content(entry))
+            entry.digest = ledger.content_digest(self._content(entry), format_version=FORMAT)
             entry.record_hash = ledger.entry_hash(
                 previous, ledger.entry_fields(self._entry(entry), refers_to_sequence=None)
             )
@@ -133,9 +143,13 @@ class Chain:
             paper_form_hash="",
             ip_address=entry.ip_address,
             user_agent=entry.user_agent,
+            campaign_id=None,
         )
         return ledger.content_fields(
-            content, employee=SimpleNamespace(pk=person.id), version=version
+            content,
+            format_version=FORMAT,
+            employee=SimpleNamespace(pk=person.id),
+            version=version,
         )
 
     def _entry(self, entry: _Entry) -> SimpleNamespace:
@@ -165,8 +179,8 @@ class Chain:
     def _entry_row(self, e: _Entry) -> tuple:
         fields = ledger.entry_fields(self._entry(e), refers_to_sequence=None)
         hashed = (fields[key] for key in ledger.ENTRY_COLUMNS)
-        return (e.id, *hashed, None, e.previous_hash, e.record_hash)
+        return (e.id, *hashed, None, e.previous_hash, e.record_hash, FORMAT)
 
     def _content_row(self, e: _Entry) -> tuple:
         fields = self._content(e)
-        return (e.id, *(fields[key] for key in ledger.CONTENT_COLUMNS), "")
+        return (e.id, *(fields.get(key) for key in ledger.CONTENT_COLUMNS), "")
