@@ -53,7 +53,8 @@ class CompiledQuery:
     Building and compiling a queryset with a few subqueries costs a millisecond or more
     of Python, every time; on the busiest requests (signing during a campaign) that is
     much of their time. ``build`` takes keyword arguments, integers or dates as
-    ``arguments`` names them, and returns an ordered queryset. It is built twice per
+    ``arguments`` names them (or strings, such as a guideline's short name), and returns
+    an ordered queryset. It is built twice per
     database, each time with other stand-in values, and compiled; where the stand-ins
     sit among the query's parameters (the same places both times) is where the real
     arguments go. Everything else must come out the same both times, so a build that
@@ -73,19 +74,24 @@ class CompiledQuery:
     _BASES = ((31_001, datetime.date(2901, 1, 1), 7), (32_003, datetime.date(2951, 1, 1), 11))
 
     def __init__(self, build: Callable[..., QuerySet], **arguments: type):
-        unknown = set(arguments.values()) - {int, datetime.date}
+        unknown = set(arguments.values()) - {int, str, datetime.date}
         if unknown:
-            raise TypeError(f"Arguments are int or datetime.date, not {unknown}.")
+            raise TypeError(f"Arguments are int, str or datetime.date, not {unknown}.")
         self._build = build
         self._arguments = arguments
         self._compiled: dict[str, _Compiled] = {}
 
     def _stand_ins(self, bases: tuple[int, datetime.date, int]) -> dict[str, Any]:
         number, day, step = bases
-        return {
-            name: number + step * i if kind is int else day + datetime.timedelta(days=step * i)
-            for i, (name, kind) in enumerate(self._arguments.items())
-        }
+        stand_ins: dict[str, Any] = {}
+        for i, (name, kind) in enumerate(self._arguments.items()):
+            if kind is int:
+                stand_ins[name] = number + step * i
+            elif kind is str:  # no real value looks like this
+                stand_ins[name] = f"compiled-query-stand-in-{number + step * i}"
+            else:
+                stand_ins[name] = day + datetime.timedelta(days=step * i)
+        return stand_ins
 
     def _attempt(self, using: str, bases) -> _Compiled:
         stand_ins = self._stand_ins(bases)

@@ -160,7 +160,21 @@ def test_an_argument_the_orm_converts_to_another_value_is_refused(db):
 
 def test_an_unsupported_argument_type_is_refused():
     with pytest.raises(TypeError):
-        CompiledQuery(_employee, employee=str)
+        CompiledQuery(_employee, employee=float)
+
+
+def _guideline_by_slug(*, slug):
+    return Guideline.objects.filter(slug=slug).order_by("pk").values_list("pk", "slug")
+
+
+def test_a_string_argument_finds_the_row_it_names_and_none_for_another():
+    first = GuidelineFactory(slug="privacy", title="Privacy")
+    second = GuidelineFactory(slug="integriteit", title="Integriteit")
+    query = CompiledQuery(_guideline_by_slug, slug=str)
+
+    assert query.values(slug="privacy") == (first.pk, "privacy")
+    assert query.values(slug="integriteit") == (second.pk, "integriteit")
+    assert query.values(slug="' OR 1=1 --") is None
 
 
 def test_an_unknown_argument_name_is_refused(db):
