@@ -765,3 +765,39 @@ def test_a_campaign_put_on_a_format_1_entry_in_the_database_shows_in_the_export(
 
     assert run.returncode == 1
     assert "entry 1: content fields differ: ['campaign_id']" in run.stderr
+
+
+def test_the_format_2_example_in_the_format_description_is_what_the_portal_computes():
+    import datetime
+
+    from handbook.selectors.canonical import text_hash
+
+    doc = (Path(settings.BASE_DIR) / "docs" / "ledger-format.md").read_text(encoding="utf-8")
+    parts = {"title": "Sociale media", "introduction": "Wees zorgvuldig.  \r\nOok privé."}
+    tips = [(1, "Deel geen\tvertrouwelijke informatie. "), (2, "Meld incidenten.")]
+    amsterdam = datetime.timezone(datetime.timedelta(hours=1))
+    content = {
+        "kind": "acknowledgement",
+        "employee_id": 42,
+        "employee_number": "100042",
+        "employee_name": "Anna de Vries",
+        "version_id": 7,
+        "version_number": 2,
+        "language": "nl",
+        "text_hash": text_hash(**parts, tips=tips),
+        "statement": "Ik heb de handreiking gelezen en begrepen.",
+        "typed_name": "Anna de Vries",
+        "signed_at": datetime.datetime(2026, 11, 25, 13, 31, 49, 123456, tzinfo=amsterdam),
+        "quiz_attempt_id": 314,
+        "method": "self",
+        "recorded_by_id": None,
+        "reason": "",
+        "paper_form_hash": "",
+        "ip_address": "2001:db8::1",
+        "user_agent": "Mozilla/5.0",
+        "corrects_sequence": None,
+        "campaign_id": 12,
+    }
+
+    assert ledger.canonical_json(content).decode() in doc
+    assert f"`{ledger.content_digest(content, format_version=2)}`" in doc
