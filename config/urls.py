@@ -5,12 +5,17 @@ from acknowledgements.urls import ledger_urlpatterns
 from campaigns.urls import team_urlpatterns
 from portal.views import NotOfferedView
 from quizzes.urls import editor_urlpatterns
+from quizzes.urls import legacy_urlpatterns as quizzes_legacy_urlpatterns
 
 urlpatterns = [
     path("", include("portal.urls")),
     path("handreiking/", include("handbook.urls")),
-    path("quiz/", include("quizzes.urls")),
-    path("quiz/redactie/", include((editor_urlpatterns, "quiz_editor"))),
+    path("handreikingen/<slug:guideline>/quiz/", include("quizzes.urls")),
+    path(
+        "handreikingen/<slug:guideline>/quiz/redactie/",
+        include((editor_urlpatterns, "quiz_editor")),
+    ),
+    path("quiz/", include((quizzes_legacy_urlpatterns, "quizzes_legacy"))),
     path("bevestigen/", include("acknowledgements.urls")),
     path("grootboek/", include((ledger_urlpatterns, "ledger"))),
     path("campagnes/", include("campaigns.urls")),

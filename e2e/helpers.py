@@ -325,7 +325,7 @@ def read_pass_and_sign(page: Page, employee) -> None:
     while page.locator("#next-tip").count():
         click_and_follow(page, "#next-tip")
 
-    visit(page, reverse("quizzes:start"))
+    visit(page, reverse("quizzes:start", kwargs={"guideline": "sociale-media"}))
     click_and_follow(page, "#start-quiz")
     attempt = Attempt.objects.filter(employee=employee).latest("pk")
     for served in attempt.served.select_related("question"):

@@ -11,13 +11,12 @@ import io
 import pytest
 import yaml
 from django.core.management import call_command
-from django.urls import reverse
 from playwright.sync_api import expect
 
 from e2e.helpers import click_and_follow, path_of, press_and_follow, tab_to, visit
 from quizzes import services
 from quizzes.models import Question, QuizSettings
-from quizzes.tests.factories import submitted_attempt
+from quizzes.tests.factories import editor_url, submitted_attempt
 
 pytestmark = pytest.mark.e2e
 
@@ -62,7 +61,7 @@ def bank(version_one):
 
 def test_editor_exports_changes_and_imports_the_bank(editor_page, bank, tmp_path):
     page = editor_page
-    visit(page, reverse("quiz_editor:bank"))
+    visit(page, editor_url("bank"))
     expect(page.locator("h1")).to_have_count(1)
     expect(page.locator("#question-table tbody tr")).to_have_count(25)  # the first page
     keys = list(Question.objects.filter(version=bank).values_list("key", flat=True))
@@ -85,7 +84,7 @@ def test_editor_exports_changes_and_imports_the_bank(editor_page, bank, tmp_path
     changed = yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
 
     click_and_follow(page, "#nav-import")
-    assert path_of(page) == reverse("quiz_editor:import")
+    assert path_of(page) == editor_url("import")
     page.locator("#id_bestand").set_input_files(
         files=[{"name": "vragenbank.yaml", "mimeType": "application/yaml", "buffer": changed}]
     )
@@ -99,7 +98,7 @@ def test_editor_exports_changes_and_imports_the_bank(editor_page, bank, tmp_path
 
     click_and_follow(page, "#confirm-import")
 
-    assert path_of(page) == reverse("quiz_editor:bank")
+    assert path_of(page) == editor_url("bank")
     expect(page.locator(".portal-messages")).to_be_visible()
     assert Question.objects.get(version=bank, key="nieuwe-vraag").is_active
     assert not Question.objects.get(version=bank, key=dropped_key).is_active
@@ -113,7 +112,7 @@ def test_editor_exports_changes_and_imports_the_bank(editor_page, bank, tmp_path
 
 def test_a_malformed_file_is_refused_with_its_lines(editor_page, bank):
     page = editor_page
-    visit(page, reverse("quiz_editor:import"))
+    visit(page, editor_url("import"))
     broken = b"guideline: sociale-media\nversion: 1\nquestions:\n  - key: zonder tekst\n"
     page.locator("#id_bestand").set_input_files(
         files=[{"name": "kapot.yaml", "mimeType": "application/yaml", "buffer": broken}]
@@ -130,7 +129,7 @@ def test_a_malformed_file_is_refused_with_its_lines(editor_page, bank):
 
 def test_editor_changes_the_settings_and_a_bad_pass_mark_is_refused(editor_page, bank):
     page = editor_page
-    visit(page, reverse("quiz_editor:settings"))
+    visit(page, editor_url("settings"))
     page.locator("#id_pass_mark").fill("101")
 
     click_and_follow(page, "#save-settings")
@@ -147,7 +146,7 @@ def test_editor_changes_the_settings_and_a_bad_pass_mark_is_refused(editor_page,
 
 def test_editor_reads_and_sorts_the_statistics(editor_page, bank):
     page = editor_page
-    visit(page, reverse("quiz_editor:bank"))
+    visit(page, editor_url("bank"))
 
     click_and_follow(page, "#nav-statistics")
 

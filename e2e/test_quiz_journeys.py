@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.helpers import login_by_keyboard, path_of, press_and_follow, tab_to, visit
 from quizzes.models import Attempt, AttemptQuestion
+from quizzes.tests.factories import attempt_url, quiz_url
 
 pytestmark = pytest.mark.e2e
 
@@ -86,14 +87,14 @@ def test_employee_fails_reviews_the_feedback_retakes_and_passes_by_keyboard(
     page, live_server, employee, quiz
 ):
     login_by_keyboard(page, live_server, employee)
-    visit(page, reverse("quizzes:start"))
+    visit(page, quiz_url("start"))
     expect(page.locator("#quiz-rules")).to_contain_text("3")
 
     # First attempt: start it, answer every question wrong, submit.
     tab_to(page, "#start-quiz")
     press_and_follow(page, "Enter")
     attempt = _latest_attempt(employee)
-    assert path_of(page) == reverse("quizzes:attempt", args=[attempt.pk])
+    assert path_of(page) == attempt_url(attempt)
     served = _served(attempt)
     assert len(served) == 3
     multiple = next(s for s in served if s.question.multiple_answers)
@@ -107,7 +108,7 @@ def test_employee_fails_reviews_the_feedback_retakes_and_passes_by_keyboard(
     _submit(page)
 
     # The result: not passed, and per question the answer, the right one, why, the tip.
-    assert path_of(page) == reverse("quizzes:result", args=[attempt.pk])
+    assert path_of(page) == attempt_url(attempt, "result")
     expect(page.locator("#result-summary")).to_have_attribute("data-passed", "false")
     expect(page.locator("#score")).to_contain_text("0")
     first = served[0]
@@ -125,7 +126,7 @@ def test_employee_fails_reviews_the_feedback_retakes_and_passes_by_keyboard(
     tab_to(page, tip_link)
     press_and_follow(page, "Enter")
     expect(page.locator("h1")).to_contain_text(str(first.question.tips.get().number))
-    visit(page, reverse("quizzes:result", args=[attempt.pk]))
+    visit(page, attempt_url(attempt, "result"))
 
     # Retake: forget one question first, and the error summary says which.
     tab_to(page, "#retake-quiz")
@@ -147,7 +148,7 @@ def test_employee_fails_reviews_the_feedback_retakes_and_passes_by_keyboard(
     _answer(page, served[-1], right=True)
     _submit(page)
 
-    assert path_of(page) == reverse("quizzes:result", args=[retake.pk])
+    assert path_of(page) == attempt_url(retake, "result")
     expect(page.locator("#result-summary")).to_have_attribute("data-passed", "true")
     expect(page.locator("#retake-quiz")).to_have_count(0)
     retake.refresh_from_db()

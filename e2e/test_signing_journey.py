@@ -35,7 +35,7 @@ def version(transactional_db):
 
 
 def _pass_the_quiz(page, employee) -> None:
-    visit(page, reverse("quizzes:start"))
+    visit(page, reverse("quizzes:start", kwargs={"guideline": "sociale-media"}))
     click_and_follow(page, "#start-quiz")
     attempt = Attempt.objects.filter(employee=employee).latest("pk")
     for served in attempt.served.select_related("question"):

@@ -35,7 +35,7 @@ def _next_step(employee: Employee, version: GuidelineVersion) -> tuple[list[str]
     if needed.quiz_missing:
         todo.append("quiz")
         if not needed.unread:
-            url = reverse("quizzes:start")
+            url = reverse("quizzes:start", kwargs={"guideline": version.guideline.slug})
     todo.append("sign")
     return todo, _absolute(url)
 

@@ -102,7 +102,7 @@ def test_reminder_links_to_the_quiz_once_every_tip_is_read(version):
 
     assert "read the tips" not in text
     assert "pass the short quiz" in text and "- sign" in text
-    assert f"{BASE}/quiz/" in links(parse(html))
+    assert f"{BASE}/handreikingen/sociale-media/quiz/" in links(parse(html))
 
 
 def test_reminder_links_to_the_signing_page_once_the_quiz_is_passed(version):

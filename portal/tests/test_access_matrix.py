@@ -146,16 +146,31 @@ GET_ROWS = [
     get("handbook:discard",                        L,   403, 403, 403, 200, 403, 403, number="v2"),
 
     # The quiz: one's own attempts only; the bank for editors, statistics also for auditors.
-    get("quizzes:start",                           L,   200, 200, 200, 200, 200, 200),
-    get("quizzes:attempt",                         L,   200, 404, 404, 404, 404, 404, pk="attempt"),
-    get("quizzes:result",                          L,   200, 404, 404, 404, 404, 404, pk="result"),
-    get("quiz_editor:bank",                        L,   403, 403, 403, 200, 403, 403),
-    get("quiz_editor:settings",                    L,   403, 403, 403, 200, 403, 403),
-    get("quiz_editor:export",                      L,   403, 403, 403, 200, 403, 403),
-    get("quiz_editor:import",                      L,   403, 403, 403, 200, 403, 403),
-    get("quiz_editor:import_confirm",              L,   403, 403, 403, P,   403, 403),
-    get("quiz_editor:statistics",                  L,   403, 403, 403, 200, 200, 403),
-    get("quiz_editor:statistics_csv",              L,   403, 403, 403, 200, 200, 403),
+    # (The editor of one guideline only: test_the_editor_of_one_guideline_...)
+    get("quizzes:start",                           L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline"),
+    get("quizzes:attempt",                         L,   200, 404, 404, 404, 404, 404,
+        guideline="guideline", pk="attempt"),
+    get("quizzes:result",                          L,   200, 404, 404, 404, 404, 404,
+        guideline="guideline", pk="result"),
+    get("quiz_editor:bank",                        L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline"),
+    get("quiz_editor:settings",                    L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline"),
+    get("quiz_editor:export",                      L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline"),
+    get("quiz_editor:import",                      L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline"),
+    get("quiz_editor:import_confirm",              L,   403, 403, 403, P,   403, 403,
+        guideline="guideline"),
+    get("quiz_editor:statistics",                  L,   403, 403, 403, 200, 200, 403,
+        guideline="guideline"),
+    get("quiz_editor:statistics_csv",              L,   403, 403, 403, 200, 200, 403,
+        guideline="guideline"),
+    # The quiz's addresses from before there were several guidelines: the default one's.
+    get("quizzes_legacy:start", *[to("quizzes:start", guideline="guideline")] * 7),
+    get("quizzes_legacy:page", *[to("quiz_editor:bank", guideline="guideline")] * 7,
+        rest="quiz_editor_rest"),
 
     # Acknowledgements: one's own records; every record for those who may see them all.
     get("acknowledgements:sign",                   L,   200, 200, 200, 200, 200, 200),
@@ -261,7 +276,8 @@ GET_ROWS = [
 # POSTs where who may differs from who may look (or where GET says only "POST only").
 TEAM, ONBOARDING = to("campaigns_team:team"), to("campaigns:onboarding")
 EDITOR = to("handbook:editor")
-REMINDER_LOG, BANK_IMPORT = to("campaigns:reminders", pk="running"), to("quiz_editor:import")
+REMINDER_LOG = to("campaigns:reminders", pk="running")
+BANK_IMPORT = to("quiz_editor:import", guideline="guideline")
 LEDGER = to("ledger:overview")
 REPORT = to("reports:detail", pk="report")
 RETIRE = to("handbook:retire", number="v1")
@@ -285,8 +301,10 @@ POST_ROWS = [
          number="v1", data={"request": 1}),
     post("handbook:cancel_retirement",             L,   403, 403, 403, RETIRE, 403, 403,
          number="v1", data={"request": 1}),
-    post("quiz_editor:import_confirm",             L,   403, 403, 403, BANK_IMPORT, 403, 403),
-    post("quizzes:attempt",                        L,   400, 404, 404, 404, 404, 404, pk="attempt"),
+    post("quiz_editor:import_confirm",             L,   403, 403, 403, BANK_IMPORT, 403, 403,
+         guideline="guideline"),
+    post("quizzes:attempt",                        L,   400, 404, 404, 404, 404, 404,
+         guideline="guideline", pk="attempt"),
     post("reports:create",                         L,   403, 403, 400, 403, 400, 400),
     # The world's report was made: making it again is refused (a message on its page).
     post("reports:retry",                          L,   403, 403, REPORT, 403, REPORT, REPORT,
@@ -332,7 +350,10 @@ def _build_world() -> dict:
     from campaigns.models import Assignment, Reminder
     from campaigns.tests.factories import draft_campaign, launched_campaign
     from handbook import services as handbook_services
+    from handbook.tests.factories import GuidelineFactory
     from people.models import StaffImport
+    from people.roles import Role
+    from people.services.object_roles import grant_object_role
     from people.tests.factories import EmployeeFactory
     from quizzes.models import Attempt
     from quizzes.tests.factories import quiz_version, served_attempt
@@ -358,6 +379,15 @@ def _build_world() -> dict:
 
     version = quiz_version(tips=3)
     draft = handbook_services.create_draft(guideline=version.guideline, actor=users["editor"])
+    # A second guideline with its own quiz, and the editor of that guideline alone.
+    other = quiz_version(guideline=GuidelineFactory(slug="privacy", title="Privacy"), tips=2)
+    guideline_editor = EmployeeFactory(first_name="Gea", last_name="Redacteur", totp=True)
+    grant_object_role(
+        actor=users["administrator"],
+        employee=guideline_editor,
+        role=Role.EDITOR,
+        target=other.guideline,
+    )
 
     ready_to_sign(employee, version)
     record = signed(employee, version)
@@ -404,6 +434,7 @@ def _build_world() -> dict:
 
     return {
         "users": users,
+        "guideline": version.guideline.slug,
         "v1": version.number,
         "v2": draft.number,
         "attempt": open_attempt.pk,
@@ -418,6 +449,9 @@ def _build_world() -> dict:
         "mail": reminder.pk,
         "report": report.pk,
         "staff_import": staff_import.pk,
+        "other_guideline": other.guideline.slug,
+        "guideline_editor": guideline_editor,
+        "quiz_editor_rest": "redactie/",
         "bogus": "bogus-key",
         # Single sign-on providers that are not configured here.
         "municipal": "municipal",
@@ -520,6 +554,63 @@ def test_every_row_names_a_url_of_the_portal():
     stale = sorted({row.name for row in ROWS} - names)
 
     assert not stale, "these rows name no URL of the portal any more: " + ", ".join(stale)
+
+
+# The editor of one guideline (an object role) ----------------------------------------------
+
+# Every quiz editor page, and what the editor of that guideline gets on it.
+GUIDELINE_QUIZ_EDITOR_PAGES = {
+    "quiz_editor:bank": 200,
+    "quiz_editor:settings": 200,
+    "quiz_editor:export": 200,
+    "quiz_editor:import": 200,
+    "quiz_editor:import_confirm": POST_ONLY,
+    "quiz_editor:statistics": 200,
+    "quiz_editor:statistics_csv": 200,
+}
+
+
+def test_every_quiz_editor_page_is_asked_for_by_the_editor_of_one_guideline():
+    names = {name for _route, name in _own_urls() if name.startswith("quiz_editor:")}
+
+    assert names == set(GUIDELINE_QUIZ_EDITOR_PAGES)
+
+
+@pytest.mark.parametrize(("name", "expected"), GUIDELINE_QUIZ_EDITOR_PAGES.items())
+def test_the_editor_of_one_guideline_opens_its_quiz_editor_pages(world, name, expected):
+    from people.tests.factories import login_with_second_factor
+
+    url = reverse(name, kwargs={"guideline": world["other_guideline"]})
+    client = Client()
+    login_with_second_factor(client, world["guideline_editor"])
+
+    response = client.get(url)
+
+    assert_answer(response, expected, f"GET {url} as the editor of that guideline", world)
+
+
+@pytest.mark.parametrize("name", GUIDELINE_QUIZ_EDITOR_PAGES)
+def test_the_editor_of_one_guideline_is_refused_another_guidelines_quiz_editor_pages(world, name):
+    from people.tests.factories import login_with_second_factor
+
+    url = reverse(name, kwargs={"guideline": world["guideline"]})
+    client = Client()
+    login_with_second_factor(client, world["guideline_editor"])
+
+    response = client.get(url)
+
+    assert_answer(response, 403, f"GET {url} as the editor of another guideline", world)
+
+
+@pytest.mark.parametrize(("name", "expected"), GUIDELINE_QUIZ_EDITOR_PAGES.items())
+def test_the_editor_of_every_guideline_opens_the_second_guidelines_quiz_editor_pages(
+    world, name, expected
+):
+    url = reverse(name, kwargs={"guideline": world["other_guideline"]})
+
+    response = client_as("editor", world).get(url)
+
+    assert_answer(response, expected, f"GET {url} as the editor", world)
 
 
 def test_nobody_changes_their_own_e_mail_address(world):

@@ -12,7 +12,7 @@ from campaigns.models import Assignment, CampaignEvent
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import DEFAULT_PASSWORD, EmployeeFactory
 from portal.testing.html import one, parse
-from quizzes.tests.factories import quiz_version
+from quizzes.tests.factories import editor_url, quiz_version
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_a_nul_in_a_field_of_a_file_upload_form_is_refused(client, settings):
     upload = SimpleUploadedFile("bank.yaml", b"guideline: x\n", content_type="application/yaml")
 
     response = client.post(
-        reverse("quiz_editor:import"), {"bestand": upload, "versie": "1\x00"}, format="multipart"
+        editor_url("import"), {"bestand": upload, "versie": "1\x00"}, format="multipart"
     )
 
     assert _refused(response)
@@ -122,7 +122,7 @@ def test_nul_bytes_inside_an_uploaded_file_are_left_to_the_form(client):
     client.force_login(EmployeeFactory(editor=True))
     upload = SimpleUploadedFile("bank.yaml", b"guideline: \x00\n", content_type="application/yaml")
 
-    response = client.post(reverse("quiz_editor:import"), {"bestand": upload})
+    response = client.post(editor_url("import"), {"bestand": upload})
 
     assert response.status_code == 400
     assert REFUSED not in response.content.decode()

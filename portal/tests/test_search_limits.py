@@ -19,7 +19,7 @@ from people.tests.factories import EmployeeFactory
 from portal.search import MAX_SEARCH_LENGTH, MAX_SEARCH_WORDS, SearchField, search_words
 from portal.testing.html import attribute, parse, select
 from quizzes.models import Question
-from quizzes.tests.factories import quiz_version
+from quizzes.tests.factories import editor_url, quiz_version
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def _team() -> Box:
 def _question_bank() -> Box:
     version = quiz_version(tips=3)
     Question.objects.filter(version=version, key="tip1-1").update(situation=MAX_WORDS)
-    url = reverse("quiz_editor:bank")
+    url = editor_url("bank")
     return Box(_client(EmployeeFactory(editor=True)), url, "zoek", {"versie": version.number})
 
 

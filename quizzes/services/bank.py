@@ -150,7 +150,7 @@ def import_bank(
     options is refused. Raises BankFormatError (with line numbers) when the file does not
     fit the version.
     """
-    _require(actor, "quizzes.manage_question_bank")
+    _require(actor, "quizzes.manage_question_bank", version=version)
     version = (
         GuidelineVersion.objects.select_for_update().select_related("guideline").get(pk=version.pk)
     )

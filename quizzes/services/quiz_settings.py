@@ -31,7 +31,7 @@ def update_settings(
     *, version: GuidelineVersion, actor: Employee | None, **fields: object
 ) -> QuizSettings:
     """Change the version's quiz settings; logs which values changed (old and new)."""
-    _require(actor, "quizzes.change_quizsettings")
+    _require(actor, "quizzes.change_quizsettings", version=version)
     unknown = sorted(set(fields) - set(SETTINGS_FIELDS))
     if unknown:
         raise TypeError(f"Unknown quiz settings: {', '.join(unknown)}")

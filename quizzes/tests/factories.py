@@ -18,9 +18,11 @@ import datetime
 from collections.abc import Iterable
 
 import factory
+from django.urls import reverse
 from django.utils import timezone
 
 from handbook.models import Tip
+from handbook.selectors import DEFAULT_GUIDELINE_SLUG
 from handbook.tests.factories import GuidelineFactory, GuidelineVersionFactory, published_version
 from people.tests.factories import EmployeeFactory
 from quizzes import services
@@ -272,3 +274,19 @@ def submitted_attempt(
 
 def _pk(value) -> int:
     return value if isinstance(value, int) else value.pk
+
+
+def quiz_url(name: str = "start", *, guideline: str = DEFAULT_GUIDELINE_SLUG, **kwargs) -> str:
+    """The address of a quiz page (quizzes:<name>) of the guideline with this short name
+    (the factories' guideline unless given)."""
+    return reverse(f"quizzes:{name}", kwargs={"guideline": guideline, **kwargs})
+
+
+def attempt_url(attempt: Attempt, name: str = "attempt") -> str:
+    """The attempt's page (or its result page, name="result") under its own guideline."""
+    return quiz_url(name, guideline=attempt.version.guideline.slug, pk=attempt.pk)
+
+
+def editor_url(name: str, *, guideline: str = DEFAULT_GUIDELINE_SLUG) -> str:
+    """The address of an editors' quiz page (quiz_editor:<name>) of that guideline."""
+    return reverse(f"quiz_editor:{name}", kwargs={"guideline": guideline})

@@ -18,6 +18,7 @@ from portal.testing.html import attribute, error_summary, links, one, parse, sel
 from quizzes import bank_io, services
 from quizzes.forms.editor import MAX_BANK_BYTES, sign_upload
 from quizzes.models import Question, QuizEvent, QuizSettings
+from quizzes.tests.factories import editor_url
 from quizzes.tests.test_statistics import (
     ANSWERS,
     hand_computed_bank,
@@ -105,7 +106,7 @@ def _text(response) -> str:
 
 
 def _url(name: str, version=None, **query) -> str:
-    url = reverse(f"quiz_editor:{name}")
+    url = editor_url(name)
     params = {"versie": version.number} if version is not None else {}
     params.update(query)
     if params:
@@ -245,7 +246,7 @@ def test_an_empty_bank_says_to_import_a_file(editor_client, db):
     html = _text(editor_client.get(_url("bank", version)))
 
     assert 'id="bank-empty"' in html
-    assert reverse("quiz_editor:import") in html
+    assert editor_url("import") in html
 
 
 def test_a_draft_starts_with_a_copy_of_the_previous_bank(editor_client, editor, version):

@@ -5,13 +5,16 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import Answer, Attempt, QuizEvent
 from quizzes.services import prune_answers
 from quizzes.tests.conftest import client_for
-from quizzes.tests.factories import quiz_version, submitted_attempt
+from quizzes.tests.factories import (
+    attempt_url,
+    quiz_version,
+    submitted_attempt,
+)
 
 
 @pytest.fixture
@@ -83,7 +86,7 @@ def test_the_result_page_says_the_answers_were_removed(attempts):
     old, _recent = attempts
     prune_answers()
 
-    response = client_for(old.employee).get(reverse("quizzes:result", args=[old.pk]))
+    response = client_for(old.employee).get(attempt_url(old, "result"))
 
     assert response.status_code == 200
     assert 'id="answers-removed"' in response.content.decode()

@@ -4,7 +4,6 @@ status, and nothing stored or changed."""
 import datetime
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from handbook.tests.utils import nl
@@ -13,7 +12,9 @@ from quizzes.models import Answer, Attempt
 from quizzes.tests.conftest import client_for
 from quizzes.tests.factories import (
     QuestionFactory,
+    attempt_url,
     post_data,
+    quiz_url,
     quiz_version,
     right_answers,
     served_attempt,
@@ -46,7 +47,7 @@ def _state() -> tuple:
 
 
 def _submit(client, attempt, data):
-    return client.post(reverse("quizzes:attempt", args=[attempt.pk]), data)
+    return client.post(attempt_url(attempt), data)
 
 
 def _assert_refused(response, status: int, code: str) -> None:
@@ -142,7 +143,7 @@ def test_submitting_someone_elses_attempt_is_not_found_and_changes_nothing(other
 
 
 def test_someone_elses_attempt_page_is_not_found(other_employee, attempt):
-    response = client_for(other_employee).get(reverse("quizzes:attempt", args=[attempt.pk]))
+    response = client_for(other_employee).get(attempt_url(attempt))
 
     assert response.status_code == 404
     assert attempt.served.first().question.situation not in response.content.decode()
@@ -151,7 +152,7 @@ def test_someone_elses_attempt_page_is_not_found(other_employee, attempt):
 def test_someone_elses_result_page_is_not_found(other_employee, employee, version):
     attempt = submitted_attempt(employee=employee, version=version)
 
-    response = client_for(other_employee).get(reverse("quizzes:result", args=[attempt.pk]))
+    response = client_for(other_employee).get(attempt_url(attempt, "result"))
 
     assert response.status_code == 404
     assert 'id="score"' not in response.content.decode()
@@ -164,13 +165,13 @@ def test_a_manager_cannot_see_a_reports_result(version):
     report = EmployeeFactory(manager=manager)
     attempt = submitted_attempt(employee=report, version=version)
 
-    response = client_for(manager).get(reverse("quizzes:result", args=[attempt.pk]))
+    response = client_for(manager).get(attempt_url(attempt, "result"))
 
     assert response.status_code == 404
 
 
 def test_an_attempt_that_does_not_exist_is_not_found(employee_client, db):
-    response = employee_client.get(reverse("quizzes:attempt", args=[999999]))
+    response = employee_client.get(quiz_url("attempt", pk=999999))
 
     assert response.status_code == 404
 
@@ -205,7 +206,7 @@ def test_opening_an_expired_attempt_says_the_time_is_up(employee_client, attempt
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
 
-    response = employee_client.get(reverse("quizzes:attempt", args=[attempt.pk]))
+    response = employee_client.get(attempt_url(attempt))
 
     _assert_refused(response, 410, "expired")
 

@@ -12,7 +12,9 @@ from portal.testing.html import attribute, error_summary, one, parse, select, te
 from quizzes.models import Attempt
 from quizzes.tests.factories import (
     QuestionFactory,
+    attempt_url,
     post_data,
+    quiz_url,
     quiz_version,
     right_answers,
     served_attempt,
@@ -20,7 +22,7 @@ from quizzes.tests.factories import (
     wrong_answers,
 )
 
-START = reverse("quizzes:start")
+START = quiz_url("start")
 
 
 def _html(response) -> str:
@@ -28,11 +30,11 @@ def _html(response) -> str:
 
 
 def _attempt_url(attempt) -> str:
-    return reverse("quizzes:attempt", args=[attempt.pk])
+    return attempt_url(attempt)
 
 
 def _result_url(attempt) -> str:
-    return reverse("quizzes:result", args=[attempt.pk])
+    return attempt_url(attempt, "result")
 
 
 @pytest.fixture
@@ -101,10 +103,10 @@ def test_the_start_page_without_a_current_version_says_so(employee_client, db):
     assert 'data-reason="no_current"' in _html(response)
 
 
-def test_the_start_page_without_a_guideline_says_so(employee_client):
+def test_the_quiz_of_a_guideline_that_does_not_exist_is_not_found(employee_client):
     response = employee_client.get(START)
 
-    assert 'data-reason="no_guideline"' in _html(response)
+    assert response.status_code == 404
 
 
 def test_the_start_page_without_attempts_left_has_no_start_button(

@@ -1,4 +1,5 @@
-"""What the editors' quiz pages share: the version they work on, permissions, errors."""
+"""What the editors' quiz pages share: the guideline of the address and the version they
+work on, the rights on that guideline, errors."""
 
 from __future__ import annotations
 
@@ -9,18 +10,18 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from handbook.models import GuidelineVersion
+from handbook.models import Guideline, GuidelineVersion
 from handbook.selectors import (
     current_version,
-    default_guideline,
     open_draft,
     version_label,
     visible_versions,
 )
+from handbook.selectors.access import guideline_by_slug, has_guideline_perm
+from portal.viewhelpers import portal_language
 
 logger = logging.getLogger(__name__)
 
@@ -29,24 +30,25 @@ BANK_PAGE_SIZE = 25
 SITUATION_PREVIEW_CHARS = 90
 
 
-class GuidelineMixin:
-    """Finds the default guideline; without one, shows the handbook's page that says
-    what to do. As the handbook's own mixin, which quizzes may not import (views)."""
-
-    guideline = None
-
-    def dispatch(self, request, *args, **kwargs):
-        self.guideline = default_guideline()
-        if self.guideline is None:
-            return render(request, "handbook/empty.html", {"reason": "no_guideline"})
-        return super().dispatch(request, *args, **kwargs)
-
-
-class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixin):
-    """Logged in with the permission (others get 403; anonymous visitors the log-in page),
-    the default guideline, and the version the page is about (``?versie=N``)."""
+class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Logged in, the guideline of the address (404 when there is none with that short
+    name), the permission for that guideline: given for every guideline or for this one
+    (handbook.selectors.access.has_guideline_perm; others get 403, anonymous visitors the
+    log-in page), and the version the page is about (``?versie=N``)."""
 
     permission_required = "quizzes.manage_question_bank"
+    guideline: Guideline
+
+    def has_permission(self) -> bool:
+        guideline = guideline_by_slug(slug=self.kwargs["guideline"])
+        if guideline is None:
+            raise Http404(gettext("There is no guideline with this short name."))
+        self.guideline = guideline
+        return self.guideline_perm(self.permission_required)
+
+    def guideline_perm(self, perm: str) -> bool:
+        """Whether the user holds ``perm`` for this guideline (or for all of them)."""
+        return has_guideline_perm(user=self.request.user, perm=perm, guideline=self.guideline)
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:
@@ -73,7 +75,7 @@ class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixi
             self.current()
             or (
                 open_draft(guideline=self.guideline)
-                if self.request.user.has_perm("handbook.view_draft_guidelineversion")
+                if self.guideline_perm("handbook.view_draft_guidelineversion")
                 else None
             )
             or next(iter(self.versions()), None)
@@ -100,7 +102,7 @@ class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixi
 
     def version_url(self, name: str, version: GuidelineVersion | None = None, **query) -> str:
         version = version or self.get_version()
-        url = reverse(f"quiz_editor:{name}")
+        url = reverse(f"quiz_editor:{name}", kwargs={"guideline": self.guideline.slug})
         params = {VERSION_PARAMETER: version.number} if version else {}
         params.update(query)
         if params:
@@ -112,6 +114,7 @@ class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixi
         version = self.get_version()
         context.update(
             guideline=self.guideline,
+            guideline_title=self.guideline.title_in(portal_language()),
             version=version,
             versions=self.versions(),
             version_choices=[
@@ -120,8 +123,8 @@ class QuizEditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixi
             ],
             current=self.current(),
             version_parameter=VERSION_PARAMETER,
-            can_manage=self.request.user.has_perm("quizzes.manage_question_bank"),
-            can_see_statistics=self.request.user.has_perm("quizzes.view_quiz_statistics"),
+            can_manage=self.guideline_perm("quizzes.manage_question_bank"),
+            can_see_statistics=self.guideline_perm("quizzes.view_quiz_statistics"),
         )
         return context
 

@@ -1,7 +1,9 @@
 """The quiz as staff take it: the start page, an attempt, its result.
 
 Views read input and show results; starting and scoring go through quizzes.services.
-Everybody sees only their own attempts: someone else's attempt is "not found".
+Every page is about the guideline of its address (/handreikingen/<guideline>/quiz/).
+Everybody sees only their own attempts: someone else's attempt, or one's own attempt at
+another guideline's quiz, is "not found".
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ import math
 from dataclasses import dataclass, field
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from handbook.selectors import current_version, default_guideline
+from handbook.models import Guideline
+from handbook.selectors import current_version
+from handbook.selectors.access import guideline_by_slug
 from portal.viewhelpers import Localised, localise, portal_language
 from quizzes import hooks, selectors, services
 from quizzes.forms.taking import StartForm, field_name, read_answers
@@ -160,6 +165,8 @@ def error_page(request, error: services.QuizRefused, *, attempt: Attempt | None 
         "message": error.message,
         "code": error.code,
         "attempt": attempt,
+        # The page links back to the quiz of the guideline of its address.
+        "guideline_slug": request.resolver_match.kwargs["guideline"],
     }
     return render(request, "quizzes/error.html", context, status=error.status)
 
@@ -169,12 +176,29 @@ def not_found(request):
 
 
 class QuizMixin(LoginRequiredMixin):
-    """Logged-in staff; the default guideline and its version in force today."""
+    """Logged-in staff; the guideline of the address (404 when there is none with that
+    short name) and its version in force today."""
+
+    def guideline(self) -> Guideline:
+        if not hasattr(self, "_guideline"):
+            guideline = guideline_by_slug(slug=self.kwargs["guideline"])
+            if guideline is None:
+                raise Http404(_("There is no guideline with this short name."))
+            self._guideline = guideline
+        return self._guideline
 
     def current(self):
-        guideline = default_guideline()
-        version = current_version(guideline=guideline) if guideline is not None else None
-        return guideline, version
+        guideline = self.guideline()
+        return guideline, current_version(guideline=guideline)
+
+    def own_attempt(self, pk: int) -> Attempt | None:
+        """The employee's own attempt at this guideline's quiz (the guideline of the
+        address), or None: the guideline is read with the attempt, in one query."""
+        attempt = selectors.attempt_of(employee=self.request.user, attempt_id=pk)
+        if attempt is None or attempt.version.guideline.slug != self.kwargs["guideline"]:
+            return None
+        self._guideline = attempt.version.guideline
+        return attempt
 
 
 # --------------------------------------------------------------------------- pages
@@ -185,17 +209,22 @@ class StartView(QuizMixin, View):
 
     template_name = "quizzes/start.html"
 
-    def get(self, request):
+    def get(self, request, guideline: str):
         guideline, version = self.current()
         if version is None:
-            reason = "no_guideline" if guideline is None else "no_current"
-            return render(request, self.template_name, {"empty": reason})
+            return render(
+                request, self.template_name, {"empty": "no_current", "guideline": guideline}
+            )
         count = selectors.active_question_count(version=version)
         if count == 0:
             services.ensure_bank(version=version)
             count = selectors.active_question_count(version=version)
         if count == 0:
-            return render(request, self.template_name, {"empty": "no_bank", "version": version})
+            return render(
+                request,
+                self.template_name,
+                {"empty": "no_bank", "version": version, "guideline": guideline},
+            )
         return render(request, self.template_name, self._context(version, count))
 
     def _context(self, version, count: int) -> dict:
@@ -210,6 +239,7 @@ class StartView(QuizMixin, View):
             attempt.has_expired = attempt.submitted_at is None and attempt.expires_at <= now
         questions = min(settings.questions_per_attempt, count)
         return {
+            "guideline": version.guideline,
             "version": version,
             "version_title": localise(version.title, version.title_en, portal_language()),
             "settings": settings,
@@ -237,7 +267,7 @@ class StartView(QuizMixin, View):
     def _changes_quiz_available(self, version) -> bool:
         return self._changes_tip_ids(version) is not None
 
-    def post(self, request):
+    def post(self, request, guideline: str):
         _guideline, version = self.current()
         if version is None:
             return error_page(
@@ -265,7 +295,7 @@ class StartView(QuizMixin, View):
             )
         except services.QuizRefused as error:
             return error_page(request, error)
-        return redirect("quizzes:attempt", pk=attempt.pk)
+        return redirect("quizzes:attempt", guideline=version.guideline.slug, pk=attempt.pk)
 
 
 class AttemptView(QuizMixin, View):
@@ -273,22 +303,24 @@ class AttemptView(QuizMixin, View):
 
     template_name = "quizzes/attempt.html"
 
-    def get(self, request, pk: int):
-        attempt = selectors.attempt_of(employee=request.user, attempt_id=pk)
+    def get(self, request, guideline: str, pk: int):
+        attempt = self.own_attempt(pk)
         if attempt is None:
             return not_found(request)
         if attempt.is_submitted:
-            return redirect("quizzes:result", pk=attempt.pk)
+            return redirect("quizzes:result", guideline=guideline, pk=attempt.pk)
         if attempt.expires_at <= timezone.now():
             return self.expired(request, attempt)
         return self.show(request, attempt)
 
-    def post(self, request, pk: int):
+    def post(self, request, guideline: str, pk: int):
+        if self.own_attempt(pk) is None:  # another guideline's attempt is not submitted here
+            return not_found(request)
         try:
             answers = read_answers(request.POST)
             services.submit_attempt(employee=request.user, attempt_id=pk, answers=answers)
         except services.Unanswered as unanswered:
-            attempt = selectors.attempt_of(employee=request.user, attempt_id=pk)
+            attempt = self.own_attempt(pk)
             chosen = {question_id: set(ids) for question_id, ids in answers.items()}
             return self.show(
                 request, attempt, chosen=chosen, missing=set(unanswered.positions), status=400
@@ -296,9 +328,9 @@ class AttemptView(QuizMixin, View):
         except services.QuizRefused as error:
             attempt = None
             if isinstance(error, services.AlreadySubmitted | services.AttemptExpired):
-                attempt = selectors.attempt_of(employee=request.user, attempt_id=pk)
+                attempt = self.own_attempt(pk)
             return error_page(request, error, attempt=attempt)
-        return redirect("quizzes:result", pk=pk)
+        return redirect("quizzes:result", guideline=guideline, pk=pk)
 
     def expired(self, request, attempt):
         return error_page(
@@ -318,6 +350,7 @@ class AttemptView(QuizMixin, View):
         )
         unanswered = [question for question in questions if question.missing]
         context = {
+            "guideline": attempt.version.guideline,
             "attempt": attempt,
             "version": attempt.version,
             "questions": questions,
@@ -339,12 +372,12 @@ class ResultView(QuizMixin, View):
 
     template_name = "quizzes/result.html"
 
-    def get(self, request, pk: int):
-        attempt = selectors.attempt_of(employee=request.user, attempt_id=pk)
+    def get(self, request, guideline: str, pk: int):
+        attempt = self.own_attempt(pk)
         if attempt is None:
             return not_found(request)
         if not attempt.is_submitted:
-            return redirect("quizzes:attempt", pk=attempt.pk)
+            return redirect("quizzes:attempt", guideline=guideline, pk=attempt.pk)
         served = selectors.served_questions(attempt=attempt)
         tips = selectors.ordered_tips(question_ids=(item.question_id for item in served))
         questions = present(served, language=portal_language(), tips=tips)
@@ -356,6 +389,7 @@ class ResultView(QuizMixin, View):
             else 0
         )
         context = {
+            "guideline": attempt.version.guideline,
             "attempt": attempt,
             "version": attempt.version,
             "questions": questions,
@@ -363,7 +397,7 @@ class ResultView(QuizMixin, View):
             "retention_days": _retention_days(),
             "is_current": is_current,
             "attempts_left": attempts_left,
-            "start_url": reverse("quizzes:start"),
+            "start_url": reverse("quizzes:start", kwargs={"guideline": guideline}),
         }
         return render(request, self.template_name, context)
 
