@@ -37,6 +37,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
         "content_digest",
         "previous_hash",
         "record_hash",
+        "format_version",
     ]
     readonly_fields = fields
 
@@ -66,6 +67,7 @@ class AcknowledgementAdmin(ReadOnlyAdmin):
         "paper_form_hash",
         "ip_address",
         "user_agent",
+        "campaign_id",
     ]
     readonly_fields = fields
 

@@ -83,3 +83,29 @@ def test_content_digest_refuses_format_2_keys_under_format_1():
 
     with pytest.raises(ValueError, match="campaign_id"):
         ledger.content_digest(_fields(record, 2), format_version=1)
+
+
+@pytest.fixture
+def admin_client(settings):
+    from django.test import Client
+
+    settings.PORTAL_MFA_REQUIRED = False
+    client = Client()
+    client.force_login(EmployeeFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_admin_shows_an_entry_s_format_and_a_signature_s_campaign(admin_client):
+    from django.urls import reverse
+
+    record = signed()
+
+    entry_page = admin_client.get(
+        reverse("admin:acknowledgements_ledgerentry_change", args=[record.pk])
+    )
+    content_page = admin_client.get(
+        reverse("admin:acknowledgements_acknowledgement_change", args=[record.pk])
+    )
+
+    assert "field-format_version" in entry_page.content.decode()
+    assert "field-campaign_id" in content_page.content.decode()
