@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign
-from handbook.models import GuidelineVersion
+from campaigns.models import Campaign, CampaignGuideline
+from handbook.models import Guideline, GuidelineVersion
 from people.models import Department, Employee
 from portal.formfields import DepartmentChoiceField
 from portal.forms import ErrorSummaryMixin
@@ -30,19 +30,24 @@ DELIMITERS = [
 
 class CampaignChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, campaign):
-        return _("%(name)s (%(status)s, version %(number)s)") % {
+        return _("%(name)s (%(status)s)") % {
             "name": campaign.name,
             "status": campaign.get_status_display(),
-            "number": campaign.version.number,
         }
 
 
 class VersionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, version):
-        return _("Version %(number)s (%(status)s)") % {
+        return _("%(guideline)s, version %(number)s (%(status)s)") % {
+            "guideline": version.guideline.title_in(get_language() or "nl"),
             "number": version.number,
             "status": version.get_status_display(),
         }
+
+
+class GuidelineChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, guideline):
+        return guideline.title_in(get_language() or "nl")
 
 
 def _helper(*layout) -> FormHelper:
@@ -66,8 +71,9 @@ def _language_field():
 
 
 class ReportRequestForm(ErrorSummaryMixin, forms.Form):
-    """A compliance report: on a campaign or a guideline version, which departments, the
-    status on which date, and the file's format and language."""
+    """A compliance report: on a campaign (one of its guidelines, or all of them
+    combined) or a guideline version, which departments, the status on which date, and
+    the file's format and language."""
 
     BASIS_CAMPAIGN, BASIS_VERSION = "campaign", "version"
 
@@ -88,6 +94,18 @@ class ReportRequestForm(ErrorSummaryMixin, forms.Form):
         empty_label=_("– choose a campaign –"),
         help_text=_("Only when “A campaign” is selected. Running and closed campaigns."),
         error_messages={"invalid_choice": _("Choose a running or closed campaign from the list.")},
+    )
+    guideline = GuidelineChoiceField(
+        label=_("Guideline"),
+        queryset=Guideline.objects.none(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All guidelines of the campaign, combined"),
+        help_text=_(
+            "Only for a campaign. All guidelines: one row per employee, with a column "
+            "per guideline and the combined status."
+        ),
+        error_messages={"invalid_choice": _("Choose a guideline from the list.")},
     )
     version = VersionChoiceField(
         label=_("Guideline version"),
@@ -143,24 +161,27 @@ class ReportRequestForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = (
-            Campaign.objects.filter(
-                kind=Campaign.Kind.CAMPAIGN,
-                status__in=[Campaign.Status.RUNNING, Campaign.Status.CLOSED],
-                version__isnull=False,
+        self.fields["campaign"].queryset = Campaign.objects.filter(
+            kind=Campaign.Kind.CAMPAIGN,
+            status__in=[Campaign.Status.RUNNING, Campaign.Status.CLOSED],
+        ).order_by("-start_date", "-pk")
+        # The guidelines of any campaign; clean() checks the chosen campaign covers it.
+        self.fields["guideline"].queryset = Guideline.objects.filter(
+            pk__in=CampaignGuideline.objects.values("guideline_id")
+        ).order_by("title", "pk")
+        self.fields["version"].queryset = (
+            GuidelineVersion.objects.filter(
+                status__in=[GuidelineVersion.Status.PUBLISHED, GuidelineVersion.Status.RETIRED]
             )
-            .select_related("version")
-            .order_by("-start_date", "-pk")
+            .select_related("guideline")
+            .order_by("guideline__title", "-number", "-pk")
         )
-        self.fields["version"].queryset = GuidelineVersion.objects.filter(
-            status__in=[GuidelineVersion.Status.PUBLISHED, GuidelineVersion.Status.RETIRED]
-        ).order_by("-number", "-pk")
         self.fields["departments"].queryset = Department.objects.order_by("path")
         self.initial.setdefault("as_of", timezone.localdate())
         self.initial.setdefault("language", "en" if get_language() == "en" else "nl")
         self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.helper = _helper(
-            Fieldset(_("What the report is on"), "basis", "campaign", "version"),
+            Fieldset(_("What the report is on"), "basis", "campaign", "guideline", "version"),
             Fieldset(_("Whom and when"), Field("departments", size=8), "as_of"),
             Fieldset(pgettext_lazy("heading", "The file"), "format", "language", "delimiter"),
         )
@@ -176,10 +197,23 @@ class ReportRequestForm(ErrorSummaryMixin, forms.Form):
         basis = cleaned.get("basis")
         if basis == self.BASIS_CAMPAIGN:
             cleaned["version"] = None
-            if not cleaned.get("campaign") and "campaign" not in self.errors:
+            campaign, guideline = cleaned.get("campaign"), cleaned.get("guideline")
+            if not campaign and "campaign" not in self.errors:
                 self.add_error("campaign", _("Choose the campaign the report is on."))
+            elif (
+                campaign
+                and guideline
+                and not CampaignGuideline.objects.filter(
+                    campaign=campaign, guideline=guideline
+                ).exists()
+            ):
+                self.add_error(
+                    "guideline",
+                    _("The campaign does not cover this guideline: choose one of its own."),
+                )
         elif basis == self.BASIS_VERSION:
             cleaned["campaign"] = None
+            cleaned["guideline"] = None
             if not cleaned.get("version") and "version" not in self.errors:
                 self.add_error("version", _("Choose the guideline version the report is on."))
         return cleaned
@@ -193,6 +227,7 @@ class ReportRequestForm(ErrorSummaryMixin, forms.Form):
             "language": data["language"],
             "delimiter": data["delimiter"],
             "campaign": data.get("campaign"),
+            "guideline": data.get("guideline"),
             "version": data.get("version"),
             "departments": list(data.get("departments") or []),
             "as_of": data["as_of"],

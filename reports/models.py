@@ -1,7 +1,8 @@
 """Compliance reports for HR and auditors, and the log of who made and saw them.
 
-A ``Report`` is one export: its scope (a campaign or a guideline version, optionally
-narrowed to departments and a date; or one employee's file), its format and language,
+A ``Report`` is one export: its scope (a campaign, for one of its guidelines or all of
+them combined, or a guideline version, optionally narrowed to departments and a date;
+or one employee's file), its format and language,
 who asked for it, its progress while a background task makes it, and the file with its
 SHA-256. Files are kept for REPORTS_RETENTION_DAYS, then removed (the row stays, as the
 log). ``ReportEvent`` records every request, generation, download and removal: an
@@ -12,6 +13,7 @@ Writes go through reports.services and reports.services.generation only.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import AuditEvent
@@ -54,6 +56,17 @@ class Report(models.Model):
         null=True,
         blank=True,
         related_name="reports",
+    )
+    # The guideline the report is on; empty in a report on a campaign: all the
+    # campaign's guidelines (campaigns.CampaignGuideline), a column each, combined.
+    guideline = models.ForeignKey(
+        "handbook.Guideline",
+        verbose_name=_("guideline"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty for a campaign: all its guidelines, combined."),
     )
     departments = models.ManyToManyField(
         "people.Department", verbose_name=_("departments"), blank=True, related_name="+"
@@ -121,6 +134,13 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    @property
+    def guideline_title(self) -> str:
+        """The guideline's title in the language of the page (empty: none named)."""
+        if self.guideline is None:
+            return ""
+        return self.guideline.title_in(get_language() or "nl")
 
     @property
     def progress_percent(self) -> int:

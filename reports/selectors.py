@@ -5,7 +5,11 @@ chunks, so a report of any size uses little memory.
 Scope: a campaign (its assignments; statuses signed, overdue, exempt, open) or a
 guideline version (everyone employed on the date; signed or not signed), optionally
 narrowed to departments (with their sub-departments), as it stood at the end of a date
-(default today).
+(default today). A report on a campaign is on one of its guidelines (a row per
+assignment of that guideline), or on all of them combined (``Scope.combined``): a row
+per employee with each guideline's status and the combined status (``combined_status``:
+done only when every guideline asked of them is signed or exempted). The guidelines are
+the campaign's (campaigns.CampaignGuideline), never the campaign's own version.
 """
 
 from __future__ import annotations
@@ -31,8 +35,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acknowledgements.models import Acknowledgement, LedgerEntry
-from campaigns.models import Assignment, Campaign
-from handbook.models import GuidelineVersion
+from campaigns.models import Assignment, Campaign, CampaignGuideline
+from handbook.models import Guideline, GuidelineVersion
 from people.models import Department, Employee
 
 if TYPE_CHECKING:
@@ -66,12 +70,47 @@ class Status:
     }
 
 
+def combined_status(*, statuses: list[str]) -> str:
+    """An employee's status over the guidelines of a campaign, from the statuses of
+    their assignments: exempt when exempted from all; signed when each is signed or
+    exempted; overdue when one is overdue; otherwise open."""
+    if all(status == Status.EXEMPT for status in statuses):
+        return Status.EXEMPT
+    if all(status in (Status.SIGNED, Status.EXEMPT) for status in statuses):
+        return Status.SIGNED
+    if Status.OVERDUE in statuses:
+        return Status.OVERDUE
+    return Status.OPEN
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A guideline of a combined report: the guideline and the version the campaign
+    asks for (None for onboarding: each assignment's own version)."""
+
+    guideline: Guideline
+    version: GuidelineVersion | None = None
+
+    @property
+    def key(self) -> int:
+        return self.guideline.pk
+
+
 @dataclass(frozen=True)
 class Scope:
-    version: GuidelineVersion
+    version: GuidelineVersion | None
     as_of: datetime.date
     campaign: Campaign | None = None
     departments: tuple[Department, ...] = ()
+    # The guideline of a report on one guideline; None in a combined report.
+    guideline: Guideline | None = None
+    # The campaign's guidelines, in the campaign's order (a combined report).
+    subjects: tuple[Subject, ...] = ()
+
+    @property
+    def combined(self) -> bool:
+        """A report on all the guidelines of a campaign: a row per employee."""
+        return self.campaign is not None and self.guideline is None and self.version is None
 
     @property
     def end(self) -> datetime.datetime:
@@ -82,16 +121,48 @@ class Scope:
         return timezone.make_aware(midnight)
 
 
+def subjects_of(*, campaign: Campaign) -> tuple[Subject, ...]:
+    """The guidelines the campaign covers, in its order, with their versions: one query."""
+    return tuple(
+        Subject(guideline=subject.guideline, version=subject.version)
+        for subject in CampaignGuideline.objects.filter(campaign=campaign)
+        .select_related("guideline", "version")
+        .order_by("pk")
+    )
+
+
 def scope_of(*, report: Report) -> Scope:
     as_of = report.as_of or timezone.localdate(report.requested_at)
     campaign = report.campaign
-    version = campaign.version if campaign and campaign.version_id else report.version
-    assert version is not None  # a compliance report names a campaign or a version
+    departments = tuple(report.departments.order_by("path"))
+    if campaign is None or report.version_id:
+        # A version (in a campaign: onboarding, whose assignments have many versions).
+        version = report.version
+        assert version is not None  # a compliance report names a campaign or a version
+        return Scope(
+            version=version,
+            as_of=as_of,
+            campaign=campaign,
+            departments=departments,
+            guideline=version.guideline,
+        )
+    subjects = subjects_of(campaign=campaign)
+    if report.guideline_id is None:
+        return Scope(
+            version=None,
+            as_of=as_of,
+            campaign=campaign,
+            departments=departments,
+            subjects=subjects,
+        )
+    subject = next((s for s in subjects if s.guideline.pk == report.guideline_id), None)
     return Scope(
-        version=version,
+        version=subject.version if subject else None,
         as_of=as_of,
         campaign=campaign,
-        departments=tuple(report.departments.order_by("path")),
+        departments=departments,
+        guideline=subject.guideline if subject else report.guideline,
+        subjects=(subject,) if subject else (),
     )
 
 
@@ -121,12 +192,18 @@ class DepartmentFigures:
 class Summary:
     overall: DepartmentFigures
     departments: list[DepartmentFigures] = field(default_factory=list)
+    # A combined report: the figures of each guideline's assignments, in the scope's
+    # order (the figures above count employees by their combined status).
+    guidelines: list[tuple[Subject, DepartmentFigures]] = field(default_factory=list)
 
 
 def _acknowledgements(scope: Scope, employee_ref: str) -> QuerySet[Acknowledgement]:
+    """The acknowledgements of the scope's version; without one (a combined report, or
+    onboarding), of each assignment's own version."""
+    version = scope.version.pk if scope.version is not None else OuterRef("version_id")
     return Acknowledgement.objects.filter(
         employee_id=OuterRef(employee_ref),
-        version_id=scope.version.pk,
+        version_id=version,
         kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
         signed_at__lt=scope.end,
     )
@@ -162,9 +239,11 @@ _FIELDS = {
 
 def _campaign_people(scope: Scope) -> QuerySet[Assignment, dict[str, Any]]:
     acknowledgements = _acknowledgements(scope, "employee_id")
+    assignments = Assignment.objects.filter(campaign=scope.campaign)
+    if scope.guideline is not None:
+        assignments = assignments.filter(guideline=scope.guideline)
     assignments = (
-        Assignment.objects.filter(campaign=scope.campaign)
-        .filter(_department_filter(scope, "employee__"))
+        assignments.filter(_department_filter(scope, "employee__"))
         .filter(Q(employee__is_active=True) | Q(employee__end_date__gte=scope.as_of))
         .exclude(employee__end_date__lt=scope.as_of)
         .filter(added_at__lt=scope.end)
@@ -240,9 +319,8 @@ def _version_people(scope: Scope) -> QuerySet[Employee, dict[str, Any]]:
     return found
 
 
-def rows(*, scope: Scope) -> Iterator[dict[str, Any]]:
-    """The people in scope, read from the database in chunks."""
-    for row in _people(scope).iterator(chunk_size=CHUNK):
+def _plain_rows(people: QuerySet[Any, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for row in people.iterator(chunk_size=CHUNK):
         # "signed_at" is also a column of the assignment (its current fact); the report
         # reads the acknowledgement as of its own date, under another name.
         row["signed_at"] = row.pop("signed_moment")
@@ -252,8 +330,77 @@ def rows(*, scope: Scope) -> Iterator[dict[str, Any]]:
         yield row
 
 
+GUIDELINE_FIELDS = (
+    "status",
+    "due_date",
+    "signed_at",
+    "record_hash",
+    "verification_code",
+    "exempt_reason_then",
+)
+
+
+def _combined_rows(scope: Scope) -> Iterator[dict[str, Any]]:
+    """A row per employee: their assignments (one query, in chunks, the employee's
+    together) folded into ``guidelines`` ({guideline id: {status, due_date, signed_at,
+    record_hash, verification_code, exempt_reason_then}}, only the guidelines asked of
+    them) and ``status``, the combined status."""
+    acknowledgements = _acknowledgements(scope, "employee_id")
+    people = (
+        _campaign_people(scope)
+        .annotate(
+            verification_code=Subquery(acknowledgements.values("entry__verification_code")[:1])
+        )
+        .values(
+            *_FIELDS,
+            "employee_id",
+            "guideline_id",
+            "due_date",
+            "status",
+            "signed_moment",
+            "record_hash",
+            "verification_code",
+            "exempt_reason_then",
+        )
+        .order_by(*ORDER, "employee_id", "guideline_id")
+    )
+    current: dict[str, Any] | None = None
+    for row in _plain_rows(people):
+        if current is None or current["employee_id"] != row["employee_id"]:
+            if current is not None:
+                yield _finished(current)
+            current = {key: row[key] for key in (*_FIELDS, "employee_id", "name") if key in row}
+            current["guidelines"] = {}
+        current["guidelines"][row["guideline_id"]] = {key: row[key] for key in GUIDELINE_FIELDS}
+    if current is not None:
+        yield _finished(current)
+
+
+def _finished(row: dict[str, Any]) -> dict[str, Any]:
+    statuses = [cell["status"] for cell in row["guidelines"].values()]
+    row["status"] = combined_status(statuses=statuses)
+    # The combined row's own facts: signed when the last guideline was; no hash of its own.
+    signed = [cell["signed_at"] for cell in row["guidelines"].values() if cell["signed_at"]]
+    row["signed_at"] = max(signed) if row["status"] == Status.SIGNED and signed else None
+    row["record_hash"] = None
+    row["exempt_reason_then"] = ""
+    row["due_date"] = None
+    return row
+
+
+def rows(*, scope: Scope) -> Iterator[dict[str, Any]]:
+    """The people in scope, read from the database in chunks: a row per assignment (or
+    per employee in a version report), or per employee in a combined report."""
+    if scope.combined:
+        return _combined_rows(scope)
+    return _plain_rows(_people(scope))
+
+
 def summary(*, scope: Scope) -> Summary:
-    """Counts per department and overall, in one query."""
+    """Counts per department and overall, in one query (a combined report: one pass
+    over its rows, so that the counts follow combined_status exactly)."""
+    if scope.combined:
+        return _combined_summary(scope)
     counts = (
         _people(scope)
         .order_by()
@@ -285,3 +432,40 @@ def summary(*, scope: Scope) -> Summary:
             setattr(overall, name, getattr(overall, name) + getattr(figures, name))
     departments.sort(key=lambda figures: (figures.path == "", figures.path))
     return Summary(overall=overall, departments=departments)
+
+
+def _combined_summary(scope: Scope) -> Summary:
+    """Employees per department by their combined status, and per guideline its
+    assignments by status: one pass over the combined rows (read in chunks)."""
+    overall = DepartmentFigures(None, "", _("All departments"), "")
+    per_guideline = {
+        subject.key: DepartmentFigures(None, "", subject.guideline.title, "")
+        for subject in scope.subjects
+    }
+    departments: dict[int | None, DepartmentFigures] = {}
+    for row in _combined_rows(scope):
+        figures = departments.get(row["department_id"])
+        if figures is None:
+            figures = departments[row["department_id"]] = DepartmentFigures(
+                department_id=row["department_id"],
+                code=row["department_code"] or "",
+                name=row["department_name"] or _("No department"),
+                path=row["department_path"] or "",
+            )
+        for counted in (figures, overall):
+            _count(counted, row["status"])
+        for key, cell in row["guidelines"].items():
+            if key in per_guideline:
+                _count(per_guideline[key], cell["status"])
+    ordered = sorted(departments.values(), key=lambda figures: (figures.path == "", figures.path))
+    return Summary(
+        overall=overall,
+        departments=ordered,
+        guidelines=[(subject, per_guideline[subject.key]) for subject in scope.subjects],
+    )
+
+
+def _count(figures: DepartmentFigures, status: str) -> None:
+    figures.total += 1
+    if status in (Status.SIGNED, Status.OVERDUE, Status.EXEMPT, Status.OPEN):
+        setattr(figures, status, getattr(figures, status) + 1)

@@ -43,10 +43,16 @@ class Column:
     label: object  # a lazy text, rendered in the report's language
     width: int
     kind: str = "text"  # text, date, datetime
+    # A combined report's guideline columns: the key is read from that guideline's cell.
+    guideline: int | None = None
 
 
 def columns(context) -> list[Column]:
-    """The people columns; the due date and the exemption only in a campaign report."""
+    """The people columns; the due date and the exemption only in a campaign report; a
+    combined report has per guideline its status, signed date and verification code,
+    then the combined status."""
+    if context.scope is not None and context.scope.combined:
+        return combined_columns(context.scope, context.language)
     campaign = context.scope is not None and context.scope.campaign is not None
     result = [
         Column("employee_number", _("Employee number"), 16),
@@ -64,6 +70,42 @@ def columns(context) -> list[Column]:
     if campaign:
         result.append(Column("exempt_reason_then", _("Reason for the exemption"), 40))
     return result
+
+
+def combined_columns(scope: data.Scope, language: str) -> list[Column]:
+    """A row per employee: who, then a status, signed date and verification code per
+    guideline (headed with its title), then the combined status."""
+    result = [
+        Column("employee_number", _("Employee number"), 16),
+        Column("name", _("Name"), 32),
+        Column("department_code", _("Department code"), 16),
+        Column("department_name", _("Department"), 30),
+    ]
+    for subject in scope.subjects:
+        title = subject.guideline.title_in(language)
+        key = subject.key
+        result += [
+            Column("status", _label(_("Status: %(guideline)s"), title), 28, guideline=key),
+            Column("signed_at", _label(_("Signed at: %(guideline)s"), title), 26, "datetime", key),
+            Column(
+                "verification_code",
+                _label(_("Verification code: %(guideline)s"), title),
+                20,
+                guideline=key,
+            ),
+        ]
+    result.append(Column("status", _("Combined status"), 28))
+    return result
+
+
+class _label:
+    """A header naming a guideline, rendered in the report's language when shown."""
+
+    def __init__(self, text, title: str):
+        self.text, self.title = text, title
+
+    def __str__(self) -> str:
+        return str(self.text) % {"guideline": self.title}
 
 
 def status_label(value: str) -> str:
@@ -88,6 +130,11 @@ def _date(value) -> datetime.date | None:
 
 def _plain(row: dict, column: Column):
     """A row's value for a column as a Python value (texts not yet guarded)."""
+    if column.guideline is not None:
+        cell = row["guidelines"].get(column.guideline)
+        if cell is None:  # not asked of this employee (not in the guideline's audience)
+            return gettext("Not asked") if column.key == "status" else None
+        row = cell
     value = row.get(column.key)
     if column.key == "status":
         return status_label(value)
@@ -214,12 +261,34 @@ def _naive(value: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def scope_text(report, scope: data.Scope | None) -> str:
-    if report.campaign_id:
-        return gettext("Campaign “%(name)s” (guideline version %(number)s)") % {
+    """What the report is on, naming its guideline(s), in the report's language."""
+    language = report.language
+    if report.campaign_id and scope is not None and scope.combined:
+        return gettext("Campaign “%(name)s”, all guidelines combined: %(guidelines)s") % {
             "name": report.campaign.name,
-            "number": scope.version.number if scope else "",
+            "guidelines": "; ".join(_subject_text(subject, language) for subject in scope.subjects),
         }
-    return gettext("Guideline version %(number)s") % {"number": report.version.number}
+    if report.campaign_id:
+        guideline = scope.guideline if scope else report.guideline
+        return gettext("Campaign “%(name)s”, %(guideline)s") % {
+            "name": report.campaign.name,
+            "guideline": _guideline_text(guideline, scope.version if scope else None, language),
+        }
+    return _guideline_text(report.version.guideline, report.version, language)
+
+
+def _guideline_text(guideline, version, language: str) -> str:
+    title = guideline.title_in(language) if guideline is not None else ""
+    if version is None:
+        return title
+    return gettext("%(guideline)s, version %(number)s") % {
+        "guideline": title,
+        "number": version.number,
+    }
+
+
+def _subject_text(subject: data.Subject, language: str) -> str:
+    return _guideline_text(subject.guideline, subject.version, language)
 
 
 def departments_text(scope: data.Scope | None) -> str:
@@ -328,6 +397,19 @@ def _summary_sheet(book, formats: dict, context) -> None:
         for figures in summary.departments:
             sheet.append(_figure_values(figures), number_formats=FIGURE_FORMATS)
         sheet.append(_figure_values(summary.overall), bold=True, number_formats=FIGURE_FORMATS)
+    if summary is not None and summary.guidelines:
+        # A combined report: the rows above count employees by their combined status;
+        # here each guideline's own figures.
+        sheet.append([])
+        sheet.append([gettext("Per guideline")], bold=True)
+        sheet.append(
+            [gettext("Guideline"), ""] + [str(label) for label, _width in FIGURE_HEADER[2:]],
+            bold=True,
+        )
+        for subject, figures in summary.guidelines:
+            values = _figure_values(figures)
+            values[0], values[1] = subject.guideline.title_in(context.language), ""
+            sheet.append(values, number_formats=FIGURE_FORMATS)
     sheet.append([])
     sheet.append(
         [

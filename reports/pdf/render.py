@@ -85,11 +85,27 @@ def render_compliance(context: ReportContext, out: BinaryIO, method: str | None 
             title = gettext("Compliance report: guideline version %(number)s") % {
                 "number": scope.version.number
             }
+        version = scope.version
         document = _common(context, title) | {
             "campaign": scope.campaign,
-            "version": scope.version,
-            "version_title": scope.version.title_in(context.language),
-            "version_title_language": _title_language(scope.version, context.language),
+            "combined": scope.combined,
+            "version": version,
+            "version_title": version.title_in(context.language) if version else "",
+            "version_title_language": _title_language(version, context.language)
+            if version
+            else "nl",
+            "guideline_title": scope.guideline.title_in(context.language)
+            if scope.guideline
+            else "",
+            "subjects": [_subject(subject, context.language) for subject in scope.subjects]
+            if scope.combined
+            else [],
+            "per_guideline": [
+                _figures(figures) | _subject(subject, context.language)
+                for subject, figures in summary.guidelines
+            ],
+            # A column per guideline: from three on, the pages are turned (landscape).
+            "page_size": "A4 landscape" if len(scope.subjects) >= 3 and scope.combined else "A4",
             "departments": [department.name for department in scope.departments],
             "as_of": date_format(scope.as_of, "DATE_FORMAT"),
             "labels": _status_labels(is_campaign=scope.campaign is not None),
@@ -206,6 +222,18 @@ def _title_language(version, language: str) -> str:
     return "en" if language == "en" and version.title_en else "nl"
 
 
+def _subject(subject, language: str) -> dict:
+    """A guideline of a combined report, as the cover and the tables name it."""
+    guideline = subject.guideline
+    return {
+        "key": subject.key,
+        "title": guideline.title_in(language),
+        "title_language": "en" if language == "en" and guideline.title_en else "nl",
+        "slug": guideline.slug,
+        "version_number": subject.version.number if subject.version else None,
+    }
+
+
 def _status_labels(*, is_campaign: bool) -> dict[str, str]:
     labels = {key: str(label) for key, label in Status.LABELS.items()}
     if not is_campaign:
@@ -259,6 +287,7 @@ def _section_parts(context: ReportContext, rows_per_part: int | None, read) -> I
     """
     by_department = {figures.department_id: figures for figures in context.summary.departments}
     labels = {key: str(label) for key, label in Status.LABELS.items()}
+    subjects = context.scope.subjects if context.scope.combined else ()
     part, count, number = [], 0, 0
     for department_id, group in itertools.groupby(
         context.rows(), key=lambda row: row["department_id"]
@@ -278,7 +307,7 @@ def _section_parts(context: ReportContext, rows_per_part: int | None, read) -> I
                     "rows": [],
                 }
                 part.append(section)
-            section["rows"].append(_person(row, labels))
+            section["rows"].append(_person(row, labels, subjects))
             count += 1
             read(1)
             if rows_per_part is not None and count >= rows_per_part:
@@ -289,14 +318,30 @@ def _section_parts(context: ReportContext, rows_per_part: int | None, read) -> I
         yield part, count
 
 
-def _person(row: dict, labels: dict[str, str]) -> dict:
-    return {
+def _person(row: dict, labels: dict[str, str], subjects=()) -> dict:
+    person = {
         "employee_number": row["employee_number"],
         "name": row["name"],
         "status": labels[row["status"]],
         "reason": row["exempt_reason_then"],
         "signed_on": _date(row["signed_at"]) or NO_VALUE,
         "short_hash": (row["record_hash"] or "")[:HASH_SHOWN] or NO_VALUE,
+    }
+    if subjects:
+        # A combined report: each guideline's status (and date signed), in order.
+        person["cells"] = [
+            _cell(row["guidelines"].get(subject.key), labels) for subject in subjects
+        ]
+    return person
+
+
+def _cell(cell: dict | None, labels: dict[str, str]) -> dict:
+    if cell is None:  # not asked of this employee
+        return {"status": gettext("Not asked"), "signed_on": "", "asked": False}
+    return {
+        "status": labels[cell["status"]],
+        "signed_on": _date(cell["signed_at"]),
+        "asked": True,
     }
 
 
@@ -310,16 +355,34 @@ def _appendix_parts(context: ReportContext, lines_per_part: int | None) -> Itera
     lines: list[dict] = []
     made = False
     # A second pass over the rows (a new query) rather than keeping them all.
+    combined = context.scope.combined
+    order = [subject.key for subject in context.scope.subjects]
+    slugs = {subject.key: subject.guideline.slug for subject in context.scope.subjects}
     for row in context.rows():
-        if not row["record_hash"]:
+        if combined:
+            # A line per acknowledgement: one per guideline signed, named by short name.
+            cells = [(key, row["guidelines"].get(key)) for key in order]
+            found = [
+                {
+                    "employee_number": row["employee_number"],
+                    "name": row["name"],
+                    "record_hash": cell["record_hash"],
+                    "guideline": slugs[key],
+                }
+                for key, cell in cells
+                if cell is not None and cell["record_hash"]
+            ]
+        elif row["record_hash"]:
+            found = [
+                {
+                    "employee_number": row["employee_number"],
+                    "name": row["name"],
+                    "record_hash": row["record_hash"],
+                }
+            ]
+        else:
             continue
-        lines.append(
-            {
-                "employee_number": row["employee_number"],
-                "name": row["name"],
-                "record_hash": row["record_hash"],
-            }
-        )
+        lines.extend(found)
         if lines_per_part is not None and len(lines) >= lines_per_part:
             yield _aligned(lines)
             lines, made = [], True
@@ -329,8 +392,11 @@ def _appendix_parts(context: ReportContext, lines_per_part: int | None) -> Itera
 
 def _aligned(lines: list[dict]) -> list[dict]:
     width = max((len(line["employee_number"]) for line in lines), default=0)
+    slug_width = max((len(line.get("guideline", "")) for line in lines), default=0)
     for line in lines:
         line["employee_number"] = line["employee_number"].ljust(width)
+        if "guideline" in line:
+            line["guideline"] = line["guideline"].ljust(slug_width)
     return lines
 
 

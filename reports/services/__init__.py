@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from campaigns.models import Campaign
-from handbook.models import GuidelineVersion
+from campaigns.models import Campaign, CampaignGuideline
+from handbook.models import Guideline, GuidelineVersion
 from people.models import Department, Employee
 from reports.models import Report, ReportEvent
 
@@ -33,6 +33,7 @@ def request_report(
     delimiter: str = ";",
     campaign: Campaign | None = None,
     version: GuidelineVersion | None = None,
+    guideline: Guideline | None = None,
     departments: Iterable[Department] = (),
     as_of: datetime.date | None = None,
     employee: Employee | None = None,
@@ -41,7 +42,11 @@ def request_report(
     now: datetime.datetime | None = None,
 ) -> Report:
     """Record the request and hand it to the background worker (``enqueue=False``: the
-    caller makes the file itself, as the command line does)."""
+    caller makes the file itself, as the command line does).
+
+    A report on a campaign is on one of its guidelines (``guideline``), or on all of
+    them combined (no guideline; a campaign of one guideline: on that one); a report on
+    a version is on the version's guideline."""
     from reports.tasks import generate_report
 
     now = now or timezone.now()
@@ -52,8 +57,21 @@ def request_report(
             raise ReportError(gettext("An individual file is made as PDF only."))
     elif campaign is None and version is None:
         raise ReportError(gettext("Choose a campaign or a guideline version."))
-    if campaign is not None and campaign.version_id is None and version is None:
-        raise ReportError(gettext("A report on onboarding needs a guideline version."))
+    if version is not None:
+        if guideline is not None and guideline.pk != version.guideline_id:
+            raise ReportError(gettext("The version is not a version of that guideline."))
+        guideline = version.guideline
+    elif campaign is not None:
+        covered = list(
+            CampaignGuideline.objects.filter(campaign=campaign)
+            .order_by("pk")
+            .values_list("guideline_id", flat=True)
+        )
+        if guideline is not None and guideline.pk not in covered:
+            raise ReportError(gettext("The campaign does not cover that guideline."))
+        if guideline is None and len(covered) == 1:
+            # All the guidelines of a campaign of one: the report on that one.
+            guideline = Guideline.objects.get(pk=covered[0])
     if as_of is not None and as_of > timezone.localdate(now):
         raise ReportError(gettext("The date cannot be in the future."))
     if delimiter not in (";", ","):
@@ -68,6 +86,7 @@ def request_report(
             delimiter=delimiter,
             campaign=campaign,
             version=version,
+            guideline=guideline if kind == Report.Kind.COMPLIANCE else None,
             as_of=as_of,
             employee=employee,
             requested_by=by,
@@ -97,6 +116,8 @@ def describe(*, report: Report) -> dict[str, object]:
         "language": report.language,
         "campaign": report.campaign_id,
         "version": report.version.number if report.version else None,
+        # The guideline's short name; None: all the campaign's guidelines, combined.
+        "guideline": report.guideline.slug if report.guideline else None,
         "as_of": report.as_of.isoformat() if report.as_of else None,
         "employee": report.employee.employee_number if report.employee else None,
         "departments": sorted(report.departments.values_list("code", flat=True))

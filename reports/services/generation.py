@@ -131,7 +131,7 @@ def generate(*, report_id: int, now: datetime.datetime | None = None) -> Report:
         attempts=F("attempts") + 1,
     )
     report = Report.objects.select_related(
-        "campaign", "campaign__version", "version", "employee", "requested_by"
+        "campaign", "guideline", "version__guideline", "employee", "requested_by"
     ).get(pk=report_id)
     if not started:
         return report

@@ -257,7 +257,7 @@ def test_the_summary_sheet_has_the_cover_and_the_figures(version, staff, setting
 
     assert facts["Municipality"] == "Gemeente Testdorp"
     assert facts["Report number"] == report.number
-    assert facts["Scope"] == f"Guideline version {version.number}"
+    assert facts["Scope"] == f"{version.guideline.title_in('en')}, version {version.number}"
     assert facts["Departments"] == "All departments"
     assert facts["Status on"].date() == TODAY
     assert facts["Ledger check"].startswith("OK: ")

@@ -46,7 +46,7 @@ class ReportAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
 def reports_with_scope():
     """Reports with what their scope and people need, in a fixed number of queries."""
     return Report.objects.select_related(
-        "campaign__version", "version", "employee", "requested_by"
+        "campaign", "guideline", "version__guideline", "employee", "requested_by"
     ).prefetch_related("departments")
 
 
@@ -69,8 +69,9 @@ class ReportListView(ReportAccessMixin, ListView):
 
 
 class ReportCreateView(ReportAccessMixin, FormView):
-    """/rapportages/nieuw/: ask for a compliance report (``?campagne=<id>`` or
-    ``?versie=<id>`` fills in the scope); the background worker makes it."""
+    """/rapportages/nieuw/: ask for a compliance report (``?campagne=<id>`` with
+    ``?handreiking=<slug>``, or ``?versie=<id>`` fills in the scope); the background
+    worker makes it."""
 
     template_name = "reports/report_form.html"
     form_class = ReportRequestForm
@@ -82,6 +83,10 @@ class ReportCreateView(ReportAccessMixin, FormView):
         version = self.request.GET.get("versie", "")
         if campaign.isdigit():
             initial.update(basis=ReportRequestForm.BASIS_CAMPAIGN, campaign=int(campaign))
+            # ?handreiking=<slug>: one guideline of the campaign (none: all, combined).
+            guideline = self.request.GET.get("handreiking", "")
+            if guideline:
+                initial["guideline"] = guideline
         elif version.isdigit():
             initial.update(basis=ReportRequestForm.BASIS_VERSION, version=int(version))
         return initial

@@ -6,8 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from campaigns.models import Campaign
-from handbook.models import GuidelineVersion
-from handbook.selectors import default_guideline
+from handbook.models import Guideline, GuidelineVersion
 from people.models import Department
 from reports import services
 from reports.models import Report
@@ -21,8 +20,8 @@ class Command(BaseCommand):
     on the command line)."""
 
     help = (
-        "Make a compliance report (signed PDF, CSV or Excel) for a campaign or a "
-        "guideline version and write it to --output."
+        "Make a compliance report (signed PDF, CSV or Excel) for a campaign (one of its "
+        "guidelines, or all combined) or a guideline version and write it to --output."
     )
 
     def create_parser(self, prog_name, subcommand, **kwargs):
@@ -38,6 +37,15 @@ class Command(BaseCommand):
             dest="version_number",
             metavar="N",
             help="The guideline version's number.",
+        )
+        parser.add_argument(
+            "--guideline",
+            metavar="SLUG",
+            help=(
+                "The guideline's short name, or 'all': with --campaign, all the campaign's "
+                "guidelines combined (the default); with --version, needed when more than "
+                "one guideline has a version of that number."
+            ),
         )
         parser.add_argument(
             "--department",
@@ -66,17 +74,19 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="Where to write the file.")
 
     def handle(self, *args, **options):
-        campaign = version = None
+        campaign = version = guideline = None
+        slug = options["guideline"]
+        if slug and slug != "all":
+            guideline = Guideline.objects.filter(slug=slug).first()
+            if guideline is None:
+                raise CommandError(f"There is no guideline {slug!r}.")
         if options["campaign"] is not None:
             campaign = Campaign.objects.filter(pk=options["campaign"]).first()
             if campaign is None:
                 raise CommandError(f"There is no campaign {options['campaign']}.")
         else:
-            version = GuidelineVersion.objects.filter(
-                guideline=default_guideline(), number=options["version_number"]
-            ).first()
-            if version is None:
-                raise CommandError(f"There is no version {options['version_number']}.")
+            version = self.version(options["version_number"], guideline, all_=slug == "all")
+            guideline = None  # the version's own
         codes = options["department"]
         departments = list(Department.objects.filter(code__in=codes))
         unknown = sorted(set(codes) - {d.code for d in departments})
@@ -100,6 +110,7 @@ class Command(BaseCommand):
                     delimiter=options["delimiter"],
                     campaign=campaign,
                     version=version,
+                    guideline=guideline,
                     departments=departments,
                     as_of=as_of,
                     by=None,
@@ -116,3 +127,20 @@ class Command(BaseCommand):
             f"{report.number}: {report.progress_total} employee(s), {output} "
             f"({report.file_size} bytes, SHA-256 {report.file_sha256})."
         )
+
+    def version(self, number: int, guideline: Guideline | None, *, all_: bool) -> GuidelineVersion:
+        """The version of that number: of the guideline named, or of the only guideline
+        that has one."""
+        if all_:
+            raise CommandError("--guideline all is for a campaign; name one guideline.")
+        versions = GuidelineVersion.objects.filter(number=number)
+        if guideline is not None:
+            versions = versions.filter(guideline=guideline)
+        found = list(versions.select_related("guideline")[:2])
+        if not found:
+            raise CommandError(f"There is no version {number}.")
+        if len(found) > 1:
+            raise CommandError(
+                f"More than one guideline has a version {number}: name one with --guideline."
+            )
+        return found[0]
