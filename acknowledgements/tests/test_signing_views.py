@@ -20,13 +20,14 @@ SIGN_URL = reverse("acknowledgements:sign")
 
 def sign_post_queries() -> int:
     """A signature once the ledger head exists: the session, the user, the current
-    version with the employee's signing facts (one query); then the signature, inside
+    version with the employee's signing facts (one query), the round it answers
+    (acknowledgements.hooks, one query); then the signature, inside
     the test's own transaction and so
     in a savepoint: the savepoint, on PostgreSQL one statement (acknowledgements.ledger.postgres),
     elsewhere reading the ledger head, inserting the entry, moving the head and inserting
     the acknowledgement, and releasing the savepoint. (The very first signature ever
     creates the head too, four more.)"""
-    return 3 + (3 if connection.vendor == "postgresql" else 6)
+    return 4 + (3 if connection.vendor == "postgresql" else 6)
 
 
 @pytest.fixture(autouse=True)
