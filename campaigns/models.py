@@ -393,6 +393,7 @@ class CampaignEvent(AuditEvent):
         EXEMPTION_LIFTED = "exemption_lifted", _("Exemption lifted")
         REMINDER_RETRIED = "reminder_retried", _("Failed reminder tried again")
         SCHEDULE_CHANGED = "schedule_changed", _("Reminder schedule changed")
+        ONBOARDING_CHANGED = "onboarding_changed", _("Guidelines of the onboarding changed")
 
     kind = models.CharField(_("event"), max_length=32, choices=Kind.choices)
     campaign = models.ForeignKey(

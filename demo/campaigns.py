@@ -37,7 +37,7 @@ def seed_demo_campaigns(*, hr: Employee, version, keep_unsigned: list[str]) -> i
     _sign_some(version, keep_unsigned)
     campaign = services.create_campaign(
         name=DEMO_CAMPAIGN_NAME,
-        version=version,
+        versions=[version],
         audience=Campaign.Audience.ALL,
         start_date=today - datetime.timedelta(days=20),
         deadline=today + datetime.timedelta(days=10),

@@ -68,7 +68,7 @@ def launch_once(*, count_queries: bool = False) -> tuple[int, float, int | None]
         with transaction.atomic():
             campaign = create_campaign(
                 name="Benchmark launch (rolled back)",
-                version=version,
+                versions=[version],
                 audience=Campaign.Audience.ALL,
                 start_date=today,
                 deadline=today + datetime.timedelta(days=30),

@@ -108,7 +108,7 @@ def _previous_campaign(versions: handbook.Versions, hr: Employee) -> Campaign:
     pilot = sectors.order_by("path").first()
     campaign = campaigns.create_campaign(
         name=f"Pilot bevestiging sociale media {start.year} ({pilot.name})",
-        version=versions.v2,
+        versions=[versions.v2],
         audience=Campaign.Audience.DEPARTMENTS,
         departments=[pilot],
         start_date=start.date(),
@@ -125,7 +125,7 @@ def _current_campaign(versions: handbook.Versions, hr: Employee) -> Campaign:
     start = _at(c.CAMPAIGN_STARTED_AGO)
     campaign = campaigns.create_campaign(
         name=f"Jaarlijkse bevestiging sociale media {start.year}",
-        version=versions.v3,
+        versions=[versions.v3],
         audience=Campaign.Audience.ALL,
         start_date=start.date(),
         deadline=timezone.localdate() + datetime.timedelta(days=c.CAMPAIGN_DEADLINE_AHEAD),

@@ -336,7 +336,7 @@ class CampaignForm(ScheduleForm):
         data = self.cleaned_data
         return {
             "name": data["name"],
-            "version": data["version"],
+            "versions": [data["version"]],
             "audience": data["audience"],
             "start_date": data["start_date"],
             "deadline": data["deadline"],

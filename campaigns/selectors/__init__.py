@@ -24,6 +24,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from campaigns.models import Assignment, Campaign
+from handbook.models import Guideline
+from handbook.selectors.audience import audience_of
 from people.models import Employee
 
 if TYPE_CHECKING:
@@ -144,10 +146,13 @@ def overall_counts(*, departments: list[dict[str, Any]]) -> dict[str, Any]:
     return _with_shares(figures)
 
 
-def audience(*, campaign: Campaign, on: datetime.date | None = None) -> QuerySet[Employee]:
+def audience(
+    *, campaign: Campaign, on: datetime.date | None = None, guideline: Guideline | None = None
+) -> QuerySet[Employee]:
     """Who should have an assignment in the campaign now: active employees in its
-    audience (departments through the tree when sub-departments are included). Those
-    who have not started yet join when they do (campaigns.services.add_joiners)."""
+    audience (departments through the tree when sub-departments are included); with
+    ``guideline``, only those in that guideline's own audience as well (its assignments).
+    Those who have not started yet join when they do (campaigns.services.add_joiners)."""
     on = on or today()
     people = (
         Employee.objects.filter(is_active=True).exclude(end_date__lt=on).exclude(start_date__gt=on)
@@ -163,6 +168,8 @@ def audience(*, campaign: Campaign, on: datetime.date | None = None) -> QuerySet
             people = people.filter(department__in=departments)
     elif campaign.audience == Campaign.Audience.EMPLOYEES:
         people = people.filter(pk__in=campaign.employees.values("pk"))
+    if guideline is not None and guideline.audience != Guideline.Audience.EVERYONE:
+        people = people.filter(pk__in=audience_of(guideline=guideline).values("pk"))
     return people
 
 
@@ -173,7 +180,7 @@ def open_assignments_of(*, employee: Employee, on: datetime.date | None = None) 
         employee=employee,
         campaign__status=Campaign.Status.RUNNING,
         campaign__start_date__lte=on,
-    ).select_related("campaign", "version")
+    ).select_related("campaign", "version__guideline")
     return [
         assignment
         for assignment in with_status(assignments=assignments, on=on).order_by("due_date")

@@ -5,7 +5,7 @@ campaigns.services.delivery."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import cast
 
 from django.conf import settings
@@ -17,10 +17,13 @@ from django.utils.translation import gettext
 from campaigns import selectors
 from campaigns.models import Assignment, Campaign, CampaignEvent, CampaignGuideline, Exemption
 from campaigns.services import progress
-from handbook.models import GuidelineVersion
+from handbook.models import Guideline, GuidelineVersion
+from handbook.selectors.audience import audience_of
 from people.models import Department, Employee
 
 BULK_BATCH = 2000
+# The most days HR may give a new employee for one guideline of the onboarding rule.
+MAX_ONBOARDING_DAYS = 365
 
 
 class CampaignError(Exception):
@@ -41,11 +44,44 @@ def log_event(
     )
 
 
+def _chosen_versions(versions: Sequence[GuidelineVersion]) -> list[GuidelineVersion]:
+    """The versions a campaign asks for, read again (with their guidelines) and checked:
+    one or more, each published, each of a different guideline."""
+    if not versions:
+        raise CampaignError(gettext("Choose at least one guideline."))
+    fresh = GuidelineVersion.objects.select_related("guideline").in_bulk(
+        [version.pk for version in versions]
+    )
+    chosen = [fresh[version.pk] for version in versions if version.pk in fresh]
+    if len(chosen) != len(versions):
+        raise CampaignError(gettext("Only a published version can be the subject of a campaign."))
+    seen: set[int] = set()
+    for version in chosen:
+        if version.status != GuidelineVersion.Status.PUBLISHED:
+            raise CampaignError(
+                gettext(
+                    "Version %(number)s of “%(title)s” is not published: only a published "
+                    "version can be the subject of a campaign."
+                )
+                % {"number": version.number, "title": version.guideline.title}
+            )
+        if version.guideline_id in seen:
+            raise CampaignError(
+                gettext(
+                    "“%(title)s” is chosen twice: a campaign asks for one version of each "
+                    "guideline."
+                )
+                % {"title": version.guideline.title}
+            )
+        seen.add(version.guideline_id)
+    return chosen
+
+
 @transaction.atomic
 def create_campaign(
     *,
     name: str,
-    version: GuidelineVersion,
+    versions: Sequence[GuidelineVersion],
     audience: str,
     start_date: datetime.date,
     deadline: datetime.date,
@@ -57,15 +93,17 @@ def create_campaign(
     employees: Iterable[Employee] = (),
     by: Employee | None = None,
 ) -> Campaign:
-    """Set up a campaign (not launched yet: nobody is asked anything until launch)."""
-    if version.status != GuidelineVersion.Status.PUBLISHED:
-        raise CampaignError(gettext("Only a published version can be the subject of a campaign."))
+    """Set up a campaign (not launched yet: nobody is asked anything until launch) that
+    asks for ``versions``: one or more published versions, each of another guideline
+    (a CampaignGuideline each, in the order given)."""
+    chosen = _chosen_versions(versions)
     if deadline < start_date:
         raise CampaignError(gettext("The deadline must be on or after the start date."))
     campaign = Campaign.objects.create(
         name=name,
         kind=Campaign.Kind.CAMPAIGN,
-        version=version,
+        # Deprecated, kept until it is removed: the first guideline's version.
+        version=chosen[0],
         audience=audience,
         include_subdepartments=include_subdepartments,
         start_date=start_date,
@@ -75,14 +113,21 @@ def create_campaign(
         hr_escalation_days=hr_escalation_days,
         created_by=by,
     )
-    CampaignGuideline.objects.create(
-        campaign=campaign, guideline_id=version.guideline_id, version=version
+    CampaignGuideline.objects.bulk_create(
+        CampaignGuideline(campaign=campaign, guideline_id=version.guideline_id, version=version)
+        for version in chosen
     )
     if audience == Campaign.Audience.DEPARTMENTS:
         campaign.departments.set(departments)
     elif audience == Campaign.Audience.EMPLOYEES:
         campaign.employees.set(employees)
-    log_event(kind=CampaignEvent.Kind.CREATED, campaign=campaign, actor=by, name=name)
+    log_event(
+        kind=CampaignEvent.Kind.CREATED,
+        campaign=campaign,
+        actor=by,
+        name=name,
+        versions=[version.pk for version in chosen],
+    )
     return campaign
 
 
@@ -95,9 +140,10 @@ def _add_assignments(
     reason: str,
     now: datetime.datetime,
 ) -> int:
-    """Bulk insert; existing (campaign, employee, guideline) rows are skipped by the
-    constraint."""
-    before = campaign.assignments.count()
+    """Bulk insert of one version's assignments; existing (campaign, employee, guideline)
+    rows are skipped by the constraint."""
+    mine = campaign.assignments.filter(guideline_id=version.guideline_id)
+    before = mine.count()
     with (
         transaction.atomic(),
         progress.in_bulk(campaign_id=campaign.pk, version_id=version.pk, added_at=now),
@@ -118,15 +164,20 @@ def _add_assignments(
             batch_size=BULK_BATCH,
             ignore_conflicts=True,
         )
-    return campaign.assignments.count() - before
+    return mine.count() - before
+
+
+def _subjects(campaign: Campaign) -> list[CampaignGuideline]:
+    return list(campaign.subjects.select_related("guideline", "version").order_by("pk"))
 
 
 def launch_campaign(
     *, campaign: Campaign, by: Employee | None, now: datetime.datetime | None = None
 ) -> int:
-    """Give everyone in the audience an assignment, in bulk; returns how many.
+    """Give everyone in the audience an assignment per guideline of the campaign (those
+    in that guideline's own audience), in bulk; returns how many.
 
-    Anyone who already signed the version counts as signed at once (the status is
+    Anyone who already signed a version counts as signed at once (the status is
     derived). Locks the campaign row, so that two clicks launch once.
     """
     now = now or timezone.now()
@@ -134,25 +185,35 @@ def launch_campaign(
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         if campaign.status != Campaign.Status.DRAFT:
             raise CampaignError(gettext("This campaign was launched already."))
-        # Only an onboarding rule has neither (a constraint), and it is never a draft.
-        assert campaign.version is not None and campaign.deadline is not None
-        if campaign.version.status != GuidelineVersion.Status.PUBLISHED:
-            raise CampaignError(
-                gettext("Only a published version can be the subject of a campaign.")
-            )
+        # Only an onboarding rule has none (a constraint), and it is never a draft.
+        assert campaign.deadline is not None
+        subjects = _subjects(campaign)
+        if not subjects:
+            raise CampaignError(gettext("Choose at least one guideline."))
+        for subject in subjects:
+            if (
+                subject.version is None
+                or subject.version.status != GuidelineVersion.Status.PUBLISHED
+            ):
+                raise CampaignError(
+                    gettext("Only a published version can be the subject of a campaign.")
+                )
         if campaign.deadline < timezone.localdate(now):
             raise CampaignError(gettext("The deadline has passed: choose a later deadline first."))
-        people = selectors.audience(campaign=campaign, on=timezone.localdate(now)).values_list(
-            "pk", flat=True
-        )
-        added = _add_assignments(
-            campaign,
-            people.iterator(chunk_size=BULK_BATCH),
-            version=campaign.version,
-            due_date=campaign.deadline,
-            reason=Assignment.Reason.LAUNCH,
-            now=now,
-        )
+        added = 0
+        for subject in subjects:
+            assert subject.version is not None  # checked above
+            people = selectors.audience(
+                campaign=campaign, on=timezone.localdate(now), guideline=subject.guideline
+            ).values_list("pk", flat=True)
+            added += _add_assignments(
+                campaign,
+                people.iterator(chunk_size=BULK_BATCH),
+                version=subject.version,
+                due_date=campaign.deadline,
+                reason=Assignment.Reason.LAUNCH,
+                now=now,
+            )
         campaign.status = Campaign.Status.RUNNING
         campaign.launched_by = by
         campaign.launched_at = now
@@ -183,16 +244,16 @@ def joiner_due_date(*, campaign: Campaign, on: datetime.date) -> datetime.date:
 
 def add_joiners(*, now: datetime.datetime | None = None) -> int:
     """Employees who joined or moved into a running campaign's audience get an
-    assignment (due at the deadline or the fair minimum), unless onboarding already
-    asks them to sign the same version. Idempotent."""
+    assignment per guideline of it whose audience they are in (due at the deadline or
+    the fair minimum), unless onboarding already asks them to sign the same version.
+    Idempotent."""
     now = now or timezone.now()
     on = timezone.localdate(now)
     total = 0
     running = Campaign.objects.filter(
         kind=Campaign.Kind.CAMPAIGN, status=Campaign.Status.RUNNING, start_date__lte=on
-    ).select_related("version")
+    )
     for campaign in running:
-        assert campaign.version is not None  # a campaign (not an onboarding rule) has one
         with transaction.atomic():
             # Lock the campaign: a concurrent run waits, then finds nobody missing (and
             # writes no second audit row for the same people).
@@ -200,26 +261,34 @@ def add_joiners(*, now: datetime.datetime | None = None) -> int:
                 pk=campaign.pk, status=Campaign.Status.RUNNING
             ):
                 continue
-            missing = (
-                selectors.audience(campaign=campaign, on=on)
-                .exclude(pk__in=campaign.assignments.values("employee_id"))
-                # A new employee has the same version to sign through onboarding: one
-                # assignment (and one set of reminders) is enough.
-                .exclude(
-                    pk__in=Assignment.objects.filter(
-                        campaign__kind=Campaign.Kind.ONBOARDING, version=campaign.version
-                    ).values("employee_id")
+            added = 0
+            for subject in _subjects(campaign):
+                if subject.version is None:  # a campaign's guidelines all have one
+                    continue
+                missing = (
+                    selectors.audience(campaign=campaign, on=on, guideline=subject.guideline)
+                    .exclude(
+                        pk__in=campaign.assignments.filter(
+                            guideline_id=subject.guideline_id
+                        ).values("employee_id")
+                    )
+                    # A new employee has the same version to sign through onboarding: one
+                    # assignment (and one set of reminders) is enough.
+                    .exclude(
+                        pk__in=Assignment.objects.filter(
+                            campaign__kind=Campaign.Kind.ONBOARDING, version=subject.version
+                        ).values("employee_id")
+                    )
+                    .values_list("pk", flat=True)
                 )
-                .values_list("pk", flat=True)
-            )
-            added = _add_assignments(
-                campaign,
-                list(missing),
-                version=campaign.version,
-                due_date=joiner_due_date(campaign=campaign, on=on),
-                reason=Assignment.Reason.JOINED,
-                now=now,
-            )
+                added += _add_assignments(
+                    campaign,
+                    list(missing),
+                    version=subject.version,
+                    due_date=joiner_due_date(campaign=campaign, on=on),
+                    reason=Assignment.Reason.JOINED,
+                    now=now,
+                )
             if added:
                 log_event(kind=CampaignEvent.Kind.JOINED, campaign=campaign, assignments=added)
         total += added
@@ -228,66 +297,149 @@ def add_joiners(*, now: datetime.datetime | None = None) -> int:
 
 def onboarding_rule(*, on: datetime.date | None = None) -> Campaign:
     """The standing onboarding campaign (made on first use, from today, or from ``on``
-    when the caller runs on a controlled clock)."""
-    campaign, _created = Campaign.objects.get_or_create(
-        kind=Campaign.Kind.ONBOARDING,
-        defaults={
-            "name": "Onboarding",
-            "audience": Campaign.Audience.ALL,
-            "start_date": on or timezone.localdate(),
-            "status": Campaign.Status.RUNNING,
-            "reminder_days": [7, 2],
-            "manager_escalation_days": 3,
-            "hr_escalation_days": 10,
-        },
-    )
+    when the caller runs on a controlled clock). When it is made it covers every
+    guideline that has a published version, each due CAMPAIGN_ONBOARDING_DAYS after the
+    start date; HR changes that with set_onboarding_guidelines."""
+    with transaction.atomic():
+        campaign, created = Campaign.objects.get_or_create(
+            kind=Campaign.Kind.ONBOARDING,
+            defaults={
+                "name": "Onboarding",
+                "audience": Campaign.Audience.ALL,
+                "start_date": on or timezone.localdate(),
+                "status": Campaign.Status.RUNNING,
+                "reminder_days": [7, 2],
+                "manager_escalation_days": 3,
+                "hr_escalation_days": 10,
+            },
+        )
+        if created:
+            published = (
+                Guideline.objects.filter(versions__status=GuidelineVersion.Status.PUBLISHED)
+                .distinct()
+                .order_by("title", "pk")
+            )
+            CampaignGuideline.objects.bulk_create(
+                CampaignGuideline(campaign=campaign, guideline=guideline) for guideline in published
+            )
     return campaign
+
+
+def onboarding_days(*, subject: CampaignGuideline) -> int:
+    """Days after the start date until a guideline of the onboarding rule is due."""
+    if subject.due_days is None:
+        return int(settings.CAMPAIGN_ONBOARDING_DAYS)
+    return subject.due_days
+
+
+def _after_start(
+    starts: dict[int, datetime.date], days: datetime.timedelta
+) -> Callable[[int], datetime.date]:
+    """An employee's due date: ``days`` after their start date (by employee id)."""
+    return lambda pk: starts[pk] + days
 
 
 def apply_onboarding_rule(
     *, now: datetime.datetime | None = None, employees: Iterable[Employee] | None = None
 ) -> int:
     """Every employee whose start date has come (on or after the rule's start date) gets
-    an assignment for the current version, due CAMPAIGN_ONBOARDING_DAYS after the start
-    date. The staff import calls this for the people it adds. Idempotent."""
-    from handbook.selectors import current_version, default_guideline
+    an assignment per guideline of the rule whose audience they are in: for the version
+    current on that day, due the guideline's days (CAMPAIGN_ONBOARDING_DAYS unless HR
+    set others) after the start date. The staff import calls this for the people it
+    adds. Idempotent."""
+    from handbook.selectors import current_version
 
     now = now or timezone.now()
     on = timezone.localdate(now)
-    guideline = default_guideline()
-    # The version current on the day the rule runs for (not the machine's today).
-    version = current_version(guideline=guideline, today=on) if guideline else None
-    if version is None:
+    in_force = GuidelineVersion.objects.filter(
+        status=GuidelineVersion.Status.PUBLISHED, effective_date__lte=on
+    )
+    if not in_force.exists():  # nothing to sign yet: the rule starts once there is
         return 0
     rule = onboarding_rule(on=on)
-    days = datetime.timedelta(days=settings.CAMPAIGN_ONBOARDING_DAYS)
+    added = 0
     with transaction.atomic():
         # Locked, so that a concurrent run waits and then finds nobody new.
         rule = Campaign.objects.select_for_update().get(pk=rule.pk)
         if rule.status != Campaign.Status.RUNNING:
             return 0
-        newcomers = (
-            Employee.objects.filter(
-                is_active=True, start_date__gte=rule.start_date, start_date__lte=on
-            )
-            .exclude(end_date__lt=on)
-            .exclude(pk__in=rule.assignments.values("employee_id"))
-        )
+        newcomers = Employee.objects.filter(
+            is_active=True, start_date__gte=rule.start_date, start_date__lte=on
+        ).exclude(end_date__lt=on)
         if employees is not None:
             newcomers = newcomers.filter(pk__in=[e.pk for e in employees])
-        # Never None: start_date__gte above.
-        starts = cast("dict[int, datetime.date]", dict(newcomers.values_list("pk", "start_date")))
-        added = _add_assignments(
-            rule,
-            list(starts),
-            version=version,
-            due_date=lambda pk: starts[pk] + days,
-            reason=Assignment.Reason.ONBOARDING,
-            now=now,
-        )
+        for subject in _subjects(rule):
+            # The version current on the day the rule runs for (not the machine's today).
+            version = current_version(guideline=subject.guideline, today=on)
+            if version is None:
+                continue
+            days = datetime.timedelta(days=onboarding_days(subject=subject))
+            people = newcomers.filter(
+                pk__in=audience_of(guideline=subject.guideline).values("pk")
+            ).exclude(
+                pk__in=rule.assignments.filter(guideline_id=subject.guideline_id).values(
+                    "employee_id"
+                )
+            )
+            # Never None: start_date__gte above.
+            starts = cast("dict[int, datetime.date]", dict(people.values_list("pk", "start_date")))
+            added += _add_assignments(
+                rule,
+                list(starts),
+                version=version,
+                due_date=_after_start(starts, days),
+                reason=Assignment.Reason.ONBOARDING,
+                now=now,
+            )
         if added:
             log_event(kind=CampaignEvent.Kind.ONBOARDING, campaign=rule, assignments=added)
     return added
+
+
+@transaction.atomic
+def set_onboarding_guidelines(
+    *, due_days: Mapping[Guideline, int | None], by: Employee | None
+) -> Campaign:
+    """HR sets which guidelines the onboarding rule asks of new employees, and for each
+    the days after the start date until it is due (None: CAMPAIGN_ONBOARDING_DAYS).
+    Each guideline needs a published version. Assignments already made stay as they
+    are; the change is logged (ONBOARDING_CHANGED)."""
+    if not due_days:
+        raise CampaignError(gettext("Choose at least one guideline."))
+    for guideline, days in due_days.items():
+        if days is not None and not 1 <= days <= MAX_ONBOARDING_DAYS:
+            raise CampaignError(
+                gettext("Enter a whole number of days from 1 to 365 for “%(title)s”.")
+                % {"title": guideline.title}
+            )
+    published = set(
+        GuidelineVersion.objects.filter(
+            guideline__in=list(due_days), status=GuidelineVersion.Status.PUBLISHED
+        ).values_list("guideline_id", flat=True)
+    )
+    for guideline in due_days:
+        if guideline.pk not in published:
+            raise CampaignError(
+                gettext("“%(title)s” has no published version yet: it cannot be asked.")
+                % {"title": guideline.title}
+            )
+    rule = Campaign.objects.select_for_update().get(pk=onboarding_rule().pk)
+    kept = {subject.guideline_id: subject for subject in rule.subjects.all()}
+    rule.subjects.exclude(guideline__in=list(due_days)).delete()
+    for guideline, days in due_days.items():
+        subject = kept.get(guideline.pk)
+        if subject is None:
+            CampaignGuideline.objects.create(campaign=rule, guideline=guideline, due_days=days)
+        elif subject.due_days != days:
+            subject.due_days = days
+            subject.save(update_fields=["due_days"])
+    log_event(
+        kind=CampaignEvent.Kind.ONBOARDING_CHANGED,
+        campaign=rule,
+        actor=by,
+        guidelines=[[guideline.pk, days] for guideline, days in due_days.items()],
+    )
+    return rule
 
 
 @transaction.atomic

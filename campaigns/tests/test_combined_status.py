@@ -35,7 +35,7 @@ def privacy():
 def campaign(social):
     return services.create_campaign(
         name="Ronde",
-        version=social,
+        versions=[social],
         audience=Campaign.Audience.ALL,
         start_date=day(0),
         deadline=day(30),
@@ -192,7 +192,7 @@ def test_combined_status_is_one_query_however_many_guidelines(
 def test_per_employee_over_campaigns_combines_every_campaign(campaign, social, privacy):
     other = services.create_campaign(
         name="Tweede ronde",
-        version=privacy,
+        versions=[privacy],
         audience=Campaign.Audience.ALL,
         start_date=day(0),
         deadline=day(30),

@@ -379,7 +379,7 @@ def fill_plain(employees: int) -> int:
     launched = timezone.now() - datetime.timedelta(days=30)
     campaign = campaigns.create_campaign(
         name="Benchmark",
-        version=version,
+        versions=[version],
         audience="all",
         start_date=today - datetime.timedelta(days=30),
         deadline=today - datetime.timedelta(days=1),
