@@ -288,17 +288,23 @@ def ensure_bank(*, version: GuidelineVersion) -> None:
 
     Questions are copied by key with their options; their tips are mapped by lineage to
     this version's tips. A question none of whose tips is left is copied inactive.
-    The nearest earlier version with questions is used. Idempotent.
+    The nearest earlier version with questions is used; never one of another guideline
+    (each guideline has its own bank). Idempotent.
     """
     version = GuidelineVersion.objects.select_for_update().get(pk=version.pk)
     if version.questions.exists():
         return
     source = version.based_on
     seen = {version.pk}
-    while source is not None and source.pk not in seen and not source.questions.exists():
+    while (
+        source is not None
+        and source.pk not in seen
+        and source.guideline_id == version.guideline_id
+        and not source.questions.exists()
+    ):
         seen.add(source.pk)
         source = source.based_on
-    if source is None or source.pk in seen:
+    if source is None or source.pk in seen or source.guideline_id != version.guideline_id:
         return
     by_lineage = {tip.lineage: tip for tip in version.tips.all()}
     questions = list(source.questions.prefetch_related("options").order_by("position", "pk"))

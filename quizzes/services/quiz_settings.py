@@ -55,10 +55,13 @@ def update_settings(
 def copy_settings(*, version: GuidelineVersion) -> QuizSettings | None:
     """Give a new version the stored quiz settings of the version it is based on (whether
     passing is required, the pass mark, ...). Does nothing when the version has settings
-    already or its predecessor has none stored (then the defaults apply to both)."""
+    already or its predecessor has none stored (then the defaults apply to both), and
+    never from a version of another guideline (each guideline has its own settings)."""
     if version.based_on_id is None or QuizSettings.objects.filter(version=version).exists():
         return None
-    source = QuizSettings.objects.filter(version_id=version.based_on_id).first()
+    source = QuizSettings.objects.filter(
+        version_id=version.based_on_id, version__guideline_id=version.guideline_id
+    ).first()
     if source is None:
         return None
     return QuizSettings.objects.create(

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from handbook import services as handbook_services
 from handbook.selectors import DEFAULT_GUIDELINE_SLUG
-from handbook.tests.factories import GuidelineFactory
+from handbook.tests.factories import GuidelineFactory, GuidelineVersionFactory
 from people.roles import Role
 from people.services.object_roles import grant_object_role
 from people.tests.factories import EmployeeFactory
@@ -192,6 +192,19 @@ def test_a_new_version_of_a_second_guideline_copies_its_own_quiz_settings(
         2,
         False,
     )
+
+
+def test_a_version_based_on_another_guidelines_version_gets_neither_its_settings_nor_its_bank(
+    social_media, privacy
+):
+    QuizSettings.objects.filter(version=social_media).update(pass_mark=95)
+    odd = GuidelineVersionFactory(guideline=privacy.guideline, number=2, based_on=social_media)
+
+    services.copy_settings(version=odd)
+    services.ensure_bank(version=odd)
+
+    assert not QuizSettings.objects.filter(version=odd).exists()
+    assert not Question.objects.filter(version=odd).exists()
 
 
 def test_saving_the_settings_of_one_guideline_leaves_the_other_alone(
