@@ -12,6 +12,7 @@ import io
 import pytest
 import yaml
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -370,6 +371,21 @@ def test_importing_into_one_guidelines_bank_leaves_the_other_alone(editor, socia
     assert _bank(social_media) == before
     active = Question.objects.filter(version=privacy, is_active=True)
     assert sorted(active.values_list("key", flat=True)) == ["nieuw-een", "nieuw-twee"]
+
+
+def test_the_import_command_puts_a_file_into_the_bank_of_the_guideline_it_names(
+    tmp_path, social_media, privacy
+):
+    before = _bank(social_media)
+    path = tmp_path / "privacy-v1.yaml"
+    path.write_text(_bank_file(privacy, ["per-opdracht"]), encoding="utf-8")
+
+    call_command("import_quiz_bank", str(path), stdout=io.StringIO())
+
+    assert _bank(social_media) == before
+    assert list(
+        Question.objects.filter(version=privacy, is_active=True).values_list("key", flat=True)
+    ) == ["per-opdracht"]
 
 
 def test_a_bank_file_of_another_guideline_is_refused_whole(editor_client, social_media, privacy):

@@ -205,7 +205,7 @@ class QuizMixin(LoginRequiredMixin):
 
 
 class StartView(QuizMixin, View):
-    """/quiz/: what the quiz is, the employee's own attempts, and the start button."""
+    """.../quiz/: what the quiz is, the employee's own attempts, and the start button."""
 
     template_name = "quizzes/start.html"
 
@@ -299,7 +299,7 @@ class StartView(QuizMixin, View):
 
 
 class AttemptView(QuizMixin, View):
-    """/quiz/poging/<id>/: the questions of an attempt; POST submits the answers once."""
+    """.../quiz/poging/<id>/: the questions of an attempt; POST submits the answers once."""
 
     template_name = "quizzes/attempt.html"
 
@@ -367,7 +367,7 @@ class AttemptView(QuizMixin, View):
 
 
 class ResultView(QuizMixin, View):
-    """/quiz/poging/<id>/uitslag/: score, pass or fail, and per question the answer
+    """.../quiz/poging/<id>/uitslag/: score, pass or fail, and per question the answer
     given, the right answer, why, and the tip to read."""
 
     template_name = "quizzes/result.html"
