@@ -1,5 +1,6 @@
 """Reads for HR's campaign dashboards: figures per campaign, per department, over time,
-and quiz figures per department.
+and quiz figures per department; of one guideline of the campaign (its assignments), or
+of all of them combined (an employee is done when every guideline asked of them is).
 
 Everything is an aggregate in the database: one query per figure, whatever the number
 of employees. Python only sorts and shapes the handful of rows that come back (one per
@@ -15,16 +16,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import (
     Avg,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.db.models.functions import TruncDate
 from django.utils.formats import date_format
@@ -32,15 +37,108 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns import selectors
-from campaigns.models import Assignment, Campaign, Reminder
+from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
+from campaigns.selectors import combined
+from handbook.models import Guideline
+from people.models import Department, Employee
 from quizzes.models import Attempt
 
 Status = Assignment.Status
 
 
-def counted_assignments(*, campaign: Campaign, on: datetime.date) -> QuerySet[Assignment]:
-    """The campaign's assignments that count: leavers left out."""
-    return selectors.counting(assignments=campaign.assignments.all(), on=on)
+def counted_assignments(
+    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None = None
+) -> QuerySet[Assignment]:
+    """The campaign's assignments that count: leavers left out; only those of
+    ``guideline`` when one is given."""
+    assignments = campaign.assignments.all()
+    if guideline is not None:
+        assignments = assignments.filter(guideline=guideline)
+    return selectors.counting(assignments=assignments, on=on)
+
+
+def subjects_of(*, campaign: Campaign) -> list[CampaignGuideline]:
+    """The guidelines the campaign covers, in its order, with their versions: one query."""
+    return list(
+        CampaignGuideline.objects.filter(campaign=campaign)
+        .select_related("guideline", "version")
+        .order_by("pk")
+    )
+
+
+# Combined over a campaign's guidelines ---------------------------------------------------
+# An employee is one row: their assignments' statuses combined (campaigns.selectors.combined:
+# signed only when every guideline asked of them is signed or exempt). The figures have the
+# shape of the per-assignment ones, so that the same tables and chart show them.
+
+
+def combined_counts_per_department(
+    *, assignments: QuerySet[Assignment], on: datetime.date
+) -> list[dict[str, Any]]:
+    """Employees per own department and combined status (counts_per_department's shape:
+    employee__department_id, employee__department__name, total and a count per status),
+    in one query: the grouping per employee is a subquery, counted per department."""
+    inner = combined.combined_status(assignments=assignments, on=on).values(
+        "employee_id", "combined_rank"
+    )
+    sql, params = inner.query.sql_with_params()
+    connection = connections[inner.db]
+    quote = connection.ops.quote_name
+    employees, departments = Employee._meta, Department._meta
+    # The names are quoted, the values parameters.
+    query = (
+        f"SELECT e.{quote('department_id')}, d.{quote('name')}, per_employee.combined_rank, "  # noqa: S608
+        f"COUNT(*) FROM ({sql}) per_employee "
+        f"JOIN {quote(employees.db_table)} e "
+        f"ON e.{quote(employees.pk.column)} = per_employee.{quote('employee_id')} "
+        f"LEFT JOIN {quote(departments.db_table)} d "
+        f"ON d.{quote(departments.pk.column)} = e.{quote('department_id')} "
+        f"GROUP BY e.{quote('department_id')}, d.{quote('name')}, per_employee.combined_rank"
+    )
+    rows: dict[int | None, dict[str, Any]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for department_id, name, rank, n in cursor.fetchall():
+            row = rows.setdefault(
+                department_id,
+                {
+                    "employee__department_id": department_id,
+                    "employee__department__name": name,
+                    "total": 0,
+                    **dict.fromkeys(Status.values, 0),
+                },
+            )
+            row[combined.ORDER[rank]] += n
+            row["total"] += n
+    return list(rows.values())
+
+
+def combined_signed_per_day(
+    *, assignments: QuerySet[Assignment], on: datetime.date
+) -> dict[datetime.date | None, int]:
+    """How many employees became done (combined: signed) on each day: the day they
+    signed the last of their guidelines. One query."""
+    done = (
+        combined.combined_status(assignments=assignments, on=on)
+        .filter(status=Status.SIGNED)
+        .values("employee_id")
+    )
+    last_signed = Subquery(
+        assignments.filter(employee_id=OuterRef("pk"))
+        .order_by()
+        .values("employee_id")
+        .annotate(last=Max("signed_at"))
+        .values("last"),
+        output_field=DateTimeField(),
+    )
+    return dict(
+        Employee.objects.filter(pk__in=done)
+        .annotate(day=TruncDate(last_signed))
+        .order_by()
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
 
 
 def shares(*, row: dict[str, Any]) -> dict[str, Any]:
@@ -205,11 +303,14 @@ class Timeline:
         return rows
 
 
-def signed_per_day(*, campaign: Campaign, on: datetime.date) -> dict[datetime.date | None, int]:
-    """How many assignments in scope (counting, not exempt) were signed on each day:
-    one query."""
+def signed_per_day(
+    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None = None
+) -> dict[datetime.date | None, int]:
+    """How many assignments in scope (counting, not exempt; of ``guideline`` when one is
+    given) were signed on each day: one query."""
+    assignments = counted_assignments(campaign=campaign, on=on, guideline=guideline)
     return dict(
-        selectors.with_status(assignments=counted_assignments(campaign=campaign, on=on), on=on)
+        selectors.with_status(assignments=assignments, on=on)
         .filter(status=Status.SIGNED)
         .annotate(day=TruncDate("signed_at"))
         .order_by()
@@ -285,20 +386,22 @@ def min_group_size() -> int:
     return max(int(getattr(settings, "CAMPAIGN_MIN_GROUP_SIZE", 5)), 1)
 
 
-def quiz_rows(*, campaign: Campaign, on: datetime.date) -> dict[int | None, dict[str, Any]]:
+def quiz_rows(
+    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None = None
+) -> dict[int | None, dict[str, Any]]:
     """The quiz figures of every department, unfiltered: {department id: {people,
     attempts, average, passed_first}}, over the submitted attempts for the version of each
-    assignment in scope (counting, not exempt). Two queries. Never show these as they
-    are: quiz_figures_from drops the small groups."""
-    in_scope = selectors.counting(
-        assignments=Assignment.objects.filter(
-            campaign=campaign,
-            employee_id=OuterRef("employee_id"),
-            version_id=OuterRef("version_id"),
-            exempted_at__isnull=True,
-        ),
-        on=on,
+    assignment in scope (counting, not exempt; of ``guideline`` when one is given). Two
+    queries. Never show these as they are: quiz_figures_from drops the small groups."""
+    assignments = Assignment.objects.filter(
+        campaign=campaign,
+        employee_id=OuterRef("employee_id"),
+        version_id=OuterRef("version_id"),
+        exempted_at__isnull=True,
     )
+    if guideline is not None:
+        assignments = assignments.filter(guideline=guideline)
+    in_scope = selectors.counting(assignments=assignments, on=on)
     submitted = Attempt.objects.filter(
         Q(submitted_at__isnull=False, correct_count__isnull=False), Exists(in_scope)
     ).order_by()

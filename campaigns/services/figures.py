@@ -10,7 +10,9 @@ conditional update of ``requested_at`` lets only one visitor enqueue the task.
 
 What is kept are the raw counts (per department and status, signed per day, quiz
 figures per department): names are translated, small quiz groups dropped and rows
-sorted when the page is shown, as for live figures.
+sorted when the page is shown, as for live figures. They are kept per view of the page
+(``data["views"]``): all the campaign's guidelines combined (``ALL``) and each
+guideline (its id), so that a tab of the page reads only its own.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns import selectors
-from campaigns.models import Assignment, Campaign, CampaignFigures
+from campaigns.models import Assignment, Campaign, CampaignFigures, CampaignGuideline
 from campaigns.selectors import dashboard
+from handbook.models import Guideline
 
 Status = Assignment.Status
 
@@ -50,13 +53,27 @@ def max_age() -> datetime.timedelta:
     return datetime.timedelta(seconds=int(settings.CAMPAIGN_FIGURES_MAX_AGE))
 
 
-def _count(campaign: Campaign, on: datetime.date) -> Counts:
-    """Count now (four queries)."""
-    assignments = dashboard.counted_assignments(campaign=campaign, on=on)
+ALL = "all"  # the key of the combined figures; a guideline's are under its id
+
+
+def _view_key(guideline: Guideline | None) -> str:
+    return ALL if guideline is None else str(guideline.pk)
+
+
+def _count(campaign: Campaign, on: datetime.date, guideline: Guideline | None = None) -> Counts:
+    """Count now (four queries): of one guideline's assignments, or (None) of all the
+    campaign's guidelines combined, employees counted by their combined status."""
+    assignments = dashboard.counted_assignments(campaign=campaign, on=on, guideline=guideline)
+    if guideline is None:
+        return Counts(
+            departments=dashboard.combined_counts_per_department(assignments=assignments, on=on),
+            per_day=dashboard.combined_signed_per_day(assignments=assignments, on=on),
+            quiz=dashboard.quiz_rows(campaign=campaign, on=on),
+        )
     return Counts(
         departments=selectors.counts_per_department(assignments=assignments, on=on),
-        per_day=dashboard.signed_per_day(campaign=campaign, on=on),
-        quiz=dashboard.quiz_rows(campaign=campaign, on=on),
+        per_day=dashboard.signed_per_day(campaign=campaign, on=on, guideline=guideline),
+        quiz=dashboard.quiz_rows(campaign=campaign, on=on, guideline=guideline),
     )
 
 
@@ -78,6 +95,13 @@ def _to_json(counts: Counts) -> dict[str, Any]:
             for department, row in counts.quiz.items()
         ],
     }
+
+
+def _view(kept: CampaignFigures, key: str) -> dict[str, Any] | None:
+    """The kept figures of one view (ALL or a guideline's id); None if not kept (figures
+    kept before campaigns covered guidelines, or a guideline added since)."""
+    views = (kept.data or {}).get("views")
+    return views.get(key) if isinstance(views, dict) else None
 
 
 def _from_json(data: dict[str, Any], kept: CampaignFigures, refreshing: bool) -> Counts:
@@ -115,14 +139,17 @@ def refresh(*, campaign: Campaign, now: datetime.datetime | None = None) -> Camp
     now = now or timezone.now()
     on = timezone.localdate(now)
     started = time.perf_counter()
-    counts = _count(campaign, on)
+    # The combined figures and each guideline's: the page shows one view at a time.
+    views = {ALL: _to_json(_count(campaign, on))}
+    for subject in CampaignGuideline.objects.filter(campaign=campaign).select_related("guideline"):
+        views[_view_key(subject.guideline)] = _to_json(_count(campaign, on, subject.guideline))
     kept, _created = CampaignFigures.objects.update_or_create(
         campaign=campaign,
         defaults={
             "on": on,
             "computed_at": now,
             "seconds": time.perf_counter() - started,
-            "data": _to_json(counts),
+            "data": {"views": views},
             "requested_at": None,
         },
     )
@@ -149,28 +176,35 @@ def request_refresh(*, campaign: Campaign, now: datetime.datetime) -> bool:
     return True
 
 
-def for_dashboard(*, campaign: Campaign, on: datetime.date) -> Counts | None:
-    """The counts to show: live for a small campaign; otherwise the kept ones (None
-    while the first are being worked out), asking for new ones when they are stale."""
+def for_dashboard(
+    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None = None
+) -> Counts | None:
+    """The counts to show, of one guideline or (None) of all combined: live for a small
+    campaign; otherwise the kept ones (None while the first are being worked out),
+    asking for new ones when they are stale."""
     if campaign.assignments.count() <= live_limit():
-        return _count(campaign, on)
+        return _count(campaign, on, guideline)
+    key = _view_key(guideline)
     now = timezone.now()
     kept = CampaignFigures.objects.filter(campaign=campaign).first()
+    view = _view(kept, key) if kept is not None else None
     fresh = (
-        kept is not None
+        view is not None
+        and kept is not None
         and kept.computed_at is not None
         and kept.on == on
         and kept.computed_at >= now - max_age()
     )
     if fresh:
-        assert kept is not None  # fresh says so
-        return _from_json(kept.data, kept, refreshing=False)
+        assert kept is not None and view is not None  # fresh says so
+        return _from_json(view, kept, refreshing=False)
     asked = request_refresh(campaign=campaign, now=now)
     # A worker that runs tasks at once (tests, ImmediateBackend) has them now.
     kept = CampaignFigures.objects.filter(campaign=campaign).first()
-    if kept is None or kept.computed_at is None:
+    view = _view(kept, key) if kept is not None else None
+    if kept is None or kept.computed_at is None or view is None:
         return None
     refreshing = asked or kept.requested_at is not None
     if kept.on == on and kept.computed_at >= now - max_age():
         refreshing = False
-    return _from_json(kept.data, kept, refreshing=refreshing)
+    return _from_json(view, kept, refreshing=refreshing)

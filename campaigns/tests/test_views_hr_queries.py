@@ -23,11 +23,12 @@ pytestmark = pytest.mark.django_db
 
 # Each page: the session and the user (2), the user's permissions (2), the campaign (1),
 # the menu's roles (2: groups and reports), then the page's own reads:
-# - overview: the campaign's size (live or kept figures), per department, completion over
-#   time, quiz figures (2), events, the audience's description (7);
+# - overview: the campaign's guidelines, the campaign's size (live or kept figures), per
+#   department, completion over time, quiz figures (2), events, the audience's
+#   description (8), however many guidelines;
 # - people: count and page, and the departments of the filter (3);
 # - reminder log: count and page, and the counts per status (3).
-DETAIL_QUERIES = 14
+DETAIL_QUERIES = 15
 PEOPLE_QUERIES = 10
 REMINDER_LOG_QUERIES = 10
 PEOPLE_FILTERED_QUERIES = 11  # + the department of ?afdeling=

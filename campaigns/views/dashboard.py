@@ -12,15 +12,15 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from campaigns import selectors
 from campaigns.forms.filters import AssignmentFilterForm, ReminderFilterForm
-from campaigns.models import Assignment, Campaign, Reminder
+from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
 from campaigns.selectors import dashboard
 from campaigns.services import figures
 from campaigns.views import chart
@@ -33,25 +33,63 @@ EVENTS_SHOWN = 10
 DEPARTMENTS_PER_PAGE = 50
 
 
-def sort_headers(column: str, descending: bool) -> dict[str, dict]:
-    """The sortable columns of the department table: label, link and aria-sort."""
+GUIDELINE_KWARG = "handreiking"
+
+
+def sort_headers(column: str, descending: bool, guideline: str = "") -> dict[str, dict]:
+    """The sortable columns of the department table: label, link and aria-sort (the
+    guideline shown, ``?handreiking=``, kept)."""
     headers = {}
     for name, label in dashboard.DEPARTMENT_SORT_LABELS.items():
         sorted_here = name == column
         next_sort = f"-{name}" if sorted_here and not descending else name
+        query = {GUIDELINE_KWARG: guideline} if guideline else {}
         headers[name] = {
             "name": name,
             "label": label,
             "sorted": sorted_here,
             "aria_sort": ("descending" if descending else "ascending") if sorted_here else "",
-            "url": "?" + urlencode({"sorteer": next_sort}) + "#per-department",
+            "url": "?" + urlencode(query | {"sorteer": next_sort}) + "#per-department",
         }
     return headers
 
 
+def chosen_subject(request, subjects: list[CampaignGuideline]) -> CampaignGuideline | None:
+    """The guideline of ``?handreiking=<slug>`` among the campaign's (None: all of them,
+    combined); a guideline the campaign does not cover is 404."""
+    slug = request.GET.get(GUIDELINE_KWARG, "")
+    if not slug:
+        return None
+    for subject in subjects:
+        if subject.guideline.slug == slug:
+            return subject
+    raise Http404
+
+
+def guideline_tabs(subjects: list[CampaignGuideline], chosen: CampaignGuideline | None) -> list:
+    """The links to all guidelines combined and to each guideline (shown with more than
+    one guideline): label, link and whether it is the one shown."""
+    if len(subjects) < 2:
+        return []
+    language = get_language() or "nl"
+    tabs = [{"label": gettext("All guidelines"), "url": "?", "current": chosen is None}]
+    for subject in subjects:
+        tabs.append(
+            {
+                "label": subject.guideline.title_in(language),
+                "url": "?" + urlencode({GUIDELINE_KWARG: subject.guideline.slug}),
+                "current": chosen is not None and subject.pk == chosen.pk,
+                "slug": subject.guideline.slug,
+            }
+        )
+    return tabs
+
+
 class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
     """/campagnes/<pk>/: overall figures, per department (sortable), completion over
-    time, quiz figures per department (large enough groups only) and the recent log."""
+    time, quiz figures per department (large enough groups only) and the recent log;
+    of all the campaign's guidelines combined (an employee counts as signed when every
+    guideline asked of them is), or of one (``?handreiking=<slug>``)."""
 
     template_name = "campaigns/campaign_detail.html"
 
@@ -60,13 +98,25 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         campaign = self.get_campaign()
         on = selectors.today()
         column, descending = dashboard.parse_sort(value=self.request.GET.get("sorteer"))
-        counts = figures.for_dashboard(campaign=campaign, on=on)
+        subjects = dashboard.subjects_of(campaign=campaign)
+        chosen = chosen_subject(self.request, subjects)
+        guideline = chosen.guideline if chosen else None
+        counts = figures.for_dashboard(campaign=campaign, on=on, guideline=guideline)
+        language = get_language() or "nl"
         context.update(
             page_title=campaign.name,
             section="detail",
             today=on,
             counts=counts,
-            headers=sort_headers(column, descending),
+            subjects=[
+                {"title": subject.guideline.title_in(language), "version": subject.version}
+                for subject in subjects
+            ],
+            guideline_tabs=guideline_tabs(subjects, chosen),
+            chosen_guideline=guideline.title_in(language) if guideline else "",
+            chosen_slug=guideline.slug if guideline else "",
+            combined=guideline is None and len(subjects) > 1,
+            headers=sort_headers(column, descending, guideline.slug if guideline else ""),
             min_group_size=dashboard.min_group_size(),
             events=list(
                 campaign.events.select_related("actor", "assignment__employee").order_by(

@@ -1,0 +1,149 @@
+"""HR's campaign dashboard for a campaign of more than one guideline: the figures of
+each guideline (``?handreiking=<slug>``) apart, and of all of them combined (an employee
+counts as signed only when every guideline asked of them is signed or exempt), live or
+kept, in a fixed number of queries however many guidelines."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaigns import services
+from campaigns.models import Campaign
+from campaigns.tests.hr_support import launched, sign
+from campaigns.tests.multi_guideline import second_version, with_guideline
+from people.tests.factories import DepartmentFactory, EmployeeFactory
+from quizzes.tests.factories import quiz_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa(settings):
+    settings.PORTAL_MFA_REQUIRED = False
+
+
+@pytest.fixture
+def world(db):
+    """Two guidelines. Anna signed both; Bert only the first; Cees the first and is
+    exempt from the second; Dirk is asked only the first and signed nothing."""
+    social = quiz_version(tips=2)
+    home = second_version(tips=2)
+    department = DepartmentFactory(name="Burgerzaken")
+    anna, bert, cees, dirk = (
+        EmployeeFactory(first_name=name, department=department)
+        for name in ("Anna", "Bert", "Cees", "Dirk")
+    )
+    campaign = launched(social, audience=Campaign.Audience.DEPARTMENTS, departments=[department])
+    with_guideline(campaign, home, employees=[anna, bert, cees])
+    for person in (anna, bert, cees):
+        sign(person, social)
+    sign(anna, home)
+    services.exempt(
+        assignment=campaign.assignments.get(employee=cees, guideline=home.guideline),
+        reason="Werkt niet thuis",
+        by=None,
+    )
+    return {"campaign": campaign, "social": social, "home": home}
+
+
+def detail(client, campaign, **params):
+    return client.get(reverse("campaigns:detail", args=[campaign.pk]), params)
+
+
+def test_the_figures_of_one_guideline_count_only_its_assignments(hr_client, world):
+    social = detail(hr_client, world["campaign"], handreiking="sociale-media").context
+    home = detail(hr_client, world["campaign"], handreiking="thuiswerken").context
+
+    assert (social["figures"]["total"], social["figures"]["signed"]) == (4, 3)
+    assert (home["figures"]["total"], home["figures"]["signed"]) == (3, 1)
+    assert home["figures"]["exempt"] == 1
+    assert [row["total"] for row in home["departments"]] == [3]
+
+
+def test_the_combined_figures_count_an_employee_signed_only_when_all_are(hr_client, world):
+    figures = detail(hr_client, world["campaign"]).context["figures"]
+
+    # Anna signed both, Cees signed one and is exempt from the other: done. Bert signed
+    # one of two and Dirk none of his one: not done.
+    assert figures["total"] == 4
+    assert figures["signed"] == 2
+    assert figures["exempt"] == 0
+    assert figures["in_progress"] == 2
+    assert figures["done_percent"] == 50
+
+
+def test_the_combined_chart_counts_an_employee_on_the_day_of_their_last_signature(hr_client, world):
+    timeline_total = detail(hr_client, world["campaign"]).context["figures"]["signed"]
+    counts = detail(hr_client, world["campaign"]).context["counts"]
+
+    assert sum(counts.per_day.values()) == timeline_total == 2
+
+
+def test_the_page_has_a_tab_for_all_guidelines_and_one_per_guideline(hr_client, world):
+    response = detail(hr_client, world["campaign"], handreiking="thuiswerken")
+
+    tabs = response.context["guideline_tabs"]
+    # In the page's language (English here; the first guideline has no English title).
+    assert [tab["label"] for tab in tabs][1:] == [
+        "Handreiking gebruik sociale media",
+        "EN Handreiking thuiswerken",
+    ]
+    assert [tab["current"] for tab in tabs] == [False, False, True]
+    assert 'aria-current="page" data-guideline="thuiswerken"' in response.content.decode()
+
+
+def test_a_guideline_the_campaign_does_not_cover_is_not_found(hr_client, world):
+    second_version(slug="privacy", title="Privacy")
+
+    assert detail(hr_client, world["campaign"], handreiking="privacy").status_code == 404
+
+
+def test_kept_figures_are_kept_per_guideline_and_combined(hr_client, world, settings):
+    settings.CAMPAIGN_LIVE_FIGURES_LIMIT = 0  # every campaign is large: figures are kept
+
+    combined = detail(hr_client, world["campaign"]).context["figures"]
+    home = detail(hr_client, world["campaign"], handreiking="thuiswerken").context["figures"]
+
+    assert (combined["total"], combined["signed"]) == (4, 2)
+    assert (home["total"], home["signed"], home["exempt"]) == (3, 1, 1)
+
+
+def _campaign_of(guidelines: int):
+    """A campaign of six people over ``guidelines`` guidelines (new ones each time), a
+    signature on each and an exemption; the short name of its first guideline."""
+    department = DepartmentFactory()
+    people = EmployeeFactory.create_batch(6, department=department)
+    first = second_version(slug=f"eerste-{guidelines}", title=f"Eerste {guidelines}", tips=1)
+    campaign = launched(first, audience=Campaign.Audience.DEPARTMENTS, departments=[department])
+    for number in range(1, guidelines):
+        slug = f"extra-{guidelines}-{number}"
+        version = second_version(slug=slug, title=slug, tips=1)
+        with_guideline(campaign, version, employees=people[number:])
+        sign(people[number], version)
+    sign(people[0], first)
+    services.exempt(
+        assignment=campaign.assignments.get(employee=people[1], guideline=first.guideline),
+        reason="Verlof",
+        by=None,
+    )
+    return campaign, first.guideline.slug
+
+
+@pytest.mark.parametrize("one_guideline", [False, True], ids=["combined", "one guideline"])
+def test_the_dashboard_takes_as_many_queries_with_one_guideline_as_with_three(
+    hr_client, one_guideline
+):
+    counted = []
+    for guidelines in (1, 3):
+        campaign, slug = _campaign_of(guidelines)
+        view = {"handreiking": slug} if one_guideline else {}
+        detail(hr_client, campaign, **view)  # the session's first reads out of the way
+        with CaptureQueriesContext(connection) as queries:
+            response = detail(hr_client, campaign, **view)
+        assert response.status_code == 200
+        counted.append(len(queries))
+
+    assert counted[0] == counted[1]
