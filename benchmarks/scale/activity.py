@@ -61,6 +61,7 @@ class PlannedSignature:
     person: Person
     version_id: int
     attempt_id: int | None
+    campaign_id: int | None = None  # the running campaign it answers (ledger format 2)
 
 
 @dataclass
@@ -76,7 +77,9 @@ class Activity:
 def assign_states(rng: random.Random, organisation: Organisation, employees: int) -> None:
     """Give every person a state for version 3 and say who signed version 2."""
     team = [p for p in organisation.people if p.manager_id == organisation.manager.id]
-    fixed: dict[int, str] = {organisation.manager.id: "signed", organisation.hr.id: "signed"}
+    # The manager can sign the social-media guideline now (ready), and did nothing on the
+    # others yet: their home page has five guidelines due.
+    fixed: dict[int, str] = {organisation.manager.id: "ready", organisation.hr.id: "signed"}
     others = [p for p in team if p is not organisation.employee]
     fixed[organisation.employee.id] = "reading"
     states = list(c.MANAGER_TEAM_STATES)
@@ -124,15 +127,24 @@ def assign_states(rng: random.Random, organisation: Organisation, employees: int
 class Timeline:
     """Builds the attempts, reads and signatures, with ids, from the states."""
 
-    def __init__(self, rng: random.Random, *, first_attempt_id: int, versions):
+    def __init__(
+        self,
+        rng: random.Random,
+        *,
+        first_attempt_id: int,
+        versions=None,
+        activity: Activity | None = None,
+    ):
         self.rng = rng
         self.next_attempt_id = first_attempt_id
-        self.activity = Activity()
-        self.v2, self.v3 = versions.v2, versions.v3
-        self.tips = {
-            v.pk: list(v.tips.order_by("number").values_list("pk", flat=True))
-            for v in (versions.v2, versions.v3)
-        }
+        self.activity = activity if activity is not None else Activity()
+        self.tips: dict[int, list[int]] = {}
+        if versions is not None:
+            self.v2, self.v3 = versions.v2, versions.v3
+            self.tips = {
+                v.pk: list(v.tips.order_by("number").values_list("pk", flat=True))
+                for v in (versions.v2, versions.v3)
+            }
         self.now = timezone.now()
 
     def _moment(self, start: datetime.datetime, days: float, skew: float = 1.8):
@@ -214,6 +226,49 @@ class Timeline:
         passed = self._quiz(person, self.v3, purpose, done, fails=self._fails(), passes=True)
         if state == "signed":
             self._sign(person, self.v3, passed)
+
+
+def plan_other_guidelines(
+    rng: random.Random,
+    organisation: Organisation,
+    others: list,
+    *,
+    activity: Activity,
+    first_attempt_id: int,
+) -> Activity:
+    """Reading, quizzes and signatures of the other guidelines (benchmarks.scale.guidelines),
+    added to ``activity`` (attempt ids go on from ``first_attempt_id``): of the people each
+    applies to, OTHER_SIGNED signed it and OTHER_READING opened some tips, from its
+    effective date on. Never the well-known manager or employee."""
+    from benchmarks.scale.guidelines import audience
+
+    timeline = Timeline(rng, first_attempt_id=first_attempt_id, activity=activity)
+    untouched = {organisation.manager.id, organisation.employee.id}
+    start = timezone.make_aware(
+        datetime.datetime.combine(
+            timezone.localdate() - datetime.timedelta(days=c.OTHER_GUIDELINES_AGO),
+            datetime.time(8, 30),
+        )
+    )
+    days = max(1.0, (timeline.now - start).total_seconds() / 86400 - 2.5)
+    for other in others:
+        version = other.version
+        tips = list(version.tips.order_by("number").values_list("pk", flat=True))
+        for person in audience(other, organisation):
+            if person.id in untouched:
+                continue
+            draw = rng.random()
+            if draw < c.OTHER_READING:
+                opened = tips[: rng.randint(1, len(tips) - 1)]
+                timeline._read(person, opened, timeline._moment(start, days))
+            elif draw < c.OTHER_READING + c.OTHER_SIGNED:
+                done = timeline._read(person, tips, timeline._moment(start, days))
+                fails = 1 if rng.random() < c.OTHER_FAILED_FIRST else 0
+                passed = timeline._quiz(
+                    person, version, Attempt.Purpose.FULL, done, fails=fails, passes=True
+                )
+                timeline._sign(person, version, passed)
+    return activity
 
 
 def plan_activity(

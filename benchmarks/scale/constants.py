@@ -34,3 +34,12 @@ VERSION_3_AGO = 28
 CAMPAIGN_STARTED_AGO = 21
 CAMPAIGN_DEADLINE_AHEAD = 21
 PREVIOUS_CAMPAIGN_WEEKS = 6
+
+# The four other guidelines (benchmarks.scale.guidelines): published this many days ago;
+# of the people each applies to, these shares signed it (some before this year's
+# campaign, most in it) or opened some of its tips. The well-known manager and employee
+# did nothing on them yet: the manager's home page lists five guidelines due.
+OTHER_GUIDELINES_AGO = 60
+OTHER_SIGNED = 0.35
+OTHER_READING = 0.10
+OTHER_FAILED_FIRST = 0.10

@@ -15,7 +15,7 @@ from django.utils import timezone
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from acknowledgements.selectors.reacknowledgement import tips_changed_between
 from benchmarks import bulk
-from benchmarks.scale import activity, handbook, organisation, quizdata
+from benchmarks.scale import activity, guidelines, handbook, organisation, quizdata
 from benchmarks.scale import constants as c
 from benchmarks.scale.ledgerdata import Chain
 from benchmarks.scale.selectors import ready_to_sign
@@ -39,6 +39,7 @@ class ScaleSummary:
     depth: int = 0
     managers: int = 0
     versions: int = 0
+    guidelines: int = 0
     campaign_id: int | None = None
     previous_campaign_id: int | None = None
     assignments: int = 0
@@ -120,12 +121,16 @@ def _previous_campaign(versions: handbook.Versions, hr: Employee) -> Campaign:
     return campaigns.close_campaign(campaign=campaign, by=hr)
 
 
-def _current_campaign(versions: handbook.Versions, hr: Employee) -> Campaign:
-    """This year's campaign for version 3 and all staff, launched by HR three weeks ago."""
+def _current_campaign(
+    versions: handbook.Versions, others: list[guidelines.OtherGuideline], hr: Employee
+) -> Campaign:
+    """This year's campaign for all staff and the five guidelines (version 3 of the
+    social-media one first), set up before the ledger is loaded (its signatures name it)
+    and launched afterwards (``_launch``)."""
     start = _at(c.CAMPAIGN_STARTED_AGO)
-    campaign = campaigns.create_campaign(
-        name=f"Jaarlijkse bevestiging sociale media {start.year}",
-        versions=[versions.v3],
+    return campaigns.create_campaign(
+        name=f"Jaarlijkse bevestiging handreikingen {start.year}",
+        versions=[versions.v3, *(other.version for other in others)],
         audience=Campaign.Audience.ALL,
         start_date=start.date(),
         deadline=timezone.localdate() + datetime.timedelta(days=c.CAMPAIGN_DEADLINE_AHEAD),
@@ -134,8 +139,26 @@ def _current_campaign(versions: handbook.Versions, hr: Employee) -> Campaign:
         hr_escalation_days=14,
         by=hr,
     )
-    campaigns.launch_campaign(campaign=campaign, by=hr, now=start)
+
+
+def _launch(campaign: Campaign, hr: Employee) -> Campaign:
+    """Launched by HR three weeks ago."""
+    campaigns.launch_campaign(campaign=campaign, by=hr, now=_at(c.CAMPAIGN_STARTED_AGO))
     return campaign
+
+
+def _answering(planned: activity.Activity, campaign: Campaign) -> None:
+    """Name the campaign on the signatures that answer it: of its versions, made after
+    its launch (everyone active is in its audience, and had an open assignment then)."""
+    asked = set(campaign.subjects.values_list("version_id", flat=True))
+    launched = _at(c.CAMPAIGN_STARTED_AGO)
+    for signature in planned.signatures:
+        if (
+            signature.version_id in asked
+            and signature.signed_at >= launched
+            and signature.person.active
+        ):
+            signature.campaign_id = campaign.pk
 
 
 def _rng(seed: int, part: str) -> random.Random:
@@ -172,6 +195,10 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
                     first_person_id=bulk.next_id(Employee),
                 )
                 organisation.insert(org)
+            with step("four other guidelines, this year's campaign (draft)"):
+                others = guidelines.create_other_guidelines(org)
+                hr = Employee.objects.get(email=c.HR_EMAIL)
+                current = _current_campaign(versions, others, hr)
             with step("planning reading, quizzes and signing"):
                 rng = _rng(seed, "activity")
                 activity.assign_states(rng, org, employees)
@@ -182,6 +209,14 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
                     first_attempt_id=bulk.next_id(Attempt),
                     campaign_start=_at(c.CAMPAIGN_STARTED_AGO),
                 )
+                activity.plan_other_guidelines(
+                    _rng(seed, "other guidelines"),
+                    org,
+                    others,
+                    activity=planned,
+                    first_attempt_id=bulk.next_id(Attempt) + len(planned.attempts),
+                )
+                _answering(planned, current)
             with step("quiz attempts"):
                 rng = _rng(seed, "quiz")
                 changed = {
@@ -191,6 +226,8 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
                     versions.v2.pk: quizdata.load_quiz(rng, versions.v2),
                     versions.v3.pk: quizdata.load_quiz(rng, versions.v3, changed_tip_ids=changed),
                 }
+                for other in others:
+                    quizzes[other.version.pk] = quizdata.load_quiz(rng, other.version)
                 rows = quizdata.AttemptRows(rng, planned.attempts, quizzes)
                 summary.attempts = rows.insert_attempts()
             with step("questions served"):
@@ -204,7 +241,8 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
                     (row for reads in planned.reads for row in reads.rows()),
                 )
             with step("ledger: the hash chain"):
-                chain = Chain(_rng(seed, "ledger"), planned.signatures, versions.all)
+                signed_versions = versions.all + [other.version for other in others]
+                chain = Chain(_rng(seed, "ledger"), planned.signatures, signed_versions)
                 chain.compute()
             with step("ledger: entries and records"):
                 summary.ledger_entries = chain.insert()
@@ -213,11 +251,10 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
         with step("sequences, statistics (ANALYZE)"):
             bulk.reset_sequences([m for m in loaded if m._meta.pk.name == "id"])
             bulk.analyze()  # the planner needs them for the launch, as later for the portal
-        hr = Employee.objects.get(email=c.HR_EMAIL)
         with step("campaign: last year's pilot (closed)"):
             previous = _previous_campaign(versions, hr)
-        with step("campaign: this year's (launched)"):
-            current = _current_campaign(versions, hr)
+        with step("campaign: this year's, five guidelines (launched)"):
+            current = _launch(current, hr)
         with step("foreign key checks"):
             bulk.check_constraints()
     with step("statistics of the campaigns (ANALYZE)"):
@@ -227,7 +264,8 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
     summary.departments = len(org.units)
     summary.depth = org.depth
     summary.managers = len({p.manager_id for p in org.people if p.manager_id})
-    summary.versions = len(versions.all)
+    summary.versions = len(versions.all) + len(others)
+    summary.guidelines = 1 + len(others)
     summary.campaign_id = current.pk
     summary.previous_campaign_id = previous.pk
     summary.assignments = current.assignments.count()

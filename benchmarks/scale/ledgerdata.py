@@ -6,7 +6,9 @@ text hash of the version in the language shown) and its LedgerEntry, chained in 
 order of signing. The digests and hashes come from acknowledgements.ledger's own
 canonical forms (content_fields, content_digest, entry_fields, entry_hash), fed with
 light stand-ins for the rows, so that verify_chain recomputes exactly the same. They are
-of the current entry format (ledger.FORMAT_VERSION), answering no campaign.
+of the current entry format (ledger.FORMAT_VERSION); a signature made in this year's
+campaign names it (``PlannedSignature.campaign_id``, hashed in format 2), as
+campaigns' signing round would have.
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ class Chain:
             paper_form_hash="",
             ip_address=entry.ip_address,
             user_agent=entry.user_agent,
-            campaign_id=None,
+            campaign_id=signature.campaign_id,
         )
         return ledger.content_fields(
             content,

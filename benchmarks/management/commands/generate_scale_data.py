@@ -18,7 +18,8 @@ from benchmarks.scale import (
 class Command(BaseCommand):
     help = (
         "Fill an EMPTY database (after migrate) with a large, realistic organisation for "
-        "benchmarks: departments, employees, three guideline versions, campaigns, quiz "
+        "benchmarks: departments, employees, five guidelines (the social-media one in three "
+        "versions), campaigns, quiz "
         "attempts, tips read and a verifiable ledger. Deterministic for a seed."
     )
 
@@ -55,8 +56,8 @@ class Command(BaseCommand):
             f"Done in {s.total_seconds:.1f} s.",
             f"  employees        {s.employees:>10,}   managers {s.managers:,}",
             f"  departments      {s.departments:>10,}   depth {s.depth}",
-            f"  guideline versions {s.versions:>8}   running campaign id {s.campaign_id}"
-            f" ({s.assignments:,} assignments)",
+            f"  guidelines       {s.guidelines:>10}   versions {s.versions}",
+            f"  running campaign id {s.campaign_id:>7} ({s.assignments:,} assignments)",
             f"  ledger entries   {s.ledger_entries:>10,}   signed the current version "
             f"{s.signed_current:,}",
             f"  ready to sign    {s.ready_to_sign:>10,}",
