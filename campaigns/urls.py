@@ -13,6 +13,11 @@ urlpatterns = [
     path("", views.CampaignListView.as_view(), name="list"),
     path("nieuw/", views.CampaignCreateView.as_view(), name="create"),
     path("inwerken/", views.OnboardingRuleView.as_view(), name="onboarding"),
+    path(
+        "inwerken/handreikingen/",
+        views.OnboardingGuidelinesView.as_view(),
+        name="onboarding_guidelines",
+    ),
     path("<int:pk>/", dashboard.CampaignDetailView.as_view(), name="detail"),
     path("<int:pk>/starten/", views.CampaignLaunchView.as_view(), name="launch"),
     path("<int:pk>/sluiten/", views.CampaignCloseView.as_view(), name="close"),

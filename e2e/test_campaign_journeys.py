@@ -74,8 +74,8 @@ def test_hr_sets_up_and_launches_a_campaign_and_sees_nobody_signed_yet(
     click_and_follow(page, "#new-campaign")
     assert path_of(page) == reverse("campaigns:create")
 
-    # The form starts with the current version, everyone and today.
-    expect(page.locator("#id_version")).to_have_value(str(version.pk))
+    # The form starts with the only guideline ticked, everyone and today.
+    expect(page.locator(f"input[name=versions][value='{version.pk}']")).to_be_checked()
     expect(page.locator("input[name=audience][value=all]")).to_be_checked()
     expect(page.locator("#id_start_date")).to_have_value(_days(0).isoformat())
 
@@ -107,7 +107,7 @@ def test_hr_sets_up_and_launches_a_campaign_and_sees_nobody_signed_yet(
     assert (campaign.status, campaign.audience) == (Campaign.Status.DRAFT, Campaign.Audience.ALL)
     assert (campaign.start_date, campaign.deadline) == (_days(0), _days(30))
     assert campaign.reminder_days == [14, 3]
-    assert campaign.version == version
+    assert list(campaign.subjects.values_list("version", flat=True)) == [version.pk]
     expect(_messages(page, "success")).to_have_count(1)
     expect(page.locator("#not-launched")).to_contain_text(str(in_scope))
     assert not Assignment.objects.exists()

@@ -14,11 +14,12 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign
+from campaigns.selectors import campaign_versions
 from handbook.models import GuidelineVersion
-from handbook.selectors import current_version, default_guideline
 from people.models import Department, Employee
 from portal.formfields import DepartmentChoiceField
 from portal.forms import ErrorSummaryMixin
@@ -144,15 +145,17 @@ class ScheduleForm(ErrorSummaryMixin, forms.Form):
         return {name: self.cleaned_data[name] for name in self.schedule_fields}
 
 
-class VersionChoiceField(forms.ModelChoiceField):
-    def __init__(self, *args, current=None, **kwargs):
-        self.current = current
-        super().__init__(*args, **kwargs)
+class VersionsField(forms.ModelMultipleChoiceField):
+    """Checkboxes of the guidelines, each with its version in force (the value is the
+    version): a campaign asks for the current version of each guideline chosen."""
+
+    widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, version):
-        if self.current is not None and version.pk == self.current.pk:
-            return _("Version %(number)s (current)") % {"number": version.number}
-        return _("Version %(number)s") % {"number": version.number}
+        return _("%(title)s (version %(number)s)") % {
+            "title": version.guideline.title_in(get_language() or "nl"),
+            "number": version.number,
+        }
 
 
 # What a new campaign's schedule starts from (HR can change it).
@@ -172,14 +175,20 @@ class CampaignForm(ScheduleForm):
         help_text=_("For example “Annual acknowledgement 2026”. Employees see it in e-mails."),
         error_messages={"required": _("Give the campaign a name.")},
     )
-    version = VersionChoiceField(
-        label=_("Guideline version"),
+    versions = VersionsField(
+        label=_("Guidelines"),
         queryset=GuidelineVersion.objects.none(),
-        empty_label=None,
-        help_text=_("Only published versions can be chosen."),
+        help_text=_(
+            "Employees are asked to acknowledge the version in force of each guideline you "
+            "choose, if the guideline applies to them. Only guidelines with a published "
+            "version are listed."
+        ),
         error_messages={
-            "required": _("Choose the version to be acknowledged."),
-            "invalid_choice": _("Choose a published version."),
+            "required": _("Choose at least one guideline."),
+            "invalid_choice": _("Choose guidelines from the list: each with its version in force."),
+            "invalid_pk_value": _(
+                "Choose guidelines from the list: each with its version in force."
+            ),
         },
     )
     audience = forms.ChoiceField(
@@ -234,7 +243,7 @@ class CampaignForm(ScheduleForm):
 
     field_order = [
         "name",
-        "version",
+        "versions",
         "audience",
         "departments",
         "include_subdepartments",
@@ -246,22 +255,21 @@ class CampaignForm(ScheduleForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        guideline = default_guideline()
-        current = current_version(guideline=guideline) if guideline else None
-        version = self.fields["version"]
-        version.queryset = GuidelineVersion.objects.filter(
-            status=GuidelineVersion.Status.PUBLISHED
-        ).order_by("-number")
-        version.current = current
-        if current is not None:
-            self.initial.setdefault("version", current.pk)
+        versions = self.fields["versions"]
+        versions.queryset = campaign_versions(on=timezone.localdate())
+        # With one guideline there is nothing to choose: it is ticked. With more, HR
+        # ticks the ones this round asks for.
+        if "versions" not in self.initial and not self.is_bound:
+            choices = list(versions.queryset.values_list("pk", flat=True)[:2])
+            if len(choices) == 1:
+                self.initial["versions"] = choices
         self.fields["departments"].queryset = Department.objects.order_by("path")
         self.fields["employees"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
         self.initial.setdefault("start_date", timezone.localdate())
         for name, value in DEFAULT_SCHEDULE.items():
             self.initial.setdefault(name, value)
         self.helper.layout = Layout(
-            Fieldset(_("The campaign"), "name", "version"),
+            Fieldset(_("The campaign"), "name", "versions"),
             Fieldset(
                 _("Who"),
                 "audience",
@@ -336,7 +344,7 @@ class CampaignForm(ScheduleForm):
         data = self.cleaned_data
         return {
             "name": data["name"],
-            "versions": [data["version"]],
+            "versions": list(data["versions"]),
             "audience": data["audience"],
             "start_date": data["start_date"],
             "deadline": data["deadline"],
@@ -344,6 +352,67 @@ class CampaignForm(ScheduleForm):
             "include_subdepartments": bool(data.get("include_subdepartments")),
             "employees": data.get("employees") or [],
             **self.schedule(),
+        }
+
+
+class OnboardingGuidelinesForm(ErrorSummaryMixin, forms.Form):
+    """Which guidelines the onboarding rule asks of new employees, and in how many days
+    each: a group (fieldset) per guideline with a checkbox and its number of days.
+
+    ``guidelines``: those that can be chosen (with a published version); ``subjects``:
+    the rule's CampaignGuideline rows, for the initial values.
+    """
+
+    def __init__(self, *args, guidelines, subjects, standard_days: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.guidelines = list(guidelines)
+        chosen = {subject.guideline_id: subject.due_days for subject in subjects}
+        language = get_language() or "nl"
+        message = _("Enter a whole number of days from 1 to 365, or leave it empty.")
+        groups = []
+        for guideline in self.guidelines:
+            ask, days = f"ask_{guideline.pk}", f"days_{guideline.pk}"
+            title = guideline.title_in(language)
+            self.fields[ask] = forms.BooleanField(
+                label=_("Ask new employees to acknowledge “%(title)s”") % {"title": title},
+                required=False,
+                initial=guideline.pk in chosen,
+            )
+            self.fields[days] = forms.IntegerField(
+                label=_("Days after the start date for “%(title)s”") % {"title": title},
+                required=False,
+                min_value=MIN_DAYS,
+                max_value=MAX_DAYS,
+                initial=chosen.get(guideline.pk),
+                help_text=_("Leave empty for the standard %(days)s days.")
+                % {"days": standard_days},
+                widget=forms.NumberInput(attrs={"min": MIN_DAYS, "max": MAX_DAYS, "step": 1}),
+                error_messages={"invalid": message, "min_value": message, "max_value": message},
+            )
+            groups.append(Fieldset(title, ask, days))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*groups)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.guidelines and not any(
+            cleaned.get(f"ask_{guideline.pk}") for guideline in self.guidelines
+        ):
+            self.add_error(
+                f"ask_{self.guidelines[0].pk}",
+                _("Choose at least one guideline for new employees."),
+            )
+        return cleaned
+
+    def due_days(self) -> dict:
+        """The chosen guidelines with their days (None: the standard), for
+        campaigns.services.set_onboarding_guidelines."""
+        return {
+            guideline: self.cleaned_data.get(f"days_{guideline.pk}")
+            for guideline in self.guidelines
+            if self.cleaned_data.get(f"ask_{guideline.pk}")
         }
 
 

@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     OuterRef,
     Q,
     QuerySet,
@@ -24,7 +25,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from campaigns.models import Assignment, Campaign
-from handbook.models import Guideline
+from handbook.models import Guideline, GuidelineVersion
 from handbook.selectors.audience import audience_of
 from people.models import Employee
 
@@ -171,6 +172,32 @@ def audience(
     if guideline is not None and guideline.audience != Guideline.Audience.EVERYONE:
         people = people.filter(pk__in=audience_of(guideline=guideline).values("pk"))
     return people
+
+
+def campaign_versions(*, on: datetime.date | None = None) -> QuerySet[GuidelineVersion]:
+    """The version in force of each guideline that has one (what a new campaign can ask
+    for), with its guideline, by the guidelines' titles: one query."""
+    on = on or today()
+    in_force = GuidelineVersion.objects.filter(
+        status=GuidelineVersion.Status.PUBLISHED, effective_date__lte=on
+    )
+    newest = in_force.filter(guideline_id=OuterRef("guideline_id")).order_by(
+        "-effective_date", "-number"
+    )
+    return (
+        in_force.filter(pk=Subquery(newest.values("pk")[:1]))
+        .select_related("guideline")
+        .order_by("guideline__title", "guideline_id")
+    )
+
+
+def onboarding_choices() -> QuerySet[Guideline]:
+    """The guidelines the onboarding rule can ask for: those with a published version
+    (in force now or later), by title. One query."""
+    published = GuidelineVersion.objects.filter(
+        guideline_id=OuterRef("pk"), status=GuidelineVersion.Status.PUBLISHED
+    )
+    return Guideline.objects.filter(Exists(published)).order_by("title", "pk")
 
 
 def open_assignments_of(*, employee: Employee, on: datetime.date | None = None) -> list[Assignment]:

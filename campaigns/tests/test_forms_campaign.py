@@ -10,7 +10,7 @@ from django.utils import translation
 from campaigns.forms.campaigns import CampaignForm, find_employees, parse_days
 from campaigns.models import Campaign, CampaignEvent
 from campaigns.tests.hr_support import day
-from handbook.tests.factories import GuidelineVersionFactory
+from handbook.tests.factories import GuidelineFactory, GuidelineVersionFactory
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from portal.testing.html import error_summary, parse, select, texts
 from quizzes.tests.factories import quiz_version
@@ -33,7 +33,7 @@ def version(db):
 def _data(published, **overrides) -> dict:
     data = {
         "name": "Jaarronde 2026",
-        "version": str(published.pk),
+        "versions": [str(published.pk)],
         "audience": Campaign.Audience.ALL,
         "include_subdepartments": "on",
         "start_date": day(0).isoformat(),
@@ -86,20 +86,79 @@ def test_unknown_employees_are_returned_in_the_order_given():
 # The form ---------------------------------------------------------------------------------
 
 
-def test_the_form_starts_today_with_the_current_version_and_a_schedule(version):
+def test_the_form_starts_today_with_the_only_guideline_ticked_and_a_schedule(version):
     form = CampaignForm()
 
     assert form.initial["start_date"] == day(0)
-    assert form.initial["version"] == version.pk
+    assert form.initial["versions"] == [version.pk]
     assert form.initial["reminder_days"] == "14, 3"
 
 
-def test_only_published_versions_can_be_chosen(version):
+def test_with_several_guidelines_none_is_ticked_beforehand(version):
+    quiz_version(tips=1, guideline=GuidelineFactory(slug="privacy", title="Privacy"))
+
+    assert "versions" not in CampaignForm().initial
+
+
+def test_each_guideline_is_offered_once_with_its_version_in_force(version):
+    newer = quiz_version(tips=1, number=2, guideline=version.guideline)
+    later = quiz_version(tips=1, number=3, guideline=version.guideline, effective_date=day(5))
+    privacy = quiz_version(tips=1, guideline=GuidelineFactory(slug="privacy", title="Privacy"))
+    GuidelineVersionFactory(guideline=GuidelineFactory(slug="avg", title="AVG"))  # a draft
+
+    with translation.override("en"):
+        choices = [label for _value, label in CampaignForm().fields["versions"].choices]
+
+    assert later.number == 3
+    assert choices == [
+        "Handreiking gebruik sociale media (version 2)",
+        f"Privacy (version {privacy.number})",
+    ]
+    assert newer.number == 2
+
+
+def test_the_form_refuses_an_unpublished_version(version):
     draft_version = GuidelineVersionFactory(guideline=version.guideline, number=9)
 
-    assert list(CampaignForm().fields["version"].queryset) == [version]
-    errors = _errors(version, version=str(draft_version.pk))
-    assert errors == {"version": ["Choose a published version."]}
+    errors = _errors(version, versions=[str(draft_version.pk)])
+
+    assert errors == {
+        "versions": ["Choose guidelines from the list: each with its version in force."]
+    }
+
+
+def test_the_form_refuses_a_version_that_is_no_longer_in_force(version):
+    quiz_version(tips=1, number=2, guideline=version.guideline)
+
+    errors = _errors(version)
+
+    assert list(errors) == ["versions"]
+
+
+def test_the_form_needs_at_least_one_guideline(version):
+    assert _errors(version, versions=[]) == {"versions": ["Choose at least one guideline."]}
+
+
+def test_the_guidelines_are_a_group_of_checkboxes_with_a_legend(hr_client, version):
+    page = parse(hr_client.get(URL))
+
+    legends = texts(page, "fieldset:has(input[type=checkbox][name=versions]) > legend")
+    boxes = select(page, "input[type=checkbox][name=versions]")
+    assert legends[-1].startswith("Guidelines")
+    assert len(boxes) == 1
+    assert "checked" in boxes[0].attributes
+
+
+def test_setting_up_a_campaign_of_two_guidelines_asks_for_both(hr_client, version):
+    privacy = quiz_version(tips=1, guideline=GuidelineFactory(slug="privacy", title="Privacy"))
+
+    hr_client.post(URL, _data(version, versions=[str(version.pk), str(privacy.pk)]))
+
+    campaign = Campaign.objects.get()
+    assert list(campaign.subjects.values_list("version_id", flat=True)) == [
+        version.pk,
+        privacy.pk,
+    ]
 
 
 def test_a_name_is_required(version):
@@ -204,11 +263,8 @@ def test_setting_up_a_campaign_saves_a_draft_and_shows_it(hr_client, hr_user, ve
     assert response.status_code == 302
     assert response["Location"] == reverse("campaigns:detail", args=[campaign.pk])
     assert campaign.status == Campaign.Status.DRAFT
-    assert (campaign.name, campaign.version, campaign.created_by) == (
-        "Jaarronde 2026",
-        version,
-        hr_user,
-    )
+    assert (campaign.name, campaign.created_by) == ("Jaarronde 2026", hr_user)
+    assert list(campaign.subjects.values_list("version_id", flat=True)) == [version.pk]
     assert campaign.reminder_days == [14, 3]
     assert (campaign.manager_escalation_days, campaign.hr_escalation_days) == (7, 14)
     assert not campaign.assignments.exists()
@@ -267,7 +323,7 @@ def test_the_form_page_has_a_label_for_every_field(hr_client, version):
     page = parse(hr_client.get(URL))
 
     for name in CampaignForm().fields:
-        if name != "audience":
+        if name not in ("audience", "versions"):  # groups: a legend, see above
             assert select(page, f"label[for=id_{name}]"), name
             assert select(page, f"#id_{name}"), name
     # The fieldset around the audience's radio buttons has a legend.

@@ -60,8 +60,9 @@ def pages(version):
     return _pages(campaign, assignment, failed)
 
 
-# session, user, permissions (2), count, page, completion, roles for the menu (2)
-LIST_QUERIES = 9
+# session, user, permissions (2), count, page, the campaigns' guidelines, completion,
+# roles for the menu (2)
+LIST_QUERIES = 10
 
 PAGE_NAMES = [
     "list",
@@ -198,7 +199,7 @@ def test_the_empty_list_says_what_to_do(hr_client):
     assert reverse("campaigns:onboarding") in links(page, "main")
 
 
-def test_the_list_shows_status_version_deadline_and_completion(hr_client, version):
+def test_the_list_shows_status_guidelines_deadline_and_completion(hr_client, version):
     from acknowledgements.tests.factories import ready_to_sign, signed
 
     department = DepartmentFactory()
@@ -218,7 +219,7 @@ def test_the_list_shows_status_version_deadline_and_completion(hr_client, versio
     row = text_of(page, f"tr#campaign-{campaign.pk}")
     assert "Jaarronde 2026" in row
     assert "Running" in row
-    assert f"Version {version.number}" in row
+    assert f"Handreiking gebruik sociale media (version {version.number})" in row
     assert "50%" in row
 
 
@@ -436,7 +437,7 @@ def test_the_onboarding_page_shows_the_rule_and_links_to_its_dashboard(hr_client
 
     rule = Campaign.objects.get(kind=Campaign.Kind.ONBOARDING)
     html = response.content.decode()
-    assert "within 21 days of their start date" in html
+    assert "unless set otherwise: within 21 days" in html
     assert reverse("campaigns:detail", args=[rule.pk]) in html
     assert response.context["form"]["reminder_days"].value() == "7, 2"
 

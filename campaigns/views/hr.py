@@ -15,17 +15,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from campaigns import selectors, services
-from campaigns.forms.campaigns import CampaignForm, ExemptForm, ScheduleForm
-from campaigns.models import Assignment, Campaign, Reminder
+from campaigns.forms.campaigns import (
+    CampaignForm,
+    ExemptForm,
+    OnboardingGuidelinesForm,
+    ScheduleForm,
+)
+from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
 from campaigns.selectors import dashboard
 from campaigns.services import CampaignError, reminders
 
@@ -55,7 +61,7 @@ class CampaignMixin:
     def get_campaign(self) -> Campaign:
         if not hasattr(self, "_campaign"):
             self._campaign = get_object_or_404(
-                Campaign.objects.select_related("version", "created_by", "launched_by"),
+                Campaign.objects.select_related("created_by", "launched_by"),
                 pk=self.kwargs["pk"],
             )
         return self._campaign
@@ -97,7 +103,14 @@ class CampaignListView(DashboardAccessMixin, ListView):
     def get_queryset(self):
         return (
             Campaign.objects.filter(kind=Campaign.Kind.CAMPAIGN)
-            .select_related("version")
+            .prefetch_related(
+                Prefetch(
+                    "subjects",
+                    queryset=CampaignGuideline.objects.select_related(
+                        "guideline", "version"
+                    ).order_by("pk"),
+                )
+            )
             .order_by("-start_date", "-pk")
         )
 
@@ -108,8 +121,22 @@ class CampaignListView(DashboardAccessMixin, ListView):
             campaign_ids=[c.pk for c in campaigns], on=selectors.today()
         )
         empty = dashboard.shares(row={"total": 0})
-        context["rows"] = [(c, figures.get(c.pk, empty)) for c in campaigns]
+        context["rows"] = [(c, figures.get(c.pk, empty), _titled(c)) for c in campaigns]
         return context
+
+
+def _titled(campaign: Campaign) -> list[dict]:
+    """The campaign's guidelines (prefetched ``subjects``) for a page: the title in the
+    page's language and the version asked for."""
+    language = get_language() or "nl"
+    return [
+        {
+            "title": subject.guideline.title_in(language),
+            "version": subject.version,
+            "slug": subject.guideline.slug,
+        }
+        for subject in campaign.subjects.all()
+    ]
 
 
 class CampaignCreateView(ManageAccessMixin, FormView):
@@ -178,7 +205,18 @@ class CampaignLaunchView(_ConfirmView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["audience_count"] = selectors.audience(campaign=self.get_campaign()).count()
+        campaign = self.get_campaign()
+        language = get_language() or "nl"
+        context["audience_count"] = selectors.audience(campaign=campaign).count()
+        # Per guideline: those in the campaign's audience and in the guideline's own.
+        context["subjects"] = [
+            {
+                "title": subject.guideline.title_in(language),
+                "version": subject.version,
+                "count": selectors.audience(campaign=campaign, guideline=subject.guideline).count(),
+            }
+            for subject in campaign.subjects.select_related("guideline", "version").order_by("pk")
+        ]
         return context
 
     def act(self, campaign):
@@ -260,15 +298,61 @@ class OnboardingRuleView(DashboardAccessMixin, ScheduleFormMixin, TemplateView):
         rule = self.get_rule()
         if context["can_manage"]:
             context.setdefault("form", self.schedule_form(rule))
+        language = get_language() or "nl"
         context.update(
             rule=rule,
             campaign=rule,
             onboarding_days=settings.CAMPAIGN_ONBOARDING_DAYS,
+            subjects=[
+                {
+                    "title": subject.guideline.title_in(language),
+                    "days": services.onboarding_days(subject=subject),
+                    "standard": subject.due_days is None,
+                }
+                for subject in rule.subjects.select_related("guideline").order_by("pk")
+            ],
         )
         return context
 
     def post(self, request, *args, **kwargs):
         return self.save_schedule(self.get_rule(), reverse("campaigns:onboarding"))
+
+
+class OnboardingGuidelinesView(ManageAccessMixin, TemplateView):
+    """/campagnes/inwerken/handreikingen/: which guidelines new employees are asked to
+    acknowledge, and in how many days after their start date each."""
+
+    template_name = "campaigns/onboarding_guidelines.html"
+    extra_context = {"page_title": _("Guidelines for new employees")}
+
+    def get_form(self, data=None) -> OnboardingGuidelinesForm:
+        rule = services.onboarding_rule()
+        return OnboardingGuidelinesForm(
+            data,
+            guidelines=selectors.onboarding_choices(),
+            subjects=list(rule.subjects.all()),
+            standard_days=settings.CAMPAIGN_ONBOARDING_DAYS,
+        )
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", self.get_form())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        extra: list[str] = []
+        if form.is_valid():
+            try:
+                services.set_onboarding_guidelines(due_days=form.due_days(), by=request.user)
+            except CampaignError as error:
+                extra.append(str(error))
+            else:
+                messages.success(
+                    request, gettext("The guidelines for new employees have been saved.")
+                )
+                return redirect(reverse("campaigns:onboarding"))
+        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
+        return self.render_to_response(context, status=400)
 
 
 # Exemptions -------------------------------------------------------------------------------
