@@ -3,13 +3,15 @@ from django.urls import include, path
 
 from acknowledgements.urls import ledger_urlpatterns
 from campaigns.urls import team_urlpatterns
+from handbook.urls import legacy_urlpatterns as handbook_legacy_urlpatterns
 from portal.views import NotOfferedView
 from quizzes.urls import editor_urlpatterns
 from quizzes.urls import legacy_urlpatterns as quizzes_legacy_urlpatterns
 
 urlpatterns = [
     path("", include("portal.urls")),
-    path("handreiking/", include("handbook.urls")),
+    path("handreikingen/", include("handbook.urls")),
+    path("handreiking/", include((handbook_legacy_urlpatterns, "handbook_legacy"))),
     path("handreikingen/<slug:guideline>/quiz/", include("quizzes.urls")),
     path(
         "handreikingen/<slug:guideline>/quiz/redactie/",

@@ -198,7 +198,13 @@ def test_manager_reminds_a_team_member_by_keyboard_once_a_day(page, live_server,
     message = mail.outbox[0]
     assert message.to == [member.email]
     assert boss.full_name in message.subject
-    assert reverse("handbook:tip", args=[version.number, 1]) in message.body
+    assert (
+        reverse(
+            "handbook:tip",
+            kwargs={"guideline": "sociale-media", "number": version.number, "tip": 1},
+        )
+        in message.body
+    )
     assert [mimetype for _content, mimetype in message.alternatives] == ["text/html"]
     reminder = Reminder.objects.get(assignment=assignment)
     assert (reminder.kind, reminder.status, reminder.requested_by_id) == (

@@ -95,7 +95,10 @@ def test_the_print_button_prints_without_an_inline_handler(employee_page, live_s
 
     version = quiz_version(tips=1)
     page = employee_page
-    visit(page, reverse("handbook:print", args=[version.number]))
+    visit(
+        page,
+        reverse("handbook:print", kwargs={"guideline": "sociale-media", "number": version.number}),
+    )
     page.evaluate("() => { window.print = () => { window.printed = true; }; }")
 
     page.locator("#print-button").click()

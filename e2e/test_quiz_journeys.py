@@ -119,7 +119,15 @@ def test_employee_fails_reviews_the_feedback_retakes_and_passes_by_keyboard(
     expect(feedback.locator(".quiz-explanations li")).to_have_count(len(first.option_order))
     tip_link = feedback.locator(".tip-link").first
     expect(tip_link).to_have_attribute(
-        "href", reverse("handbook:tip", args=[quiz.number, first.question.tips.get().number])
+        "href",
+        reverse(
+            "handbook:tip",
+            kwargs={
+                "guideline": "sociale-media",
+                "number": quiz.number,
+                "tip": first.question.tips.get().number,
+            },
+        ),
     )
 
     # Read the tip the first question is about, then come back to the result.

@@ -58,12 +58,16 @@ def test_new_hire_reads_passes_signs_downloads_and_verifies(page, live_server, e
 
     # Read every tip: the first from the list, then "next" to the end.
     click_and_follow(page, page.locator("#unread-tips a").first)
-    assert path_of(page) == reverse("handbook:current_tip", args=[1])
+    assert path_of(page) == reverse(
+        "handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 1}
+    )
     for number in (2, 3):
         click_and_follow(page, "#next-tip")
-        assert path_of(page) == reverse("handbook:current_tip", args=[number])
+        assert path_of(page) == reverse(
+            "handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": number}
+        )
     assert TipRead.objects.filter(employee=employee).count() == 3
-    visit(page, reverse("handbook:current"))
+    visit(page, reverse("handbook:current", kwargs={"guideline": "sociale-media"}))
     expect(page.locator('.tip-read-status[data-read="true"]')).to_have_count(3)
 
     _pass_the_quiz(page, employee)

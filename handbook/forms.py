@@ -1,4 +1,5 @@
-"""Forms of the handbook: choosing two versions to compare, and editing a draft.
+"""Forms of the handbook: choosing two versions to compare, editing a draft, creating a
+guideline, its audience, and importing its text from a file.
 
 The forms only check input; handbook.services.update_draft does the writing and has the
 last word on the rules.
@@ -6,17 +7,27 @@ last word on the rules.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
+from django.core import signing
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from handbook.models import Tip
+from handbook.models import Guideline, GuidelineVersion, Tip
 from handbook.selectors import version_label
 from handbook.services import proposed_change
+from handbook.services.guidelines import DepartmentInAudience
+from handbook.text_io.data import EXTENSIONS, MAX_TEXT_BYTES
+from people.models import Department, Employee
+from people.roles import Role
 from portal.forms import ErrorSummaryMixin
 
 
@@ -252,3 +263,244 @@ class RetirementDecisionForm(forms.Form):
     """Which open request a confirmation or cancellation is about."""
 
     request = forms.IntegerField(min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
+
+
+# Guidelines: creating one, its audience, importing its text --------------------------
+
+# The signed text of an uploaded file stays valid this long between preview and confirm.
+TEXT_UPLOAD_MAX_AGE = 60 * 60
+TEXT_UPLOAD_SIGNING_SALT = "handbook.editor.text_import"
+
+
+class AudienceForm(ErrorSummaryMixin, forms.Form):
+    """Whom a guideline applies to: everyone, chosen departments (each with or without its
+    sub-departments) or chosen roles."""
+
+    audience = forms.ChoiceField(
+        label=_("Who does the guideline apply to?"),
+        choices=Guideline.Audience.choices,
+        widget=forms.RadioSelect,
+        initial=Guideline.Audience.EVERYONE,
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments, with their sub-departments"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("For “Chosen departments”. Hold Ctrl (or Cmd) to choose more than one."),
+    )
+    departments_only = forms.ModelMultipleChoiceField(
+        label=_("Departments, without their sub-departments"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For “Chosen roles”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.order_by("path")
+        self.fields["departments"].queryset = departments
+        self.fields["departments_only"].queryset = departments
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(self.audience_fieldset())
+
+    @staticmethod
+    def audience_fieldset() -> Fieldset:
+        return Fieldset(_("Audience"), "audience", "departments", "departments_only", "roles")
+
+    def clean(self):
+        cleaned = super().clean()
+        both = set(cleaned.get("departments") or ()) & set(cleaned.get("departments_only") or ())
+        if both:
+            self.add_error(
+                "departments_only",
+                _("Choose each department once: %(names)s.")
+                % {"names": ", ".join(sorted(str(department) for department in both))},
+            )
+        return cleaned
+
+    def audience_choices(self) -> dict:
+        """The cleaned audience as handbook.services.guidelines takes it."""
+        return {
+            "audience": self.cleaned_data["audience"],
+            "departments": [
+                DepartmentInAudience(department=department, include_subdepartments=True)
+                for department in self.cleaned_data["departments"]
+            ]
+            + [
+                DepartmentInAudience(department=department, include_subdepartments=False)
+                for department in self.cleaned_data["departments_only"]
+            ],
+            "roles": list(self.cleaned_data["roles"]),
+        }
+
+    @staticmethod
+    def initial_for(guideline: Guideline) -> dict:
+        rows = list(guideline.audience_departments.select_related("department"))
+        return {
+            "audience": guideline.audience,
+            "departments": [row.department for row in rows if row.include_subdepartments],
+            "departments_only": [row.department for row in rows if not row.include_subdepartments],
+            "roles": list(guideline.audience_roles.values_list("role", flat=True)),
+        }
+
+
+class GuidelineForm(AudienceForm):
+    """A new guideline: its titles, short name, owner, review date, audience and
+    introduction (the text of its first draft)."""
+
+    title = forms.CharField(label=_("Title (Dutch)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    slug = forms.CharField(
+        label=_("Short name"),
+        max_length=80,
+        help_text=_(
+            "Part of the guideline's web address, such as “privacy” or “gedragscode”: "
+            "lower-case letters, digits and hyphens. It cannot change later."
+        ),
+    )
+    owner = forms.EmailField(
+        label=_("Owner's e-mail address"),
+        required=False,
+        help_text=_("The owner is reminded by e-mail when the yearly review is due."),
+    )
+    review_date = forms.DateField(
+        label=_("Review date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Set to a year after the effective date of each version you publish."),
+    )
+    introduction = forms.CharField(
+        label=_("Introduction (Dutch)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        help_text=_("Markdown: *italic*, **bold**, lists, links."),
+    )
+    introduction_en = forms.CharField(
+        label=_("Introduction (English)"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+
+    field_order = ["title", "title_en", "slug", "owner", "review_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Fieldset(_("The guideline"), "title", "title_en", "slug", "owner", "review_date"),
+            self.audience_fieldset(),
+            Fieldset(_("Introduction"), "introduction", "introduction_en"),
+        )
+
+    def clean_slug(self) -> str:
+        return self.cleaned_data["slug"].strip().lower()
+
+    def clean_owner(self) -> Employee | None:
+        email = self.cleaned_data["owner"]
+        if not email:
+            return None
+        owner = Employee.objects.filter(email__iexact=email, is_active=True).first()
+        if owner is None:
+            raise forms.ValidationError(_("There is no active employee with this address."))
+        return owner
+
+    def clean_introduction(self):
+        return _normalise_newlines(self.cleaned_data["introduction"])
+
+    def clean_introduction_en(self):
+        return _normalise_newlines(self.cleaned_data["introduction_en"])
+
+
+class TextUploadForm(ErrorSummaryMixin, forms.Form):
+    """A guideline's text as a file: Markdown with front matter or YAML, at most
+    MAX_TEXT_BYTES (handbook.text_io reads and checks what is in it)."""
+
+    bestand = forms.FileField(
+        label=_("Text file"),
+        help_text=format_lazy(
+            _("A .md file (Markdown with front matter) or a .yaml file, at most {size}."),
+            size=lazy(filesizeformat, str)(MAX_TEXT_BYTES),
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
+        error_messages={
+            "required": _("Choose a text file."),
+            "empty": _("The file is empty."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_bestand(self) -> bytes:
+        """The file's bytes, refused when too big (the reader checks the rest)."""
+        upload = self.cleaned_data["bestand"]
+        too_big = forms.ValidationError(
+            _("The file is too big: it may be at most %(limit)s."),
+            params={"limit": filesizeformat(MAX_TEXT_BYTES)},
+            code="too_big",
+        )
+        if upload.size > MAX_TEXT_BYTES:
+            raise too_big
+        data = upload.read(MAX_TEXT_BYTES + 1)
+        if len(data) > MAX_TEXT_BYTES:
+            raise too_big
+        return data
+
+
+def sign_text_upload(*, data: bytes, filename: str, draft: GuidelineVersion, user_pk: int) -> str:
+    """A tamper-proof token that carries the uploaded file from preview to confirm, tied
+    to this draft as it was previewed and to this user."""
+    return signing.dumps(
+        {
+            "data": base64.b64encode(data).decode("ascii"),
+            "name": filename,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "draft": draft.pk,
+            "edited": _stamp(draft),
+            "user": user_pk,
+        },
+        salt=TEXT_UPLOAD_SIGNING_SALT,
+        compress=True,
+    )
+
+
+def unsign_text_upload(token: str, *, draft: GuidelineVersion, user_pk: int) -> dict | None:
+    """The uploaded bytes and file name; None when the token is forged or stale, for
+    another draft or user, or the draft changed since the preview."""
+    try:
+        upload = signing.loads(token, salt=TEXT_UPLOAD_SIGNING_SALT, max_age=TEXT_UPLOAD_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if (
+        upload.get("draft") != draft.pk
+        or upload.get("user") != user_pk
+        or upload.get("edited") != _stamp(draft)
+    ):
+        return None
+    try:
+        data = base64.b64decode(upload["data"], validate=True)
+    except (KeyError, ValueError):
+        return None
+    if hashlib.sha256(data).hexdigest() != upload.get("sha256"):
+        return None
+    return {"data": data, "name": str(upload.get("name", ""))}
+
+
+def _stamp(draft: GuidelineVersion) -> str:
+    return draft.last_edited_at.isoformat() if draft.last_edited_at else ""
+
+
+class ConfirmTextImportForm(forms.Form):
+    """The confirmation step: the signed upload, nothing else."""
+
+    upload = forms.CharField(widget=forms.HiddenInput)

@@ -46,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.EDITOR: [
         "handbook.view_guideline",
+        "handbook.add_guideline",
         "handbook.view_guidelineversion",
         "handbook.add_guidelineversion",
         "handbook.change_guidelineversion",

@@ -49,6 +49,14 @@ def has_role(*, user: Employee | AnonymousUser, role: str) -> bool:
     return role in roles_of(user=user)
 
 
+def object_roles_of(*, user: Employee | AnonymousUser) -> set[str]:
+    """The roles a user holds on some object (people.ObjectRoleGrant), whichever: cached
+    with roles_of, so that a page can tell in no extra query that someone holds none."""
+    roles_of(user=user)
+    object_roles: set[str] = getattr(user, "_portal_object_roles", set())
+    return object_roles
+
+
 def must_use_two_factor(*, user: Employee | AnonymousUser) -> bool:
     """A privileged role (MFA_ROLES), also on one object only, or staff: the admin site
     is theirs."""

@@ -262,11 +262,15 @@ def test_the_changes_view_lists_material_tips_first_with_the_diff(employee, firs
     ]
     assert [tip.id for tip in select(page, "#changes-editorial > section")] == ["changes-tip-3"]
     assert not select(page, "#changes-tip-1")  # unchanged: listed briefly
-    assert reverse("handbook:current_tip", args=[1]) in links(page, "#changes-unchanged details")
+    assert reverse(
+        "handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 1}
+    ) in links(page, "#changes-unchanged details")
     assert select(page, "#diff del.diff-del") and select(page, "#diff ins.diff-ins")
     assert "start of deletion" in response.content.decode()
     assert "end of insertion" in response.content.decode()
-    assert reverse("handbook:current_tip", args=[2]) in links(page, "#changes-tip-2")
+    assert reverse(
+        "handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 2}
+    ) in links(page, "#changes-tip-2")
     assert attribute(page, "a#changes-quiz-link", "href") == reverse("quizzes:start")
     assert select(page, "a#changes-sign-link")
 
@@ -313,8 +317,8 @@ def test_the_sign_page_of_a_resigner_lists_only_the_changed_tips(employee, first
     page = parse(client_for(employee).get(reverse("acknowledgements:sign")))
 
     assert links(page, "#unread-tips") == [
-        reverse("handbook:current_tip", args=[2]),
-        reverse("handbook:current_tip", args=[4]),
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 2}),
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 4}),
     ]
     assert links(page, "#changes-link") == [CHANGES_URL]
 

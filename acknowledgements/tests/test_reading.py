@@ -33,11 +33,16 @@ def _client(user) -> Client:
 def test_opening_a_tip_page_records_one_read_however_often(version):
     employee = EmployeeFactory()
     client = _client(employee)
-    url = reverse("handbook:current_tip", kwargs={"tip": 2})
+    url = reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 2})
 
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200
-    assert client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 2})).status_code == 200
+    assert (
+        client.get(
+            reverse("handbook:tip", kwargs={"guideline": "sociale-media", "number": 1, "tip": 2})
+        ).status_code
+        == 200
+    )
 
     reads = TipRead.objects.filter(employee=employee)
     assert [read.tip.number for read in reads] == [2]
@@ -45,14 +50,18 @@ def test_opening_a_tip_page_records_one_read_however_often(version):
 
 def test_reads_are_per_employee(version):
     reader, other = EmployeeFactory(), EmployeeFactory()
-    _client(reader).get(reverse("handbook:current_tip", kwargs={"tip": 1}))
+    _client(reader).get(
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 1})
+    )
 
     assert TipRead.objects.filter(employee=reader).count() == 1
     assert not TipRead.objects.filter(employee=other).exists()
 
 
 def test_anonymous_visitor_records_nothing(version):
-    response = Client().get(reverse("handbook:current_tip", kwargs={"tip": 1}))
+    response = Client().get(
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 1})
+    )
 
     assert response.status_code == 302
     assert not TipRead.objects.exists()
@@ -60,13 +69,15 @@ def test_anonymous_visitor_records_nothing(version):
 
 def test_the_version_page_records_no_read(version):
     employee = EmployeeFactory()
-    _client(employee).get(reverse("handbook:current"))
+    _client(employee).get(reverse("handbook:current", kwargs={"guideline": "sociale-media"}))
 
     assert not TipRead.objects.exists()
 
 
 def test_unknown_tip_records_nothing(version):
-    response = _client(EmployeeFactory()).get(reverse("handbook:current_tip", kwargs={"tip": 9}))
+    response = _client(EmployeeFactory()).get(
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 9})
+    )
 
     assert response.status_code == 404
     assert not TipRead.objects.exists()
@@ -94,9 +105,9 @@ def test_a_draft_tip_is_not_counted_as_read(db):
 def test_current_version_page_shows_which_tips_were_read_in_text(version):
     employee = EmployeeFactory()
     client = _client(employee)
-    client.get(reverse("handbook:current_tip", kwargs={"tip": 2}))
+    client.get(reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 2}))
 
-    page = parse(client.get(reverse("handbook:current")))
+    page = parse(client.get(reverse("handbook:current", kwargs={"guideline": "sociale-media"})))
 
     marks = {
         mark.parent.id: mark.attributes["data-read"]
@@ -111,6 +122,8 @@ def test_current_version_page_shows_which_tips_were_read_in_text(version):
 def test_another_version_page_shows_no_read_marks(version):
     client = _client(EmployeeFactory())
 
-    html = client.get(reverse("handbook:version", kwargs={"number": 1})).content.decode()
+    html = client.get(
+        reverse("handbook:version", kwargs={"guideline": "sociale-media", "number": 1})
+    ).content.decode()
 
     assert "tip-read-status" not in html

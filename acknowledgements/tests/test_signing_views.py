@@ -63,8 +63,8 @@ def test_sign_page_lists_unread_tips_and_the_missing_quiz(employee):
     assert len(select(page, "h1")) == 1
     assert select(page, "#still-needed")
     assert links(page, "#unread-tips") == [
-        reverse("handbook:current_tip", args=[2]),
-        reverse("handbook:current_tip", args=[3]),
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 2}),
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 3}),
     ]
     assert reverse("quizzes:start") in links(page, "#quiz-missing")
     assert not select(page, "#sign-form")

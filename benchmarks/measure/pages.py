@@ -25,6 +25,7 @@ from django.urls import reverse
 
 from benchmarks.measure.server import current_database_url
 from benchmarks.measure.stats import median, percentile
+from handbook.selectors import DEFAULT_GUIDELINE_SLUG
 
 TARGET_MS = 150.0
 
@@ -139,7 +140,9 @@ def pages(*, campaign_id: int | None = None) -> list[Page]:
             "tip",
             "Handbook tip page",
             EMPLOYEE_EMAIL,
-            reverse("handbook:current_tip", kwargs={"tip": tip}),
+            reverse(
+                "handbook:current_tip", kwargs={"guideline": DEFAULT_GUIDELINE_SLUG, "tip": tip}
+            ),
         ),
     ]
 

@@ -31,7 +31,14 @@ def _next_step(employee: Employee, version: GuidelineVersion) -> tuple[list[str]
     url = reverse("acknowledgements:sign")
     if needed.unread:
         todo.append("read")
-        url = reverse("handbook:tip", args=[version.number, needed.unread[0].number])
+        url = reverse(
+            "handbook:tip",
+            kwargs={
+                "guideline": version.guideline.slug,
+                "number": version.number,
+                "tip": needed.unread[0].number,
+            },
+        )
     if needed.quiz_missing:
         todo.append("quiz")
         if not needed.unread:

@@ -70,7 +70,7 @@ def test_reminder_in_english_says_what_is_left_and_links_to_the_first_tip(versio
     assert message.to == [employee.email]
     assert message.from_email == "portal@voorbeeldstad.nl"
     assert message.subject == f"Reminder: please sign the social media guideline by {due('en')}"
-    tip = f"{BASE}/handreiking/versies/{version.number}/tips/1/"
+    tip = f"{BASE}/handreikingen/sociale-media/versies/{version.number}/tips/1/"
     for body in (text, html):
         assert "Dear Anna," in body
         assert "Guidance on the use of social media" in body  # the English title
@@ -91,7 +91,7 @@ def test_reminder_links_to_the_first_tip_not_opened_yet(version):
 
     text, _html = text_and_html(mails.build(reminder=reminder_for(version, employee)))
 
-    assert f"{BASE}/handreiking/versies/{version.number}/tips/2/" in text
+    assert f"{BASE}/handreikingen/sociale-media/versies/{version.number}/tips/2/" in text
 
 
 def test_reminder_links_to_the_quiz_once_every_tip_is_read(version):
@@ -127,7 +127,7 @@ def test_reminder_in_dutch_has_the_dutch_title_date_and_page_language(version):
     for body in (text, html):
         assert "Handreiking gebruik sociale media" in body
         assert due("nl") in body  # "25 december 2026": Dutch month names
-        assert f"{BASE}/handreiking/versies/{version.number}/tips/1/" in body
+        assert f"{BASE}/handreikingen/sociale-media/versies/{version.number}/tips/1/" in body
     assert due("nl") in message.subject
     assert "Guidance on the use of social media" not in text
 

@@ -54,7 +54,7 @@ def test_the_mail_arrives_at_the_smtp_server(version, smtp_server, run_at, setti
     assert received.message["Subject"].startswith("Reminder: please sign")
     assert received.message_id == f"<{reminder.message_id_local_part}@voorbeeldstad.nl>"
     assert received.message.get_content_type() == "multipart/alternative"
-    tip = f"https://richtlijnen.voorbeeldstad.nl/handreiking/versies/{version.number}/tips/1/"
+    tip = f"https://richtlijnen.voorbeeldstad.nl/handreikingen/sociale-media/versies/{version.number}/tips/1/"
     assert "Dear Anna," in received.text and tip in received.text
     assert tip in links(parse(received.html))
     assert reminder.status == Reminder.Status.SENT

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
+from handbook.selectors.access import has_guideline_perm
 from people.models import Employee
 from portal.db import CompiledQuery
 
@@ -74,7 +75,9 @@ def visible_versions(
 ) -> QuerySet[GuidelineVersion]:
     """Versions this user may read: published and retired, and drafts for editors."""
     versions = guideline.versions.select_related("published_by", "last_edited_by")
-    if not user.has_perm("handbook.view_draft_guidelineversion"):
+    if not has_guideline_perm(
+        user=user, perm="handbook.view_draft_guidelineversion", guideline=guideline
+    ):
         versions = versions.exclude(status=GuidelineVersion.Status.DRAFT)
     return versions.order_by("-number")
 

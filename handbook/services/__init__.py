@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
+from handbook.selectors.access import has_guideline_perm
 from handbook.selectors.canonical import version_hashes
 from handbook.services.seed import SeedText
 from handbook.signals import draft_created
@@ -45,8 +46,12 @@ def _log(
     )
 
 
-def _require(actor: Employee | None, permission: str) -> None:
-    if actor is not None and not actor.has_perm(permission):
+def _require(actor: Employee | None, permission: str, guideline: Guideline) -> None:
+    """The actor holds the permission for every guideline or for this one (an editor of
+    one guideline, handbook.selectors.access); None is the system itself."""
+    if actor is not None and not has_guideline_perm(
+        user=actor, perm=permission, guideline=guideline
+    ):
         raise PermissionDenied(_("You may not do this."))
 
 
@@ -89,7 +94,7 @@ def load_version_one(
 @transaction.atomic
 def create_draft(*, guideline: Guideline, actor: Employee | None) -> GuidelineVersion:
     """Start a new draft from the latest version: its text, tips and translations."""
-    _require(actor, "handbook.add_guidelineversion")
+    _require(actor, "handbook.add_guidelineversion", guideline)
     guideline = Guideline.objects.select_for_update().get(pk=guideline.pk)
     if guideline.versions.filter(status=GuidelineVersion.Status.DRAFT).exists():
         raise ValidationError(_("There is already a draft. Continue with that one."))
@@ -160,7 +165,7 @@ def update_draft(
     A tip whose text equals the previous version's is marked unchanged; a changed tip
     must be marked editorial or material by the editor; a tip without lineage is new.
     """
-    _require(actor, "handbook.change_guidelineversion")
+    _require(actor, "handbook.change_guidelineversion", draft.guideline)
     draft = GuidelineVersion.objects.select_for_update().get(pk=draft.pk)
     if not draft.is_draft:
         raise ValidationError(_("Only a draft can be changed."))
@@ -222,7 +227,9 @@ def publish_blockers(*, draft: GuidelineVersion, actor: Employee | None) -> list
     if not draft.is_draft:
         reasons.append(_("This version is not a draft."))
         return reasons
-    if actor is not None and not actor.has_perm("handbook.publish_guidelineversion"):
+    if actor is not None and not has_guideline_perm(
+        user=actor, perm="handbook.publish_guidelineversion", guideline=draft.guideline
+    ):
         reasons.append(_("You may not publish versions."))
     if settings.HANDBOOK_FOUR_EYES and actor is not None and draft.last_edited_by_id == actor.pk:
         reasons.append(
@@ -272,7 +279,7 @@ def _publish(version: GuidelineVersion, actor: Employee | None) -> None:
 
 @transaction.atomic
 def discard_draft(*, draft: GuidelineVersion, actor: Employee | None) -> None:
-    _require(actor, "handbook.change_guidelineversion")
+    _require(actor, "handbook.change_guidelineversion", draft.guideline)
     draft = GuidelineVersion.objects.select_for_update().get(pk=draft.pk)
     if not draft.is_draft:
         raise ValidationError(_("Only a draft can be discarded."))
@@ -288,7 +295,7 @@ def record_admin_change(*, draft: GuidelineVersion, actor: Employee | None) -> N
     The four-eyes rule looks at last_edited_by, so an admin correction counts as that
     person's change. Does nothing for a version that is not a draft.
     """
-    _require(actor, "handbook.change_guidelineversion")
+    _require(actor, "handbook.change_guidelineversion", draft.guideline)
     updated = GuidelineVersion.objects.filter(
         pk=draft.pk, status=GuidelineVersion.Status.DRAFT
     ).update(last_edited_by=actor, last_edited_at=timezone.now())

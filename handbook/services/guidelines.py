@@ -2,8 +2,9 @@
 
 A new guideline starts with draft version 1 (through create_draft, so it is made and
 logged like every other draft); its text is written and published as for any version.
-Creating one needs the permission create_draft needs; changing the audience the one
-update_draft needs.
+Creating one needs the global permission handbook.add_guideline (the editor role; an
+editor of one guideline cannot create others); changing the audience the one
+update_draft needs, for every guideline or for this one.
 
 Events hold no free text (see migration 0004): the short name, the audience kind,
 department ids and role names only.
@@ -16,7 +17,7 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -25,9 +26,13 @@ from handbook.services import _log, _require, create_draft
 from people.models import Department, Employee
 from people.roles import Role
 
-CREATE_PERMISSION = "handbook.add_guidelineversion"
+CREATE_PERMISSION = "handbook.add_guideline"
 CHANGE_PERMISSION = "handbook.change_guidelineversion"
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_MAX_LENGTH = 80
+# Short names the addresses under /handreikingen/ use for pages of their own
+# (handbook.urls): no guideline may take them.
+RESERVED_SLUGS = frozenset({"redactie", "nieuw"})
 
 
 @dataclass(frozen=True)
@@ -109,11 +114,22 @@ def create_guideline(
 ) -> Guideline:
     """Create a guideline with its audience and its first draft (version 1, holding the
     introduction; tips are added with update_draft)."""
-    _require(actor, CREATE_PERMISSION)
+    if actor is not None and not actor.has_perm(CREATE_PERMISSION):
+        # For every guideline only: an editor of one guideline cannot start another.
+        raise PermissionDenied(_("You may not do this."))
     slug = slug.strip()
     errors = _clean_audience(audience, departments, roles)
     if not SLUG_PATTERN.fullmatch(slug):
         errors["slug"] = [_("Use only lower-case letters, digits and hyphens in the short name.")]
+    elif len(slug) > SLUG_MAX_LENGTH:
+        errors["slug"] = [
+            _("Keep the short name under %(count)s characters.") % {"count": SLUG_MAX_LENGTH}
+        ]
+    elif slug in RESERVED_SLUGS:
+        errors["slug"] = [
+            _("The portal uses the short name “%(slug)s” for a page of its own. Choose another.")
+            % {"slug": slug}
+        ]
     elif Guideline.objects.filter(slug__iexact=slug).exists():
         errors["slug"] = [_("There is already a guideline with this short name.")]
     if not title.strip():
@@ -153,7 +169,7 @@ def update_guideline_audience(
     roles: Collection[str] = (),
 ) -> Guideline:
     """Replace whom the guideline applies to; logged with the old and the new audience."""
-    _require(actor, CHANGE_PERMISSION)
+    _require(actor, CHANGE_PERMISSION, guideline)
     errors = _clean_audience(audience, departments, roles)
     if errors:
         raise ValidationError(errors)

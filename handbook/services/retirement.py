@@ -23,14 +23,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, RetirementRequest
+from handbook.selectors.access import has_guideline_perm
 from people.models import Employee
 
 PERMISSION = "handbook.publish_guidelineversion"
 REASON_MAX_LENGTH = 1000
 
 
-def _require(actor: Employee | None) -> None:
-    if actor is None or not actor.has_perm(PERMISSION):
+def _require(actor: Employee | None, version: GuidelineVersion) -> None:
+    """An editor who may publish, for every guideline or for this version's."""
+    if actor is None or not has_guideline_perm(
+        user=actor, perm=PERMISSION, guideline=version.guideline
+    ):
         raise PermissionDenied(_("You may not do this."))
 
 
@@ -98,7 +102,7 @@ def request_retirement(
     *, version: GuidelineVersion, actor: Employee, reason: str, today: datetime.date | None = None
 ) -> RetirementRequest:
     """Ask for a published version to be retired; another editor must confirm it."""
-    _require(actor)
+    _require(actor, version)
     version = _lock(version)
     reason = reason.strip()
     errors = retirement_blockers(version=version, today=today)
@@ -145,7 +149,7 @@ def confirm_retirement(
     today: datetime.date | None = None,
 ) -> GuidelineVersion:
     """Confirm another editor's request: the version is retired."""
-    _require(actor)
+    _require(actor, version)
     version = _lock(version)
     request = _open_request_of(version, request_id)
     if not may_confirm(request=request, actor=actor):
@@ -173,7 +177,7 @@ def cancel_retirement(
     *, version: GuidelineVersion, request_id: int, actor: Employee
 ) -> RetirementRequest:
     """Withdraw an open request (the requester or another editor); nothing is retired."""
-    _require(actor)
+    _require(actor, version)
     version = _lock(version)
     request = _open_request_of(version, request_id)
     RetirementRequest.objects.filter(pk=request.pk).update(

@@ -1,10 +1,12 @@
 """Reminding a guideline's owner that its yearly review is due.
 
-Each guideline has an owner and a review date (set to a year after the effective date
-of each published version). When the review date is less than
-HANDBOOK_REVIEW_REMINDER_DAYS days away, or has passed, the owner gets one e-mail, in
-their own language. One per review date: a HandbookEvent REVIEW_REMINDER_SENT with that
-date in its details records it, and a later run finds it and sends nothing.
+Per guideline: each guideline has an owner and a review date (set to a year after the
+effective date of each published version). When the review date is less than
+HANDBOOK_REVIEW_REMINDER_DAYS days away, or has passed, that guideline's owner gets one
+e-mail, in their own language, that names the guideline (its title in that language)
+and links to its own editor's page. One per review date: a HandbookEvent
+REVIEW_REMINDER_SENT with that date in its details records it, and a later run finds it
+and sends nothing.
 """
 
 from __future__ import annotations
@@ -103,11 +105,13 @@ def _build_reminder(guideline: Guideline, *, today: datetime.date) -> EmailMulti
     with translation.override(language):
         context = {
             "guideline": guideline,
+            "guideline_title": guideline.title_in(language),
             "owner": owner,
             "review_date": guideline.review_date,
             "overdue": guideline.review_date < today,
             "days_left": (guideline.review_date - today).days,
-            "editor_url": base_url + reverse("handbook:editor"),
+            "editor_url": base_url
+            + reverse("handbook:editor", kwargs={"guideline": guideline.slug}),
         }
     return templated_email(
         "handbook/email/review_reminder", context, to=[owner.email], language=language

@@ -191,7 +191,7 @@ def import_text(
     """Replace the draft's title, introduction and tips by the file's, whole or not at
     all: raises TextFormatError (every problem, with its line) for a malformed file and
     ValidationError for a version that is not a draft."""
-    _require(actor, "handbook.change_guidelineversion")
+    _require(actor, "handbook.change_guidelineversion", version.guideline)
     draft = GuidelineVersion.objects.select_for_update().get(pk=version.pk)
     kind, text = _read(version=draft, data=data, filename=filename)
     draft_tips = {tip.number: tip for tip in draft.tips.all()}

@@ -26,18 +26,25 @@ def keep_language(context, url: str) -> str:
 @register.simple_tag(takes_context=True)
 def tip_url(context, number: int) -> str:
     """The address of a tip: under the current version, or under the version shown."""
+    slug = context["guideline"].slug
     if context.get("is_current_page"):
-        url = reverse("handbook:current_tip", kwargs={"tip": number})
+        url = reverse("handbook:current_tip", kwargs={"guideline": slug, "tip": number})
     else:
-        url = reverse("handbook:tip", kwargs={"number": context["version"].number, "tip": number})
+        url = reverse(
+            "handbook:tip",
+            kwargs={"guideline": slug, "number": context["version"].number, "tip": number},
+        )
     return url + _language_query(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
 def version_home_url(context) -> str:
     """The page of the version shown: the current-version page or the version's own."""
+    slug = context["guideline"].slug
     if context.get("is_current_page"):
-        url = reverse("handbook:current")
+        url = reverse("handbook:current", kwargs={"guideline": slug})
     else:
-        url = reverse("handbook:version", kwargs={"number": context["version"].number})
+        url = reverse(
+            "handbook:version", kwargs={"guideline": slug, "number": context["version"].number}
+        )
     return url + _language_query(context.get("request"))

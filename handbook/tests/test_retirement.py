@@ -225,15 +225,19 @@ def test_only_editors_who_may_publish_retire(version_one, successor, editor, who
 
 
 def retire_url(number: int) -> str:
-    return reverse("handbook:retire", kwargs={"number": number})
+    return reverse("handbook:retire", kwargs={"guideline": "sociale-media", "number": number})
 
 
 def confirm_url(number: int) -> str:
-    return reverse("handbook:confirm_retirement", kwargs={"number": number})
+    return reverse(
+        "handbook:confirm_retirement", kwargs={"guideline": "sociale-media", "number": number}
+    )
 
 
 def cancel_url(number: int) -> str:
-    return reverse("handbook:cancel_retirement", kwargs={"number": number})
+    return reverse(
+        "handbook:cancel_retirement", kwargs={"guideline": "sociale-media", "number": number}
+    )
 
 
 def test_the_retire_page_asks_for_a_reason(editor_client, version_one, successor):
@@ -258,7 +262,9 @@ def test_asking_on_the_page_and_confirming_as_another_editor(
     response = other_editor_client.post(confirm_url(1), {"request": request.pk})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("handbook:history")
+    assert response["Location"] == reverse(
+        "handbook:history", kwargs={"guideline": "sociale-media"}
+    )
     assert status(version_one) == "retired"
 
 

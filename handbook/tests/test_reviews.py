@@ -30,7 +30,7 @@ def test_the_owner_gets_one_mail_when_the_review_date_is_near(settings):
     assert message.to == [guideline.owner.email]
     assert guideline.title in message.subject
     assert message.alternatives[0].mimetype == "text/html"
-    assert "/handreiking/redactie/" in message.body
+    assert "/handreikingen/sociale-media/redactie/" in message.body
 
 
 @pytest.mark.django_db
@@ -106,3 +106,31 @@ def test_the_command_sends_once_and_reports(capsys):
     assert len(mail.outbox) == 1
     output = capsys.readouterr().out
     assert "Review reminders sent: 1" in output and "Review reminders sent: 0" in output
+
+
+@pytest.mark.django_db
+def test_each_guidelines_owner_gets_a_reminder_naming_that_guideline_and_its_editor_page(
+    settings,
+):
+    settings.HANDBOOK_REVIEW_REMINDER_DAYS = 30
+    privacy_owner = EmployeeFactory(preferred_language="en")
+    social_owner = EmployeeFactory(preferred_language="nl")
+    GuidelineFactory(
+        slug="privacy",
+        title="Privacyhandreiking",
+        title_en="Privacy guide",
+        owner=privacy_owner,
+        review_date=TODAY + datetime.timedelta(days=10),
+    )
+    GuidelineFactory(owner=social_owner, review_date=TODAY + datetime.timedelta(days=10))
+
+    send_review_reminders(today=TODAY)
+
+    by_recipient = {message.to[0]: message for message in mail.outbox}
+    privacy_mail = by_recipient[privacy_owner.email]
+    social_mail = by_recipient[social_owner.email]
+    assert "Privacy guide" in privacy_mail.subject
+    assert "/handreikingen/privacy/redactie/" in privacy_mail.body
+    assert "sociale media" in social_mail.subject
+    assert "/handreikingen/sociale-media/redactie/" in social_mail.body
+    assert len(mail.outbox) == 2

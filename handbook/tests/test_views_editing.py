@@ -80,14 +80,18 @@ def _tips(draft) -> list[dict]:
 def test_an_employee_gets_403_on_editor_pages(employee_client, version_one, editor, name, kwargs):
     _draft(version_one, editor)
 
-    response = employee_client.get(reverse(f"handbook:{name}", kwargs=kwargs))
+    response = employee_client.get(
+        reverse(f"handbook:{name}", kwargs={"guideline": "sociale-media", **kwargs})
+    )
 
     assert response.status_code == 403
 
 
 @pytest.mark.django_db
 def test_an_employee_cannot_create_a_draft(employee_client, version_one):
-    response = employee_client.post(reverse("handbook:create_draft"))
+    response = employee_client.post(
+        reverse("handbook:create_draft", kwargs={"guideline": "sociale-media"})
+    )
 
     assert response.status_code == 403
     assert not GuidelineVersion.objects.filter(status="draft").exists()
@@ -108,21 +112,25 @@ def test_an_employee_cannot_create_a_draft(employee_client, version_one):
 def test_an_editor_can_open_editor_pages(editor_client, version_one, editor, name, kwargs):
     _draft(version_one, editor)
 
-    response = editor_client.get(reverse(f"handbook:{name}", kwargs=kwargs))
+    response = editor_client.get(
+        reverse(f"handbook:{name}", kwargs={"guideline": "sociale-media", **kwargs})
+    )
 
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
 def test_editor_pages_send_anonymous_visitors_to_the_login(client, version_one):
-    response = client.get(reverse("handbook:editor"))
+    response = client.get(reverse("handbook:editor", kwargs={"guideline": "sociale-media"}))
 
     assert response.status_code == 302
 
 
 @pytest.mark.django_db
 def test_editing_a_published_version_is_not_found(editor_client, version_one):
-    response = editor_client.get(reverse("handbook:edit", kwargs={"number": 1}))
+    response = editor_client.get(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 1})
+    )
 
     assert response.status_code == 404
 
@@ -132,7 +140,9 @@ def test_editing_a_published_version_is_not_found(editor_client, version_one):
 
 @pytest.mark.django_db
 def test_dashboard_offers_a_new_draft_when_there_is_none(editor_client, version_one):
-    html = _text(editor_client.get(reverse("handbook:editor")))
+    html = _text(
+        editor_client.get(reverse("handbook:editor", kwargs={"guideline": "sociale-media"}))
+    )
 
     assert 'id="create-draft"' in html
     assert 'id="edit-draft"' not in html
@@ -142,7 +152,9 @@ def test_dashboard_offers_a_new_draft_when_there_is_none(editor_client, version_
 def test_dashboard_shows_the_open_draft(editor_client, version_one, editor):
     _draft(version_one, editor)
 
-    html = _text(editor_client.get(reverse("handbook:editor")))
+    html = _text(
+        editor_client.get(reverse("handbook:editor", kwargs={"guideline": "sociale-media"}))
+    )
 
     assert 'id="edit-draft"' in html and 'id="publish-draft"' in html
     assert 'id="create-draft"' not in html
@@ -152,8 +164,14 @@ def test_dashboard_shows_the_open_draft(editor_client, version_one, editor):
 def test_dashboard_lists_the_audit_events_paginated(editor_client, version_one):
     HandbookEventFactory.create_batch(30, guideline=version_one.guideline)
 
-    first = parse(editor_client.get(reverse("handbook:editor")))
-    second = parse(editor_client.get(reverse("handbook:editor") + "?pagina=2"))
+    first = parse(
+        editor_client.get(reverse("handbook:editor", kwargs={"guideline": "sociale-media"}))
+    )
+    second = parse(
+        editor_client.get(
+            reverse("handbook:editor", kwargs={"guideline": "sociale-media"}) + "?pagina=2"
+        )
+    )
 
     assert len(select(first, "#events-table tbody tr")) == 25
     assert len(select(second, "#events-table tbody tr")) == 31 - 25
@@ -165,10 +183,14 @@ def test_dashboard_lists_the_audit_events_paginated(editor_client, version_one):
 
 @pytest.mark.django_db
 def test_creating_a_draft_leads_to_its_edit_page(editor_client, version_one):
-    response = editor_client.post(reverse("handbook:create_draft"))
+    response = editor_client.post(
+        reverse("handbook:create_draft", kwargs={"guideline": "sociale-media"})
+    )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("handbook:edit", kwargs={"number": 2})
+    assert response["Location"] == reverse(
+        "handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}
+    )
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.Status.DRAFT
 
 
@@ -176,7 +198,9 @@ def test_creating_a_draft_leads_to_its_edit_page(editor_client, version_one):
 def test_creating_a_second_draft_shows_a_message(editor_client, version_one, editor):
     _draft(version_one, editor)
 
-    response = editor_client.post(reverse("handbook:create_draft"), follow=True)
+    response = editor_client.post(
+        reverse("handbook:create_draft", kwargs={"guideline": "sociale-media"}), follow=True
+    )
 
     assert nl("There is already a draft. Continue with that one.") in _text(response)
     assert GuidelineVersion.objects.filter(status="draft").count() == 1
@@ -188,7 +212,11 @@ def test_edit_form_labels_every_field_and_groups_radios_in_a_fieldset(
 ):
     _draft(version_one, editor)
 
-    page = parse(editor_client.get(reverse("handbook:edit", kwargs={"number": 2})))
+    page = parse(
+        editor_client.get(
+            reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2})
+        )
+    )
 
     for field in ("title", "title_en", "introduction", "effective_date", "tips-0-text"):
         assert select(page, f"label[for=id_{field}]") and select(page, f"#id_{field}"), field
@@ -202,10 +230,15 @@ def test_edit_form_labels_every_field_and_groups_radios_in_a_fieldset(
 def test_saving_an_unchanged_draft_keeps_every_tip_unchanged(editor_client, version_one, editor):
     draft = _draft(version_one, editor)
 
-    response = editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), _form_data(draft))
+    response = editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}),
+        _form_data(draft),
+    )
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("handbook:version", kwargs={"number": 2})
+    assert response["Location"] == reverse(
+        "handbook:version", kwargs={"guideline": "sociale-media", "number": 2}
+    )
     assert set(draft.tips.values_list("change", flat=True)) == {Tip.Change.UNCHANGED}
 
 
@@ -215,7 +248,9 @@ def test_textarea_line_endings_do_not_count_as_a_change(editor_client, version_o
     data = _form_data(draft, introduction=draft.introduction.replace("\n", "\r\n"))
     data["tips-0-text"] = data["tips-0-text"] + "\r\n"
 
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     assert draft.tips.get(number=1).change == Tip.Change.UNCHANGED
 
@@ -227,7 +262,9 @@ def test_saving_a_changed_tip_with_a_mark_stores_it(editor_client, version_one, 
     data["tips-1-text"] = "Alles wat je plaatst blijft lang zichtbaar."
     data["tips-1-change"] = "material"
 
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     tip = draft.tips.get(number=2)
     assert (tip.text, tip.change) == ("Alles wat je plaatst blijft lang zichtbaar.", "material")
@@ -245,7 +282,9 @@ def test_a_changed_tip_without_a_mark_shows_an_error_summary_and_changes_nothing
     data["tips-1-text"] = "Alles wat je plaatst blijft lang zichtbaar."
     data["tips-1-change"] = "unchanged"
 
-    response = editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    response = editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     html = _text(response)
     assert response.status_code == 200
@@ -261,7 +300,8 @@ def test_a_missing_title_is_reported_with_a_link_to_the_field(editor_client, ver
     draft = _draft(version_one, editor)
 
     response = editor_client.post(
-        reverse("handbook:edit", kwargs={"number": 2}), _form_data(draft, title="")
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}),
+        _form_data(draft, title=""),
     )
 
     assert "#id_title" in dict(error_summary(parse(response)))
@@ -275,7 +315,9 @@ def test_an_empty_tip_text_is_reported(editor_client, version_one, editor):
     data = _form_data(draft)
     data["tips-4-text"] = "   "
 
-    response = editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    response = editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     assert "#id_tips-4-text" in dict(error_summary(parse(response)))
 
@@ -287,7 +329,9 @@ def test_add_a_tip_shows_one_more_empty_tip_without_saving(editor_client, versio
     del data["save"]
     data["add_tip"] = "1"
 
-    response = editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    response = editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     page = parse(response)
     assert response.status_code == 200
@@ -307,7 +351,10 @@ def test_a_new_tip_is_saved_as_new(editor_client, version_one, editor):
         {"lineage": "", "text": "Deel geen wachtwoorden.", "text_en": "", "ORDER": "12"},
     ]
 
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), _form_data(draft, tips=tips))
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}),
+        _form_data(draft, tips=tips),
+    )
 
     tip = draft.tips.get(number=12)
     assert (tip.text, tip.change) == ("Deel geen wachtwoorden.", Tip.Change.NEW)
@@ -319,7 +366,9 @@ def test_removing_a_tip_renumbers_the_rest(editor_client, version_one, editor):
     data = _form_data(draft)
     data["tips-0-DELETE"] = "on"
 
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     assert draft.tips.count() == 10
     assert draft.tips.get(number=1).text.startswith("Bedenk dat alles")
@@ -331,7 +380,9 @@ def test_reordering_tips_follows_the_positions(editor_client, version_one, edito
     data = _form_data(draft)
     data["tips-10-ORDER"] = "0"
 
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     assert draft.tips.get(number=1).text.startswith("Gebruik geen logo")
     assert draft.tips.get(number=2).text.startswith("Je bent zelf")
@@ -344,7 +395,9 @@ def test_removing_every_tip_is_refused(editor_client, version_one, editor):
     for index in range(11):
         data[f"tips-{index}-DELETE"] = "on"
 
-    response = editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    response = editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     assert 'id="error-summary"' in _text(response)
     assert draft.tips.count() == 11
@@ -356,7 +409,9 @@ def test_a_forged_lineage_is_refused(editor_client, version_one, editor):
     data = _form_data(draft)
     data["tips-0-lineage"] = "00000000-0000-0000-0000-000000000000"
 
-    response = editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    response = editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
     assert 'id="error-summary"' in _text(response)
 
@@ -369,9 +424,16 @@ def test_publish_page_shows_the_four_eyes_blocker_to_the_last_editor(
     editor_client, version_one, editor
 ):
     draft = _draft(version_one, editor)
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), _form_data(draft))
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}),
+        _form_data(draft),
+    )
 
-    html = _text(editor_client.get(reverse("handbook:publish", kwargs={"number": 2})))
+    html = _text(
+        editor_client.get(
+            reverse("handbook:publish", kwargs={"guideline": "sociale-media", "number": 2})
+        )
+    )
 
     assert 'id="publish-blockers"' in html
     assert 'id="publish-button"' not in html
@@ -380,9 +442,14 @@ def test_publish_page_shows_the_four_eyes_blocker_to_the_last_editor(
 @pytest.mark.django_db
 def test_publishing_as_the_last_editor_is_refused(editor_client, version_one, editor):
     draft = _draft(version_one, editor)
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), _form_data(draft))
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}),
+        _form_data(draft),
+    )
 
-    response = editor_client.post(reverse("handbook:publish", kwargs={"number": 2}))
+    response = editor_client.post(
+        reverse("handbook:publish", kwargs={"guideline": "sociale-media", "number": 2})
+    )
 
     assert response.status_code == 400
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.Status.DRAFT
@@ -396,10 +463,18 @@ def test_another_editor_sees_the_diff_and_publishes(
     data = _form_data(draft)
     data["tips-1-text"] = "Alles wat je plaatst blijft lang zichtbaar."
     data["tips-1-change"] = "material"
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), data)
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}), data
+    )
 
-    page = parse(other_editor_client.get(reverse("handbook:publish", kwargs={"number": 2})))
-    response = other_editor_client.post(reverse("handbook:publish", kwargs={"number": 2}))
+    page = parse(
+        other_editor_client.get(
+            reverse("handbook:publish", kwargs={"guideline": "sociale-media", "number": 2})
+        )
+    )
+    response = other_editor_client.post(
+        reverse("handbook:publish", kwargs={"guideline": "sociale-media", "number": 2})
+    )
 
     assert select(page, "#publish-button")
     assert attribute(page, "section#diff-tip-2", "data-status") == "material"
@@ -415,9 +490,14 @@ def test_the_four_eyes_setting_lets_the_last_editor_publish(
 ):
     settings.HANDBOOK_FOUR_EYES = False
     draft = _draft(version_one, editor)
-    editor_client.post(reverse("handbook:edit", kwargs={"number": 2}), _form_data(draft))
+    editor_client.post(
+        reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}),
+        _form_data(draft),
+    )
 
-    editor_client.post(reverse("handbook:publish", kwargs={"number": 2}))
+    editor_client.post(
+        reverse("handbook:publish", kwargs={"guideline": "sociale-media", "number": 2})
+    )
 
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.Status.PUBLISHED
 
@@ -426,7 +506,9 @@ def test_the_four_eyes_setting_lets_the_last_editor_publish(
 def test_publishing_needs_a_post(other_editor_client, version_one, editor):
     _draft(version_one, editor)
 
-    other_editor_client.get(reverse("handbook:publish", kwargs={"number": 2}))
+    other_editor_client.get(
+        reverse("handbook:publish", kwargs={"guideline": "sociale-media", "number": 2})
+    )
 
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.Status.DRAFT
 
@@ -439,11 +521,17 @@ def test_retiring_a_version_after_confirmation_by_another_editor(
     from handbook.tests.factories import published_version
 
     published_version(version_one.guideline, number=2, effective_date=version_one.effective_date)
-    page = editor_client.get(reverse("handbook:retire", kwargs={"number": 1}))
-    asked = editor_client.post(reverse("handbook:retire", kwargs={"number": 1}), {"reason": "Oud."})
+    page = editor_client.get(
+        reverse("handbook:retire", kwargs={"guideline": "sociale-media", "number": 1})
+    )
+    asked = editor_client.post(
+        reverse("handbook:retire", kwargs={"guideline": "sociale-media", "number": 1}),
+        {"reason": "Oud."},
+    )
     request = version_one.retirement_requests.get()
     response = other_editor_client.post(
-        reverse("handbook:confirm_retirement", kwargs={"number": 1}), {"request": request.pk}
+        reverse("handbook:confirm_retirement", kwargs={"guideline": "sociale-media", "number": 1}),
+        {"request": request.pk},
     )
 
     assert 'id="retire-button"' in _text(page)
@@ -456,8 +544,12 @@ def test_retiring_a_version_after_confirmation_by_another_editor(
 def test_discarding_a_draft_after_confirmation(editor_client, version_one, editor):
     _draft(version_one, editor)
 
-    page = editor_client.get(reverse("handbook:discard", kwargs={"number": 2}))
-    response = editor_client.post(reverse("handbook:discard", kwargs={"number": 2}))
+    page = editor_client.get(
+        reverse("handbook:discard", kwargs={"guideline": "sociale-media", "number": 2})
+    )
+    response = editor_client.post(
+        reverse("handbook:discard", kwargs={"guideline": "sociale-media", "number": 2})
+    )
 
     assert 'id="discard-button"' in _text(page)
     assert response.status_code == 302
@@ -468,7 +560,9 @@ def test_discarding_a_draft_after_confirmation(editor_client, version_one, edito
 def test_an_employee_cannot_publish_by_posting(employee_client, version_one, editor):
     _draft(version_one, editor)
 
-    response = employee_client.post(reverse("handbook:publish", kwargs={"number": 2}))
+    response = employee_client.post(
+        reverse("handbook:publish", kwargs={"guideline": "sociale-media", "number": 2})
+    )
 
     assert response.status_code == 403
     assert GuidelineVersion.objects.get(number=2).status == GuidelineVersion.Status.DRAFT

@@ -22,25 +22,34 @@ def _text(response) -> str:
 
 @pytest.mark.django_db
 def test_pages_require_login(client, version_one):
-    response = client.get(reverse("handbook:current"))
+    response = client.get(reverse("handbook:current", kwargs={"guideline": "sociale-media"}))
 
     assert response.status_code == 302
     assert "/account/login/" in response["Location"]
 
 
 @pytest.mark.django_db
-def test_without_a_guideline_the_page_says_what_to_do(employee_client):
-    response = employee_client.get(reverse("handbook:current"))
+def test_without_a_guideline_the_list_says_what_to_do(employee_client):
+    response = employee_client.get(reverse("handbook:list"))
 
     assert response.status_code == 200
     assert "manage.py load_handbook" in _text(response)
 
 
 @pytest.mark.django_db
+def test_a_guideline_that_is_not_there_is_not_found(employee_client, version_one):
+    response = employee_client.get(reverse("handbook:current", kwargs={"guideline": "privacy"}))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
 def test_without_a_version_in_force_the_page_says_so(employee_client):
     published_version(effective_date=datetime.date(2999, 1, 1))
 
-    response = employee_client.get(reverse("handbook:current"))
+    response = employee_client.get(
+        reverse("handbook:current", kwargs={"guideline": "sociale-media"})
+    )
 
     assert response.status_code == 200
     assert 'id="handbook-empty"' in _text(response)
@@ -51,7 +60,9 @@ def test_without_a_version_in_force_the_page_says_so(employee_client):
 def test_current_version_shows_title_introduction_tips_and_hash_in_dutch(
     employee_client, version_one
 ):
-    response = employee_client.get(reverse("handbook:current"))
+    response = employee_client.get(
+        reverse("handbook:current", kwargs={"guideline": "sociale-media"})
+    )
 
     html = _text(response)
     page = parse(response)
@@ -70,7 +81,9 @@ def test_current_version_shows_title_introduction_tips_and_hash_in_dutch(
 def test_current_version_in_english_shows_the_translation_with_a_notice(
     english_client, version_one
 ):
-    response = english_client.get(reverse("handbook:current"))
+    response = english_client.get(
+        reverse("handbook:current", kwargs={"guideline": "sociale-media"})
+    )
 
     html = _text(response)
     page = parse(response)
@@ -88,7 +101,9 @@ def test_current_version_in_english_shows_the_translation_with_a_notice(
 
 @pytest.mark.django_db
 def test_english_page_can_show_the_dutch_text_marked_as_dutch(english_client, version_one):
-    response = english_client.get(reverse("handbook:current") + "?taal=nl")
+    response = english_client.get(
+        reverse("handbook:current", kwargs={"guideline": "sociale-media"}) + "?taal=nl"
+    )
 
     page = parse(response)
     heading = one(page, "h1")
@@ -103,7 +118,9 @@ def test_english_page_can_show_the_dutch_text_marked_as_dutch(english_client, ve
 def test_english_page_falls_back_to_dutch_marked_as_dutch(english_client):
     published_version(tips=["Alleen Nederlands."], tips_en=[""], title_en="")
 
-    page = parse(english_client.get(reverse("handbook:current")))
+    page = parse(
+        english_client.get(reverse("handbook:current", kwargs={"guideline": "sociale-media"}))
+    )
 
     heading = one(page, "h1")
     assert heading.attributes["lang"] == "nl"
@@ -114,7 +131,9 @@ def test_english_page_falls_back_to_dutch_marked_as_dutch(english_client):
 
 @pytest.mark.django_db
 def test_tip_page_shows_the_tip_with_previous_and_next_links(employee_client, version_one):
-    response = employee_client.get(reverse("handbook:current_tip", kwargs={"tip": 3}))
+    response = employee_client.get(
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 3})
+    )
 
     page = parse(response)
     assert response.status_code == 200
@@ -122,15 +141,29 @@ def test_tip_page_shows_the_tip_with_previous_and_next_links(employee_client, ve
     assert text_of(page, ".tip-text").startswith(TIP_3_NL)
     pager = one(page, "nav.tip-pager")
     assert pager.attributes["aria-label"] == nl("Previous and next tip")
-    assert links(pager) == ["/handreiking/tips/2/", "/handreiking/tips/4/"]
-    assert attribute(page, "nav.tip-nav a[aria-current=page]", "href") == "/handreiking/tips/3/"
+    assert links(pager) == [
+        "/handreikingen/sociale-media/tips/2/",
+        "/handreikingen/sociale-media/tips/4/",
+    ]
+    assert (
+        attribute(page, "nav.tip-nav a[aria-current=page]", "href")
+        == "/handreikingen/sociale-media/tips/3/"
+    )
     assert version_one.content_hash in _text(response)
 
 
 @pytest.mark.django_db
 def test_first_tip_has_no_previous_link_and_last_no_next(employee_client, version_one):
-    first = parse(employee_client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 1})))
-    last = parse(employee_client.get(reverse("handbook:tip", kwargs={"number": 1, "tip": 11})))
+    first = parse(
+        employee_client.get(
+            reverse("handbook:tip", kwargs={"guideline": "sociale-media", "number": 1, "tip": 1})
+        )
+    )
+    last = parse(
+        employee_client.get(
+            reverse("handbook:tip", kwargs={"guideline": "sociale-media", "number": 1, "tip": 11})
+        )
+    )
 
     assert not select(first, "#previous-tip") and select(first, "a#next-tip[rel=next]")
     assert not select(last, "#next-tip") and select(last, "a#previous-tip[rel=prev]")
@@ -138,14 +171,20 @@ def test_first_tip_has_no_previous_link_and_last_no_next(employee_client, versio
 
 @pytest.mark.django_db
 def test_unknown_tip_is_not_found(employee_client, version_one):
-    response = employee_client.get(reverse("handbook:current_tip", kwargs={"tip": 12}))
+    response = employee_client.get(
+        reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 12})
+    )
 
     assert response.status_code == 404
 
 
 @pytest.mark.django_db
 def test_tip_page_in_english(english_client, version_one):
-    page = parse(english_client.get(reverse("handbook:current_tip", kwargs={"tip": 3})))
+    page = parse(
+        english_client.get(
+            reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 3})
+        )
+    )
 
     tip = one(page, ".tip-text")
     assert tip.attributes["lang"] == "en" and text(tip).startswith(TIP_3_EN)
@@ -161,7 +200,9 @@ def test_history_shows_superseded_current_and_scheduled_versions(employee_client
         first.guideline, number=3, effective_date=datetime.date(2999, 1, 1), based_on=second
     )
 
-    html = _text(employee_client.get(reverse("handbook:history")))
+    html = _text(
+        employee_client.get(reverse("handbook:history", kwargs={"guideline": "sociale-media"}))
+    )
 
     page = parse(html)
     rows = select(page, "#history-table tbody tr")
@@ -179,7 +220,9 @@ def test_history_shows_superseded_current_and_scheduled_versions(employee_client
 def test_history_shows_a_retired_version_as_retired(employee_client, version_one, editor):
     retire_at_once(version_one, editor)
 
-    page = parse(employee_client.get(reverse("handbook:history")))
+    page = parse(
+        employee_client.get(reverse("handbook:history", kwargs={"guideline": "sociale-media"}))
+    )
 
     assert attribute(page, "tr#version-row-1", "data-state") == "retired"
 
@@ -188,8 +231,12 @@ def test_history_shows_a_retired_version_as_retired(employee_client, version_one
 def test_employee_cannot_see_a_draft(employee_client, version_one, editor):
     services.create_draft(guideline=version_one.guideline, actor=editor)
 
-    version_page = employee_client.get(reverse("handbook:version", kwargs={"number": 2}))
-    history = _text(employee_client.get(reverse("handbook:history")))
+    version_page = employee_client.get(
+        reverse("handbook:version", kwargs={"guideline": "sociale-media", "number": 2})
+    )
+    history = _text(
+        employee_client.get(reverse("handbook:history", kwargs={"guideline": "sociale-media"}))
+    )
 
     assert version_page.status_code == 404
     assert "version-row-2" not in history
@@ -199,17 +246,21 @@ def test_employee_cannot_see_a_draft(employee_client, version_one, editor):
 def test_editor_sees_a_draft_as_a_preview_marked_draft(editor_client, version_one, editor):
     services.create_draft(guideline=version_one.guideline, actor=editor)
 
-    response = editor_client.get(reverse("handbook:version", kwargs={"number": 2}))
+    response = editor_client.get(
+        reverse("handbook:version", kwargs={"guideline": "sociale-media", "number": 2})
+    )
 
     html = _text(response)
     assert response.status_code == 200
     assert 'id="draft-banner"' in html and nl("DRAFT") in html
-    assert reverse("handbook:publish", kwargs={"number": 2}) in html
+    assert reverse("handbook:publish", kwargs={"guideline": "sociale-media", "number": 2}) in html
 
 
 @pytest.mark.django_db
 def test_version_page_shows_an_old_version(employee_client, version_one):
-    response = employee_client.get(reverse("handbook:version", kwargs={"number": 1}))
+    response = employee_client.get(
+        reverse("handbook:version", kwargs={"guideline": "sociale-media", "number": 1})
+    )
 
     assert response.status_code == 200
     assert version_one.content_hash in _text(response)
@@ -217,7 +268,9 @@ def test_version_page_shows_an_old_version(employee_client, version_one):
 
 @pytest.mark.django_db
 def test_print_view_shows_the_whole_version_with_its_hash(employee_client, version_one):
-    response = employee_client.get(reverse("handbook:print", kwargs={"number": 1}))
+    response = employee_client.get(
+        reverse("handbook:print", kwargs={"guideline": "sociale-media", "number": 1})
+    )
 
     page = parse(response)
     assert response.status_code == 200
@@ -228,7 +281,9 @@ def test_print_view_shows_the_whole_version_with_its_hash(employee_client, versi
 
 @pytest.mark.django_db
 def test_pdf_contains_title_version_and_a_tip(employee_client, version_one):
-    response = employee_client.get(reverse("handbook:pdf", kwargs={"number": 1}))
+    response = employee_client.get(
+        reverse("handbook:pdf", kwargs={"guideline": "sociale-media", "number": 1})
+    )
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -242,7 +297,9 @@ def test_pdf_contains_title_version_and_a_tip(employee_client, version_one):
 
 @pytest.mark.django_db
 def test_pdf_in_english_has_the_translation(english_client, version_one):
-    response = english_client.get(reverse("handbook:pdf", kwargs={"number": 1}))
+    response = english_client.get(
+        reverse("handbook:pdf", kwargs={"guideline": "sociale-media", "number": 1})
+    )
 
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
@@ -280,7 +337,7 @@ def test_diff_page_defaults_to_the_current_version_and_the_one_before(
     )
     services.publish_version(draft=draft, actor=other_editor)
 
-    response = employee_client.get(reverse("handbook:diff"))
+    response = employee_client.get(reverse("handbook:diff", kwargs={"guideline": "sociale-media"}))
 
     html = _text(response)
     assert response.status_code == 200
@@ -295,7 +352,9 @@ def test_diff_page_defaults_to_the_current_version_and_the_one_before(
 
 @pytest.mark.django_db
 def test_diff_page_with_one_version_says_there_is_nothing_to_compare(employee_client, version_one):
-    html = _text(employee_client.get(reverse("handbook:diff")))
+    html = _text(
+        employee_client.get(reverse("handbook:diff", kwargs={"guideline": "sociale-media"}))
+    )
 
     assert 'id="diff-too-few"' in html
 
@@ -304,7 +363,9 @@ def test_diff_page_with_one_version_says_there_is_nothing_to_compare(employee_cl
 def test_diff_page_refuses_a_version_the_user_cannot_see(employee_client, version_one, editor):
     services.create_draft(guideline=version_one.guideline, actor=editor)
 
-    response = employee_client.get(reverse("handbook:diff") + "?van=1&naar=2")
+    response = employee_client.get(
+        reverse("handbook:diff", kwargs={"guideline": "sociale-media"}) + "?van=1&naar=2"
+    )
 
     assert response.status_code == 200
     assert 'id="diff-heading"' not in _text(response)
@@ -314,7 +375,11 @@ def test_diff_page_refuses_a_version_the_user_cannot_see(employee_client, versio
 def test_diff_form_has_labelled_fields(employee_client, version_one):
     published_version(version_one.guideline, number=2, based_on=version_one)
 
-    html = _text(employee_client.get(reverse("handbook:diff") + "?van=1&naar=2"))
+    html = _text(
+        employee_client.get(
+            reverse("handbook:diff", kwargs={"guideline": "sociale-media"}) + "?van=1&naar=2"
+        )
+    )
 
     assert 'for="id_van"' in html and 'for="id_naar"' in html
 
@@ -328,7 +393,11 @@ def test_a_scheduled_version_page_says_scheduled(employee_client, version_one):
         effective_date=datetime.date(2999, 1, 1),
     )
 
-    html = _text(employee_client.get(reverse("handbook:version", kwargs={"number": 2})))
+    html = _text(
+        employee_client.get(
+            reverse("handbook:version", kwargs={"guideline": "sociale-media", "number": 2})
+        )
+    )
 
     assert "version-state-scheduled" in html
     assert GuidelineVersion.objects.get(number=2).content_hash in html

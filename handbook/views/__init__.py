@@ -7,6 +7,13 @@ from handbook.views.editing import (
     EditorDashboardView,
     PublishView,
 )
+from handbook.views.legacy import LegacyRedirectView
+from handbook.views.library import (
+    AudienceView,
+    CreateGuidelineView,
+    GuidelineListView,
+    LibraryView,
+)
 from handbook.views.reading import (
     CurrentTipView,
     CurrentVersionView,
@@ -18,8 +25,17 @@ from handbook.views.reading import (
     VersionView,
 )
 from handbook.views.retiring import CancelRetirementView, ConfirmRetirementView, RetireView
+from handbook.views.text_files import ConfirmImportView, ExportTextView, ImportTextView
 
 __all__ = [
+    "AudienceView",
+    "ConfirmImportView",
+    "CreateGuidelineView",
+    "ExportTextView",
+    "GuidelineListView",
+    "ImportTextView",
+    "LegacyRedirectView",
+    "LibraryView",
     "CancelRetirementView",
     "ConfirmRetirementView",
     "CreateDraftView",

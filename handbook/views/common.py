@@ -1,4 +1,4 @@
-"""What the handbook's views share: the guideline, presenting a version in the language
+"""What the handbook's views share: the guideline of the URL, presenting a version in the language
 of the text (portal.viewhelpers: which language, and text that carries its language)."""
 
 from __future__ import annotations
@@ -7,12 +7,14 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import render
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from handbook.models import GuidelineVersion, Tip
-from handbook.selectors import VersionState, default_guideline, version_state
+from handbook.models import Guideline, GuidelineVersion, Tip
+from handbook.selectors import VersionState, version_state
+from handbook.selectors.access import guideline_by_slug, has_guideline_perm
 from portal.viewhelpers import (
     LANGUAGE_PARAMETER,
     Localised,
@@ -105,18 +107,35 @@ def present_version(
 
 
 class GuidelineMixin:
-    """Finds the default guideline; without one, shows a page that says what to do.
+    """Finds the guideline of the URL (its short name, the keyword ``guideline``): 404
+    when there is none. Puts it in the context as ``guideline``.
 
-    Put it after LoginRequiredMixin (and PermissionRequiredMixin) in the bases.
+    Put it after LoginRequiredMixin in the bases. A view that needs a right on the
+    guideline overrides check_guideline_access (EditorMixin does).
     """
 
-    guideline = None
+    guideline: Guideline
 
     def dispatch(self, request, *args, **kwargs):
-        self.guideline = default_guideline()
-        if self.guideline is None:
-            return render(request, "handbook/empty.html", {"reason": "no_guideline"})
+        guideline = guideline_by_slug(slug=kwargs.get("guideline", ""))
+        if guideline is None:
+            raise Http404(gettext("There is no guideline with this short name."))
+        self.guideline = guideline
+        self.check_guideline_access()
         return super().dispatch(request, *args, **kwargs)
+
+    def check_guideline_access(self) -> None:
+        """Raise PermissionDenied when the user may not see this page of the guideline."""
+
+    def guideline_perm(self, perm: str) -> bool:
+        """Whether the user holds ``perm`` for this guideline (or for all of them)."""
+        return has_guideline_perm(user=self.request.user, perm=perm, guideline=self.guideline)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["guideline"] = self.guideline
+        context["guideline_title"] = self.guideline.title_in(content_language(self.request))
+        return context
 
 
 class LanguageMixin:
@@ -132,4 +151,5 @@ class LanguageMixin:
 
 
 class HandbookPageMixin(LoginRequiredMixin, GuidelineMixin, LanguageMixin):
-    """Every handbook page: logged-in staff, the default guideline, the text language."""
+    """Every page of one guideline: logged-in staff, the guideline of the URL, the text
+    language."""

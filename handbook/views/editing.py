@@ -7,8 +7,7 @@ Views only read input and show results; every write goes through handbook.servic
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
@@ -39,17 +38,16 @@ EVENTS_PAGE_SIZE = 25
 TIPS_PREFIX = "tips"
 
 
-class EditorMixin(LoginRequiredMixin, PermissionRequiredMixin, GuidelineMixin, LanguageMixin):
-    """Editors only: others get 403 (anonymous visitors are sent to the login page)."""
+class EditorMixin(LoginRequiredMixin, GuidelineMixin, LanguageMixin):
+    """Editors of this guideline only (the editor role, or a role granted on this
+    guideline: handbook.selectors.access): others get 403, the editor of another
+    guideline too. Anonymous visitors are sent to the login page."""
 
     permission_required = "handbook.change_guidelineversion"
 
-    def handle_no_permission(self):
-        if self.request.user.is_authenticated:
-            raise PermissionDenied(self.get_permission_denied_message())
-        return redirect_to_login(
-            self.request.get_full_path(), self.get_login_url(), self.get_redirect_field_name()
-        )
+    def check_guideline_access(self) -> None:
+        if not self.guideline_perm(self.permission_required):
+            raise PermissionDenied(gettext("You may not edit this guideline."))
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -77,8 +75,8 @@ class EditorDashboardView(EditorMixin, TemplateView):
                 ).order_by("effective_date", "number")
             ),
             page_obj=paginator.get_page(self.request.GET.get("pagina")),
-            can_publish=self.request.user.has_perm("handbook.publish_guidelineversion"),
-            can_create=self.request.user.has_perm("handbook.add_guidelineversion"),
+            can_publish=self.guideline_perm("handbook.publish_guidelineversion"),
+            can_create=self.guideline_perm("handbook.add_guidelineversion"),
         )
         return context
 
@@ -89,18 +87,19 @@ class CreateDraftView(EditorMixin, View):
     permission_required = "handbook.add_guidelineversion"
     http_method_names = ["post"]
 
-    def post(self, request):
+    def post(self, request, *args, **kwargs):
+        slug = self.guideline.slug
         try:
             draft = services.create_draft(guideline=self.guideline, actor=request.user)
         except ValidationError as error:
             for message in _messages_of(error):
                 messages.error(request, message)
-            return redirect("handbook:editor")
+            return redirect("handbook:editor", guideline=slug)
         messages.success(
             request,
             gettext("Draft version %(number)s has been created.") % {"number": draft.number},
         )
-        return redirect("handbook:edit", number=draft.number)
+        return redirect("handbook:edit", guideline=slug, number=draft.number)
 
 
 class DraftMixin(EditorMixin):
@@ -195,7 +194,10 @@ class EditDraftView(DraftMixin, TemplateView):
             else:
                 messages.success(request, gettext("The draft has been saved."))
                 return HttpResponseRedirect(
-                    reverse("handbook:version", kwargs={"number": self.draft.number})
+                    reverse(
+                        "handbook:version",
+                        kwargs={"guideline": self.guideline.slug, "number": self.draft.number},
+                    )
                 )
         context = self.get_context_data(form=form, formset=formset)
         context["error_summary"] = error_summary(form, formset, service_errors)
@@ -301,7 +303,7 @@ class PublishView(DraftMixin, DraftDiffMixin, TemplateView):
             gettext("Version %(number)s has been published. It can no longer be changed.")
             % {"number": version.number},
         )
-        return redirect("handbook:version", number=version.number)
+        return redirect("handbook:version", guideline=self.guideline.slug, number=version.number)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -335,9 +337,9 @@ class DiscardView(DraftMixin, TemplateView):
         except ValidationError as error:
             for message in _messages_of(error):
                 messages.error(request, message)
-            return redirect("handbook:editor")
+            return redirect("handbook:editor", guideline=self.guideline.slug)
         messages.success(
             request,
             gettext("Draft version %(number)s has been discarded.") % {"number": draft.number},
         )
-        return redirect("handbook:editor")
+        return redirect("handbook:editor", guideline=self.guideline.slug)

@@ -50,7 +50,7 @@ class VersionPageMixin(HandbookPageMixin):
         self.version = self.get_version()
         if self.version is None:
             context = {"reason": "no_current", "guideline": self.guideline}
-            context["can_edit"] = request.user.has_perm("handbook.change_guidelineversion")
+            context["can_edit"] = self.guideline_perm("handbook.change_guidelineversion")
             return self.response_class(
                 request=request,
                 template=["handbook/empty.html"],
@@ -68,8 +68,8 @@ class VersionPageMixin(HandbookPageMixin):
         context["version"] = self.version
         context["page"] = self.presentation
         context["is_current_page"] = self.use_current
-        context["can_edit"] = self.request.user.has_perm("handbook.change_guidelineversion")
-        context["can_publish"] = self.request.user.has_perm("handbook.publish_guidelineversion")
+        context["can_edit"] = self.guideline_perm("handbook.change_guidelineversion")
+        context["can_publish"] = self.guideline_perm("handbook.publish_guidelineversion")
         context["current"] = self.current
         return context
 

@@ -83,7 +83,9 @@ class RetireView(RetirementMixin, TemplateView):
                     )
                     % {"number": version.number},
                 )
-                return redirect("handbook:retire", number=version.number)
+                return redirect(
+                    "handbook:retire", guideline=self.guideline.slug, number=version.number
+                )
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
@@ -105,11 +107,11 @@ class _DecisionView(RetirementMixin, View):
         except ValidationError as error:
             for message in _messages_of(error):
                 messages.error(request, message)
-            return redirect("handbook:retire", number=version.number)
+            return redirect("handbook:retire", guideline=self.guideline.slug, number=version.number)
 
 
 class ConfirmRetirementView(_DecisionView):
-    """POST /handreiking/versies/<n>/intrekken/bevestigen/: retire the version."""
+    """POST /handreikingen/<g>/versies/<n>/intrekken/bevestigen/: retire the version."""
 
     def decide(self, version: GuidelineVersion, request_id: int):
         retirement.confirm_retirement(
@@ -119,11 +121,11 @@ class ConfirmRetirementView(_DecisionView):
             self.request,
             gettext("Version %(number)s has been retired.") % {"number": version.number},
         )
-        return redirect("handbook:history")
+        return redirect("handbook:history", guideline=self.guideline.slug)
 
 
 class CancelRetirementView(_DecisionView):
-    """POST /handreiking/versies/<n>/intrekken/annuleren/: withdraw the request."""
+    """POST /handreikingen/<g>/versies/<n>/intrekken/annuleren/: withdraw the request."""
 
     def decide(self, version: GuidelineVersion, request_id: int):
         retirement.cancel_retirement(
@@ -134,4 +136,4 @@ class CancelRetirementView(_DecisionView):
             gettext("The request to retire version %(number)s was cancelled.")
             % {"number": version.number},
         )
-        return redirect("handbook:version", number=version.number)
+        return redirect("handbook:version", guideline=self.guideline.slug, number=version.number)

@@ -125,25 +125,54 @@ GET_ROWS = [
     get("people:staff_import_apply",               L,   403, 403, P,   403, 403, P),
 
     # The handbook: every page for everyone logged in; drafts and editing for editors.
-    get("handbook:current",                        L,   200, 200, 200, 200, 200, 200),
-    get("handbook:current_tip",                    L,   200, 200, 200, 200, 200, 200, tip=1),
-    get("handbook:history",                        L,   200, 200, 200, 200, 200, 200),
-    get("handbook:version",                        L,   200, 200, 200, 200, 200, 200, number="v1"),
-    get("handbook:version",                        L,   404, 404, 404, 200, 404, 200, number="v2",
-        label="draft"),
-    get("handbook:tip",                            L,   200, 200, 200, 200, 200, 200, number="v1",
-        tip=1),
-    get("handbook:print",                          L,   200, 200, 200, 200, 200, 200, number="v1"),
-    get("handbook:pdf",                            L,   200, 200, 200, 200, 200, 200, number="v1"),
-    get("handbook:diff",                           L,   200, 200, 200, 200, 200, 200),
-    get("handbook:editor",                         L,   403, 403, 403, 200, 403, 403),
-    get("handbook:create_draft",                   L,   403, 403, 403, P,   403, 403),
-    get("handbook:edit",                           L,   403, 403, 403, 200, 403, 403, number="v2"),
-    get("handbook:publish",                        L,   403, 403, 403, 200, 403, 403, number="v2"),
-    get("handbook:retire",                         L,   403, 403, 403, 200, 403, 403, number="v1"),
-    get("handbook:confirm_retirement",             L,   403, 403, 403, P,   403, 403, number="v1"),
-    get("handbook:cancel_retirement",              L,   403, 403, 403, P,   403, 403, number="v1"),
-    get("handbook:discard",                        L,   403, 403, 403, 200, 403, 403, number="v2"),
+    get("handbook:list",                           L,   200, 200, 200, 200, 200, 200),
+    get("handbook:library",                        L,   403, 403, 403, 200, 403, 403),
+    get("handbook:create_guideline",               L,   403, 403, 403, 200, 403, 403),
+    get("handbook:current",                        L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline"),
+    get("handbook:current_tip",                    L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline", tip=1),
+    get("handbook:history",                        L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline"),
+    get("handbook:version",                        L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline", number="v1"),
+    get("handbook:version",                        L,   404, 404, 404, 200, 404, 200,
+        guideline="guideline", number="v2", label="draft"),
+    get("handbook:tip",                            L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline", number="v1", tip=1),
+    get("handbook:print",                          L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline", number="v1"),
+    get("handbook:pdf",                            L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline", number="v1"),
+    get("handbook:diff",                           L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline"),
+    get("handbook:editor",                         L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline"),
+    get("handbook:create_draft",                   L,   403, 403, 403, P,   403, 403,
+        guideline="guideline"),
+    get("handbook:edit",                           L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline", number="v2"),
+    get("handbook:publish",                        L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline", number="v2"),
+    get("handbook:retire",                         L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline", number="v1"),
+    get("handbook:confirm_retirement",             L,   403, 403, 403, P,   403, 403,
+        guideline="guideline", number="v1"),
+    get("handbook:cancel_retirement",              L,   403, 403, 403, P,   403, 403,
+        guideline="guideline", number="v1"),
+    get("handbook:discard",                        L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline", number="v2"),
+    get("handbook:audience",                       L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline"),
+    get("handbook:import",                         L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline"),
+    get("handbook:confirm_import",                 L,   403, 403, 403, P,   403, 403,
+        guideline="guideline"),
+    get("handbook:export",                         L,   403, 403, 403, 200, 403, 403,
+        guideline="guideline", number="v1", format="markdown"),
+    # The addresses from when there was one guideline lead to the default one's pages.
+    get("handbook_legacy:legacy",
+        *[to("handbook:history", guideline="guideline")] * 7, rest="legacy_rest"),
 
     # The quiz: one's own attempts only; the bank for editors, statistics also for auditors.
     # (The editor of one guideline only: test_the_editor_of_one_guideline_...)
@@ -275,12 +304,13 @@ GET_ROWS = [
 
 # POSTs where who may differs from who may look (or where GET says only "POST only").
 TEAM, ONBOARDING = to("campaigns_team:team"), to("campaigns:onboarding")
-EDITOR = to("handbook:editor")
+EDITOR = to("handbook:editor", guideline="guideline")
 REMINDER_LOG = to("campaigns:reminders", pk="running")
 BANK_IMPORT = to("quiz_editor:import", guideline="guideline")
 LEDGER = to("ledger:overview")
 REPORT = to("reports:detail", pk="report")
-RETIRE = to("handbook:retire", number="v1")
+RETIRE = to("handbook:retire", guideline="guideline", number="v1")
+TEXT_IMPORT = to("handbook:import", guideline="guideline")
 POST_ROWS = [
     #    URL name                                  anon emp  man  hr   edit aud  admin
     post("people:switch_language",                 HOME, HOME, HOME, HOME, HOME, HOME, HOME,
@@ -293,14 +323,21 @@ POST_ROWS = [
          pk="mail"),
     post("ledger:on_behalf",                       L,   403, 400, 400, 403, 403, 403),
     post("ledger:check",                           L,   403, 403, LEDGER, 403, LEDGER, LEDGER),
-    post("handbook:create_draft",                  L,   403, 403, 403, EDITOR, 403, 403),
+    post("handbook:create_draft",                  L,   403, 403, 403, EDITOR, 403, 403,
+         guideline="guideline"),
+    post("handbook:create_guideline",              L,   403, 403, 403, 400, 403, 403),
+    post("handbook:audience",                      L,   403, 403, 403, 400, 403, 403,
+         guideline="guideline", data={"audience": "departments"}),
+    # A confirmation without a valid signed upload imports nothing: back to the upload.
+    post("handbook:confirm_import",                L,   403, 403, 403, TEXT_IMPORT, 403, 403,
+         guideline="guideline", data={"upload": "forged"}),
     # Without an open request (and version 1 is the last in force): refused, back to its page.
     post("handbook:retire",                        L,   403, 403, 403, 400, 403, 403, number="v1",
-         data={"reason": "Vervangen."}),
+         guideline="guideline", data={"reason": "Vervangen."}),
     post("handbook:confirm_retirement",            L,   403, 403, 403, RETIRE, 403, 403,
-         number="v1", data={"request": 1}),
+         guideline="guideline", number="v1", data={"request": 1}),
     post("handbook:cancel_retirement",             L,   403, 403, 403, RETIRE, 403, 403,
-         number="v1", data={"request": 1}),
+         guideline="guideline", number="v1", data={"request": 1}),
     post("quiz_editor:import_confirm",             L,   403, 403, 403, BANK_IMPORT, 403, 403,
          guideline="guideline"),
     post("quizzes:attempt",                        L,   400, 404, 404, 404, 404, 404,
@@ -453,6 +490,8 @@ def _build_world() -> dict:
         "guideline_editor": guideline_editor,
         "quiz_editor_rest": "redactie/",
         "bogus": "bogus-key",
+        "markdown": "markdown",
+        "legacy_rest": "versies/",
         # Single sign-on providers that are not configured here.
         "municipal": "municipal",
         "gemeente": "gemeente",
@@ -515,6 +554,93 @@ def test_access(world, row, role):
 
     expected = row.expected[ROLES.index(role)]
     assert_answer(response, expected, f"{row.method.upper()} {url} as {role}", world)
+
+
+# The editor of one guideline ---------------------------------------------------------------
+
+# Every editor's page of a guideline, with what its editor gets on their own guideline's.
+GUIDELINE_EDITOR_PAGES = [
+    ("handbook:editor", {}, 200),
+    ("handbook:create_draft", {}, POST_ONLY),
+    ("handbook:version", {"number": 2}, 200),  # the draft
+    ("handbook:edit", {"number": 2}, 200),
+    ("handbook:publish", {"number": 2}, 200),
+    ("handbook:discard", {"number": 2}, 200),
+    ("handbook:retire", {"number": 1}, 200),
+    ("handbook:confirm_retirement", {"number": 1}, POST_ONLY),
+    ("handbook:cancel_retirement", {"number": 1}, POST_ONLY),
+    ("handbook:audience", {}, 200),
+    ("handbook:import", {}, 200),
+    ("handbook:confirm_import", {}, POST_ONLY),
+    ("handbook:export", {"number": 1, "format": "yaml"}, 200),
+]
+# Every editor's POST: on the other guideline refused before anything is looked at.
+GUIDELINE_EDITOR_POSTS = [
+    ("handbook:create_draft", {}, {}),
+    ("handbook:edit", {"number": 2}, {"title": "Overgenomen"}),
+    ("handbook:publish", {"number": 2}, {}),
+    ("handbook:discard", {"number": 2}, {}),
+    ("handbook:retire", {"number": 1}, {"reason": "Weg ermee."}),
+    ("handbook:confirm_retirement", {"number": 1}, {"request": 1}),
+    ("handbook:cancel_retirement", {"number": 1}, {"request": 1}),
+    ("handbook:audience", {}, {"audience": "roles", "roles": ["hr"]}),
+    ("handbook:import", {}, {}),
+    ("handbook:confirm_import", {}, {"upload": "forged"}),
+]
+
+
+def _guideline_editor_client(world: dict) -> Client:
+    """The editor of the second guideline alone (world["other_guideline"]), with a draft
+    (version 2) of that guideline open, as the default guideline has one."""
+    from handbook import services as handbook_services
+    from handbook.models import Guideline
+    from people.tests.factories import login_with_second_factor
+
+    handbook_services.create_draft(
+        guideline=Guideline.objects.get(slug=world["other_guideline"]),
+        actor=world["users"]["editor"],
+    )
+    client = Client()
+    login_with_second_factor(client, world["guideline_editor"])
+    return client
+
+
+@pytest.mark.parametrize(("name", "kwargs", "own"), GUIDELINE_EDITOR_PAGES)
+def test_the_editor_of_one_guideline_opens_its_editor_pages_and_gets_403_on_anothers(
+    world, name, kwargs, own
+):
+    client = _guideline_editor_client(world)
+
+    mine = client.get(reverse(name, kwargs={"guideline": world["other_guideline"], **kwargs}))
+    theirs = client.get(reverse(name, kwargs={"guideline": world["guideline"], **kwargs}))
+
+    assert mine.status_code == own
+    assert theirs.status_code == (404 if name == "handbook:version" else 403)
+
+
+@pytest.mark.parametrize(("name", "kwargs", "data"), GUIDELINE_EDITOR_POSTS)
+def test_the_editor_of_one_guideline_cannot_post_to_anothers_editor_pages(
+    world, name, kwargs, data
+):
+    from handbook.models import HandbookEvent
+
+    client = _guideline_editor_client(world)
+    events = HandbookEvent.objects.count()
+
+    response = client.post(reverse(name, kwargs={"guideline": world["guideline"], **kwargs}), data)
+
+    assert response.status_code == 403
+    assert HandbookEvent.objects.count() == events
+
+
+def test_the_editor_of_one_guideline_sees_that_one_alone_among_the_guidelines_to_edit(world):
+    client = _guideline_editor_client(world)
+
+    page = client.get(reverse("handbook:library")).content.decode()
+
+    assert reverse("handbook:editor", kwargs={"guideline": world["other_guideline"]}) in page
+    assert reverse("handbook:editor", kwargs={"guideline": world["guideline"]}) not in page
+    assert client.get(reverse("handbook:create_guideline")).status_code == 403
 
 
 # Every URL has a row, every row a URL ------------------------------------------------------

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 def test_a_page_that_is_not_there_is_answered_in_the_portals_layout(client, version_one):
     client.force_login(EmployeeFactory())
 
-    response = client.get("/handreiking/versies/99/")
+    response = client.get("/handreikingen/sociale-media/versies/99/")
 
     assert response.status_code == 404
     main = text(one(parse(response), "main"))

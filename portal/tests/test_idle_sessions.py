@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 START = 1_800_000_000.0  # seconds since the epoch: a moment in January 2027
 MINUTE = 60
-PAGE = "/handreiking/"
+PAGE = "/handreikingen/"
 
 
 class Clock:
@@ -60,7 +60,7 @@ def test_a_session_idle_too_long_is_logged_out_and_sent_to_log_in(employee_clien
     response = employee_client.get(f"{PAGE}?taal=en")
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('account_login')}?next=/handreiking/%3Ftaal%3Den"
+    assert response["Location"] == f"{reverse('account_login')}?next=/handreikingen/%3Ftaal%3Den"
     assert not is_logged_in(employee_client)
 
 

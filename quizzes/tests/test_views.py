@@ -259,7 +259,13 @@ def test_the_result_shows_score_answers_right_answers_explanations_and_tip_links
     assert f"{second.key}: optie 2" in html  # the wrong answer chosen
     assert f"{second.key}: uitleg 1" in html  # why
     tip = second.tips.get()
-    assert reverse("handbook:tip", args=[version.number, tip.number]) in html
+    assert (
+        reverse(
+            "handbook:tip",
+            kwargs={"guideline": "sociale-media", "number": version.number, "tip": tip.number},
+        )
+        in html
+    )
     assert 'id="retake-quiz"' in html
 
 
