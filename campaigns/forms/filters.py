@@ -3,6 +3,8 @@ is not valid counts as no filter)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,13 +35,20 @@ class AssignmentFilterForm(forms.Form):
     subafdelingen = forms.ChoiceField(
         label=_("Sub-departments"), required=False, choices=SUBTREE_CHOICES
     )
+    handreiking = forms.ChoiceField(
+        label=_("Guideline"),
+        required=False,
+        help_text=_("All guidelines: the status is the combined one."),
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, guidelines: Iterable[tuple[str, str]] = (), **kwargs):
+        """``guidelines``: (short name, title) of the campaign's guidelines."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All statuses")), *Assignment.Status.choices]
         departments = self.fields["afdeling"]
         departments.queryset = Department.objects.order_by("path")
         departments.empty_label = _("All departments")
+        self.fields["handreiking"].choices = [("", _("All guidelines")), *guidelines]
 
     @property
     def search_refused(self) -> bool:
@@ -58,6 +67,7 @@ class AssignmentFilterForm(forms.Form):
             "status": data.get("status") or "",
             "afdeling": data.get("afdeling"),
             "subafdelingen": data.get("subafdelingen") != "nee",
+            "handreiking": data.get("handreiking") or "",
         }
 
 

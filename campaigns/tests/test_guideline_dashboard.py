@@ -15,6 +15,7 @@ from campaigns.models import Campaign
 from campaigns.tests.hr_support import launched, sign
 from campaigns.tests.multi_guideline import second_version, with_guideline
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.testing.html import links, parse, select
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def world(db):
     home = second_version(tips=2)
     department = DepartmentFactory(name="Burgerzaken")
     anna, bert, cees, dirk = (
-        EmployeeFactory(first_name=name, department=department)
+        EmployeeFactory(first_name=name, last_name=name, department=department)
         for name in ("Anna", "Bert", "Cees", "Dirk")
     )
     campaign = launched(social, audience=Campaign.Audience.DEPARTMENTS, departments=[department])
@@ -143,6 +144,82 @@ def test_the_dashboard_takes_as_many_queries_with_one_guideline_as_with_three(
         detail(hr_client, campaign, **view)  # the session's first reads out of the way
         with CaptureQueriesContext(connection) as queries:
             response = detail(hr_client, campaign, **view)
+        assert response.status_code == 200
+        counted.append(len(queries))
+
+    assert counted[0] == counted[1]
+
+
+# The people list ---------------------------------------------------------------------
+
+
+def people(client, campaign, **params):
+    return client.get(reverse("campaigns:people", args=[campaign.pk]), params)
+
+
+def names(response) -> list[str]:
+    return [row.employee.first_name for row in response.context["assignments"]]
+
+
+def test_the_people_list_has_a_row_per_employee_with_each_guidelines_status(hr_client, world):
+    response = people(hr_client, world["campaign"])
+
+    page = parse(response)
+    rows = {row.employee.first_name: row for row in response.context["assignments"]}
+    assert names(response) == ["Anna", "Bert", "Cees", "Dirk"]
+    assert {name: row.status for name, row in rows.items()} == {
+        "Anna": "signed",
+        "Bert": "not_started",
+        "Cees": "signed",
+        "Dirk": "not_started",
+    }
+    bert = select(page, f"#assignment-{rows['Bert'].pk} td.guideline-status")
+    assert [
+        (cell.attributes["data-guideline"], cell.attributes["data-status"]) for cell in bert
+    ] == [
+        ("sociale-media", "signed"),
+        ("thuiswerken", "not_started"),
+    ]
+    dirk = select(page, f"#assignment-{rows['Dirk'].pk} td.guideline-status")
+    assert dirk[1].attributes["data-status"] == ""  # the second guideline is not asked of Dirk
+
+
+def test_the_status_filter_of_the_people_list_is_the_combined_status(hr_client, world):
+    assert names(people(hr_client, world["campaign"], status="signed")) == ["Anna", "Cees"]
+
+
+def test_the_people_list_filters_on_one_guideline_and_its_status(hr_client, world):
+    campaign = world["campaign"]
+
+    assert names(people(hr_client, campaign, handreiking="thuiswerken")) == [
+        "Anna",
+        "Bert",
+        "Cees",
+    ]
+    signed_home = people(hr_client, campaign, handreiking="thuiswerken", status="signed")
+    assert names(signed_home) == ["Anna"]
+    exempt_home = people(hr_client, campaign, handreiking="thuiswerken", status="exempt")
+    assert names(exempt_home) == ["Cees"]
+
+
+def test_the_people_list_offers_exempting_per_guideline(hr_client, world):
+    response = people(hr_client, world["campaign"])
+    bert = next(row for row in response.context["assignments"] if row.employee.first_name == "Bert")
+
+    page = parse(response)
+    own = [href.split("?")[0] for href in links(page, f"#assignment-{bert.pk}")]
+    home = world["campaign"].assignments.get(employee=bert.employee, guideline__slug="thuiswerken")
+    assert own == [reverse("campaigns:exempt", args=[home.pk])]  # the other one is signed
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "overdue"}], ids=["everyone", "overdue"])
+def test_the_people_list_takes_as_many_queries_with_one_guideline_as_with_three(hr_client, params):
+    counted = []
+    for guidelines in (1, 3):
+        campaign, _slug = _campaign_of(guidelines)
+        people(hr_client, campaign, **params)
+        with CaptureQueriesContext(connection) as queries:
+            response = people(hr_client, campaign, **params)
         assert response.status_code == 200
         counted.append(len(queries))
 

@@ -26,12 +26,13 @@ pytestmark = pytest.mark.django_db
 # - overview: the campaign's guidelines, the campaign's size (live or kept figures), per
 #   department, completion over time, quiz figures (2), events, the audience's
 #   description (8), however many guidelines;
-# - people: count and page, and the departments of the filter (3);
+# - people: the campaign's guidelines, count and page (of employees), the page's
+#   assignments, and the departments of the filter (5), however many guidelines;
 # - reminder log: count and page, and the counts per status (3).
 DETAIL_QUERIES = 15
-PEOPLE_QUERIES = 10
+PEOPLE_QUERIES = 12
 REMINDER_LOG_QUERIES = 10
-PEOPLE_FILTERED_QUERIES = 11  # + the department of ?afdeling=
+PEOPLE_FILTERED_QUERIES = 13  # + the department of ?afdeling=
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,11 @@ not count anywhere (campaigns.selectors.counting).
 
 from __future__ import annotations
 
+import copy
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.http import Http404, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
@@ -21,7 +22,7 @@ from django.views.generic import ListView, TemplateView
 from campaigns import selectors
 from campaigns.forms.filters import AssignmentFilterForm, ReminderFilterForm
 from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
-from campaigns.selectors import dashboard
+from campaigns.selectors import combined, dashboard
 from campaigns.services import figures
 from campaigns.views import chart
 from campaigns.views.hr import PAGE_KWARG, CampaignMixin, DashboardAccessMixin
@@ -162,28 +163,53 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
 
 
 class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
-    """/campagnes/<pk>/medewerkers/: everyone in the campaign with their status;
-    ``?status=overdue`` is the overdue list, ``?afdeling=<id>`` a department (with its
-    sub-departments unless ``subafdelingen=nee``), ``?q=`` a search."""
+    """/campagnes/<pk>/medewerkers/: everyone in the campaign, a row each, with the
+    status of each guideline asked of them and the combined status (signed only when
+    every guideline is signed or exempt); ``?status=overdue`` is the overdue list,
+    ``?handreiking=<slug>`` one guideline (its status filters), ``?afdeling=<id>`` a
+    department (with its sub-departments unless ``subafdelingen=nee``), ``?q=`` a search.
+
+    A fixed number of queries: the campaign's guidelines, the count and the page of
+    employees (grouped in the database), and the assignments of the page's people.
+    A row is the employee's first assignment (of the guideline chosen, if one is), with
+    ``status`` the combined one and ``cells`` the assignment per guideline (None: not
+    asked of them)."""
 
     template_name = "campaigns/assignment_list.html"
     context_object_name = "assignments"
     paginate_by = 25
     page_kwarg = PAGE_KWARG
 
+    def subjects(self) -> list[CampaignGuideline]:
+        if not hasattr(self, "_subjects"):
+            self._subjects = dashboard.subjects_of(campaign=self.get_campaign())
+        return self._subjects
+
     def filter_form(self) -> AssignmentFilterForm:
         if not hasattr(self, "_filter_form"):
-            self._filter_form = AssignmentFilterForm(self.request.GET)
+            language = get_language() or "nl"
+            self._filter_form = AssignmentFilterForm(
+                self.request.GET,
+                guidelines=[
+                    (subject.guideline.slug, subject.guideline.title_in(language))
+                    for subject in self.subjects()
+                ],
+            )
         return self._filter_form
+
+    def chosen_subject(self) -> CampaignGuideline | None:
+        slug = self.filter_form().filters["handreiking"]
+        return next((s for s in self.subjects() if s.guideline.slug == slug), None)
 
     def get_queryset(self):
         on = selectors.today()
         filters = self.filter_form().filters
-        assignments = selectors.with_status(
-            assignments=dashboard.counted_assignments(campaign=self.get_campaign(), on=on), on=on
-        ).select_related("employee__department", "employee__manager")
-        if filters["status"]:
-            assignments = assignments.filter(status=filters["status"])
+        chosen = self.chosen_subject()
+        assignments = dashboard.counted_assignments(
+            campaign=self.get_campaign(),
+            on=on,
+            guideline=chosen.guideline if chosen else None,
+        )
         department = filters["afdeling"]
         if department is not None:
             if filters["subafdelingen"]:
@@ -202,25 +228,69 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
                 | Q(employee__email__icontains=term)
                 | Q(employee__employee_number__iexact=term)
             )
-        return assignments.order_by("employee__last_name", "employee__first_name", "pk")
+        people = combined.combined_status(assignments=assignments, on=on).annotate(lead=Min("pk"))
+        if filters["status"]:
+            people = people.filter(status=filters["status"])
+        return people.order_by("employee__last_name", "employee__first_name", "employee_id")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def rows(self, people: list[dict]) -> list[Assignment]:
+        """The page's rows: one query for the assignments of the page's people."""
         on = selectors.today()
-        for assignment in context["assignments"]:
+        assignments = (
+            selectors.with_status(
+                assignments=dashboard.counted_assignments(campaign=self.get_campaign(), on=on),
+                on=on,
+            )
+            .filter(employee_id__in=[person["employee_id"] for person in people])
+            .select_related("employee__department", "employee__manager")
+        )
+        by_employee: dict[int, dict[int, Assignment]] = {}
+        by_pk: dict[int, Assignment] = {}
+        for assignment in assignments:
             assignment.status_label = Status(assignment.status).label
             assignment.days_overdue = (
                 (on - assignment.due_date).days if assignment.status == Status.OVERDUE else None
             )
+            by_employee.setdefault(assignment.employee_id, {})[assignment.guideline_id] = assignment
+            by_pk[assignment.pk] = assignment
+        rows = []
+        for person in people:
+            lead = by_pk.get(person["lead"])
+            if lead is None:  # pragma: no cover - the page and its rows read apart
+                continue
+            own = by_employee.get(person["employee_id"], {})
+            row = copy.copy(lead)
+            row.status = person["status"]
+            row.status_label = Status(person["status"]).label
+            due = person["open_due_date"]
+            row.days_overdue = (on - due).days if row.status == Status.OVERDUE and due else None
+            row.cells = [own.get(subject.guideline_id) for subject in self.subjects()]
+            rows.append(row)
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["assignments"] = self.rows(list(context["assignments"]))
+        context["object_list"] = context["assignments"]
         filters = self.filter_form().filters
         overdue_list = filters["status"] == Status.OVERDUE
         campaign = self.get_campaign()
+        language = get_language() or "nl"
         context.update(
             form=self.filter_form(),
             filters=filters,
             search_refused=self.filter_form().search_refused,
-            filtered=any([filters["status"], filters["afdeling"], filters["q"]]),
+            filtered=any(
+                [filters["status"], filters["afdeling"], filters["q"], filters["handreiking"]]
+            ),
             overdue_list=overdue_list,
+            # More than one guideline: a column per guideline and the combined status.
+            guideline_columns=[
+                {"title": subject.guideline.title_in(language), "slug": subject.guideline.slug}
+                for subject in self.subjects()
+            ]
+            if len(self.subjects()) > 1
+            else [],
             section="overdue" if overdue_list else "people",
             page_title=(
                 gettext("Overdue in “%(name)s”")
