@@ -26,10 +26,11 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["ack_status"] = (
             status_for(employee=self.request.user, version=current) if current else None
         )
-        # What is due and when, from the running campaigns: one query however many.
+        # What is due and when, over every guideline and running campaign, the nearest
+        # first: one query however many.
         due = open_assignments_of(employee=self.request.user)
         for assignment in due:
-            assignment.title = assignment.version.title_in(get_language())
+            assignment.title = assignment.guideline.title_in(get_language())
         context["due"] = due
         return context
 

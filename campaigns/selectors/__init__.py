@@ -201,16 +201,20 @@ def onboarding_choices() -> QuerySet[Guideline]:
 
 
 def open_assignments_of(*, employee: Employee, on: datetime.date | None = None) -> list[Assignment]:
-    """What the employee still has to do, earliest first (for the home page): one query."""
+    """What the employee still has to do, over every guideline and running campaign, the
+    nearest due date first (for the home page), each with ``status`` (with_status), its
+    campaign, version and guideline: one query, however many guidelines."""
     on = on or today()
     assignments = Assignment.objects.filter(
         employee=employee,
         campaign__status=Campaign.Status.RUNNING,
         campaign__start_date__lte=on,
-    ).select_related("campaign", "version__guideline")
+    ).select_related("campaign", "version", "guideline")
     return [
         assignment
-        for assignment in with_status(assignments=assignments, on=on).order_by("due_date")
+        for assignment in with_status(assignments=assignments, on=on).order_by(
+            "due_date", "guideline__title", "pk"
+        )
         if assignment.status not in DONE
     ]
 

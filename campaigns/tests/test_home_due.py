@@ -13,6 +13,7 @@ from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signe
 from campaigns import services
 from campaigns.models import Assignment, Campaign
 from campaigns.tests.factories import launched_campaign
+from handbook.tests.factories import GuidelineFactory
 from people.tests.factories import EmployeeFactory
 from portal.testing.html import Element, links, parse, select, text, texts
 from quizzes.tests.factories import quiz_version
@@ -22,11 +23,14 @@ pytestmark = pytest.mark.django_db
 HOME_URL = reverse("home")
 TITLE_EN = "Guidance on the use of social media"
 DAY = datetime.timedelta(days=1)
+# session, user, the guideline and its current version, the acknowledgement and the
+# signing status, roles and permissions, and one query for everything that is due
+HOME_QUERIES = 11
 
 
 @pytest.fixture
 def version():
-    return quiz_version(tips=3)
+    return quiz_version(tips=3, guideline=GuidelineFactory(title_en=TITLE_EN))
 
 
 @pytest.fixture
@@ -170,6 +174,6 @@ def test_home_page_uses_the_same_number_of_queries_for_one_or_several_due(
     client.force_login(employee)
     # session, user, the guideline and its current version, the acknowledgement and the
     # signing status, roles and permissions, and one query for everything that is due
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(HOME_QUERIES):
         response = client.get(HOME_URL)
     assert len(response.context["due"]) == campaigns
