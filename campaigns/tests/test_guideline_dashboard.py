@@ -224,3 +224,54 @@ def test_the_people_list_takes_as_many_queries_with_one_guideline_as_with_three(
         counted.append(len(queries))
 
     assert counted[0] == counted[1]
+
+
+# The manager's team page -------------------------------------------------------------
+
+
+def _team_campaign(guidelines: int, boss):
+    """A campaign of ``guidelines`` guidelines (new ones each time) for three people of
+    the boss's team; the first signed the first guideline."""
+    members = [
+        EmployeeFactory(manager=boss, first_name=name, last_name=name)
+        for name in ("Anna", "Bert", "Cees")
+    ]
+    first = second_version(slug=f"team-{guidelines}", title=f"Team {guidelines}", tips=1)
+    campaign = launched(first, audience=Campaign.Audience.EMPLOYEES, employees=members)
+    for number in range(1, guidelines):
+        slug = f"team-{guidelines}-{number}"
+        with_guideline(campaign, second_version(slug=slug, title=slug, tips=1))
+    sign(members[0], first)
+    return campaign, members
+
+
+def test_the_team_page_has_a_row_per_campaign_with_a_column_per_guideline(client):
+    boss = EmployeeFactory(preferred_language="en")
+    campaign, (anna, _bert, _cees) = _team_campaign(2, boss)
+    client.force_login(boss)
+
+    response = client.get(reverse("campaigns_team:team"))
+
+    rows = dict(response.context["rows"])
+    (row,) = rows[anna]  # one row for the campaign, not one per guideline
+    assert response.context["guideline_columns"] == ["EN Team 2", "EN team-2-1"]  # English
+    assert [cell.status for cell in row.cells] == ["signed", "not_started"]
+    assert row.status == "not_started"  # combined: one of two is signed
+    assert row.remind.guideline.slug == "team-2-1"  # the button is for what is open
+    cells = select(parse(response), f"#assignment-{row.pk} td.guideline-status")
+    assert [cell.attributes["data-status"] for cell in cells] == ["signed", "not_started"]
+
+
+def test_the_team_page_takes_as_many_queries_with_one_guideline_as_with_three(client):
+    counted = []
+    for guidelines in (1, 3):
+        boss = EmployeeFactory(preferred_language="en")
+        _team_campaign(guidelines, boss)
+        client.force_login(boss)
+        client.get(reverse("campaigns_team:team"))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("campaigns_team:team"))
+        assert response.status_code == 200
+        counted.append(len(queries))
+
+    assert counted[0] == counted[1]

@@ -4,18 +4,20 @@ everyone in the team who is behind (POST only; the mails are planned by
 campaigns.services.reminders.remind_now, at most one a day per assignment, and sent by the
 worker)."""
 
+import copy
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from campaigns import selectors
 from campaigns.models import Assignment, Campaign
+from campaigns.selectors import combined
 from campaigns.services import reminders
 from people.roles import Role
 from people.selectors import has_role, search_employees, team_of
@@ -52,19 +54,33 @@ class TeamView(SearchListView):
         context = super().get_context_data(**kwargs)
         manager, on = self.request.user, selectors.today()
         page = list(context["employees"])
-        assignments = selectors.team_assignments(manager=manager, on=on, team=self.team).filter(
-            employee__in=[employee.pk for employee in page]
+        assignments = (
+            selectors.team_assignments(manager=manager, on=on, team=self.team)
+            .filter(employee__in=[employee.pk for employee in page])
+            .select_related("guideline")
         )
-        per_employee = defaultdict(list)
-        for assignment in assignments.order_by("due_date", "campaign_id"):
+        # Per employee and campaign, that campaign's assignments (one per guideline).
+        per_campaign: dict[int, dict[int, list[Assignment]]] = defaultdict(dict)
+        guidelines = {}
+        for assignment in assignments.order_by("due_date", "campaign_id", "pk"):
             assignment.status_label = selectors.Status(assignment.status).label
             assignment.is_done = assignment.status in selectors.DONE
-            campaign = assignment.campaign
-            assignment.campaign_label = (
-                campaign.get_kind_display() if campaign.is_onboarding else campaign.name
+            per_campaign[assignment.employee_id].setdefault(assignment.campaign_id, []).append(
+                assignment
             )
-            per_employee[assignment.employee_id].append(assignment)
-        context["rows"] = [(employee, per_employee[employee.pk]) for employee in page]
+            guidelines[assignment.guideline_id] = assignment.guideline
+        language = get_language() or "nl"
+        columns = sorted(
+            guidelines.values(), key=lambda guideline: guideline.title_in(language).lower()
+        )
+        context["rows"] = [
+            (employee, [_row(found, columns) for found in per_campaign[employee.pk].values()])
+            for employee in page
+        ]
+        # More than one guideline on the page: a column each, and the combined status.
+        context["guideline_columns"] = (
+            [guideline.title_in(language) for guideline in columns] if len(columns) > 1 else []
+        )
         counts = selectors.status_counts(
             assignments=selectors.running_team_assignments(manager=manager, on=on, team=self.team),
             on=on,
@@ -75,6 +91,28 @@ class TeamView(SearchListView):
             (value, label, counts[value]) for value, label in selectors.Status.choices
         ]
         return context
+
+
+def _row(assignments: list[Assignment], columns: list) -> Assignment:
+    """One row of the team table: an employee in one campaign. It is the campaign's
+    first assignment of theirs (its id names the row), with the combined status over
+    the campaign's guidelines (the least done: campaigns.selectors.combined), ``cells``
+    (the assignment per guideline column, None where not asked), the earliest due date
+    still open, the latest reminder and ``remind``: the assignment the button is for."""
+    row = copy.copy(assignments[0])
+    row.status = min((a.status for a in assignments), key=combined.ORDER.index)
+    row.status_label = selectors.Status(row.status).label
+    row.is_done = row.status in selectors.DONE
+    open_ = [a for a in assignments if not a.is_done]
+    row.due_date = min((a.due_date for a in open_), default=row.due_date)
+    reminded = [a.last_reminded_at for a in assignments if a.last_reminded_at]
+    row.last_reminded_at = max(reminded, default=None)
+    row.remind = open_[0] if open_ else None
+    by_guideline = {a.guideline_id: a for a in assignments}
+    row.cells = [by_guideline.get(guideline.pk) for guideline in columns]
+    campaign = row.campaign
+    row.campaign_label = campaign.get_kind_display() if campaign.is_onboarding else campaign.name
+    return row
 
 
 class ManagerMixin(LoginRequiredMixin):
