@@ -9,6 +9,7 @@ subqueries of the guidelines' query.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
@@ -41,7 +42,7 @@ class GuidelineEntry:
         return self.current_number is not None
 
 
-def _with_versions(guidelines: QuerySet[Guideline], *, today: datetime.date) -> QuerySet:
+def _with_versions(guidelines: QuerySet[Guideline], *, today: datetime.date) -> QuerySet[Guideline]:
     in_force = GuidelineVersion.objects.filter(
         guideline=OuterRef("pk"),
         status=GuidelineVersion.Status.PUBLISHED,
@@ -57,14 +58,14 @@ def _with_versions(guidelines: QuerySet[Guideline], *, today: datetime.date) -> 
     )
 
 
-def _entries(rows, *, language: str) -> list[GuidelineEntry]:
+def _entries(rows: Iterable[Guideline], *, language: str) -> list[GuidelineEntry]:
     entries = [
         GuidelineEntry(
             guideline=row,
             title=row.title_in(language),
-            current_number=row.current_number,
-            current_date=row.current_date,
-            draft_number=row.draft_number,
+            current_number=getattr(row, "current_number", None),
+            current_date=getattr(row, "current_date", None),
+            draft_number=getattr(row, "draft_number", None),
             applies=bool(getattr(row, "applies", False)),
             editable=bool(getattr(row, "editable", False)),
         )
@@ -90,6 +91,7 @@ def library_for(*, user: Employee, language: str, today: datetime.date | None = 
     editor also sees the guidelines they edit that have none (yet). One query."""
     today = today or timezone.localdate()
     applies = guidelines_for(employee=user).filter(pk=OuterRef("pk"))
+    editable: Value | Exists
     if user.has_perm(EDIT_PERMISSION):
         editable = Value(True)
     else:
