@@ -1,6 +1,9 @@
-"""The acknowledgement pages (Dutch paths): the employee's, under /bevestigen/
-(``urlpatterns``), and HR's ledger pages, under /grootboek/ (``ledger_urlpatterns``,
-namespace "ledger"); config.urls mounts both."""
+"""The acknowledgement pages (Dutch paths): signing one guideline, under
+/handreikingen/<short name>/ (``signing_urlpatterns``, namespace "signing", URL keyword
+``guideline``); the employee's own pages, under /bevestigen/ (``urlpatterns``, with
+the old signing addresses that redirect to the default guideline's); and HR's ledger
+pages, under /grootboek/ (``ledger_urlpatterns``, namespace "ledger"). config.urls
+mounts all three."""
 
 from django.urls import path, register_converter
 
@@ -10,6 +13,7 @@ from acknowledgements.views import personal_data as views_personal_data
 from acknowledgements.views.changes import ChangesView
 from acknowledgements.views.export import LedgerExportView
 from acknowledgements.views.ledger import LedgerCheckRequestView, LedgerView
+from acknowledgements.views.legacy import DefaultGuidelineRedirectView
 from acknowledgements.views.on_behalf import OnBehalfView, PaperFormView
 
 app_name = "acknowledgements"
@@ -27,11 +31,21 @@ class VerificationCodeConverter:
 
 register_converter(VerificationCodeConverter, "verification_code")
 
+signing_urlpatterns = [
+    path("bevestigen/", views.SignView.as_view(), name="sign"),
+    path("wat-is-er-veranderd/", ChangesView.as_view(), name="changes"),
+]
+
 urlpatterns = [
-    path("", views.SignView.as_view(), name="sign"),
+    # The addresses from before there were several guidelines.
+    path("", DefaultGuidelineRedirectView.as_view(pattern_name="signing:sign"), name="legacy_sign"),
+    path(
+        "wat-is-er-veranderd/",
+        DefaultGuidelineRedirectView.as_view(pattern_name="signing:changes"),
+        name="legacy_changes",
+    ),
     path("mijn-overzicht/", views.OverviewView.as_view(), name="overview"),
     path("controleren/", views.VerifyView.as_view(), name="verify"),
-    path("wat-is-er-veranderd/", ChangesView.as_view(), name="changes"),
     path("mijn-gegevens/", views_personal_data.PersonalDataView.as_view(), name="personal_data"),
     path(
         "mijn-gegevens/download/",

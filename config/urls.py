@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from acknowledgements.urls import ledger_urlpatterns
+from acknowledgements.urls import ledger_urlpatterns, signing_urlpatterns
 from campaigns.urls import team_urlpatterns
 from handbook.urls import legacy_urlpatterns as handbook_legacy_urlpatterns
 from portal.views import NotOfferedView
@@ -18,6 +18,7 @@ urlpatterns = [
         include((editor_urlpatterns, "quiz_editor")),
     ),
     path("quiz/", include((quizzes_legacy_urlpatterns, "quizzes_legacy"))),
+    path("handreikingen/<slug:guideline>/", include((signing_urlpatterns, "signing"))),
     path("bevestigen/", include("acknowledgements.urls")),
     path("grootboek/", include((ledger_urlpatterns, "ledger"))),
     path("campagnes/", include("campaigns.urls")),

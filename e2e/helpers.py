@@ -320,7 +320,8 @@ def read_pass_and_sign(page: Page, employee) -> None:
     from acknowledgements.models import Acknowledgement
     from quizzes.models import Attempt
 
-    assert path_of(page) == reverse("acknowledgements:sign"), page.url
+    sign_url = reverse("signing:sign", kwargs={"guideline": "sociale-media"})
+    assert path_of(page) == sign_url, page.url
     click_and_follow(page, page.locator("#unread-tips a").first)
     while page.locator("#next-tip").count():
         click_and_follow(page, "#next-tip")
@@ -334,7 +335,7 @@ def read_pass_and_sign(page: Page, employee) -> None:
     click_and_follow(page, "#submit-attempt")
     expect(page.locator("#result-summary")).to_have_attribute("data-passed", "true")
 
-    visit(page, reverse("acknowledgements:sign"))
+    visit(page, reverse("signing:sign", kwargs={"guideline": "sociale-media"}))
     type_into(page, "#id_typed_name", employee.full_name)
     tab_to(page, "#id_confirmed")
     page.keyboard.press("Space")

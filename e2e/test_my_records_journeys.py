@@ -44,7 +44,8 @@ def test_employee_sees_what_changed_since_they_signed(employee_page, signed_then
     page = employee_page
     visit(page, reverse("home"))
 
-    click_and_follow(page, page.locator(f"a[href='{reverse('acknowledgements:changes')}']").first)
+    changes = reverse("signing:changes", kwargs={"guideline": "sociale-media"})
+    click_and_follow(page, page.locator(f"a[href='{changes}']").first)
 
     expect(page.locator("main ins").filter(has_text="inwoners").first).to_be_attached()
     expect(page.locator("main ins").first).to_be_attached()

@@ -51,7 +51,7 @@ def test_new_hire_reads_passes_signs_downloads_and_verifies(page, live_server, e
 
     # The signing page says what is still needed.
     click_and_follow(page, "#home-asked a.btn")
-    assert path_of(page) == reverse("acknowledgements:sign")
+    assert path_of(page) == reverse("signing:sign", kwargs={"guideline": "sociale-media"})
     expect(page.locator("#unread-tips li")).to_have_count(3)
     expect(page.locator("#quiz-missing")).to_be_visible()
     expect(page.locator("#sign-form")).to_have_count(0)
@@ -73,7 +73,7 @@ def test_new_hire_reads_passes_signs_downloads_and_verifies(page, live_server, e
     _pass_the_quiz(page, employee)
 
     # Sign by keyboard; forgetting the tick first gives a focused error summary.
-    visit(page, reverse("acknowledgements:sign"))
+    visit(page, reverse("signing:sign", kwargs={"guideline": "sociale-media"}))
     expect(page.locator("#statement")).to_be_visible()
     type_into(page, "#id_typed_name", "Jan Jansen")
     tab_to(page, "#sign-button")
@@ -119,5 +119,6 @@ def test_new_hire_reads_passes_signs_downloads_and_verifies(page, live_server, e
     visit(page, reverse("home"))
     expect(page.locator("#home-signed")).to_be_visible()
     visit(page, reverse("acknowledgements:overview"))
-    expect(page.locator("#asked-signature")).to_have_attribute("data-done", "true")
+    signature = page.locator("#guideline-sociale-media .asked-signature")
+    expect(signature).to_have_attribute("data-done", "true")
     expect(page.locator(f"#record-{code}")).to_be_visible()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from acknowledgements.models import Acknowledgement, LedgerEntry
-from handbook.models import GuidelineVersion
+from handbook.models import Guideline, GuidelineVersion
 from people.models import Employee
 from portal.forms import ErrorSummaryMixin
 
@@ -63,6 +63,34 @@ def signable_versions(guideline):
     ).order_by("-number")
 
 
+def signable_guidelines():
+    """The guidelines with a version that can be acknowledged, by title."""
+    versions = GuidelineVersion.objects.filter(
+        guideline=OuterRef("pk"),
+        status__in=[GuidelineVersion.Status.PUBLISHED, GuidelineVersion.Status.RETIRED],
+        published_at__isnull=False,
+    )
+    return Guideline.objects.filter(Exists(versions)).order_by("title", "pk")
+
+
+class GuidelineChoiceForm(forms.Form):
+    """The first step when there are several guidelines: which one was signed."""
+
+    guideline = forms.ModelChoiceField(
+        label=_("Guideline signed"),
+        queryset=Guideline.objects.none(),
+        to_field_name="slug",
+        empty_label=None,
+        error_messages={"invalid_choice": _("Choose a guideline from the list.")},
+    )
+
+    def __init__(self, *args, guidelines, language: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["guideline"]
+        field.queryset = guidelines
+        field.label_from_instance = lambda guideline: guideline.title_in(language)
+
+
 def team_without_acknowledgement(team, version):
     """Active team members without an acknowledgement of the version, by name."""
     team = team.filter(is_active=True)
@@ -95,7 +123,9 @@ class EmployeeChoiceField(forms.ModelChoiceField):
 
 
 class OnBehalfForm(ErrorSummaryMixin, forms.Form):
-    """Who signed on paper, which version, when, why on paper, and the scanned form.
+    """Who signed on paper, which version of ``guideline``, when, why on paper, and the
+    scanned form. The guideline was chosen before (GuidelineChoiceForm); it goes along
+    as a hidden field, and a version of another guideline is refused.
 
     ``team``: the manager's team (a select of those who have not signed the current
     version); None for HR, who type the employee number.
@@ -103,6 +133,7 @@ class OnBehalfForm(ErrorSummaryMixin, forms.Form):
 
     error_summary_target = "on-behalf-form"
 
+    guideline = forms.SlugField(widget=forms.HiddenInput, required=False)
     employee_number = forms.CharField(
         label=_("Employee number"),
         max_length=32,
@@ -150,6 +181,7 @@ class OnBehalfForm(ErrorSummaryMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.current = current
         self.for_team = team is not None
+        self.initial["guideline"] = guideline.slug
         version = self.fields["version"]
         version.queryset = signable_versions(guideline)
         version.current = current
@@ -170,6 +202,7 @@ class OnBehalfForm(ErrorSummaryMixin, forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
+            Field("guideline"),
             Fieldset(_("Who signed"), who, "version"),
             Fieldset(_("The paper form"), "signed_on", "reason", "paper_form"),
         )

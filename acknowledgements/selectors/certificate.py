@@ -54,6 +54,10 @@ def _certificate_pdf(record: Acknowledgement, *, request: HttpRequest | None = N
             "title": title,
             "version_title": version.title_in(language),
             "version_title_language": "en" if language == "en" and version.title_en else "nl",
+            "guideline_title": version.guideline.title_in(language),
+            "guideline_title_language": (
+                "en" if language == "en" and version.guideline.title_en else "nl"
+            ),
             "verify_url": verification_address(),
             "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,
             "municipality_logo": settings.PORTAL_LOGO,

@@ -175,30 +175,58 @@ def _version_columns() -> list[str]:
     return [field.attname for field in GuidelineVersion._meta.concrete_fields]
 
 
+def _guideline_columns() -> list[str]:
+    from handbook.models import Guideline
+
+    return [field.attname for field in Guideline._meta.concrete_fields]
+
+
+def _current_of_query(*, slug: str, today: datetime.date) -> QuerySet[GuidelineVersion]:
+    """The published versions in force on ``today`` of the guideline with this short
+    name, the current one first (as handbook.selectors.current_version orders them)."""
+    from handbook.models import GuidelineVersion
+
+    return GuidelineVersion.objects.filter(
+        guideline__slug=slug,
+        status=GuidelineVersion.Status.PUBLISHED,
+        effective_date__lte=today,
+    ).order_by("-effective_date", "-number")
+
+
+def _current_version_of_query(
+    *, slug: str, today: datetime.date
+) -> QuerySet[GuidelineVersion, tuple[Any, ...]]:
+    """The query of current_version_of: the version's columns, then its guideline's."""
+    guideline_columns = [f"guideline__{name}" for name in _guideline_columns()]
+    return _current_of_query(slug=slug, today=today).values_list(
+        *_version_columns(), *guideline_columns
+    )
+
+
 def _current_version_for_signing_query(
-    *, employee: int, today: datetime.date
+    *, employee: int, slug: str, today: datetime.date
 ) -> QuerySet[GuidelineVersion, tuple[Any, ...]]:
     """The query of current_version_for_signing (see portal.db.CompiledQuery)."""
-    from handbook.selectors import default_current_version_query
-
     facts = _fact_expressions(
         employee=employee,
         version=OuterRef("pk"),
         guideline=OuterRef("guideline_id"),
         number=OuterRef("number"),
     )
+    guideline_columns = [f"guideline__{name}" for name in _guideline_columns()]
     return (
-        default_current_version_query(today=today)
+        _current_of_query(slug=slug, today=today)
         .annotate(**facts)
-        .values_list(*_version_columns(), *FACT_NAMES)
+        .values_list(*_version_columns(), *guideline_columns, *FACT_NAMES)
     )
 
 
 _SIGNING_FACTS = CompiledQuery(
     _signing_facts_query, employee=int, version=int, guideline=int, number=int
 )
+_CURRENT_VERSION_OF = CompiledQuery(_current_version_of_query, slug=str, today=datetime.date)
 _CURRENT_VERSION_FOR_SIGNING = CompiledQuery(
-    _current_version_for_signing_query, employee=int, today=datetime.date
+    _current_version_for_signing_query, employee=int, slug=str, today=datetime.date
 )
 
 
@@ -208,6 +236,20 @@ def _facts_from(row: Sequence[Any]) -> SigningFacts:
     return SigningFacts(
         signed=bool(signed), prepared=bool(all_read and quiz_done), quiz_attempt_id=attempt_id
     )
+
+
+def _version_from(row: Sequence[Any]) -> tuple[GuidelineVersion, int]:
+    """The version (its guideline loaded with it) from the start of a row, and where
+    the rest of the row begins."""
+    from handbook.models import Guideline, GuidelineVersion
+
+    columns, guideline_columns = _version_columns(), _guideline_columns()
+    end = len(columns) + len(guideline_columns)
+    version = GuidelineVersion.from_db(DEFAULT_DB_ALIAS, columns, row[: len(columns)])
+    version.guideline = Guideline.from_db(
+        DEFAULT_DB_ALIAS, guideline_columns, row[len(columns) : end]
+    )
+    return version, end
 
 
 def signing_facts(*, employee: Employee, version: GuidelineVersion) -> SigningFacts:
@@ -231,22 +273,29 @@ def signing_facts(*, employee: Employee, version: GuidelineVersion) -> SigningFa
     return _facts_from(row)
 
 
-def current_version_for_signing(
-    *, employee: Employee, today: datetime.date | None = None
-) -> tuple[GuidelineVersion | None, SigningFacts | None]:
-    """The default guideline's current version (as handbook.selectors.
-    default_current_version finds it) and the employee's signing_facts for it, in one
-    query: a sign POST's reads. (None, None) when no version is in force."""
-    from handbook.models import GuidelineVersion
+def current_version_of(*, slug: str, today: datetime.date | None = None) -> GuidelineVersion | None:
+    """The current version (as handbook.selectors.current_version finds it) of the
+    guideline with this short name, its guideline loaded with it: one query, compiled
+    once (the signing pages' reads). None when the guideline is unknown or has no
+    version in force (handbook.selectors.access.guideline_by_slug tells which)."""
+    row = _CURRENT_VERSION_OF.values(slug=slug, today=today or timezone.localdate())
+    return None if row is None else _version_from(row)[0]
 
+
+def current_version_for_signing(
+    *, employee: Employee, slug: str, today: datetime.date | None = None
+) -> tuple[GuidelineVersion | None, SigningFacts | None]:
+    """The current version of the guideline with this short name (as
+    current_version_of finds it, its guideline loaded with it) and the employee's
+    signing_facts for it, in one query: a sign POST's reads. (None, None) when the
+    guideline is unknown or no version of it is in force."""
     row = _CURRENT_VERSION_FOR_SIGNING.values(
-        employee=employee.pk, today=today or timezone.localdate()
+        employee=employee.pk, slug=slug, today=today or timezone.localdate()
     )
     if row is None:
         return None, None
-    columns = _version_columns()
-    version = GuidelineVersion.from_db(DEFAULT_DB_ALIAS, columns, row[: len(columns)])
-    return version, _facts_from(row[len(columns) :])
+    version, end = _version_from(row)
+    return version, _facts_from(row[end:])
 
 
 def signing_blockers(*, employee: Employee, version: GuidelineVersion) -> list[str]:

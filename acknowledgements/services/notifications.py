@@ -1,12 +1,14 @@
-"""E-mail to employees who must sign the current version again.
+"""E-mail to employees who must sign a guideline's current version again.
 
 ``send_reacknowledgement_notices`` finds, in one query, every active employee with an
-e-mail address who signed an earlier version of the guideline, has not signed the
-current one and has not been sent this notice for it; keeps those for whom the current
-version changed in meaning since the version they last signed (see
+e-mail address who signed an earlier version of the version's guideline, has not signed
+this one and has not been sent this notice for it; keeps those for whom the version
+changed in meaning since the version they last signed (see
 acknowledgements.selectors.reacknowledgement); and sends each one e-mail in their preferred
-language over one mail connection. A Notification row per employee, version and kind
-(unique) makes a second run send nothing. Run by the notify_reacknowledgement command.
+language over one mail connection, naming the guideline. A Notification row per
+employee, version and kind (unique) makes a second run send nothing.
+``send_all_reacknowledgement_notices`` does so for the current version of every
+guideline; the notify_reacknowledgement command runs it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from portal.mail import templated_email
 
 @dataclass
 class NoticeResult:
-    version: GuidelineVersion | None
+    version: GuidelineVersion
     sent: list[Employee] = field(default_factory=list)  # the employees e-mailed
 
 
@@ -82,17 +84,19 @@ def recipients(*, version: GuidelineVersion) -> list[Employee]:
 
 
 def _build_notice(employee: Employee, version: GuidelineVersion) -> EmailMultiAlternatives:
-    """The e-mail (plain text and HTML) in the employee's preferred language."""
+    """The e-mail (plain text and HTML) in the employee's preferred language, naming the
+    version's guideline in that language."""
     language = employee.preferred_language or settings.LANGUAGE_CODE
+    guideline = version.guideline
     with translation.override(language):
         context = {
             "employee": employee,
             "version": version,
-            "title": version.title_in(language),
+            "title": guideline.title_in(language),
             "signed_version": getattr(employee, "signed_version", None),
             "changed_count": len(getattr(employee, "changed_tips", [])),
             "changes_url": settings.PORTAL_BASE_URL.rstrip("/")
-            + reverse("acknowledgements:changes"),
+            + reverse("signing:changes", kwargs={"guideline": guideline.slug}),
         }
     return templated_email(
         "acknowledgements/email/reacknowledgement",
@@ -102,19 +106,29 @@ def _build_notice(employee: Employee, version: GuidelineVersion) -> EmailMultiAl
     )
 
 
-def send_reacknowledgement_notices(
-    *, version: GuidelineVersion | None = None, now: datetime.datetime | None = None
-) -> NoticeResult:
-    """E-mail everyone who must sign ``version`` (default: the current version) again,
-    once. The notifications are stored in the same transaction as the sending: if the
-    mail server refuses, nothing is recorded and the next run tries again."""
-    if version is None:
-        from handbook.selectors import current_version, default_guideline
+def send_all_reacknowledgement_notices(
+    *, now: datetime.datetime | None = None, today: datetime.date | None = None
+) -> list[NoticeResult]:
+    """send_reacknowledgement_notices for the current version of every guideline that
+    has one, by title: one result per such guideline."""
+    from handbook.models import Guideline
+    from handbook.selectors import current_version
 
-        guideline = default_guideline()
-        version = current_version(guideline=guideline) if guideline else None
-    if version is None:
-        return NoticeResult(version=None)
+    results = []
+    for guideline in Guideline.objects.order_by("title", "pk"):
+        version = current_version(guideline=guideline, today=today)
+        if version is not None:
+            version.guideline = guideline
+            results.append(send_reacknowledgement_notices(version=version, now=now))
+    return results
+
+
+def send_reacknowledgement_notices(
+    *, version: GuidelineVersion, now: datetime.datetime | None = None
+) -> NoticeResult:
+    """E-mail everyone who must sign ``version`` (of its guideline) again, once. The
+    notifications are stored in the same transaction as the sending: if the mail server
+    refuses, nothing is recorded and the next run tries again."""
     people = recipients(version=version)
     if not people:
         return NoticeResult(version=version)

@@ -32,7 +32,7 @@ def _sign_from(settings, *, proxies: int, **meta) -> Acknowledgement:
     client = Client()
     client.force_login(employee)
     response = client.post(
-        reverse("acknowledgements:sign"),
+        reverse("signing:sign", kwargs={"guideline": "sociale-media"}),
         {"typed_name": "Jan Berg", "confirmed": "on", "language": "nl"},
         **meta,
     )

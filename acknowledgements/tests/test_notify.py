@@ -62,14 +62,18 @@ def test_each_resigner_gets_one_mail_in_their_language_and_nothing_on_a_second_r
     out = StringIO()
     call_command("notify_reacknowledgement", stdout=out)
 
-    assert "Version 2: 2 e-mail(s) sent." in out.getvalue()
+    assert "sociale-media, version 2: 2 e-mail(s) sent." in out.getvalue()
     assert len(mail.outbox) == 2
     by_address = {message.to[0]: message for message in mail.outbox}
-    link = "https://portaal.example.nl" + reverse("acknowledgements:changes")
+    link = "https://portaal.example.nl" + reverse(
+        "signing:changes", kwargs={"guideline": "sociale-media"}
+    )
     nl_mail, en_mail = by_address[dutch.email], by_address[english.email]
     assert nl_mail.body.startswith("Beste An,")  # an existing Dutch translation
     assert attribute(parse(nl_mail.alternatives[0][0]), "html", "lang") == "nl"
-    assert en_mail.subject == "Please sign the guideline again: version 2 changed in meaning"
+    assert en_mail.subject == (
+        "Please sign “Handreiking gebruik sociale media” again: version 2 changed in meaning"
+    )
     assert "Dear Bo," in en_mail.body and link in en_mail.body
     assert "the 1 tip that changed" in en_mail.body
     html, mimetype = en_mail.alternatives[0]
@@ -97,7 +101,7 @@ def test_who_never_signed_signed_the_current_version_or_cannot_be_mailed_gets_no
     ready_to_sign(current, second)  # read everything and passed the whole quiz
     signed(current, second)
 
-    result = send_reacknowledgement_notices()
+    result = send_reacknowledgement_notices(version=second)
 
     assert result.version == second
     assert result.sent == [] and mail.outbox == []
@@ -106,17 +110,17 @@ def test_who_never_signed_signed_the_current_version_or_cannot_be_mailed_gets_no
 
 def test_an_editorial_version_sends_nothing(first):
     signer(first, email="an@example.nl")
-    second_version(first, [U, E, E])
+    second = second_version(first, [U, E, E])
 
-    assert send_reacknowledgement_notices().sent == []
+    assert send_reacknowledgement_notices(version=second).sent == []
     assert mail.outbox == []
 
 
 def test_the_flag_alone_asks_everyone_who_signed_to_sign_again(first):
     employee = signer(first, email="an@example.nl")
-    second_version(first, [U, U, U], requires=True)
+    second = second_version(first, [U, U, U], requires=True)
 
-    assert send_reacknowledgement_notices().sent == [employee]
+    assert send_reacknowledgement_notices(version=second).sent == [employee]
     assert len(mail.outbox) == 1
 
 

@@ -5,11 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from acknowledgements.models import Acknowledgement
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 from portal.testing.html import attribute, error_summary, links, parse, select, text_of
-from quizzes.tests.factories import quiz_version, submitted_attempt
+from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +27,11 @@ def client_for(user) -> Client:
     return client
 
 
+def _in(slug: str, part: str) -> str:
+    """The selector of one part (reading, quiz, signature) of a guideline's item."""
+    return f"#guideline-{slug} .asked-{part}"
+
+
 def test_overview_shows_reading_quiz_and_signature_still_to_do():
     employee = EmployeeFactory(preferred_language="en")
     version = quiz_version(tips=3)
@@ -36,10 +40,12 @@ def test_overview_shows_reading_quiz_and_signature_still_to_do():
     page = parse(client_for(employee).get(OVERVIEW_URL))
 
     assert len(select(page, "h1")) == 1
-    assert attribute(page, "#asked-reading", "data-done") == "false"
-    assert "2 of 3" in text_of(page, "#asked-reading")
-    assert attribute(page, "#asked-quiz", "data-done") == "false"
-    assert attribute(page, "#asked-signature", "data-done") == "false"
+    assert attribute(page, _in("sociale-media", "reading"), "data-done") == "false"
+    assert "2 of 3" in text_of(page, _in("sociale-media", "reading"))
+    assert attribute(page, _in("sociale-media", "quiz"), "data-done") == "false"
+    assert attribute(page, _in("sociale-media", "signature"), "data-done") == "false"
+    sign_url = reverse("signing:sign", kwargs={"guideline": "sociale-media"})
+    assert links(page, _in("sociale-media", "signature")) == [sign_url]
     assert select(page, "#no-records") and select(page, "#no-attempts")
 
 
@@ -53,40 +59,105 @@ def test_overview_shows_what_i_did_and_nothing_of_others():
     response = client_for(employee).get(OVERVIEW_URL)
     page = parse(response)
 
-    assert attribute(page, "#asked-reading", "data-done") == "true"
-    assert attribute(page, "#asked-quiz", "data-done") == "true"
-    assert attribute(page, "#asked-signature", "data-done") == "true"
+    assert attribute(page, _in("sociale-media", "reading"), "data-done") == "true"
+    assert attribute(page, _in("sociale-media", "quiz"), "data-done") == "true"
+    assert attribute(page, _in("sociale-media", "signature"), "data-done") == "true"
     code = record.entry.verification_code
+    receipt = reverse("acknowledgements:receipt", args=[code])
+    assert links(page, _in("sociale-media", "signature")) == [receipt]
     assert [row.id for row in select(page, "#records-table tbody tr")] == [f"record-{code}"]
     assert reverse("acknowledgements:certificate", args=[code]) in links(page, "#records-table")
     assert other_record.entry.verification_code not in response.content.decode()
     assert len(select(page, "#attempts-table tbody tr")) == 1  # my one attempt
 
 
-def _grow(employee, count: int):
-    """``count`` signed versions and ``count`` quiz attempts for the employee."""
+def _guidelines(count: int) -> list:
+    """``count`` guidelines for everyone, each with a version in force."""
     from handbook.tests.factories import GuidelineFactory
 
-    guideline = GuidelineFactory()
-    for number in range(1, count + 1):
-        version = quiz_version(guideline=guideline, number=number, tips=2)
+    return [
+        quiz_version(
+            guideline=GuidelineFactory(slug=f"handreiking-{n}", title=f"Handreiking {n}"), tips=2
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+def test_overview_lists_every_guideline_that_applies_each_signed_or_to_sign():
+    from handbook.models import Guideline
+    from handbook.tests.factories import GuidelineFactory
+
+    employee = EmployeeFactory(preferred_language="en")
+    first, second = _guidelines(2)
+    ready_to_sign(employee, first)
+    record = signed(employee, first)
+    elsewhere = GuidelineFactory(slug="alleen-hr", title="Alleen HR")
+    elsewhere.audience = Guideline.Audience.ROLES
+    elsewhere.save()
+    elsewhere.audience_roles.create(role="hr")
+    quiz_version(guideline=elsewhere, tips=1)
+
+    page = parse(client_for(employee).get(OVERVIEW_URL))
+
+    assert [item.id for item in select(page, "#guideline-list > li")] == [
+        "guideline-handreiking-1",
+        "guideline-handreiking-2",
+    ]
+    assert attribute(page, "#guideline-handreiking-1", "data-signed") == "true"
+    assert links(page, _in("handreiking-1", "signature")) == [
+        reverse("acknowledgements:receipt", args=[record.entry.verification_code])
+    ]
+    assert attribute(page, "#guideline-handreiking-2", "data-signed") == "false"
+    assert links(page, _in("handreiking-2", "signature")) == [
+        reverse("signing:sign", kwargs={"guideline": "handreiking-2"})
+    ]
+    assert "Handreiking 2" in text_of(page, "#guideline-handreiking-2 h3")
+
+
+def test_a_guideline_without_a_version_in_force_asks_nothing_yet():
+    from handbook.tests.factories import GuidelineFactory
+
+    GuidelineFactory(slug="nog-niet", title="Nog niet")
+
+    page = parse(client_for(EmployeeFactory()).get(OVERVIEW_URL))
+
+    assert select(page, "#guideline-nog-niet .nothing-in-force")
+    assert not select(page, "#guideline-nog-niet .sign-link")
+
+
+def test_a_signature_of_another_guideline_does_not_count_for_this_one():
+    employee = EmployeeFactory()
+    first, second = _guidelines(2)
+    ready_to_sign(employee, second)
+    signed(employee, second)
+
+    page = parse(client_for(employee).get(OVERVIEW_URL))
+
+    assert attribute(page, "#guideline-handreiking-1", "data-signed") == "false"
+    assert attribute(page, _in("handreiking-1", "reading"), "data-done") == "false"
+    assert attribute(page, "#guideline-handreiking-2", "data-signed") == "true"
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_overview_costs_the_same_queries_for_one_guideline_as_for_five(
+    django_assert_num_queries, count
+):
+    employee = EmployeeFactory()
+    for version in _guidelines(count):
         ready_to_sign(employee, version)
         signed(employee, version)
-
-
-@pytest.mark.parametrize("count", [1, 4])
-def test_overview_costs_a_fixed_number_of_queries(django_assert_num_queries, count):
-    employee = EmployeeFactory()
-    _grow(employee, count)
-    submitted_attempt(employee=employee, version=Acknowledgement.objects.first().version)
     client = client_for(employee)
     client.get(OVERVIEW_URL)
 
-    with django_assert_num_queries(15):
+    # Layout: 6; the guidelines, their versions with reading and quiz, my signatures of
+    # them: 3; all my records and my attempts: 2.
+    with django_assert_num_queries(11):
         response = client.get(OVERVIEW_URL)
 
     assert response.status_code == 200
+    assert len(response.context["standings"]) == count
     assert len(response.context["records"]) == count
+    assert len(response.context["attempts"]) == count
 
 
 # --------------------------------------------------------------------------- verification

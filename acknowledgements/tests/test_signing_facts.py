@@ -11,7 +11,7 @@ from acknowledgements.models import TipRead
 from acknowledgements.selectors import eligibility, reacknowledgement
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from handbook.models import Tip
-from handbook.selectors import default_current_version
+from handbook.selectors import current_version
 from handbook.tests.factories import published_version
 from people.tests.factories import EmployeeFactory
 from quizzes import services as quiz_services
@@ -21,6 +21,7 @@ from quizzes.tests.factories import make_bank, quiz_version, right_answers, subm
 pytestmark = pytest.mark.django_db
 
 U, E, M, N = Tip.Change.UNCHANGED, Tip.Change.EDITORIAL, Tip.Change.MATERIAL, Tip.Change.NEW
+SLUG = "sociale-media"  # the guideline of the factories' versions
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +39,9 @@ def facts(employee, version):
     """signing_facts; when the version is the current one, current_version_for_signing
     (a sign POST's one query) must say the same."""
     result = eligibility.signing_facts(employee=employee, version=version)
-    current, with_current = eligibility.current_version_for_signing(employee=employee)
+    current, with_current = eligibility.current_version_for_signing(
+        employee=employee, slug=version.guideline.slug
+    )
     if current == version:
         assert with_current == result
     return result
@@ -227,12 +230,13 @@ def _stored(version) -> dict:
     return {field.attname: getattr(version, field.attname) for field in version._meta.fields}
 
 
-def test_the_current_version_for_signing_is_the_default_current_version(employee):
+def test_the_current_version_for_signing_is_the_guidelines_current_version(employee):
     version = ready_to_sign(employee)
 
-    found, found_facts = eligibility.current_version_for_signing(employee=employee)
+    found, found_facts = eligibility.current_version_for_signing(employee=employee, slug=SLUG)
 
-    assert _stored(found) == _stored(default_current_version())
+    assert _stored(found) == _stored(current_version(guideline=version.guideline))
+    assert _stored(found.guideline) == _stored(version.guideline)
     assert found._state.adding is False
     assert found_facts == eligibility.signing_facts(employee=employee, version=version)
 
@@ -244,8 +248,8 @@ def test_the_current_version_for_signing_comes_with_facts_that_change_with_the_e
     colleague = EmployeeFactory()
     signed(employee, version)
 
-    assert eligibility.current_version_for_signing(employee=employee)[1].signed is True
-    assert eligibility.current_version_for_signing(employee=colleague)[1] == (
+    assert eligibility.current_version_for_signing(employee=employee, slug=SLUG)[1].signed
+    assert eligibility.current_version_for_signing(employee=colleague, slug=SLUG)[1] == (
         eligibility.SigningFacts(signed=False, prepared=False, quiz_attempt_id=None)
     )
 
@@ -256,7 +260,7 @@ def test_a_version_in_force_later_is_not_the_current_version_for_signing(employe
         now_in_force, [U, M, E], effective_date=timezone.localdate() + datetime.timedelta(days=10)
     )
 
-    found, _facts = eligibility.current_version_for_signing(employee=employee)
+    found, _facts = eligibility.current_version_for_signing(employee=employee, slug=SLUG)
 
     assert found.pk == now_in_force.pk
 
@@ -264,15 +268,15 @@ def test_a_version_in_force_later_is_not_the_current_version_for_signing(employe
 def test_without_a_version_in_force_there_is_nothing_to_sign(employee):
     quiz_version(tips=3, effective_date=timezone.localdate() + datetime.timedelta(days=1))
 
-    assert eligibility.current_version_for_signing(employee=employee) == (None, None)
+    assert eligibility.current_version_for_signing(employee=employee, slug=SLUG) == (None, None)
 
 
 def test_the_current_version_for_signing_costs_one_query(employee, django_assert_num_queries):
     ready_to_sign(employee)
-    eligibility.current_version_for_signing(employee=employee)
+    eligibility.current_version_for_signing(employee=employee, slug=SLUG)
 
     with django_assert_num_queries(1):
-        eligibility.current_version_for_signing(employee=employee)
+        eligibility.current_version_for_signing(employee=employee, slug=SLUG)
 
 
 # ------------------------------------------------------------------ agreement

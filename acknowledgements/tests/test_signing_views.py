@@ -15,7 +15,7 @@ from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
 
-SIGN_URL = reverse("acknowledgements:sign")
+SIGN_URL = reverse("signing:sign", kwargs={"guideline": "sociale-media"})
 
 
 def sign_post_queries() -> int:
@@ -66,7 +66,9 @@ def test_sign_page_lists_unread_tips_and_the_missing_quiz(employee):
         reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 2}),
         reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 3}),
     ]
-    assert reverse("quizzes:start") in links(page, "#quiz-missing")
+    assert reverse("quizzes:start", kwargs={"guideline": "sociale-media"}) in links(
+        page, "#quiz-missing"
+    )
     assert not select(page, "#sign-form")
 
 
@@ -177,6 +179,9 @@ def test_a_post_while_something_blocks_is_refused_by_the_service(employee):
 
 
 def test_sign_page_without_a_current_version(employee):
+    from handbook.tests.factories import GuidelineFactory
+
+    GuidelineFactory()  # the guideline exists, no version of it is in force
     html = client_for(employee).get(SIGN_URL).content.decode()
 
     assert 'id="nothing-to-sign"' in html

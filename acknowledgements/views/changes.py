@@ -1,4 +1,5 @@
-"""/bevestigen/wat-is-er-veranderd/: what changed since the employee last signed.
+"""/handreikingen/<guideline>/wat-is-er-veranderd/: what changed in the guideline since
+the employee last signed it.
 
 The difference (handbook.selectors.diff) from the version the employee last signed to the current
 one: the tips changed in meaning first, each with a link to its page and whether the
@@ -10,13 +11,16 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import View
 
 from acknowledgements.selectors import eligibility, reacknowledgement
 from acknowledgements.services.reading import read_tip_numbers
 from handbook.models import GuidelineVersion, Tip
-from handbook.selectors import current_version, default_guideline, tips_between
+from handbook.selectors import tips_between
+from handbook.selectors.access import guideline_by_slug
 from handbook.selectors.diff import TipStatus, diff_versions
 from portal.viewhelpers import content_language
 
@@ -24,16 +28,22 @@ from portal.viewhelpers import content_language
 class ChangesView(LoginRequiredMixin, View):
     template_name = "acknowledgements/changes.html"
 
-    def get(self, request):
-        guideline = default_guideline()
-        version = current_version(guideline=guideline) if guideline else None
+    def get(self, request, guideline: str):
+        version = eligibility.current_version_of(slug=guideline)
+        language = content_language(request)
         if version is None:
-            return render(request, self.template_name, {"empty": True})
+            found = guideline_by_slug(slug=guideline)
+            if found is None:
+                raise Http404(_("There is no guideline with this name."))
+            context = {"empty": True, "guideline": found}
+            context["guideline_title"] = found.title_in(language)
+            return render(request, self.template_name, context)
         employee = request.user
         status = reacknowledgement.status_for(employee=employee, version=version)
-        language = content_language(request)
         context = {
             "version": version,
+            "guideline": version.guideline,
+            "guideline_title": version.guideline.title_in(language),
             "status": status,
             "title": version.title_in(language),
             "title_language": "en" if language == "en" and version.title_en else "nl",

@@ -1,5 +1,6 @@
-"""The employee's side of acknowledging: sign the current version, see the receipt,
-download the certificate, see one's own overview, and verify a code (anyone logged in).
+"""The employee's side of acknowledging: sign the current version of a guideline (the
+guideline of the URL), see the receipt, download the certificate, see one's own
+overview of every guideline that applies, and verify a code (anyone logged in).
 
 Writes go through acknowledgements.services; the views read input and show results.
 Someone else's receipt or certificate is "not found" (HR may see every one).
@@ -17,26 +18,21 @@ from django.views import View
 
 from acknowledgements import selectors, services
 from acknowledgements.forms.signing import SignForm, VerifyForm
-from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
+from acknowledgements.models import Acknowledgement
 from acknowledgements.selectors import eligibility
 from acknowledgements.selectors.code_check import code_check
+from acknowledgements.selectors.overview import guideline_standings
 from acknowledgements.services import ledger_checks
-from handbook.selectors import current_version, default_current_version, default_guideline
+from handbook.selectors.access import guideline_by_slug
 from portal.http import client_ip
 from portal.pdf import signing
 from portal.viewhelpers import portal_language
 from quizzes.models import Attempt
-from quizzes.selectors import has_passed
 
 logger = logging.getLogger(__name__)
 
 VIEW_ALL_PERMISSION = "acknowledgements.view_acknowledgement"
 RECENT_ATTEMPTS = 50
-
-
-def _current():
-    guideline = default_guideline()
-    return guideline, (current_version(guideline=guideline) if guideline else None)
 
 
 def visible_acknowledgement(user, code: str) -> Acknowledgement:
@@ -52,20 +48,30 @@ def visible_acknowledgement(user, code: str) -> Acknowledgement:
 
 
 class SignView(LoginRequiredMixin, View):
-    """/bevestigen/: what is still needed, then the statement and the signature."""
+    """/handreikingen/<guideline>/bevestigen/: what is still needed, then the statement
+    and the signature. An unknown guideline is "not found"."""
 
     template_name = "acknowledgements/sign.html"
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request, *args, guideline: str, **kwargs):
         self.facts = None
-        if request.method == "POST" and request.user.is_authenticated:
-            # A signature, the busiest request of a campaign: the version and what signing
-            # needs to know about this employee in one query.
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if request.method == "POST":
+            # A signature, the busiest request of a campaign: the guideline, its current
+            # version and what signing needs to know about this employee in one query.
             self.version, self.facts = eligibility.current_version_for_signing(
-                employee=request.user
+                employee=request.user, slug=guideline
             )
         else:
-            self.version = default_current_version()
+            self.version = eligibility.current_version_of(slug=guideline)
+        if self.version is not None:
+            self.guideline = self.version.guideline
+        else:
+            found = guideline_by_slug(slug=guideline)
+            if found is None:
+                raise Http404(_("There is no guideline with this name."))
+            self.guideline = found
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request):
@@ -108,7 +114,8 @@ class SignView(LoginRequiredMixin, View):
         return redirect("acknowledgements:receipt", code=record.entry.verification_code)
 
     def _empty(self, request):
-        context = {"empty": True, "guideline": default_guideline()}
+        context = {"empty": True, "guideline": self.guideline}
+        context["guideline_title"] = self.guideline.title_in(portal_language())
         return render(request, self.template_name, context)
 
     def _render(self, request, *, form=None, existing=None, service_errors=()):
@@ -117,6 +124,8 @@ class SignView(LoginRequiredMixin, View):
         if form is not None and form.is_bound and form.data.get("language") in services.LANGUAGES:
             language = form.data["language"]
         context = {"version": version, "existing": existing, "form": form}
+        context["guideline"] = self.guideline
+        context["guideline_title"] = self.guideline.title_in(portal_language())
         context["title"] = version.title_in(language)
         context["title_language"] = "en" if language == "en" and version.title_en else "nl"
         if existing is None:
@@ -157,6 +166,7 @@ class ReceiptView(LoginRequiredMixin, View):
             {
                 "record": record,
                 "title": record.version.title_in(record.language),
+                "guideline_title": record.version.guideline.title_in(portal_language()),
                 "own": record.employee_id == request.user.pk,
             },
         )
@@ -181,42 +191,26 @@ class CertificateView(LoginRequiredMixin, View):
 
 
 class OverviewView(LoginRequiredMixin, View):
-    """/bevestigen/mijn-overzicht/: what is asked of me and what I have done; my own data
-    only, in a fixed number of queries."""
+    """/bevestigen/mijn-overzicht/: every guideline that applies to me, with what is
+    asked of me and what I have done; my own data only, in a fixed number of queries
+    however many guidelines there are."""
 
     def get(self, request):
-        employee = request.user
-        guideline, version = _current()
-        context = {"version": version, "guideline": guideline}
-        if version is not None:
-            context["title"] = version.title_in(portal_language())
-            context["tip_count"] = version.tips.count()
-            context["read_count"] = TipRead.objects.filter(
-                employee=employee, tip__version=version
-            ).count()
-            context["quiz_required"] = eligibility.quiz_required(version=version)
-            context["quiz_passed"] = has_passed(employee=employee, version=version)
+        employee, language = request.user, portal_language()
+        standings = guideline_standings(employee=employee, language=language)
         records = list(
-            Acknowledgement.objects.select_related("entry", "version")
+            Acknowledgement.objects.select_related("entry", "version__guideline")
             .filter(employee=employee)
             .order_by("-signed_at", "-entry__sequence")
         )
-        context["records"] = records
-        context["current_record"] = next(
-            (
-                r
-                for r in records
-                if version is not None
-                and r.version_id == version.pk
-                and r.kind == LedgerEntry.Kind.ACKNOWLEDGEMENT
-            ),
-            None,
-        )
-        context["attempts"] = list(
-            Attempt.objects.select_related("version")
+        attempts = list(
+            Attempt.objects.select_related("version__guideline")
             .filter(employee=employee, submitted_at__isnull=False)
             .order_by("-started_at", "-pk")[:RECENT_ATTEMPTS]
         )
+        for item in [*records, *attempts]:
+            item.guideline_title = item.version.guideline.title_in(language)
+        context = {"standings": standings, "records": records, "attempts": attempts}
         return render(request, "acknowledgements/overview.html", context)
 
 

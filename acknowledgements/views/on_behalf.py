@@ -1,6 +1,7 @@
 """Recording on behalf of an employee who signed on paper, and serving the scanned form.
 
-/grootboek/namens/ is for HR (anyone) and managers (their own team). It takes two
+/grootboek/namens/ is for HR (anyone) and managers (their own team). When there are
+several guidelines, the first step chooses one (``?guideline=<short name>``). Then two
 steps: the form, then a confirmation; only the confirmation writes, through
 acknowledgements.services.record_on_behalf. An uploaded scan waits between the two
 steps in storage under ledger/pending/, known to the session only.
@@ -20,7 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,16 +29,22 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from acknowledgements import services
-from acknowledgements.forms.on_behalf import OnBehalfForm
+from acknowledgements.forms.on_behalf import (
+    GuidelineChoiceForm,
+    OnBehalfForm,
+    signable_guidelines,
+)
 from acknowledgements.models import Acknowledgement
 from acknowledgements.selectors import acknowledgement_of
 from acknowledgements.services.retention import PENDING_UPLOADS_DIR
-from handbook.selectors import current_version, default_guideline
+from handbook.selectors import current_version
 from people.roles import Role
 from people.selectors import has_role, team_of
+from portal.viewhelpers import portal_language
 
 PENDING_DIR = f"{PENDING_UPLOADS_DIR}/"
 PENDING_SESSION_KEY = "on_behalf_pending_form"
+GUIDELINE_PARAMETER = "guideline"
 LEDGER_PERMISSION = "acknowledgements.view_ledger"
 
 
@@ -62,6 +69,7 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
     record the acknowledgement and go to the ledger."""
 
     template_name = "acknowledgements/hr/on_behalf.html"
+    choice_template_name = "acknowledgements/hr/on_behalf_guideline.html"
     confirm_template_name = "acknowledgements/hr/on_behalf_confirm.html"
     signed_template_name = "acknowledgements/hr/on_behalf_signed.html"
     http_method_names = ["get", "post"]
@@ -72,11 +80,31 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
             return redirect_to_login(request.get_full_path())
         if not (_may_record_for_anyone(user) or has_role(user=user, role=Role.MANAGER)):
             raise PermissionDenied(gettext("You may not record acknowledgements."))
-        self.guideline = default_guideline()
-        if self.guideline is None:
+        self.guidelines = list(signable_guidelines())
+        if not self.guidelines:
             raise Http404(gettext("There is no guideline yet."))
+        slug = request.POST.get(GUIDELINE_PARAMETER) or request.GET.get(GUIDELINE_PARAMETER)
+        if slug:
+            chosen = [g for g in self.guidelines if g.slug == slug]
+            if not chosen:
+                raise Http404(gettext("There is no guideline with this name."))
+            self.guideline = chosen[0]
+        elif len(self.guidelines) == 1:
+            self.guideline = self.guidelines[0]
+        else:  # several: which one was signed comes first
+            return self._choose_guideline(request)
         self.current = current_version(guideline=self.guideline)
         return super().dispatch(request, *args, **kwargs)
+
+    def _choose_guideline(self, request):
+        form = GuidelineChoiceForm(guidelines=signable_guidelines(), language=portal_language())
+        context = {
+            "page_title": _("Record an acknowledgement on behalf of an employee"),
+            "choice_form": form,
+            "for_team": not _may_record_for_anyone(request.user),
+        }
+        status = 400 if request.method == "POST" else 200
+        return render(request, self.choice_template_name, context, status=status)
 
     def get_form(self, data=None, files=None, **kwargs) -> OnBehalfForm:
         user = self.request.user
@@ -89,6 +117,9 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["page_title"] = _("Record an acknowledgement on behalf of an employee")
         context["current"] = self.current
+        context["guideline"] = self.guideline
+        context["guideline_title"] = self.guideline.title_in(portal_language())
+        context["several_guidelines"] = len(self.guidelines) > 1
         context["for_team"] = not _may_record_for_anyone(self.request.user)
         context.setdefault("pending", None)
         return context
@@ -198,11 +229,12 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
         messages.success(
             self.request,
             gettext(
-                "The acknowledgement of version %(number)s by %(name)s has been recorded "
-                "as entry %(sequence)s."
+                "The acknowledgement of version %(number)s of “%(title)s” by %(name)s has "
+                "been recorded as entry %(sequence)s."
             )
             % {
                 "number": version.number,
+                "title": self.guideline.title_in(portal_language()),
                 "name": employee.full_name,
                 "sequence": record.entry.sequence,
             },

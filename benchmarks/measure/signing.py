@@ -3,7 +3,8 @@
 Against a scratch copy of the database (signing adds signatures; the copy is dropped
 afterwards, so the run can be repeated). Sessions and CSRF cookies for the employees
 who are ready to sign (benchmarks.scale.ready_to_sign) are written straight into the
-copy; wrk (scripts/wrk/sign.lua) posts the sign form to /bevestigen/ as a different
+copy; wrk (scripts/wrk/sign.lua) posts the sign form to
+/handreikingen/sociale-media/bevestigen/ as a different
 employee each time, and asks the trivial page (/benchmark/trivial/, benchmarks.views)
 as the same employees, with the same threads, connections and duration. Warm-up first,
 then ``rounds`` pairs (trivial, signing), each signing round with employees of its

@@ -77,7 +77,7 @@ def test_a_sign_request_as_wrk_sends_it_signs_and_redirects_to_the_receipt(scale
     )
     client, form = _client_for(lines[0])
 
-    response = client.post("/bevestigen/", form)
+    response = client.post("/handreikingen/sociale-media/bevestigen/", form)
 
     assert response.status_code == 302
     record = Acknowledgement.objects.get(employee=employee, version__number=3)
@@ -172,7 +172,10 @@ def test_the_command_measures_and_writes_its_report(scale, tmp_path, monkeypatch
     )
 
     data = json.loads(figures.read_text())
-    assert [page["key"] for page in data["pages"]] == ["dashboard", "team", "home", "tip"]
+    assert [page["key"] for page in data["pages"]] == [p.key for p in pages_module.pages()]
+    assert {"handbook_list", "other_guideline", "dashboard_guideline"} <= {
+        page["key"] for page in data["pages"]
+    }
     assert all(page["queries"] == page["expected_queries"] for page in data["pages"])
     assert data["launch"]["assignments"] > 0 and data["ledger"]["passed"]
     assert data["passed"] is True
@@ -256,13 +259,14 @@ def _results(**overrides) -> dict:
         "pages": [page, page | {"key": "tip", "median_ms": 180.0, "passed": False}],
         "launch": {
             "active_employees": 98000,
-            "assignments": 98000,
+            "guidelines": 5,
+            "assignments": 300000,
             "repeat": 3,
             "seconds": [5.0, 6.0, 7.0],
             "median_s": 6.0,
             "queries": 60,
             "passed": True,
-            "target_s": 20.0,
+            "target_s": 60.0,
         },
     } | overrides
 
@@ -273,7 +277,9 @@ def test_the_report_says_pass_and_fail_per_target():
     assert "# Benchmark: 100,000 employees" in report
     assert "| Employee's home page | < 150 ms, 11 queries | 20.0 ms, 11 queries | PASS |" in report
     assert "| 180.0 ms, 11 queries | **FAIL** |" in report
-    assert "| Campaign launch for 98,000 employees | < 20 s | 6.0 s | PASS |" in report
+    assert "| Campaign launch of 5 guidelines: 300,000 assignments | < 60 s | 6.0 s | PASS |" in (
+        report
+    )
     assert "- Not measured: signing (it needs PostgreSQL)." in report
 
 

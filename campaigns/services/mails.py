@@ -28,7 +28,7 @@ def _next_step(employee: Employee, version: GuidelineVersion) -> tuple[list[str]
 
     needed = requirements(employee=employee, version=version)
     todo = []
-    url = reverse("acknowledgements:sign")
+    url = reverse("signing:sign", kwargs={"guideline": version.guideline.slug})
     if needed.unread:
         todo.append("read")
         url = reverse(

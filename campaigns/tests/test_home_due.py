@@ -100,7 +100,7 @@ def test_home_page_links_to_the_signing_page_to_continue(client, employee, versi
 
     section = due_section(client)
 
-    assert reverse("acknowledgements:sign") in links(section)
+    assert reverse("signing:sign", kwargs={"guideline": "sociale-media"}) in links(section)
 
 
 def test_home_page_shows_an_overdue_assignment_as_overdue_in_words(client, employee, version):

@@ -114,7 +114,7 @@ def test_reminder_links_to_the_signing_page_once_the_quiz_is_passed(version):
 
     assert "pass the short quiz" not in text and "read the tips" not in text
     assert "- sign" in text
-    assert f"{BASE}/bevestigen/" in links(parse(html))
+    assert f"{BASE}/handreikingen/sociale-media/bevestigen/" in links(parse(html))
 
 
 def test_reminder_in_dutch_has_the_dutch_title_date_and_page_language(version):

@@ -202,10 +202,16 @@ GET_ROWS = [
         rest="quiz_editor_rest"),
 
     # Acknowledgements: one's own records; every record for those who may see them all.
-    get("acknowledgements:sign",                   L,   200, 200, 200, 200, 200, 200),
+    get("signing:sign",                            L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline"),
+    get("signing:changes",                         L,   200, 200, 200, 200, 200, 200,
+        guideline="guideline"),
+    # The addresses from before there were several guidelines lead to the default one's.
+    get("acknowledgements:legacy_sign", *[to("signing:sign", guideline="guideline")] * 7),
+    get("acknowledgements:legacy_changes",
+        *[to("signing:changes", guideline="guideline")] * 7),
     get("acknowledgements:overview",               L,   200, 200, 200, 200, 200, 200),
     get("acknowledgements:verify",                 L,   200, 200, 200, 200, 200, 200),
-    get("acknowledgements:changes",                L,   200, 200, 200, 200, 200, 200),
     get("acknowledgements:personal_data",          L,   200, 200, 200, 200, 200, 200),
     get("acknowledgements:personal_data_download", L,   200, 200, 200, 200, 200, 200),
     get("acknowledgements:receipt",                L,   200, 404, 200, 404, 200, 200, code="code"),

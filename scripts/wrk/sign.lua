@@ -7,10 +7,10 @@
 -- and the sign form's body (urlencoded, with the CSRF token and the typed name).
 -- THREADS is wrk's -t: thread i takes lines i, i + THREADS, i + 2 * THREADS, ...
 --
--- MODE sign:    POST /bevestigen/ once per employee of the thread's slice; a good answer
---               is 302 to the receipt (/bevestigen/<code>/). When the slice runs out the
---               thread asks for /benchmark/exhausted/ (a 404) and counts it: the run had
---               too few employees ready to sign.
+-- MODE sign:    POST /handreikingen/sociale-media/bevestigen/ once per employee of the
+--               thread's slice; a good answer is 302 to the receipt (/bevestigen/<code>/).
+--               When the slice runs out the thread asks for /benchmark/exhausted/ (a 404)
+--               and counts it: the run had too few employees ready to sign.
 -- MODE trivial: GET /benchmark/trivial/ as the same employees, round robin; a good answer
 --               is 200.
 --
@@ -59,7 +59,7 @@ function request()
             exhausted = exhausted + 1
             return wrk.format("GET", "/benchmark/exhausted/")
         end
-        return wrk.format("POST", "/bevestigen/", {
+        return wrk.format("POST", "/handreikingen/sociale-media/bevestigen/", {
             ["Cookie"] = item[1],
             ["Content-Type"] = "application/x-www-form-urlencoded",
         }, item[2])

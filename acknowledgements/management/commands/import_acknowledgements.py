@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from acknowledgements.services.importing import ImportRefused, import_acknowledgements, read_file
 from handbook.selectors import default_guideline
+from handbook.selectors.access import guideline_by_slug
 
 
 class Command(BaseCommand):
@@ -20,17 +21,28 @@ class Command(BaseCommand):
             help="Why these records are imported; kept in the ledger.",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check the file only.")
+        parser.add_argument(
+            "--guideline",
+            default="",
+            help="The short name of the guideline whose versions the file names "
+            "(default: the default guideline).",
+        )
 
-    def handle(self, *args, path: str, reason: str, dry_run: bool, **options):
+    def handle(self, *args, path: str, reason: str, dry_run: bool, guideline: str, **options):
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
-        guideline = default_guideline()
-        if guideline is None:
-            raise CommandError("There is no guideline yet: run load_handbook first.")
+        if guideline:
+            chosen = guideline_by_slug(slug=guideline)
+            if chosen is None:
+                raise CommandError(f"There is no guideline with the short name {guideline!r}.")
+        else:
+            chosen = default_guideline()
+            if chosen is None:
+                raise CommandError("There is no guideline yet: run load_handbook first.")
         try:
-            report = read_file(data=data, guideline=guideline)
+            report = read_file(data=data, guideline=chosen)
         except ImportRefused as refused:
             raise CommandError(f"{path} was not imported:\n{refused}") from refused
         if dry_run:

@@ -1,10 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from acknowledgements.services.notifications import send_reacknowledgement_notices
+from acknowledgements.services.notifications import send_all_reacknowledgement_notices
 
 
 class Command(BaseCommand):
-    """E-mail everyone who must sign the current version of the guideline again.
+    """E-mail everyone who must sign the current version of a guideline again (each
+    guideline's current version in turn).
 
     Run it after publishing a version with changes in meaning, once the version is in
     force (its effective date has come): from cron (daily is enough) or by hand. It is
@@ -19,8 +20,12 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        result = send_reacknowledgement_notices()
-        if result.version is None:
-            self.stdout.write("No version of the guideline is in force: nothing to send.")
+        results = send_all_reacknowledgement_notices()
+        if not results:
+            self.stdout.write("No version of a guideline is in force: nothing to send.")
             return
-        self.stdout.write(f"Version {result.version.number}: {len(result.sent)} e-mail(s) sent.")
+        for result in results:
+            self.stdout.write(
+                f"{result.version.guideline.slug}, version {result.version.number}: "
+                f"{len(result.sent)} e-mail(s) sent."
+            )
