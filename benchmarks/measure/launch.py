@@ -1,8 +1,10 @@
 """Launching a campaign for every employee, through campaigns.services, rolled back.
 
-Each run creates a draft campaign for all employees and the current version
-(create_campaign), times launch_campaign, and rolls everything back: the database is
-as before. The first run counts the queries (capturing them costs time, so it is not
+Each run creates a draft campaign for all employees and the current version of every
+guideline (create_campaign; five in the scale data: up to five assignments per
+employee, each guideline's to its own audience), times launch_campaign, and rolls
+everything back: the database is as before. The first run counts the queries
+(capturing them costs time, so it is not
 timed); the next ``repeat`` runs are timed.
 """
 
@@ -18,7 +20,7 @@ from django.utils import timezone
 
 from benchmarks.measure.stats import median
 
-TARGET_SECONDS = 20.0
+TARGET_SECONDS = 60.0  # five guidelines for 100,000 employees (issue 19)
 
 
 class LaunchError(Exception):
@@ -36,6 +38,7 @@ class _RollBack(Exception):
 @dataclass
 class LaunchResult:
     active_employees: int
+    guidelines: int
     assignments: int
     repeat: int
     seconds: list[float]
@@ -50,25 +53,34 @@ class LaunchResult:
         return asdict(self) | {"passed": self.passed, "target_s": TARGET_SECONDS}
 
 
+def current_versions() -> list:
+    """The current version of every guideline that has one, the default guideline first."""
+    from handbook.models import Guideline
+    from handbook.selectors import DEFAULT_GUIDELINE_SLUG, current_version
+
+    found = [current_version(guideline=g) for g in Guideline.objects.order_by("slug")]
+    found = [version for version in found if version is not None]
+    if not found:
+        raise LaunchError("No current version: is the scale data there?")
+    return sorted(found, key=lambda v: v.guideline.slug != DEFAULT_GUIDELINE_SLUG)
+
+
 def launch_once(*, count_queries: bool = False) -> tuple[int, float, int | None]:
-    """One launch for everyone, undone; returns (assignments, seconds, queries or None)."""
+    """One launch for everyone and every guideline, undone; returns (assignments,
+    seconds, queries or None)."""
     from benchmarks.scale.constants import HR_EMAIL
     from campaigns.models import Campaign
     from campaigns.services import create_campaign, launch_campaign
-    from handbook.selectors import current_version, default_guideline
     from people.models import Employee
 
-    guideline = default_guideline()
-    version = current_version(guideline=guideline) if guideline else None
-    if version is None:
-        raise LaunchError("No current version: is the scale data there?")
+    versions = current_versions()
     hr = Employee.objects.filter(email=HR_EMAIL).first()
     today = timezone.localdate()
     try:
         with transaction.atomic():
             campaign = create_campaign(
                 name="Benchmark launch (rolled back)",
-                versions=[version],
+                versions=versions,
                 audience=Campaign.Audience.ALL,
                 start_date=today,
                 deadline=today + datetime.timedelta(days=30),
@@ -97,9 +109,10 @@ def measure_launch(*, repeat: int = 3, log=print) -> LaunchResult:
         if added != assignments:
             raise LaunchError(f"One launch made {assignments} assignments, another {added}.")
         timings.append(seconds)
-        log(f"  launch for {added:,} employees: {seconds:.2f} s")
+        log(f"  launch: {added:,} assignments: {seconds:.2f} s")
     return LaunchResult(
         active_employees=Employee.objects.filter(is_active=True).count(),
+        guidelines=len(current_versions()),
         assignments=assignments,
         repeat=repeat,
         seconds=timings,

@@ -1,8 +1,14 @@
-"""Server time and number of queries of four pages, in-process with django.test.Client.
+"""Server time and number of queries of the pages, in-process with django.test.Client.
 
 Each page is asked once to warm up, once with its queries captured, then ``repeat``
 times timed (time.perf_counter around client.get, no capture) and once more captured:
-the two counts must agree. Every answer must be 200. The users are the scale data's
+the two counts must agree. Every answer must be 200 and show what the page is about
+(``Page.markers``: each guideline it must list, the guideline chosen): a page that is
+not there, or not yet of many guidelines, fails loudly instead of being measured as
+something else. URLs come from their names (``reverse``): a name that is gone fails
+too. The pages of many guidelines (issue 19) are measured on the scale data's five
+guidelines; with fewer (the query-count tests' one-guideline run) the pages of a
+second guideline are left out of ``pages()``. The users are the scale data's
 well-known log-ins (benchmarks.scale.constants); HR's session carries the identity
 provider's two-factor mark (people.auth.sso.IDP_MFA_SESSION_KEY), as after a single sign-on
 log-in with MFA, so RequireTwoFactorMiddleware runs as in production and lets HR in.
@@ -22,6 +28,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from benchmarks.measure.server import current_database_url
 from benchmarks.measure.stats import median, percentile
@@ -36,13 +43,23 @@ TARGET_MS = 150.0
 # sets CAMPAIGN_LIVE_FIGURES_LIMIT to 0); "dashboard_live" a small one's, counted live.
 # HR's pages: one query fewer since December 2026, as the second factor is read from the
 # session's own records instead of asking whether the account has a TOTP device.
+# Issue 19 (December 2026): the dashboards one more (the campaign's guidelines, for the
+# tabs of each guideline and the figures of one or all); the pages of many guidelines
+# added, measured with five guidelines and with one (the same counts).
 EXPECTED_QUERIES = {
-    "dashboard": 10,
-    "dashboard_live": 13,
+    "dashboard": 11,
+    "dashboard_live": 14,
+    "dashboard_guideline": 11,
     "team": 10,
     "home": 11,
+    "home_five": 11,
     "tip": 11,
+    "handbook_list": 7,
+    "other_guideline": 11,
+    "overview": 11,
 }
+# The guideline whose pages stand for "a second guideline" (benchmarks.scale.guidelines).
+SECOND_GUIDELINE = "integriteit"
 
 
 class PageError(Exception):
@@ -55,6 +72,7 @@ class Page:
     title: str
     email: str
     url: str
+    markers: tuple[str, ...] = ()  # text the answer must hold (as the page escapes it)
 
 
 @dataclass
@@ -122,20 +140,58 @@ def tip_number() -> int:
     return numbers[len(numbers) // 2]
 
 
+def guidelines() -> list:
+    """The guidelines with a current version, the default one first, then by short name."""
+    from handbook.models import Guideline
+    from handbook.selectors import current_version
+
+    found = [g for g in Guideline.objects.order_by("slug") if current_version(guideline=g)]
+    return sorted(found, key=lambda g: g.slug != DEFAULT_GUIDELINE_SLUG)
+
+
+def _sign_link(guideline) -> str:
+    return f'href="{reverse("signing:sign", kwargs={"guideline": guideline.slug})}"'
+
+
+def _read_link(guideline) -> str:
+    return f'href="{reverse("handbook:current", kwargs={"guideline": guideline.slug})}"'
+
+
 def pages(*, campaign_id: int | None = None) -> list[Page]:
     from benchmarks.scale.constants import EMPLOYEE_EMAIL, HR_EMAIL, MANAGER_EMAIL
+    from handbook.selectors.audience import guidelines_for
+    from people.models import Employee
 
     campaign_id = campaign_id or running_campaign_id()
     tip = tip_number()
-    return [
+    every = guidelines()
+    employee = Employee.objects.get(email=EMPLOYEE_EMAIL)
+    own = [g for g in every if g in set(guidelines_for(employee=employee))]
+    dashboard = reverse("campaigns:detail", kwargs={"pk": campaign_id})
+    found = [
         Page(
             "dashboard",
-            "HR campaign dashboard",
+            "HR campaign dashboard, all guidelines combined",
             HR_EMAIL,
-            reverse("campaigns:detail", kwargs={"pk": campaign_id}),
+            dashboard,
+            # The tabs of each guideline: only on a campaign of more than one.
+            tuple(f'data-guideline="{g.slug}"' for g in every) if len(every) > 1 else (),
         ),
         Page("team", "Manager's team page", MANAGER_EMAIL, reverse("campaigns_team:team")),
-        Page("home", "Employee's home page", EMPLOYEE_EMAIL, reverse("home")),
+        Page(
+            "home",
+            "Employee's home page",
+            EMPLOYEE_EMAIL,
+            reverse("home"),
+            tuple(_sign_link(g) for g in own),
+        ),
+        Page(
+            "home_five",
+            f"Manager's home page, {len(every)} guidelines due",
+            MANAGER_EMAIL,
+            reverse("home"),
+            tuple(_sign_link(g) for g in every),
+        ),
         Page(
             "tip",
             "Handbook tip page",
@@ -144,7 +200,42 @@ def pages(*, campaign_id: int | None = None) -> list[Page]:
                 "handbook:current_tip", kwargs={"guideline": DEFAULT_GUIDELINE_SLUG, "tip": tip}
             ),
         ),
+        Page(
+            "handbook_list",
+            "The guidelines (handbook list)",
+            EMPLOYEE_EMAIL,
+            reverse("handbook:list"),
+            tuple(_read_link(g) for g in every),
+        ),
+        Page(
+            "overview",
+            "Employee's overview",
+            EMPLOYEE_EMAIL,
+            reverse("acknowledgements:overview"),
+            tuple(g.title_in(employee.preferred_language) for g in own),
+        ),
     ]
+    second = next((g for g in every if g.slug == SECOND_GUIDELINE), None)
+    if len(every) > 1 and second is None:
+        raise PageError(f"No guideline “{SECOND_GUIDELINE}”: is the scale data there?")
+    if second is not None:
+        found += [
+            Page(
+                "dashboard_guideline",
+                "HR campaign dashboard, one guideline",
+                HR_EMAIL,
+                f"{dashboard}?{urlencode({'handreiking': second.slug})}",
+                (f'aria-current="page" data-guideline="{second.slug}"',),
+            ),
+            Page(
+                "other_guideline",
+                "A second guideline's page",
+                EMPLOYEE_EMAIL,
+                reverse("handbook:current", kwargs={"guideline": second.slug}),
+                (second.title_in(employee.preferred_language),),
+            ),
+        ]
+    return found
 
 
 def logged_in_client(email: str) -> Client:
@@ -163,11 +254,16 @@ def logged_in_client(email: str) -> Client:
     return client
 
 
-def _get(client: Client, url: str):
+def _get(client: Client, url: str, markers: tuple[str, ...] = ()):
     response = client.get(url)
     if response.status_code != 200:
         where = response.get("Location", "")
         raise PageError(f"GET {url} answered {response.status_code} {where}".strip())
+    if markers:
+        text = response.content.decode()
+        missing = [marker for marker in markers if marker not in text]
+        if missing:
+            raise PageError(f"GET {url} does not show {missing}: is this page there yet?")
     return response
 
 
@@ -220,7 +316,8 @@ def run_queued_tasks() -> tuple[int, float]:
 
 def measure_page(page: Page, *, repeat: int, client: Client | None = None) -> PageResult:
     client = client or logged_in_client(page.email)
-    _get(client, page.url)  # warm-up: templates, caches, first-time writes (a tip read)
+    # Warm-up: templates, caches, first-time writes (a tip read); and is it the page?
+    _get(client, page.url, page.markers)
     # Work the page asked the worker for (a large campaign's figures): done first, so
     # that the page is measured as it is normally seen.
     tasks, background = run_queued_tasks()

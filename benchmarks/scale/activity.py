@@ -106,10 +106,12 @@ def assign_states(rng: random.Random, organisation: Organisation, employees: int
         person.state = state
 
     # Version 2 was signed by most of today's signers and some others (also leavers),
-    # all of whom worked here then; never by the well-known employee (a first-timer).
+    # all of whom worked here then; never by the well-known employee and manager
+    # (first-timers: their pages take the same path at every size).
     v2_start = timezone.localdate() - datetime.timedelta(days=c.VERSION_2_AGO)
+    first_timers = {organisation.employee.id, organisation.manager.id}
     eligible = [
-        p for p in organisation.people if p.start_date < v2_start and p is not organisation.employee
+        p for p in organisation.people if p.start_date < v2_start and p.id not in first_timers
     ]
     signers = [p for p in eligible if p.state == "signed"]
     rest = [p for p in eligible if p.state != "signed"]

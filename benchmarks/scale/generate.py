@@ -166,8 +166,16 @@ def _rng(seed: int, part: str) -> random.Random:
     return random.Random(f"{seed}:{part}")
 
 
-def generate(*, employees: int, seed: int = 1, progress: Progress | None = None) -> ScaleSummary:
-    """Fill an empty database with ``employees`` employees and everything around them.
+def generate(
+    *,
+    employees: int,
+    seed: int = 1,
+    progress: Progress | None = None,
+    other_guidelines: int = len(guidelines.SPECS),
+) -> ScaleSummary:
+    """Fill an empty database with ``employees`` employees and everything around them;
+    ``other_guidelines``: how many of the four other guidelines (fewer for the tests that
+    compare pages of one guideline with five).
 
     Deterministic for a seed. One transaction: on any error nothing is left behind.
     Raises DatabaseNotEmpty (before writing anything) or ValueError (too few employees).
@@ -196,7 +204,7 @@ def generate(*, employees: int, seed: int = 1, progress: Progress | None = None)
                 )
                 organisation.insert(org)
             with step("four other guidelines, this year's campaign (draft)"):
-                others = guidelines.create_other_guidelines(org)
+                others = guidelines.create_other_guidelines(org, count=other_guidelines)
                 hr = Employee.objects.get(email=c.HR_EMAIL)
                 current = _current_campaign(versions, others, hr)
             with step("planning reading, quizzes and signing"):

@@ -113,13 +113,15 @@ def directorate_of(unit: Unit) -> Unit:
     return unit
 
 
-def create_other_guidelines(organisation: Organisation) -> list[OtherGuideline]:
-    """The four guidelines, published ``OTHER_GUIDELINES_AGO`` days ago (after the
-    organisation is in: an audience names a department)."""
+def create_other_guidelines(
+    organisation: Organisation, *, count: int = len(SPECS)
+) -> list[OtherGuideline]:
+    """The first ``count`` of the four guidelines, published ``OTHER_GUIDELINES_AGO`` days
+    ago (after the organisation is in: an audience names a department)."""
     effective = timezone.localdate() - datetime.timedelta(days=c.OTHER_GUIDELINES_AGO)
     directorate = Department.objects.get(pk=directorate_of(organisation.manager.unit).id)
     made = []
-    for spec in SPECS:
+    for spec in SPECS[:count]:
         audience = {
             EVERYONE: {"audience": Guideline.Audience.EVERYONE},
             DIRECTORATE: {
