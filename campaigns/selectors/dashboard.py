@@ -85,14 +85,16 @@ def combined_counts_per_department(
     connection = connections[inner.db]
     quote = connection.ops.quote_name
     employees, departments = Employee._meta, Department._meta
+    employee_pk, department_pk = employees.pk, departments.pk
+    assert employee_pk is not None and department_pk is not None  # models have keys
     # The names are quoted, the values parameters.
     query = (
         f"SELECT e.{quote('department_id')}, d.{quote('name')}, per_employee.combined_rank, "  # noqa: S608
         f"COUNT(*) FROM ({sql}) per_employee "
         f"JOIN {quote(employees.db_table)} e "
-        f"ON e.{quote(employees.pk.column)} = per_employee.{quote('employee_id')} "
+        f"ON e.{quote(str(employee_pk.column))} = per_employee.{quote('employee_id')} "
         f"LEFT JOIN {quote(departments.db_table)} d "
-        f"ON d.{quote(departments.pk.column)} = e.{quote('department_id')} "
+        f"ON d.{quote(str(department_pk.column))} = e.{quote('department_id')} "
         f"GROUP BY e.{quote('department_id')}, d.{quote('name')}, per_employee.combined_rank"
     )
     rows: dict[int | None, dict[str, Any]] = {}

@@ -5,6 +5,10 @@ kept, in a fixed number of queries however many guidelines."""
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -275,3 +279,20 @@ def test_the_team_page_takes_as_many_queries_with_one_guideline_as_with_three(cl
         counted.append(len(queries))
 
     assert counted[0] == counted[1]
+
+
+def test_the_overdue_csv_names_the_guideline_of_each_overdue_assignment(hr_client, world):
+    campaign = world["campaign"]
+    # Every open assignment is late now.
+    campaign.assignments.update(due_date=campaign.start_date - datetime.timedelta(days=1))
+
+    response = hr_client.get(reverse("campaigns:overdue_csv", args=[campaign.pk]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=";"))
+
+    overdue = sorted((row[1].split()[0], row[-1]) for row in rows[1:])
+    assert rows[0][-1] == "Guideline"
+    assert overdue == [
+        ("Bert", "EN Handreiking thuiswerken"),
+        ("Dirk", "Handreiking gebruik sociale media"),
+    ]

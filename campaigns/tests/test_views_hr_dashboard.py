@@ -403,6 +403,7 @@ def test_the_overdue_csv_is_utf8_with_bom_and_semicolons(hr_client, overdue_camp
         "Due date",
         "Days overdue",
         "Status",
+        "Guideline",
     ]
 
 
@@ -421,6 +422,7 @@ def test_the_overdue_csv_lists_the_overdue_employees_only(hr_client, overdue_cam
         day(-3).isoformat(),
         "3",
         "Overdue",
+        "Handreiking gebruik sociale media",
     ]
     assert [row[1] for row in rows[1:]] == ["Bram Bos", "Cas Claes"]
 

@@ -304,7 +304,8 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
 
 
 class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
-    """/campagnes/<pk>/te-laat.csv: the overdue list for Excel, streamed from one query."""
+    """/campagnes/<pk>/te-laat.csv: the overdue list for Excel, streamed from one query:
+    a row per overdue assignment, naming its guideline."""
 
     def get(self, request, *args, **kwargs):
         campaign = self.get_campaign()
@@ -314,11 +315,12 @@ class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
                 assignments=dashboard.counted_assignments(campaign=campaign, on=on), on=on
             )
             .filter(status=Status.OVERDUE)
-            .select_related("employee__department", "employee__manager")
+            .select_related("employee__department", "employee__manager", "guideline")
             .order_by(
                 "employee__department__name", "employee__last_name", "employee__first_name", "pk"
             )
         )
+        language = get_language() or "nl"
         # Texts now, while the user's language is active (the body is written later).
         header = [
             gettext("Employee number"),
@@ -329,6 +331,7 @@ class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
             gettext("Due date"),
             gettext("Days overdue"),
             gettext("Status"),
+            gettext("Guideline"),
         ]
         status = str(Status.OVERDUE.label)
 
@@ -344,6 +347,7 @@ class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
                     assignment.due_date.isoformat(),
                     (on - assignment.due_date).days,
                     status,
+                    text_cell(assignment.guideline.title_in(language)),
                 ]
 
         response = StreamingHttpResponse(
