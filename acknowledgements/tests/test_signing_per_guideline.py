@@ -116,6 +116,16 @@ def test_a_guideline_without_a_version_in_force_has_nothing_to_sign(employee, pr
     assert 'id="nothing-to-sign"' in html
 
 
+def test_a_post_to_a_guideline_without_a_version_in_force_records_nothing(employee, privacy):
+    ready_to_sign(employee)  # the default guideline could be signed
+
+    response = _post(client_for(employee), "privacy")
+
+    assert response.status_code == 200
+    assert 'id="nothing-to-sign"' in response.content.decode()
+    assert not Acknowledgement.objects.exists()
+
+
 def test_the_sign_pages_ask_nothing_of_anonymous_visitors(privacy):
     response = Client().post(sign_url("privacy"), {})
 
