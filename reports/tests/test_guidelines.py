@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -20,6 +21,8 @@ from campaigns import services as campaign_services
 from campaigns.tests.factories import launched_campaign
 from campaigns.tests.multi_guideline import second_version, with_guideline
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from portal.testing.html import one as one_element
+from portal.testing.html import parse, text_of
 from quizzes.tests.factories import quiz_version
 from reports import selectors as data
 from reports import services
@@ -332,3 +335,23 @@ def test_a_combined_pdf_made_in_parts_lists_everyone_with_both_guidelines(world)
     assert all(number in text for number in ("1001", "1002", "1003", "1004"))
     assert f"{SOCIAL} (version 1)" in text and f"{HOME} (version 1)" in text
     assert "Combined status" in text
+
+
+def test_the_report_pages_say_which_guideline_a_report_is_on(client, world, settings):
+    settings.PORTAL_MFA_REQUIRED = False
+    combined = services.request_report(campaign=world["campaign"], enqueue=False)
+    one = services.request_report(
+        campaign=world["campaign"], guideline=world["home"].guideline, enqueue=False
+    )
+    Report.objects.filter(pk=one.pk).update(status=Report.Status.REMOVED)  # "request again"
+    client.force_login(EmployeeFactory(hr=True, preferred_language="en"))
+
+    combined_page = client.get(reverse("reports:detail", args=[combined.pk]))
+    one_page = client.get(reverse("reports:detail", args=[one.pk]))
+
+    assert "all guidelines combined" in text_of(parse(combined_page), "#report-scope")
+    assert HOME in text_of(parse(one_page), "#report-scope")
+    again = one_element(parse(one_page), "#request-again").attributes["href"]
+    assert again.endswith(f"?campagne={world['campaign'].pk}&handreiking=thuiswerken")
+    form = client.get(again).context["form"]
+    assert form.initial["guideline"] == "thuiswerken"
