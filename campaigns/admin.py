@@ -19,7 +19,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Campaign)
 class CampaignAdmin(ReadOnlyAdmin):
-    list_display = ["name", "kind", "version", "status", "start_date", "deadline"]
+    list_display = ["name", "kind", "status", "start_date", "deadline"]
     list_filter = ["kind", "status"]
     search_fields = ["name"]
 

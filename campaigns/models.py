@@ -1,8 +1,9 @@
 """Campaigns: who must sign which version by when, and the mails that chase them.
 
-- ``Campaign``: the yearly re-acknowledgement (or any other round) for a version and an
-  audience, with a deadline and a reminder schedule; and one standing ``onboarding``
-  campaign whose assignments come from the onboarding rule (a new employee's start date).
+- ``Campaign``: the yearly re-acknowledgement (or any other round) for one or more
+  guidelines and an audience, with a deadline and a reminder schedule; and one standing
+  ``onboarding`` campaign whose assignments come from the onboarding rule (a new
+  employee's start date).
 - ``CampaignGuideline``: a guideline the campaign covers (a campaign covers one or more),
   with the version it asks for, or for onboarding the days until it is due.
 - ``Assignment``: one employee, one guideline, in one campaign, with the version and due
@@ -46,15 +47,8 @@ class Campaign(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CAMPAIGN)
-    version = models.ForeignKey(
-        "handbook.GuidelineVersion",
-        verbose_name=_("guideline version"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="campaigns",
-        help_text=_("Empty for onboarding: new employees sign the current version."),
-    )
+    # What it asks for: its guidelines (CampaignGuideline, ``subjects``), each with a
+    # version, or for the onboarding rule with a number of days.
     audience = models.CharField(
         _("audience"), max_length=16, choices=Audience.choices, default=Audience.ALL
     )
@@ -113,9 +107,8 @@ class Campaign(models.Model):
                 name="campaigns_one_onboarding_rule",
             ),
             models.CheckConstraint(
-                condition=models.Q(kind="onboarding")
-                | models.Q(version__isnull=False, deadline__isnull=False),
-                name="campaigns_campaign_has_version_and_deadline",
+                condition=models.Q(kind="onboarding") | models.Q(deadline__isnull=False),
+                name="campaigns_campaign_has_a_deadline",
             ),
         ]
 

@@ -102,8 +102,6 @@ def create_campaign(
     campaign = Campaign.objects.create(
         name=name,
         kind=Campaign.Kind.CAMPAIGN,
-        # Deprecated, kept until it is removed: the first guideline's version.
-        version=chosen[0],
         audience=audience,
         include_subdepartments=include_subdepartments,
         start_date=start_date,
