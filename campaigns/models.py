@@ -301,11 +301,16 @@ class Exemption(models.Model):
 
 
 class Reminder(models.Model):
-    """One e-mail about one assignment for one step of the schedule.
+    """One step of the schedule for one assignment, and the e-mail that goes for it.
 
     Unique per (assignment, step): a second planning run, or a concurrent one, adds
-    nothing. Delivery claims the row before sending and marks it sent after, so that
-    a crashed worker's rows are picked up again (see campaigns.services.delivery).
+    nothing. The steps of one person and one kind planned together (across guidelines
+    and campaigns) go as one e-mail: the row with the lowest id is the mail, the others
+    are ``bundle``d into it ("sent in another mail") and never sent on their own; the
+    mail lists everything open for that person when it goes
+    (campaigns.services.reminders.bundle, campaigns.services.mails). Delivery claims
+    the row before sending and marks it (and its bundled rows) sent after, so that a
+    crashed worker's rows are picked up again (see campaigns.services.delivery).
     """
 
     class Kind(models.TextChoices):
@@ -320,6 +325,7 @@ class Reminder(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Not needed any more")
+        BUNDLED = "bundled", _("Sent in another mail")
 
     assignment = models.ForeignKey(
         Assignment,
@@ -350,6 +356,14 @@ class Reminder(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     recipients = models.TextField(_("sent to"), blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    bundle = models.ForeignKey(
+        "self",
+        verbose_name=_("sent in the mail of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bundled",
+    )
 
     class Meta:
         verbose_name = _("reminder")

@@ -3,10 +3,12 @@
 For each reminder the worker
 1. claims the row with a conditional update (waiting and due, or claimed by a worker
    whose claim ran out): a second worker given the same row gets nothing;
-2. checks it is still needed (not signed, not exempt, still employed, campaign running):
-   otherwise it is marked "not needed any more";
-3. sends the e-mail and marks the row sent (escalations to HR in one batch go as one
-   e-mail per campaign listing everyone, and are marked sent together), or on a mail
+2. checks it is still needed (something it was planned for, its own assignment or one
+   of the rows bundled into it, is not signed or exempt, the person is still employed
+   and the campaign running): otherwise it is marked "not needed any more";
+3. sends the e-mail, which lists everything open for the person then, and marks the row
+   sent, with the rows bundled into it in the same transaction (escalations to HR in one
+   batch go as one e-mail per campaign listing everyone, and are marked sent together), or on a mail
    server error puts it back to wait with back-off (1, 2, 4 ... minutes, at most
    CAMPAIGN_REMINDER_MAX_BACKOFF), and after CAMPAIGN_REMINDER_MAX_ATTEMPTS marks it
    failed, for HR to see and try again.
@@ -29,11 +31,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import mailers
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from campaigns import selectors
-from campaigns.models import Campaign, Reminder
+from campaigns.models import Assignment, Reminder
+from campaigns.selectors.reminders import open_for_mail, planned_for
 from campaigns.services import mails
 
 logger = logging.getLogger(__name__)
@@ -91,34 +94,29 @@ def claim(*, pk: int, worker: str, now: datetime.datetime) -> Reminder | None:
         return None
     return Reminder.objects.select_related(
         "assignment__campaign",
-        "assignment__version",
         "assignment__employee__manager",
         "assignment__employee__department",
         "requested_by",
     ).get(pk=pk)
 
 
-def _finish(reminder: Reminder, worker: str, **fields: object) -> None:
-    # Only the worker holding the claim may finish the row.
-    Reminder.objects.filter(pk=reminder.pk, claimed_by=worker).update(claimed_until=None, **fields)
-
-
-def _still_needed(reminder: Reminder, now: datetime.datetime) -> bool:
-    assignment = reminder.assignment
-    on = timezone.localdate(now)
-    if assignment.campaign.status != Campaign.Status.RUNNING:
-        return False
-    status = (
-        selectors.with_status(
-            assignments=selectors.counting(
-                assignments=type(assignment).objects.filter(pk=assignment.pk), on=on
-            ),
-            on=on,
+def _finish(
+    reminder: Reminder, worker: str, *, bundled: dict | None = None, **fields: object
+) -> None:
+    """Only the worker holding the claim may finish the row; the rows bundled into it
+    get ``bundled`` in the same transaction (sent: their time and recipients)."""
+    with transaction.atomic():
+        finished = Reminder.objects.filter(pk=reminder.pk, claimed_by=worker).update(
+            claimed_until=None, **fields
         )
-        .values_list("status", flat=True)
-        .first()
-    )
-    return status is not None and status not in selectors.DONE
+        if finished and bundled:
+            Reminder.objects.filter(bundle=reminder).update(**bundled)
+
+
+def _still_needed(reminder: Reminder, open_now: list[Assignment], planned: set[int]) -> bool:
+    """Something the mail was planned for (its own assignment or a bundled row's) is
+    still open: not signed or exempt, the person employed, the campaign running."""
+    return any(assignment.pk in planned for assignment in open_now)
 
 
 def _groups(reminder_ids: list[int]) -> list[list[int]]:
@@ -152,23 +150,44 @@ def deliver(*, reminder_ids: list[int], now: datetime.datetime | None = None) ->
     try:
         for index, group in enumerate(batches):
             moment = now or timezone.now()
+            taken = [
+                reminder
+                for reminder in (claim(pk=pk, worker=worker, now=moment) for pk in group)
+                if reminder is not None
+            ]
+            outcome.skipped += len(group) - len(taken)
+            if not taken:
+                continue
+            open_now = open_for_mail(
+                employee_ids={reminder.assignment.employee_id for reminder in taken},
+                on=timezone.localdate(moment),
+            )
+            planned = planned_for(mails=[reminder.pk for reminder in taken])
             claimed = []
-            for pk in group:
-                reminder = claim(pk=pk, worker=worker, now=moment)
-                if reminder is None:
-                    outcome.skipped += 1
-                elif not _still_needed(reminder, moment):
-                    _finish(reminder, worker, status=Reminder.Status.CANCELLED)
-                    outcome.cancelled += 1
-                else:
+            for reminder in taken:
+                if _still_needed(
+                    reminder, open_now[reminder.assignment.employee_id], planned[reminder.pk]
+                ):
                     claimed.append(reminder)
+                else:
+                    _finish(
+                        reminder,
+                        worker,
+                        status=Reminder.Status.CANCELLED,
+                        bundled={"status": Reminder.Status.CANCELLED},
+                    )
+                    outcome.cancelled += 1
             if not claimed:
                 continue
             try:
                 message = (
-                    mails.build_hr_digest(reminders=claimed)
+                    mails.build_hr_digest(reminders=claimed, assignments=open_now, now=moment)
                     if len(claimed) > 1
-                    else mails.build(reminder=claimed[0])
+                    else mails.build(
+                        reminder=claimed[0],
+                        assignments=open_now[claimed[0].assignment.employee_id],
+                        now=moment,
+                    )
                 )
             except Exception as error:  # noqa: BLE001 - one broken mail must not stop the rest
                 logger.exception("Reminders %s could not be built", [r.pk for r in claimed])
@@ -182,6 +201,7 @@ def deliver(*, reminder_ids: list[int], now: datetime.datetime | None = None) ->
                         worker,
                         status=Reminder.Status.CANCELLED,
                         last_error="no e-mail address to send to",
+                        bundled={"status": Reminder.Status.CANCELLED},
                     )
                     outcome.cancelled += 1
                 continue
@@ -209,14 +229,18 @@ def deliver(*, reminder_ids: list[int], now: datetime.datetime | None = None) ->
                     _postpone(remaining, outcome)
                     break
                 continue
+            sent = {
+                "sent_at": timezone.now() if now is None else moment,
+                "recipients": ", ".join(message.to),
+            }
             for reminder in claimed:
                 _finish(
                     reminder,
                     worker,
                     status=Reminder.Status.SENT,
-                    sent_at=timezone.now() if now is None else moment,
-                    recipients=", ".join(message.to),
                     last_error="",
+                    bundled=sent,
+                    **sent,
                 )
                 outcome.sent += 1
     finally:

@@ -1,50 +1,51 @@
-"""The reminder and escalation e-mails: plain text and HTML, in the reader's language,
-with a link straight to what is left to do."""
+"""The reminder and escalation e-mails: plain text and HTML, in the reader's language.
+
+One mail per person and kind lists everything still open for that person when it goes,
+across guidelines and campaigns, the nearest due date first, each guideline with its
+title, its due date and a link to its signing page (campaigns.selectors.reminders).
+Escalations to a manager or HR list the person's overdue guidelines."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from campaigns.models import Reminder
-from handbook.models import GuidelineVersion
+from campaigns.models import Assignment, Reminder
+from campaigns.selectors.reminders import open_for_mail
+from handbook.models import Guideline
 from people.models import Employee
 from people.roles import Role
 from portal.mail import templated_email
+
+ESCALATIONS = (Reminder.Kind.MANAGER, Reminder.Kind.HR)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One guideline in a mail: what the reader sees of an open assignment."""
+
+    title: str
+    version_number: int
+    due_date: datetime.date
+    overdue: bool
+    url: str
+    campaign_name: str
+    dashboard_url: str
 
 
 def _absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
-def _next_step(employee: Employee, version: GuidelineVersion) -> tuple[list[str], str]:
-    """What the employee still has to do for the version, and the page for the first
-    of it (a tip, the quiz, or the signing page)."""
-    from acknowledgements.selectors.eligibility import requirements
-
-    needed = requirements(employee=employee, version=version)
-    todo = []
-    url = reverse("signing:sign", kwargs={"guideline": version.guideline.slug})
-    if needed.unread:
-        todo.append("read")
-        url = reverse(
-            "handbook:tip",
-            kwargs={
-                "guideline": version.guideline.slug,
-                "number": version.number,
-                "tip": needed.unread[0].number,
-            },
-        )
-    if needed.quiz_missing:
-        todo.append("quiz")
-        if not needed.unread:
-            url = reverse("quizzes:start", kwargs={"guideline": version.guideline.slug})
-    todo.append("sign")
-    return todo, _absolute(url)
+def signing_url(*, guideline: Guideline) -> str:
+    """The page where the guideline is signed (it says what is left to do first)."""
+    return _absolute(reverse("signing:sign", kwargs={"guideline": guideline.slug}))
 
 
 def hr_addresses() -> list[str]:
@@ -58,10 +59,50 @@ def hr_addresses() -> list[str]:
     )
 
 
-def build(*, reminder: Reminder) -> EmailMultiAlternatives | None:
-    """The e-mail for a reminder, or None when there is nobody to send it to."""
-    assignment = reminder.assignment
-    employee = assignment.employee
+def listed(*, kind: str, assignments: list[Assignment], on: datetime.date) -> list[Assignment]:
+    """What a mail of this kind lists of a person's open assignments: everything for
+    a reminder, what is overdue for an escalation."""
+    if kind in ESCALATIONS:
+        return [assignment for assignment in assignments if assignment.due_date < on]
+    return assignments
+
+
+def _items(assignments: list[Assignment], language: str, on: datetime.date) -> list[Item]:
+    return [
+        Item(
+            title=assignment.guideline.title_in(language),
+            version_number=assignment.version.number,
+            due_date=assignment.due_date,
+            overdue=assignment.due_date < on,
+            url=signing_url(guideline=assignment.guideline),
+            campaign_name=assignment.campaign.name,
+            dashboard_url=_absolute(reverse("campaigns:detail", args=[assignment.campaign_id])),
+        )
+        for assignment in assignments
+    ]
+
+
+def _open(employee: Employee, now: datetime.datetime | None) -> list[Assignment]:
+    on = timezone.localdate(now or timezone.now())
+    return open_for_mail(employee_ids=[employee.pk], on=on)[employee.pk]
+
+
+def build(
+    *,
+    reminder: Reminder,
+    assignments: list[Assignment] | None = None,
+    now: datetime.datetime | None = None,
+) -> EmailMultiAlternatives | None:
+    """The e-mail of a reminder (a mail, not a row bundled into one), or None when
+    there is nobody to send it to or nothing to list. ``assignments``: the person's open
+    assignments (campaigns.selectors.reminders.open_for_mail), read here if not given."""
+    employee = reminder.assignment.employee
+    if assignments is None:
+        assignments = _open(employee, now)
+    on = timezone.localdate(now or timezone.now())
+    assignments = listed(kind=reminder.kind, assignments=assignments, on=on)
+    if not assignments:
+        return None
     if reminder.kind in (Reminder.Kind.REMINDER, Reminder.Kind.MANUAL):
         to = [employee.email] if employee.email else []
         language = employee.preferred_language
@@ -79,20 +120,13 @@ def build(*, reminder: Reminder) -> EmailMultiAlternatives | None:
         return None
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
-        todo, next_url = _next_step(employee, assignment.version)
         context = {
             "reminder": reminder,
-            "assignment": assignment,
-            "campaign": assignment.campaign,
             "employee": employee,
             "manager": employee.manager,
             "requested_by": reminder.requested_by,
-            "title": assignment.version.title_in(language),
-            "version": assignment.version,
-            "todo": todo,
-            "next_url": next_url,
+            "items": _items(assignments, language, on),
             "team_url": _absolute(reverse("campaigns_team:team")),
-            "dashboard_url": _absolute(reverse("campaigns:detail", args=[assignment.campaign_id])),
         }
     return templated_email(
         f"campaigns/email/{template}",
@@ -109,22 +143,44 @@ def _message_id(local_part: str) -> dict[str, str]:
     return {"Message-ID": f"<{local_part}@{domain}>"}
 
 
-def build_hr_digest(*, reminders: list[Reminder]) -> EmailMultiAlternatives | None:
-    """One e-mail to HR about several overdue people of one campaign (a batch of HR
-    escalations), instead of one e-mail per person."""
+def build_hr_digest(
+    *,
+    reminders: list[Reminder],
+    assignments: dict[int, list[Assignment]] | None = None,
+    now: datetime.datetime | None = None,
+) -> EmailMultiAlternatives | None:
+    """One e-mail to HR about several overdue people (a batch of HR escalations of one
+    campaign), each with their overdue guidelines, instead of one e-mail per person.
+    ``assignments``: the open assignments per employee, read here if not given."""
     if len(reminders) == 1:
-        return build(reminder=reminders[0])
+        employee_id = reminders[0].assignment.employee_id
+        return build(
+            reminder=reminders[0],
+            assignments=None if assignments is None else assignments[employee_id],
+            now=now,
+        )
     to = hr_addresses()
     if not to:
         return None
+    on = timezone.localdate(now or timezone.now())
+    if assignments is None:
+        assignments = open_for_mail(
+            employee_ids=[reminder.assignment.employee_id for reminder in reminders], on=on
+        )
     campaign = reminders[0].assignment.campaign
-    people = sorted(
-        (reminder.assignment for reminder in reminders),
-        key=lambda assignment: (assignment.employee.last_name, assignment.employee.first_name),
-    )
+    language = settings.LANGUAGE_CODE
+    people = []
+    for reminder in reminders:
+        employee = reminder.assignment.employee
+        overdue = listed(kind=Reminder.Kind.HR, assignments=assignments[employee.pk], on=on)
+        if overdue:
+            people.append({"employee": employee, "items": _items(overdue, language, on)})
+    if not people:
+        return None
+    people.sort(key=lambda person: (person["employee"].last_name, person["employee"].first_name))
     context = {
         "campaign": campaign,
-        "assignments": people,
+        "people": people,
         "dashboard_url": _absolute(reverse("campaigns:detail", args=[campaign.pk])),
         "overdue_url": _absolute(reverse("campaigns:people", args=[campaign.pk]))
         + "?status=overdue",
@@ -132,5 +188,9 @@ def build_hr_digest(*, reminders: list[Reminder]) -> EmailMultiAlternatives | No
     # Unique per group: the first reminder's id and how many it covers.
     local_part = f"{reminders[0].message_id_local_part}-{len(reminders)}"
     return templated_email(
-        "campaigns/email/escalation_hr_digest", context, to=to, headers=_message_id(local_part)
+        "campaigns/email/escalation_hr_digest",
+        context,
+        to=to,
+        language=language,
+        headers=_message_id(local_part),
     )

@@ -3,8 +3,10 @@
 Run by the periodic command ``run_campaigns`` (cron or a systemd timer). Planning is
 set-based and idempotent: a Reminder row per (assignment, step) is inserted with the
 unique constraint refusing duplicates, so two runs at the same moment plan each mail
-once. Dispatching marks rows as handed over and enqueues ``deliver_reminders`` tasks in
-batches; the worker (``manage.py db_worker``) sends them (campaigns.services.delivery).
+once. The rows of one person and one kind that wait together, across guidelines and
+campaigns, are then bundled into one mail (``bundle``). Dispatching marks rows as handed
+over and enqueues ``deliver_reminders`` tasks in batches; the worker
+(``manage.py db_worker``) sends them (campaigns.services.delivery).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -27,6 +29,8 @@ from campaigns.models import Assignment, Campaign, Reminder
 from people.models import Employee
 
 DISPATCH_BATCH = 50
+# The key of the PostgreSQL advisory lock that bundling and dispatching take in turn.
+PLANNING_LOCK = 7_319_001
 ERROR_KIND = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}):")
 
 logger = logging.getLogger(__name__)
@@ -103,7 +107,51 @@ def plan_reminders(*, now: datetime.datetime | None = None) -> int:
                 .values_list("pk", flat=True)
             )
             planned += _insert(ids, kind=kind, step=step, now=now)
+    bundle()
     return planned
+
+
+def _take_turns() -> None:
+    """Bundling and dispatching one at a time (inside their transaction): a row is only
+    bundled into a mail that no worker has been given yet, and the statement after the
+    lock sees what the other committed. SQLite writes one at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PLANNING_LOCK])
+
+
+def bundle() -> int:
+    """One mail per person and kind: every waiting row (pending, not handed to a worker,
+    not bundled) that is not the lowest of the waiting rows of the same employee and kind
+    is bundled into that lowest row, the mail; across guidelines and campaigns. A mail
+    already handed over takes no more rows. Returns how many were bundled.
+
+    Two set-based statements (a window over the waiting rows), however many rows: the
+    first hands the rows of a mail that is about to be bundled itself (a row planned by
+    a concurrent run that committed later can be lower) on to the new mail, so that a
+    bundled row always points at the mail it goes in; the second bundles."""
+    # Only our own tables are named in the statements; the values are parameters.
+    quote = connection.ops.quote_name
+    reminder, assignment = quote(Reminder._meta.db_table), quote(Assignment._meta.db_table)
+    grouped = f"""
+        SELECT r.id AS id, MIN(r.id) OVER (PARTITION BY a.employee_id, r.kind) AS leader
+        FROM {reminder} r JOIN {assignment} a ON a.id = r.assignment_id
+        WHERE r.status = %s AND r.dispatched_at IS NULL AND r.bundle_id IS NULL
+    """  # noqa: S608
+    follow = f"""
+        UPDATE {reminder} SET bundle_id = g.leader FROM ({grouped}) AS g
+        WHERE {reminder}.bundle_id = g.id AND g.id <> g.leader
+    """  # noqa: S608
+    join = f"""
+        UPDATE {reminder} SET status = %s, bundle_id = g.leader FROM ({grouped}) AS g
+        WHERE {reminder}.id = g.id AND g.id <> g.leader
+    """  # noqa: S608
+    with transaction.atomic():
+        _take_turns()
+        with connection.cursor() as cursor:
+            cursor.execute(follow, [Reminder.Status.PENDING])
+            cursor.execute(join, [Reminder.Status.BUNDLED, Reminder.Status.PENDING])
+            return cursor.rowcount
 
 
 def _insert(
@@ -161,6 +209,7 @@ def dispatch(*, now: datetime.datetime | None = None, clock: bool = False) -> in
     dispatched = 0
     while True:
         with transaction.atomic():
+            _take_turns()
             ids = list(
                 _ready_for_dispatch(now)
                 .select_for_update(skip_locked=True)
@@ -179,24 +228,39 @@ def dispatch(*, now: datetime.datetime | None = None, clock: bool = False) -> in
 def remind_now(
     *, assignments: QuerySet[Assignment], by: Employee, now: datetime.datetime | None = None
 ) -> tuple[int, int]:
-    """A manager's "remind" button: one mail per person per day. Returns (planned,
-    already reminded today). The mails go through the same worker as the others
-    (on the caller's clock when ``now`` is given, as in run)."""
+    """A manager's "remind" button: one mail per person per day, listing everything open
+    for them. Returns (people reminded now, people reminded today already). The mails go
+    through the same worker as the others (on the caller's clock when ``now`` is given,
+    as in run)."""
     clock = now is not None
     now = now or timezone.now()
     on = timezone.localdate(now)
     step = f"manual-{on.isoformat()}"
-    open_ids = list(
+    open_rows = dict(
         selectors.counting(assignments=assignments, on=on)
         .filter(exempted_at__isnull=True, campaign__status=Campaign.Status.RUNNING)
         .filter(signed_at__isnull=True)
-        .values_list("pk", flat=True)
+        .values_list("pk", "employee_id")
     )
     with transaction.atomic():
-        planned = _insert(open_ids, kind=Reminder.Kind.MANUAL, step=step, now=now, requested_by=by)
+        reminded = set(
+            Reminder.objects.filter(assignment_id__in=open_rows, step=step).values_list(
+                "assignment_id", flat=True
+            )
+        )
+        planned = _insert(
+            open_rows.keys() - reminded,
+            kind=Reminder.Kind.MANUAL,
+            step=step,
+            now=now,
+            requested_by=by,
+        )
+        bundle()
     if planned:
         dispatch(now=now, clock=clock)
-    return planned, len(open_ids) - planned
+    people = set(open_rows.values())
+    planned_people = {open_rows[pk] for pk in open_rows.keys() - reminded} if planned else set()
+    return len(planned_people), len(people - planned_people)
 
 
 def run(*, now: datetime.datetime | None = None, clock: bool = False) -> dict[str, int]:

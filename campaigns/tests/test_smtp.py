@@ -5,7 +5,7 @@ down, makes the worker retry with back-off, and in the end each mail arrives onc
 import pytest
 
 from campaigns.models import Campaign, Reminder
-from campaigns.services import delivery, reminders
+from campaigns.services import delivery, mails, reminders
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from campaigns.tests.smtp import PERMANENT_RCPT
@@ -54,9 +54,10 @@ def test_the_mail_arrives_at_the_smtp_server(version, smtp_server, run_at, setti
     assert received.message["Subject"].startswith("Reminder: please sign")
     assert received.message_id == f"<{reminder.message_id_local_part}@voorbeeldstad.nl>"
     assert received.message.get_content_type() == "multipart/alternative"
-    tip = f"https://richtlijnen.voorbeeldstad.nl/handreikingen/sociale-media/versies/{version.number}/tips/1/"
-    assert "Dear Anna," in received.text and tip in received.text
-    assert tip in links(parse(received.html))
+    page = mails.signing_url(guideline=version.guideline)
+    assert page.startswith("https://richtlijnen.voorbeeldstad.nl/")
+    assert "Dear Anna," in received.text and page in received.text
+    assert page in links(parse(received.html))
     assert reminder.status == Reminder.Status.SENT
 
 

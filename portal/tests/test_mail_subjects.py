@@ -11,6 +11,7 @@ from django.utils import translation
 
 from campaigns.models import Reminder
 from campaigns.services import mails
+from campaigns.tests.conftest import at
 from campaigns.tests.test_mails import reminder_for, text_and_html
 from people.services.invitations import build_invitation
 from people.tests.factories import EmployeeFactory
@@ -37,8 +38,21 @@ class Anything(SimpleNamespace):
 @pytest.mark.parametrize("template_name", SUBJECT_TEMPLATES)
 def test_every_subject_template_writes_a_name_as_plain_text(template_name):
     context = {
-        key: Anything() for key in ("employee", "requested_by", "campaign", "guideline", "version")
-    } | {"municipality_name": NAME, "reminder": SimpleNamespace(kind="manual")}
+        key: Anything()
+        for key in (
+            "employee",
+            "requested_by",
+            "campaign",
+            "guideline",
+            "version",
+            "guideline_title",
+        )
+    } | {
+        "municipality_name": NAME,
+        "reminder": SimpleNamespace(kind="manual"),
+        "items": [Anything()],
+        "people": [Anything()],
+    }
     with translation.override("en"):
         subject = render_subject(template_name, context)
 
@@ -67,7 +81,8 @@ def test_a_manual_reminder_names_the_manager_exactly_in_its_subject():
 
     message = mails.build(reminder=reminder)
 
-    assert message.subject == f"Jan {NAME} asks you to sign the social media guideline"
+    title = reminder.assignment.version.guideline.title_in("en")
+    assert message.subject == f"Jan {NAME} asks you to sign “{title}”"
     _text, html = text_and_html(message)
     assert "O&#x27;Brien &amp; Zoon &lt;x&gt;" in html
     assert "<x>" not in html
@@ -78,13 +93,14 @@ def test_a_manager_escalation_names_the_employee_exactly_in_its_subject():
     manager = EmployeeFactory(preferred_language="en")
     employee = EmployeeFactory(first_name="Jan", last_name=NAME, manager=manager)
 
-    message = mails.build(
-        reminder=reminder_for(
-            quiz_version(tips=3), employee, kind=Reminder.Kind.MANAGER, step="manager-7"
-        )
+    reminder = reminder_for(
+        quiz_version(tips=3), employee, kind=Reminder.Kind.MANAGER, step="manager-7"
     )
 
-    assert message.subject == f"Jan {NAME} has not yet signed the social media guideline"
+    message = mails.build(reminder=reminder, now=at(37))
+
+    title = reminder.assignment.version.guideline.title_in("en")
+    assert message.subject == f"Jan {NAME} has not yet signed “{title}”"
 
 
 @pytest.mark.django_db
