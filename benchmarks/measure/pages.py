@@ -116,7 +116,9 @@ def running_campaign_id() -> int:
     version = current_version(guideline=guideline) if guideline else None
     campaign = (
         Campaign.objects.filter(
-            kind=Campaign.Kind.CAMPAIGN, status=Campaign.Status.RUNNING, version=version
+            kind=Campaign.Kind.CAMPAIGN,
+            status=Campaign.Status.RUNNING,
+            subjects__version=version,
         )
         .order_by("pk")
         .first()

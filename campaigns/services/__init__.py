@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from campaigns import selectors
 from campaigns.models import Assignment, Campaign, CampaignEvent, CampaignGuideline, Exemption
-from campaigns.services import progress
+from campaigns.services import bulk, progress
 from handbook.models import Guideline, GuidelineVersion
 from handbook.selectors.audience import audience_of
 from people.models import Department, Employee
@@ -131,7 +131,7 @@ def create_campaign(
 
 def _add_assignments(
     campaign: Campaign,
-    employee_ids: Iterable[int],
+    employee_ids: Iterable[int] | QuerySet[Employee],
     *,
     version: GuidelineVersion,
     due_date: datetime.date | Callable[[int], datetime.date],
@@ -139,13 +139,25 @@ def _add_assignments(
     now: datetime.datetime,
 ) -> int:
     """Bulk insert of one version's assignments; existing (campaign, employee, guideline)
-    rows are skipped by the constraint."""
+    rows are skipped by the constraint. Employees as a query and one due date (a
+    launch): one INSERT ... SELECT, the ids never leave the database (bulk.py)."""
     mine = campaign.assignments.filter(guideline_id=version.guideline_id)
     before = mine.count()
     with (
         transaction.atomic(),
         progress.in_bulk(campaign_id=campaign.pk, version_id=version.pk, added_at=now),
     ):
+        if isinstance(employee_ids, QuerySet) and not callable(due_date):
+            bulk.insert_assignments(
+                campaign_id=campaign.pk,
+                employees=employee_ids,
+                guideline_id=version.guideline_id,
+                version_id=version.pk,
+                due_date=due_date,
+                reason=reason,
+                added_at=now,
+            )
+            return mine.count() - before
         Assignment.objects.bulk_create(
             (
                 Assignment(
@@ -203,10 +215,10 @@ def launch_campaign(
             assert subject.version is not None  # checked above
             people = selectors.audience(
                 campaign=campaign, on=timezone.localdate(now), guideline=subject.guideline
-            ).values_list("pk", flat=True)
+            )
             added += _add_assignments(
                 campaign,
-                people.iterator(chunk_size=BULK_BATCH),
+                people,
                 version=subject.version,
                 due_date=campaign.deadline,
                 reason=Assignment.Reason.LAUNCH,
