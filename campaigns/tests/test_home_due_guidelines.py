@@ -14,7 +14,7 @@ from campaigns.models import Campaign
 from campaigns.tests.factories import launched_campaign
 from handbook.tests.factories import GuidelineFactory
 from people.tests.factories import EmployeeFactory
-from portal.testing.html import parse, select, text, texts
+from portal.testing.html import links, parse, select, text, texts
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +128,20 @@ def test_home_takes_the_same_queries_with_one_guideline_due_or_five(
         response = client.get(HOME_URL)
 
     assert len(response.context["due"]) == guidelines
+
+
+def test_each_due_guideline_links_to_its_own_signing_page(client, social, privacy):
+    employee = EmployeeFactory(preferred_language="en")
+    for_employee(employee, [social, privacy])
+    client.force_login(employee)
+
+    page = parse(client.get(HOME_URL))
+
+    hrefs = {text(item).split("”")[0]: links(item) for item in select(page, "section#home-due li")}
+    sign = "signing:sign"
+    assert next(v for k, v in hrefs.items() if "Privacy" in k) == [
+        reverse(sign, kwargs={"guideline": "privacy"})
+    ]
+    assert next(v for k, v in hrefs.items() if "Social" in k) == [
+        reverse(sign, kwargs={"guideline": "sociale-media"})
+    ]
