@@ -186,7 +186,8 @@ def test_manager_reminds_a_team_member_by_keyboard_once_a_day(page, live_server,
     last_reminded = row.locator("td").nth(6)
     never = last_reminded.inner_text()
 
-    # Remind: a confirmation, and the mail arrives with a link to the first unread tip.
+    # Remind: a confirmation, and the mail arrives with a link to the guideline's signing
+    # page (which says what is left: the tips, the quiz).
     remind = row.locator("form button[type=submit]")
     expect(remind).to_have_accessible_name(re.compile(r"Tessa Teunissen"))
     mail.outbox.clear()
@@ -198,13 +199,7 @@ def test_manager_reminds_a_team_member_by_keyboard_once_a_day(page, live_server,
     message = mail.outbox[0]
     assert message.to == [member.email]
     assert boss.full_name in message.subject
-    assert (
-        reverse(
-            "handbook:tip",
-            kwargs={"guideline": "sociale-media", "number": version.number, "tip": 1},
-        )
-        in message.body
-    )
+    assert reverse("signing:sign", kwargs={"guideline": "sociale-media"}) in message.body
     assert [mimetype for _content, mimetype in message.alternatives] == ["text/html"]
     reminder = Reminder.objects.get(assignment=assignment)
     assert (reminder.kind, reminder.status, reminder.requested_by_id) == (
