@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from campaigns.models import Assignment, Campaign, CampaignEvent, Reminder
+from campaigns.models import Assignment, Campaign, CampaignEvent, CampaignGuideline, Reminder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -17,9 +17,26 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class CampaignGuidelineInline(admin.TabularInline):
+    """The guidelines a campaign asks for, with their versions (or days, onboarding)."""
+
+    model = CampaignGuideline
+    fields = ["guideline", "version", "due_days"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Campaign)
 class CampaignAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "status", "start_date", "deadline"]
+    inlines = [CampaignGuidelineInline]
     list_filter = ["kind", "status"]
     search_fields = ["name"]
 

@@ -324,3 +324,23 @@ def test_the_onboarding_rule_refuses_to_ask_nothing(social):
 
     with pytest.raises(services.CampaignError):
         services.set_onboarding_guidelines(due_days={}, by=None)
+
+
+def test_the_admin_shows_the_guidelines_of_a_campaign_without_changing_them(
+    client, social, privacy
+):
+    from django.urls import reverse
+
+    from people.tests.factories import login_with_second_factor
+
+    administrator = EmployeeFactory(is_staff=True, is_superuser=True)
+    login_with_second_factor(client, administrator)
+    campaign = draft_campaign([social, privacy])
+
+    response = client.get(reverse("admin:campaigns_campaign_change", args=[campaign.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Privacyregels" in html and social.guideline.title in html
+    assert 'name="subjects-TOTAL_FORMS"' in html
+    assert 'name="subjects-0-due_days"' not in html  # read only
