@@ -6,7 +6,8 @@
    number of days;
 3. a new employee sees both on the home page, the nearest due date first, does the
    social-media guideline (tips, quiz, signature), and then sees only the other open;
-4. the reminder: one mail to that employee, naming the guideline still open.
+4. the reminder: one mail to that employee, naming the guideline still open and not the
+   signed one; a colleague who did nothing gets one mail naming both.
 
 The create form, the publishing and HR's settings are done by keyboard only (Tab,
 typing, Space, Enter; every focused control shows its focus). Every page on the way
@@ -313,8 +314,17 @@ def the_reminder_lists_only_what_is_open(employee, idle_colleague):
     text = _mail_text(to_employee[0])
     assert TITLE in text, text
     assert reverse("handbook:current", kwargs={"guideline": SLUG}) in text, text
+    # Neither in its subject nor in its text may the mail name the signed guideline.
+    assert "sociale media" not in text.lower(), f"the mail names the signed guideline:\n{text}"
     assert reverse("handbook:current", kwargs={"guideline": SOCIAL_SLUG}) not in text, text
-    assert any(TITLE in _mail_text(m) for m in to_colleague)
+
+    # The colleague who did nothing: both guidelines in one mail, never a mail for each.
+    assert len(to_colleague) == 1, (
+        f"one reminder mail per person expected, got {len(to_colleague)}: "
+        f"{[m.subject for m in to_colleague]}"
+    )
+    text = _mail_text(to_colleague[0])
+    assert TITLE in text and SOCIAL_TITLE in text, text
 
 
 # --------------------------------------------------------------------------- the journey
