@@ -101,7 +101,7 @@ def claim(*, pk: int, worker: str, now: datetime.datetime) -> Reminder | None:
 
 
 def _finish(
-    reminder: Reminder, worker: str, *, bundled: dict | None = None, **fields: object
+    reminder: Reminder, worker: str, *, bundled: dict[str, object] | None = None, **fields: object
 ) -> None:
     """Only the worker holding the claim may finish the row; the rows bundled into it
     get ``bundled`` in the same transaction (sent: their time and recipients)."""

@@ -39,6 +39,14 @@ class Item:
     dashboard_url: str
 
 
+@dataclass(frozen=True)
+class Person:
+    """One person in HR's list of overdue people, with their overdue guidelines."""
+
+    employee: Employee
+    items: list[Item]
+
+
 def _absolute(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
@@ -169,15 +177,15 @@ def build_hr_digest(
         )
     campaign = reminders[0].assignment.campaign
     language = settings.LANGUAGE_CODE
-    people = []
+    people: list[Person] = []
     for reminder in reminders:
         employee = reminder.assignment.employee
         overdue = listed(kind=Reminder.Kind.HR, assignments=assignments[employee.pk], on=on)
         if overdue:
-            people.append({"employee": employee, "items": _items(overdue, language, on)})
+            people.append(Person(employee=employee, items=_items(overdue, language, on)))
     if not people:
         return None
-    people.sort(key=lambda person: (person["employee"].last_name, person["employee"].first_name))
+    people.sort(key=lambda person: (person.employee.last_name, person.employee.first_name))
     context = {
         "campaign": campaign,
         "people": people,

@@ -151,7 +151,7 @@ def bundle() -> int:
         with connection.cursor() as cursor:
             cursor.execute(follow, [Reminder.Status.PENDING])
             cursor.execute(join, [Reminder.Status.BUNDLED, Reminder.Status.PENDING])
-            return cursor.rowcount
+            return int(cursor.rowcount)
 
 
 def _insert(
