@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django import template
 from django.urls import reverse
 
+from handbook.selectors.access import has_guideline_perm
 from portal.viewhelpers import LANGUAGE_PARAMETER, TEXT_LANGUAGES
 
 register = template.Library()
@@ -48,3 +49,13 @@ def version_home_url(context) -> str:
             "handbook:version", kwargs={"guideline": slug, "number": context["version"].number}
         )
     return url + _language_query(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def guideline_perm(context, guideline, perm: str) -> bool:
+    """Whether the reader holds ``perm`` for this guideline (globally or on it alone), for
+    the menu's links to a guideline's own editor pages."""
+    request = context.get("request")
+    if request is None or not getattr(guideline, "pk", None):
+        return False
+    return has_guideline_perm(user=request.user, perm=perm, guideline=guideline)
