@@ -257,7 +257,7 @@ def test_dashboard_shows_the_signature_after_the_employee_signs_from_the_due_blo
     read_pass_and_sign(employee_page, employee)
     visit(employee_page, reverse("home"))
     expect(employee_page.locator("#home-due")).to_have_count(0)
-    expect(employee_page.locator("#home-signed")).to_be_visible()
+    expect(employee_page.locator("#home-guideline-sociale-media .home-signed")).to_be_visible()
 
     # HR reloads: one of two signed, 50 %; the department's row and the chart follow.
     visit(page, dashboard)

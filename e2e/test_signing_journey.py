@@ -47,10 +47,10 @@ def _pass_the_quiz(page, employee) -> None:
 
 def test_new_hire_reads_passes_signs_downloads_and_verifies(page, live_server, employee, version):
     login(page, live_server, employee)
-    expect(page.locator("#home-sign")).to_be_visible()
+    expect(page.locator("#home-guideline-sociale-media .home-sign")).to_be_visible()
 
     # The signing page says what is still needed.
-    click_and_follow(page, "#home-asked a.btn")
+    click_and_follow(page, "#home-guideline-sociale-media a.home-sign-link")
     assert path_of(page) == reverse("signing:sign", kwargs={"guideline": "sociale-media"})
     expect(page.locator("#unread-tips li")).to_have_count(3)
     expect(page.locator("#quiz-missing")).to_be_visible()
@@ -117,7 +117,7 @@ def test_new_hire_reads_passes_signs_downloads_and_verifies(page, live_server, e
 
     # The home page and the overview now say it is done.
     visit(page, reverse("home"))
-    expect(page.locator("#home-signed")).to_be_visible()
+    expect(page.locator("#home-guideline-sociale-media .home-signed")).to_be_visible()
     visit(page, reverse("acknowledgements:overview"))
     signature = page.locator("#guideline-sociale-media .asked-signature")
     expect(signature).to_have_attribute("data-done", "true")

@@ -5,9 +5,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from acknowledgements.selectors import acknowledgement_of, status_for
+from acknowledgements.selectors import statuses_for
+from acknowledgements.selectors.overview import guideline_standings
 from campaigns.selectors import open_assignments_of
-from handbook.selectors import current_version, default_guideline
+from handbook.selectors import any_version_in_force
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -15,22 +16,27 @@ class HomeView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        guideline = default_guideline()
-        context["guideline"] = guideline
-        current = current_version(guideline=guideline) if guideline else None
-        context["current"] = current
-        context["current_title"] = current.title_in(get_language()) if current else ""
-        context["acknowledgement"] = (
-            acknowledgement_of(employee=self.request.user, version=current) if current else None
-        )
-        context["ack_status"] = (
-            status_for(employee=self.request.user, version=current) if current else None
-        )
+        employee = self.request.user
+        language = get_language()
+        # Every guideline that applies with a version in force, by title, each with what
+        # it asks of the employee: a fixed number of queries however many guidelines.
+        standings = [
+            standing
+            for standing in guideline_standings(employee=employee, language=language)
+            if standing.version is not None
+        ]
+        statuses = statuses_for(employee=employee, versions=[s.version for s in standings])
+        context["guidelines"] = [
+            {"standing": standing, "status": statuses[standing.version.pk]}
+            for standing in standings
+        ]
+        # Nothing applies: has nothing been published at all, or only for others?
+        context["nothing_published"] = not standings and not any_version_in_force()
         # What is due and when, over every guideline and running campaign, the nearest
         # first: one query however many.
-        due = open_assignments_of(employee=self.request.user)
+        due = open_assignments_of(employee=employee)
         for assignment in due:
-            assignment.title = assignment.guideline.title_in(get_language())
+            assignment.title = assignment.guideline.title_in(language)
         context["due"] = due
         return context
 

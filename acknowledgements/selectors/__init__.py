@@ -20,6 +20,8 @@ from people.models import Employee
 from portal.search import search_words
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from acknowledgements.selectors.reacknowledgement import Status
 
 _GROUP = f"[{CODE_ALPHABET}]{{{CODE_GROUP_LENGTH}}}"
@@ -84,3 +86,11 @@ def status_for(*, employee: Employee, version: GuidelineVersion) -> Status:
     from acknowledgements.selectors.reacknowledgement import status_for as _status_for
 
     return _status_for(employee=employee, version=version)
+
+
+def statuses_for(*, employee: Employee, versions: Iterable[GuidelineVersion]) -> dict[int, Status]:
+    """status_for of many versions (one per guideline), by version pk, in a fixed number
+    of queries; see acknowledgements.selectors.reacknowledgement.statuses_for."""
+    from acknowledgements.selectors.reacknowledgement import statuses_for as _statuses_for
+
+    return _statuses_for(employee=employee, versions=versions)

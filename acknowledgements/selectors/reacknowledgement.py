@@ -14,8 +14,12 @@ current, and a tip changed and later changed back does not.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.db.models import Q
 
 from handbook.models import Guideline, GuidelineVersion, Tip
 
@@ -119,6 +123,13 @@ def tips_changed_between(*, since: GuidelineVersion, version: GuidelineVersion) 
     marks = strongest_marks(
         tips=tips_between(guideline=version.guideline_id, low=since.number, high=version.number)
     )
+    return _changed(tips=tips, before=before, marks=marks)
+
+
+def _changed(*, tips: list[Tip], before: dict[UUID, str], marks: dict[UUID, str]) -> list[Tip]:
+    """The tips (of the newer version) new since, or changed in meaning since, the version
+    whose tip texts by lineage are ``before``; ``marks``: the strongest mark per lineage
+    in the versions in between (see tips_changed_between)."""
     return [
         tip
         for tip in tips
@@ -170,3 +181,101 @@ def changes_quiz_tip_ids(*, employee: Employee, version: GuidelineVersion) -> li
     if not status.must_resign:
         return None
     return [tip.pk for tip in status.changed_tips]
+
+
+def statuses_for(*, employee: Employee, versions: Iterable[GuidelineVersion]) -> dict[int, Status]:
+    """status_for of each version (of different guidelines), by version pk, in at most
+    four queries however many versions: the employee's signatures of those guidelines;
+    and, only for someone who signed an earlier version, the tips of the versions since
+    then, the tips of the versions they signed, and the versions in between that ask
+    everyone to sign again. The same rules as status_for, read in bulk (for the home
+    page, which shows every guideline that applies)."""
+    from acknowledgements.models import Acknowledgement, LedgerEntry
+    from handbook.selectors.diff import strongest_marks
+
+    versions = list(versions)
+    if not versions:
+        return {}
+    by_guideline = {version.guideline_id: version for version in versions}
+    newest: dict[int, Acknowledgement] = {}
+    records = Acknowledgement.objects.select_related("version", "entry").filter(
+        employee=employee,
+        version__guideline_id__in=list(by_guideline),
+        kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
+    )
+    for record in records:
+        guideline_id = record.version.guideline_id
+        if record.version.number > by_guideline[guideline_id].number:
+            continue  # signed a newer version than the one asked about: not counted
+        held = newest.get(guideline_id)
+        if held is None or record.version.number > held.version.number:
+            newest[guideline_id] = record
+
+    statuses: dict[int, Status] = {}
+    earlier: dict[int, GuidelineVersion] = {}  # version pk -> the earlier signed version
+    for version in versions:
+        last = newest.get(version.guideline_id)
+        if last is None:
+            statuses[version.pk] = Status(State.MUST_SIGN, version)
+        elif last.version_id == version.pk:
+            statuses[version.pk] = Status(State.SIGNED, version, acknowledgement=last)
+        else:
+            earlier[version.pk] = last.version
+    if not earlier:
+        return statuses
+
+    between = Q(pk__in=[])
+    for version in versions:
+        if version.pk in earlier:
+            between |= Q(
+                version__guideline_id=version.guideline_id,
+                version__number__gt=earlier[version.pk].number,
+                version__number__lte=version.number,
+            )
+    since_tips: dict[int, list[Tip]] = {}  # per guideline: its tips in versions since
+    for tip in Tip.objects.filter(between).select_related("version").order_by("number"):
+        since_tips.setdefault(tip.version.guideline_id, []).append(tip)
+    before: dict[int, dict[UUID, str]] = {}  # per signed version: its texts by lineage
+    signed_texts = Tip.objects.filter(version__in=list(earlier.values())).order_by()
+    for version_id, lineage, text in signed_texts.values_list("version_id", "lineage", "text"):
+        before.setdefault(version_id, {})[lineage] = text
+
+    unchanged: set[int] = set()  # version pks: no tip changed in meaning since
+    for version in versions:
+        since = earlier.get(version.pk)
+        if since is None:
+            continue
+        in_between = since_tips.get(version.guideline_id, [])
+        changed = _changed(
+            tips=[tip for tip in in_between if tip.version_id == version.pk],
+            before=before.get(since.pk, {}),
+            marks=strongest_marks(tips=in_between),
+        )
+        if changed:
+            statuses[version.pk] = Status(
+                State.MUST_RESIGN, version, signed_version=since, changed_tips=changed
+            )
+        else:
+            unchanged.add(version.pk)
+    if not unchanged:
+        return statuses
+
+    flagged_between = Q(pk__in=[])
+    for version in versions:
+        if version.pk in unchanged:
+            flagged_between |= Q(
+                guideline_id=version.guideline_id,
+                number__gt=earlier[version.pk].number,
+                number__lte=version.number,
+            )
+    flagged = set(
+        GuidelineVersion.objects.filter(flagged_between, requires_reacknowledgement=True)
+        .order_by()
+        .values_list("guideline_id", flat=True)
+        .distinct()
+    )
+    for version in versions:
+        if version.pk in unchanged:
+            state = State.MUST_RESIGN if version.guideline_id in flagged else State.UP_TO_DATE
+            statuses[version.pk] = Status(state, version, signed_version=earlier[version.pk])
+    return statuses

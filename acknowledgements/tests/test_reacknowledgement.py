@@ -333,8 +333,9 @@ def test_the_home_page_tells_who_must_sign_again(employee, first):
 
     page = parse(client_for(employee).get(reverse("home")))
 
-    assert "Version 2 changed in meaning" in text_of(page, "#home-resign")
-    assert CHANGES_URL in links(page, "#home-asked")
+    item = "#home-guideline-sociale-media"
+    assert "Version 2 changed in meaning" in text_of(page, f"{item} .home-resign")
+    assert attribute(page, f"{item} .home-changes-link", "href") == CHANGES_URL
 
 
 def test_the_home_page_says_up_to_date_after_an_editorial_version(employee, first):
@@ -343,8 +344,9 @@ def test_the_home_page_says_up_to_date_after_an_editorial_version(employee, firs
 
     page = parse(client_for(employee).get(reverse("home")))
 
-    assert select(page, "#home-up-to-date")
-    assert not select(page, "#home-sign") and not select(page, "#home-resign")
+    item = "#home-guideline-sociale-media"
+    assert select(page, f"{item} .home-up-to-date")
+    assert not select(page, f"{item} .home-sign") and not select(page, f"{item} .home-resign")
 
 
 def test_the_changes_quiz_is_offered_to_who_must_sign_again_only(employee, first):

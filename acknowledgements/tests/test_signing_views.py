@@ -229,13 +229,15 @@ def test_home_page_asks_to_sign_then_says_when_signed(employee):
     version = ready_to_sign(employee)
     client = client_for(employee)
 
-    html = client.get(reverse("home")).content.decode()
-    assert 'id="home-sign"' in html and SIGN_URL in html
+    item = "#home-guideline-sociale-media"
+    page = parse(client.get(reverse("home")))
+    assert select(page, f"{item} .home-sign") and SIGN_URL in links(page, item)
 
     record = signed(employee, version)
-    html = client.get(reverse("home")).content.decode()
-    assert 'id="home-signed"' in html
-    assert reverse("acknowledgements:receipt", args=[record.entry.verification_code]) in html
+    page = parse(client.get(reverse("home")))
+    assert select(page, f"{item} .home-signed") and not select(page, f"{item} .home-sign")
+    receipt = reverse("acknowledgements:receipt", args=[record.entry.verification_code])
+    assert receipt in links(page, item)
 
 
 def test_a_sign_post_by_a_ready_employee_costs_a_fixed_number_of_queries(

@@ -3,14 +3,13 @@
 import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
 from handbook.selectors.access import has_guideline_perm
 from people.models import Employee
-from portal.db import CompiledQuery
 
 DEFAULT_GUIDELINE_SLUG = "sociale-media"
 
@@ -39,35 +38,12 @@ def current_version(
     )
 
 
-def default_current_version_query(*, today: datetime.date) -> QuerySet[GuidelineVersion]:
-    """The default guideline's published versions in force on ``today``, the current one
-    first (the query of default_current_version, for queries built on it)."""
-    ordering = Guideline._meta.ordering
-    assert ordering is not None  # Guideline.Meta names its order
-    default = (
-        Guideline.objects.annotate(
-            preferred=Case(When(slug=DEFAULT_GUIDELINE_SLUG, then=Value(0)), default=Value(1))
-        )
-        .order_by("preferred", *ordering, "pk")
-        .values("pk")[:1]
-    )
+def any_version_in_force(*, today: datetime.date | None = None) -> bool:
+    """Whether some guideline has a published version in force today (one query)."""
     return GuidelineVersion.objects.filter(
-        guideline=Subquery(default),
         status=GuidelineVersion.Status.PUBLISHED,
-        effective_date__lte=today,
-    ).order_by("-effective_date", "-number")
-
-
-_DEFAULT_CURRENT_VERSION = CompiledQuery(default_current_version_query, today=datetime.date)
-
-
-def default_current_version(*, today: datetime.date | None = None) -> GuidelineVersion | None:
-    """What ``current_version(guideline=default_guideline())`` gives, in one query compiled once
-    (for the busiest requests: signing)."""
-    version: GuidelineVersion | None = _DEFAULT_CURRENT_VERSION.instance(
-        today=today or timezone.localdate()
-    )
-    return version
+        effective_date__lte=today or timezone.localdate(),
+    ).exists()
 
 
 def visible_versions(
