@@ -176,9 +176,7 @@ def test_a_joiner_gets_an_assignment_per_guideline_of_their_audience(social, pri
     assert services.add_joiners(now=at(2)) == 0
 
 
-def test_a_joiner_asked_one_version_by_onboarding_still_gets_the_other_guideline(
-    social, privacy
-):
+def test_a_joiner_asked_one_version_by_onboarding_still_gets_the_other_guideline(social, privacy):
     services.onboarding_rule(on=day(-5))
     services.set_onboarding_guidelines(due_days={social.guideline: None}, by=None)
     campaign = launched_campaign([social, privacy], now=at(0))
@@ -230,9 +228,7 @@ def test_onboarding_with_two_guidelines_and_different_days_gives_two_due_dates(s
     }
 
 
-def test_a_guideline_without_its_own_days_is_due_after_the_standard_days(
-    social, privacy, settings
-):
+def test_a_guideline_without_its_own_days_is_due_after_the_standard_days(social, privacy, settings):
     settings.CAMPAIGN_ONBOARDING_DAYS = 21
     services.onboarding_rule(on=day(-10))
     services.set_onboarding_guidelines(
