@@ -8,13 +8,16 @@
   with the version it asks for, or for onboarding the days until it is due.
 - ``Assignment``: one employee, one guideline, in one campaign, with the version and due
   date (campaign x employee x guideline: a yearly round can ask again for a version
-  signed before). Its status
-  (not started, read, quiz passed, signed, overdue, exempt) is never stored: it follows
-  from the ledger, the quiz and the reading record (campaigns.selectors.with_status),
-  whose timestamps the database copies onto the assignment (campaigns.triggers).
-- ``Reminder``: one e-mail for one assignment and one step of the schedule, unique per
-  (assignment, step), so that planning twice sends nothing twice; delivered by a
-  background task (campaigns.services.delivery) with retries.
+  signed before). Its status (not started, read, quiz passed, signed, overdue, exempt)
+  is never stored: it follows from the ledger, the quiz and the reading record
+  (campaigns.selectors.with_status), whose timestamps the database copies onto the
+  assignment (campaigns.triggers); campaigns.selectors.combined gives an employee's
+  status over all the guidelines of a campaign.
+- ``Reminder``: one step of the schedule for one assignment, unique per (assignment,
+  step), so that planning twice plans nothing twice. The steps of one person planned
+  together travel in one e-mail (the lowest row; the others are ``bundle``d into it),
+  which lists everything open for that person; delivered by a background task
+  (campaigns.services.delivery) with retries.
 - ``Exemption``: one exemption of an assignment with its reason (erasable).
 - ``CampaignEvent``: the audit trail (launch, exemptions, closing); it holds no free
   text about a person, only ids of the rows that do.
