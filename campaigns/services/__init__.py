@@ -147,17 +147,22 @@ def _add_assignments(
         transaction.atomic(),
         progress.in_bulk(campaign_id=campaign.pk, version_id=version.pk, added_at=now),
     ):
-        if isinstance(employee_ids, QuerySet) and not callable(due_date):
-            bulk.insert_assignments(
-                campaign_id=campaign.pk,
-                employees=employee_ids,
-                guideline_id=version.guideline_id,
-                version_id=version.pk,
-                due_date=due_date,
-                reason=reason,
-                added_at=now,
-            )
-            return mine.count() - before
+        ids: Iterable[int]
+        if isinstance(employee_ids, QuerySet):
+            if not callable(due_date):
+                bulk.insert_assignments(
+                    campaign_id=campaign.pk,
+                    employees=employee_ids,
+                    guideline_id=version.guideline_id,
+                    version_id=version.pk,
+                    due_date=due_date,
+                    reason=reason,
+                    added_at=now,
+                )
+                return mine.count() - before
+            ids = employee_ids.values_list("pk", flat=True).iterator(chunk_size=BULK_BATCH)
+        else:
+            ids = employee_ids
         Assignment.objects.bulk_create(
             (
                 Assignment(
@@ -169,7 +174,7 @@ def _add_assignments(
                     reason=reason,
                     added_at=now,
                 )
-                for pk in employee_ids
+                for pk in ids
             ),
             batch_size=BULK_BATCH,
             ignore_conflicts=True,

@@ -55,7 +55,7 @@ def insert_assignments(
         if default is None:
             raise ValueError(f"Assignment.{field.name} needs a value.")
         given[field.name] = field.get_db_prep_save(default, connection)
-    columns = [qn(fields[name].column) for name in given] + [qn(fields["employee"].column)]
+    columns = [qn(str(fields[name].column)) for name in [*given, "employee"]]
     ids = employees.order_by().values(employee_id=F("pk"))  # ... AS "employee_id"
     select, params = ids.query.sql_with_params()
     placeholders = ", ".join(["%s"] * len(given))
