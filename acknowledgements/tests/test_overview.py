@@ -8,6 +8,7 @@ from django.urls import reverse
 from acknowledgements.tests.factories import read_all_tips, ready_to_sign, signed
 from people.tests.factories import EmployeeFactory
 from portal.testing.html import attribute, error_summary, links, parse, select, text_of
+from portal.tests.test_home_guidelines import E, M, U, guideline_version, next_version
 from quizzes.tests.factories import quiz_version
 
 pytestmark = pytest.mark.django_db
@@ -150,12 +151,13 @@ def test_overview_costs_the_same_queries_for_one_guideline_as_for_five(
     client.get(OVERVIEW_URL)
 
     # Layout: 6; the guidelines, their versions with reading and quiz, my signatures of
-    # them: 3; all my records and my attempts: 2.
-    with django_assert_num_queries(11):
+    # them: 3; whether a signature still holds (statuses_for; nobody signed an earlier
+    # version): 1; all my records and my attempts: 2.
+    with django_assert_num_queries(12):
         response = client.get(OVERVIEW_URL)
 
     assert response.status_code == 200
-    assert len(response.context["standings"]) == count
+    assert len(response.context["items"]) == count
     assert len(response.context["records"]) == count
     assert len(response.context["attempts"]) == count
 
@@ -228,3 +230,36 @@ def test_a_record_that_no_longer_matches_is_reported_as_tampering(monkeypatch):
     )
 
     assert attribute(page, "#verify-result", "data-result") == "tampered"
+
+
+def _signed_then_changed(employee, changes):
+    """Privacy version 1 signed by the employee, then version 2 in force today with
+    these change marks; the social-media guideline beside it, never signed."""
+    guideline_version("sociale-media", "Sociale media", "Social media")
+    first = guideline_version("privacy", "Privacyregels", "Privacy rules")
+    signed(employee, ready_to_sign(employee, first))
+    next_version(first, changes)
+
+
+def test_overview_tells_who_signed_before_an_editorial_change_that_nothing_is_asked():
+    employee = EmployeeFactory(preferred_language="en")
+    _signed_then_changed(employee, [E, U])
+
+    page = parse(client_for(employee).get(OVERVIEW_URL))
+
+    assert "You are up to date" in text_of(page, "#guideline-privacy .asked-up-to-date")
+    assert not select(page, "#guideline-privacy .asked-list")
+    assert select(page, "#guideline-sociale-media .asked-list")
+
+
+def test_overview_asks_to_sign_again_after_a_change_in_meaning_with_what_changed():
+    employee = EmployeeFactory(preferred_language="en")
+    _signed_then_changed(employee, [M, U])
+
+    page = parse(client_for(employee).get(OVERVIEW_URL))
+
+    assert "Version 2 changed in meaning" in text_of(page, "#guideline-privacy .asked-resign")
+    assert reverse("signing:changes", kwargs={"guideline": "privacy"}) in links(
+        page, "#guideline-privacy"
+    )
+    assert not select(page, "#guideline-privacy .asked-up-to-date")

@@ -210,7 +210,16 @@ class OverviewView(LoginRequiredMixin, View):
         )
         for item in [*records, *attempts]:
             item.guideline_title = item.version.guideline.title_in(language)
-        context = {"standings": standings, "records": records, "attempts": attempts}
+        # Whether a signature of an earlier version still holds or must be renewed, for
+        # every guideline at once (acknowledgements.selectors.statuses_for).
+        statuses = selectors.statuses_for(
+            employee=employee, versions=[s.version for s in standings if s.version is not None]
+        )
+        items = [
+            (standing, statuses.get(standing.version.pk) if standing.version else None)
+            for standing in standings
+        ]
+        context = {"items": items, "records": records, "attempts": attempts}
         return render(request, "acknowledgements/overview.html", context)
 
 
