@@ -20,7 +20,7 @@ def signing_round(*, employee: Employee, version: GuidelineVersion) -> int | Non
     return (
         Assignment.objects.filter(
             employee=employee,
-            version__guideline_id=version.guideline_id,
+            guideline_id=version.guideline_id,
             signed_at__isnull=True,
             exempted_at__isnull=True,
             campaign__status=Campaign.Status.RUNNING,
