@@ -801,3 +801,20 @@ def test_the_format_2_example_in_the_format_description_is_what_the_portal_compu
 
     assert ledger.canonical_json(content).decode() in doc
     assert f"`{ledger.content_digest(content, format_version=2)}`" in doc
+
+
+def test_the_auditors_script_knows_the_same_key_lists_as_the_portal():
+    """The script keeps its own copy of the canonical key lists (it runs without the
+    portal): a format added to one and not the other would fail every export."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("verify_ledger_export", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+
+    assert {
+        number: tuple(keys) for number, keys in ledger.CONTENT_KEYS_BY_FORMAT.items()
+    } == script.CONTENT_KEYS
+    assert set(script.ENTRY_KEYS) == set(ledger.CONTENT_KEYS_BY_FORMAT)
+    assert all(tuple(keys) == tuple(ledger.ENTRY_KEYS) for keys in script.ENTRY_KEYS.values())
