@@ -23,6 +23,20 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _session_clock_stands_still(monkeypatch):
+    """The idle-session clock (portal.middleware.now) stands still during a test, unless
+    the test moves it (portal/tests/test_idle_sessions.py). Otherwise a test whose set-up
+    outlasts ACTIVITY_RESOLUTION on a busy machine gets a session write (three queries)
+    in the request it counts, and a fixed query count fails by the clock."""
+    import time
+
+    from portal import middleware
+
+    moment = time.time()
+    monkeypatch.setattr(middleware, "now", lambda: moment)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache(request):
     """Every test starts with an empty cache: allauth counts log-in attempts there, so
     one test's failed log-ins must not lock out the next test's user.
