@@ -171,12 +171,19 @@ class Acknowledgement(models.Model):
         verbose_name_plural = _("acknowledgements")
         ordering = ["-signed_at"]
         constraints = [
-            # One acknowledgement per employee per version, also under concurrency.
+            # One acknowledgement per employee per version outside a round, and one per
+            # employee, version and round (a yearly round asks for a new one), also under
+            # concurrency. (Two constraints: a NULL campaign never equals another.)
             models.UniqueConstraint(
                 fields=["employee", "version"],
-                condition=models.Q(kind="acknowledgement"),
+                condition=models.Q(kind="acknowledgement", campaign_id__isnull=True),
                 name="acknowledgements_one_per_employee_and_version",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["employee", "version", "campaign_id"],
+                condition=models.Q(kind="acknowledgement", campaign_id__isnull=False),
+                name="acknowledgements_one_per_employee_version_and_round",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -199,6 +206,9 @@ class TipRead(models.Model):
         "handbook.Tip", verbose_name=_("tip"), on_delete=models.CASCADE, related_name="reads"
     )
     first_opened_at = models.DateTimeField(_("first opened at"), auto_now_add=True)
+    # The latest opening (at most a minute off): a yearly round counts reading from its
+    # start (campaigns.triggers). NULL on rows from before it was kept: the first then.
+    last_opened_at = models.DateTimeField(_("last opened at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("tip read")

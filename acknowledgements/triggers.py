@@ -159,14 +159,14 @@ def ledger_tables_remade(operations: list) -> list:
     def off(apps, schema_editor):
         if schema_editor.connection.vendor == "sqlite":
             db = tables(apps)
-            take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db))
+            take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db, per_round=False))
             run_vendor_sql(schema_editor, sqlite=lambda: sqlite_backward(db), postgresql=list)
 
     def on(apps, schema_editor):
         if schema_editor.connection.vendor == "sqlite":
             db = tables(apps)
             run_vendor_sql(schema_editor, sqlite=lambda: sqlite_forward(db), postgresql=list)
-            put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db))
+            put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db, per_round=False))
 
     return [
         migrations.RunPython(off, on, elidable=False),
@@ -200,13 +200,17 @@ _HEAD_FORWARD = (
 )
 
 
-def evidence_triggers(vendor: str, db: Tables) -> list[Trigger]:
-    """Migration 0008's triggers (see the module's docstring)."""
+def evidence_triggers(vendor: str, db: Tables, *, per_round: bool = True) -> list[Trigger]:
+    """Migration 0008's triggers (see the module's docstring); from migration 0010 on
+    (``per_round``), a signature replaces only one of the same round, as the unique
+    constraints allow one per employee, version and round (``IS``: NULL equals NULL)."""
     if vendor == "sqlite":
         one_signature = (
             "NEW.kind = 'acknowledgement' AND o.kind = 'acknowledgement' "
             "AND o.employee_id = NEW.employee_id AND o.version_id = NEW.version_id"
         )
+        if per_round:
+            one_signature += " AND o.campaign_id IS NEW.campaign_id"
         head_abort = sqlite_abort(HEAD_MESSAGE)
         return [
             sqlite_no_replace(
@@ -276,12 +280,22 @@ EVIDENCE = TriggerSet(
 )
 
 
-def install_evidence(apps, schema_editor) -> None:
-    """Put migration 0008's triggers on (``apps`` None: the installed models)."""
+def install_evidence(apps, schema_editor, *, per_round: bool = False) -> None:
+    """Put migration 0008's triggers on (``apps`` None: the installed models), as 0008
+    made them or (``per_round``) as 0010 does."""
     db = tables(apps)
-    put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db))
+    put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db, per_round=per_round))
 
 
-def uninstall_evidence(apps, schema_editor) -> None:
+def uninstall_evidence(apps, schema_editor, *, per_round: bool = False) -> None:
     db = tables(apps)
-    take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db))
+    take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db, per_round=per_round))
+
+
+def install_evidence_per_round(apps, schema_editor) -> None:
+    """Migration 0010: 0008's triggers with the signature per round."""
+    install_evidence(apps, schema_editor, per_round=True)
+
+
+def uninstall_evidence_per_round(apps, schema_editor) -> None:
+    uninstall_evidence(apps, schema_editor, per_round=True)

@@ -48,6 +48,19 @@ class Campaign(models.Model):
         RUNNING = "running", _("Running")
         CLOSED = "closed", _("Closed")
 
+    class Signing(models.TextChoices):
+        """Who signs: everyone again (a yearly round: only a signature that names this
+        campaign completes an assignment), or only who has not signed the version yet."""
+
+        AGAIN = "again", _("Everyone signs again, also who signed this version before")
+        MISSING = "missing", _("Only who has not signed this version yet")
+
+    class Reread(models.TextChoices):
+        """What someone signing again reads (Signing.AGAIN only)."""
+
+        ALL = "all", _("Every tip again")
+        WRONG = "wrong", _("Only the tips of the questions they answered wrongly last time")
+
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CAMPAIGN)
     # What it asks for: its guidelines (CampaignGuideline, ``subjects``), each with a
@@ -62,10 +75,21 @@ class Campaign(models.Model):
     employees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("employees"), blank=True, related_name="+"
     )
+    signing = models.CharField(
+        _("who signs"), max_length=16, choices=Signing.choices, default=Signing.MISSING
+    )
+    reread = models.CharField(
+        _("what is read again"), max_length=16, choices=Reread.choices, default=Reread.ALL
+    )
     start_date = models.DateField(pgettext_lazy("campaign", "start date"))
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     # Days before an assignment's due date on which its employee is reminded, e.g. [14, 3].
     reminder_days = models.JSONField(_("reminders (days before the deadline)"), default=list)
+    # Days after the due date on which the employee is reminded again, e.g. [3, 10] (the
+    # due date itself always has one: campaigns.services.reminders).
+    reminder_after_days = models.JSONField(
+        _("reminders (days after the deadline)"), default=list, blank=True
+    )
     manager_escalation_days = models.PositiveSmallIntegerField(
         _("tell the manager (days after the deadline)"), null=True, blank=True
     )
@@ -121,6 +145,10 @@ class Campaign(models.Model):
     @property
     def is_onboarding(self) -> bool:
         return self.kind == self.Kind.ONBOARDING
+
+    @property
+    def signs_again(self) -> bool:
+        return self.signing == self.Signing.AGAIN
 
 
 class CampaignGuideline(models.Model):
@@ -228,8 +256,32 @@ class Assignment(models.Model):
         related_name="+",
     )
     exempted_at = models.DateTimeField(_("exempted at"), null=True, blank=True)
+    # A round in which everyone signs again (Campaign.Signing.AGAIN): reading and the
+    # quiz count from this moment (the campaign's start), and only a signature naming
+    # the campaign completes the assignment. NULL: any signature of the version does.
+    counts_from = models.DateTimeField(_("counts from"), null=True, blank=True, editable=False)
     # Facts kept by the database (campaigns.triggers triggers), never written by code.
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
+    # The signature that completed it (its ledger entry): kept, so that which round an
+    # earlier signature answered stays known, whatever is signed later.
+    signature = models.ForeignKey(
+        "acknowledgements.Acknowledgement",
+        verbose_name=_("signature"),
+        on_delete=models.DO_NOTHING,  # the triggers keep it right when one is erased
+        db_constraint=False,
+        # No index: the signing updates stay HOT (in place) on PostgreSQL.
+        db_index=False,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(
+        _("first tip opened at"), null=True, blank=True, editable=False
+    )
+    quiz_failed_at = models.DateTimeField(
+        _("quiz not passed at"), null=True, blank=True, editable=False
+    )
     quiz_passed_at = models.DateTimeField(
         _("quiz passed at"), null=True, blank=True, editable=False
     )
@@ -257,6 +309,34 @@ class Assignment(models.Model):
     @property
     def is_exempt(self) -> bool:
         return self.exempted_at is not None
+
+
+class SkippedTip(models.Model):
+    """A tip that someone signing again need not read again in this round: the campaign
+    asks to reread only the tips of the questions answered wrongly (Campaign.Reread.WRONG),
+    and they answered this tip's questions right in their last quiz of the version (or it
+    had none). Written when the assignment is made; none when their answers are not known
+    (then every tip is read again). The reading fact (campaigns.triggers) leaves these out."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="skipped_tips",
+    )
+    tip = models.ForeignKey(
+        "handbook.Tip", verbose_name=_("tip"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("tip not read again")
+        verbose_name_plural = _("tips not read again")
+        constraints = [
+            models.UniqueConstraint(fields=["assignment", "tip"], name="campaigns_skipped_tip_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}:{self.tip_id}"
 
 
 class Exemption(models.Model):

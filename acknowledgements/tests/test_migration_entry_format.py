@@ -10,7 +10,7 @@ from acknowledgements import triggers
 from acknowledgements.models import LedgerEntry
 from acknowledgements.selectors.verification import verify_chain
 from acknowledgements.tests.factories import ready_to_sign, signed_in_format_1
-from campaigns import triggers as campaign_triggers
+from campaigns.triggers import v1 as campaign_triggers
 from people.tests.factories import EmployeeFactory
 from portal.triggers import missing_triggers, names
 
@@ -40,10 +40,12 @@ def old_entries():
 
 
 def _missing_triggers() -> list[tuple[str, str]]:
+    """The triggers as they stand after 0009 (campaigns' from before yearly rounds: the
+    campaigns migration that replaces them depends on a later ledger migration)."""
     vendor = connection.vendor
     expected = {
         **triggers.expected_triggers(vendor),
-        **names(triggers.evidence_triggers(vendor, triggers.tables())),
+        **names(triggers.evidence_triggers(vendor, triggers.tables(), per_round=False)),
         **campaign_triggers.expected_triggers(vendor),
     }
     return missing_triggers(connection, expected)

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from campaigns import triggers as progress
+from campaigns.triggers import v1 as progress
 from campaigns.services.progress import fact_columns
 
 

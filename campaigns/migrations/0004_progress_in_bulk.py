@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from campaigns import triggers as progress
+from campaigns.triggers import v1 as progress
 
 
 class Migration(migrations.Migration):

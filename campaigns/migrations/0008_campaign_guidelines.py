@@ -9,7 +9,7 @@ import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
-from campaigns import triggers
+from campaigns.triggers import v1 as triggers
 
 DEFAULT_GUIDELINE_SLUG = "sociale-media"
 

@@ -86,16 +86,21 @@ def create_campaign(
     start_date: datetime.date,
     deadline: datetime.date,
     reminder_days: Iterable[int] = (),
+    reminder_after_days: Iterable[int] = (),
     manager_escalation_days: int | None = None,
     hr_escalation_days: int | None = None,
     departments: Iterable[Department] = (),
     include_subdepartments: bool = True,
     employees: Iterable[Employee] = (),
+    signing: str = Campaign.Signing.MISSING,
+    reread: str = Campaign.Reread.ALL,
     by: Employee | None = None,
 ) -> Campaign:
     """Set up a campaign (not launched yet: nobody is asked anything until launch) that
     asks for ``versions``: one or more published versions, each of another guideline
-    (a CampaignGuideline each, in the order given)."""
+    (a CampaignGuideline each, in the order given). ``signing``: whether everyone signs
+    again (a yearly round) or only who has not signed; ``reread``: what someone signing
+    again reads."""
     chosen = _chosen_versions(versions)
     if deadline < start_date:
         raise CampaignError(gettext("The deadline must be on or after the start date."))
@@ -107,8 +112,11 @@ def create_campaign(
         start_date=start_date,
         deadline=deadline,
         reminder_days=sorted({int(d) for d in reminder_days}, reverse=True),
+        reminder_after_days=sorted({int(d) for d in reminder_after_days}),
         manager_escalation_days=manager_escalation_days,
         hr_escalation_days=hr_escalation_days,
+        signing=signing,
+        reread=reread,
         created_by=by,
     )
     CampaignGuideline.objects.bulk_create(
@@ -143,43 +151,56 @@ def _add_assignments(
     launch): one INSERT ... SELECT, the ids never leave the database (bulk.py)."""
     mine = campaign.assignments.filter(guideline_id=version.guideline_id)
     before = mine.count()
+    counts_from = round_start(campaign=campaign)
     with (
         transaction.atomic(),
         progress.in_bulk(campaign_id=campaign.pk, version_id=version.pk, added_at=now),
     ):
         ids: Iterable[int]
-        if isinstance(employee_ids, QuerySet):
-            if not callable(due_date):
-                bulk.insert_assignments(
-                    campaign_id=campaign.pk,
-                    employees=employee_ids,
-                    guideline_id=version.guideline_id,
-                    version_id=version.pk,
-                    due_date=due_date,
-                    reason=reason,
-                    added_at=now,
-                )
-                return mine.count() - before
-            ids = employee_ids.values_list("pk", flat=True).iterator(chunk_size=BULK_BATCH)
+        if isinstance(employee_ids, QuerySet) and not callable(due_date):
+            bulk.insert_assignments(
+                campaign_id=campaign.pk,
+                employees=employee_ids,
+                guideline_id=version.guideline_id,
+                version_id=version.pk,
+                due_date=due_date,
+                reason=reason,
+                added_at=now,
+                counts_from=counts_from,
+            )
         else:
-            ids = employee_ids
-        Assignment.objects.bulk_create(
-            (
-                Assignment(
-                    campaign=campaign,
-                    employee_id=pk,
-                    guideline_id=version.guideline_id,
-                    version=version,
-                    due_date=due_date(pk) if callable(due_date) else due_date,
-                    reason=reason,
-                    added_at=now,
-                )
-                for pk in ids
-            ),
-            batch_size=BULK_BATCH,
-            ignore_conflicts=True,
-        )
+            if isinstance(employee_ids, QuerySet):
+                ids = employee_ids.values_list("pk", flat=True).iterator(chunk_size=BULK_BATCH)
+            else:
+                ids = employee_ids
+            Assignment.objects.bulk_create(
+                (
+                    Assignment(
+                        campaign=campaign,
+                        employee_id=pk,
+                        guideline_id=version.guideline_id,
+                        version=version,
+                        due_date=due_date(pk) if callable(due_date) else due_date,
+                        reason=reason,
+                        added_at=now,
+                        counts_from=counts_from,
+                    )
+                    for pk in ids
+                ),
+                batch_size=BULK_BATCH,
+                ignore_conflicts=True,
+            )
+        if counts_from is not None and campaign.reread == Campaign.Reread.WRONG:
+            bulk.insert_skipped_tips(campaign_id=campaign.pk, version_id=version.pk, added_at=now)
     return mine.count() - before
+
+
+def round_start(*, campaign: Campaign) -> datetime.datetime | None:
+    """When reading and the quiz start to count for a campaign where everyone signs
+    again: the start of its first day (local time); None for any other campaign."""
+    if not campaign.signs_again:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(campaign.start_date, datetime.time.min))
 
 
 def _subjects(campaign: Campaign) -> list[CampaignGuideline]:

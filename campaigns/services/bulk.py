@@ -32,6 +32,7 @@ def insert_assignments(
     due_date: datetime.date,
     reason: str,
     added_at: datetime.datetime,
+    counts_from: datetime.datetime | None = None,
 ) -> None:
     """Give each of ``employees`` an assignment of this campaign and version (one
     statement; existing ones are left as they are)."""
@@ -47,6 +48,7 @@ def insert_assignments(
         "due_date": ops.adapt_datefield_value(due_date),
         "reason": reason,
         "added_at": ops.adapt_datetimefield_value(added_at),
+        "counts_from": ops.adapt_datetimefield_value(counts_from),
     }
     for field in fields.values():
         if field.name in given or field.primary_key or field.name == "employee" or field.null:
@@ -69,3 +71,47 @@ def insert_assignments(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*given.values(), *params])
+
+
+def insert_skipped_tips(*, campaign_id: int, version_id: int, added_at: datetime.datetime) -> None:
+    """For the round's assignments of this version added at ``added_at``, the tips each
+    employee need not read again (SkippedTip): every tip of the version, except those
+    linked to a question they answered wrongly in their last quiz of it before the
+    round. Nobody whose last attempt's answers are not known (none, or pruned) gets
+    any: they read every tip again. One statement."""
+    from campaigns.models import SkippedTip
+    from handbook.models import Tip
+    from quizzes.models import Answer, Attempt, AttemptQuestion, Question
+
+    qn = connection.ops.quote_name
+    assignments = qn(Assignment._meta.db_table)
+    tips = qn(Tip._meta.db_table)
+    attempts = qn(Attempt._meta.db_table)
+    served = qn(AttemptQuestion._meta.db_table)
+    answers = qn(Answer._meta.db_table)
+    question_tips = qn(Question.tips.through._meta.db_table)
+    last = (
+        f"(SELECT q.id FROM {attempts} q WHERE q.employee_id = a.employee_id "  # noqa: S608
+        "AND q.version_id = a.version_id AND q.submitted_at IS NOT NULL "
+        "AND q.submitted_at < a.counts_from ORDER BY q.submitted_at DESC, q.id DESC LIMIT 1)"
+    )
+    sql = (
+        f"INSERT INTO {qn(SkippedTip._meta.db_table)} (assignment_id, tip_id) "  # noqa: S608
+        f"SELECT a.id, t.id FROM {assignments} a JOIN {tips} t ON t.version_id = a.version_id "
+        "WHERE a.campaign_id = %s AND a.version_id = %s AND a.added_at = %s "
+        "AND a.counts_from IS NOT NULL "
+        f"AND EXISTS (SELECT 1 FROM {served} sv JOIN {answers} an ON an.served_id = sv.id "
+        f"WHERE sv.attempt_id = {last}) "
+        f"AND NOT EXISTS (SELECT 1 FROM {served} sv JOIN {answers} an ON an.served_id = sv.id "
+        f"JOIN {question_tips} qt ON qt.question_id = sv.question_id "
+        f"WHERE sv.attempt_id = {last} AND NOT an.is_correct AND qt.tip_id = t.id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [
+                campaign_id,
+                version_id,
+                connection.ops.adapt_datetimefield_value(added_at),
+            ],
+        )

@@ -1,4 +1,7 @@
-"""An assignment's progress facts, kept on the assignment by the database itself.
+"""The progress triggers as migrations 0002 to 0011 installed them (before yearly
+rounds; the current ones: campaigns.triggers). Kept for those migrations.
+
+An assignment's progress facts, kept on the assignment by the database itself.
 
 The status of an assignment follows from facts elsewhere: the employee's
 acknowledgement of the version (the ledger), a passed quiz attempt for it, and the tips
@@ -27,7 +30,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from portal.db import run_vendor_sql
-from portal.triggers import AppendOnlyTrail, db_tables
+from portal.triggers import db_tables
 
 INSTALLED_BY = ("campaigns", "0002_assignment_progress")
 ACKNOWLEDGEMENT_KIND = "acknowledgement"
@@ -272,13 +275,3 @@ def uninstall(apps, schema_editor) -> None:
         sqlite=lambda: sqlite_backward(db),
         postgresql=lambda: postgresql_backward(db),
     )
-
-
-# The campaigns' audit trail (CampaignEvent) is append-only: migration 0007 (see
-# portal.triggers.append_only), checked as campaigns.E001 too.
-EVENTS = AppendOnlyTrail(
-    model="campaigns.CampaignEvent",
-    prefix="campaign_event",
-    message="campaigns: the audit trail is append-only",
-    installed_by=("campaigns", "0007_append_only_events"),
-)
