@@ -30,6 +30,7 @@ COMMON = {
     "hooks.py",
     "receivers.py",
     "triggers.py",
+    "triggers",  # a package when old migrations keep an earlier version's SQL (campaigns)
     "middleware.py",
     "context_processors.py",
     "services.py",
