@@ -7,15 +7,17 @@ class AcknowledgementsConfig(AppConfig):
     verbose_name = _("Acknowledgements")
 
     def ready(self):
+        from acknowledgements.selectors.eligibility import quiz_counts_from
         from acknowledgements.selectors.reacknowledgement import changes_quiz_tip_ids
         from acknowledgements.services.reading import tip_viewed_receiver
         from handbook.signals import tip_viewed
-        from quizzes.hooks import register_changes_quiz_rule
+        from quizzes.hooks import register_changes_quiz_rule, register_counts_from_rule
 
         tip_viewed.connect(tip_viewed_receiver, dispatch_uid="acknowledgements.record_tip_read")
         # Who may take the quiz on the changes is who must sign again: one rule, the
         # ledger's, which quizzes (below this app) may not import.
         register_changes_quiz_rule(changes_quiz_tip_ids)
+        register_counts_from_rule(quiz_counts_from)
 
         from acknowledgements import triggers
         from portal.triggers import register_trigger_check, register_trigger_set

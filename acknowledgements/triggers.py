@@ -280,22 +280,24 @@ EVIDENCE = TriggerSet(
 )
 
 
-def install_evidence(apps, schema_editor, *, per_round: bool = False) -> None:
-    """Put migration 0008's triggers on (``apps`` None: the installed models), as 0008
-    made them or (``per_round``) as 0010 does."""
+def install_evidence(apps, schema_editor) -> None:
+    """Put the evidence triggers on as they are now (``apps`` None: the installed
+    models): migration 0010's, with the signature per round."""
     db = tables(apps)
-    put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db, per_round=per_round))
+    put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db))
 
 
-def uninstall_evidence(apps, schema_editor, *, per_round: bool = False) -> None:
+def uninstall_evidence(apps, schema_editor) -> None:
     db = tables(apps)
-    take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db, per_round=per_round))
+    take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db))
 
 
-def install_evidence_per_round(apps, schema_editor) -> None:
-    """Migration 0010: 0008's triggers with the signature per round."""
-    install_evidence(apps, schema_editor, per_round=True)
+def install_evidence_0008(apps, schema_editor) -> None:
+    """Migration 0008's triggers as 0008 made them (one signature per version)."""
+    db = tables(apps)
+    put_on(schema_editor, lambda vendor: evidence_triggers(vendor, db, per_round=False))
 
 
-def uninstall_evidence_per_round(apps, schema_editor) -> None:
-    uninstall_evidence(apps, schema_editor, per_round=True)
+def uninstall_evidence_0008(apps, schema_editor) -> None:
+    db = tables(apps)
+    take_off(schema_editor, lambda vendor: evidence_triggers(vendor, db, per_round=False))

@@ -20,11 +20,11 @@ class CampaignsConfig(AppConfig):
         )
 
         from acknowledgements.hooks import register_signing_round
-        from campaigns.selectors.signing_round import signing_round
+        from campaigns.selectors.signing_round import open_rounds, round_names, signing_round
 
         # Every ledger entry names the round it answers: a rule of the campaigns, which
         # the ledger (below this app) may not import.
-        register_signing_round(signing_round)
+        register_signing_round(signing_round, names=round_names, open_rounds=open_rounds)
 
         from campaigns import triggers as progress
         from portal.triggers import register_trigger_check, register_trigger_set

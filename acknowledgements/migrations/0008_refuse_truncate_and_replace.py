@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            triggers.install_evidence, triggers.uninstall_evidence, elidable=False
+            triggers.install_evidence_0008, triggers.uninstall_evidence_0008, elidable=False
         ),
     ]

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            triggers.uninstall_evidence, triggers.install_evidence, elidable=False
+            triggers.uninstall_evidence_0008, triggers.install_evidence_0008, elidable=False
         ),
         migrations.RemoveConstraint(
             model_name="acknowledgement",
@@ -46,8 +46,8 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(
-            triggers.install_evidence_per_round,
-            triggers.uninstall_evidence_per_round,
+            triggers.install_evidence,
+            triggers.uninstall_evidence,
             elidable=False,
         ),
     ]

@@ -22,6 +22,7 @@ from portal.search import search_words
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from acknowledgements.hooks import SigningRound
     from acknowledgements.selectors.reacknowledgement import Status
 
 _GROUP = f"[{CODE_ALPHABET}]{{{CODE_GROUP_LENGTH}}}"
@@ -52,13 +53,17 @@ def acknowledgement_list(*, query: str = "") -> QuerySet[Acknowledgement]:
     return records.order_by("-signed_at", "-entry__sequence")
 
 
-def acknowledgement_of(*, employee: Employee, version: GuidelineVersion) -> Acknowledgement | None:
-    """The employee's acknowledgement of the version (not corrections), or None."""
-    return (
-        Acknowledgement.objects.select_related("entry")
-        .filter(employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT)
-        .first()
+def acknowledgement_of(
+    *, employee: Employee, version: GuidelineVersion, round: SigningRound | None = None
+) -> Acknowledgement | None:
+    """The employee's latest acknowledgement of the version (not corrections), or None;
+    in a round where everyone signs again (``round``), the one naming that round."""
+    records = Acknowledgement.objects.select_related("entry").filter(
+        employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT
     )
+    if round is not None and round.signs_again:
+        records = records.filter(campaign_id=round.campaign_id)
+    return records.order_by("-signed_at", "-entry_id").first()
 
 
 def has_acknowledged(*, employee: Employee, version: GuidelineVersion) -> bool:

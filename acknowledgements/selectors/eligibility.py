@@ -24,6 +24,7 @@ from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from portal.db import CompiledQuery
 
 if TYPE_CHECKING:
+    from acknowledgements.hooks import SigningRound
     from acknowledgements.selectors.reacknowledgement import Status
     from handbook.models import GuidelineVersion, Tip
     from people.models import Employee
@@ -44,19 +45,42 @@ def quiz_required(*, version: GuidelineVersion) -> bool:
     )
 
 
+def unread_in_round(
+    *, employee: Employee, version: GuidelineVersion, round: SigningRound
+) -> list[Tip]:
+    """The version's tips the employee must still open in a round where everyone signs
+    again: every tip (but the ones they may skip) not opened since the round began."""
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    read = (
+        TipRead.objects.filter(employee=employee, tip__version=version)
+        .annotate(opened=Coalesce(F("last_opened_at"), F("first_opened_at")))
+        .filter(opened__gte=round.counts_from)
+        .values("tip_id")
+    )
+    return list(
+        version.tips.exclude(pk__in=read).exclude(pk__in=round.skipped_tip_ids).order_by("number")
+    )
+
+
 @dataclass
 class Requirements:
     """What signing a version asks of an employee now.
 
     A first-time signer reads every tip and passes the whole quiz; someone who signed an
     earlier version (acknowledgements.selectors.reacknowledgement) reads only the tips changed in
-    meaning since then and passes the quiz on those (or the whole quiz).
+    meaning since then and passes the quiz on those (or the whole quiz). In a round where
+    everyone signs again (``round``), everyone reads the tips again (all, or the ones of
+    the questions they answered wrongly) and passes the whole quiz, counted from the
+    round's start.
     """
 
     resigning: bool
     unread: list[Tip] = field(default_factory=list)
     quiz_purpose: str | None = None  # None: no quiz is asked
     quiz_passed: bool = True
+    round: SigningRound | None = None  # the round where everyone signs again, if any
 
     @property
     def quiz_missing(self) -> bool:
@@ -64,13 +88,30 @@ class Requirements:
 
 
 def requirements(
-    *, employee: Employee, version: GuidelineVersion, status: Status | None = None
+    *,
+    employee: Employee,
+    version: GuidelineVersion,
+    status: Status | None = None,
+    round: SigningRound | None = None,
 ) -> Requirements:
     """``status``: the employee's reacknowledgement.status_for(version), if the caller
-    has it already (saves its queries)."""
+    has it already (saves its queries); ``round``: the round the signature answers
+    (acknowledgements.hooks.signing_round), if the caller has it."""
     from acknowledgements.selectors import reacknowledgement
     from quizzes.models import Attempt
     from quizzes.selectors import changes_question_count, has_passed
+
+    if round is not None and round.signs_again:
+        purpose = Attempt.Purpose.FULL if quiz_required(version=version) else None
+        return Requirements(
+            resigning=False,
+            unread=[]
+            if round.read
+            else unread_in_round(employee=employee, version=version, round=round),
+            quiz_purpose=purpose,
+            quiz_passed=purpose is None or round.quiz_passed,
+            round=round,
+        )
 
     if status is not None and status.state in (
         reacknowledgement.State.MUST_RESIGN,
@@ -118,6 +159,23 @@ class SigningFacts:
     signed: bool  # the employee has an acknowledgement of this version
     prepared: bool  # every tip read, and the full quiz passed when one is required
     quiz_attempt_id: int | None  # the newest passed attempt: the one a signature cites
+    quiz_required: bool = False
+
+
+def in_round(facts: SigningFacts, round: SigningRound | None) -> SigningFacts:
+    """The facts that count for a signature answering ``round``: in a round where
+    everyone signs again, the round's own (signed for this round, read and the quiz
+    passed since it began: the assignment's facts, kept by the database); otherwise
+    the version's."""
+    if round is None or not round.signs_again:
+        return facts
+    quiz_done = not facts.quiz_required or round.quiz_passed
+    return SigningFacts(
+        signed=round.signed,
+        prepared=round.read and quiz_done,
+        quiz_attempt_id=facts.quiz_attempt_id if round.quiz_passed else None,
+        quiz_required=facts.quiz_required,
+    )
 
 
 FACT_NAMES = ("signed", "signed_earlier", "all_read", "quiz_required", "passed_full", "attempt_id")
@@ -234,7 +292,10 @@ def _facts_from(row: Sequence[Any]) -> SigningFacts:
     signed, signed_earlier, all_read, quiz_required, passed_full, attempt_id = row
     quiz_done = not quiz_required or passed_full or (signed_earlier and attempt_id is not None)
     return SigningFacts(
-        signed=bool(signed), prepared=bool(all_read and quiz_done), quiz_attempt_id=attempt_id
+        signed=bool(signed),
+        prepared=bool(all_read and quiz_done),
+        quiz_attempt_id=attempt_id,
+        quiz_required=bool(quiz_required),
     )
 
 
@@ -298,15 +359,26 @@ def current_version_for_signing(
     return version, _facts_from(row[end:])
 
 
-def signing_blockers(*, employee: Employee, version: GuidelineVersion) -> list[str]:
-    """Why this employee cannot sign this version now; empty when they can."""
+def signing_blockers(
+    *, employee: Employee, version: GuidelineVersion, round: SigningRound | None = None
+) -> list[str]:
+    """Why this employee cannot sign this version now (answering ``round``, if the
+    caller has it); empty when they can."""
     from handbook.models import GuidelineVersion
 
     if version.status != GuidelineVersion.Status.PUBLISHED:
         return [gettext("Only a published version can be signed.")]
     reasons: list[str] = []
-    needed = requirements(employee=employee, version=version)
+    needed = requirements(employee=employee, version=version, round=round)
     unread = [tip.number for tip in needed.unread]
+    if unread and needed.round is not None:
+        message = gettext(
+            "Read the tips again first, for %(round)s. Not opened again yet: tip %(numbers)s."
+        )
+        reasons.append(
+            message % {"round": needed.round.name, "numbers": ", ".join(str(n) for n in unread)}
+        )
+        unread = []
     if unread:
         if needed.resigning:
             message = gettext(
@@ -316,7 +388,11 @@ def signing_blockers(*, employee: Employee, version: GuidelineVersion) -> list[s
             message = gettext("Read every tip first. Not opened yet: tip %(numbers)s.")
         reasons.append(message % {"numbers": ", ".join(str(n) for n in unread)})
     if needed.quiz_missing:
-        if needed.resigning:
+        if needed.round is not None:
+            reasons.append(
+                gettext("Pass the quiz again first, for %(round)s.") % {"round": needed.round.name}
+            )
+        elif needed.resigning:
             reasons.append(gettext("Pass the quiz on the changes first."))
         else:
             reasons.append(gettext("Pass the quiz on this version first."))
@@ -329,3 +405,12 @@ def statement_for(*, version: GuidelineVersion, language: str) -> str:
         return gettext(
             "I have read and understood “%(title)s”, version %(number)s, and will act on it."
         ) % {"title": version.title_in(language), "number": version.number}
+
+
+def quiz_counts_from(*, employee: Employee, version: GuidelineVersion) -> datetime.datetime | None:
+    """From when a passed quiz counts for the employee's signature of the version: the
+    start of their open round where everyone signs again, else None (any counts)."""
+    from acknowledgements.hooks import signing_round
+
+    round = signing_round(employee=employee, version=version)
+    return round.counts_from if round is not None else None

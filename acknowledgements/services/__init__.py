@@ -69,13 +69,16 @@ def text_hash_for(*, version: GuidelineVersion, language: str) -> str:
 
 
 def existing_acknowledgement(
-    *, employee: Employee, version: GuidelineVersion
+    *, employee: Employee, version: GuidelineVersion, round: hooks.SigningRound | None = None
 ) -> Acknowledgement | None:
-    return (
-        Acknowledgement.objects.select_related("entry")
-        .filter(employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT)
-        .first()
+    """The employee's latest acknowledgement of the version; in a round where everyone
+    signs again (``round``), the one that names that round."""
+    records = Acknowledgement.objects.select_related("entry").filter(
+        employee=employee, version=version, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT
     )
+    if round is not None and round.signs_again:
+        records = records.filter(campaign_id=round.campaign_id)
+    return records.order_by("-signed_at", "-entry_id").first()
 
 
 def _file_hash(paper_form: IO[bytes]) -> str:
@@ -207,15 +210,19 @@ def _store_acknowledgement(
 
 
 def _record_once(
-    *, employee: Employee, version: GuidelineVersion, **content: Any
+    *, employee: Employee, version: GuidelineVersion, answers_round: bool = True, **content: Any
 ) -> Acknowledgement:
-    """Append an acknowledgement unless the employee has one of this version already.
+    """Append an acknowledgement unless the employee has one of this version already
+    (in a round where everyone signs again: one naming that round). ``answers_round``:
+    whether it answers the employee's open round (hooks.signing_round); an import of a
+    signature from an earlier system answers none.
 
     The head is locked before the check, so concurrent calls wait for each other; the
     unique constraint is the last resort (the savepoint keeps the transaction usable).
     """
     head = ledger.lock_head()
-    existing = existing_acknowledgement(employee=employee, version=version)
+    round = hooks.signing_round(employee=employee, version=version) if answers_round else None
+    existing = existing_acknowledgement(employee=employee, version=version, round=round)
     if existing is not None:
         return existing
     try:
@@ -225,10 +232,11 @@ def _record_once(
                 kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
                 employee=employee,
                 version=version,
+                campaign_id=round.campaign_id if round else None,
                 **content,
             )
     except IntegrityError:
-        existing = existing_acknowledgement(employee=employee, version=version)
+        existing = existing_acknowledgement(employee=employee, version=version, round=round)
         if existing is None:
             raise
         return existing
@@ -253,10 +261,13 @@ def sign_version(
     the employee's signing_facts for this version when the caller read them already
     (eligibility.current_version_for_signing).
     """
+    round = hooks.signing_round(employee=employee, version=version)
     if facts is None:
         facts = eligibility.signing_facts(employee=employee, version=version)
+    # In a round where everyone signs again, only that round's own facts count.
+    facts = eligibility.in_round(facts, round)
     if facts.signed:
-        existing = existing_acknowledgement(employee=employee, version=version)
+        existing = existing_acknowledgement(employee=employee, version=version, round=round)
         assert existing is not None  # facts.signed: there is one
         return existing
     reasons = []
@@ -274,7 +285,9 @@ def sign_version(
             % {"name": employee.full_name}
         )
     if not (facts.prepared and version.status == version.Status.PUBLISHED):
-        reasons.extend(eligibility.signing_blockers(employee=employee, version=version))
+        reasons.extend(
+            eligibility.signing_blockers(employee=employee, version=version, round=round)
+        )
     if language not in LANGUAGES:
         reasons.append(_("Choose Dutch or English."))
     if reasons:
@@ -292,7 +305,7 @@ def sign_version(
         recorded_by=employee,
         ip_address=ip_address,
         user_agent=user_agent,
-        campaign_id=hooks.signing_round(employee=employee, version=version),
+        campaign_id=round.campaign_id if round else None,
     )
     # Everyone's signatures wait for the ledger lock in turn, so as little as can be
     # happens under it: the content is built before, and nothing is checked under it
@@ -305,7 +318,7 @@ def sign_version(
                 ack, digest, recorded_at=now, code=ledger.random_verification_code()
             )
         except IntegrityError:
-            existing = existing_acknowledgement(employee=employee, version=version)
+            existing = existing_acknowledgement(employee=employee, version=version, round=round)
             if existing is not None:  # a concurrent request signed first
                 return existing
             # else the code was taken, or this is the first entry ever: the general way
@@ -320,7 +333,7 @@ def sign_version(
                     verification_code=ledger.random_verification_code(),
                 )
         except IntegrityError:
-            existing = existing_acknowledgement(employee=employee, version=version)
+            existing = existing_acknowledgement(employee=employee, version=version, round=round)
             if existing is not None:  # a concurrent request signed first
                 return existing
             if attempt == SIGN_ATTEMPTS:
@@ -385,5 +398,4 @@ def record_on_behalf(
         recorded_by=recorded_by,
         reason=reason,
         paper_form=paper_form,
-        campaign_id=hooks.signing_round(employee=employee, version=version),
     )

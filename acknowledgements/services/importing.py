@@ -201,4 +201,6 @@ def import_acknowledgement(
         method=Acknowledgement.Method.IMPORTED,
         recorded_by=recorded_by,
         reason=reason,
+        # A signature from before the portal answers none of its rounds.
+        answers_round=False,
     )

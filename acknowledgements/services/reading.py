@@ -1,4 +1,5 @@
-"""Reading is tracked per tip: the first time an employee opens a tip's page.
+"""Reading is tracked per tip: the first time an employee opens a tip's page, and the
+latest time (to the minute), since a yearly round counts reading from its start.
 
 The handbook sends handbook.signals.tip_viewed from its tip pages; the receiver below
 (connected in AcknowledgementsConfig.ready) records the read. Only tips of a published
@@ -7,9 +8,16 @@ version count: an editor previewing a draft has not read the text that will be s
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
+from django.db.models import Q
+from django.utils import timezone
+
 from acknowledgements.models import TipRead
+
+# The latest opening is written at most this often (every page view would be a write).
+RESOLUTION = datetime.timedelta(minutes=1)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -31,7 +39,16 @@ def record_tip_read(*, employee: Employee | AnonymousUser | None, tip: Tip) -> T
         return None
     # get_or_create copes with two tabs opening the tip at once: the unique constraint
     # refuses the second insert and it reads the first one's row.
-    read, _created = TipRead.objects.get_or_create(employee=employee, tip=tip)
+    now = timezone.now()
+    read, created = TipRead.objects.get_or_create(
+        employee=employee, tip=tip, defaults={"last_opened_at": now}
+    )
+    if not created and (read.last_opened_at is None or read.last_opened_at < now - RESOLUTION):
+        # A conditional update: two tabs write it once; the triggers follow it (campaigns).
+        TipRead.objects.filter(pk=read.pk).filter(
+            Q(last_opened_at__isnull=True) | Q(last_opened_at__lt=now - RESOLUTION)
+        ).update(last_opened_at=now)
+        read.last_opened_at = now
     return read
 
 

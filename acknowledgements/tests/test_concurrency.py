@@ -110,3 +110,52 @@ def test_concurrent_signing_by_different_employees_numbers_entries_one_after_ano
     assert errors == []
     assert sorted(results) == [1, 2, 3, 4]
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_simultaneous_submits_in_a_yearly_round_leave_one_new_record():
+    from acknowledgements.services.reading import record_tip_read
+    from acknowledgements.tests.factories import signed
+    from campaigns.models import Assignment, Campaign
+    from campaigns.tests.factories import launched_campaign
+    from campaigns.tests.hr_support import day
+    from quizzes.tests.factories import quiz_version, submitted_attempt
+
+    employee = EmployeeFactory()
+    version = quiz_version(tips=2, effective_date=day(-400))
+    last_year = signed(employee, ready_to_sign(employee, version))
+    round = launched_campaign(
+        version,
+        name="Jaarlijkse herbevestiging",
+        signing=Campaign.Signing.AGAIN,
+        start_date=day(0),  # today: it counts from midnight
+    )
+    # Last year's reading and quiz are from before the round (moved back a year).
+    from acknowledgements.models import TipRead
+    from quizzes.models import Attempt
+
+    a_year_ago = round.launched_at.replace(year=round.launched_at.year - 1)
+    TipRead.objects.update(first_opened_at=a_year_ago, last_opened_at=a_year_ago)
+    Attempt.objects.update(started_at=a_year_ago, submitted_at=a_year_ago)
+    for tip in version.tips.all():
+        record_tip_read(employee=employee, tip=tip)
+    submitted_attempt(employee=employee, version=version)
+
+    def sign():
+        return services.sign_version(
+            employee=employee,
+            version=version,
+            language="nl",
+            typed_name=employee.full_name,
+            confirmed=True,
+        ).pk
+
+    results, errors = _in_threads([sign] * 20)
+
+    assert errors == []
+    assert len(results) == 20 and len(set(results)) == 1
+    assert results[0] != last_year.pk
+    assert Acknowledgement.objects.filter(campaign_id=round.pk).count() == 1
+    assert Acknowledgement.objects.count() == 2
+    assert Assignment.objects.get(campaign=round).signature_id == results[0]
+    assert verify_chain().ok

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from acknowledgements import selectors, services
+from acknowledgements import hooks, selectors, services
 from acknowledgements.forms.signing import SignForm, VerifyForm
 from acknowledgements.models import Acknowledgement
 from acknowledgements.selectors import eligibility
@@ -55,6 +55,7 @@ class SignView(LoginRequiredMixin, View):
 
     def dispatch(self, request, *args, guideline: str, **kwargs):
         self.facts = None
+        self.round = None
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if request.method == "POST":
@@ -77,7 +78,10 @@ class SignView(LoginRequiredMixin, View):
     def get(self, request):
         if self.version is None:
             return self._empty(request)
-        existing = selectors.acknowledgement_of(employee=request.user, version=self.version)
+        self.round = hooks.signing_round(employee=request.user, version=self.version)
+        existing = selectors.acknowledgement_of(
+            employee=request.user, version=self.version, round=self.round
+        )
         form = None
         if existing is None:
             form = SignForm(initial={"language": portal_language()}, employee=request.user)
@@ -89,7 +93,10 @@ class SignView(LoginRequiredMixin, View):
         employee = request.user
         form = SignForm(request.POST, employee=employee)
         if not form.is_valid():
-            existing = selectors.acknowledgement_of(employee=employee, version=self.version)
+            self.round = hooks.signing_round(employee=employee, version=self.version)
+            existing = selectors.acknowledgement_of(
+                employee=employee, version=self.version, round=self.round
+            )
             if existing is not None:  # a second tab: the first signature counts
                 return self._receipt(existing)
             return self._render(request, form=form)
@@ -106,6 +113,7 @@ class SignView(LoginRequiredMixin, View):
                 facts=self.facts,
             )
         except services.SigningRefused as refused:
+            self.round = hooks.signing_round(employee=employee, version=self.version)
             return self._render(request, form=form, service_errors=refused.reasons)
         return self._receipt(record)
 
@@ -128,11 +136,14 @@ class SignView(LoginRequiredMixin, View):
         context["guideline_title"] = self.guideline.title_in(portal_language())
         context["title"] = version.title_in(language)
         context["title_language"] = "en" if language == "en" and version.title_en else "nl"
+        context["round"] = self.round if self.round and self.round.signs_again else None
         if existing is None:
-            needed = eligibility.requirements(employee=employee, version=version)
+            needed = eligibility.requirements(employee=employee, version=version, round=self.round)
             unread, quiz_missing = needed.unread, needed.quiz_missing
             context["resigning"] = needed.resigning
-            blockers = eligibility.signing_blockers(employee=employee, version=version)
+            blockers = eligibility.signing_blockers(
+                employee=employee, version=version, round=self.round
+            )
             context.update(
                 unread=unread,
                 quiz_missing=quiz_missing,

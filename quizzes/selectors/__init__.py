@@ -57,10 +57,18 @@ def passed_attempts(
 
 
 def has_passed(
-    *, employee: Employee, version: GuidelineVersion, purpose: str | None = None
+    *,
+    employee: Employee,
+    version: GuidelineVersion,
+    purpose: str | None = None,
+    since: datetime.datetime | None = None,
 ) -> bool:
-    """Whether the employee passed the quiz of this version (of this purpose, if given)."""
-    return passed_attempts(employee=employee, version=version, purpose=purpose).exists()
+    """Whether the employee passed the quiz of this version (of this purpose, if given;
+    submitted ``since`` then, if given)."""
+    attempts = passed_attempts(employee=employee, version=version, purpose=purpose)
+    if since is not None:
+        attempts = attempts.filter(submitted_at__gte=since)
+    return attempts.exists()
 
 
 def latest_attempts(

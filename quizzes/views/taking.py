@@ -252,7 +252,12 @@ class StartView(QuizMixin, View):
             "attempts_left": selectors.attempts_left_today(
                 employee=employee, version=version, settings=settings, now=now
             ),
-            "passed": selectors.has_passed(employee=employee, version=version),
+            # In a yearly round only a quiz passed since it began counts.
+            "passed": selectors.has_passed(
+                employee=employee,
+                version=version,
+                since=hooks.counts_from(employee=employee, version=version),
+            ),
             "changes_quiz": self._changes_quiz_available(version),
         }
 
