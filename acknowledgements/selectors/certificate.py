@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from acknowledgements import hooks
 from acknowledgements.models import Acknowledgement
 from portal.pdf import page_counter_css, render_pdf, signing
 
@@ -57,6 +58,9 @@ def _certificate_pdf(record: Acknowledgement, *, request: HttpRequest | None = N
             "guideline_title": version.guideline.title_in(language),
             "guideline_title_language": (
                 "en" if language == "en" and version.guideline.title_en else "nl"
+            ),
+            "round_name": hooks.round_names(ids=[record.campaign_id]).get(
+                record.campaign_id or 0, ""
             ),
             "verify_url": verification_address(),
             "municipality_name": settings.PORTAL_MUNICIPALITY_NAME,

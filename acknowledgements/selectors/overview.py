@@ -96,7 +96,9 @@ def guideline_standings(
         signed = Acknowledgement.objects.select_related("entry").filter(
             employee=employee, version__in=wanted, kind=LedgerEntry.Kind.ACKNOWLEDGEMENT
         )
-        records = {record.version_id: record for record in signed}
+        # The latest signature of each version (a yearly round adds one each year).
+        for record in signed.order_by("signed_at", "entry_id"):
+            records[record.version_id] = record
     standings = []
     for guideline in guidelines:
         version = versions.get(guideline.current_id) if guideline.current_id else None

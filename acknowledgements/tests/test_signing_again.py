@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from acknowledgements import hooks, services
@@ -281,3 +283,91 @@ def test_a_round_that_has_not_started_asks_nothing_yet(employee, version):
     _this_year(version, start_date=day(3), deadline=day(30))
 
     assert hooks.signing_round(employee=employee, version=version) is None
+
+
+def _client(employee) -> Client:
+    client = Client()
+    client.force_login(employee)
+    return client
+
+
+def test_the_overview_asks_to_sign_again_during_the_round(employee, version):
+    _last_year(employee, version)
+    _this_year(version)
+
+    page = _client(employee).get(reverse("acknowledgements:overview")).content.decode()
+
+    assert "Jaarlijkse herbevestiging 2026" in page
+    assert 'data-signed="false"' in page
+    assert reverse("signing:sign", kwargs={"guideline": version.guideline.slug}) in page
+
+
+def test_the_overview_lists_every_signature_over_the_years_with_its_certificate(employee, version):
+    last_year = _last_year(employee, version)
+    _this_year(version)
+    _prepare_again(employee, version)
+    this_year = _sign(employee, version)
+
+    page = _client(employee).get(reverse("acknowledgements:overview")).content.decode()
+
+    for record in (last_year, this_year):
+        code = record.entry.verification_code
+        assert reverse("acknowledgements:certificate", args=[code]) in page
+    assert "Jaarlijkse herbevestiging 2026" in page
+    assert "Bevestiging 2025" in page
+
+
+def test_the_receipt_says_which_campaign_the_signature_was_for(employee, version):
+    _last_year(employee, version)
+    _this_year(version)
+    _prepare_again(employee, version)
+    record = _sign(employee, version)
+
+    page = _client(employee).get(
+        reverse("acknowledgements:receipt", args=[record.entry.verification_code])
+    )
+
+    assert 'id="record-round"' in page.content.decode()
+    assert "Jaarlijkse herbevestiging 2026" in page.content.decode()
+
+
+def test_the_certificate_says_which_campaign_the_signature_was_for(employee, version):
+    from acknowledgements.tests.test_certificate import pdf_text
+
+    _last_year(employee, version)
+    _this_year(version)
+    _prepare_again(employee, version)
+    record = _sign(employee, version)
+
+    response = _client(employee).get(
+        reverse("acknowledgements:certificate", args=[record.entry.verification_code])
+    )
+
+    assert "Jaarlijkse herbevestiging 2026" in pdf_text(response.content)
+
+
+def test_the_signing_page_says_this_is_the_yearly_round(employee, version):
+    _last_year(employee, version)
+    _this_year(version)
+
+    page = (
+        _client(employee)
+        .get(reverse("signing:sign", kwargs={"guideline": version.guideline.slug}))
+        .content.decode()
+    )
+
+    assert 'id="signing-round"' in page
+    assert 'id="already-signed"' not in page
+
+
+def test_the_quiz_page_does_not_count_last_years_pass_in_the_round(employee, version):
+    _last_year(employee, version)
+    _this_year(version)
+
+    page = (
+        _client(employee)
+        .get(reverse("quizzes:start", kwargs={"guideline": version.guideline.slug}))
+        .content.decode()
+    )
+
+    assert 'id="quiz-passed"' not in page

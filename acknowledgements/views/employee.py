@@ -171,11 +171,13 @@ class ReceiptView(LoginRequiredMixin, View):
 
     def get(self, request, code):
         record = visible_acknowledgement(request.user, code)
+        names = hooks.round_names(ids=[record.campaign_id])
         return render(
             request,
             "acknowledgements/receipt.html",
             {
                 "record": record,
+                "round_name": names.get(record.campaign_id, "") if record.campaign_id else "",
                 "title": record.version.title_in(record.language),
                 "guideline_title": record.version.guideline.title_in(portal_language()),
                 "own": record.employee_id == request.user.pk,
@@ -226,10 +228,20 @@ class OverviewView(LoginRequiredMixin, View):
         statuses = selectors.statuses_for(
             employee=employee, versions=[s.version for s in standings if s.version is not None]
         )
+        # Where a yearly round asks them to sign a version again (one query).
+        rounds = hooks.open_rounds(employee=employee)
         items = [
-            (standing, statuses.get(standing.version.pk) if standing.version else None)
+            (
+                standing,
+                statuses.get(standing.version.pk) if standing.version else None,
+                rounds.get(standing.version.pk) if standing.version else None,
+            )
             for standing in standings
         ]
+        # Which round each signature answered (one query).
+        names = hooks.round_names(ids=[record.campaign_id for record in records])
+        for record in records:
+            record.round_name = names.get(record.campaign_id, "") if record.campaign_id else ""
         context = {"items": items, "records": records, "attempts": attempts}
         return render(request, "acknowledgements/overview.html", context)
 
