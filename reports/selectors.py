@@ -10,6 +10,13 @@ assignment of that guideline), or on all of them combined (``Scope.combined``): 
 per employee with each guideline's status and the combined status (``combined_status``:
 done only when every guideline asked of them is signed or exempted). The guidelines are
 the campaign's (campaigns.CampaignGuideline), never the campaign's own version.
+
+Across years (a yearly round asks people to sign a version they signed before): a
+campaign's row shows the signature that completed that assignment (``Assignment.
+signature``, kept by the database: in a round where everyone signs again the one naming
+the campaign, else the person's first signature of the version), so last year's report
+made again after this year's round has the same rows. A version's row shows the
+person's latest signature of the version and how many they made of it.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -197,15 +205,27 @@ class Summary:
     guidelines: list[tuple[Subject, DepartmentFigures]] = field(default_factory=list)
 
 
-def _acknowledgements(scope: Scope, employee_ref: str) -> QuerySet[Acknowledgement]:
-    """The acknowledgements of the scope's version; without one (a combined report, or
-    onboarding), of each assignment's own version."""
-    version = scope.version.pk if scope.version is not None else OuterRef("version_id")
+def _acknowledgements(scope: Scope) -> QuerySet[Acknowledgement]:
+    """The employee's signatures of the scope's version made before the end of its date,
+    the latest first (a version report; a campaign's rows read the assignment's own)."""
+    assert scope.version is not None  # a version report names its version
     return Acknowledgement.objects.filter(
-        employee_id=OuterRef(employee_ref),
-        version_id=version,
+        employee_id=OuterRef("pk"),
+        version_id=scope.version.pk,
         kind=LedgerEntry.Kind.ACKNOWLEDGEMENT,
         signed_at__lt=scope.end,
+    ).order_by("-signed_at", "-entry_id")
+
+
+def _signature(scope: Scope, path: str) -> Case:
+    """A fact of the signature that completed the assignment (``Assignment.signature``,
+    kept by the database: in a round where everyone signs again the one naming the
+    campaign, else the first signature of the version), if made before the end of the
+    scope's date. Never "a signature of the version": after a second round that would be
+    this year's in last year's report."""
+    return Case(
+        When(signature__signed_at__lt=scope.end, then=F(f"signature__{path}")),
+        default=Value(None),
     )
 
 
@@ -238,7 +258,6 @@ _FIELDS = {
 
 
 def _campaign_people(scope: Scope) -> QuerySet[Assignment, dict[str, Any]]:
-    acknowledgements = _acknowledgements(scope, "employee_id")
     assignments = Assignment.objects.filter(campaign=scope.campaign)
     if scope.guideline is not None:
         assignments = assignments.filter(guideline=scope.guideline)
@@ -250,8 +269,11 @@ def _campaign_people(scope: Scope) -> QuerySet[Assignment, dict[str, Any]]:
     )
     found: QuerySet[Assignment, dict[str, Any]] = (
         assignments.annotate(
-            signed_moment=Subquery(acknowledgements.values("signed_at")[:1]),
-            record_hash=Subquery(acknowledgements.values("entry__record_hash")[:1]),
+            signed_moment=_signature(scope, "signed_at"),
+            record_hash=_signature(scope, "entry__record_hash"),
+            verification_code=_signature(scope, "entry__verification_code"),
+            signature_method=_signature(scope, "method"),
+            signature_campaign_id=_signature(scope, "campaign_id"),
             **{name: F(f"employee__{path}") for name, path in _FIELDS.items()},
         )
         .annotate(
@@ -274,6 +296,9 @@ def _campaign_people(scope: Scope) -> QuerySet[Assignment, dict[str, Any]]:
             "status",
             "signed_moment",
             "record_hash",
+            "verification_code",
+            "signature_method",
+            "signature_campaign_id",
             "exempt_reason_then",
         )
         .order_by(*ORDER)
@@ -282,7 +307,7 @@ def _campaign_people(scope: Scope) -> QuerySet[Assignment, dict[str, Any]]:
 
 
 def _version_people(scope: Scope) -> QuerySet[Employee, dict[str, Any]]:
-    acknowledgements = _acknowledgements(scope, "pk")
+    acknowledgements = _acknowledgements(scope)
     employed = (
         Employee.objects.filter(Q(is_active=True) | Q(end_date__gte=scope.as_of))
         .exclude(end_date__lt=scope.as_of)
@@ -291,8 +316,19 @@ def _version_people(scope: Scope) -> QuerySet[Employee, dict[str, Any]]:
     )
     found: QuerySet[Employee, dict[str, Any]] = (
         employed.annotate(
+            # The latest signature of the version (a yearly round adds one a year).
             signed_moment=Subquery(acknowledgements.values("signed_at")[:1]),
             record_hash=Subquery(acknowledgements.values("entry__record_hash")[:1]),
+            # How many times they signed it by then (one probe more, on the same index).
+            times_signed=Coalesce(
+                Subquery(
+                    acknowledgements.order_by()
+                    .values("employee_id")
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                ),
+                Value(0),
+            ),
             department_code=F("department__code"),
             department_name=F("department__name"),
             department_path=F("department__path"),
@@ -312,6 +348,7 @@ def _version_people(scope: Scope) -> QuerySet[Employee, dict[str, Any]]:
             "status",
             "signed_moment",
             "record_hash",
+            "times_signed",
             "exempt_reason_then",
         )
         .order_by(*ORDER)
@@ -345,12 +382,8 @@ def _combined_rows(scope: Scope) -> Iterator[dict[str, Any]]:
     together) folded into ``guidelines`` ({guideline id: {status, due_date, signed_at,
     record_hash, verification_code, exempt_reason_then}}, only the guidelines asked of
     them) and ``status``, the combined status."""
-    acknowledgements = _acknowledgements(scope, "employee_id")
     people = (
         _campaign_people(scope)
-        .annotate(
-            verification_code=Subquery(acknowledgements.values("entry__verification_code")[:1])
-        )
         .values(
             *_FIELDS,
             "employee_id",

@@ -42,15 +42,16 @@ class Column:
     key: str
     label: object  # a lazy text, rendered in the report's language
     width: int
-    kind: str = "text"  # text, date, datetime
+    kind: str = "text"  # text, date, datetime, count
     # A combined report's guideline columns: the key is read from that guideline's cell.
     guideline: int | None = None
 
 
 def columns(context) -> list[Column]:
-    """The people columns; the due date and the exemption only in a campaign report; a
-    combined report has per guideline its status, signed date and verification code,
-    then the combined status."""
+    """The people columns; the due date and the exemption only in a campaign report,
+    how many times each person signed the version only in a version report (its date
+    and hash are of the latest); a combined report has per guideline its status, signed
+    date and verification code, then the combined status."""
     if context.scope is not None and context.scope.combined:
         return combined_columns(context.scope, context.language)
     campaign = context.scope is not None and context.scope.campaign is not None
@@ -69,6 +70,8 @@ def columns(context) -> list[Column]:
     ]
     if campaign:
         result.append(Column("exempt_reason_then", _("Reason for the exemption"), 40))
+    else:
+        result.append(Column("times_signed", _("Times signed"), 14, "count"))
     return result
 
 
@@ -142,6 +145,8 @@ def _plain(row: dict, column: Column):
         return _date(value)
     if column.kind == "datetime":
         return _local(value)
+    if column.kind == "count":
+        return value or 0
     return "" if value is None else str(value)
 
 
@@ -165,6 +170,8 @@ def csv_value(value, column: Column) -> str:
         return value.isoformat()
     if column.kind == "datetime":
         return value.isoformat(timespec="seconds")
+    if column.kind == "count":
+        return str(value)
     return text_cell(value)
 
 

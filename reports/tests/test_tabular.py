@@ -89,6 +89,7 @@ VERSION_HEADER = [
     "Status",
     "Signed at",
     "Record hash",
+    "Times signed",
 ]
 CAMPAIGN_HEADER = [
     "Employee number",
@@ -152,7 +153,8 @@ def test_one_row_per_person_with_status_time_and_the_full_hash(version, staff):
     assert datetime.datetime.fromisoformat(anna[5]).utcoffset() is not None
     assert anna[6] == acknowledgement.entry.record_hash
     assert len(anna[6]) == 64
-    assert rows[1][4:] == ["Not signed", "", ""]
+    assert anna[7] == "1"
+    assert rows[1][4:] == ["Not signed", "", "", "0"]
     assert rows[2][2:4] == ["AFD", "Afdeling Zuid"]
 
 
@@ -300,7 +302,8 @@ def test_the_people_sheet_has_the_csvs_rows_with_real_dates(version, staff):
     assert isinstance(rows[1][5], datetime.datetime)
     assert isinstance(rows[1][6], str) and len(rows[1][6]) == 64
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:G5"
+    assert isinstance(rows[1][7], int)  # times signed, a number
+    assert sheet.auto_filter.ref == "A1:H5"
     assert sheet.column_dimensions["G"].width >= 64
 
 

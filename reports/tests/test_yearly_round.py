@@ -1,0 +1,291 @@
+"""Reports across two yearly rounds of one version.
+
+2025: a campaign asks who has not signed version 1 (Signing.MISSING); Anna, Bert and
+Cees sign it, Dirk does not. 2026: a round where everyone signs the same version again
+(Signing.AGAIN); Anna and Bert sign again, Cees and Dirk do not. A campaign's report
+counts the signatures made for that campaign (the assignment's own), so last year's
+report made again after this year's round has the same rows and row hashes; a version's
+report shows each person's latest signature.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from types import SimpleNamespace
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from acknowledgements.models import Acknowledgement
+from campaigns import services as campaign_services
+from campaigns.models import Campaign
+from campaigns.tests.factories import launched_campaign
+from campaigns.tests.hr_support import at, day
+from people.tests.factories import DepartmentFactory, EmployeeFactory
+from quizzes.tests.factories import quiz_version
+from reports import selectors as data
+from reports import services
+from reports.models import Report
+from reports.services import generation
+from reports.tests.yearly_support import signature
+
+pytestmark = pytest.mark.django_db
+
+NUMBERS = ("1001", "1002", "1003", "1004")
+
+
+def make(*, now=None, **kwargs) -> Report:
+    """A report asked for and made at ``now`` (default: now)."""
+    report = services.request_report(enqueue=False, language="en", now=now, **kwargs)
+    report = generation.generate(report_id=report.pk, now=now)
+    assert report.status == Report.Status.DONE, report.error
+    return report
+
+
+def content(report: Report) -> bytes:
+    with report.file.open("rb") as handle:
+        return handle.read()
+
+
+def csv_table(report: Report) -> list[dict[str, str]]:
+    text = content(report).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+
+
+def by_number(table: list[dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {row["Employee number"]: row for row in table}
+
+
+def people_sheet(report: Report) -> list[tuple]:
+    book = load_workbook(io.BytesIO(content(report)))
+    return list(book["People"].iter_rows(values_only=True))
+
+
+def pdf_text(report: Report) -> str:
+    reader = PdfReader(io.BytesIO(content(report)))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def local(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+@pytest.fixture
+def story(db):
+    """The two rounds, with last year's reports made before this year's round."""
+    version = quiz_version(tips=2, effective_date=day(-500))
+    department = DepartmentFactory(code="AFD", name="Afdeling")
+    anna, bert, cees, dirk = (
+        EmployeeFactory(
+            employee_number=number, first_name=name, last_name="Test", department=department
+        )
+        for number, name in zip(NUMBERS, ("Anna", "Bert", "Cees", "Dirk"), strict=True)
+    )
+    everyone = [anna, bert, cees, dirk]
+    last_year = launched_campaign(
+        version,
+        name="Jaarlijkse bevestiging 2025",
+        start_date=day(-400),
+        deadline=day(-370),
+        audience="employees",
+        employees=everyone,
+        now=at(-400),
+    )
+    first = {
+        person.employee_number: signature(person, version, signed_at=at(-390 + n))
+        for n, person in enumerate((anna, bert, cees))
+    }
+    before = SimpleNamespace(
+        csv=make(campaign=last_year, format=Report.Format.CSV, now=at(-360)),
+        xlsx=make(campaign=last_year, format=Report.Format.XLSX, now=at(-360)),
+    )
+    campaign_services.close_campaign(campaign=last_year, by=None)
+    this_year = launched_campaign(
+        version,
+        name="Jaarlijkse bevestiging 2026",
+        start_date=day(-30),
+        deadline=day(14),
+        audience="employees",
+        employees=everyone,
+        signing=Campaign.Signing.AGAIN,
+        now=at(-30),
+    )
+    again = {
+        person.employee_number: signature(person, version, signed_at=at(-20 + n))
+        for n, person in enumerate((anna, bert))
+    }
+    return SimpleNamespace(
+        version=version,
+        last_year=last_year,
+        this_year=this_year,
+        first=first,
+        again=again,
+        before=before,
+    )
+
+
+def test_the_story_signs_each_round_for_its_own_campaign(story):
+    """The setting the other tests rely on: each signature names its round."""
+    rounds = {
+        (record.employee_number, record.campaign_id)
+        for record in Acknowledgement.objects.filter(version=story.version)
+    }
+
+    assert rounds == {
+        ("1001", story.last_year.pk),
+        ("1002", story.last_year.pk),
+        ("1003", story.last_year.pk),
+        ("1001", story.this_year.pk),
+        ("1002", story.this_year.pk),
+    }
+
+
+def test_last_years_csv_made_again_after_this_years_round_has_the_same_rows(story):
+    again = make(campaign=story.last_year, format=Report.Format.CSV)
+
+    assert csv_table(again) == csv_table(story.before.csv)
+    assert again.ledger_head_sequence != story.before.csv.ledger_head_sequence
+
+
+def test_last_years_csv_keeps_last_years_dates_and_row_hashes(story):
+    rows = by_number(csv_table(make(campaign=story.last_year, format=Report.Format.CSV)))
+
+    for number, record in story.first.items():
+        assert rows[number]["Status"] == "Signed"
+        assert rows[number]["Signed at"] == local(record.signed_at)
+        assert rows[number]["Record hash"] == record.entry.record_hash
+    assert rows["1004"]["Status"] == "Overdue"
+    assert rows["1004"]["Record hash"] == ""
+
+
+def test_last_years_workbook_made_again_after_this_years_round_has_the_same_people(story):
+    again = make(campaign=story.last_year, format=Report.Format.XLSX)
+
+    people = people_sheet(again)
+    assert people == people_sheet(story.before.xlsx)
+    hashes = {row[0]: row[people[0].index("Record hash")] for row in people[1:]}
+    assert hashes == {
+        "1001": story.first["1001"].entry.record_hash,
+        "1002": story.first["1002"].entry.record_hash,
+        "1003": story.first["1003"].entry.record_hash,
+        "1004": None,
+    }
+
+
+def test_last_years_report_made_again_for_its_own_date_has_the_same_rows(story):
+    as_of = timezone.localdate(at(-360))
+
+    again = make(campaign=story.last_year, format=Report.Format.CSV, as_of=as_of)
+
+    assert csv_table(again) == csv_table(story.before.csv)
+
+
+def test_this_years_csv_counts_only_the_signatures_made_for_this_round(story):
+    rows = by_number(csv_table(make(campaign=story.this_year, format=Report.Format.CSV)))
+
+    for number, record in story.again.items():
+        assert rows[number]["Status"] == "Signed"
+        assert rows[number]["Signed at"] == local(record.signed_at)
+        assert rows[number]["Record hash"] == record.entry.record_hash
+    # Cees signed the version last year only: not for this round.
+    assert rows["1003"]["Status"] == "Not yet signed, not yet due"
+    assert rows["1003"]["Signed at"] == ""
+    assert rows["1003"]["Record hash"] == ""
+    assert rows["1004"]["Status"] == "Not yet signed, not yet due"
+
+
+def test_this_years_figures_count_only_the_signatures_made_for_this_round(story):
+    report = services.request_report(campaign=story.this_year, enqueue=False)
+
+    figures = data.summary(scope=data.scope_of(report=report)).overall
+
+    assert (figures.total, figures.signed, figures.open) == (4, 2, 2)
+
+
+@override_settings(REPORTS_SIGNING_CERTIFICATE="", REPORTS_SELF_SIGNED=True)
+def test_last_years_pdf_made_again_names_last_years_hashes_only(story):
+    report = make(campaign=story.last_year, format=Report.Format.PDF)
+    # The cover names the ledger's head (this year's last signature): not a row.
+    text = pdf_text(report).replace(" ", "").replace(report.ledger_head_hash, "")
+
+    for record in story.first.values():
+        assert record.entry.record_hash in text
+    for record in story.again.values():
+        assert record.entry.record_hash not in text
+
+
+@override_settings(REPORTS_SIGNING_CERTIFICATE="", REPORTS_SELF_SIGNED=True)
+def test_this_years_pdf_names_this_years_hashes_only(story):
+    text = pdf_text(make(campaign=story.this_year, format=Report.Format.PDF)).replace(" ", "")
+
+    for record in story.again.values():
+        assert record.entry.record_hash in text
+    for record in story.first.values():
+        assert record.entry.record_hash not in text
+
+
+def test_the_version_csv_shows_each_persons_latest_signature(story):
+    rows = by_number(csv_table(make(version=story.version, format=Report.Format.CSV)))
+
+    latest = {**story.first, **story.again}
+    for number, record in latest.items():
+        assert rows[number]["Status"] == "Signed"
+        assert rows[number]["Signed at"] == local(record.signed_at)
+        assert rows[number]["Record hash"] == record.entry.record_hash
+    assert rows["1004"]["Status"] == "Not signed"
+
+
+def test_the_version_csv_says_how_many_times_each_person_signed(story):
+    rows = by_number(csv_table(make(version=story.version, format=Report.Format.CSV)))
+
+    assert {number: rows[number]["Times signed"] for number in NUMBERS} == {
+        "1001": "2",
+        "1002": "2",
+        "1003": "1",
+        "1004": "0",
+    }
+
+
+def test_the_version_workbook_shows_this_years_date_for_who_signed_again(story):
+    people = people_sheet(make(version=story.version, format=Report.Format.XLSX))
+
+    header = people[0]
+    signed_on = {row[0]: row[header.index("Signed at")] for row in people[1:]}
+    assert signed_on["1001"].year == timezone.localtime(story.again["1001"].signed_at).year
+    assert signed_on["1001"].date() == timezone.localdate(story.again["1001"].signed_at)
+    assert signed_on["1003"].date() == timezone.localdate(story.first["1003"].signed_at)
+    assert signed_on["1004"] is None
+
+
+def test_a_version_report_for_a_date_before_this_years_round_shows_last_years_signature(story):
+    rows = by_number(
+        csv_table(
+            make(
+                version=story.version,
+                format=Report.Format.CSV,
+                as_of=timezone.localdate(at(-360)),
+            )
+        )
+    )
+
+    assert rows["1001"]["Signed at"] == local(story.first["1001"].signed_at)
+    assert rows["1001"]["Times signed"] == "1"
+
+
+def test_the_rows_stay_one_query_across_rounds(story, django_assert_num_queries):
+    scopes = [
+        data.scope_of(report=services.request_report(enqueue=False, **kwargs))
+        for kwargs in (
+            {"campaign": story.last_year},
+            {"campaign": story.this_year},
+            {"version": story.version},
+        )
+    ]
+
+    for scope in scopes:
+        with django_assert_num_queries(1):
+            assert len(list(data.rows(scope=scope))) == 4
