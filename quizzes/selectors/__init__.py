@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Collection, Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -97,6 +97,24 @@ def attempts_left_today(
     settings = settings or quiz_settings(version=version)
     used = attempts_started_today(employee=employee, version=version, now=now)
     return max(0, settings.attempts_per_day - used)
+
+
+def last_served_by_key(
+    *, employee: Employee, version: GuidelineVersion
+) -> dict[str, datetime.datetime]:
+    """When each question was last served to the employee, by question key: the start of
+    the latest attempt that served it. A question keeps its key in every version (a new
+    version's bank is a copy of the previous one), so attempts at every version of this
+    version's guideline count; other guidelines' and other employees' never do.
+    One query, however many attempts there were."""
+    return dict(
+        AttemptQuestion.objects.filter(
+            attempt__employee=employee, attempt__version__guideline_id=version.guideline_id
+        )
+        .values("question__key")
+        .annotate(last=Max("attempt__started_at"))
+        .values_list("question__key", "last")
+    )
 
 
 def open_attempt(

@@ -9,7 +9,6 @@ from collections.abc import Collection
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,36 +83,39 @@ class Unanswered(Exception):
 
 def _candidates(
     version: GuidelineVersion, purpose: str, tip_ids: Collection[int] | None = None
-) -> list[Candidate]:
-    """The questions to draw from. CHANGES: those on tips marked material or new in this
-    version, or, given ``tip_ids``, on those tips (changes since a version further back)."""
+) -> tuple[list[Candidate], dict[int, str]]:
+    """The questions to draw from, and their keys by id. CHANGES: those on tips marked
+    material or new in this version, or, given ``tip_ids``, on those tips (changes since a
+    version further back). Two queries (one for CHANGES)."""
     through = Question.tips.through
     rows = (
         through.objects.filter(question__version=version, question__is_active=True)
         .order_by("pk")
-        .values_list("question_id", "tip_id", "tip__change")
+        .values_list("question_id", "tip_id", "tip__change", "question__key")
     )
     tips: dict[int, list[int]] = {}
     material: dict[int, list[int]] = {}
-    for question_id, tip_id, change in rows:
+    keys: dict[int, str] = {}
+    for question_id, tip_id, change, key in rows:
+        keys[question_id] = key
         tips.setdefault(question_id, []).append(tip_id)
         if (change in selectors.MATERIAL_CHANGES) if tip_ids is None else (tip_id in tip_ids):
             material.setdefault(question_id, []).append(tip_id)
     if purpose == Attempt.Purpose.CHANGES:
-        return [Candidate(question_id, tuple(ids)) for question_id, ids in material.items()]
-    question_ids = Question.objects.filter(version=version, is_active=True).values_list(
-        "pk", flat=True
-    )
-    return [Candidate(pk, tuple(tips.get(pk, ()))) for pk in question_ids]
+        candidates = [Candidate(question_id, tuple(ids)) for question_id, ids in material.items()]
+        return candidates, keys
+    questions = Question.objects.filter(version=version, is_active=True).values_list("pk", "key")
+    keys = dict(questions)
+    return [Candidate(pk, tuple(tips.get(pk, ()))) for pk in keys], keys
 
 
-def _last_seen(employee: Employee, version: GuidelineVersion) -> dict[int, datetime.datetime]:
-    return dict(
-        AttemptQuestion.objects.filter(attempt__employee=employee, attempt__version=version)
-        .values("question_id")
-        .annotate(last=Max("attempt__started_at"))
-        .values_list("question_id", "last")
-    )
+def _last_seen(
+    employee: Employee, version: GuidelineVersion, keys: dict[int, str]
+) -> dict[int, datetime.datetime]:
+    """When the employee was last served each candidate (by its key, at any version of
+    the guideline: see quizzes.selectors.last_served_by_key). One query."""
+    by_key = selectors.last_served_by_key(employee=employee, version=version)
+    return {question_id: by_key[key] for question_id, key in keys.items() if key in by_key}
 
 
 @transaction.atomic
@@ -133,6 +135,13 @@ def start_attempt(
     last signed version is further back (acknowledgements.selectors.reacknowledgement).
 
     Draws the questions (see quizzes.services.drawing), freezes them and their option order.
+    Every attempt (a first one, a retry, next year's round) prefers the questions the
+    employee was never served, then those served longest ago: nothing of the previous
+    attempt while the bank has enough other questions. What was served counts by question
+    key at every version of the guideline (a question keeps its key in a new version's
+    copied bank); other employees' attempts never count. The draw costs the same queries
+    however many attempts came before, and runs under the lock on the employee's row, so
+    a concurrent start sees what the other served.
     Raises DailyLimitReached or NoQuestions.
     """
     travel = now is not None
@@ -154,11 +163,11 @@ def start_attempt(
             _("You have used all %(count)s attempts for today. You can try again tomorrow.")
             % {"count": settings.attempts_per_day}
         )
-    candidates = _candidates(version, purpose, None if tip_ids is None else set(tip_ids))
+    candidates, keys = _candidates(version, purpose, None if tip_ids is None else set(tip_ids))
     chosen = draw(
         candidates=candidates,
         count=settings.questions_per_attempt,
-        last_seen=_last_seen(employee, version),
+        last_seen=_last_seen(employee, version, keys),
         rng=rng,
     )
     if not chosen:

@@ -1,10 +1,15 @@
 """Which questions an attempt gets.
 
-Every tip group is covered as evenly as possible: the draw goes round the tips, each
-round in a random order, and each tip in turn gets one not-yet-drawn question whose
-main tip it is (or, when those are used up, one that tests it at all). Within a tip the
-employee gets a question they have not seen before when there is one, else the one
-they saw longest ago; in each round the tips with such fresh questions go first.
+Questions the employee saw least recently go first: those never served to them, then
+the others by when the attempt that served them last started, oldest first. So an
+attempt repeats nothing of the previous attempt while the bank has enough other
+questions, and when it must repeat, it repeats what was seen longest ago. Questions
+served by the same attempt (or never served) are equally fresh; when the quiz can take
+only some of them, the choice among them covers every tip group as evenly as possible,
+counting the questions already drawn: the tip with the fewest goes next (ties in a
+random order) and gets one of its not-yet-drawn questions whose main tip it is (or,
+when those are used up, one that tests it at all), at random. For a first attempt all
+questions are equally fresh, so it is spread over the tips as evenly as the bank allows.
 
 Pure functions on plain data, so the rules can be tested without a database.
 """
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 NO_TIP = None  # the group of a question that tests no tip
@@ -42,56 +48,62 @@ def draw(
 ) -> list[int]:
     """The ids of ``count`` questions (or all when there are fewer), in a random order.
 
-    ``last_seen`` maps question ids the employee was served before to when they were.
+    ``last_seen`` maps question ids the employee was served before to when they were
+    (the start of the latest attempt that served them).
     """
     rng = rng or random.SystemRandom()
     last_seen = last_seen or {}
+    by_freshness: dict[datetime.datetime | None, list[Candidate]] = {}
+    for candidate in candidates:
+        by_freshness.setdefault(last_seen.get(candidate.question_id), []).append(candidate)
+    drawn: list[int] = []
+    per_tip: Counter[int | None] = Counter()
+    for seen in sorted(by_freshness, key=lambda seen: (seen is not None, seen or _NEVER)):
+        room = count - len(drawn)
+        if room <= 0:
+            break
+        equally_fresh = by_freshness[seen]
+        if len(equally_fresh) <= room:
+            drawn.extend(candidate.question_id for candidate in equally_fresh)
+            per_tip.update(candidate.main_tip for candidate in equally_fresh)
+        else:
+            drawn.extend(_spread(equally_fresh, room, per_tip, rng))
+    rng.shuffle(drawn)
+    return drawn
+
+
+def _spread(
+    candidates: list[Candidate], count: int, per_tip: Counter[int | None], rng: random.Random
+) -> list[int]:
+    """``count`` of the candidates, fewer than there are, spread over their tips: the
+    tip with the fewest questions so far (``per_tip``, updated) goes next."""
     tiebreak = {candidate.question_id: rng.random() for candidate in candidates}
-
-    def freshness(question_id: int) -> tuple[bool, datetime.datetime, float]:
-        seen = last_seen.get(question_id)
-        return (seen is not None, seen or _NEVER, tiebreak[question_id])
-
     by_main_tip: dict[int | None, list[int]] = {}
     by_any_tip: dict[int | None, list[int]] = {}
     for candidate in candidates:
         by_main_tip.setdefault(candidate.main_tip, []).append(candidate.question_id)
         for tip in candidate.tips or (NO_TIP,):
             by_any_tip.setdefault(tip, []).append(candidate.question_id)
-    tips = list(by_any_tip)
-    tip_order = {tip: rng.random() for tip in tips}
-
-    drawn: list[int] = []
     taken: set[int] = set()
 
     def best_for(tip: int | None) -> int | None:
         for group in (by_main_tip.get(tip, []), by_any_tip.get(tip, [])):
             pool = [question_id for question_id in group if question_id not in taken]
             if pool:
-                return min(pool, key=freshness)
+                return min(pool, key=tiebreak.__getitem__)
         return None
 
-    while len(drawn) < count:
-        progress = False
-        # Tips whose best question is fresh come first; ties in a random order.
-        round_tips = []
-        for tip in tips:
+    picked: list[int] = []
+    while len(picked) < count:
+        turns = []
+        for tip in by_any_tip:
             best = best_for(tip)
             if best is not None:
-                round_tips.append((freshness(best)[:2], tip_order[tip], tip))
-        round_tips.sort(key=lambda item: (item[0], item[1]))
-        for _freshness, _order, tip in round_tips:
-            if len(drawn) >= count:
-                break
-            question_id = best_for(tip)
-            if question_id is None:
-                continue
-            drawn.append(question_id)
-            taken.add(question_id)
-            progress = True
-        if not progress:
+                turns.append((per_tip[tip], rng.random(), tip, best))
+        if not turns:
             break
-        # A new round: shuffle the tips again.
-        tip_order = {tip: rng.random() for tip in tips}
-    rng.shuffle(drawn)
-    return drawn
+        _fewest, _order, tip, question_id = min(turns, key=lambda turn: turn[:2])
+        picked.append(question_id)
+        taken.add(question_id)
+        per_tip[tip] += 1
+    return picked
