@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from handbook.models import Guideline, GuidelineVersion, Tip
 from handbook.selectors import version_label
-from handbook.services import proposed_change
+from handbook.services import effective_date_too_early, proposed_change
 from handbook.services.guidelines import DepartmentInAudience
 from handbook.text_io.data import EXTENSIONS, MAX_TEXT_BYTES
 from people.models import Department, Employee
@@ -102,8 +102,11 @@ class VersionForm(ErrorSummaryMixin, forms.Form):
         help_text=_("Tick this when the meaning of the guideline changed."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, draft: GuidelineVersion | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The draft whose fields these are: its effective date must not lie before that
+        # of the version in force or scheduled (publishing refuses it too).
+        self.draft = draft
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -123,6 +126,18 @@ class VersionForm(ErrorSummaryMixin, forms.Form):
                 "requires_reacknowledgement",
             ),
         )
+
+    def clean_effective_date(self):
+        effective_date = self.cleaned_data["effective_date"]
+        if effective_date is not None and self.draft is not None:
+            too_early = effective_date_too_early(
+                guideline=self.draft.guideline_id,
+                number=self.draft.number,
+                effective_date=effective_date,
+            )
+            if too_early:
+                raise forms.ValidationError(too_early)
+        return effective_date
 
     def clean_introduction(self):
         return _normalise_newlines(self.cleaned_data["introduction"])

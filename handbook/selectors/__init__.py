@@ -38,6 +38,20 @@ def current_version(
     )
 
 
+def last_to_take_effect(*, guideline: Guideline | int) -> GuidelineVersion | None:
+    """The published version that is in force last: the one in force today or, when one
+    is scheduled, the latest scheduled one. Ordered as current_version orders them
+    (effective date, then number), so a version published with an earlier effective date
+    than this one's would never be in force (see handbook.services.publish_blockers)."""
+    return (
+        GuidelineVersion.objects.filter(
+            guideline=guideline, status=GuidelineVersion.Status.PUBLISHED
+        )
+        .order_by("-effective_date", "-number")
+        .first()
+    )
+
+
 def any_version_in_force(*, today: datetime.date | None = None) -> bool:
     """Whether some guideline has a published version in force today (one query)."""
     return GuidelineVersion.objects.filter(

@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
+from handbook.selectors import last_to_take_effect
 from handbook.selectors.access import has_guideline_perm
 from handbook.selectors.canonical import version_hashes
 from handbook.services.seed import SeedText
@@ -221,6 +223,31 @@ def update_draft(
     return draft
 
 
+def effective_date_too_early(
+    *, guideline: Guideline | int, number: int, effective_date: datetime.date
+) -> str | None:
+    """Why version ``number`` with this effective date would never be in force, or None.
+
+    It would not when a published version (in force or scheduled) has a later effective
+    date: current_version takes the newest effective date, so that version would win
+    from the start. The same date is allowed: current_version then takes the higher
+    number, so the new version replaces the other one from that date.
+    """
+    latest = last_to_take_effect(guideline=guideline)
+    if latest is None or latest.effective_date is None or effective_date >= latest.effective_date:
+        return None
+    return _(
+        "Version %(number)s would take effect on %(date)s. That is before the effective "
+        "date of version %(latest)s: %(latest_date)s. So version %(number)s would never "
+        "apply. Choose an effective date on or after %(latest_date)s."
+    ) % {
+        "number": number,
+        "date": date_format(effective_date),
+        "latest": latest.number,
+        "latest_date": date_format(latest.effective_date),
+    }
+
+
 def publish_blockers(*, draft: GuidelineVersion, actor: Employee | None) -> list[str]:
     """Why this actor cannot publish this draft now; empty when they can."""
     reasons = []
@@ -237,6 +264,12 @@ def publish_blockers(*, draft: GuidelineVersion, actor: Employee | None) -> list
         )
     if draft.effective_date is None:
         reasons.append(_("Fill in the effective date first."))
+    else:
+        too_early = effective_date_too_early(
+            guideline=draft.guideline_id, number=draft.number, effective_date=draft.effective_date
+        )
+        if too_early:
+            reasons.append(too_early)
     if not draft.tips.exists():
         reasons.append(_("A version needs at least one tip."))
     return reasons

@@ -29,12 +29,9 @@ LAST_IN_FORCE = (
 
 @pytest.fixture
 def successor(version_one):
-    """Version 2, in force since yesterday: version 1 may go."""
-    return published_version(
-        version_one.guideline,
-        number=2,
-        effective_date=timezone.localdate() - datetime.timedelta(days=1),
-    )
+    """Version 2, in force from today (version 1's effective date: the higher number
+    wins, and an earlier date would never take effect): version 1 may go."""
+    return published_version(version_one.guideline, number=2, effective_date=timezone.localdate())
 
 
 def status(version) -> str:

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from handbook import services
 from handbook.models import GuidelineVersion, Tip
@@ -79,7 +80,7 @@ def _edit(draft, actor, texts, changes=None):
         introduction_en=draft.introduction_en,
         change_summary="Bijgewerkt.",
         change_summary_en="Updated.",
-        effective_date=datetime.date(2026, 2, 1),
+        effective_date=timezone.localdate(),
         requires_reacknowledgement=True,
         tips=inputs,
     )

@@ -37,7 +37,7 @@ def _update(draft, actor, tips, **fields):
         "introduction_en": draft.introduction_en,
         "change_summary": "Tip 2 aangepast.",
         "change_summary_en": "Tip 2 changed.",
-        "effective_date": datetime.date(2026, 1, 1),
+        "effective_date": datetime.date(2099, 1, 1),
         "requires_reacknowledgement": False,
     }
     values.update(fields)

@@ -25,7 +25,7 @@ def _form_data(draft, *, tips=None, **fields) -> dict:
         "introduction_en": draft.introduction_en,
         "change_summary": "Kleine aanpassing.",
         "change_summary_en": "Small change.",
-        "effective_date": "2026-03-01",
+        "effective_date": "2099-03-01",
         "save": "1",
     }
     if tips is None:
@@ -270,7 +270,7 @@ def test_saving_a_changed_tip_with_a_mark_stores_it(editor_client, version_one, 
     assert (tip.text, tip.change) == ("Alles wat je plaatst blijft lang zichtbaar.", "material")
     draft.refresh_from_db()
     assert draft.change_summary == "Kleine aanpassing."
-    assert str(draft.effective_date) == "2026-03-01"
+    assert str(draft.effective_date) == "2099-03-01"
 
 
 @pytest.mark.django_db

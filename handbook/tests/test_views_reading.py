@@ -373,7 +373,9 @@ def test_diff_page_refuses_a_version_the_user_cannot_see(employee_client, versio
 
 @pytest.mark.django_db
 def test_diff_form_has_labelled_fields(employee_client, version_one):
-    published_version(version_one.guideline, number=2, based_on=version_one)
+    published_version(
+        version_one.guideline, number=2, based_on=version_one, effective_date=timezone.localdate()
+    )
 
     html = _text(
         employee_client.get(

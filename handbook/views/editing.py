@@ -167,7 +167,7 @@ class EditDraftView(DraftMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         self._setup()
-        form = VersionForm(request.POST)
+        form = VersionForm(request.POST, draft=self.draft)
         formset = TipFormSet(request.POST, prefix=TIPS_PREFIX, form_kwargs=self._form_kwargs())
         if "add_tip" in request.POST:
             return self._with_extra_tip(form, formset)
