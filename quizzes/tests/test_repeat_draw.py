@@ -15,11 +15,19 @@ import pytest
 from django.utils import timezone
 
 from handbook.tests.factories import GuidelineFactory
+from handbook.tests.utils import nl
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import parse, text_of
 from quizzes.models import Attempt
 from quizzes.services import start_attempt, submit_attempt
 from quizzes.services.drawing import Candidate, draw
-from quizzes.tests.factories import QuestionFactory, quiz_version, submitted_attempt, wrong_answers
+from quizzes.tests.factories import (
+    QuestionFactory,
+    quiz_url,
+    quiz_version,
+    submitted_attempt,
+    wrong_answers,
+)
 
 A_YEAR_AGO = datetime.timedelta(days=365)
 
@@ -236,3 +244,14 @@ def test_the_draw_costs_a_fixed_number_of_queries_however_many_attempts_came_bef
         attempt = start_attempt(employee=employee, version=version)
 
     assert attempt.question_count == 5
+
+
+def test_the_start_page_tells_that_a_new_attempt_asks_other_questions(employee_client):
+    quiz_version(tips=3, questions_per_attempt=3)
+
+    page = parse(employee_client.get(quiz_url("start")))
+
+    assert nl(
+        "A new attempt asks other questions than your last one, as long as there are "
+        "enough. Otherwise you get the questions you saw longest ago."
+    ) in text_of(page, "#quiz-rules")
