@@ -2,10 +2,10 @@
 
 2025: a campaign asks who has not signed version 1 (Signing.MISSING); Anna, Bert and
 Cees sign it, Dirk does not. 2026: a round where everyone signs the same version again
-(Signing.AGAIN); Anna and Bert sign again, Cees and Dirk do not. A campaign's report
-counts the signatures made for that campaign (the assignment's own), so last year's
-report made again after this year's round has the same rows and row hashes; a version's
-report shows each person's latest signature.
+(Signing.AGAIN); Anna and Bert read, pass the quiz and sign again, Cees and Dirk do
+not. A campaign's report counts the signatures made for that campaign (the
+assignment's own), so last year's report made again after this year's round has the
+same rows and row hashes; a version's report shows each person's latest signature.
 """
 
 from __future__ import annotations
@@ -25,13 +25,15 @@ from campaigns import services as campaign_services
 from campaigns.models import Campaign
 from campaigns.tests.factories import launched_campaign
 from campaigns.tests.hr_support import at, day
+from campaigns.tests.multi_guideline import second_version
+from people.models import Employee
 from people.tests.factories import DepartmentFactory, EmployeeFactory
 from quizzes.tests.factories import quiz_version
 from reports import selectors as data
 from reports import services
 from reports.models import Report
 from reports.services import generation
-from reports.tests.yearly_support import signature
+from reports.tests.yearly_support import signed_again, signed_last_year
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +98,7 @@ def story(db):
         now=at(-400),
     )
     first = {
-        person.employee_number: signature(person, version, signed_at=at(-390 + n))
+        person.employee_number: signed_last_year(person, version, moment=at(-390 + n))
         for n, person in enumerate((anna, bert, cees))
     }
     before = SimpleNamespace(
@@ -114,10 +116,7 @@ def story(db):
         signing=Campaign.Signing.AGAIN,
         now=at(-30),
     )
-    again = {
-        person.employee_number: signature(person, version, signed_at=at(-20 + n))
-        for n, person in enumerate((anna, bert))
-    }
+    again = {person.employee_number: signed_again(person, version) for person in (anna, bert)}
     return SimpleNamespace(
         version=version,
         last_year=last_year,
@@ -192,10 +191,10 @@ def test_this_years_csv_counts_only_the_signatures_made_for_this_round(story):
         assert rows[number]["Signed at"] == local(record.signed_at)
         assert rows[number]["Record hash"] == record.entry.record_hash
     # Cees signed the version last year only: not for this round.
-    assert rows["1003"]["Status"] == "Not yet signed, not yet due"
+    assert rows["1003"]["Status"] != "Signed"
     assert rows["1003"]["Signed at"] == ""
     assert rows["1003"]["Record hash"] == ""
-    assert rows["1004"]["Status"] == "Not yet signed, not yet due"
+    assert rows["1004"]["Status"] != "Signed"
 
 
 def test_this_years_figures_count_only_the_signatures_made_for_this_round(story):
@@ -203,7 +202,7 @@ def test_this_years_figures_count_only_the_signatures_made_for_this_round(story)
 
     figures = data.summary(scope=data.scope_of(report=report)).overall
 
-    assert (figures.total, figures.signed, figures.open) == (4, 2, 2)
+    assert (figures.total, figures.signed, figures.overdue, figures.exempt) == (4, 2, 0, 0)
 
 
 @override_settings(REPORTS_SIGNING_CERTIFICATE="", REPORTS_SELF_SIGNED=True)
@@ -289,3 +288,59 @@ def test_the_rows_stay_one_query_across_rounds(story, django_assert_num_queries)
     for scope in scopes:
         with django_assert_num_queries(1):
             assert len(list(data.rows(scope=scope))) == 4
+
+
+def test_last_years_report_for_its_own_date_ignores_a_first_signature_this_year(story):
+    """Dirk never signed last year; his first signature, this year, completes last
+    year's open assignment (any signature does there) from its date on: the report for
+    last year's date does not change."""
+    signed_again(Employee.objects.get(employee_number="1004"), story.version)
+
+    again = make(
+        campaign=story.last_year,
+        format=Report.Format.CSV,
+        as_of=timezone.localdate(at(-360)),
+    )
+
+    assert csv_table(again) == csv_table(story.before.csv)
+
+
+def test_a_combined_report_gives_each_guideline_the_code_of_its_own_rounds_signature():
+    """Two guidelines, two rounds: Eva signs both in 2025 and only the first again in
+    2026. The 2026 combined report has the first's code of 2026 and the second open; the
+    2025 one, made again, both codes of 2025."""
+    social = quiz_version(tips=2, effective_date=day(-500))
+    home = second_version(tips=2, effective_date=day(-500))
+    eva = EmployeeFactory(employee_number="2001", first_name="Eva", last_name="Test")
+    common = {"audience": "employees", "employees": [eva]}
+    last_year = launched_campaign(
+        [social, home], start_date=day(-400), deadline=day(-370), now=at(-400), **common
+    )
+    first = [signed_last_year(eva, version, moment=at(-390)) for version in (social, home)]
+    campaign_services.close_campaign(campaign=last_year, by=None)
+    this_year = launched_campaign(
+        [social, home],
+        start_date=day(-30),
+        deadline=day(14),
+        now=at(-30),
+        signing=Campaign.Signing.AGAIN,
+        **common,
+    )
+    again = signed_again(eva, social)
+
+    def codes_and_statuses(campaign) -> list[str]:
+        [row] = csv_table(make(campaign=campaign, format=Report.Format.CSV))
+        return [
+            value for key, value in row.items() if key.startswith(("Verification code:", "Status:"))
+        ]
+
+    social_status, social_code, home_status, home_code = codes_and_statuses(this_year)
+    assert (social_status, social_code) == ("Signed", again.entry.verification_code)
+    assert home_status != "Signed"  # signed in 2025 only
+    assert home_code == ""
+    assert codes_and_statuses(last_year) == [
+        "Signed",
+        first[0].entry.verification_code,
+        "Signed",
+        first[1].entry.verification_code,
+    ]
