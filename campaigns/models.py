@@ -208,12 +208,10 @@ class Assignment(models.Model):
         ONBOARDING = "onboarding", _("New employee")
 
     class Status(models.TextChoices):
-        """Derived, never stored: see campaigns.selectors.with_status. In the order of
-        progress; every assignment has exactly one, so the counts add up to the total."""
+        """Derived, never stored: see campaigns.selectors.with_status."""
 
         NOT_STARTED = "not_started", _("Not started")
-        READING = "reading", _("Reading")
-        QUIZ_FAILED = "quiz_failed", _("Quiz not passed yet")
+        READ = "read", _("Has read")
         QUIZ_PASSED = "quiz_passed", _("Quiz passed")
         SIGNED = "signed", _("Signed")
         OVERDUE = "overdue", _("Overdue")

@@ -150,7 +150,9 @@ def shares(*, row: dict[str, Any]) -> dict[str, Any]:
     signed = row.get(Status.SIGNED) or 0
     row["in_scope"] = total - exempt
     row["done_percent"] = round(100 * signed / row["in_scope"]) if row["in_scope"] else 0
-    row["in_progress"] = sum(row.get(status) or 0 for status in selectors.IN_PROGRESS)
+    row["in_progress"] = sum(
+        row.get(status) or 0 for status in (Status.NOT_STARTED, Status.READ, Status.QUIZ_PASSED)
+    )
     return row
 
 
@@ -491,7 +493,9 @@ def step_label(*, reminder: Reminder) -> str:
     kind, _sep, rest = reminder.step.partition("-")
     if kind == "before" and rest.isdigit():
         return gettext("%(days)s days before the due date") % {"days": rest}
-    if kind in ("manager", "hr") and rest.isdigit():
+    if kind == "due" and not rest:
+        return gettext("On the due date")
+    if kind in ("after", "manager", "hr") and rest.isdigit():
         return gettext("%(days)s days after the due date") % {"days": rest}
     if kind == "manual":
         try:

@@ -3,11 +3,15 @@
 One mail per person and kind lists everything still open for that person when it goes,
 across guidelines and campaigns, the nearest due date first, each guideline with its
 title, its due date and a link to its signing page (campaigns.selectors.reminders).
-Escalations to a manager or HR list the person's overdue guidelines."""
+The reminder says plainly when the due date is today or has passed (naming those
+guidelines), and that a yearly round (Campaign.Signing.AGAIN) asks everyone to confirm
+again, also who signed before. Escalations to a manager or HR list the person's overdue
+guidelines."""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
 
@@ -35,6 +39,11 @@ class Item:
     due_date: datetime.date
     overdue: bool
     url: str
+    # The due date is today: the last day.
+    due_today: bool
+    # A yearly round (Campaign.Signing.AGAIN): everyone confirms again, also who signed
+    # this version before.
+    signs_again: bool
     campaign_name: str
     dashboard_url: str
 
@@ -83,11 +92,18 @@ def _items(assignments: list[Assignment], language: str, on: datetime.date) -> l
             due_date=assignment.due_date,
             overdue=assignment.due_date < on,
             url=signing_url(guideline=assignment.guideline),
+            due_today=assignment.due_date == on,
+            signs_again=assignment.campaign.signs_again,
             campaign_name=assignment.campaign.name,
             dashboard_url=_absolute(reverse("campaigns:detail", args=[assignment.campaign_id])),
         )
         for assignment in assignments
     ]
+
+
+def _titles(items: Iterable[Item]) -> str:
+    """The titles named in a sentence: “A”, “B”."""
+    return ", ".join(f"“{item.title}”" for item in items)
 
 
 def _open(employee: Employee, now: datetime.datetime | None) -> list[Assignment]:
@@ -128,12 +144,16 @@ def build(
         return None
     language = language or settings.LANGUAGE_CODE
     with translation.override(language):
+        items = _items(assignments, language, on)
         context = {
             "reminder": reminder,
             "employee": employee,
             "manager": employee.manager,
             "requested_by": reminder.requested_by,
-            "items": _items(assignments, language, on),
+            "items": items,
+            "overdue_titles": _titles(item for item in items if item.overdue),
+            "due_today_titles": _titles(item for item in items if item.due_today),
+            "signs_again": any(item.signs_again for item in items),
             "team_url": _absolute(reverse("campaigns_team:team")),
         }
     return templated_email(

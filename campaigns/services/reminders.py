@@ -26,11 +26,14 @@ from django.utils.translation import gettext
 
 from campaigns import selectors
 from campaigns.models import Assignment, Campaign, Reminder
+from campaigns.selectors import reminders as reminder_selectors
 from people.models import Employee
 
 DISPATCH_BATCH = 50
 # The key of the PostgreSQL advisory lock that bundling and dispatching take in turn.
 PLANNING_LOCK = 7_319_001
+# How many days the employee's last reminder may still go when a run missed its day.
+LATE_DAYS = 7
 ERROR_KIND = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,63}):")
 
 logger = logging.getLogger(__name__)
@@ -43,35 +46,45 @@ class Plan:
 
 
 def _open_assignments(campaign: Campaign, on: datetime.date) -> QuerySet[Assignment]:
-    """Assignments that still need something: counting, not exempt, not signed."""
+    """Assignments that still need something: counting, not exempt, not signed, and for
+    a version in force (nobody is chased for what cannot be signed yet)."""
     return (
         selectors.counting(assignments=campaign.assignments.all(), on=on)
         .filter(exempted_at__isnull=True)
         .filter(signed_at__isnull=True)
+        .filter(version__effective_date__lte=on)
     )
 
 
 def _step_conditions(campaign: Campaign, on: datetime.date) -> list[tuple[str, str, Q]]:
     """(kind, step, condition on the assignment) for each step of the schedule due on
-    the date ``on``."""
+    the date ``on``.
+
+    The employee's reminders (before the due date, on it, and after it) are one chain:
+    only the latest step that is due goes, so that someone added late (or a run that
+    missed days) gets one mail, not all of them at once. A step is due from its day
+    until the day of the next one; the last one for LATE_DAYS more, so that a schedule
+    changed long after the due date does not mail everyone who is long overdue."""
     days = datetime.timedelta
     conditions: list[tuple[str, str, Q]] = []
-    # Reminders before the due date: only the latest one that is due, so that someone
-    # added late (or a run that missed days) gets one mail, not all of them at once.
-    before = sorted({int(d) for d in campaign.reminder_days}, reverse=True)
-    for index, d in enumerate(before):
-        following = before[index + 1] if index + 1 < len(before) else None
-        window = Q(due_date__lte=on + days(d))
-        if following is None:
-            window &= Q(due_date__gte=on)
+    chain = [
+        step
+        for step in reminder_selectors.schedule(campaign=campaign)
+        if step.kind == Reminder.Kind.REMINDER
+    ]
+    for index, step in enumerate(chain):
+        # The step's day has come: due_date + offset <= on.
+        window = Q(due_date__lte=on - days(step.offset))
+        if index + 1 < len(chain):
+            window &= Q(due_date__gt=on - days(chain[index + 1].offset))
         else:
-            window &= Q(due_date__gt=on + days(following))
-        conditions.append((Reminder.Kind.REMINDER, f"before-{d}", window))
+            window &= Q(due_date__gt=on - days(step.offset + LATE_DAYS))
+        conditions.append((Reminder.Kind.REMINDER, step.key, window))
     if campaign.manager_escalation_days is not None:
         conditions.append(
             (
                 Reminder.Kind.MANAGER,
-                f"manager-{campaign.manager_escalation_days}",
+                reminder_selectors.manager_step(campaign.manager_escalation_days),
                 Q(due_date__lte=on - days(campaign.manager_escalation_days))
                 & Q(employee__manager__isnull=False),
             )
@@ -80,7 +93,7 @@ def _step_conditions(campaign: Campaign, on: datetime.date) -> list[tuple[str, s
         conditions.append(
             (
                 Reminder.Kind.HR,
-                f"hr-{campaign.hr_escalation_days}",
+                reminder_selectors.hr_step(campaign.hr_escalation_days),
                 Q(due_date__lte=on - days(campaign.hr_escalation_days)),
             )
         )
@@ -239,7 +252,7 @@ def remind_now(
     open_rows = dict(
         selectors.counting(assignments=assignments, on=on)
         .filter(exempted_at__isnull=True, campaign__status=Campaign.Status.RUNNING)
-        .filter(signed_at__isnull=True)
+        .filter(signed_at__isnull=True, version__effective_date__lte=on)
         .values_list("pk", "employee_id")
     )
     with transaction.atomic():

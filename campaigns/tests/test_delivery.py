@@ -76,6 +76,7 @@ def test_the_schedule_end_to_end_sends_each_mail_once(version, run_at, settings)
     assert [message.to for message in mail.outbox] == [
         ["piet@voorbeeldstad.nl"],  # day 16
         ["piet@voorbeeldstad.nl"],  # day 27
+        ["piet@voorbeeldstad.nl"],  # day 30, the due date
         ["manager@voorbeeldstad.nl"],  # day 37
         ["po@voorbeeldstad.nl"],  # day 44
     ]

@@ -62,6 +62,7 @@ def test_the_whole_schedule_day_by_day(version, employee):
     assert calendar(range(0, 60)) == {
         16: ["before-14"],
         27: ["before-3"],
+        30: ["due"],
         37: ["manager-7"],
         44: ["hr-14"],
     }
@@ -95,6 +96,7 @@ def test_a_run_that_missed_days_still_sends_the_reminder_once(version, employee)
     assert calendar([10, 20, 29, 35, 38, 50]) == {
         20: ["before-14"],
         29: ["before-3"],
+        35: ["due"],
         38: ["manager-7"],
         50: ["hr-14"],
     }
@@ -109,7 +111,7 @@ def test_launched_ten_days_before_the_deadline_sends_the_14_day_reminder_at_once
 def test_launched_two_days_before_the_deadline_sends_only_the_latest_reminder(version, employee):
     campaign_for(version, [employee], deadline=day(2))
 
-    assert calendar(range(0, 3)) == {0: ["before-3"]}
+    assert calendar(range(0, 3)) == {0: ["before-3"], 2: ["due"]}
 
 
 def test_planning_twice_on_a_day_plans_each_step_once(version, employee):
@@ -138,7 +140,7 @@ def test_the_schedule_is_per_campaign(version, employee):
         hr_escalation_days=3,
     )
 
-    assert calendar(range(0, 60)) == {23: ["before-7"], 33: ["hr-3"]}
+    assert calendar(range(0, 60)) == {23: ["before-7"], 30: ["due"], 33: ["hr-3"]}
 
 
 def test_signed_employees_get_nothing(version, employee):
@@ -198,7 +200,7 @@ def test_a_joiner_with_the_fair_minimum_is_reminded_on_the_day_they_join(version
     reminders.run(now=at(25))
 
     assert steps_of(joiner) == {"before-14"}  # due on day 39
-    assert calendar(range(26, 40), employee=joiner) == {36: ["before-3"]}
+    assert calendar(range(26, 40), employee=joiner) == {36: ["before-3"], 39: ["due"]}
 
 
 def test_new_employees_follow_the_onboarding_schedule(version):
@@ -209,6 +211,7 @@ def test_new_employees_follow_the_onboarding_schedule(version):
     assert calendar(range(0, 30), employee=newcomer) == {
         7: ["before-7"],
         12: ["before-2"],
+        14: ["due"],
         17: ["manager-3"],
         24: ["hr-10"],
     }

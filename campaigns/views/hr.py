@@ -33,6 +33,7 @@ from campaigns.forms.campaigns import (
 )
 from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
 from campaigns.selectors import dashboard
+from campaigns.selectors import reminders as reminder_selectors
 from campaigns.services import CampaignError, reminders
 
 VIEW_PERMISSION = "campaigns.view_campaign_dashboard"
@@ -270,7 +271,12 @@ class ScheduleView(ManageAccessMixin, CampaignMixin, ScheduleFormMixin, Template
     template_name = "campaigns/schedule.html"
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", self.schedule_form(self.get_campaign()))
+        campaign = self.get_campaign()
+        kwargs.setdefault("form", self.schedule_form(campaign))
+        # As saved (a refused change is not shown), with the dates for the deadline.
+        kwargs["sequence"] = reminder_selectors.schedule(
+            campaign=campaign, due_date=campaign.deadline
+        )
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):

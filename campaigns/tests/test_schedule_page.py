@@ -1,0 +1,81 @@
+"""The schedule page (/campagnes/<pk>/schema/) shows the whole sequence of a campaign's
+mails with their dates for its deadline: each reminder before the due date, the one on
+it, each reminder after it, the escalations to the manager and HR, in date order; a
+forged request with bad days after the due date changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import formats, translation
+
+from campaigns.models import Campaign
+from campaigns.tests.conftest import at, day
+from campaigns.tests.factories import launched_campaign
+from people.tests.factories import EmployeeFactory, login_with_second_factor
+from portal.testing.html import parse, select, text_of, texts
+from quizzes.tests.factories import quiz_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_mfa(settings):
+    settings.PORTAL_MFA_REQUIRED = False
+
+
+DUE = 15
+
+
+@pytest.fixture
+def version(db):
+    return quiz_version(tips=1, effective_date=day(-30))
+
+
+def campaign_for(version):
+    """Due on day 15: reminders 14 and 3 days before, 3 and 10 after, the manager after
+    5 days, HR after 12."""
+    return launched_campaign(
+        version,
+        audience=Campaign.Audience.EMPLOYEES,
+        employees=[EmployeeFactory()],
+        deadline=day(DUE),
+        reminder_days=[14, 3],
+        reminder_after_days=[3, 10],
+        manager_escalation_days=5,
+        hr_escalation_days=12,
+        now=at(0),
+    )
+
+
+def test_the_schedule_page_lists_the_whole_sequence_with_its_dates(hr_client, version):
+    campaign = campaign_for(version)
+
+    page = parse(hr_client.get(reverse("campaigns:schedule", args=[campaign.pk])))
+
+    rows = select(page, "#schedule-sequence tbody tr")
+    with translation.override("en"):
+        dates = [formats.date_format(day(n), "l j F Y") for n in (1, 12, 15, 18, 20, 25, 27)]
+    assert [texts(row, "td") for row in rows] == [
+        [dates[0], "14 days before the due date", "The employee: a reminder"],
+        [dates[1], "3 days before the due date", "The employee: a reminder"],
+        [dates[2], "On the due date", "The employee: today is the last day"],
+        [dates[3], "3 days after the due date", "The employee: the deadline has passed"],
+        [dates[4], "5 days after the due date", "The manager: who in their team has not signed"],
+        [dates[5], "10 days after the due date", "The employee: the deadline has passed"],
+        [dates[6], "12 days after the due date", "HR: who has not signed"],
+    ]
+
+
+def test_the_schedule_page_says_it_in_dutch(client, version):
+    hr = EmployeeFactory(hr=True, department=None, preferred_language="nl")
+    login_with_second_factor(client, hr)
+    campaign = campaign_for(version)
+
+    page = parse(client.get(reverse("campaigns:schedule", args=[campaign.pk])))
+
+    table = text_of(page, "#schedule-sequence")
+    assert "Op de uiterste datum" in table
+    assert "De medewerker: de termijn is verstreken" in table
+    with translation.override("nl"):
+        assert formats.date_format(day(DUE), "l j F Y") in table
