@@ -90,13 +90,12 @@ run: system-deps-run install compilemessages
 	@echo "== migrate, createcachetable (the shared cache: log-in limits)"
 	$(MANAGE) migrate --no-input
 	$(MANAGE) createcachetable
-	@echo "== load_handbook (the customer's text as version 1)"
-	$(MANAGE) load_handbook
-	$(MANAGE) load_quiz_bank
 	@if $(MANAGE) help seed_demo >/dev/null 2>&1; then \
-		echo "== seed_demo (demo accounts)"; \
+		echo "== seed_demo (the customer's text as version 1, in force since 2024; demo accounts)"; \
 		$(MANAGE) seed_demo --address $(RUN_ADDRESS); \
 	else \
+		echo "== load_handbook (the customer's text as version 1)"; \
+		$(MANAGE) load_handbook && $(MANAGE) load_quiz_bank || exit 1; \
 		echo "== (no seed_demo: these settings do not install the demo app)"; \
 	fi
 	@echo "== run_campaigns (plan the reminders that are due)"

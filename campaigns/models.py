@@ -208,10 +208,12 @@ class Assignment(models.Model):
         ONBOARDING = "onboarding", _("New employee")
 
     class Status(models.TextChoices):
-        """Derived, never stored: see campaigns.selectors.with_status."""
+        """Derived, never stored: see campaigns.selectors.with_status. In the order of
+        progress; every assignment has exactly one, so the counts add up to the total."""
 
         NOT_STARTED = "not_started", _("Not started")
-        READ = "read", _("Has read")
+        READING = "reading", _("Reading")
+        QUIZ_FAILED = "quiz_failed", _("Quiz not passed yet")
         QUIZ_PASSED = "quiz_passed", _("Quiz passed")
         SIGNED = "signed", _("Signed")
         OVERDUE = "overdue", _("Overdue")

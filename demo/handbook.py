@@ -16,6 +16,10 @@ from handbook.selectors import DEFAULT_GUIDELINE_SLUG
 from handbook.services import TipInput, create_draft, update_draft
 from people.models import Employee
 
+# The customer's text (version 1) is in force in the demo from this date, before last
+# year's round (demo.campaigns): a campaign starts no earlier than its version.
+VERSION_ONE_IN_FORCE = datetime.date(2024, 9, 1)
+
 INTRO_V1 = "art. 125a Ambtenarenwet"
 INTRO_V2 = "art. 10 Ambtenarenwet 2017"
 INTRO_V1_EN = "art. 125a of the Civil Servants Act (Ambtenarenwet)"

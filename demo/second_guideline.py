@@ -17,6 +17,7 @@ text, owner and quiz are left as they are); the object role is granted once.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from django.utils import timezone
@@ -33,6 +34,9 @@ from quizzes.bank_io import parse_bank
 from quizzes.services import import_bank, update_settings
 
 SLUG = "thuiswerken"
+# Its version 1 took effect this many days before the seeding: before this year's
+# round (demo.campaigns) started, since a campaign starts no earlier than its version.
+IN_FORCE_DAYS_AGO = 30
 DATA_DIRECTORY = Path(__file__).resolve().parent / "data"
 TEXT_FILE = DATA_DIRECTORY / "thuiswerken.md"
 BANK_FILE = DATA_DIRECTORY / "thuiswerken-v1.yaml"
@@ -82,7 +86,8 @@ def _create_and_publish(*, author: Employee, publisher: Employee, owner: Employe
         introduction_en=draft.introduction_en,
         change_summary="",
         change_summary_en="",
-        effective_date=timezone.localdate(),
+        # In force before this year's round started (demo.campaigns), which asks for it.
+        effective_date=timezone.localdate() - datetime.timedelta(days=IN_FORCE_DAYS_AGO),
         requires_reacknowledgement=True,
         tips=[
             TipInput(text=tip.text, text_en=tip.text_en, change=tip.change, lineage=tip.lineage)

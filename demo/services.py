@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from demo.campaigns import seed_demo_campaigns
-from demo.handbook import create_demo_draft
+from demo.handbook import VERSION_ONE_IN_FORCE, create_demo_draft
 from demo.organisation import (
     DEMO_ACCOUNTS,
     ensure_departments,
@@ -40,6 +40,10 @@ class SeedReport:
     totp_secrets: dict[str, str] = field(default_factory=dict)
 
 
+# The demo account that signed the social-media guideline in last year's round and
+# must sign it again in this year's (the other accounts have signed nothing).
+SIGNS_AGAIN = "leidinggevende@voorbeeldstad.nl"
+
 # The demo account that edits the second guideline only.
 SECOND_GUIDELINE_EDITOR = next(a.email for a in DEMO_ACCOUNTS if a.guideline == SECOND_GUIDELINE)
 
@@ -49,7 +53,12 @@ def seed_demo() -> SeedReport:
     """Build (or complete) the demo organisation, accounts, draft version 2 of the
     social-media guideline and the second guideline (demo text)."""
     report = SeedReport()
-    call_command("load_handbook", verbosity=0, stdout=io.StringIO())
+    call_command(
+        "load_handbook",
+        effective_date=VERSION_ONE_IN_FORCE,
+        verbosity=0,
+        stdout=io.StringIO(),
+    )
     departments, report.departments_created = ensure_departments()
     report.employees_created = ensure_employees(departments)
     ensure_roles()
@@ -75,13 +84,14 @@ def seed_demo() -> SeedReport:
 
 
 def _ensure_campaign() -> int:
-    """A running yearly campaign, launched by the demo HR account."""
+    """Last year's round and this year's running one, launched by the demo HR account."""
     guideline = default_guideline()
     assert guideline is not None  # load_handbook ran first
     return seed_demo_campaigns(
         hr=Employee.objects.get(email__iexact="hr@voorbeeldstad.nl"),
         version=current_version(guideline=guideline),
-        keep_unsigned=[account.email for account in DEMO_ACCOUNTS],
+        keep_unsigned=[account.email for account in DEMO_ACCOUNTS if account.email != SIGNS_AGAIN],
+        signs_again=SIGNS_AGAIN,
     )
 
 

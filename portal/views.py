@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from acknowledgements.hooks import open_rounds
 from acknowledgements.selectors import statuses_for
 from acknowledgements.selectors.overview import guideline_standings
 from campaigns.selectors import open_assignments_of
@@ -26,8 +27,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
             if standing.version is not None
         ]
         statuses = statuses_for(employee=employee, versions=[s.version for s in standings])
+        # Where a yearly round asks them to sign a version again (one query).
+        rounds = open_rounds(employee=employee)
         context["guidelines"] = [
-            {"standing": standing, "status": statuses[standing.version.pk]}
+            {
+                "standing": standing,
+                "status": statuses[standing.version.pk],
+                "round": rounds.get(standing.version.pk),
+            }
             for standing in standings
         ]
         # Nothing applies: has nothing been published at all, or only for others?

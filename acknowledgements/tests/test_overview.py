@@ -152,8 +152,9 @@ def test_overview_costs_the_same_queries_for_one_guideline_as_for_five(
 
     # Layout: 6; the guidelines, their versions with reading and quiz, my signatures of
     # them: 3; whether a signature still holds (statuses_for; nobody signed an earlier
-    # version): 1; all my records and my attempts: 2.
-    with django_assert_num_queries(12):
+    # version): 1; all my records and my attempts: 2; the open yearly rounds: 1 (and the
+    # names of the rounds my signatures answered, one more when they answered any).
+    with django_assert_num_queries(13):
         response = client.get(OVERVIEW_URL)
 
     assert response.status_code == 200

@@ -371,3 +371,13 @@ def test_the_quiz_page_does_not_count_last_years_pass_in_the_round(employee, ver
     )
 
     assert 'id="quiz-passed"' not in page
+
+
+def test_the_home_page_asks_to_sign_again_during_the_round(employee, version):
+    _last_year(employee, version)
+    _this_year(version)
+
+    page = _client(employee).get(reverse("home")).content.decode()
+
+    assert "home-round" in page
+    assert "home-signed" not in page

@@ -110,7 +110,7 @@ def test_a_first_time_signer_who_read_everything_and_passed_the_full_quiz_is_pre
     result = facts(employee, version)
 
     assert result == eligibility.SigningFacts(
-        signed=False, prepared=True, quiz_attempt_id=attempt.pk
+        signed=False, prepared=True, quiz_attempt_id=attempt.pk, quiz_required=True
     )
 
 
@@ -250,7 +250,9 @@ def test_the_current_version_for_signing_comes_with_facts_that_change_with_the_e
 
     assert eligibility.current_version_for_signing(employee=employee, slug=SLUG)[1].signed
     assert eligibility.current_version_for_signing(employee=colleague, slug=SLUG)[1] == (
-        eligibility.SigningFacts(signed=False, prepared=False, quiz_attempt_id=None)
+        eligibility.SigningFacts(
+            signed=False, prepared=False, quiz_attempt_id=None, quiz_required=True
+        )
     )
 
 

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 Status = Assignment.Status
 DONE = (Status.SIGNED, Status.EXEMPT)
+# Open and not overdue: "in progress" on the dashboards (with signed, overdue and exempt
+# they are every status, so the figures add up to the total).
+IN_PROGRESS = (Status.NOT_STARTED, Status.READING, Status.QUIZ_FAILED, Status.QUIZ_PASSED)
 
 
 def today() -> datetime.date:
@@ -53,24 +56,39 @@ def counting(*, assignments: QuerySet[Assignment], on: datetime.date) -> QuerySe
     return assignments.filter(employee__is_active=True).exclude(employee__end_date__lt=on)
 
 
+def status_rule(*, on: datetime.date) -> list[tuple[Q, str]]:
+    """The one rule for an assignment's status: (condition, Assignment.Status value),
+    the first that holds wins; none holds: not started. with_status and the combined
+    status (campaigns.selectors.combined) are both built from it.
+
+    Precedence: exempt, signed, overdue (past the due date and not signed), quiz passed,
+    quiz not passed yet (a submitted attempt failed, none passed), reading (a tip opened,
+    or every tip), not started. The facts are the assignment's columns, which the
+    database keeps (campaigns.triggers; in a round in which everyone signs again they
+    count from the round's start).
+    """
+    return [
+        (Q(exempted_at__isnull=False), Status.EXEMPT),
+        (Q(signed_at__isnull=False), Status.SIGNED),
+        (Q(due_date__lt=on), Status.OVERDUE),
+        (Q(quiz_passed_at__isnull=False), Status.QUIZ_PASSED),
+        (Q(quiz_failed_at__isnull=False), Status.QUIZ_FAILED),
+        (Q(opened_at__isnull=False) | Q(read_at__isnull=False), Status.READING),
+    ]
+
+
 def with_status(
     *, assignments: QuerySet[Assignment], on: datetime.date
 ) -> QuerySet[AssignmentWithStatus]:
     """Annotate ``status`` (an Assignment.Status value) on each assignment, in the same
     query; ``signed_at`` is the assignment's own column.
 
-    Precedence: exempt, signed, overdue (past the due date and not signed), quiz passed,
-    read (every tip of the version opened), not started. The facts are the assignment's
-    columns, which the database keeps equal to the ledger, the quiz attempts and the
-    reading record (campaigns.triggers): a plain CASE per row, however many rows.
+    The rule is status_rule: a plain CASE per row over the assignment's own columns,
+    however many rows; every assignment gets exactly one status.
     """
     return assignments.annotate(
         status=Case(
-            When(exempted_at__isnull=False, then=Value(Status.EXEMPT)),
-            When(signed_at__isnull=False, then=Value(Status.SIGNED)),
-            When(due_date__lt=on, then=Value(Status.OVERDUE)),
-            When(quiz_passed_at__isnull=False, then=Value(Status.QUIZ_PASSED)),
-            When(read_at__isnull=False, then=Value(Status.READ)),
+            *(When(condition, then=Value(status)) for condition, status in status_rule(on=on)),
             default=Value(Status.NOT_STARTED),
             output_field=CharField(),
         ),
@@ -101,9 +119,7 @@ def _with_shares(figures: dict[str, Any]) -> dict[str, Any]:
     in_scope = total - figures.get(Status.EXEMPT, 0)
     figures["in_scope"] = in_scope
     figures["done_percent"] = round(100 * figures[Status.SIGNED] / in_scope) if in_scope else 0
-    figures["in_progress"] = (
-        figures[Status.NOT_STARTED] + figures[Status.READ] + figures[Status.QUIZ_PASSED]
-    )
+    figures["in_progress"] = sum(figures[status] for status in IN_PROGRESS)
     return figures
 
 

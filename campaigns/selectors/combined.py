@@ -7,12 +7,12 @@ one status, in the database (one query, however many people and guidelines):
 - ``exempt`` when every assignment is exempt;
 - ``signed`` when every assignment is signed or exempt (at least one signed);
 - ``overdue`` when any is overdue;
-- otherwise the least progress among the open ones: ``not_started``, then ``read``,
-  then ``quiz_passed``.
+- otherwise the least progress among the open ones: ``not_started``, then ``reading``,
+  then ``quiz_failed``, then ``quiz_passed``.
 
 So the combined status is the "lowest" of the assignments' statuses in the order
-overdue < not started < read < quiz passed < signed < exempt; the values are those of
-Assignment.Status.
+overdue < not started < reading < quiz not passed yet < quiz passed < signed < exempt;
+the values are those of Assignment.Status, and each employee has exactly one.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.db import connections
 from django.db.models import Case, CharField, Count, IntegerField, Min, Q, QuerySet, Value, When
 
 from campaigns.models import Assignment
+from campaigns.selectors import status_rule
 
 Status = Assignment.Status
 
@@ -32,7 +33,8 @@ Status = Assignment.Status
 ORDER: tuple[str, ...] = (
     Status.OVERDUE,
     Status.NOT_STARTED,
-    Status.READ,
+    Status.READING,
+    Status.QUIZ_FAILED,
     Status.QUIZ_PASSED,
     Status.SIGNED,
     Status.EXEMPT,
@@ -40,13 +42,13 @@ ORDER: tuple[str, ...] = (
 
 
 def _rank(on: datetime.date) -> Case:
-    """An assignment's status as its place in ORDER (the conditions of with_status)."""
+    """An assignment's status as its place in ORDER (the one rule of with_status:
+    campaigns.selectors.status_rule)."""
     return Case(
-        When(exempted_at__isnull=False, then=Value(ORDER.index(Status.EXEMPT))),
-        When(signed_at__isnull=False, then=Value(ORDER.index(Status.SIGNED))),
-        When(due_date__lt=on, then=Value(ORDER.index(Status.OVERDUE))),
-        When(quiz_passed_at__isnull=False, then=Value(ORDER.index(Status.QUIZ_PASSED))),
-        When(read_at__isnull=False, then=Value(ORDER.index(Status.READ))),
+        *(
+            When(condition, then=Value(ORDER.index(status)))
+            for condition, status in status_rule(on=on)
+        ),
         default=Value(ORDER.index(Status.NOT_STARTED)),
         output_field=IntegerField(),
     )

@@ -150,9 +150,7 @@ def shares(*, row: dict[str, Any]) -> dict[str, Any]:
     signed = row.get(Status.SIGNED) or 0
     row["in_scope"] = total - exempt
     row["done_percent"] = round(100 * signed / row["in_scope"]) if row["in_scope"] else 0
-    row["in_progress"] = sum(
-        row.get(status) or 0 for status in (Status.NOT_STARTED, Status.READ, Status.QUIZ_PASSED)
-    )
+    row["in_progress"] = sum(row.get(status) or 0 for status in selectors.IN_PROGRESS)
     return row
 
 

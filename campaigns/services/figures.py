@@ -79,12 +79,15 @@ def _count(campaign: Campaign, on: datetime.date, guideline: Guideline | None = 
 
 
 # Kept compactly (lists, not dicts): a municipality has thousands of departments, and
-# the page reads them on every visit.
+# the page reads them on every visit. A department's counts are in this order, which is
+# kept beside them: figures kept with other statuses (before a status was added or
+# renamed) are not read but worked out again (_shape_of).
 STATUSES = tuple(Status.values)
 
 
 def _to_json(counts: Counts) -> dict[str, Any]:
     return {
+        "statuses": list(STATUSES),
         "departments": [
             [row["employee__department_id"], row["employee__department__name"], row["total"]]
             + [row[status] for status in STATUSES]
@@ -117,8 +120,20 @@ def _kept(campaign: Campaign, key: str) -> tuple[CampaignFigures | None, dict[st
     )
     if kept is None:
         return None, None
-    data = kept.kept_view
-    return kept, data if isinstance(data, dict) else None
+    return kept, _shape_of(kept.kept_view)
+
+
+def _shape_of(data: Any) -> dict[str, Any] | None:
+    """The kept view when it has today's shape (a count per status of STATUSES, in its
+    order), else None: kept by an older release, it is as good as missing."""
+    if not isinstance(data, dict) or data.get("statuses") != list(STATUSES):
+        return None
+    rows = data.get("departments")
+    if not isinstance(rows, list) or any(
+        not isinstance(row, list) or len(row) != 3 + len(STATUSES) for row in rows
+    ):
+        return None
+    return data
 
 
 def _from_json(data: dict[str, Any], kept: CampaignFigures, refreshing: bool) -> Counts:

@@ -74,8 +74,73 @@ def test_an_employee_who_signed_one_of_two_guidelines_is_not_signed(campaign, so
 
     row = status_of(campaign, employee)
 
-    assert row["status"] == Assignment.Status.READ
+    assert row["status"] == Assignment.Status.READING
     assert (row["guidelines"], row["signed"]) == (2, 1)
+
+
+def test_a_failed_quiz_and_a_signed_guideline_are_quiz_not_passed_yet(campaign, social, privacy):
+    employee = EmployeeFactory()
+    assign(campaign, employee, social)
+    assign(campaign, employee, privacy)
+    sign(employee, social)
+    ready_to_sign(employee, privacy, passed=False)
+
+    assert status_of(campaign, employee)["status"] == Assignment.Status.QUIZ_FAILED
+
+
+def test_the_least_progress_wins_reading_before_a_failed_quiz(campaign, social, privacy):
+    employee = EmployeeFactory()
+    assign(campaign, employee, social)
+    assign(campaign, employee, privacy)
+    ready_to_sign(employee, social, passed=False)
+    read_all_tips(employee, privacy, except_numbers=[2])
+
+    row = status_of(campaign, employee, guideline_ids=[social.guideline_id, privacy.guideline_id])
+
+    assert row["status"] == Assignment.Status.READING
+    assert row[f"guideline_{social.guideline_id}"] == Assignment.Status.QUIZ_FAILED
+    assert row[f"guideline_{privacy.guideline_id}"] == Assignment.Status.READING
+
+
+def test_a_failed_quiz_and_an_overdue_guideline_are_overdue(campaign, social, privacy):
+    employee = EmployeeFactory()
+    assign(campaign, employee, social)
+    assign(campaign, employee, privacy, due=day(-1))
+    ready_to_sign(employee, social, passed=False)
+
+    assert status_of(campaign, employee)["status"] == Assignment.Status.OVERDUE
+
+
+def test_with_one_guideline_the_combined_status_is_the_assignments_own(campaign, social):
+    """Every status, one employee each: the combined rule and with_status agree."""
+    from campaigns.selectors import with_status
+
+    hr = EmployeeFactory()
+    made = {status: EmployeeFactory() for status in Assignment.Status.values}
+    for status, employee in made.items():
+        due = day(-1) if status == Assignment.Status.OVERDUE else None
+        assignment = assign(campaign, employee, social, due=due)
+        if status == Assignment.Status.READING:
+            read_all_tips(employee, social, except_numbers=[2])
+        elif status == Assignment.Status.QUIZ_FAILED:
+            ready_to_sign(employee, social, passed=False)
+        elif status == Assignment.Status.QUIZ_PASSED:
+            ready_to_sign(employee, social)
+        elif status == Assignment.Status.SIGNED:
+            sign(employee, social)
+        elif status == Assignment.Status.EXEMPT:
+            services.exempt(assignment=assignment, reason="Verlof", by=hr)
+    assignments = Assignment.objects.filter(campaign=campaign)
+
+    own = dict(with_status(assignments=assignments, on=day(0)).values_list("employee", "status"))
+    rows = combined_status(assignments=assignments, on=day(0))
+    combined = {row["employee_id"]: row["status"] for row in rows}
+
+    assert own == combined
+    assert {own[employee.pk] for employee in made.values()} == set(Assignment.Status.values)
+    assert {status: own[employee.pk] for status, employee in made.items()} == {
+        status: status for status in made
+    }
 
 
 def test_an_employee_who_signed_every_guideline_is_signed(campaign, social, privacy):

@@ -24,8 +24,9 @@ HOME_URL = reverse("home")
 TITLE_EN = "Guidance on the use of social media"
 DAY = datetime.timedelta(days=1)
 # session, user, the guideline and its current version, the acknowledgement and the
-# signing status, roles and permissions, and one query for everything that is due
-HOME_QUERIES = 11
+# signing status, roles and permissions, one query for everything that is due, and one
+# for the open yearly rounds
+HOME_QUERIES = 12
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """An assignment's status is derived from facts (reading, quiz, ledger, exemption, due
 date), never typed in, with the precedence exempt > signed > overdue > quiz passed >
-read > not started; leavers keep their assignments but stop counting."""
+quiz not passed yet > reading > not started; leavers keep their assignments but stop
+counting."""
 
 import pytest
 
@@ -42,18 +43,18 @@ def test_nothing_done_is_not_started(version, employee):
     assert status_of(_assignment(version, employee)) == Status.NOT_STARTED
 
 
-def test_every_tip_opened_is_read(version, employee):
+def test_every_tip_opened_is_reading(version, employee):
     assignment = _assignment(version, employee)
     read_all_tips(employee, version)
 
-    assert status_of(assignment) == Status.READ
+    assert status_of(assignment) == Status.READING
 
 
-def test_some_tips_opened_is_still_not_started(version, employee):
+def test_one_tip_opened_is_reading_not_not_started(version, employee):
     assignment = _assignment(version, employee)
-    read_all_tips(employee, version, except_numbers=[2])
+    read_all_tips(employee, version, except_numbers=[2, 3])
 
-    assert status_of(assignment) == Status.NOT_STARTED
+    assert status_of(assignment) == Status.READING
 
 
 def test_tips_of_another_version_do_not_count_as_read(version, employee):
@@ -71,11 +72,54 @@ def test_passed_quiz_is_quiz_passed(version, employee):
     assert status_of(assignment) == Status.QUIZ_PASSED
 
 
-def test_failed_quiz_stays_read(version, employee):
+def test_a_failed_quiz_is_quiz_not_passed_yet(version, employee):
     assignment = _assignment(version, employee)
     ready_to_sign(employee, version, passed=False)
 
-    assert status_of(assignment) == Status.READ
+    assert status_of(assignment) == Status.QUIZ_FAILED
+
+
+def test_a_failed_quiz_without_reading_is_not_not_started(version, employee):
+    assignment = _assignment(version, employee)
+    ready_to_sign(employee, version, read=False, passed=False)
+
+    assert status_of(assignment) == Status.QUIZ_FAILED
+
+
+def test_passing_after_failing_is_quiz_passed(version, employee):
+    assignment = _assignment(version, employee)
+    ready_to_sign(employee, version, passed=False)
+    submitted_attempt(employee=employee, version=version, right=True)
+
+    assert status_of(assignment) == Status.QUIZ_PASSED
+
+
+def test_overdue_comes_before_quiz_not_passed_yet(version, employee):
+    assignment = _assignment(version, employee, deadline=day(10))
+    ready_to_sign(employee, version, passed=False)
+
+    assert status_of(assignment, on=day(10)) == Status.QUIZ_FAILED
+    assert status_of(assignment, on=day(11)) == Status.OVERDUE
+
+
+def test_overdue_comes_before_reading(version, employee):
+    assignment = _assignment(version, employee, deadline=day(10))
+    read_all_tips(employee, version, except_numbers=[3])
+
+    assert status_of(assignment, on=day(11)) == Status.OVERDUE
+
+
+def test_there_is_no_read_status_any_more():
+    assert "read" not in Status.values
+    assert Status.values == [
+        "not_started",
+        "reading",
+        "quiz_failed",
+        "quiz_passed",
+        "signed",
+        "overdue",
+        "exempt",
+    ]
 
 
 def test_signing_the_version_is_signed_with_its_moment(version, employee):
@@ -178,7 +222,7 @@ def test_employee_leaving_today_still_counts_today(version):
 
 
 def test_status_counts_are_one_query(version, django_assert_num_queries):
-    people = [EmployeeFactory() for _ in range(4)]
+    people = [EmployeeFactory() for _ in range(6)]
     campaign = launched_campaign(version)
     read_all_tips(people[0], version)
     ready_to_sign(people[1], version)
@@ -188,12 +232,16 @@ def test_status_counts_are_one_query(version, django_assert_num_queries):
         reason="Buitenland",
         by=people[2],
     )
+    ready_to_sign(people[4], version, passed=False)
 
     with django_assert_num_queries(1):
         counts = selectors.status_counts(assignments=campaign.assignments.all(), on=day(0))
 
-    assert counts["total"] == 4
-    assert counts[Status.READ] == counts[Status.QUIZ_PASSED] == 1
+    assert counts["total"] == 6
+    assert counts[Status.READING] == counts[Status.QUIZ_PASSED] == 1
+    assert counts[Status.QUIZ_FAILED] == counts[Status.NOT_STARTED] == 1
     assert counts[Status.SIGNED] == counts[Status.EXEMPT] == 1
-    assert counts["in_scope"] == 3
-    assert counts["done_percent"] == 33
+    assert counts["in_scope"] == 5
+    assert counts["in_progress"] == 4
+    assert counts["done_percent"] == 20
+    assert sum(counts[status] for status in Status.values) == counts["total"]

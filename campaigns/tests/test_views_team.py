@@ -77,7 +77,7 @@ def test_team_page_shows_each_team_members_status_in_words(client, boss, version
     html = client.get(TEAM_URL).content.decode()
 
     assert "Not started" in row_of(html, assignment_of(waiting, campaign))
-    assert "Has read" in row_of(html, assignment_of(reader, campaign))
+    assert "Reading" in row_of(html, assignment_of(reader, campaign))
     assert "Signed" in row_of(html, assignment_of(done, campaign))
 
 

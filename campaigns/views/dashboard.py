@@ -141,6 +141,11 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         )
         context.update(
             figures=overall,
+            # The open statuses that are not overdue, each with its count: with signed,
+            # overdue and exempt they add up to the total.
+            in_progress=[
+                (status, Status(status).label, overall[status]) for status in selectors.IN_PROGRESS
+            ],
             departments=page.object_list,
             page_obj=page,
             chart=chart.render(timeline) if overall["total"] else "",

@@ -79,3 +79,26 @@ def test_the_repository_keeps_the_customers_text_byte_for_byte():
     if not customer_file.exists():
         pytest.skip("the customer's original is not beside this checkout")
     assert settings.HANDBOOK_SEED_FILE.read_bytes() == customer_file.read_bytes()
+
+
+@pytest.mark.django_db
+def test_version_one_is_in_force_from_today_unless_the_loader_is_given_a_date():
+    import io
+
+    from django.utils import timezone
+
+    call_command("load_handbook", stdout=io.StringIO())
+
+    assert GuidelineVersion.objects.get().effective_date == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_the_loader_can_put_version_one_in_force_from_an_earlier_date():
+    import datetime
+    import io
+
+    call_command("load_handbook", effective_date=datetime.date(2024, 9, 1), stdout=io.StringIO())
+
+    version = GuidelineVersion.objects.get()
+    assert version.effective_date == datetime.date(2024, 9, 1)
+    assert version.guideline.review_date == datetime.date(2025, 9, 1)

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -15,8 +17,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--english", default="", help="English translation in the same layout (optional)."
         )
+        parser.add_argument(
+            "--effective-date",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="The date version 1 is in force from (YYYY-MM-DD; default today).",
+        )
 
-    def handle(self, *args, file: str, english: str, **options):
+    def handle(
+        self, *args, file: str, english: str, effective_date: datetime.date | None, **options
+    ):
         from pathlib import Path
 
         dutch_path = Path(file)
@@ -30,7 +40,7 @@ class Command(BaseCommand):
             slug=DEFAULT_GUIDELINE_SLUG,
             dutch=dutch,
             english=translation,
-            effective_date=timezone.localdate(),
+            effective_date=effective_date or timezone.localdate(),
         )
         self.stdout.write(
             f"{version.guideline.title}: version {version.number}, "
