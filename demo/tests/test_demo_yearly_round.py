@@ -249,3 +249,31 @@ def test_seeding_again_adds_no_round_signature_attempt_or_reading(seeded):
     call_command("seed_demo", force=True, stdout=io.StringIO())
 
     assert counts() == before
+
+
+# --------------------------------------------------------------------------- the README's steps
+
+
+def test_the_demo_accounts_home_page_asks_to_sign_again_for_this_years_round(seeded):
+    client = Client()
+    client.force_login(Employee.objects.get(email=SIGNS_AGAIN))
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert 'class="mb-2 home-round"' in page
+    assert DEMO_CAMPAIGN_NAME in page
+
+
+@pytest.mark.parametrize("name", ["campaigns:detail", "campaigns:people"])
+@pytest.mark.parametrize("campaign", [DEMO_CAMPAIGN_NAME, LAST_YEAR_CAMPAIGN_NAME])
+def test_hr_opens_both_rounds_figures(seeded, name, campaign):
+    from people.tests.factories import login_with_second_factor
+
+    client = Client()
+    login_with_second_factor(client, Employee.objects.get(email="hr@voorbeeldstad.nl"))
+    pk = Campaign.objects.get(name=campaign).pk
+
+    response = client.get(reverse(name, kwargs={"pk": pk}))
+
+    assert response.status_code == 200
+    assert campaign in response.content.decode()
