@@ -5,8 +5,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from acknowledgements.hooks import open_rounds
-from acknowledgements.selectors import statuses_for
+from acknowledgements.selectors import open_rounds, statuses_for
 from acknowledgements.selectors.overview import guideline_standings
 from campaigns.selectors import open_assignments_of
 from handbook.selectors import any_version_in_force

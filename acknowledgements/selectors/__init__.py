@@ -99,3 +99,11 @@ def statuses_for(*, employee: Employee, versions: Iterable[GuidelineVersion]) ->
     from acknowledgements.selectors.reacknowledgement import statuses_for as _statuses_for
 
     return _statuses_for(employee=employee, versions=versions)
+
+
+def open_rounds(*, employee: Employee) -> dict[int, SigningRound]:
+    """The yearly rounds in which the employee must sign a version again and has not yet,
+    by version id (one query; acknowledgements.hooks.open_rounds)."""
+    from acknowledgements.hooks import open_rounds as _open_rounds
+
+    return _open_rounds(employee=employee)
