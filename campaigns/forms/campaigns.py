@@ -14,6 +14,7 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -31,26 +32,30 @@ REASON_LENGTH = 1000
 LIST_SEPARATORS = re.compile(r"[\s,;]+")
 
 
-def parse_days(text: str) -> list[int]:
-    """ "14, 3" → [14, 3] (largest first, each once); raises ValidationError."""
+def parse_days(text: str, *, after: bool = False) -> list[int]:
+    """ "14, 3" → [14, 3] (largest first, each once); raises ValidationError. ``after``:
+    days after the due date, "10, 3" → [3, 10] (the first first)."""
     parts = [part for part in re.split(r"[\s,;]+", text or "") if part]
     days = set()
     for part in parts:
         if not part.isdigit() or not MIN_DAYS <= int(part) <= MAX_DAYS:
-            raise forms.ValidationError(
-                _(
+            if after:
+                message = _(
+                    "“%(value)s” is not a number of days. Enter whole numbers from 1 to 365, "
+                    "separated by commas, for example “3, 10”."
+                )
+            else:
+                message = _(
                     "“%(value)s” is not a number of days. Enter whole numbers from 1 to 365, "
                     "separated by commas, for example “14, 3”."
-                ),
-                params={"value": part},
-                code="invalid_days",
-            )
+                )
+            raise forms.ValidationError(message, params={"value": part}, code="invalid_days")
         days.add(int(part))
-    return sorted(days, reverse=True)
+    return sorted(days, reverse=not after)
 
 
-def format_days(days) -> str:
-    return ", ".join(str(d) for d in sorted({int(d) for d in days or []}, reverse=True))
+def format_days(days, *, after: bool = False) -> str:
+    return ", ".join(str(d) for d in sorted({int(d) for d in days or []}, reverse=not after))
 
 
 def find_employees(text: str) -> tuple[list[Employee], list[str]]:
@@ -100,6 +105,16 @@ class ScheduleForm(ErrorSummaryMixin, forms.Form):
             "reminders."
         ),
     )
+    reminder_after_days = forms.CharField(
+        label=_("Reminders (days after the due date)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "To employees who have not signed by their due date. Whole numbers from 1 to 365, "
+            "separated by commas, for example “3, 10”. Leave empty to send no reminders "
+            "after the due date."
+        ),
+    )
     manager_escalation_days = _days_field(
         _("Tell the manager (days after the due date)"),
         _("Optional. For example 7: the manager hears a week after the due date who is late."),
@@ -109,17 +124,26 @@ class ScheduleForm(ErrorSummaryMixin, forms.Form):
         _("Optional. Later than the manager when both are filled in."),
     )
 
-    schedule_fields = ("reminder_days", "manager_escalation_days", "hr_escalation_days")
+    schedule_fields = (
+        "reminder_days",
+        "reminder_after_days",
+        "manager_escalation_days",
+        "hr_escalation_days",
+    )
 
     def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if campaign is not None:
             self.initial.setdefault("reminder_days", format_days(campaign.reminder_days))
+            self.initial.setdefault(
+                "reminder_after_days", format_days(campaign.reminder_after_days, after=True)
+            )
             self.initial.setdefault("manager_escalation_days", campaign.manager_escalation_days)
             self.initial.setdefault("hr_escalation_days", campaign.hr_escalation_days)
-        self.fields["reminder_days"].widget.attrs.update(
-            {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
-        )
+        for name in ("reminder_days", "reminder_after_days"):
+            self.fields[name].widget.attrs.update(
+                {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+            )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -127,6 +151,9 @@ class ScheduleForm(ErrorSummaryMixin, forms.Form):
 
     def clean_reminder_days(self) -> list[int]:
         return parse_days(self.cleaned_data.get("reminder_days", ""))
+
+    def clean_reminder_after_days(self) -> list[int]:
+        return parse_days(self.cleaned_data.get("reminder_after_days", ""), after=True)
 
     def clean(self):
         cleaned = super().clean()
@@ -158,9 +185,23 @@ class VersionsField(forms.ModelMultipleChoiceField):
         }
 
 
+def not_in_force_yet(version: GuidelineVersion) -> str:
+    """Why a campaign cannot start before ``version`` is in force (the same words as
+    campaigns.services says them)."""
+    return _(
+        "Version %(number)s of “%(title)s” is in force only from %(date)s. Choose that date "
+        "or a later one as the start date."
+    ) % {
+        "number": version.number,
+        "title": version.guideline.title_in(get_language() or "nl"),
+        "date": date_format(version.effective_date, "DATE_FORMAT"),
+    }
+
+
 # What a new campaign's schedule starts from (HR can change it).
 DEFAULT_SCHEDULE = {
     "reminder_days": "14, 3",
+    "reminder_after_days": "3, 10",
     "manager_escalation_days": 7,
     "hr_escalation_days": 14,
 }
@@ -190,6 +231,33 @@ class CampaignForm(ScheduleForm):
                 "Choose guidelines from the list: each with its version in force."
             ),
         },
+    )
+    signing = forms.ChoiceField(
+        label=_("Who signs"),
+        choices=Campaign.Signing.choices,
+        initial=Campaign.Signing.AGAIN,
+        required=False,  # left out: the default, everyone signs again
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Everyone signs again: for the yearly re-acknowledgement. Also people who signed "
+            "this version before read it again, do the quiz and sign again. Only who has not "
+            "signed this version yet: for a new version. People who already signed it have "
+            "nothing to do."
+        ),
+        error_messages={"invalid_choice": _("Choose who signs from the list.")},
+    )
+    reread = forms.ChoiceField(
+        label=_("What is read again"),
+        choices=Campaign.Reread.choices,
+        initial=Campaign.Reread.ALL,
+        required=False,  # left out: every tip
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Only when everyone signs again. With the second choice people read only the "
+            "tips of the questions they answered wrongly in their last quiz. If we do not "
+            "know their answers, they read every tip."
+        ),
+        error_messages={"invalid_choice": _("Choose what is read again from the list.")},
     )
     audience = forms.ChoiceField(
         label=_("Who must acknowledge"),
@@ -244,6 +312,8 @@ class CampaignForm(ScheduleForm):
     field_order = [
         "name",
         "versions",
+        "signing",
+        "reread",
         "audience",
         "departments",
         "include_subdepartments",
@@ -269,7 +339,7 @@ class CampaignForm(ScheduleForm):
         for name, value in DEFAULT_SCHEDULE.items():
             self.initial.setdefault(name, value)
         self.helper.layout = Layout(
-            Fieldset(_("The campaign"), "name", "versions"),
+            Fieldset(_("The campaign"), "name", "versions", "signing", "reread"),
             Fieldset(
                 _("Who"),
                 "audience",
@@ -286,6 +356,12 @@ class CampaignForm(ScheduleForm):
         if not name:
             raise forms.ValidationError(_("Give the campaign a name."))
         return name
+
+    def clean_signing(self) -> str:
+        return self.cleaned_data.get("signing") or Campaign.Signing.AGAIN
+
+    def clean_reread(self) -> str:
+        return self.cleaned_data.get("reread") or Campaign.Reread.ALL
 
     def clean_departments(self):
         if self.cleaned_data.get("audience") != Campaign.Audience.DEPARTMENTS:
@@ -331,7 +407,22 @@ class CampaignForm(ScheduleForm):
                 "employees",
                 _("Enter at least one employee number or e-mail address, or another audience."),
             )
+        if (
+            cleaned.get("signing") == Campaign.Signing.MISSING
+            and cleaned.get("reread") == Campaign.Reread.WRONG
+        ):
+            self.add_error(
+                "reread",
+                _(
+                    "Only people who sign again can skip tips. Choose “Every tip again”, or "
+                    "choose that everyone signs again."
+                ),
+            )
         start, deadline = cleaned.get("start_date"), cleaned.get("deadline")
+        if start is not None:
+            for version in cleaned.get("versions") or []:
+                if version.effective_date is not None and start < version.effective_date:
+                    self.add_error("start_date", not_in_force_yet(version))
         if deadline is not None:
             if deadline < timezone.localdate():
                 self.add_error("deadline", _("The deadline cannot be in the past."))
@@ -345,6 +436,8 @@ class CampaignForm(ScheduleForm):
         return {
             "name": data["name"],
             "versions": list(data["versions"]),
+            "signing": data["signing"],
+            "reread": data["reread"],
             "audience": data["audience"],
             "start_date": data["start_date"],
             "deadline": data["deadline"],

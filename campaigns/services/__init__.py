@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from campaigns import selectors
@@ -77,6 +78,31 @@ def _chosen_versions(versions: Sequence[GuidelineVersion]) -> list[GuidelineVers
     return chosen
 
 
+def _check_start(
+    start_date: datetime.date, versions: Iterable[GuidelineVersion], *, on: datetime.date
+) -> None:
+    """A campaign asks nothing before each of its versions is in force: else its
+    employees would be asked for a version the portal does not offer them yet (the
+    signing page offers the version in force). It starts on its start date, or on the
+    day ``on`` it is set up or launched when that is later (a start date in the past
+    asks nobody anything before the launch); that day is no earlier than each version's
+    effective date. The form holds the start date itself to this."""
+    starts = max(start_date, on)
+    for version in versions:
+        if version.effective_date is not None and starts < version.effective_date:
+            raise CampaignError(
+                gettext(
+                    "Version %(number)s of “%(title)s” is in force only from %(date)s. "
+                    "Choose that date or a later one as the start date."
+                )
+                % {
+                    "number": version.number,
+                    "title": version.guideline.title,
+                    "date": date_format(version.effective_date, "DATE_FORMAT"),
+                }
+            )
+
+
 @transaction.atomic
 def create_campaign(
     *,
@@ -102,6 +128,7 @@ def create_campaign(
     again (a yearly round) or only who has not signed; ``reread``: what someone signing
     again reads."""
     chosen = _chosen_versions(versions)
+    _check_start(start_date, chosen, on=timezone.localdate())
     if deadline < start_date:
         raise CampaignError(gettext("The deadline must be on or after the start date."))
     campaign = Campaign.objects.create(
@@ -234,6 +261,11 @@ def launch_campaign(
                 raise CampaignError(
                     gettext("Only a published version can be the subject of a campaign.")
                 )
+        _check_start(
+            campaign.start_date,
+            [subject.version for subject in subjects],
+            on=timezone.localdate(now),
+        )
         if campaign.deadline < timezone.localdate(now):
             raise CampaignError(gettext("The deadline has passed: choose a later deadline first."))
         added = 0
@@ -345,8 +377,6 @@ def onboarding_rule(*, on: datetime.date | None = None) -> Campaign:
                 "start_date": on or timezone.localdate(),
                 "status": Campaign.Status.RUNNING,
                 "reminder_days": [7, 2],
-                # Reminded after the due date before the manager (3) and HR (10) hear.
-                "reminder_after_days": [2, 7],
                 "manager_escalation_days": 3,
                 "hr_escalation_days": 10,
             },
@@ -488,20 +518,33 @@ def update_schedule(
     manager_escalation_days: int | None,
     hr_escalation_days: int | None,
     by: Employee | None,
+    reminder_after_days: Iterable[int] | None = None,
 ) -> Campaign:
-    """Change when reminders and escalations go (steps already sent stay sent)."""
+    """Change when reminders and escalations go (steps already sent stay sent).
+    ``reminder_after_days``: the reminders to the employee after the due date; None
+    keeps them as they are."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == Campaign.Status.CLOSED:
         raise CampaignError(gettext("A closed campaign sends no more reminders."))
     campaign.reminder_days = sorted({int(d) for d in reminder_days}, reverse=True)
+    if reminder_after_days is not None:
+        campaign.reminder_after_days = sorted({int(d) for d in reminder_after_days})
     campaign.manager_escalation_days = manager_escalation_days
     campaign.hr_escalation_days = hr_escalation_days
-    campaign.save(update_fields=["reminder_days", "manager_escalation_days", "hr_escalation_days"])
+    campaign.save(
+        update_fields=[
+            "reminder_days",
+            "reminder_after_days",
+            "manager_escalation_days",
+            "hr_escalation_days",
+        ]
+    )
     log_event(
         kind=CampaignEvent.Kind.SCHEDULE_CHANGED,
         campaign=campaign,
         actor=by,
         reminder_days=campaign.reminder_days,
+        reminder_after_days=campaign.reminder_after_days,
         manager_escalation_days=manager_escalation_days,
         hr_escalation_days=hr_escalation_days,
     )

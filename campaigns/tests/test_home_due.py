@@ -31,7 +31,11 @@ HOME_QUERIES = 12
 
 @pytest.fixture
 def version():
-    return quiz_version(tips=3, guideline=GuidelineFactory(title_en=TITLE_EN))
+    # In force well before the campaigns of the past below (a campaign asks nothing earlier).
+    effective = timezone.localdate() - DAY * 60
+    return quiz_version(
+        tips=3, guideline=GuidelineFactory(title_en=TITLE_EN), effective_date=effective
+    )
 
 
 @pytest.fixture

@@ -37,7 +37,8 @@ def database_tasks(settings):
 
 @pytest.fixture
 def version(transactional_db):
-    return quiz_version(tips=2)
+    # In force before the past campaign's launch (a campaign asks nothing earlier).
+    return quiz_version(tips=2, effective_date=day(-60))
 
 
 def work():
