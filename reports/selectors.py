@@ -2,11 +2,13 @@
 the counts, overall and per department. Computed in the database; the rows are read in
 chunks, so a report of any size uses little memory.
 
-Scope: a campaign (its assignments; statuses signed, overdue, exempt, open) or a
-guideline version (everyone employed on the date; signed or not signed), optionally
-narrowed to departments (with their sub-departments), as it stood at the end of a date
-(default today). A report on a campaign is on one of its guidelines (a row per
-assignment of that guideline), or on all of them combined (``Scope.combined``): a row
+Scope: a campaign (its assignments, with the statuses of the dashboards as they stood
+on the date: exempt, signed, overdue, quiz passed, quiz not passed yet, reading, not
+started; they add up to the total) or a guideline version (everyone employed on the
+date; signed or not signed), optionally narrowed to departments (with their
+sub-departments), as it stood at the end of a date (default today). A report on a
+campaign is on one of its guidelines (a row per assignment of that guideline), or on
+all of them combined (``Scope.combined``): a row
 per employee with each guideline's status and the combined status (``combined_status``:
 done only when every guideline asked of them is signed or exempted). The guidelines are
 the campaign's (campaigns.CampaignGuideline), never the campaign's own version.
@@ -63,16 +65,31 @@ ORDER = (
 
 
 class Status:
+    """A row's status. A campaign's rows have those of its assignments
+    (campaigns.models.Assignment.Status, same values and names); OPEN is no row's status
+    but their group: not signed, not yet due (the four in IN_PROGRESS)."""
+
     SIGNED = "signed"
     OVERDUE = "overdue"
     EXEMPT = "exempt"
+    NOT_STARTED = "not_started"
+    READING = "reading"
+    QUIZ_FAILED = "quiz_failed"
+    QUIZ_PASSED = "quiz_passed"
     OPEN = "open"
     NOT_SIGNED = "not_signed"
+
+    # Least progress first: a combined row is its guidelines' least.
+    IN_PROGRESS = (NOT_STARTED, READING, QUIZ_FAILED, QUIZ_PASSED)
 
     LABELS = {
         SIGNED: _("Signed"),
         OVERDUE: _("Overdue"),
         EXEMPT: _("Exempt"),
+        NOT_STARTED: Assignment.Status.NOT_STARTED.label,
+        READING: Assignment.Status.READING.label,
+        QUIZ_FAILED: Assignment.Status.QUIZ_FAILED.label,
+        QUIZ_PASSED: Assignment.Status.QUIZ_PASSED.label,
         OPEN: _("Not yet signed, not yet due"),
         NOT_SIGNED: _("Not signed"),
     }
@@ -81,14 +98,19 @@ class Status:
 def combined_status(*, statuses: list[str]) -> str:
     """An employee's status over the guidelines of a campaign, from the statuses of
     their assignments: exempt when exempted from all; signed when each is signed or
-    exempted; overdue when one is overdue; otherwise open."""
+    exempted; overdue when one is overdue; otherwise the least progress among the open
+    ones (as campaigns.selectors.combined)."""
     if all(status == Status.EXEMPT for status in statuses):
         return Status.EXEMPT
     if all(status in (Status.SIGNED, Status.EXEMPT) for status in statuses):
         return Status.SIGNED
     if Status.OVERDUE in statuses:
         return Status.OVERDUE
-    return Status.OPEN
+    return min(
+        (status for status in statuses if status in Status.IN_PROGRESS),
+        key=Status.IN_PROGRESS.index,
+        default=Status.NOT_STARTED,
+    )
 
 
 @dataclass(frozen=True)
@@ -184,7 +206,11 @@ class DepartmentFigures:
     signed: int = 0
     overdue: int = 0
     exempt: int = 0
-    open: int = 0
+    open: int = 0  # not signed, not yet due: the four below together (a campaign)
+    not_started: int = 0
+    reading: int = 0
+    quiz_failed: int = 0
+    quiz_passed: int = 0
 
     @property
     def in_scope(self) -> int:
@@ -281,7 +307,15 @@ def _campaign_people(scope: Scope) -> QuerySet[Assignment, dict[str, Any]]:
                 When(exempted_at__lt=scope.end, then=Value(Status.EXEMPT)),
                 When(signed_moment__isnull=False, then=Value(Status.SIGNED)),
                 When(due_date__lt=scope.as_of, then=Value(Status.OVERDUE)),
-                default=Value(Status.OPEN),
+                # The rest of campaigns.selectors.status_rule, on the facts as they were
+                # at the end of the date (each is the moment it first held).
+                When(quiz_passed_at__lt=scope.end, then=Value(Status.QUIZ_PASSED)),
+                When(quiz_failed_at__lt=scope.end, then=Value(Status.QUIZ_FAILED)),
+                When(
+                    Q(opened_at__lt=scope.end) | Q(read_at__lt=scope.end),
+                    then=Value(Status.READING),
+                ),
+                default=Value(Status.NOT_STARTED),
                 output_field=CharField(),
             ),
             exempt_reason_then=Case(
@@ -443,6 +477,7 @@ def summary(*, scope: Scope) -> Summary:
             signed=Count("pk", filter=Q(status=Status.SIGNED)),
             overdue=Count("pk", filter=Q(status=Status.OVERDUE)),
             exempt=Count("pk", filter=Q(status=Status.EXEMPT)),
+            **{status: Count("pk", filter=Q(status=status)) for status in Status.IN_PROGRESS},
         )
     )
     # Lazy: rendered in the report's language (the renderer activates it), not the worker's.
@@ -458,10 +493,11 @@ def summary(*, scope: Scope) -> Summary:
             signed=row["signed"],
             overdue=row["overdue"],
             exempt=row["exempt"],
+            **{status: row[status] for status in Status.IN_PROGRESS},
         )
         figures.open = figures.total - figures.signed - figures.overdue - figures.exempt
         departments.append(figures)
-        for name in ("total", "signed", "overdue", "exempt", "open"):
+        for name in ("total", "signed", "overdue", "exempt", "open", *Status.IN_PROGRESS):
             setattr(overall, name, getattr(overall, name) + getattr(figures, name))
     departments.sort(key=lambda figures: (figures.path == "", figures.path))
     return Summary(overall=overall, departments=departments)
@@ -500,5 +536,7 @@ def _combined_summary(scope: Scope) -> Summary:
 
 def _count(figures: DepartmentFigures, status: str) -> None:
     figures.total += 1
-    if status in (Status.SIGNED, Status.OVERDUE, Status.EXEMPT, Status.OPEN):
+    if status in (Status.SIGNED, Status.OVERDUE, Status.EXEMPT, *Status.IN_PROGRESS):
         setattr(figures, status, getattr(figures, status) + 1)
+    if status in Status.IN_PROGRESS:
+        figures.open += 1

@@ -367,6 +367,9 @@ FIGURE_HEADER: list[tuple[object, int]] = [
     (_("Exempt"), 10),
     # xgettext:no-python-format
     (_("% signed"), 12),
+    # Of a campaign: who has not signed and is not overdue, by how far they are (with
+    # signed, overdue and exempt these add up to the total).
+    *((data.Status.LABELS[status], 14) for status in data.Status.IN_PROGRESS),
 ]
 
 
@@ -381,10 +384,11 @@ def _figure_values(figures: data.DepartmentFigures) -> list:
         figures.overdue,
         figures.exempt,
         share,
+        *(getattr(figures, status) for status in data.Status.IN_PROGRESS),
     ]
 
 
-FIGURE_FORMATS = ("",) * 7 + (PERCENT_FORMAT,)
+FIGURE_FORMATS = ("",) * 7 + (PERCENT_FORMAT,) + ("",) * len(data.Status.IN_PROGRESS)
 
 
 def _summary_sheet(book, formats: dict, context) -> None:
@@ -398,12 +402,18 @@ def _summary_sheet(book, formats: dict, context) -> None:
         sheet.append([label, value], bold_first=True)
     sheet.append([])
     sheet.append([gettext("Per department")], bold=True)
-    sheet.append([str(label) for label, _width in FIGURE_HEADER], bold=True)
+    # A version report has no campaign's progress: everyone who has not signed is "not
+    # signed", so its columns end at the share signed.
+    campaign = context.scope is not None and context.scope.campaign is not None
+    shown = len(FIGURE_HEADER) if campaign else len(FIGURE_HEADER) - len(data.Status.IN_PROGRESS)
+    sheet.append([str(label) for label, _width in FIGURE_HEADER[:shown]], bold=True)
     summary = context.summary
     if summary is not None:
         for figures in summary.departments:
-            sheet.append(_figure_values(figures), number_formats=FIGURE_FORMATS)
-        sheet.append(_figure_values(summary.overall), bold=True, number_formats=FIGURE_FORMATS)
+            sheet.append(_figure_values(figures)[:shown], number_formats=FIGURE_FORMATS)
+        sheet.append(
+            _figure_values(summary.overall)[:shown], bold=True, number_formats=FIGURE_FORMATS
+        )
     if summary is not None and summary.guidelines:
         # A combined report: the rows above count employees by their combined status;
         # here each guideline's own figures.

@@ -377,6 +377,8 @@ def onboarding_rule(*, on: datetime.date | None = None) -> Campaign:
                 "start_date": on or timezone.localdate(),
                 "status": Campaign.Status.RUNNING,
                 "reminder_days": [7, 2],
+                # Reminded after the due date before the manager (3) and HR (10) hear.
+                "reminder_after_days": [2, 7],
                 "manager_escalation_days": 3,
                 "hr_escalation_days": 10,
             },

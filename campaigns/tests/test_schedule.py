@@ -212,7 +212,9 @@ def test_new_employees_follow_the_onboarding_schedule(version):
         7: ["before-7"],
         12: ["before-2"],
         14: ["due"],
+        16: ["after-2"],
         17: ["manager-3"],
+        21: ["after-7"],
         24: ["hr-10"],
     }
 

@@ -79,3 +79,22 @@ def test_the_schedule_page_says_it_in_dutch(client, version):
     assert "De medewerker: de termijn is verstreken" in table
     with translation.override("nl"):
         assert formats.date_format(day(DUE), "l j F Y") in table
+
+
+def test_the_onboarding_page_lists_the_sequence_counted_from_each_due_date(hr_client, version):
+    from campaigns import services
+
+    services.onboarding_rule(on=day(0))
+
+    page = parse(hr_client.get(reverse("campaigns:onboarding")))
+
+    assert texts(page, "#schedule-sequence thead th") == ["When", "Mail to"]
+    assert texts(page, "#schedule-sequence tbody tr td:first-child") == [
+        "7 days before the due date",
+        "2 days before the due date",
+        "On the due date",
+        "2 days after the due date",
+        "3 days after the due date",
+        "7 days after the due date",
+        "10 days after the due date",
+    ]

@@ -308,6 +308,8 @@ class OnboardingRuleView(DashboardAccessMixin, ScheduleFormMixin, TemplateView):
         context.update(
             rule=rule,
             campaign=rule,
+            # Without dates: each new employee has their own due date.
+            sequence=reminder_selectors.schedule(campaign=rule),
             onboarding_days=settings.CAMPAIGN_ONBOARDING_DAYS,
             subjects=[
                 {

@@ -266,6 +266,12 @@ def _figures(figures: DepartmentFigures) -> dict:
         "signed_percent": share(figures.signed),
         "overdue_percent": share(figures.overdue),
         "open_percent": share(figures.open),
+        # Of a campaign: the open ones not overdue by how far they are (they add up to
+        # ``open``), as (label, number, percentage).
+        "in_progress": [
+            (str(Status.LABELS[status]), getattr(figures, status), share(getattr(figures, status)))
+            for status in Status.IN_PROGRESS
+        ],
     }
 
 

@@ -85,7 +85,7 @@ def test_departments_narrow_the_scope_with_their_sub_departments(version, tree):
     assert set(statuses(rows)) == {"1", "2"}
 
 
-def test_a_campaign_report_shows_signed_overdue_exempt_and_open(version):
+def test_a_campaign_report_shows_signed_overdue_exempt_and_not_started(version):
     signer = EmployeeFactory(employee_number="1")
     late = EmployeeFactory(employee_number="2")
     exempt = EmployeeFactory(employee_number="3")
@@ -100,7 +100,7 @@ def test_a_campaign_report_shows_signed_overdue_exempt_and_open(version):
 
     assert on_time == {
         "1": data.Status.SIGNED,
-        "2": data.Status.OPEN,
+        "2": data.Status.NOT_STARTED,
         "3": data.Status.EXEMPT,
     }
     assert statuses(later)["2"] == data.Status.OVERDUE

@@ -116,7 +116,7 @@ def test_the_combined_status_is_signed_only_when_every_guideline_is_signed_or_ex
     signed_, exempt, open_, overdue = (
         data.Status.SIGNED,
         data.Status.EXEMPT,
-        data.Status.OPEN,
+        data.Status.NOT_STARTED,
         data.Status.OVERDUE,
     )
 
@@ -155,13 +155,13 @@ def test_the_combined_csv_has_a_status_date_and_code_column_per_guideline(world)
     assert anna[f"Signed at: {HOME}"] != ""
     assert anna["Combined status"] == "Signed"
     assert bert[f"Status: {SOCIAL}"] == "Signed"
-    assert bert[f"Status: {HOME}"] == "Not yet signed, not yet due"
+    assert bert[f"Status: {HOME}"] == "Not started"
     assert bert[f"Verification code: {HOME}"] == ""
-    assert bert["Combined status"] == "Not yet signed, not yet due"
+    assert bert["Combined status"] == "Not started"
     assert cees[f"Status: {HOME}"] == "Exempt"
     assert cees["Combined status"] == "Signed"
     assert dirk[f"Status: {HOME}"] == "Not asked"
-    assert dirk["Combined status"] == "Not yet signed, not yet due"
+    assert dirk["Combined status"] == "Not started"
 
 
 def test_a_csv_on_one_guideline_keeps_todays_layout_with_only_its_assignments(world):
@@ -172,7 +172,7 @@ def test_a_csv_on_one_guideline_keeps_todays_layout_with_only_its_assignments(wo
     table = csv_table(content(report))
     statuses = {row["Employee number"]: row["Status"] for row in table}
 
-    assert statuses == {"1001": "Signed", "1002": "Not yet signed, not yet due", "1003": "Exempt"}
+    assert statuses == {"1001": "Signed", "1002": "Not started", "1003": "Exempt"}
     assert "Reason for the exemption" in table[0]
 
 
@@ -192,9 +192,9 @@ def test_the_combined_workbook_has_the_guideline_columns_and_figures_per_guideli
     assert rows["1004"][status_home] == "Not asked"
     assert [rows[n][combined] for n in ("1001", "1002", "1003", "1004")] == [
         "Signed",
-        "Not yet signed, not yet due",
+        "Not started",
         "Signed",
-        "Not yet signed, not yet due",
+        "Not started",
     ]
     assert SOCIAL in facts["Scope"] and HOME in facts["Scope"]
     per_guideline = {row[0]: row for row in summary if row[0] in (SOCIAL, HOME)}

@@ -218,7 +218,7 @@ def test_rows_show_status_date_and_the_short_hash(world):
     assert world.hashes[signer] not in tables
     assert re.search(r"P0030 .*? Exempt: Verlof – –", tables)
     assert re.search(r"P0035 .*? Overdue – –", tables)
-    assert re.search(r"P0059 .*? Not yet signed, not yet due – –", tables)
+    assert re.search(r"P0059 .*? Not started – –", tables)
 
 
 def test_the_appendix_has_every_full_hash_once(world):

@@ -181,7 +181,7 @@ def test_a_campaign_csv_has_the_due_date_and_the_exemption(version):
 
     assert rows[0] == CAMPAIGN_HEADER
     by_number = {row[0]: row for row in rows[1:]}
-    assert by_number["2001"][4:6] == ["Not yet signed, not yet due", deadline.isoformat()]
+    assert by_number["2001"][4:6] == ["Not started", deadline.isoformat()]
     assert by_number["2002"][4] == "Exempt"
     assert by_number["2002"][-1] == "Verlof"
     assert late.pk

@@ -20,7 +20,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from acknowledgements.models import Acknowledgement
+from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
+from acknowledgements.selectors.verification import verify_chain
+from acknowledgements.tests.factories import ready_to_sign, signed_in_format_1
 from campaigns import services as campaign_services
 from campaigns.models import Campaign
 from campaigns.tests.factories import launched_campaign
@@ -28,6 +30,7 @@ from campaigns.tests.hr_support import at, day
 from campaigns.tests.multi_guideline import second_version
 from people.models import Employee
 from people.tests.factories import DepartmentFactory, EmployeeFactory
+from quizzes.models import Attempt
 from quizzes.tests.factories import quiz_version
 from reports import selectors as data
 from reports import services
@@ -344,3 +347,48 @@ def test_a_combined_report_gives_each_guideline_the_code_of_its_own_rounds_signa
         "Signed",
         first[1].entry.verification_code,
     ]
+
+
+def test_the_ledger_still_verifies_after_both_rounds_and_their_reports(story):
+    make(campaign=story.last_year, format=Report.Format.CSV)
+
+    result = verify_chain()
+
+    assert result.ok, result.first_problem
+    assert result.checked == 5  # three signatures in 2025, two in 2026
+
+
+def test_a_signature_from_before_rounds_were_recorded_still_counts_for_its_campaign():
+    """Existing entries are never rewritten: a signature in the ledger's first format
+    names no campaign, and the assignment it completed keeps it. Last year's report made
+    again after this year's round still shows it; this year's does not."""
+    version = quiz_version(tips=2, effective_date=day(-500))
+    frank = EmployeeFactory(employee_number="3001", first_name="Frank", last_name="Test")
+    common = {"audience": "employees", "employees": [frank]}
+    # Signed under the code before rounds (no campaign in it); the campaign it answered
+    # is launched afterwards here, so that the signing names none, as that code did.
+    old = signed_in_format_1(frank, ready_to_sign(frank, version), now=at(-390))
+    last_year = launched_campaign(
+        version, start_date=day(-400), deadline=day(-370), now=at(-400), **common
+    )
+    hash_then = old.entry.record_hash
+    TipRead.objects.filter(employee=frank).update(first_opened_at=at(-390), last_opened_at=at(-390))
+    Attempt.objects.filter(employee=frank).update(started_at=at(-390), submitted_at=at(-390))
+    campaign_services.close_campaign(campaign=last_year, by=None)
+    this_year = launched_campaign(
+        version,
+        start_date=day(-30),
+        deadline=day(14),
+        now=at(-30),
+        signing=Campaign.Signing.AGAIN,
+        **common,
+    )
+    signed_again(frank, version)
+
+    [last_row] = csv_table(make(campaign=last_year, format=Report.Format.CSV))
+    [this_row] = csv_table(make(campaign=this_year, format=Report.Format.CSV))
+
+    assert old.campaign_id is None
+    assert (last_row["Status"], last_row["Record hash"]) == ("Signed", hash_then)
+    assert this_row["Record hash"] not in ("", hash_then)
+    assert LedgerEntry.objects.get(pk=old.pk).record_hash == hash_then
