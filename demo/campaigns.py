@@ -3,7 +3,8 @@ round have something to show:
 
 - last year's round, "Jaarlijkse bevestiging 2025" (closed; who had not signed signs),
   in which the demo employees who passed the social-media quiz, and the demo manager
-  account, signed version 1, about a year ago;
+  account, signed version 1, about a year ago (and half of those who failed it, failed
+  then; the other half failed this year);
 - this year's running round, "Jaarlijkse herbevestiging 2026", in which everyone signs
   again (also who signed last year), for every guideline with a version in force (the
   social-media guideline and the demo's second one): half of last year's signers have
@@ -93,6 +94,7 @@ def seed_demo_campaigns(
     added = services.launch_campaign(campaign=last_year, by=hr, now=_at(LAST_YEAR_START))
     signers = _last_years_signers(version, keep_unsigned, signs_again)
     _sign_last_year(version, signers)
+    _failed_last_year(version)
     services.close_campaign(campaign=last_year, by=hr)
     Campaign.objects.filter(pk=last_year.pk).update(closed_at=_at(LAST_YEAR_DEADLINE + 1))
 
@@ -150,6 +152,21 @@ def _sign_last_year(version, signers: list[Employee]) -> None:
         Attempt.objects.filter(employee=employee, version=version).update(
             started_at=moment - datetime.timedelta(minutes=20),
             submitted_at=moment - datetime.timedelta(minutes=10),
+        )
+
+
+def _failed_last_year(version) -> None:
+    """Of the demo's failed attempts, every other one was last year's (a day of that
+    round); the others are this year's (they count in this year's round)."""
+    failed = list(
+        Attempt.objects.filter(version=version, passed=False)
+        .order_by("employee__employee_number", "pk")
+        .values_list("pk", flat=True)
+    )
+    for index, pk in enumerate(failed[::2]):
+        moment = _at(LAST_YEAR_START + 2 + index, index)
+        Attempt.objects.filter(pk=pk).update(
+            started_at=moment - datetime.timedelta(minutes=10), submitted_at=moment
         )
 
 

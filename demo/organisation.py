@@ -251,7 +251,9 @@ class DemoAccount:
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("medewerker@voorbeeldstad.nl", Role.EMPLOYEE, "employee (medewerker)"),
     DemoAccount(
-        "leidinggevende@voorbeeldstad.nl", Role.MANAGER, "manager of Team Omgevingsvergunningen"
+        "leidinggevende@voorbeeldstad.nl",
+        Role.MANAGER,
+        "manager of Team Omgevingsvergunningen; signed last year, signs again now",
     ),
     DemoAccount("hr@voorbeeldstad.nl", Role.HR, "HR adviser (P&O)"),
     DemoAccount("redacteur@voorbeeldstad.nl", Role.EDITOR, "communications editor"),

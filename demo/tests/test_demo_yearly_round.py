@@ -157,6 +157,18 @@ def test_this_years_figures_show_every_stage_of_the_round(seeded):
     } <= statuses
 
 
+def test_some_failed_the_quiz_in_last_years_round_and_others_in_this_years(seeded):
+    start = _this_year().assignments.first().counts_from
+    last_year = _last_year()
+    failed = Attempt.objects.filter(version=_version_one(), passed=False)
+
+    for attempt in failed.filter(submitted_at__lt=start):
+        assert last_year.start_date <= timezone.localdate(attempt.submitted_at)
+        assert timezone.localdate(attempt.submitted_at) <= last_year.deadline
+    assert failed.filter(submitted_at__lt=start).count() >= 5
+    assert failed.filter(submitted_at__gte=start).count() >= 5
+
+
 def test_no_campaign_starts_before_the_versions_it_asks_for_are_in_force(seeded):
     for campaign in Campaign.objects.filter(kind=Campaign.Kind.CAMPAIGN):
         for subject in campaign.subjects.select_related("version"):
@@ -189,7 +201,8 @@ def test_the_demo_account_that_signs_again_is_printed_and_needs_no_authenticator
     account = next(a for a in DEMO_ACCOUNTS if a.email == SIGNS_AGAIN)
 
     assert not account.uses_totp
-    assert SIGNS_AGAIN in seeded
+    printed = next(line for line in seeded.splitlines() if SIGNS_AGAIN in line)
+    assert "signs again" in printed
 
 
 def test_the_demo_account_signed_last_year_and_must_sign_again_now(seeded):
