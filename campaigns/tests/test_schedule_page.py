@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, translation
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignEvent
 from campaigns.tests.conftest import at, day
 from campaigns.tests.factories import launched_campaign
 from people.tests.factories import EmployeeFactory, login_with_second_factor
@@ -79,6 +79,29 @@ def test_the_schedule_page_says_it_in_dutch(client, version):
     assert "De medewerker: de termijn is verstreken" in table
     with translation.override("nl"):
         assert formats.date_format(day(DUE), "l j F Y") in table
+
+
+def test_a_forged_post_with_bad_days_after_changes_nothing(hr_client, version):
+    campaign = campaign_for(version)
+
+    for bad in ("0", "366", "-3", "3.5", "drie", "3, 10, 9999999999999999999999"):
+        response = hr_client.post(
+            reverse("campaigns:schedule", args=[campaign.pk]),
+            {
+                "reminder_days": "14, 3",
+                "reminder_after_days": bad,
+                "manager_escalation_days": "5",
+                "hr_escalation_days": "12",
+            },
+        )
+        assert response.status_code == 400, bad
+        campaign.refresh_from_db()
+        assert campaign.reminder_after_days == [3, 10], bad
+    page = parse(response)
+    assert texts(page, "#schedule-sequence tbody tr")[3].startswith(
+        formats.date_format(day(DUE + 3), "l j F Y")
+    )
+    assert not campaign.events.filter(kind=CampaignEvent.Kind.SCHEDULE_CHANGED).exists()
 
 
 def test_the_onboarding_page_lists_the_sequence_counted_from_each_due_date(hr_client, version):
