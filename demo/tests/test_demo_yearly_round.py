@@ -290,3 +290,17 @@ def test_hr_opens_both_rounds_figures(seeded, name, campaign):
 
     assert response.status_code == 200
     assert campaign in response.content.decode()
+
+
+def test_the_demo_accounts_quiz_this_year_asks_other_questions_than_last_year(seeded):
+    from quizzes.services import start_attempt
+
+    employee, version = Employee.objects.get(email=SIGNS_AGAIN), _version_one()
+    last_year = set(
+        Attempt.objects.get(employee=employee).served.values_list("question__key", flat=True)
+    )
+
+    attempt = start_attempt(employee=employee, version=version)
+
+    asked = set(attempt.served.values_list("question__key", flat=True))
+    assert asked and asked.isdisjoint(last_year)
