@@ -185,3 +185,58 @@ def test_the_pdf_summary_breaks_the_open_ones_down(world):
     assert "– Not started 2 18.2 – Reading 2 18.2" in text
     assert "– Quiz not passed yet 2 18.2 – Quiz passed 1 9.1" in text
     assert text.count("Quiz not passed yet") == 1 + 2  # the summary and two rows
+
+
+def test_with_two_guidelines_the_report_dashboard_and_people_list_agree(world, hr_client):
+    """A second guideline asked of everyone, with its own progress: each employee's
+    combined status is the same in the report, the combined rule and the dashboard's
+    counts, and every count adds up to the total."""
+    from django.urls import reverse
+
+    from acknowledgements.tests.factories import read_all_tips, ready_to_sign
+    from campaigns import services as campaign_services
+    from campaigns.selectors import combined
+    from campaigns.tests.hr_support import sign
+    from campaigns.tests.multi_guideline import second_version, with_guideline
+
+    campaign, people = world
+    home = second_version(tips=2)
+    with_guideline(campaign, home)
+    sign(people["Anna"], home)
+    ready_to_sign(people["Cor"], home, passed=False)
+    read_all_tips(people["Dirk"], home, except_numbers=[2])
+    sign(people["Ilse"], home)
+    sign(people["Jan"], home)
+    campaign_services.exempt(
+        assignment=campaign.assignments.get(employee=people["Karin"], guideline=home.guideline),
+        reason="Verlof",
+        by=EmployeeFactory(hr=True),
+    )
+
+    report = {row["first_name"]: row["status"] for row in data.rows(scope=scope(campaign))}
+    rule = {
+        row["employee__first_name"]: row["status"]
+        for row in combined.combined_status(
+            assignments=campaign.assignments.all(), on=today()
+        ).values("employee__first_name", "status")
+    }
+    figures = hr_client.get(reverse("campaigns:detail", args=[campaign.pk])).context["figures"]
+    url = reverse("campaigns:people", args=[campaign.pk])
+    listed = {
+        status: hr_client.get(url, {"status": status}).context["paginator"].count
+        for status in Status.values
+    }
+
+    assert report == rule
+    assert rule["Anna"] == Status.NOT_STARTED  # signed the second, nothing of the first
+    assert rule["Cor"] == Status.READING  # reading the first, failed the second's quiz
+    assert rule["Hans"] == Status.NOT_STARTED  # passed the first quiz, nothing of the second
+    assert rule["Ilse"] == Status.SIGNED and rule["Karin"] == Status.EXEMPT
+    counted = Counter(rule.values())
+    assert {status: figures[status] for status in Status.values} == {
+        status: counted.get(status, 0) for status in Status.values
+    }
+    assert listed == {status: counted.get(status, 0) for status in Status.values}
+    assert figures["total"] == sum(listed.values()) == TOTAL
+    summary = data.summary(scope=scope(campaign)).overall
+    assert {status: getattr(summary, status) for status in Status.values} == listed
