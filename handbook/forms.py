@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from handbook.models import Guideline, GuidelineVersion, Tip
 from handbook.selectors import version_label
-from handbook.services import effective_date_too_early, proposed_change
+from handbook.services import REMOVAL_NOTE_LENGTH, effective_date_too_early, proposed_change
 from handbook.services.guidelines import DepartmentInAudience
 from handbook.text_io.data import EXTENSIONS, MAX_TEXT_BYTES
 from people.models import Department, Employee
@@ -261,6 +261,45 @@ TipFormSet = forms.formset_factory(
     max_num=200,
     validate_max=True,
 )
+
+
+class RemovalForm(forms.Form):
+    """A tip of the previous version that the draft leaves out. Removing a tip is a
+    change in meaning (who signed before must sign again) unless the editor says not."""
+
+    lineage = forms.UUIDField(widget=forms.HiddenInput)
+    not_material = forms.BooleanField(
+        label=_("Not a change in meaning: nobody needs to sign again"),
+        required=False,
+        help_text=_("For example when the tip was merged into another tip."),
+    )
+    note = forms.CharField(
+        label=_("Why is this not a change in meaning?"),
+        max_length=REMOVAL_NOTE_LENGTH,
+        required=False,
+        help_text=_("For example: merged into tip 4. Shown with the differences."),
+    )
+
+    def __init__(self, *args, removed_texts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.removed_texts: dict[uuid.UUID, str] = removed_texts or {}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("lineage") is not None and cleaned["lineage"] not in self.removed_texts:
+            raise forms.ValidationError(_("This tip is not a removed tip of this draft."))
+        return cleaned
+
+    @property
+    def removed_text(self) -> str:
+        value = self["lineage"].value()
+        try:
+            return self.removed_texts.get(uuid.UUID(str(value)), "")
+        except ValueError:
+            return ""
+
+
+RemovalFormSet = forms.formset_factory(RemovalForm, extra=0, max_num=200, validate_max=True)
 
 
 class RetirementRequestForm(forms.Form):

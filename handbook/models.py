@@ -159,6 +159,19 @@ class GuidelineVersion(models.Model):
         default=False,
         help_text=_("Tick this when the meaning of the guideline changed."),
     )
+    # {lineage: note}. NULL: published before removals were marked (migration 0007);
+    # a removal in such a version asks nobody to sign again, as it did then.
+    editorial_removals = models.JSONField(
+        _("removed tips that are not a change in meaning"),
+        null=True,
+        blank=True,
+        default=dict,
+        help_text=_(
+            "Tips of the previous version that this version leaves out, and that the editor "
+            "marked as not a change in meaning (for example: merged into another tip), with "
+            "the editor's note, by lineage. Any other removed tip is a change in meaning."
+        ),
+    )
     based_on = models.ForeignKey(
         "self",
         verbose_name=_("based on"),
@@ -278,6 +291,16 @@ class GuidelineVersion(models.Model):
         return (
             (self.introduction_en or self.introduction) if language == "en" else self.introduction
         )
+
+    def removal_is_material(self, lineage: uuid.UUID) -> bool:
+        """Whether leaving out the previous version's tip of this lineage is a change in
+        meaning: yes, unless the editor marked it otherwise (or the version was published
+        before removals were marked)."""
+        return self.editorial_removals is not None and str(lineage) not in self.editorial_removals
+
+    def removal_note(self, lineage: uuid.UUID) -> str:
+        """The editor's note on a removal that is not a change in meaning, or ""."""
+        return str((self.editorial_removals or {}).get(str(lineage)) or "")
 
     def change_summary_in(self, language: str) -> str:
         if language == "en":

@@ -24,6 +24,8 @@ Migration 0005 closes the ways around those row triggers and keeps the audit tra
 
 from typing import Any, NamedTuple
 
+from django.apps import apps as installed_apps
+
 from portal.db import run_vendor_sql
 from portal.triggers import (
     Trigger,
@@ -40,30 +42,9 @@ from portal.triggers import (
 
 INSTALLED_BY = ("handbook", "0002_freeze_published_versions")
 
-# Columns that may change when a published version is retired.
+# Columns that may change when a published version is retired; every other column of a
+# published version is frozen (see frozen_version_columns).
 RETIRE_COLUMNS = {"status", "retired_at", "retired_by_id"}
-VERSION_COLUMNS = [
-    "id",
-    "guideline_id",
-    "number",
-    "title",
-    "title_en",
-    "introduction",
-    "introduction_en",
-    "change_summary",
-    "change_summary_en",
-    "effective_date",
-    "requires_reacknowledgement",
-    "based_on_id",
-    "content_hash",
-    "content_hash_en",
-    "created_at",
-    "created_by_id",
-    "last_edited_at",
-    "last_edited_by_id",
-    "published_at",
-    "published_by_id",
-]
 MESSAGE = "handbook: a published guideline version is frozen"
 
 
@@ -74,12 +55,27 @@ class Tables(NamedTuple):
     versions: str
     tips: str
     events: str
+    # The versions' columns that retiring leaves alone (all but RETIRE_COLUMNS).
+    version_columns: tuple[str, ...] = ()
+
+
+def frozen_version_columns(apps: Any = None) -> tuple[str, ...]:
+    """The columns of a version that stay the same when it is retired: every column but
+    RETIRE_COLUMNS, of a migration's historical model (``apps``) or the installed one.
+    So a migration that adds a column to versions (0007: editorial_removals) puts the
+    triggers on again and the new column is frozen with the rest."""
+    registry = apps if apps is not None else installed_apps
+    model = registry.get_model("handbook", "GuidelineVersion")
+    return tuple(
+        field.column for field in model._meta.concrete_fields if field.column not in RETIRE_COLUMNS
+    )
 
 
 def tables(apps: Any = None) -> Tables:
     """The tables: of a migration's historical ``apps``, or the installed ones."""
     return Tables(
-        *db_tables(apps, "handbook.GuidelineVersion", "handbook.Tip", "handbook.HandbookEvent")
+        *db_tables(apps, "handbook.GuidelineVersion", "handbook.Tip", "handbook.HandbookEvent"),
+        version_columns=frozen_version_columns(apps),
     )
 
 
@@ -111,8 +107,8 @@ def _same(column: str, vendor: str) -> str:
     return f"NEW.{column} IS NOT DISTINCT FROM OLD.{column}"
 
 
-def _retire_only(vendor: str) -> str:
-    same = " AND ".join(_same(c, vendor) for c in VERSION_COLUMNS)
+def _retire_only(vendor: str, columns: tuple[str, ...]) -> str:
+    same = " AND ".join(_same(c, vendor) for c in columns)
     return f"(OLD.status = 'published' AND NEW.status = 'retired' AND {same})"
 
 
@@ -120,7 +116,7 @@ def sqlite_forward(db: Tables) -> list[str]:
     abort = f"SELECT RAISE(ABORT, '{MESSAGE}');"
     return [
         f"""CREATE TRIGGER handbook_version_frozen_update BEFORE UPDATE ON {db.versions}
-        FOR EACH ROW WHEN OLD.status <> 'draft' AND NOT {_retire_only("sqlite")}
+        FOR EACH ROW WHEN OLD.status <> 'draft' AND NOT {_retire_only("sqlite", db.version_columns)}
         BEGIN {abort} END;""",
         f"""CREATE TRIGGER handbook_version_frozen_delete BEFORE DELETE ON {db.versions}
         FOR EACH ROW WHEN OLD.status <> 'draft'
@@ -146,6 +142,7 @@ def sqlite_backward(db: Tables) -> list[str]:
 def postgresql_forward(db: Tables) -> list[str]:
     # ERRCODE 23000 makes Django raise IntegrityError, as SQLite's RAISE(ABORT) does.
     raise_ = f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
+    retire_only = _retire_only("postgresql", db.version_columns)
     return [
         f"""CREATE FUNCTION handbook_version_frozen() RETURNS trigger AS $$
         BEGIN
@@ -153,7 +150,7 @@ def postgresql_forward(db: Tables) -> list[str]:
                 IF OLD.status <> 'draft' THEN {raise_} END IF;
                 RETURN OLD;
             END IF;
-            IF OLD.status <> 'draft' AND NOT {_retire_only("postgresql")} THEN {raise_} END IF;
+            IF OLD.status <> 'draft' AND NOT {retire_only} THEN {raise_} END IF;
             RETURN NEW;
         END $$ LANGUAGE plpgsql;""",
         f"""CREATE TRIGGER handbook_version_frozen BEFORE UPDATE OR DELETE ON {db.versions}
@@ -199,6 +196,19 @@ def uninstall(apps, schema_editor) -> None:
         sqlite=lambda: sqlite_backward(db),
         postgresql=lambda: postgresql_backward(db),
     )
+
+
+def take_off_all(apps, schema_editor) -> None:
+    """Migration 0007, before it adds a column to versions: take off every trigger of
+    versions and tips (0002's and 0005's), to put them on again after (``put_on_all``)."""
+    uninstall_evidence(apps, schema_editor)
+    uninstall(apps, schema_editor)
+
+
+def put_on_all(apps, schema_editor) -> None:
+    """Put 0002's and 0005's triggers on, with the columns the versions have now."""
+    install(apps, schema_editor)
+    install_evidence(apps, schema_editor)
 
 
 def evidence_triggers(vendor: str, db: Tables) -> list[Trigger]:

@@ -10,6 +10,12 @@ passes the whole quiz (see acknowledgements.selectors.eligibility).
 Tips are compared by lineage across every version in between, so a tip changed in
 meaning in version 2 still counts for someone who signed version 1 when version 3 is
 current, and a tip changed and later changed back does not.
+
+A tip left out since the version someone signed is a change in meaning too, unless the
+editor of the version that left it out marked it otherwise (for example: merged into
+another tip; GuidelineVersion.editorial_removals). There is nothing to re-read for it:
+those people sign again, re-reading only the tips that changed, as when the version's
+"everyone must acknowledge again" box is ticked.
 """
 
 from __future__ import annotations
@@ -59,10 +65,21 @@ class Status:
 
 
 def needs_reacknowledgement(*, version: GuidelineVersion) -> bool:
-    """Whether the version, compared with the one before, changed in meaning."""
-    return (
-        version.requires_reacknowledgement
-        or version.tips.filter(change__in=MATERIAL_CHANGES).exists()
+    """Whether the version, compared with the one before, changed in meaning: a tip
+    changed in meaning or new, a tip left out (unless marked otherwise), or the box."""
+    if version.requires_reacknowledgement:
+        return True
+    if version.tips.filter(change__in=MATERIAL_CHANGES).exists():
+        return True
+    if version.based_on_id is None:
+        return False
+    kept = set(version.tips.values_list("lineage", flat=True))
+    return any(
+        version.removal_is_material(lineage)
+        for lineage in Tip.objects.filter(version_id=version.based_on_id).values_list(
+            "lineage", flat=True
+        )
+        if lineage not in kept
     )
 
 
@@ -115,15 +132,45 @@ def changed_tips_since(
 
 def tips_changed_between(*, since: GuidelineVersion, version: GuidelineVersion) -> list[Tip]:
     """The tips of ``version`` changed in meaning since ``since`` (three queries)."""
+    return _compare(since=since, version=version)[0]
+
+
+def _compare(*, since: GuidelineVersion, version: GuidelineVersion) -> tuple[list[Tip], bool]:
+    """The tips of ``version`` changed in meaning since ``since``, and whether a tip of
+    ``since`` was left out in a way that changes the meaning (three queries)."""
     from handbook.selectors import tips_between
-    from handbook.selectors.diff import strongest_marks
 
     tips = list(version.tips.order_by("number"))
     before = dict(since.tips.values_list("lineage", "text"))
-    marks = strongest_marks(
-        tips=tips_between(guideline=version.guideline_id, low=since.number, high=version.number)
+    between = list(
+        tips_between(guideline=version.guideline_id, low=since.number, high=version.number)
     )
-    return _changed(tips=tips, before=before, marks=marks)
+    return _changed_and_removed(
+        tips=tips, before=before, between=between, low=since.number, newest=version
+    )
+
+
+def _changed_and_removed(
+    *,
+    tips: list[Tip],
+    before: dict[UUID, str],
+    between: list[Tip],
+    low: int,
+    newest: GuidelineVersion,
+) -> tuple[list[Tip], bool]:
+    """_changed, and whether a tip of version ``low`` was left out by ``newest`` or a
+    version in between without the editor's mark "not a change in meaning"."""
+    from handbook.selectors.diff import removals, strongest_marks
+
+    changed = _changed(tips=tips, before=before, marks=strongest_marks(tips=between))
+    left_out = removals(
+        before=before,
+        after=[tip.lineage for tip in tips],
+        low=low,
+        newest=newest,
+        between=between,
+    )
+    return changed, any(removal.material for removal in left_out.values())
 
 
 def _changed(*, tips: list[Tip], before: dict[UUID, str], marks: dict[UUID, str]) -> list[Tip]:
@@ -143,9 +190,10 @@ def must_resign_since(
 ) -> tuple[bool, list[Tip]]:
     """Whether someone who signed ``since`` must sign ``version`` again, and the tips
     they re-read: a tip changed in meaning, or a version in between (or this one) has
-    "everyone must acknowledge again" ticked."""
-    changed = tips_changed_between(since=since, version=version)
-    if changed:
+    "everyone must acknowledge again" ticked, or a tip was left out (unless the editor
+    marked that as not a change in meaning)."""
+    changed, removed = _compare(since=since, version=version)
+    if changed or removed:
         return True, changed
     flagged = GuidelineVersion.objects.filter(
         guideline_id=version.guideline_id,
@@ -191,7 +239,6 @@ def statuses_for(*, employee: Employee, versions: Iterable[GuidelineVersion]) ->
     everyone to sign again. The same rules as status_for, read in bulk (for the home
     page, which shows every guideline that applies)."""
     from acknowledgements.models import Acknowledgement, LedgerEntry
-    from handbook.selectors.diff import strongest_marks
 
     versions = list(versions)
     if not versions:
@@ -246,12 +293,14 @@ def statuses_for(*, employee: Employee, versions: Iterable[GuidelineVersion]) ->
         if since is None:
             continue
         in_between = since_tips.get(version.guideline_id, [])
-        changed = _changed(
+        changed, removed = _changed_and_removed(
             tips=[tip for tip in in_between if tip.version_id == version.pk],
             before=before.get(since.pk, {}),
-            marks=strongest_marks(tips=in_between),
+            between=in_between,
+            low=since.number,
+            newest=version,
         )
-        if changed:
+        if changed or removed:
             statuses[version.pk] = Status(
                 State.MUST_RESIGN, version, signed_version=since, changed_tips=changed
             )

@@ -155,10 +155,22 @@ def versions_with_tips(
 
 
 def tips_between(*, guideline: Guideline | int, low: int, high: int) -> QuerySet[Tip]:
-    """Lineage and change mark of every tip in versions low+1 .. high (one query)."""
-    return Tip.objects.filter(
-        version__guideline=guideline, version__number__gt=low, version__number__lte=high
-    ).only("lineage", "change", "version_id")
+    """Lineage and change mark of every tip in versions low+1 .. high, with its version's
+    number and marks on removed tips (handbook.selectors.diff.removals): one query."""
+    return (
+        Tip.objects.filter(
+            version__guideline=guideline, version__number__gt=low, version__number__lte=high
+        )
+        .select_related("version")
+        .only(
+            "lineage",
+            "change",
+            "version",
+            "version__number",
+            "version__guideline_id",
+            "version__editorial_removals",
+        )
+    )
 
 
 def handbook_events(*, guideline: Guideline) -> QuerySet[HandbookEvent]:

@@ -116,9 +116,21 @@ class TipDiff:
     old_number: int | None
     new_number: int | None
     segments: list[Segment]
+    # A removed tip: whether leaving it out is a change in meaning (None: not known, as
+    # when comparing a newer version with an older one), and the editor's note if not.
+    removal_material: bool | None = None
+    removal_note: str = ""
 
     @property
     def label(self) -> StrOrPromise:
+        if self.status == TipStatus.REMOVED and self.removal_material is not None:
+            if self.removal_material:
+                return gettext("Removed: a change in meaning")
+            if self.removal_note:
+                return gettext("Removed, not a change in meaning: %(note)s") % {
+                    "note": self.removal_note
+                }
+            return gettext("Removed, not a change in meaning")
         return TipStatus(self.status).label
 
     @property
@@ -193,6 +205,56 @@ def strongest_marks(*, tips: Iterable[Tip]) -> dict[uuid.UUID, str]:
     return marks
 
 
+@dataclass(frozen=True)
+class Removal:
+    """A tip of an older version that a newer one no longer has: the version that left
+    it out, and whether that is a change in meaning (the default) or, by the editor's
+    mark, not (GuidelineVersion.editorial_removals)."""
+
+    lineage: uuid.UUID
+    version: GuidelineVersion
+
+    @property
+    def material(self) -> bool:
+        return self.version.removal_is_material(self.lineage)
+
+    @property
+    def note(self) -> str:
+        return self.version.removal_note(self.lineage)
+
+
+def removals(
+    *,
+    before: Iterable[uuid.UUID],
+    after: Iterable[uuid.UUID],
+    low: int,
+    newest: GuidelineVersion,
+    between: Iterable[Tip],
+) -> dict[uuid.UUID, Removal]:
+    """The tips of version ``low`` (their lineages: ``before``) that ``newest`` (its
+    lineages: ``after``) no longer has, each with the version that left it out.
+
+    ``between``: the tips of the versions after ``low`` up to ``newest``, with their
+    version loaded (select_related, as handbook.selectors.tips_between does). A lineage
+    never comes back once left out (a draft copies the latest version's tips), so the
+    version that left a tip out is the one after the last that still has it. Costs no
+    query.
+    """
+    remaining = set(before) - set(after)
+    if not remaining:
+        return {}
+    versions = {newest.number: newest}
+    last_seen: dict[uuid.UUID, int] = {}
+    for tip in between:
+        versions.setdefault(tip.version.number, tip.version)
+        if tip.lineage in remaining:
+            last_seen[tip.lineage] = max(last_seen.get(tip.lineage, low), tip.version.number)
+    return {
+        lineage: Removal(lineage, versions.get(last_seen.get(lineage, low) + 1, newest))
+        for lineage in remaining
+    }
+
+
 def _tip_status(old: Tip, new: Tip, segments: list[Segment], mark: str | None) -> str:
     if not _is_changed(segments):
         return TipStatus.UNCHANGED
@@ -225,7 +287,19 @@ def diff_versions(
     new_tips = sorted(new.tips.all(), key=lambda t: t.number)
     if between is None:
         between = new_tips if old.number < new.number else old_tips
+    between = list(between)
     marks = strongest_marks(tips=between)
+    left_out = (
+        removals(
+            before=[tip.lineage for tip in old_tips],
+            after=[tip.lineage for tip in new_tips],
+            low=old.number,
+            newest=new,
+            between=between,
+        )
+        if old.number < new.number
+        else {}
+    )
 
     old_by_lineage = {tip.lineage: tip for tip in old_tips}
     new_lineages = {tip.lineage for tip in new_tips}
@@ -253,12 +327,15 @@ def diff_versions(
         if tip.lineage in new_lineages:
             previous_position = position_of[tip.lineage]
         else:
+            removal = left_out.get(tip.lineage)
             removed_after[previous_position].append(
                 TipDiff(
                     TipStatus.REMOVED,
                     tip.number,
                     None,
                     word_diff(old=tip.text_in(language), new=""),
+                    removal_material=removal.material if removal else None,
+                    removal_note=removal.note if removal else "",
                 )
             )
     ordered = list(removed_after[-1])

@@ -138,6 +138,10 @@ def create_draft(*, guideline: Guideline, actor: Employee | None) -> GuidelineVe
     return draft
 
 
+# The longest note on a removed tip that is not a change in meaning.
+REMOVAL_NOTE_LENGTH = 200
+
+
 def proposed_change(*, previous_text: str | None, text: str) -> str:
     """What the portal proposes for a tip: new, unchanged if identical, else undecided."""
     if previous_text is None:
@@ -161,11 +165,16 @@ def update_draft(
     effective_date: datetime.date | None,
     requires_reacknowledgement: bool,
     tips: list[TipInput],
+    editorial_removals: dict[uuid.UUID, str] | None = None,
 ) -> GuidelineVersion:
     """Replace a draft's content. Tips are numbered in the order given.
 
     A tip whose text equals the previous version's is marked unchanged; a changed tip
     must be marked editorial or material by the editor; a tip without lineage is new.
+    A tip of the previous version that is left out is a change in meaning (those who
+    signed must sign again) unless ``editorial_removals`` names its lineage, with the
+    editor's note (such as "merged into tip 4"); None keeps the marks the draft has for
+    tips still left out.
     """
     _require(actor, "handbook.change_guidelineversion", draft.guideline)
     draft = GuidelineVersion.objects.select_for_update().get(pk=draft.pk)
@@ -204,8 +213,28 @@ def update_draft(
                 **({"lineage": tip.lineage} if tip.lineage else {}),
             )
         )
+    kept = {row.lineage for row in rows}
+    if editorial_removals is None:
+        editorial_removals = {
+            uuid.UUID(lineage): note
+            for lineage, note in (draft.editorial_removals or {}).items()
+            if uuid.UUID(lineage) in previous and uuid.UUID(lineage) not in kept
+        }
+    for lineage in editorial_removals:
+        if lineage not in previous or lineage in kept:
+            errors.append(
+                _(
+                    "Only a tip of the previous version that this version leaves out can be "
+                    "marked as removed without a change in meaning."
+                )
+            )
+            break
     if errors:
         raise ValidationError(errors)
+    draft.editorial_removals = {
+        str(lineage): note.strip()[:REMOVAL_NOTE_LENGTH]
+        for lineage, note in editorial_removals.items()
+    }
     draft.title = title.strip()
     draft.title_en = title_en.strip()
     draft.introduction = introduction.strip()

@@ -100,7 +100,7 @@ def test_diff_labels_each_tip_by_lineage():
         "Unchanged",
         "Editorial change",
         "Change in meaning",
-        "Removed",
+        "Removed: a change in meaning",
         "New",
     ]
 

@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from handbook import services
-from handbook.forms import TipFormSet, VersionForm
+from handbook.forms import RemovalFormSet, TipFormSet, VersionForm
 from handbook.models import GuidelineVersion
 from handbook.selectors import (
     current_version,
@@ -36,6 +36,7 @@ from portal.forms import ErrorLink
 
 EVENTS_PAGE_SIZE = 25
 TIPS_PREFIX = "tips"
+REMOVED_PREFIX = "removed"
 
 
 class EditorMixin(LoginRequiredMixin, GuidelineMixin, LanguageMixin):
@@ -130,6 +131,33 @@ class EditDraftView(DraftMixin, TemplateView):
             {tip.lineage: tip.text for tip in previous.tips.all()} if previous else {}
         )
         self.known_lineages = set(self.previous_texts) | {t.lineage for t in self.draft.tips.all()}
+        kept = {tip.lineage for tip in self.draft.tips.all()}
+        # The previous version's tips this draft leaves out, in their order there.
+        self.removed_texts = (
+            {
+                tip.lineage: tip.text
+                for tip in sorted(previous.tips.all(), key=lambda t: t.number)
+                if tip.lineage not in kept
+            }
+            if previous
+            else {}
+        )
+
+    def _removals(self, data=None):
+        marks = self.draft.editorial_removals or {}
+        return RemovalFormSet(
+            data,
+            prefix=REMOVED_PREFIX,
+            initial=[
+                {
+                    "lineage": lineage,
+                    "not_material": str(lineage) in marks,
+                    "note": marks.get(str(lineage), ""),
+                }
+                for lineage in self.removed_texts
+            ],
+            form_kwargs={"removed_texts": self.removed_texts},
+        )
 
     def _form_kwargs(self):
         return {"previous_texts": self.previous_texts, "known_lineages": self.known_lineages}
@@ -163,16 +191,22 @@ class EditDraftView(DraftMixin, TemplateView):
             ],
             form_kwargs=self._form_kwargs(),
         )
-        return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset, removals=self._removals())
+        )
 
     def post(self, request, *args, **kwargs):
         self._setup()
         form = VersionForm(request.POST, draft=self.draft)
         formset = TipFormSet(request.POST, prefix=TIPS_PREFIX, form_kwargs=self._form_kwargs())
+        # Without the removed tips' part (a page from before it), their marks stay.
+        posted_removals = f"{REMOVED_PREFIX}-TOTAL_FORMS" in request.POST
+        removals = self._removals(request.POST if posted_removals else None)
         if "add_tip" in request.POST:
-            return self._with_extra_tip(form, formset)
+            return self._with_extra_tip(form, formset, removals)
         service_errors: list[str] = []
-        if form.is_valid() and formset.is_valid():
+        removals_valid = not posted_removals or removals.is_valid()
+        if form.is_valid() and formset.is_valid() and removals_valid:
             tips = [
                 services.TipInput(
                     text=tip_form.cleaned_data["text"],
@@ -187,6 +221,15 @@ class EditDraftView(DraftMixin, TemplateView):
                     draft=self.draft,
                     actor=request.user,
                     tips=tips,
+                    editorial_removals=(
+                        {
+                            removal.cleaned_data["lineage"]: removal.cleaned_data["note"]
+                            for removal in removals.forms
+                            if removal.cleaned_data.get("not_material")
+                        }
+                        if posted_removals
+                        else None
+                    ),
                     **{name: form.cleaned_data[name] for name in VERSION_FIELDS},
                 )
             except ValidationError as error:
@@ -199,11 +242,22 @@ class EditDraftView(DraftMixin, TemplateView):
                         kwargs={"guideline": self.guideline.slug, "number": self.draft.number},
                     )
                 )
-        context = self.get_context_data(form=form, formset=formset)
+        context = self.get_context_data(form=form, formset=formset, removals=removals)
         context["error_summary"] = error_summary(form, formset, service_errors)
+        if posted_removals and not removals_valid:
+            context["error_summary"].extend(
+                {"message": str(error), "target": "removed-tips"}
+                for removal in removals.forms
+                for errors in removal.errors.values()
+                for error in errors
+            )
+            context["error_summary"].extend(
+                {"message": str(error), "target": "removed-tips"}
+                for error in removals.non_form_errors()
+            )
         return self.render_to_response(context)
 
-    def _with_extra_tip(self, form, formset):
+    def _with_extra_tip(self, form, formset, removals):
         """The same form, unsaved, with one more empty tip at the end."""
         initial_version = {name: form[name].value() for name in form.fields}
         tips = []
@@ -214,7 +268,7 @@ class EditDraftView(DraftMixin, TemplateView):
         form = VersionForm(initial=initial_version)
         formset = TipFormSet(prefix=TIPS_PREFIX, initial=tips, form_kwargs=self._form_kwargs())
         formset.forms[-1].fields["text"].widget.attrs["autofocus"] = True
-        context = self.get_context_data(form=form, formset=formset)
+        context = self.get_context_data(form=form, formset=formset, removals=removals)
         context["added_tip"] = len(formset.forms) - 1
         return self.render_to_response(context)
 
