@@ -512,6 +512,20 @@ def set_onboarding_guidelines(
     return rule
 
 
+def _schedule_days(days: Iterable[int]) -> set[int]:
+    """The days of reminders, each once: whole numbers from 1 to 365 (the form says so
+    next to the field; this refuses the same for any other caller)."""
+    checked = set()
+    for value in days:
+        text = str(value)
+        if isinstance(value, bool) or not text.isdecimal() or not 1 <= int(text) <= 365:
+            raise CampaignError(
+                gettext("Enter the days of the reminders as whole numbers from 1 to 365.")
+            )
+        checked.add(int(text))
+    return checked
+
+
 @transaction.atomic
 def update_schedule(
     *,
@@ -528,9 +542,9 @@ def update_schedule(
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
     if campaign.status == Campaign.Status.CLOSED:
         raise CampaignError(gettext("A closed campaign sends no more reminders."))
-    campaign.reminder_days = sorted({int(d) for d in reminder_days}, reverse=True)
+    campaign.reminder_days = sorted(_schedule_days(reminder_days), reverse=True)
     if reminder_after_days is not None:
-        campaign.reminder_after_days = sorted({int(d) for d in reminder_after_days})
+        campaign.reminder_after_days = sorted(_schedule_days(reminder_after_days))
     campaign.manager_escalation_days = manager_escalation_days
     campaign.hr_escalation_days = hr_escalation_days
     campaign.save(

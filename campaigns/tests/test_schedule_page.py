@@ -121,3 +121,26 @@ def test_the_onboarding_page_lists_the_sequence_counted_from_each_due_date(hr_cl
         "7 days after the due date",
         "10 days after the due date",
     ]
+
+
+@pytest.mark.parametrize("bad", [0, -3, 366, 3.5, "drie", True, None])
+@pytest.mark.parametrize("field", ["reminder_days", "reminder_after_days"])
+def test_the_service_refuses_bad_days_from_any_caller_and_changes_nothing(version, field, bad):
+    from campaigns import services
+    from campaigns.services import CampaignError
+
+    campaign = campaign_for(version)
+    schedule = {
+        "reminder_days": [14, 3],
+        "reminder_after_days": [3, 10],
+        "manager_escalation_days": 5,
+        "hr_escalation_days": 12,
+    }
+    schedule[field] = [7, bad]
+
+    with translation.override("nl"), pytest.raises(CampaignError, match="hele getallen van 1"):
+        services.update_schedule(campaign=campaign, by=None, **schedule)
+
+    campaign.refresh_from_db()
+    assert (campaign.reminder_days, campaign.reminder_after_days) == ([14, 3], [3, 10])
+    assert not campaign.events.filter(kind=CampaignEvent.Kind.SCHEDULE_CHANGED).exists()
