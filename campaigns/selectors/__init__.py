@@ -216,16 +216,30 @@ def onboarding_choices() -> QuerySet[Guideline]:
     return Guideline.objects.filter(Exists(published)).order_by("title", "pk")
 
 
+def actionable(*, on: datetime.date) -> Q:
+    """The one rule of which assignments are a task on the day ``on``: in a running
+    campaign that has started, for a version that is published and in force. An
+    assignment for a version not in force yet (or no longer published) asks what cannot
+    be done: the signing page offers the version in force. It is shown nowhere as a task,
+    and nobody is reminded of it, until its version is in force (open_assignments_of,
+    the team page, the reminders, the signing round all filter on this)."""
+    return Q(
+        campaign__status=Campaign.Status.RUNNING,
+        campaign__start_date__lte=on,
+        version__status=GuidelineVersion.Status.PUBLISHED,
+        version__effective_date__lte=on,
+    )
+
+
 def open_assignments_of(*, employee: Employee, on: datetime.date | None = None) -> list[Assignment]:
     """What the employee still has to do, over every guideline and running campaign, the
     nearest due date first (for the home page), each with ``status`` (with_status), its
-    campaign, version and guideline: one query, however many guidelines."""
+    campaign, version and guideline: one query, however many guidelines. Only tasks
+    that can be done (actionable)."""
     on = on or today()
-    assignments = Assignment.objects.filter(
-        employee=employee,
-        campaign__status=Campaign.Status.RUNNING,
-        campaign__start_date__lte=on,
-    ).select_related("campaign", "version", "guideline")
+    assignments = Assignment.objects.filter(actionable(on=on), employee=employee).select_related(
+        "campaign", "version", "guideline"
+    )
     return [
         assignment
         for assignment in with_status(assignments=assignments, on=on).order_by(
@@ -249,17 +263,14 @@ def running_team_assignments(
 ) -> QuerySet[Assignment]:
     """The assignments of a manager's team (direct and indirect reports; ``team`` if the
     caller has people.selectors.team_of already) in running campaigns that have started,
-    leavers left out. Not annotated: for status_counts and the remind buttons."""
+    for versions in force (actionable), leavers left out. Not annotated: for
+    status_counts and the remind buttons."""
     from people.selectors import team_of
 
     on = on or today()
     team = team_of(manager=manager) if team is None else team
     return counting(
-        assignments=Assignment.objects.filter(
-            employee__in=team,
-            campaign__status=Campaign.Status.RUNNING,
-            campaign__start_date__lte=on,
-        ),
+        assignments=Assignment.objects.filter(actionable(on=on), employee__in=team),
         on=on,
     )
 

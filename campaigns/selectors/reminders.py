@@ -11,25 +11,23 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from campaigns.models import Assignment, Campaign, Reminder
-from campaigns.selectors import counting
+from campaigns.selectors import actionable, counting
 
 
 def open_for_mail(
     *, employee_ids: Collection[int], on: datetime.date
 ) -> dict[int, list[Assignment]]:
-    """Per employee: every assignment still open (counting, not exempt, not signed, in a
-    running campaign that has started, for a version in force), the nearest due date
-    first, with its campaign, version and guideline. One query, however many people and
-    guidelines."""
+    """Per employee: every assignment still open (counting, not exempt, not signed, and
+    a task today: in a running campaign that has started, for a version in force, see
+    campaigns.selectors.actionable), the nearest due date first, with its campaign,
+    version and guideline. One query, however many people and guidelines."""
     assignments = (
         counting(
             assignments=Assignment.objects.filter(
+                actionable(on=on),
                 employee_id__in=list(employee_ids),
-                campaign__status=Campaign.Status.RUNNING,
-                campaign__start_date__lte=on,
                 exempted_at__isnull=True,
                 signed_at__isnull=True,
-                version__effective_date__lte=on,
             ),
             on=on,
         )

@@ -11,7 +11,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from acknowledgements.hooks import SigningRound
 from campaigns.models import Assignment, Campaign, SkippedTip
-from campaigns.selectors import today
+from campaigns.selectors import actionable, today
 from handbook.models import GuidelineVersion
 from people.models import Employee
 
@@ -19,18 +19,18 @@ from people.models import Employee
 def signing_round(*, employee: Employee, version: GuidelineVersion) -> SigningRound | None:
     """The round whose open assignment a signature of ``version`` by ``employee``
     answers, or None: of the employee's assignments for the version's guideline that
-    are not signed and not exempt, in a running campaign that has started, one for this
-    very version first, then the earliest due. With the round's facts (a round where
+    are not signed and not exempt, in a running campaign that has started and for a
+    version in force (campaigns.selectors.actionable), one for this very version
+    first, then the earliest due. With the round's facts (a round where
     everyone signs again counts its own). One query; in a round where everyone signs
     again and there is still something to read, a second for the tips they may skip."""
     row = (
         Assignment.objects.filter(
+            actionable(on=today()),
             employee=employee,
             guideline_id=version.guideline_id,
             signed_at__isnull=True,
             exempted_at__isnull=True,
-            campaign__status=Campaign.Status.RUNNING,
-            campaign__start_date__lte=today(),
         )
         .annotate(
             other_version=Case(
@@ -71,16 +71,16 @@ def signing_round(*, employee: Employee, version: GuidelineVersion) -> SigningRo
 
 def open_rounds(*, employee: Employee) -> dict[int, SigningRound]:
     """The employee's open assignments in running, started campaigns where everyone
-    signs again, by version id (the earliest due of each): where they must sign a
-    version again although they signed it before. One query."""
+    signs again, for versions in force (campaigns.selectors.actionable), by version id
+    (the earliest due of each): where they must sign a version again although they
+    signed it before. One query."""
     rows = (
         Assignment.objects.filter(
+            actionable(on=today()),
             employee=employee,
             counts_from__isnull=False,
             signed_at__isnull=True,
             exempted_at__isnull=True,
-            campaign__status=Campaign.Status.RUNNING,
-            campaign__start_date__lte=today(),
         )
         .order_by("-due_date", "-pk")  # the earliest due last: it wins below
         .values_list(

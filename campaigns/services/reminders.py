@@ -46,13 +46,14 @@ class Plan:
 
 
 def _open_assignments(campaign: Campaign, on: datetime.date) -> QuerySet[Assignment]:
-    """Assignments that still need something: counting, not exempt, not signed, and for
-    a version in force (nobody is chased for what cannot be signed yet)."""
+    """Assignments that still need something: counting, not exempt, not signed, and a
+    task today (campaigns.selectors.actionable: nobody is chased for a version that is
+    not in force yet)."""
     return (
         selectors.counting(assignments=campaign.assignments.all(), on=on)
         .filter(exempted_at__isnull=True)
         .filter(signed_at__isnull=True)
-        .filter(version__effective_date__lte=on)
+        .filter(selectors.actionable(on=on))
     )
 
 
@@ -251,8 +252,8 @@ def remind_now(
     step = f"manual-{on.isoformat()}"
     open_rows = dict(
         selectors.counting(assignments=assignments, on=on)
-        .filter(exempted_at__isnull=True, campaign__status=Campaign.Status.RUNNING)
-        .filter(signed_at__isnull=True, version__effective_date__lte=on)
+        .filter(selectors.actionable(on=on), exempted_at__isnull=True)
+        .filter(signed_at__isnull=True)
         .values_list("pk", "employee_id")
     )
     with transaction.atomic():

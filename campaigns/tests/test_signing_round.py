@@ -48,7 +48,7 @@ def test_the_campaigns_rule_is_the_one_signing_asks():
     version = ready_to_sign(employee)
     campaign = _campaign_for(employee, version)
 
-    assert hooks.signing_round(employee=employee, version=version) == campaign.pk
+    assert hooks.signing_round(employee=employee, version=version).campaign_id == campaign.pk
 
 
 def test_signing_with_an_open_assignment_records_its_campaign_in_the_ledger_content():
@@ -92,7 +92,7 @@ def test_of_two_open_assignments_the_earliest_due_is_the_round():
     _campaign_for(employee, version, deadline=30, name="Later")
     sooner = _campaign_for(employee, version, deadline=10, name="Eerder")
 
-    assert signing_round(employee=employee, version=version) == sooner.pk
+    assert signing_round(employee=employee, version=version).campaign_id == sooner.pk
 
 
 def test_an_assignment_for_the_signed_version_comes_before_an_earlier_due_one_for_another():
@@ -102,7 +102,7 @@ def test_an_assignment_for_the_signed_version_comes_before_an_earlier_due_one_fo
     second = quiz_version(number=2, guideline=first.guideline)
     for_second = _campaign_for(employee, second, deadline=30, name="Versie 2")
 
-    assert signing_round(employee=employee, version=second) == for_second.pk
+    assert signing_round(employee=employee, version=second).campaign_id == for_second.pk
 
 
 def test_an_assignment_of_another_guideline_is_not_the_round():
