@@ -161,7 +161,11 @@ def in_bulk(*, campaign_id: int, version_id: int, added_at: datetime.datetime) -
         finally:
             cursor.execute(f"SET LOCAL {BULK_SETTING} = 'off'")
         which = "AND {table}.added_at = %(added_at)s"
-        params = {"campaign": campaign_id, "version": version_id, "added_at": added_at}
+        params: dict[str, Any] = {
+            "campaign": campaign_id,
+            "version": version_id,
+            "added_at": added_at,
+        }
         db = tables()
         cursor.execute(_fill_in_bulk(db).format(which=which.format(table="a")), params)
         cursor.execute(_fill_round(db).format(which=which.format(table=db.assignments)), params)
@@ -178,18 +182,18 @@ def repair(*, campaign: Campaign) -> int:
     """
     if connection.vendor != "postgresql":
         return refresh_stale(assignments=campaign.assignments.all())
-    changed = 0
+    changed: int = 0
     db = tables()
     with connection.cursor() as cursor:
         cursor.execute(_clear_gone(db), {"campaign": campaign.pk})
-        changed += cursor.rowcount
+        changed += int(cursor.rowcount)
         versions = campaign.assignments.order_by().values_list("version_id", flat=True)
         for version_id in versions.distinct():
             params = {"campaign": campaign.pk, "version": version_id}
             cursor.execute(_fill_in_bulk(db).format(which=""), params)
-            changed += cursor.rowcount
+            changed += int(cursor.rowcount)
             cursor.execute(_fill_round(db, changed_only=True).format(which=""), params)
-            changed += cursor.rowcount
+            changed += int(cursor.rowcount)
     return changed
 
 
@@ -272,7 +276,7 @@ def refresh(*, assignments: QuerySet[Assignment]) -> int:
             f"WHERE id IN (SELECT * FROM ({ids}) chosen)",
             params,
         )
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def refresh_stale(*, assignments: QuerySet[Assignment]) -> int:
