@@ -263,7 +263,7 @@ def launch_campaign(
                 )
         _check_start(
             campaign.start_date,
-            [subject.version for subject in subjects],
+            [subject.version for subject in subjects if subject.version is not None],
             on=timezone.localdate(now),
         )
         if campaign.deadline < timezone.localdate(now):
