@@ -162,7 +162,7 @@ class SigningFacts:
     quiz_required: bool = False
 
 
-def in_round(facts: SigningFacts, round: SigningRound | None) -> SigningFacts:
+def in_round(*, facts: SigningFacts, round: SigningRound | None) -> SigningFacts:
     """The facts that count for a signature answering ``round``: in a round where
     everyone signs again, the round's own (signed for this round, read and the quiz
     passed since it began: the assignment's facts, kept by the database); otherwise

@@ -265,7 +265,7 @@ def sign_version(
     if facts is None:
         facts = eligibility.signing_facts(employee=employee, version=version)
     # In a round where everyone signs again, only that round's own facts count.
-    facts = eligibility.in_round(facts, round)
+    facts = eligibility.in_round(facts=facts, round=round)
     if facts.signed:
         existing = existing_acknowledgement(employee=employee, version=version, round=round)
         assert existing is not None  # facts.signed: there is one
