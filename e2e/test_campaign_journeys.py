@@ -38,11 +38,15 @@ def _days(n: int) -> datetime.date:
 
 @pytest.fixture
 def version(transactional_db):
-    """A published version in force today: three tips, three questions, options in bank
-    order (the quiz can be passed by reading the right answers from the database)."""
+    """A published version in force since 60 days ago (before the campaign of three weeks
+    ago: a campaign asks nothing before its version is in force): three tips, three
+    questions, options in bank order (the quiz can be passed by reading the right
+    answers from the database)."""
     from quizzes.tests.factories import quiz_version
 
-    return quiz_version(tips=3, questions_per_attempt=3, shuffle_options=False)
+    return quiz_version(
+        tips=3, questions_per_attempt=3, shuffle_options=False, effective_date=_days(-60)
+    )
 
 
 @pytest.fixture
