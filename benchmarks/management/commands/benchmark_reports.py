@@ -341,7 +341,9 @@ def fill_plain(employees: int) -> int:
     from handbook.models import GuidelineVersion
     from people.models import Department, Employee
 
-    call_command("load_handbook", verbosity=0)
+    # In force before the campaign below starts (a campaign asks nothing earlier).
+    in_force = timezone.localdate() - datetime.timedelta(days=60)
+    call_command("load_handbook", verbosity=0, effective_date=in_force)
     version = GuidelineVersion.objects.get(number=1)
     departments = []
     parent = None
