@@ -56,19 +56,19 @@ def planned_for(*, mails: Collection[int]) -> dict[int, set[int]]:
 DUE_STEP = "due"
 
 
-def before_step(days: int) -> str:
+def before_step(*, days: int) -> str:
     return f"before-{days}"
 
 
-def after_step(days: int) -> str:
+def after_step(*, days: int) -> str:
     return f"after-{days}"
 
 
-def manager_step(days: int) -> str:
+def manager_step(*, days: int) -> str:
     return f"manager-{days}"
 
 
-def hr_step(days: int) -> str:
+def hr_step(*, days: int) -> str:
     return f"hr-{days}"
 
 
@@ -99,25 +99,29 @@ def schedule(*, campaign: Campaign, due_date: datetime.date | None = None) -> li
     the manager and to HR (those on the same day: the employee first). With
     ``due_date`` (for a campaign: its deadline) each step has its date."""
     days = [
-        (before_step(d), Reminder.Kind.REMINDER, -d)
+        (before_step(days=d), Reminder.Kind.REMINDER, -d)
         for d in {int(d) for d in campaign.reminder_days or []}
     ]
     days.append((DUE_STEP, Reminder.Kind.REMINDER, 0))
     days += [
-        (after_step(d), Reminder.Kind.REMINDER, d)
+        (after_step(days=d), Reminder.Kind.REMINDER, d)
         for d in {int(d) for d in campaign.reminder_after_days or []}
     ]
     if campaign.manager_escalation_days is not None:
         days.append(
             (
-                manager_step(campaign.manager_escalation_days),
+                manager_step(days=campaign.manager_escalation_days),
                 Reminder.Kind.MANAGER,
                 campaign.manager_escalation_days,
             )
         )
     if campaign.hr_escalation_days is not None:
         days.append(
-            (hr_step(campaign.hr_escalation_days), Reminder.Kind.HR, campaign.hr_escalation_days)
+            (
+                hr_step(days=campaign.hr_escalation_days),
+                Reminder.Kind.HR,
+                campaign.hr_escalation_days,
+            )
         )
     days.sort(key=lambda step: (step[2], _KIND_ORDER[step[1]]))
     return [

@@ -85,7 +85,7 @@ def _step_conditions(campaign: Campaign, on: datetime.date) -> list[tuple[str, s
         conditions.append(
             (
                 Reminder.Kind.MANAGER,
-                reminder_selectors.manager_step(campaign.manager_escalation_days),
+                reminder_selectors.manager_step(days=campaign.manager_escalation_days),
                 Q(due_date__lte=on - days(campaign.manager_escalation_days))
                 & Q(employee__manager__isnull=False),
             )
@@ -94,7 +94,7 @@ def _step_conditions(campaign: Campaign, on: datetime.date) -> list[tuple[str, s
         conditions.append(
             (
                 Reminder.Kind.HR,
-                reminder_selectors.hr_step(campaign.hr_escalation_days),
+                reminder_selectors.hr_step(days=campaign.hr_escalation_days),
                 Q(due_date__lte=on - days(campaign.hr_escalation_days)),
             )
         )
