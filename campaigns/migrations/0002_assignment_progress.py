@@ -1,7 +1,7 @@
 from django.db import migrations, models
 
-from campaigns.triggers import v1 as progress
 from campaigns.services.progress import fact_columns
+from campaigns.triggers import v1 as progress
 
 
 def fill(apps, schema_editor):
