@@ -7,8 +7,8 @@ class AcknowledgementsConfig(AppConfig):
     verbose_name = _("Acknowledgements")
 
     def ready(self):
-        from acknowledgements.selectors.eligibility import quiz_counts_from
         from acknowledgements.selectors.reacknowledgement import changes_quiz_tip_ids
+        from acknowledgements.selectors.rounds import quiz_counts_from
         from acknowledgements.services.reading import tip_viewed_receiver
         from handbook.signals import tip_viewed
         from quizzes.hooks import register_changes_quiz_rule, register_counts_from_rule

@@ -45,25 +45,6 @@ def quiz_required(*, version: GuidelineVersion) -> bool:
     )
 
 
-def unread_in_round(
-    *, employee: Employee, version: GuidelineVersion, round: SigningRound
-) -> list[Tip]:
-    """The version's tips the employee must still open in a round where everyone signs
-    again: every tip (but the ones they may skip) not opened since the round began."""
-    from django.db.models import F
-    from django.db.models.functions import Coalesce
-
-    read = (
-        TipRead.objects.filter(employee=employee, tip__version=version)
-        .annotate(opened=Coalesce(F("last_opened_at"), F("first_opened_at")))
-        .filter(opened__gte=round.counts_from)
-        .values("tip_id")
-    )
-    return list(
-        version.tips.exclude(pk__in=read).exclude(pk__in=round.skipped_tip_ids).order_by("number")
-    )
-
-
 @dataclass
 class Requirements:
     """What signing a version asks of an employee now.
@@ -97,7 +78,7 @@ def requirements(
     """``status``: the employee's reacknowledgement.status_for(version), if the caller
     has it already (saves its queries); ``round``: the round the signature answers
     (acknowledgements.hooks.signing_round), if the caller has it."""
-    from acknowledgements.selectors import reacknowledgement
+    from acknowledgements.selectors import reacknowledgement, rounds
     from quizzes.models import Attempt
     from quizzes.selectors import changes_question_count, has_passed
 
@@ -107,7 +88,7 @@ def requirements(
             resigning=False,
             unread=[]
             if round.read
-            else unread_in_round(employee=employee, version=version, round=round),
+            else rounds.unread_in_round(employee=employee, version=version, round=round),
             quiz_purpose=purpose,
             quiz_passed=purpose is None or round.quiz_passed,
             round=round,
@@ -405,12 +386,3 @@ def statement_for(*, version: GuidelineVersion, language: str) -> str:
         return gettext(
             "I have read and understood “%(title)s”, version %(number)s, and will act on it."
         ) % {"title": version.title_in(language), "number": version.number}
-
-
-def quiz_counts_from(*, employee: Employee, version: GuidelineVersion) -> datetime.datetime | None:
-    """From when a passed quiz counts for the employee's signature of the version: the
-    start of their open round where everyone signs again, else None (any counts)."""
-    from acknowledgements.hooks import signing_round
-
-    round = signing_round(employee=employee, version=version)
-    return round.counts_from if round is not None else None
