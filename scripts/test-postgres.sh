@@ -12,5 +12,10 @@ cd "$(dirname "$0")/.."
 
 export PYTHON="${PYTHON:-.venv/bin/python}"
 
+# No autovacuum: a vacuum that runs while a test's rows are gone (a flush, a test that
+# deletes) leaves the planner believing a table is empty whatever its pages hold, and the
+# next test's queries over 1,000 rows turned into nested loops of minutes, depending on
+# timing. Tests check results and query counts; speed is `make benchmark`'s.
 exec scripts/with-postgres.sh --label "pytest (pytest-django creates test_portal)" \
+    --conf 'autovacuum = off' \
     -- "$PYTHON" -m pytest "$@"
