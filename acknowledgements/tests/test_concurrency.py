@@ -150,10 +150,14 @@ def test_twenty_simultaneous_submits_in_a_yearly_round_leave_one_new_record():
             confirmed=True,
         ).pk
 
-    results, errors = _in_threads([sign] * 20)
+    # Twenty on PostgreSQL. SQLite's in-memory test database has table locks that fail
+    # at once (see the module): twenty threads retrying there starve each other on a
+    # busy machine, so it gets the other tests' four.
+    submits = 20 if connection.vendor == "postgresql" else THREADS
+    results, errors = _in_threads([sign] * submits)
 
     assert errors == []
-    assert len(results) == 20 and len(set(results)) == 1
+    assert len(results) == submits and len(set(results)) == 1
     assert results[0] != last_year.pk
     assert Acknowledgement.objects.filter(campaign_id=round.pk).count() == 1
     assert Acknowledgement.objects.count() == 2
