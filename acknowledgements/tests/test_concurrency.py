@@ -9,58 +9,17 @@ waiting for the busy timeout (20 s) as it does with the database file used in re
 life. On that database only, the threads wait and try again, as the timeout would.
 """
 
-import threading
-import time
-
 import pytest
-from django.db import OperationalError, connection, connections
+from django.db import connection
 
 from acknowledgements import services
 from acknowledgements.models import Acknowledgement, LedgerEntry, LedgerHead
 from acknowledgements.selectors.verification import verify_chain
 from acknowledgements.tests.factories import ready_to_sign
 from people.tests.factories import EmployeeFactory
+from portal.testing.threads import in_threads
 
 THREADS = 4
-BUSY_TIMEOUT = 20
-
-
-def _waiting_for_shared_cache_locks(call):
-    deadline = time.monotonic() + BUSY_TIMEOUT
-    while True:
-        try:
-            return call()
-        except OperationalError as error:
-            shared_cache_lock = (
-                connection.vendor == "sqlite"
-                and connection.is_in_memory_db()
-                and "table is locked" in str(error)
-            )
-            if not shared_cache_lock or time.monotonic() > deadline:
-                raise
-            time.sleep(0.005)
-
-
-def _in_threads(targets) -> tuple[list, list]:
-    """Run each target in its own thread, all starting together."""
-    barrier = threading.Barrier(len(targets))
-    results, errors = [], []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=30)
-            results.append(_waiting_for_shared_cache_locks(target))
-        except Exception as error:  # reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -77,7 +36,7 @@ def test_concurrent_signing_leaves_exactly_one_record():
             confirmed=True,
         ).pk
 
-    results, errors = _in_threads([sign] * THREADS)
+    results, errors = in_threads([sign] * THREADS)
 
     assert errors == []
     assert len(results) == THREADS and len(set(results)) == 1
@@ -105,7 +64,7 @@ def test_concurrent_signing_by_different_employees_numbers_entries_one_after_ano
             ).entry.sequence
         )
 
-    results, errors = _in_threads([signing(employee) for employee in employees])
+    results, errors = in_threads([signing(employee) for employee in employees])
 
     assert errors == []
     assert sorted(results) == [1, 2, 3, 4]
@@ -154,7 +113,7 @@ def test_twenty_simultaneous_submits_in_a_yearly_round_leave_one_new_record():
     # at once (see the module): twenty threads retrying there starve each other on a
     # busy machine, so it gets the other tests' four.
     submits = 20 if connection.vendor == "postgresql" else THREADS
-    results, errors = _in_threads([sign] * submits)
+    results, errors = in_threads([sign] * submits)
 
     assert errors == []
     assert len(results) == submits and len(set(results)) == 1

@@ -11,57 +11,16 @@ database file does in real life; there only, the threads wait and try again.
 """
 
 import random
-import threading
-import time
 
 import pytest
-from django.db import OperationalError, connection, connections
 
 from people.tests.factories import EmployeeFactory
+from portal.testing.threads import in_threads
 from quizzes.models import Attempt, AttemptQuestion
 from quizzes.services import start_attempt
 from quizzes.tests.factories import quiz_version
 
 THREADS = 4
-BUSY_TIMEOUT = 20
-
-
-def _waiting_for_shared_cache_locks(call):
-    deadline = time.monotonic() + BUSY_TIMEOUT
-    while True:
-        try:
-            return call()
-        except OperationalError as error:
-            shared_cache_lock = (
-                connection.vendor == "sqlite"
-                and connection.is_in_memory_db()
-                and "table is locked" in str(error)
-            )
-            if not shared_cache_lock or time.monotonic() > deadline:
-                raise
-            time.sleep(0.005)
-
-
-def _in_threads(targets) -> tuple[list, list]:
-    """Run each target in its own thread, all starting together."""
-    barrier = threading.Barrier(len(targets))
-    results, errors = [], []
-
-    def run(target):
-        try:
-            barrier.wait(timeout=30)
-            results.append(_waiting_for_shared_cache_locks(target))
-        except Exception as error:  # reported by the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,7 +31,7 @@ def test_simultaneous_starts_by_one_employee_give_one_attempt():
     def start(seed):
         return lambda: start_attempt(employee=employee, version=version, rng=random.Random(seed)).pk
 
-    results, errors = _in_threads([start(seed) for seed in range(THREADS)])
+    results, errors = in_threads([start(seed) for seed in range(THREADS)])
 
     assert errors == []
     assert len(results) == THREADS and len(set(results)) == 1
