@@ -58,6 +58,20 @@ def _last_year(employee, version) -> Acknowledgement:
     return record
 
 
+def _last_year_with_tip_two_wrong(employee, version):
+    """2025: the employee signed after a quiz with tip 2's question answered wrongly."""
+    launched(
+        version, name="Bevestiging 2025", start_date=day(-400), deadline=day(-370), now=at(-400)
+    )
+    read_all_tips(employee, version)
+    tip_two = version.tips.get(number=2)
+    right = [q for q in version.questions.all() if tip_two not in q.tips.all()]
+    submitted_attempt(employee=employee, version=version, right=right, pass_mark=60)
+    signed(employee, version, now=at(-390))
+    _backdate(employee, at(-390))
+    return tip_two
+
+
 def _this_year(version, **kwargs) -> Campaign:
     kwargs.setdefault("signing", Campaign.Signing.AGAIN)
     return launched(version, name="Jaarlijkse herbevestiging 2026", **kwargs)
@@ -211,15 +225,7 @@ def test_the_database_refuses_a_second_signature_outside_any_round(employee, ver
 
 
 def test_a_round_that_rereads_wrong_answers_asks_only_their_tips(employee, version):
-    launched(
-        version, name="Bevestiging 2025", start_date=day(-400), deadline=day(-370), now=at(-400)
-    )
-    read_all_tips(employee, version)
-    tip_two = version.tips.get(number=2)
-    right = [q for q in version.questions.all() if tip_two not in q.tips.all()]
-    submitted_attempt(employee=employee, version=version, right=right, pass_mark=60)
-    signed(employee, version, now=at(-390))
-    _backdate(employee, at(-390))
+    _last_year_with_tip_two_wrong(employee, version)
 
     campaign = _this_year(version, reread=Campaign.Reread.WRONG)
     round = hooks.signing_round(employee=employee, version=version)
@@ -234,15 +240,7 @@ def test_a_round_that_rereads_wrong_answers_asks_only_their_tips(employee, versi
 
 
 def test_reading_the_wrongly_answered_tip_again_completes_the_reading(employee, version):
-    launched(
-        version, name="Bevestiging 2025", start_date=day(-400), deadline=day(-370), now=at(-400)
-    )
-    read_all_tips(employee, version)
-    tip_two = version.tips.get(number=2)
-    right = [q for q in version.questions.all() if tip_two not in q.tips.all()]
-    submitted_attempt(employee=employee, version=version, right=right, pass_mark=60)
-    signed(employee, version, now=at(-390))
-    _backdate(employee, at(-390))
+    tip_two = _last_year_with_tip_two_wrong(employee, version)
     campaign = _this_year(version, reread=Campaign.Reread.WRONG)
 
     record_tip_read(employee=employee, tip=tip_two)
