@@ -104,6 +104,25 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# What an HR adviser of a part of the organisation (an HR role held on a department,
+# people.ObjectRoleGrant) may do within that part: HR's work on people, campaigns and
+# reports. The ledger, its export, the staff import and retention stay with central HR
+# and the auditors: they are about everyone at once.
+CENTRAL_HR_PERMISSIONS = (
+    "acknowledgements.view_ledger",
+    "people.import_staff",
+)
+SCOPED_HR_PERMISSIONS: list[str] = [
+    perm for perm in ROLE_PERMISSIONS[Role.HR] if perm not in CENTRAL_HR_PERMISSIONS
+]
+
+# The permissions each role gives when held on one object (people.auth.object_roles).
+OBJECT_ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.HR: SCOPED_HR_PERMISSIONS,
+    Role.EDITOR: ROLE_PERMISSIONS[Role.EDITOR],
+}
+
+
 def sync_role_groups(using: str = "default", **kwargs) -> None:
     """Create each role's group and give it exactly its permissions (idempotent).
 

@@ -1,5 +1,7 @@
 """Shared reads about people and the organisation. Other apps use these."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -8,7 +10,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 
 from people.models import Department, Employee, ObjectRoleGrant
-from people.roles import GRANTED_ROLES, MFA_ROLES, Role
+from people.roles import GRANTED_ROLES, MFA_ROLES, SCOPED_HR_PERMISSIONS, Role
 
 
 def roles_of(*, user: Employee | AnonymousUser) -> set[str]:
@@ -149,3 +151,79 @@ def objects_with_role[M: Model](
         return manager.none()
     granted = _grants_on(user=user, role=role, model=model).values("object_id")
     return manager.filter(pk__in=granted)
+
+
+# The part of the organisation someone acts on (an HR adviser of a directorate) ---------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The part of the organisation a user acts on with one permission: all of it
+    (``paths`` None: central HR, auditors) or the subtrees under some departments (an HR
+    adviser holding the HR role on those departments, people.ObjectRoleGrant). Filters
+    are materialised-path prefixes, so a scope of any depth costs no extra query."""
+
+    paths: tuple[str, ...] | None
+
+    @property
+    def everything(self) -> bool:
+        return self.paths is None
+
+    def q(self, *, department_field: str = "department") -> Q:
+        """A filter for rows whose department (``department_field``: a foreign key to
+        people.Department, e.g. "employee__department") lies in the scope. Rows without
+        a department lie only in the whole organisation."""
+        if self.paths is None:
+            return Q()
+        query = Q(pk__in=[])
+        for path in self.paths:
+            query |= Q(**{f"{department_field}__path__startswith": path})
+        return query
+
+    def departments(self) -> QuerySet[Department]:
+        """The departments in the scope (every one for the whole organisation)."""
+        if self.paths is None:
+            return Department.objects.all()
+        query = Q(pk__in=[])
+        for path in self.paths:
+            query |= Q(path__startswith=path)
+        return Department.objects.filter(query)
+
+    def covers(self, *, department: Department | None) -> bool:
+        """Whether a department (None: someone without one) lies in the scope."""
+        if self.paths is None:
+            return True
+        return department is not None and department.path.startswith(self.paths)
+
+    def covers_employee(self, *, employee: Employee) -> bool:
+        return self.covers(department=employee.department)
+
+
+EVERYTHING = Scope(paths=None)
+
+
+def scope_of(*, user: Employee | AnonymousUser, perm: str) -> Scope | None:
+    """Where ``user`` may use ``perm`` ("campaigns.view_campaign_dashboard"): everywhere
+    (the global permission, through a role's group), under the departments on which they
+    hold the HR role (when that role held on a department gives ``perm``,
+    people.roles.SCOPED_HR_PERMISSIONS), or nowhere (None: the page answers 403).
+
+    Cached on the user for the request; someone who holds no role on any object is
+    answered without asking the grants."""
+    if not isinstance(user, Employee) or not user.is_active:
+        return None
+    if user.has_perm(perm):
+        return EVERYTHING
+    if Role.HR not in object_roles_of(user=user) or perm not in SCOPED_HR_PERMISSIONS:
+        return None
+    cached: dict[str, Scope | None] = user.__dict__.setdefault("_portal_scopes", {})
+    if perm not in cached:
+        paths = tuple(
+            sorted(
+                objects_with_role(user=user, role=Role.HR, model=Department).values_list(
+                    "path", flat=True
+                )
+            )
+        )
+        cached[perm] = Scope(paths=paths) if paths else None
+    return cached[perm]

@@ -2,7 +2,7 @@
 
 ``user.has_perm("handbook.change_guidelineversion", guideline)`` is true when the
 active user holds, on that very object, a role whose permissions
-(people.roles.ROLE_PERMISSIONS) include it. It answers only questions about an object:
+(people.roles.OBJECT_ROLE_PERMISSIONS) include it. It answers only questions about an object:
 without one it grants nothing, so the global permissions stay the groups' (Django's
 ModelBackend, which for its part answers no question about an object). Nothing is
 cached on the user, so a revoked grant stops at the next check.
@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from people.models import ObjectRoleGrant
-from people.roles import ROLE_PERMISSIONS
+from people.roles import OBJECT_ROLE_PERMISSIONS
 
 
 class ObjectRoleBackend(BaseBackend):
@@ -32,7 +32,7 @@ class ObjectRoleBackend(BaseBackend):
             content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
             object_id=obj.pk,
         ).values_list("role", flat=True)
-        return {perm for role in roles for perm in ROLE_PERMISSIONS.get(role, ())}
+        return {perm for role in roles for perm in OBJECT_ROLE_PERMISSIONS.get(role, ())}
 
     def get_user_permissions(self, user_obj, obj: models.Model | None = None) -> set[str]:
         return self.get_all_permissions(user_obj, obj)

@@ -45,6 +45,7 @@ def _check(*, actor: Employee | None, employee: Employee, role: str, target: mod
 def _forget_roles(employee: Employee) -> None:
     employee.__dict__.pop("_portal_roles", None)
     employee.__dict__.pop("_portal_object_roles", None)
+    employee.__dict__.pop("_portal_scopes", None)
 
 
 def grant_object_role(
