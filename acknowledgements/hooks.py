@@ -87,3 +87,41 @@ def open_rounds(*, employee: Any) -> dict[int, SigningRound]:
     if _open_rounds_rule is None:
         raise ImproperlyConfigured("No app registered the open rounds.")
     return _open_rounds_rule(employee=employee)
+
+
+# Retention: what the apps above the ledger keep about a leaver whose period ended goes
+# on the destruction list too (acknowledgements.services.retention), and is removed when
+# the approved list is carried out (signals.retention_ended). Each app says what it keeps.
+
+
+@dataclass(frozen=True)
+class RetainedItem:
+    """What an app keeps about one person that the carry-out removes or anonymises:
+    ``category`` a short key (the destruction list's category), ``label`` its name for
+    the list (translated), ``description`` what happens to it, ``count`` how many rows,
+    ``period`` the first and last day ("2016-01-04 – 2016-03-01")."""
+
+    employee_id: int
+    category: str
+    label: str
+    description: str
+    count: int
+    period: str = ""
+
+
+RetainedItemsRule = Callable[..., "list[RetainedItem]"]
+_retained_items_rules: dict[str, RetainedItemsRule] = {}
+
+
+def register_retained_items(name: str, rule: RetainedItemsRule) -> None:
+    """``rule(*, employee_ids)`` lists what the app keeps about these people (once per
+    ``name``: registering again replaces it)."""
+    _retained_items_rules[name] = rule
+
+
+def retained_items(*, employee_ids: list[int]) -> list[RetainedItem]:
+    """What the apps above keep about these people, app by app in registering order."""
+    items: list[RetainedItem] = []
+    for rule in _retained_items_rules.values():
+        items.extend(rule(employee_ids=employee_ids))
+    return items

@@ -318,3 +318,102 @@ class LedgerCheck(models.Model):
     @property
     def pending(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class DestructionList(models.Model):
+    """A destruction list (vernietigingslijst): what the retention periods say must go,
+    proposed, approved on the municipality's archivist's or records manager's
+    declaration of destruction (verklaring van vernietiging), then carried out
+    (acknowledgements.services.destruction). The items are stored as proposed: carrying
+    out touches only what is on the approved list and still due. The checks below hold
+    in the database too, so that a row marked approved by hand (raw SQL) without a
+    named approver other than the proposer is refused there; the carry-out asks again."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for approval")
+        APPROVED = "approved", _("Approved, not carried out yet")
+        CARRIED_OUT = "carried_out", _("Carried out")
+        SUPERSEDED = "superseded", _("Superseded by a newer list")
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty when the list was proposed on the command line."),
+    )
+    day = models.DateField(_("retention applied as of"))
+    employment_ended_before = models.DateField(_("employment ended before"))
+    attempts_submitted_before = models.DateField(_("quiz attempts submitted before"))
+    # [{"category", "identifier", "employee_number", "description", "period",
+    #   "legal_ground"}]: the list as proposed, in the portal's language.
+    items = models.JSONField(_("items"), default=list, blank=True)
+    approver_name = models.CharField(_("name of the approver"), max_length=200, blank=True)
+    approver_function = models.CharField(_("function of the approver"), max_length=200, blank=True)
+    approval_date = models.DateField(_("date of the declaration"), null=True, blank=True)
+    approval_reference = models.CharField(
+        _("reference of the declaration"), max_length=200, blank=True
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approval recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approval recorded at"), null=True, blank=True)
+    carried_out_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    carried_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("carried out by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What the carry-out removed: {"employees": 2, "acknowledgements": 3, ...}.
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("destruction list")
+        verbose_name_plural = _("destruction lists")
+        ordering = ["-proposed_at", "-pk"]
+        permissions = [
+            ("propose_destruction", _("Can propose and carry out destruction lists")),
+            ("approve_destruction", _("Can record the approval of a destruction list")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["proposed", "superseded"])
+                | (
+                    ~models.Q(approver_name="")
+                    & ~models.Q(approver_function="")
+                    & ~models.Q(approval_reference="")
+                    & models.Q(approval_date__isnull=False)
+                    & models.Q(approved_by__isnull=False)
+                    & models.Q(approved_at__isnull=False)
+                ),
+                name="ack_destruction_approved_by_someone_named",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True)
+                | models.Q(proposed_by__isnull=True)
+                | ~models.Q(approved_by=models.F("proposed_by")),
+                name="ack_destruction_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="carried_out") | models.Q(carried_out_at__isnull=False),
+                name="ack_destruction_carried_out_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        at = date_format(timezone.localtime(self.proposed_at), "DATE_FORMAT")
+        return gettext("Destruction list of %(at)s") % {"at": at}

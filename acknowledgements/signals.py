@@ -16,3 +16,14 @@ audit trail refers to; the campaigns app clears the exemptions' reasons
 from django.dispatch import Signal
 
 personal_data_erased = Signal()
+
+# ``retention_ended``: sent by the carry-out of an approved destruction list
+# (``acknowledgements.services.destruction.carry_out_destruction``) for the people on it
+# whose retention period ended, after ``personal_data_erased`` and before their employee
+# rows are pseudonymised (so receivers can still read who they were). Arguments:
+# ``employee_ids`` (a list of keys) and ``now``. Sent with ``send()`` inside the
+# carry-out's transaction: an exception in a receiver undoes the whole carry-out.
+# Receivers remove or anonymise everything else their app keeps about these people, and
+# list it on the destruction list beforehand (``hooks.register_retained_items``); the
+# campaigns app removes their reminders and mail log (``campaigns.apps``).
+retention_ended = Signal()

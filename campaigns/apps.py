@@ -19,6 +19,17 @@ class CampaignsConfig(AppConfig):
             _erase_exemption_reasons, dispatch_uid="campaigns.erase_exemption_reasons"
         )
 
+        from acknowledgements.hooks import register_retained_items
+        from acknowledgements.signals import retention_ended
+        from campaigns.services import retention
+
+        # A leaver's reminders go on the destruction list and, once it is approved and
+        # carried out, are removed (the contract: acknowledgements.signals).
+        register_retained_items("campaigns", retention.retained_items)
+        retention_ended.connect(
+            _remove_retained, dispatch_uid="campaigns.remove_retained_on_retention"
+        )
+
         from acknowledgements.hooks import register_signing_round
         from campaigns.selectors.signing_round import open_rounds, round_names, signing_round
 
@@ -47,3 +58,11 @@ def _erase_exemption_reasons(sender, *, employees, now, **kwargs):
     from campaigns.services import erase_exemption_reasons
 
     erase_exemption_reasons(employees=employees, now=now)
+
+
+def _remove_retained(sender, *, employee_ids, now, **kwargs):
+    """A carried-out destruction list removes the leavers' reminders and mail log, in
+    its transaction (the contract: acknowledgements.signals)."""
+    from campaigns.services.retention import remove_retained
+
+    remove_retained(employee_ids=employee_ids, now=now)

@@ -109,6 +109,15 @@ def env_list(name: str, default: list[str], *, old: str | None = None) -> list[s
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def at_least(**values: tuple[int, int]) -> None:
+    """Refuse to start when a setting (named by its environment variable) is below its
+    minimum: ``at_least(PORTAL_X=(value, 1))``. For retention periods, so that a typo
+    cannot destroy records early (they fail closed)."""
+    for variable, (value, minimum) in values.items():
+        if value < minimum:
+            raise ImproperlyConfigured(f"{variable} must be at least {minimum}, not {value}.")
+
+
 def report_retired(variables: dict[str, str]) -> None:
     """Warn about each variable (key) still set that is now the Django setting (value),
     with its default in the settings module: its value is not read."""

@@ -43,6 +43,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.manage_campaigns",
         "campaigns.view_campaign_dashboard",
         "reports.export_reports",
+        "acknowledgements.view_destructionlist",
+        "acknowledgements.propose_destruction",
+        "acknowledgements.approve_destruction",
     ],
     Role.EDITOR: [
         "handbook.view_guideline",
@@ -75,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "campaigns.view_campaign_dashboard",
         "reports.export_reports",
         "security.view_securityevent",
+        "acknowledgements.view_destructionlist",
     ],
     Role.ADMINISTRATOR: [
         "people.view_employee",
@@ -111,6 +115,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 CENTRAL_HR_PERMISSIONS = (
     "acknowledgements.view_ledger",
     "people.import_staff",
+    "acknowledgements.view_destructionlist",
+    "acknowledgements.propose_destruction",
+    "acknowledgements.approve_destruction",
 )
 SCOPED_HR_PERMISSIONS: list[str] = [
     perm for perm in ROLE_PERMISSIONS[Role.HR] if perm not in CENTRAL_HR_PERMISSIONS

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, CampaignGuideline
 from handbook.models import Guideline, GuidelineVersion
 from people.models import Department, Employee
+from people.selectors import EVERYTHING
+from people.selectors import Scope as PartOfOrganisation
 from portal.formfields import DepartmentChoiceField
 from portal.forms import ErrorSummaryMixin
 from portal.search import search_words
@@ -159,7 +161,7 @@ class ReportRequestForm(ErrorSummaryMixin, forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, within: PartOfOrganisation = EVERYTHING, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campaign"].queryset = Campaign.objects.filter(
             kind=Campaign.Kind.CAMPAIGN,
@@ -176,7 +178,14 @@ class ReportRequestForm(ErrorSummaryMixin, forms.Form):
             .select_related("guideline")
             .order_by("guideline__title", "-number", "-pk")
         )
-        self.fields["departments"].queryset = Department.objects.order_by("path")
+        # An HR adviser chooses within their part (none chosen: all of their part).
+        self.fields["departments"].queryset = within.departments().order_by("path")
+        if not within.everything:
+            self.fields["departments"].help_text = _(
+                "Optional; none chosen: all departments of your part of the organisation. "
+                "Sub-departments are always included. Hold Ctrl (Cmd on a Mac) to choose "
+                "more than one."
+            )
         self.initial.setdefault("as_of", timezone.localdate())
         self.initial.setdefault("language", "en" if get_language() == "en" else "nl")
         self.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
@@ -245,8 +254,9 @@ class IndividualFileForm(ErrorSummaryMixin, forms.Form):
     )
     language = _language_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, within: PartOfOrganisation = EVERYTHING, **kwargs):
         super().__init__(*args, **kwargs)
+        self.within = within
         self.initial.setdefault("language", "en" if get_language() == "en" else "nl")
         self.fields["employee_number"].widget.attrs.update(
             {"autocomplete": "off", "spellcheck": "false"}
@@ -255,7 +265,12 @@ class IndividualFileForm(ErrorSummaryMixin, forms.Form):
 
     def clean_employee_number(self) -> Employee:
         number = self.cleaned_data["employee_number"].strip()
-        employee = Employee.objects.filter(employee_number=number).first()
+        # Outside an HR adviser's part as unknown as a number nobody has.
+        employee = (
+            Employee.objects.filter(self.within.q(department_field="department"))
+            .filter(employee_number=number)
+            .first()
+        )
         if employee is None:
             raise forms.ValidationError(
                 _("Nobody has the employee number “%(number)s”. Check it, or search below."),
@@ -265,10 +280,11 @@ class IndividualFileForm(ErrorSummaryMixin, forms.Form):
         return employee
 
 
-def search_employees(query: str, limit: int):
+def search_employees(query: str, limit: int, within: PartOfOrganisation = EVERYTHING):
     """Employees (also former ones) matching every word of the query: name, e-mail or
-    employee number."""
-    employees = Employee.objects.select_related("department")
+    employee number; an HR adviser's search stays within their part."""
+    employees = Employee.objects.filter(within.q(department_field="department"))
+    employees = employees.select_related("department")
     for term in search_words(query):
         employees = employees.filter(
             Q(first_name__icontains=term)

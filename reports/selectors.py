@@ -32,6 +32,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     OuterRef,
     Q,
@@ -47,6 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from acknowledgements.models import Acknowledgement, LedgerEntry
 from campaigns.models import Assignment, Campaign, CampaignGuideline
 from handbook.models import Guideline, GuidelineVersion
+from people import selectors as people_selectors
 from people.models import Department, Employee
 
 if TYPE_CHECKING:
@@ -540,3 +542,30 @@ def _count(figures: DepartmentFigures, status: str) -> None:
         setattr(figures, status, getattr(figures, status) + 1)
     if status in Status.IN_PROGRESS:
         figures.open += 1
+
+
+# Which reports someone may see (an HR adviser: those of their part) ---------------------
+
+
+def visible_reports(*, within: people_selectors.Scope) -> QuerySet[Report]:
+    """The reports of someone acting on the part ``within`` (people.selectors.scope_of
+    with reports.export_reports): every report for the whole organisation; else those
+    whose stored scope lies wholly inside the part: a compliance report narrowed to
+    departments that all lie in it, an individual file of someone in it. A report on
+    everyone (no departments chosen) or on someone without a department is central HR's.
+    Decided by the tree as it is now, as the report is made from it."""
+    from reports.models import Report
+
+    reports = Report.objects.all()
+    if within.everything:
+        return reports
+    chosen = Report.departments.through.objects.filter(report_id=OuterRef("pk"))
+    inside = within.departments().values("pk")
+    compliance = (
+        Q(kind=Report.Kind.COMPLIANCE)
+        & Exists(chosen)
+        & ~Exists(chosen.exclude(department_id__in=inside))
+    )
+    individual = Q(kind=Report.Kind.INDIVIDUAL) & within.q(department_field="employee__department")
+    return reports.filter(compliance | individual)
+

@@ -1,20 +1,28 @@
-"""Retention (Selectielijst gemeenten 2020) with a destruction list for the archivist.
+"""Retention (Selectielijst gemeenten 2020): what is due for destruction, and removing it.
 
-``apply_retention`` removes what the portal no longer may keep:
+Nothing is removed without an approved destruction list (vernietigingslijst):
+``acknowledgements.services.destruction`` proposes one from ``due_for_destruction``,
+records the archivist's approval (verklaring van vernietiging) and carries it out with
+``remove_due``, which removes only what is on the list and still due. Per category
+(docs/privacy.md, "Retention"):
 
-- acknowledgement evidence (and the tips read) of employees whose employment ended more
-  than RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT years ago: a personnel file
-  item. Erased with corrections.erase_employee: an ERASURE entry each, so the chain keeps
-  verifying; other apps erase what they keep about these people on the
-  ``personal_data_erased`` signal (the exemptions' reasons);
+- a leaver whose employment ended more than
+  RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT years ago (a personnel file item):
+  their acknowledgements (erased with corrections.erase_employee: an ERASURE entry
+  each, so the chain keeps verifying), tips read and e-mails asking to sign again are
+  removed; what the apps above keep about them is listed through
+  ``hooks.retained_items`` and removed on ``signals.retention_ended`` (the campaigns:
+  reminders and the mail log; the assignments stay as anonymous figures, their
+  exemption reasons cleared on ``personal_data_erased``); their invitations and their
+  names in the staff import's log are removed, and the employee row is pseudonymised
+  (people.services.pseudonymisation);
 - quiz attempts (with their served questions and answers) submitted more than
   RETENTION_QUIZ_ATTEMPT_YEARS years ago: internal training. An attempt that a kept
   acknowledgement refers to (the quiz that qualified it) stays as long as that record.
 
-Every run writes a destruction list (vernietigingslijst): a CSV, UTF-8 with BOM and
-``;``, one line per removed item, under MEDIA_ROOT/retention/, its cells never a
-formula to Excel (portal.spreadsheets.text_cell). A dry run removes nothing and writes
-the list as a proposal.
+A list is a CSV, UTF-8 with BOM and ``;``, one line per item, under
+MEDIA_ROOT/retention/, its cells never a formula to Excel (portal.spreadsheets.text_cell):
+written when a list is proposed ("-voorstel") and when it is carried out.
 """
 
 from __future__ import annotations
@@ -27,18 +35,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from acknowledgements import services
+from acknowledgements import hooks
 from acknowledgements.models import Acknowledgement, Notification, TipRead
 from acknowledgements.services import corrections
-from acknowledgements.signals import personal_data_erased
-from people.models import Employee
+from acknowledgements.signals import personal_data_erased, retention_ended
+from people.models import Employee, Invitation, StaffImport
+from people.services.pseudonymisation import pseudonymise_employees, pseudonymised_q
 from portal.spreadsheets import text_cell
 from quizzes.models import Answer, Attempt, AttemptQuestion
 
@@ -50,9 +57,12 @@ DELETE_CHUNK = 500
 
 
 class Category:
+    EMPLOYEE = "employee"
     ACKNOWLEDGEMENT = "acknowledgement"
     TIPS_READ = "tips_read"
     NOTIFICATIONS = "notifications"
+    INVITATIONS = "invitations"
+    STAFF_IMPORT_LOG = "staff_import_log"
     QUIZ_ATTEMPT = "quiz_attempt"
 
 
@@ -64,6 +74,31 @@ class RemovedItem:
     description: str
     period: str
     legal_ground: str
+    # The category's name for the list when another app lists it (hooks.RetainedItem).
+    label: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "category": self.category,
+            "identifier": self.identifier,
+            "employee_number": self.employee_number,
+            "description": self.description,
+            "period": self.period,
+            "legal_ground": self.legal_ground,
+            "label": self.label,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> RemovedItem:
+        return cls(
+            category=data["category"],
+            identifier=data["identifier"],
+            employee_number=data["employee_number"],
+            description=data["description"],
+            period=data["period"],
+            legal_ground=data["legal_ground"],
+            label=data.get("label", ""),
+        )
 
 
 @dataclass
@@ -81,6 +116,18 @@ class RetentionReport:
     items: list[RemovedItem] = field(default_factory=list)
     removed_at: datetime.datetime | None = None
     path: Path | None = None
+    # The leavers (employee keys) and quiz attempts (keys) the report covers.
+    employee_ids: list[int] = field(default_factory=list)
+    attempt_ids: list[int] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "employees": self.employees,
+            "acknowledgements": self.acknowledgements,
+            "tip_reads": self.tip_reads,
+            "attempts": self.attempts,
+            "attempts_kept_as_evidence": self.attempts_kept_as_evidence,
+        }
 
 
 # Scans uploaded in the first step of an on-behalf record wait here for the confirmation
@@ -121,77 +168,133 @@ def _day(value: datetime.datetime | None) -> str:
     return timezone.localtime(value).date().isoformat() if value else ""
 
 
+def _period(first: datetime.datetime | None, last: datetime.datetime | None) -> str:
+    return " – ".join(dict.fromkeys([_day(first), _day(last)]))
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def apply_retention(
-    *,
-    today: datetime.date | None = None,
-    dry_run: bool = False,
-    recorded_by: Employee | None = None,
-) -> RetentionReport:
-    """Apply the retention periods as of ``today`` (default: today). ``recorded_by``
-    None: a system run (the management command); otherwise HR, who needs the
-    permission to erase. Returns what was (dry run: would be) removed, and the list."""
-    if recorded_by is not None and not recorded_by.has_perm(services.MANAGE_PERMISSION):
-        raise PermissionDenied(_("You may not do this."))
+def _new_report(*, today: datetime.date | None, dry_run: bool) -> RetentionReport:
     today = today or timezone.localdate()
-    ack_years = settings.RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT
-    attempt_years = settings.RETENTION_QUIZ_ATTEMPT_YEARS
-    report = RetentionReport(
+    return RetentionReport(
         today=today,
         dry_run=dry_run,
-        employment_ended_before=years_before(day=today, years=ack_years),
-        attempts_submitted_before=years_before(day=today, years=attempt_years),
+        employment_ended_before=years_before(
+            day=today, years=settings.RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT
+        ),
+        attempts_submitted_before=years_before(
+            day=today, years=settings.RETENTION_QUIZ_ATTEMPT_YEARS
+        ),
     )
-    now = timezone.now()
-    with transaction.atomic():
-        _acknowledgements(report, ack_years, recorded_by=recorded_by, now=now)
-        _attempts(report, attempt_years)
-    report.abandoned_uploads = remove_abandoned_uploads(now=now, dry_run=dry_run)
-    report.removed_at = None if dry_run else now
-    report.path = _write_destruction_list(report, now=now)
+
+
+def due_for_destruction(*, today: datetime.date | None = None) -> RetentionReport:
+    """Everything the retention periods say must go as of ``today`` (default: today),
+    item by item, for a proposed destruction list. Removes nothing."""
+    report = _new_report(today=today, dry_run=True)
+    _acknowledgements(report, employee_ids=None, recorded_by=None, now=timezone.now())
+    _attempts(report, attempt_ids=None)
+    return report
+
+
+def remove_due(
+    *,
+    employee_ids: list[int],
+    attempt_ids: list[int],
+    today: datetime.date | None = None,
+    recorded_by: Employee | None,
+    now: datetime.datetime,
+) -> RetentionReport:
+    """Remove what is due of these leavers and quiz attempts (those of an approved
+    destruction list), as of ``today``: one no longer due (a leaver who came back, an
+    attempt that became evidence) stays; anything not named waits for the next list.
+    The caller (destruction.carry_out_destruction) checks the approval and holds the
+    transaction. Returns what was removed."""
+    report = _new_report(today=today, dry_run=False)
+    _acknowledgements(report, employee_ids=employee_ids, recorded_by=recorded_by, now=now)
+    _attempts(report, attempt_ids=attempt_ids)
+    report.removed_at = now
     logger.info(
-        "Retention%s: %s acknowledgements of %s employees, %s tips read, %s quiz attempts; list %s",
-        " (dry run)" if dry_run else "",
+        "Retention: %s acknowledgements of %s employees, %s tips read, %s quiz attempts",
         report.acknowledgements,
         report.employees,
         report.tip_reads,
         report.attempts,
-        report.path,
     )
     return report
 
 
+def _staff_import_mentions(employees: list[Employee]) -> dict[int, int]:
+    """How many staff import logs name each of these people (by number), by key."""
+    by_number = {e.employee_number: e.pk for e in employees if e.employee_number}
+    counts: dict[int, int] = {}
+    if not by_number:
+        return counts
+
+    def numbers_in(value: object) -> set[str]:
+        found: set[str] = set()
+        if isinstance(value, dict):
+            number = str(value.get("number", ""))
+            if number in by_number:
+                found.add(number)
+            for item in value.values():
+                found |= numbers_in(item)
+        elif isinstance(value, list):
+            for item in value:
+                found |= numbers_in(item)
+        elif isinstance(value, str):
+            found |= {number for number in by_number if number in value}
+        return found
+
+    for log in StaffImport.objects.only("pk", "changes", "problems").iterator(chunk_size=200):
+        for number in numbers_in(log.changes) | numbers_in(log.problems):
+            counts[by_number[number]] = counts.get(by_number[number], 0) + 1
+    return counts
+
+
 def _acknowledgements(
     report: RetentionReport,
-    years: int,
     *,
+    employee_ids: list[int] | None,
     recorded_by: Employee | None,
     now: datetime.datetime,
 ) -> None:
     cutoff = report.employment_ended_before
+    years = settings.RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT
     ground = f"{LEGAL_GROUND} – " + _("%(years)s years after employment ended") % {"years": years}
+    leavers_q = Employee.objects.filter(end_date__lt=cutoff).exclude(pseudonymised_q())
+    if employee_ids is not None:
+        leavers_q = leavers_q.filter(pk__in=employee_ids)
+    leavers = list(leavers_q.order_by("employee_number", "pk"))
+    ids = [e.pk for e in leavers]
     records = list(
         Acknowledgement.objects.select_related("entry", "version", "employee")
-        .filter(employee__end_date__lt=cutoff)
+        .filter(employee_id__in=ids)
         .order_by("entry__sequence")
     )
     reads = list(
-        TipRead.objects.filter(employee__end_date__lt=cutoff)
+        TipRead.objects.filter(employee_id__in=ids)
         .values("employee_id", "employee__employee_number", "employee__end_date")
         .annotate(count=Count("pk"), first=Min("first_opened_at"), last=Max("first_opened_at"))
         .order_by("employee__employee_number", "employee_id")
     )
     sent = list(
-        Notification.objects.filter(employee__end_date__lt=cutoff)
+        Notification.objects.filter(employee_id__in=ids)
         .values("employee_id", "employee__employee_number", "employee__end_date")
         .annotate(count=Count("pk"), first=Min("sent_at"), last=Max("sent_at"))
         .order_by("employee__employee_number", "employee_id")
     )
+    invitations = list(
+        Invitation.objects.filter(employee_id__in=ids)
+        .values("employee_id")
+        .annotate(count=Count("pk"), first=Min("created_at"), last=Max("created_at"))
+        .order_by("employee_id")
+    )
+    number_of = {e.pk: e.employee_number or "" for e in leavers}
     for record in records:
-        assert record.employee.end_date is not None  # employee__end_date__lt above
+        assert record.employee.end_date is not None  # end_date__lt above
         kind = (
             _("Correction of an acknowledgement")
             if record.kind == "correction"
@@ -213,7 +316,7 @@ def _acknowledgements(
             )
         )
     for row in reads:
-        assert row["employee__end_date"] is not None  # employee__end_date__lt above
+        assert row["employee__end_date"] is not None  # end_date__lt above
         report.items.append(
             RemovedItem(
                 category=Category.TIPS_READ,
@@ -221,12 +324,12 @@ def _acknowledgements(
                 employee_number=row["employee__employee_number"] or "",
                 description=_("%(count)s tips read; employment ended %(end)s")
                 % {"count": row["count"], "end": row["employee__end_date"].isoformat()},
-                period=" – ".join(dict.fromkeys([_day(row["first"]), _day(row["last"])])),
+                period=_period(row["first"], row["last"]),
                 legal_ground=ground,
             )
         )
     for row in sent:
-        assert row["employee__end_date"] is not None  # employee__end_date__lt above
+        assert row["employee__end_date"] is not None  # end_date__lt above
         report.items.append(
             RemovedItem(
                 category=Category.NOTIFICATIONS,
@@ -234,41 +337,104 @@ def _acknowledgements(
                 employee_number=row["employee__employee_number"] or "",
                 description=_("%(count)s e-mails asking to sign again; employment ended %(end)s")
                 % {"count": row["count"], "end": row["employee__end_date"].isoformat()},
-                period=" – ".join(dict.fromkeys([_day(row["first"]), _day(row["last"])])),
+                period=_period(row["first"], row["last"]),
+                legal_ground=ground,
+            )
+        )
+    for invited in invitations:
+        report.items.append(
+            RemovedItem(
+                category=Category.INVITATIONS,
+                identifier="",
+                employee_number=number_of[invited["employee_id"]],
+                description=_("%(count)s invitations to the portal: removed")
+                % {"count": invited["count"]},
+                period=_period(invited["first"], invited["last"]),
+                legal_ground=ground,
+            )
+        )
+    for employee_id, count in sorted(_staff_import_mentions(leavers).items()):
+        report.items.append(
+            RemovedItem(
+                category=Category.STAFF_IMPORT_LOG,
+                identifier="",
+                employee_number=number_of[employee_id],
+                description=_("Named in %(count)s staff import logs: name and number removed")
+                % {"count": count},
+                period="",
+                legal_ground=ground,
+            )
+        )
+    for item in hooks.retained_items(employee_ids=ids):
+        report.items.append(
+            RemovedItem(
+                category=item.category,
+                identifier="",
+                employee_number=number_of.get(item.employee_id, ""),
+                description=item.description,
+                period=item.period,
+                legal_ground=ground,
+                label=item.label,
+            )
+        )
+    for employee in leavers:
+        assert employee.end_date is not None  # end_date__lt above
+        report.items.append(
+            RemovedItem(
+                category=Category.EMPLOYEE,
+                identifier=str(employee.pk),
+                employee_number=employee.employee_number or "",
+                description=_(
+                    "Employee record (name, e-mail address, employee number, account): "
+                    "pseudonymised; employment ended %(end)s"
+                )
+                % {"end": employee.end_date.isoformat()},
+                period=(
+                    f"{employee.start_date.isoformat()} – {employee.end_date.isoformat()}"
+                    if employee.start_date
+                    else employee.end_date.isoformat()
+                ),
                 legal_ground=ground,
             )
         )
     report.acknowledgements = len(records)
     report.tip_reads = sum(row["count"] for row in reads)
-    employees = {r.employee for r in records}
-    report.employees = len({r.employee_id for r in records} | {row["employee_id"] for row in reads})
-    if report.dry_run:
+    report.employees = len(leavers)
+    report.employee_ids = ids
+    if report.dry_run or not leavers:
         return
     reason = _("Retention: %(years)s years after employment ended (%(ground)s)") % {
         "years": years,
         "ground": LEGAL_GROUND,
     }
-    for employee in sorted(employees, key=lambda e: e.pk):
-        corrections.erase_employee(
-            employee=employee, recorded_by=recorded_by, reason=reason, now=now
-        )
-    TipRead.objects.filter(employee__end_date__lt=cutoff).delete()
-    Notification.objects.filter(employee__end_date__lt=cutoff).delete()
+    with_records = {r.employee_id for r in records}
+    for employee in leavers:
+        if employee.pk in with_records:
+            corrections.erase_employee(
+                employee=employee, recorded_by=recorded_by, reason=reason, now=now
+            )
+    TipRead.objects.filter(employee_id__in=ids).delete()
+    Notification.objects.filter(employee_id__in=ids).delete()
     # Also those with no record here: an exemption's reason is about the person too.
     personal_data_erased.send(
-        sender=Employee, employees=Employee.objects.filter(end_date__lt=cutoff), now=now
+        sender=Employee, employees=Employee.objects.filter(pk__in=ids), now=now
     )
+    retention_ended.send(sender=Employee, employee_ids=ids, now=now)
+    pseudonymise_employees(employees=leavers, now=now)
 
 
-def _attempts(report: RetentionReport, years: int) -> None:
+def _attempts(report: RetentionReport, *, attempt_ids: list[int] | None) -> None:
+    years = settings.RETENTION_QUIZ_ATTEMPT_YEARS
     cutoff = _start_of(report.attempts_submitted_before)
     ground = f"{LEGAL_GROUND} – " + _("%(years)s years after the training") % {"years": years}
     old = Attempt.objects.filter(
         Q(submitted_at__lt=cutoff) | Q(submitted_at__isnull=True, started_at__lt=cutoff)
     )
+    if attempt_ids is not None:
+        old = old.filter(pk__in=attempt_ids)
     # The quiz that qualified an acknowledgement is part of its evidence: it stays while
     # the acknowledgement does (the foreign key protects it). Records erased above (or,
-    # in a dry run, about to be) no longer count.
+    # in a proposal, about to be) no longer count.
     erased = [
         int(item.identifier) for item in report.items if item.category == Category.ACKNOWLEDGEMENT
     ]
@@ -302,9 +468,10 @@ def _attempts(report: RetentionReport, years: int) -> None:
             )
         )
     report.attempts = len(attempts)
+    report.attempt_ids = [attempt.pk for attempt in attempts]
     if report.dry_run:
         return
-    ids = [attempt.pk for attempt in attempts]
+    ids = report.attempt_ids
     for start in range(0, len(ids), DELETE_CHUNK):
         chunk = ids[start : start + DELETE_CHUNK]
         Answer.chosen.through.objects.filter(answer__served__attempt_id__in=chunk).delete()
@@ -315,16 +482,23 @@ def _attempts(report: RetentionReport, years: int) -> None:
         Attempt.objects.filter(pk__in=chunk).delete()
 
 
-def _category_label(category: str) -> str:
-    return {
+def category_label(*, item: RemovedItem) -> str:
+    """The name of an item's category on the list (the portal's own, or the app's)."""
+    labels = {
+        Category.EMPLOYEE: _("Employee record"),
         Category.ACKNOWLEDGEMENT: _("Acknowledgement"),
         Category.TIPS_READ: _("Tips read"),
         Category.NOTIFICATIONS: _("E-mails asking to sign again"),
+        Category.INVITATIONS: _("Invitations"),
+        Category.STAFF_IMPORT_LOG: _("Staff import log"),
         Category.QUIZ_ATTEMPT: _("Quiz attempt"),
-    }[category]
+    }
+    return labels.get(item.category) or item.label or item.category
 
 
-def _destruction_list_csv(report: RetentionReport) -> str:
+def destruction_list_csv(
+    *, items: list[RemovedItem], removed_at: datetime.datetime | None, status: str
+) -> str:
     """The list as text (the BOM included): a header and one line per item."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -340,25 +514,20 @@ def _destruction_list_csv(report: RetentionReport) -> str:
             _("Status"),
         ]
     )
-    removed_at = (
-        timezone.localtime(report.removed_at).isoformat(timespec="seconds")
-        if report.removed_at
-        else ""
-    )
-    status = _("Proposal (dry run): nothing removed") if report.dry_run else _("Removed")
-    for item in report.items:
+    removed = timezone.localtime(removed_at).isoformat(timespec="seconds") if removed_at else ""
+    for item in items:
         # Employee numbers and descriptions come from the staff import: never a formula.
         writer.writerow(
             [
                 text_cell(value)
                 for value in (
-                    _category_label(item.category),
+                    category_label(item=item),
                     item.identifier,
                     item.employee_number,
                     item.description,
                     item.period,
                     item.legal_ground,
-                    removed_at,
+                    removed,
                     status,
                 )
             ]
@@ -366,17 +535,18 @@ def _destruction_list_csv(report: RetentionReport) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def _write_destruction_list(report: RetentionReport, *, now: datetime.datetime) -> Path:
-    """Write the list under MEDIA_ROOT/retention/ and return its path. A dry run's list
-    is marked as a proposal ("-voorstel") in its name and in every line."""
+def write_destruction_list(*, report: RetentionReport, now: datetime.datetime, status: str) -> Path:
+    """Write the list under MEDIA_ROOT/retention/ and return its path. A proposal is
+    marked ("-voorstel") in its name and, through ``status``, in every line."""
     directory = Path(settings.MEDIA_ROOT) / DIRECTORY
     directory.mkdir(parents=True, exist_ok=True)
     stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
     suffix = "-voorstel" if report.dry_run else ""
     path = directory / f"vernietigingslijst-{stamp}{suffix}.csv"
     number = 1
-    while path.exists():  # two runs in one second: keep both lists
+    while path.exists():  # two lists in one second: keep both
         number += 1
         path = directory / f"vernietigingslijst-{stamp}{suffix}-{number}.csv"
-    path.write_text(_destruction_list_csv(report), encoding="utf-8", newline="")
+    text = destruction_list_csv(items=report.items, removed_at=report.removed_at, status=status)
+    path.write_text(text, encoding="utf-8", newline="")
     return path

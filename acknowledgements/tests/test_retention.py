@@ -1,9 +1,11 @@
 """Retention: leavers' acknowledgements erased after 10 years (the chain keeps
-verifying), quiz attempts removed after 5, and a destruction list of exactly that."""
+verifying), quiz attempts removed after 5, and a destruction list of exactly that, once
+the list is approved and carried out (acknowledgements.services.destruction)."""
 
 import csv
 import datetime
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,12 @@ from django.utils import timezone, translation
 
 from acknowledgements.models import Acknowledgement, LedgerEntry, TipRead
 from acknowledgements.selectors.verification import verify_chain
-from acknowledgements.services.retention import apply_retention, years_before
+from acknowledgements.services.destruction import (
+    approve_destruction,
+    carry_out_destruction,
+    propose_destruction,
+)
+from acknowledgements.services.retention import remove_abandoned_uploads, years_before
 from acknowledgements.tests.factories import ready_to_sign, signed
 from people.models import Employee
 from people.tests.factories import EmployeeFactory
@@ -34,6 +41,31 @@ def _left(employee, years_ago: int, *, days: int = 0):
 def _ago(years: int, days: int = 0) -> datetime.datetime:
     day = years_before(day=TODAY, years=years) - datetime.timedelta(days=days)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def apply_retention(*, today=TODAY, dry_run=False, recorded_by=None):
+    """Propose a list as of ``today``; unless a dry run, approve and carry it out."""
+    from django.conf import settings
+
+    proposal = propose_destruction(proposed_by=recorded_by, today=today)
+    items = proposal.items
+    if dry_run:
+        files = sorted((settings.MEDIA_ROOT / "retention").glob("*-voorstel*.csv"))
+        return SimpleNamespace(items=items, path=files[-1])
+    approve_destruction(
+        destruction_list=proposal,
+        approved_by=EmployeeFactory(hr=True),
+        approver_name="A. de Archivaris",
+        approver_function="Archivaris",
+        approval_date=today,
+        approval_reference="VV-2026-001",
+    )
+    done = carry_out_destruction(destruction_list=proposal, carried_out_by=recorded_by, today=today)
+    return SimpleNamespace(
+        path=settings.MEDIA_ROOT / done.result["file"],
+        items=done.result["items"],
+        **{key: value for key, value in done.result.items() if key not in ("file", "items")},
+    )
 
 
 def _rows(report) -> list[dict]:
@@ -111,7 +143,7 @@ def test_old_attempts_go_recent_ones_stay_and_evidence_stays(version):
     assert not AttemptQuestion.objects.filter(attempt_id=old.pk).exists()
     assert not Answer.objects.filter(served__attempt_id=old.pk).exists()
     assert AttemptQuestion.objects.filter(attempt=recent).exists()
-    assert report.attempts == 1 and report.attempts_kept_as_evidence == 1
+    assert report.attempts == 1 and report.proposed["attempts_kept_as_evidence"] == 1
 
 
 def test_a_leavers_evidence_attempt_goes_with_their_acknowledgement(signer):
@@ -152,14 +184,19 @@ def test_the_destruction_list_lists_exactly_what_was_removed(signer, version, se
     acks = [r for r in rows if r["Category"] == "Acknowledgement"]
     attempts = [r for r in rows if r["Category"] == "Quiz attempt"]
     reads = [r for r in rows if r["Category"] == "Tips read"]
+    people = [r for r in rows if r["Category"] == "Employee record"]
+    assert [(r["Identifier"], r["Employee number"]) for r in people] == [
+        (str(leaver.pk), leaver.employee_number)
+    ]
     assert [(r["Identifier"], r["Employee number"]) for r in acks] == [
         (str(record.entry.sequence), leaver.employee_number)
     ]
     assert {int(r["Identifier"]) for r in attempts} == leaver_attempts | {old.pk}
     assert [r["Employee number"] for r in reads] == [leaver.employee_number]
-    assert len(rows) == len(acks) + len(attempts) + len(reads)
+    assert len(rows) == len(acks) + len(attempts) + len(reads) + len(people)
     assert all("Selectielijst gemeenten 2020" in r["Legal ground"] for r in rows)
-    assert all(r["Removed at"] and r["Status"] == "Removed" for r in rows)
+    assert all(r["Removed at"] and r["Status"].startswith("Removed") for r in rows)
+    assert all("VV-2026-001" in r["Status"] for r in rows)
     assert stayer.employee_number not in {r["Employee number"] for r in acks}
 
 
@@ -197,7 +234,7 @@ def test_running_twice_removes_nothing_the_second_time(signer, version):
     second = apply_retention(today=TODAY)
 
     assert first.items and first.path != second.path
-    assert second.items == []
+    assert second.items == 0
     assert (second.acknowledgements, second.tip_reads, second.attempts) == (0, 0, 0)
     assert LedgerEntry.objects.count() == entries
     assert _rows(second) == []
@@ -225,21 +262,34 @@ def test_hr_may_apply_it(signer):
     assert not Acknowledgement.objects.filter(pk=record.pk).exists()
 
 
-def test_the_command_prints_counts_and_the_list(signer):
+def test_the_command_proposes_a_list_and_removes_nothing(signer):
+    from acknowledgements.models import DestructionList
+
+    leaver, record = signer()
+    _left(leaver, 11)
+    out = io.StringIO()
+
+    call_command("apply_retention", "--today", TODAY.isoformat(), stdout=out)
+
+    text = out.getvalue()
+    assert "1 acknowledgements of 1 employees" in text and "approval" in text
+    assert "vernietigingslijst-" in text
+    assert Acknowledgement.objects.filter(pk=record.pk).exists()
+    assert DestructionList.objects.get().status == DestructionList.Status.PROPOSED
+
+
+def test_the_commands_dry_run_stores_no_list(signer):
+    from acknowledgements.models import DestructionList
+
     leaver, record = signer()
     _left(leaver, 11)
     out = io.StringIO()
 
     call_command("apply_retention", "--dry-run", "--today", TODAY.isoformat(), stdout=out)
 
-    text = out.getvalue()
-    assert "1 acknowledgements of 1 employees" in text and "dry run" in text
-    assert "vernietigingslijst-" in text
+    assert "dry run" in out.getvalue()
+    assert not DestructionList.objects.exists()
     assert Acknowledgement.objects.filter(pk=record.pk).exists()
-
-    call_command("apply_retention", "--today", TODAY.isoformat(), stdout=io.StringIO())
-
-    assert not Acknowledgement.objects.filter(pk=record.pk).exists()
 
 
 def test_a_long_gone_leavers_emails_about_signing_again_are_removed_and_listed(signer, version):
@@ -276,9 +326,8 @@ def test_scans_of_on_behalf_records_never_confirmed_are_removed_after_a_day(sett
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(abandoned, (two_days_ago, two_days_ago))
 
-    report = apply_retention()
+    assert remove_abandoned_uploads(now=timezone.now()) == 1
 
-    assert report.abandoned_uploads == 1
     assert not abandoned.exists() and fresh.exists()
 
 
@@ -291,5 +340,5 @@ def test_an_employee_number_that_looks_like_a_formula_is_written_as_text(signer,
     report = apply_retention(today=TODAY)
 
     rows = _rows(report)
-    assert [row["Category"] for row in rows] == ["Acknowledgement", "Tips read"]
+    assert [row["Category"] for row in rows] == ["Acknowledgement", "Tips read", "Employee record"]
     assert {row["Employee number"] for row in rows} == {"'" + number}

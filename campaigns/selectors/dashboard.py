@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import connections
 from django.db.models import (
     Avg,
@@ -39,6 +38,7 @@ from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
 from campaigns.selectors import combined
 from handbook.models import Guideline
 from people.models import Department, Employee
+from portal import suppression
 from quizzes.models import Attempt
 
 Status = Assignment.Status
@@ -371,10 +371,12 @@ class QuizFigure:
     average_score: float | None  # over all submitted attempts, in per cent
     passed_first_try: int  # people whose first submitted attempt passed
     min_group_size: int
+    # Hidden as the complement of a smaller group (portal.suppression), large as it is.
+    complement: bool = False
 
     @property
     def shown(self) -> bool:
-        return self.people >= self.min_group_size
+        return self.people >= self.min_group_size and not self.complement
 
     @property
     def passed_first_try_percent(self) -> int | None:
@@ -382,7 +384,7 @@ class QuizFigure:
 
 
 def min_group_size() -> int:
-    return max(int(getattr(settings, "CAMPAIGN_MIN_GROUP_SIZE", 5)), 1)
+    return suppression.min_group_size()
 
 
 def quiz_rows(
@@ -449,17 +451,22 @@ def quiz_figures_from(
     from quiz_rows' figures.
 
     A department's figures are kept only when at least CAMPAIGN_MIN_GROUP_SIZE people
-    in it submitted an attempt; otherwise they are dropped here, so that no template
-    can show them and nobody's score can be singled out from a small group. There is
-    no total over all departments: with it, a hidden group's figures could be worked
-    out by subtraction.
+    in it submitted an attempt, and when no smaller group needs them hidden as its
+    complement (portal.suppression, over every department of ``rows``, not only those
+    given: a page of the table must hide what the whole breakdown hides); otherwise
+    they are dropped here, so that no template can show them and nobody's score can be
+    singled out from a small group, also not by subtracting the shown departments from
+    the quiz statistics' total. There is no total over all departments here.
     """
     minimum = min_group_size()
+    hidden = suppression.suppress(
+        sizes={key: row.get("people", 0) for key, row in rows.items()}, minimum=minimum
+    ).hidden
     figures = []
     for department in departments:
         row = rows.get(department["department_id"]) or {}
         people = row.get("people", 0)
-        shown = people >= minimum
+        shown = department["department_id"] not in hidden and people >= minimum
         figures.append(
             QuizFigure(
                 department_id=department["department_id"],
@@ -469,6 +476,7 @@ def quiz_figures_from(
                 average_score=row.get("average") if shown else None,
                 passed_first_try=row.get("passed_first", 0) if shown else 0,
                 min_group_size=minimum,
+                complement=people >= minimum and not shown,
             )
         )
     return figures

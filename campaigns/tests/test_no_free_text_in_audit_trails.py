@@ -15,7 +15,8 @@ from acknowledgements import services as ledger_services
 from acknowledgements.models import Acknowledgement
 from acknowledgements.selectors.personal_data import personal_data_export
 from acknowledgements.services import corrections
-from acknowledgements.services.retention import apply_retention
+from acknowledgements.services.retention import due_for_destruction
+from acknowledgements.tests.destruction_support import carried_out
 from campaigns import services
 from campaigns.models import Assignment, CampaignEvent, Exemption, Reminder
 from campaigns.services import reminders
@@ -167,7 +168,7 @@ def test_erasing_keeps_who_exempted_the_person_and_when(person, hr):
 def test_after_retention_no_free_text_about_a_leaver_is_left_anywhere_erasable(person):
     _left_long_ago(person)
 
-    apply_retention()
+    carried_out()
 
     assert found_in_trails() == []
     assert not Acknowledgement.objects.filter(employee=person).exists()
@@ -185,7 +186,7 @@ def test_retention_clears_the_exemption_reasons_of_a_leaver_who_never_signed(hr)
     services.exempt(assignment=assignment, reason=SECOND_EXEMPTION, by=hr)
     _left_long_ago(leaver)
 
-    apply_retention()
+    carried_out()
 
     assert Exemption.objects.get(assignment=assignment).reason == ""
     assert Assignment.objects.get(pk=assignment.pk).exempt_reason == ""
@@ -194,7 +195,7 @@ def test_retention_clears_the_exemption_reasons_of_a_leaver_who_never_signed(hr)
 def test_a_dry_run_of_retention_keeps_the_reasons(person):
     _left_long_ago(person)
 
-    apply_retention(dry_run=True)
+    due_for_destruction()
 
     assert Assignment.objects.get(employee=person).exempt_reason == SECOND_EXEMPTION
     assert Exemption.objects.filter(assignment__employee=person, reason="").count() == 0

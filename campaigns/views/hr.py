@@ -7,7 +7,11 @@ people, overdue CSV, reminder log) are in campaigns.views.dashboard.
 
 Seeing needs ``campaigns.view_campaign_dashboard`` (HR, auditors, administrators);
 changing anything needs ``campaigns.manage_campaigns`` (HR). Others get 403, anonymous
-visitors the log-in page.
+visitors the log-in page. Where someone uses them is their scope (people.selectors.scope_of,
+``self.scope``): the whole organisation for central HR, or the departments an HR adviser
+holds the HR role on. An adviser sees the campaigns that touch their part (another
+campaign, or an assignment of someone outside it: 404) and runs only those whose audience
+lies wholly in it (else 403); the onboarding rule stays central.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -34,7 +39,9 @@ from campaigns.forms.campaigns import (
 from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
 from campaigns.selectors import dashboard
 from campaigns.selectors import reminders as reminder_selectors
+from campaigns.selectors import scope as scoped
 from campaigns.services import CampaignError, reminders
+from people.selectors import Scope, scope_of
 
 VIEW_PERMISSION = "campaigns.view_campaign_dashboard"
 MANAGE_PERMISSION = "campaigns.manage_campaigns"
@@ -42,13 +49,39 @@ PAGE_KWARG = "pagina"
 
 
 class DashboardAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Logged in with the dashboard permission; ``can_manage`` for the templates."""
+    """Logged in and acting somewhere with the permission(s) (people.selectors.scope_of):
+    ``self.scope`` is where (the first permission's), ``can_manage`` for the templates.
+    Asked again on every request, so a grant taken away stops at the next one."""
 
     permission_required = VIEW_PERMISSION
+    # Only for those who act on the whole organisation (central HR), e.g. the onboarding
+    # rule, which asks everyone who joins.
+    central_only = False
+    scope: Scope
+
+    def has_permission(self) -> bool:
+        scopes = [
+            scope_of(user=self.request.user, perm=perm) for perm in self.get_permission_required()
+        ]
+        if not scopes or any(scope is None for scope in scopes):
+            return False
+        self.scope = scopes[0]
+        return self.scope_permits()
+
+    def scope_permits(self) -> bool:
+        """Whether this page is open to ``self.scope`` (an adviser's is part of it)."""
+        return self.scope.everything or not self.central_only
+
+    def manage_scope(self) -> Scope | None:
+        return scope_of(user=self.request.user, perm=MANAGE_PERMISSION)
+
+    def can_manage(self) -> bool:
+        return self.manage_scope() is not None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_manage"] = self.request.user.has_perm(MANAGE_PERMISSION)
+        context["can_manage"] = self.can_manage()
+        context["scope"] = self.scope
         return context
 
 
@@ -57,20 +90,37 @@ class ManageAccessMixin(DashboardAccessMixin):
 
 
 class CampaignMixin:
-    """The campaign of the URL's ``pk``."""
+    """The campaign of the URL's ``pk``, among those that touch the viewer's scope (else
+    404). ``can_manage``: the viewer may run this campaign (its audience lies wholly in
+    their scope for managing)."""
 
     def get_campaign(self) -> Campaign:
         if not hasattr(self, "_campaign"):
             self._campaign = get_object_or_404(
-                Campaign.objects.select_related("created_by", "launched_by"),
+                Campaign.objects.filter(scoped.touching(scope=self.scope)).select_related(
+                    "created_by", "launched_by"
+                ),
                 pk=self.kwargs["pk"],
             )
         return self._campaign
+
+    def can_manage(self) -> bool:
+        scope = self.manage_scope()
+        return scope is not None and scoped.lies_within(campaign=self.get_campaign(), scope=scope)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["campaign"] = self.get_campaign()
         return context
+
+
+class ManagedCampaignMixin(ManageAccessMixin, CampaignMixin):
+    """Changing one campaign: only one whose audience lies wholly in the scope (403)."""
+
+    def scope_permits(self) -> bool:
+        return super().scope_permits() and scoped.lies_within(
+            campaign=self.get_campaign(), scope=self.scope
+        )
 
 
 def return_url(request, default: str) -> str:
@@ -170,7 +220,7 @@ class CampaignCreateView(ManageAccessMixin, FormView):
 # Launching and closing --------------------------------------------------------------------
 
 
-class _ConfirmView(ManageAccessMixin, CampaignMixin, TemplateView):
+class _ConfirmView(ManagedCampaignMixin, TemplateView):
     """GET: what will happen and a button; POST: do it (the service locks the row, so a
     second click changes nothing) and go back to the dashboard."""
 
@@ -265,7 +315,7 @@ class ScheduleFormMixin:
         return self.render_to_response(context, status=400)
 
 
-class ScheduleView(ManageAccessMixin, CampaignMixin, ScheduleFormMixin, TemplateView):
+class ScheduleView(ManagedCampaignMixin, ScheduleFormMixin, TemplateView):
     """/campagnes/<pk>/schema/: when reminders and escalations go."""
 
     template_name = "campaigns/schedule.html"
@@ -293,6 +343,14 @@ class OnboardingRuleView(DashboardAccessMixin, ScheduleFormMixin, TemplateView):
 
     def get_permission_required(self):
         return (MANAGE_PERMISSION,) if self.request.method == "POST" else (VIEW_PERMISSION,)
+
+    def scope_permits(self) -> bool:
+        # An HR adviser may read the rule; changing it stays central.
+        return self.scope.everything or self.request.method != "POST"
+
+    def can_manage(self) -> bool:
+        scope = self.manage_scope()
+        return scope is not None and scope.everything
 
     def get_rule(self) -> Campaign:
         if not hasattr(self, "_rule"):
@@ -332,6 +390,7 @@ class OnboardingGuidelinesView(ManageAccessMixin, TemplateView):
 
     template_name = "campaigns/onboarding_guidelines.html"
     extra_context = {"page_title": _("Guidelines for new employees")}
+    central_only = True
 
     def get_form(self, data=None) -> OnboardingGuidelinesForm:
         rule = services.onboarding_rule()
@@ -367,12 +426,14 @@ class OnboardingGuidelinesView(ManageAccessMixin, TemplateView):
 
 
 class _AssignmentActionView(ManageAccessMixin, TemplateView):
+    """Acting on one assignment: only of someone in the scope (another's: 404)."""
+
     def get_assignment(self) -> Assignment:
         if not hasattr(self, "_assignment"):
             self._assignment = get_object_or_404(
-                Assignment.objects.select_related(
-                    "employee__department", "campaign", "exempted_by"
-                ),
+                Assignment.objects.filter(
+                    self.scope.q(department_field="employee__department")
+                ).select_related("employee__department", "campaign", "exempted_by"),
                 pk=self.kwargs["pk"],
             )
         return self._assignment
@@ -460,14 +521,21 @@ class LiftExemptionView(_AssignmentActionView):
 
 
 class ReminderRetryView(ManageAccessMixin, View):
-    """POST /campagnes/herinneringen/<pk>/opnieuw/: try a failed mail again (logged)."""
+    """POST /campagnes/herinneringen/<pk>/opnieuw/: try a failed mail again (logged).
+    An HR adviser: only a mail about someone in their scope (else 404), of a campaign
+    that lies wholly in it (else 403)."""
 
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         reminder = get_object_or_404(
-            Reminder.objects.select_related("assignment__employee"), pk=kwargs["pk"]
+            Reminder.objects.filter(
+                self.scope.q(department_field="assignment__employee__department")
+            ).select_related("assignment__employee", "assignment__campaign"),
+            pk=kwargs["pk"],
         )
+        if not scoped.lies_within(campaign=reminder.assignment.campaign, scope=self.scope):
+            raise PermissionDenied
         log_url = reverse("campaigns:reminders", args=[reminder.assignment.campaign_id])
         try:
             reminders.retry_failed(reminder=reminder, by=request.user)

@@ -4,7 +4,7 @@ config.settings.base."""
 
 from pathlib import Path
 
-from config.env import env, env_bool, env_int, report_retired
+from config.env import at_least, env, env_bool, env_int, report_retired
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -55,6 +55,20 @@ RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT = env_int(
 )
 RETENTION_QUIZ_ATTEMPT_YEARS = env_int(
     "PORTAL_RETENTION_QUIZ_ATTEMPT_YEARS", 5, old="RETENTION_QUIZ_ATTEMPT_YEARS"
+)
+# Nothing is destroyed before the archivist approves the destruction list
+# (acknowledgements.services.destruction); a proposal older than this many days is
+# refused (propose a new one). Retention periods fail closed: a period below its minimum
+# stops the portal from starting rather than destroying too early (docs/privacy.md).
+RETENTION_DESTRUCTION_LIST_VALID_DAYS = env_int("PORTAL_RETENTION_DESTRUCTION_LIST_VALID_DAYS", 30)
+at_least(
+    PORTAL_RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT=(
+        RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT,
+        1,
+    ),
+    PORTAL_RETENTION_QUIZ_ATTEMPT_YEARS=(RETENTION_QUIZ_ATTEMPT_YEARS, 1),
+    PORTAL_QUIZ_ANSWER_RETENTION_DAYS=(QUIZ_ANSWER_RETENTION_DAYS, 1),
+    PORTAL_RETENTION_DESTRUCTION_LIST_VALID_DAYS=(RETENTION_DESTRUCTION_LIST_VALID_DAYS, 1),
 )
 # Where the customer's version 1 text lives (verbatim copy kept in the repository).
 HANDBOOK_SEED_FILE = Path(

@@ -47,6 +47,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from handbook.models import GuidelineVersion, Tip
+from portal import suppression
 from quizzes.models import Answer, Attempt, Option, Question
 from quizzes.selectors import ordered_tips
 
@@ -180,6 +181,10 @@ class AttemptSummary:
     attempts: int
     passed: int
     average_percent: float | None
+    people: int = 0  # who finished at least one attempt
+    # Fewer people than the smallest group shown (portal.suppression): no figure of the
+    # version may be shown, the total being a group too.
+    hidden: bool = False
 
     @property
     def pass_rate(self) -> float | None:
@@ -295,8 +300,10 @@ def tip_statistics(*, version: GuidelineVersion) -> list[TipStats]:
 
 
 def attempt_summary(*, version: GuidelineVersion) -> AttemptSummary:
-    """How many attempts were finished and passed, and the average score: one query."""
+    """How many attempts were finished and passed, the average score, and by how many
+    people (too few: ``hidden``, by portal.suppression's rule): one query."""
     totals = Attempt.objects.filter(_finished(), version=version).aggregate(
+        people=Count("employee_id", distinct=True),
         attempts=Count("pk"),
         passed=Count("pk", filter=Q(passed=True)),
         average=Avg(
@@ -310,6 +317,10 @@ def attempt_summary(*, version: GuidelineVersion) -> AttemptSummary:
         attempts=totals["attempts"],
         passed=totals["passed"],
         average_percent=float(totals["average"]) if totals["average"] is not None else None,
+        people=totals["people"],
+        hidden=suppression.suppress(
+            sizes={version.pk: totals["people"]}, minimum=suppression.min_group_size()
+        ).total_hidden,
     )
 
 

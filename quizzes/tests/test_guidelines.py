@@ -303,13 +303,20 @@ def test_a_version_number_of_another_guideline_is_not_found(editor_client, socia
 # --------------------------------------------------------------------------- statistics
 
 
+@pytest.fixture
+def _small_groups_shown(settings):
+    """Two people's figures shown: the guidelines apart is what is tested here (small
+    groups hidden: campaigns/tests/test_small_groups.py)."""
+    settings.CAMPAIGN_MIN_GROUP_SIZE = 1
+
+
 def _answered(version, *, attempts: int, right: bool):
     for _ in range(attempts):
         submitted_attempt(version=version, right=right)
 
 
 def test_the_statistics_page_counts_the_attempts_of_its_guideline_only(
-    editor_client, social_media, privacy
+    editor_client, social_media, privacy, _small_groups_shown
 ):
     _answered(social_media, attempts=3, right=True)
     _answered(privacy, attempts=2, right=False)
@@ -323,7 +330,7 @@ def test_the_statistics_page_counts_the_attempts_of_its_guideline_only(
 
 
 def test_the_statistics_csv_counts_the_answers_of_its_guideline_only(
-    editor_client, social_media, privacy
+    editor_client, social_media, privacy, _small_groups_shown
 ):
     _answered(social_media, attempts=3, right=True)
     _answered(privacy, attempts=2, right=False)

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from handbook.models import GuidelineVersion
+from portal import suppression
 from quizzes.selectors import statistics
 from quizzes.views.editor_common import (
     QuizEditorMixin,
@@ -77,10 +78,14 @@ class StatisticsView(StatisticsMixin, TemplateView):
                     "url": self.version_url("statistics", version, sort=next_sort),
                 }
             )
+        summary = statistics.attempt_summary(version=version)
+        if summary.hidden:  # too few people: no figure at all (portal.suppression)
+            question_stats = []
         context.update(
-            summary=statistics.attempt_summary(version=version),
+            summary=summary,
+            min_group_size=suppression.min_group_size(),
             questions=question_stats,
-            tips=statistics.tip_statistics(version=version),
+            tips=[] if summary.hidden else statistics.tip_statistics(version=version),
             headers=headers,
             sort=f"-{column}" if descending else column,
             min_answers=statistics.MIN_ANSWERS_FOR_FLAG,
@@ -131,7 +136,9 @@ def statistics_csv_response(version: GuidelineVersion) -> HttpResponse:
         ]
     writer.writerow(header)
     yes, no = gettext("yes"), gettext("no")
-    for stats in statistics.question_statistics(version=version):
+    # Too few people (portal.suppression): the header only, as the page shows none.
+    hidden = statistics.attempt_summary(version=version).hidden
+    for stats in [] if hidden else statistics.question_statistics(version=version):
         row = [
             stats.key,
             stats.main_tip.number if stats.main_tip else "",

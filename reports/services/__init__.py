@@ -14,7 +14,12 @@ from django.utils.translation import gettext
 from campaigns.models import Campaign, CampaignGuideline
 from handbook.models import Guideline, GuidelineVersion
 from people.models import Department, Employee
+from people.selectors import Scope as PartOfOrganisation
+from people.selectors import scope_of
 from reports.models import Report, ReportEvent
+from reports.selectors import visible_reports
+
+PERMISSION = "reports.export_reports"
 
 
 class ReportError(Exception):
@@ -46,10 +51,26 @@ def request_report(
 
     A report on a campaign is on one of its guidelines (``guideline``), or on all of
     them combined (no guideline; a campaign of one guideline: on that one); a report on
-    a version is on the version's guideline."""
+    a version is on the version's guideline.
+
+    Someone who acts on a part of the organisation only (an HR adviser,
+    people.selectors.scope_of) asks within it: a compliance report on departments in
+    the part (none chosen: the departments they hold HR on, stored on the report, so
+    that it says which part it covers and is made of that part), an individual file of
+    someone in it; anything else is refused (PermissionDenied). ``by`` None: the
+    command line, the whole organisation."""
     from reports.tasks import generate_report
 
     now = now or timezone.now()
+    departments = list(departments)
+    if by is not None:
+        within = scope_of(user=by, perm=PERMISSION)
+        if within is None:
+            raise PermissionDenied
+        if not within.everything:
+            departments = _within_part(
+                within=within, kind=kind, departments=departments, employee=employee
+            )
     if kind == Report.Kind.INDIVIDUAL:
         if employee is None:
             raise ReportError(gettext("Choose the employee whose file you want."))
@@ -94,7 +115,6 @@ def request_report(
         )
         report.number = _number(report)
         report.save(update_fields=["number"])
-        departments = list(departments)
         if departments:
             report.departments.set(departments)
         ReportEvent.objects.create(
@@ -106,6 +126,26 @@ def request_report(
         if enqueue:
             transaction.on_commit(lambda: generate_report.enqueue(report.pk))
     return report
+
+
+def _within_part(
+    *,
+    within: PartOfOrganisation,
+    kind: str,
+    departments: list[Department],
+    employee: Employee | None,
+) -> list[Department]:
+    """The departments of a report asked for by someone acting on part of the
+    organisation (``within``, a people.selectors.Scope): refused outside it."""
+    if kind == Report.Kind.INDIVIDUAL:
+        if employee is not None and not within.covers_employee(employee=employee):
+            raise PermissionDenied
+        return departments
+    if not departments:
+        return list(Department.objects.filter(path__in=within.paths).order_by("path"))
+    if not all(within.covers(department=department) for department in departments):
+        raise PermissionDenied
+    return departments
 
 
 def describe(*, report: Report) -> dict[str, object]:
@@ -142,7 +182,10 @@ def retry_report(*, report: Report, by: Employee) -> Report:
     refused, so two clicks queue it once."""
     from reports.tasks import generate_report
 
-    if not by.has_perm("reports.export_reports"):
+    within = scope_of(user=by, perm=PERMISSION)
+    if within is None:
+        raise PermissionDenied
+    if not within.everything and not visible_reports(within=within).filter(pk=report.pk).exists():
         raise PermissionDenied
     afresh = {
         "status": Report.Status.QUEUED,

@@ -73,7 +73,7 @@ def _world() -> SimpleNamespace:
     finance = DepartmentFactory(code="FIN", name="Afdeling Financien")
     elsewhere = DepartmentFactory(code="ELD", name="Elders")
     hr = EmployeeFactory(
-        employee_number="H0001", first_name="Hanna", last_name="Rood", department=elsewhere
+        employee_number="H0001", first_name="Hanna", last_name="Rood", department=elsewhere, hr=True
     )
     departments = (directorate, team, finance)
     people = [

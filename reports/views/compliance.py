@@ -4,9 +4,11 @@ the download itself and the log of all reports. One employee's file is asked for
 reports.views.individual.
 
 Thin views: reads here, writes only through reports.services (which logs them). Every
-page needs ``reports.export_reports`` (HR, auditors, administrators); others get 403,
+page needs ``reports.export_reports`` (HR, auditors, administrators), or the HR role on
+a part of the organisation (an HR adviser, people.selectors.scope_of); others get 403,
 anonymous visitors the log-in page. Every report is visible to everyone with the
-permission: the log shows who asked for it and who downloaded it.
+permission (the log shows who asked for it and who downloaded it); an adviser sees only
+the reports of their part (reports.selectors.visible_reports), any other is not found.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
@@ -23,12 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from people.selectors import scope_of
 from reports import services
 from reports.forms import ReportRequestForm
 from reports.models import Report, ReportEvent
-from reports.services import ReportError
+from reports.selectors import visible_reports
+from reports.services import PERMISSION, ReportError
 
-PERMISSION = "reports.export_reports"
 PAGE_KWARG = "pagina"
 CONTENT_TYPES = {
     Report.Format.PDF: "application/pdf",
@@ -39,13 +42,26 @@ CONTENT_TYPES = {
 POLL_SECONDS = 3
 
 
-class ReportAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    permission_required = PERMISSION
+class ReportAccessMixin(LoginRequiredMixin):
+    """Logged in, with the reports of the whole organisation or of a part of it
+    (``self.within``, a people.selectors.Scope); 403 for anyone else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.within = scope_of(user=request.user, perm=PERMISSION)
+        if self.within is None:
+            return self.handle_no_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+    def visible(self):
+        """The reports this user may see (404 for any other)."""
+        return visible_reports(within=self.within)
 
 
-def reports_with_scope():
+def reports_with_scope(reports):
     """Reports with what their scope and people need, in a fixed number of queries."""
-    return Report.objects.select_related(
+    return reports.select_related(
         "campaign", "guideline", "version__guideline", "employee", "requested_by"
     ).prefetch_related("departments")
 
@@ -60,7 +76,7 @@ class ReportListView(ReportAccessMixin, ListView):
     extra_context = {"page_title": _("Reports")}
 
     def get_queryset(self):
-        return reports_with_scope().order_by("-requested_at", "-pk")
+        return reports_with_scope(self.visible()).order_by("-requested_at", "-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,6 +107,9 @@ class ReportCreateView(ReportAccessMixin, FormView):
             initial.update(basis=ReportRequestForm.BASIS_VERSION, version=int(version))
         return initial
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "within": self.within}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["retention_days"] = settings.REPORTS_RETENTION_DAYS
@@ -119,7 +138,7 @@ class ReportDetailView(ReportAccessMixin, DetailView):
     context_object_name = "report"
 
     def get_queryset(self):
-        return reports_with_scope()
+        return reports_with_scope(self.visible())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -152,7 +171,9 @@ class ReportStatusPartView(ReportAccessMixin, DetailView):
 
     template_name = "reports/includes/report_status.html"
     context_object_name = "report"
-    model = Report
+
+    def get_queryset(self):
+        return self.visible()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -170,7 +191,7 @@ class ReportDownloadView(ReportAccessMixin, View):
     with the file's hash. 404 while it is not ready, or once it has been removed."""
 
     def get(self, request, *args, **kwargs):
-        report = get_object_or_404(Report, pk=kwargs["pk"])
+        report = get_object_or_404(self.visible(), pk=kwargs["pk"])
         if report.status != Report.Status.DONE or not report.file:
             raise Http404("This report has no file to download.")
         try:
@@ -195,7 +216,7 @@ class ReportRetryView(ReportAccessMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        report = get_object_or_404(Report, pk=kwargs["pk"])
+        report = get_object_or_404(self.visible(), pk=kwargs["pk"])
         try:
             services.retry_report(report=report, by=request.user)
         except ReportError as error:
@@ -219,7 +240,10 @@ class ReportLogView(ReportAccessMixin, ListView):
     extra_context = {"page_title": _("Log of reports")}
 
     def get_queryset(self):
-        return ReportEvent.objects.select_related("actor", "report").order_by("-at", "-pk")
+        events = ReportEvent.objects.all()
+        if not self.within.everything:
+            events = events.filter(report__in=self.visible().values("pk"))
+        return events.select_related("actor", "report").order_by("-at", "-pk")
 
 
 def report_redirect(report: Report):

@@ -25,6 +25,9 @@ class IndividualFileView(ReportAccessMixin, FormView):
     form_class = IndividualFileForm
     extra_context = {"page_title": _("Request an individual file")}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "within": self.within}
+
     def get_initial(self):
         initial = super().get_initial()
         number = self.request.GET.get("personeelsnummer", "").strip()
@@ -36,7 +39,7 @@ class IndividualFileView(ReportAccessMixin, FormView):
         context = super().get_context_data(**kwargs)
         search = SearchForm(self.request.GET)
         query = search.query
-        results = list(search_employees(query, SEARCH_LIMIT + 1)) if query else []
+        results = list(search_employees(query, SEARCH_LIMIT + 1, self.within)) if query else []
         context.update(
             search=search,
             query=query,
