@@ -108,10 +108,12 @@ def search_employees(*, employees: QuerySet[Employee], words: list[str]) -> Quer
 
 
 def can_view_employee(*, viewer: Employee, employee: Employee) -> bool:
-    """An employee sees only themselves; managers their team; HR and auditors all."""
+    """An employee sees only themselves; managers their team; HR and auditors all; an
+    HR adviser the people of their part of the organisation (scope_of)."""
     if viewer.pk == employee.pk:
         return True
-    if viewer.has_perm("people.view_all_employees"):
+    scope = scope_of(user=viewer, perm="people.view_all_employees")
+    if scope is not None and scope.covers_employee(employee=employee):
         return True
     if has_role(user=viewer, role=Role.MANAGER):
         return team_of(manager=viewer).filter(pk=employee.pk).exists()

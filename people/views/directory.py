@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from people.models import Employee
-from people.selectors import search_employees
+from people.selectors import scope_of, search_employees
 from people.services import set_preferred_language
 from portal.viewhelpers import SearchListView
 
@@ -39,16 +39,30 @@ class SwitchLanguageView(View):
         return response
 
 
-class StaffListView(PermissionRequiredMixin, SearchListView):
-    """All staff, for HR and auditors. (A manager's team: campaigns.views.team.)"""
+class StaffListView(SearchListView):
+    """All staff, for HR and auditors; an HR adviser sees (and searches) only the staff
+    of their part of the organisation. (A manager's team: campaigns.views.team.)"""
 
-    permission_required = "people.view_all_employees"
+    permission = "people.view_all_employees"
     template_name = "people/employee_list.html"
     context_object_name = "employees"
     extra_context = {"page_title": _("Staff")}
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:  # else LoginRequiredMixin: to the log-in page
+            self.within = scope_of(user=request.user, perm=self.permission)
+            if self.within is None:
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def base_queryset(self):
-        return Employee.objects.all()
+        return Employee.objects.filter(self.within.q(department_field="department"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.within.everything:
+            context["part"] = self.within.departments().filter(path__in=self.within.paths)
+        return context
 
     def search_words_in(self, queryset, words):
         return search_employees(
