@@ -46,12 +46,24 @@ class StaffImportForm(ErrorSummaryMixin, forms.Form):
             "empty": _("The file is empty."),
         },
     )
+    eenheden = forms.FileField(
+        label=_("Organisation-unit file (optional)"),
+        required=False,
+        help_text=_(
+            "Only if the HR system exports the organisation's units as a file of their own: "
+            "a .csv file with a row per unit (code, parent code, name and optionally kind). "
+            "The staff file then gives each person's unit by its code."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+        error_messages={"empty": _("The unit file is empty.")},
+    )
     volledig = forms.BooleanField(
         label=_("This is a full export"),
         required=False,
         help_text=_(
             "Everyone employed is in the file. Active employees whose employee number is "
-            "missing from it become leavers: deactivated, never deleted."
+            "missing from it become leavers: deactivated, never deleted. When the file "
+            "describes the organisation's units, units missing from it are closed."
         ),
     )
 
@@ -70,11 +82,17 @@ class StaffImportForm(ErrorSummaryMixin, forms.Form):
         )
 
     def clean_bestand(self) -> bytes:
+        return self._read(self.cleaned_data["bestand"])
+
+    def clean_eenheden(self) -> bytes | None:
+        upload = self.cleaned_data.get("eenheden")
+        return self._read(upload) if upload else None
+
+    def _read(self, upload) -> bytes:
         """The file's bytes: refused when too big or not a CSV file, by its size before
         it is read, and by the caps before it is parsed."""
         from people.staff_import.parsing import read_text
 
-        upload = self.cleaned_data["bestand"]
         extension = PurePath(upload.name or "").suffix.lower()
         if extension not in STAFF_FILE_EXTENSIONS:
             raise forms.ValidationError(
@@ -105,9 +123,24 @@ class ConfirmStaffImportForm(forms.Form):
     upload = forms.CharField(widget=forms.HiddenInput)
 
 
-def sign_upload(*, sha256: str, filename: str, full_export: bool, user_pk: int) -> str:
+def sign_upload(
+    *,
+    sha256: str,
+    filename: str,
+    full_export: bool,
+    user_pk: int,
+    units_sha256: str = "",
+    units_name: str = "",
+) -> str:
     return signing.dumps(
-        {"sha256": sha256, "name": filename, "full": full_export, "user": user_pk},
+        {
+            "sha256": sha256,
+            "name": filename,
+            "full": full_export,
+            "user": user_pk,
+            "units": units_sha256,
+            "units_name": units_name,
+        },
         salt=UPLOAD_SIGNING_SALT,
     )
 

@@ -7,12 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Department(models.Model):
-    """A unit in the organisation tree: directie > afdeling > team."""
+    """A unit in the organisation tree: directie > afdeling > team, and deeper units
+    (eenheid) where the organisation has more levels. The staff import builds the tree
+    from the HR file (people.staff_import.tree); a unit is closed, never deleted, once
+    the HR system no longer has it."""
 
     class Kind(models.TextChoices):
         DIRECTORATE = "directie", _("Directorate")
         DEPARTMENT = "afdeling", _("Department")
         TEAM = "team", _("Team")
+        UNIT = "eenheid", _("Unit")
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -30,6 +34,9 @@ class Department(models.Model):
     path = models.CharField(_("path"), max_length=1000, editable=False, db_index=True)
     # Roles held on this department only (an HR adviser of this part): removed with it.
     role_grants = GenericRelation("ObjectRoleGrant")
+    # The day the HR system stopped having this unit (the staff import closed it): it
+    # keeps its people and history but is offered for no new audience. None: open.
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("department")
@@ -37,7 +44,13 @@ class Department(models.Model):
         ordering = ["path"]
 
     def __str__(self) -> str:
+        if self.closed_on is not None:
+            return str(_("%(name)s (closed)") % {"name": self.name})
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
     @property
     def depth(self) -> int:
@@ -204,6 +217,9 @@ class StaffImport(models.Model):
     problems = models.JSONField(_("problems found"), default=list, blank=True)
     # {"new": [{"number", "name"}], "changed": [{"number", "name", "fields": [...]}], ...}
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # The organisation-unit file uploaded beside the staff file, if any.
+    units_filename = models.CharField(_("unit file name"), max_length=255, blank=True)
+    units_sha256 = models.CharField(_("SHA-256 of the unit file"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("staff import")

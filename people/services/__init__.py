@@ -123,6 +123,7 @@ class StaffImportOutcome:
 
 
 LEFT_ALONE = "left_alone"  # the log's key for privileged fields the import left alone
+UNITS = "units"  # the log's key for the tree's changes (people.staff_import.tree)
 
 
 def _logged(
@@ -147,6 +148,8 @@ def log_staff_import(
     full_export: bool,
     mode: str,
     plan: staff_import.Plan,
+    units_filename: str = "",
+    units_sha256: str = "",
 ) -> StaffImport:
     """Write the log row of one import run (the caller's transaction)."""
     counts = plan.counts
@@ -160,6 +163,8 @@ def log_staff_import(
         )
     }
     changes[LEFT_ALONE] = [_logged(entry, entry.left_alone) for entry in plan.left_alone]
+    if plan.tree is not None:
+        changes[UNITS] = plan.tree.as_log()
     return StaffImport.objects.create(
         imported_by=by,
         filename=filename[:255],
@@ -179,6 +184,8 @@ def log_staff_import(
             for problem in plan.problems[: settings.STAFF_IMPORT_MAX_PROBLEMS_SHOWN]
         ],
         changes=changes,
+        units_filename=units_filename[:255],
+        units_sha256=units_sha256,
     )
 
 
@@ -190,10 +197,17 @@ def import_staff(
     full_export: bool = False,
     dry_run: bool = False,
     today: datetime.date | None = None,
+    units: bytes | None = None,
+    units_filename: str = "",
 ) -> StaffImportOutcome:
     """Check a staff file from the HR system and, unless ``dry_run``, apply it: all or
     nothing, in one transaction with its log row. A file with any problem changes
     nothing (logged as refused). ``by`` None: the command line.
+
+    The files build and keep the organisation's tree (people.staff_import.tree): units
+    named by a path or by codes in the staff file, or by the organisation-unit file
+    ``units`` (named ``units_filename``), are created, renamed, moved, closed and
+    reopened before the people are written; no department is ever deleted.
 
     After applying, the new people (and people who came back) fall under the onboarding
     rule, and once the transaction is committed the new ones are invited by e-mail to
@@ -206,9 +220,12 @@ def import_staff(
         raise PermissionDenied(_("You may not import staff."))
     today = today or timezone.localdate()
     digest = hashlib.sha256(data).hexdigest()
+    units_digest = hashlib.sha256(units).hexdigest() if units is not None else ""
     added: list[Employee] = []
     with transaction.atomic():
-        plan = staff_import.build_plan(data, full=full_export, today=today, lock=not dry_run)
+        plan = staff_import.build_plan(
+            data, full=full_export, today=today, lock=not dry_run, units=units
+        )
         if dry_run:
             mode = StaffImport.Mode.DRY_RUN
         elif plan.problems:
@@ -224,6 +241,8 @@ def import_staff(
             full_export=full_export,
             mode=mode,
             plan=plan,
+            units_filename=units_filename if units is not None else "",
+            units_sha256=units_digest,
         )
         if mode != StaffImport.Mode.REFUSED:
             _privileged_aftermath(plan, log, by, applied=mode == StaffImport.Mode.APPLIED)

@@ -1,12 +1,14 @@
-"""Writing a plan: in bulk, a fixed number of queries per 500 people.
+"""Writing a plan: in bulk, a fixed number of queries per 500 people (and per level of
+new units).
 
 The caller holds the transaction (people.services.import_staff): all or nothing.
 """
 
 from __future__ import annotations
 
-from people.models import Employee
+from people.models import Department, Employee
 from people.staff_import.plan import KEEP, NEW, Plan
+from people.staff_import.tree import TreePlan
 
 BATCH_SIZE = 500
 
@@ -16,6 +18,8 @@ def apply_plan(plan: Plan) -> list[Employee]:
     people added. A plan with problems is never applied."""
     if plan.problems:
         raise ValueError("A plan with problems cannot be applied.")
+    if plan.tree is not None:
+        apply_tree(plan.tree)
     updated = [entry for entry in plan.entries if entry.kind != NEW and entry.dirty - {"manager"}]
     fields = sorted(set().union(*(entry.dirty for entry in updated)) - {"manager"})
     if "email" in fields:
@@ -57,3 +61,18 @@ def _link_managers(plan: Plan, added: list[Employee]) -> None:
             relinked.append(entry.employee)
     if relinked:
         Employee.objects.bulk_update(relinked, ["manager"], batch_size=BATCH_SIZE)
+
+
+TREE_FIELDS = ["name", "kind", "parent", "path", "closed_on"]
+
+
+def apply_tree(tree: TreePlan) -> None:
+    """Create the new units level by level (a level's parents have keys by then), then
+    write every changed unit at once: names, kinds, parents, closing and reopening, and
+    the materialised paths of moved units and of their whole subtrees. People's rows
+    that name a new unit get its key when they are written (Django takes the key of a
+    related object saved in the meantime)."""
+    for level in tree.created:
+        Department.objects.bulk_create(level, batch_size=BATCH_SIZE)
+    if tree.updated:
+        Department.objects.bulk_update(tree.updated, TREE_FIELDS, batch_size=BATCH_SIZE)

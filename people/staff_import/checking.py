@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from people.models import Employee
+from people.models import Department, Employee
 from people.staff_import.parsing import (
     COLUMNS,
     KEY,
@@ -20,23 +20,28 @@ from people.staff_import.parsing import (
 from people.staff_import.plan import (
     REQUIRED_FIELDS,
     TEXT_FIELDS,
-    Departments,
     Plan,
     current_value,
     field_label,
     show,
 )
 from people.staff_import.privileged import privileged_accounts
+from people.staff_import.tree import TreePlan
 
 
 class RowChecker:
     """Checks the cells of the rows and keeps what each row asks for."""
 
-    def __init__(self, parsed: ParsedFile, plan: Plan, existing: list[Employee]):
+    def __init__(
+        self, parsed: ParsedFile, plan: Plan, existing: list[Employee], tree: TreePlan | None
+    ):
         self.parsed = parsed
         self.plan = plan
         self.columns = set(parsed.columns)
-        self.departments = Departments()
+        # Each row's unit, found or made by the tree (people.staff_import.tree); a tree
+        # with problems leaves the people's departments as they are.
+        self.tree = tree if tree is not None and tree.complete else None
+        self.departments_by_id: dict[int, Department] = {}  # to show the old department
         self.existing = existing
         self.by_number = {e.employee_number: e for e in existing if e.employee_number}
         self.by_email = {e.email.lower(): e for e in existing if e.email}
@@ -115,13 +120,8 @@ class RowChecker:
                             _("“%(value)s” is not an e-mail address.") % {"value": cell},
                         )
                     values[name] = email
-            elif name == "department":
-                department = None
-                if cell:
-                    department, reason = self.departments.find(cell)
-                    if reason:
-                        self.problem(row.line, reason)
-                values[name] = department
+            elif name in ("department", "department_path") and self.tree is not None:
+                values["department"] = self.tree.unit_of_line.get(row.line)
             elif name == "manager":
                 values[name] = cell or None
             elif name in ("start_date", "end_date"):

@@ -53,9 +53,60 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "start_date": ("datum_in_dienst", "in_dienst", "start_date", "date_started"),
     "end_date": ("datum_uit_dienst", "uit_dienst", "end_date", "date_left"),
     "preferred_language": ("taal", "voorkeurstaal", "language", "preferred_language"),
+    # The person's unit described in the row (see people.staff_import.tree): its whole
+    # path of names, or its code (the "afdeling" column) with its parent's code, its
+    # name and its kind.
+    "department_path": (
+        "afdelingspad",
+        "organisatiepad",
+        "pad",
+        "department_path",
+        "unit_path",
+        "path",
+    ),
+    "department_parent": (
+        "bovenliggende_afdeling",
+        "bovenliggende_afdelingscode",
+        "bovenliggende_code",
+        "parent_department",
+        "department_parent_code",
+        "parent_code",
+    ),
+    "department_name": ("afdelingsnaam", "naam_afdeling", "department_name", "unit_name"),
+    "department_kind": (
+        "soort_afdeling",
+        "afdelingssoort",
+        "soort_eenheid",
+        "department_kind",
+        "unit_kind",
+    ),
 }
 ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
 KEY = "employee_number"
+
+# The organisation-unit file an HR system exports beside the staff file: a row per unit.
+UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "code": (
+        "code",
+        "eenheidcode",
+        "afdelingscode",
+        "organisatiecode",
+        "unit_code",
+        "department_code",
+        "org_unit_code",
+    ),
+    "parent": (
+        "bovenliggende_code",
+        "bovenliggende_eenheid",
+        "bovenliggende_afdeling",
+        "parent_code",
+        "parent",
+        "parent_unit_code",
+    ),
+    "name": ("naam", "omschrijving", "eenheidnaam", "afdelingsnaam", "name", "unit_name"),
+    "kind": ("soort", "type", "soort_eenheid", "kind", "unit_kind"),
+}
+UNIT_KEY = "code"
 
 LANGUAGES = {
     "nl": "nl",
@@ -96,11 +147,12 @@ class ParsedFile:
     columns: list[str] = field(default_factory=list)  # model fields present, in file order
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    key: str = KEY
 
     @property
     def readable(self) -> bool:
         """Whether the rows could be read at all (the key column was found)."""
-        return KEY in self.columns
+        return self.key in self.columns
 
 
 def decode(data: bytes) -> str | None:
@@ -199,10 +251,18 @@ def _rows(reader, previous_end: int, parsed: ParsedFile):
         yield line, row
 
 
-def parse(data: bytes) -> ParsedFile:
+def parse(
+    data: bytes, *, columns: dict[str, tuple[str, ...]] = COLUMNS, key: str = KEY
+) -> ParsedFile:
     """Split the file into rows of cells per model field; problems with the file as a
-    whole or its header are collected, not raised."""
-    parsed = ParsedFile()
+    whole or its header are collected, not raised. ``columns`` and ``key``: the staff
+    file's (the default) or the unit file's (UNIT_COLUMNS, UNIT_KEY)."""
+    aliases = (
+        ALIASES
+        if columns is COLUMNS
+        else {alias: name for name, names in columns.items() for alias in names}
+    )
+    parsed = ParsedFile(key=key)
     text, refusal = read_text(data)
     if text is None:
         parsed.problems.append(Problem(None, refusal))
@@ -233,7 +293,7 @@ def parse(data: bytes) -> ParsedFile:
         normalised = normalise_header(name)
         if not normalised:
             continue
-        column = ALIASES.get(normalised)
+        column = aliases.get(normalised)
         if column is None:
             parsed.problems.append(
                 Problem(
@@ -241,7 +301,7 @@ def parse(data: bytes) -> ParsedFile:
                     _("The column “%(name)s” is unknown. Known columns: %(known)s.")
                     % {
                         "name": name.strip(),
-                        "known": ", ".join(names[0] for names in COLUMNS.values()),
+                        "known": ", ".join(names[0] for names in columns.values()),
                     },
                 )
             )
@@ -249,17 +309,17 @@ def parse(data: bytes) -> ParsedFile:
             parsed.problems.append(
                 Problem(
                     header_line,
-                    _("The column “%(name)s” appears twice.") % {"name": COLUMNS[column][0]},
+                    _("The column “%(name)s” appears twice.") % {"name": columns[column][0]},
                 )
             )
         else:
             positions[column] = index
     parsed.columns = list(positions)
-    if KEY not in positions:
+    if key not in positions:
         parsed.problems.append(
             Problem(
                 header_line,
-                _("The column “%(name)s” is missing.") % {"name": COLUMNS[KEY][0]},
+                _("The column “%(name)s” is missing.") % {"name": columns[key][0]},
             )
         )
         return parsed

@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from people.models import Department, Employee
+from people.models import Employee
 from people.staff_import.parsing import (
     Problem,
 )
 from people.staff_import.privileged import why_left_alone
+from people.staff_import.tree import TreePlan
 
 NEW = "new"
 CHANGED = "changed"
@@ -50,6 +50,14 @@ KEEP = object()
 def field_label(name: str) -> str:
     if name == "is_active":
         return _("active")
+    unit_columns = {
+        "department_path": _("department's path of names"),
+        "department_parent": _("code of the department's parent unit"),
+        "department_name": _("department's name"),
+        "department_kind": _("kind of department"),
+    }
+    if name in unit_columns:
+        return unit_columns[name]
     return str(Employee._meta.get_field(name).verbose_name)
 
 
@@ -101,6 +109,8 @@ class Plan:
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     pk_by_number: dict[str, int] = field(default_factory=dict)
+    # What happens to the organisation's units (None: the file names no units).
+    tree: TreePlan | None = None
 
     def of_kind(self, kind: str) -> list[Entry]:
         return [entry for entry in self.entries if entry.kind == kind]
@@ -124,60 +134,9 @@ class Plan:
 
     @property
     def has_changes(self) -> bool:
-        return any(entry.kind != UNCHANGED for entry in self.entries)
-
-
-class Departments:
-    """Finds a department by its code, by its path of names ("Directie Ruimte/Afdeling
-    Vergunningen") or codes ("DIR-RUI/AFD-VERG"), or by a name that is unique."""
-
-    def __init__(self):
-        departments = list(Department.objects.only("id", "code", "name", "path"))
-        self.by_id = {d.pk: d for d in departments}
-        by_code = {d.code: d for d in departments}
-        self.codes = {key_of(d.code): d for d in departments}
-        self.paths: dict[str, Department] = {}
-        self.names: dict[str, list[Department]] = defaultdict(list)
-        for department in departments:
-            codes = [code for code in department.path.strip("/").split("/") if code]
-            self.paths["/".join(key_of(code) for code in codes)] = department
-            if all(code in by_code for code in codes):
-                self.paths.setdefault(
-                    "/".join(key_of(by_code[code].name) for code in codes), department
-                )
-            self.names[key_of(department.name)].append(department)
-
-    def find(self, value: str) -> tuple[Department | None, str | None]:
-        """The department, or None and why not."""
-        found = self.codes.get(key_of(value))
-        if found is not None:
-            return found, None
-        segments = [key_of(part) for part in value.split("/") if part.strip()]
-        if len(segments) > 1:
-            found = self.paths.get("/".join(segments))
-            if found is not None:
-                return found, None
-        elif segments:
-            named = self.names.get(segments[0], [])
-            if len(named) == 1:
-                return named[0], None
-            if len(named) > 1:
-                return None, _(
-                    "More than one department is called “%(value)s”: give its code or its "
-                    "path, such as “Directie Ruimte/Afdeling Vergunningen”."
-                ) % {"value": value}
-        return None, _(
-            "There is no department “%(value)s”: give its code or its path, such as "
-            "“Directie Ruimte/Afdeling Vergunningen” (the import does not create departments)."
-        ) % {"value": value}
-
-    def show(self, department_id: int | None) -> str:
-        department = self.by_id.get(department_id)
-        return f"{department.name} ({department.code})" if department else ""
-
-
-def key_of(text: str) -> str:
-    return " ".join(text.split()).casefold()
+        return any(entry.kind != UNCHANGED for entry in self.entries) or (
+            self.tree is not None and self.tree.has_changes
+        )
 
 
 def show(value) -> str:

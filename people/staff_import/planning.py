@@ -7,7 +7,7 @@ employees whose number is missing from the file are leaving too. Employees witho
 employee number (administrators' accounts) are never touched, and privileged accounts
 keep their e-mail address and stay inactive once deactivated (see ``privileged``).
 
-Reads three queries (employees, role holders, departments) whatever the size of the file.
+Reads three queries (departments, employees, role holders) whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -38,20 +38,39 @@ from people.staff_import.plan import (
     show_language,
 )
 from people.staff_import.privileged import PROTECTED_FIELDS
+from people.staff_import.tree import build_tree, load_departments, show_department
 
 
-def build_plan(data: bytes, *, full: bool, today: datetime.date, lock: bool = False) -> Plan:
-    """Check the file and work out the plan. ``lock``: lock the employees' rows until the
-    transaction ends (when the plan is going to be applied)."""
+def build_plan(
+    data: bytes,
+    *,
+    full: bool,
+    today: datetime.date,
+    lock: bool = False,
+    units: bytes | None = None,
+) -> Plan:
+    """Check the file (and the unit file, ``units``) and work out the plan: the tree's
+    changes (``tree``) and the people's. ``lock``: lock the departments' and employees'
+    rows until the transaction ends (when the plan is going to be applied)."""
     parsed = parse(data)
     plan = Plan(full=full, today=today, columns=parsed.columns, problems=list(parsed.problems))
     if not parsed.readable:
         return plan
+    departments = load_departments(lock=lock)
+    plan.tree = build_tree(
+        parsed=parsed,
+        units=units,
+        existing=departments,
+        full=full,
+        today=today,
+        problems=plan.problems,
+    )
     employees = Employee.objects.only(*LOADED_FIELDS).order_by("pk")
     if lock:
         employees = employees.select_for_update()
     existing = list(employees)
-    checker = RowChecker(parsed, plan, existing)
+    checker = RowChecker(parsed, plan, existing, plan.tree)
+    checker.departments_by_id = {d.pk: d for d in departments}
     checker.check_rows()
     checker.check_across()
     plan.problems.sort(key=lambda p: p.line or 0)
@@ -136,12 +155,13 @@ def _existing_entry(row, employee, values, today, checker, show_manager) -> Entr
                 entry.dirty.add(name)
         elif name == "department":
             new_id = value.pk if value else None
-            if employee.department_id != new_id:
+            # A unit the import creates has no key yet: always a change.
+            if employee.department_id != new_id or (value is not None and value.pk is None):
                 entry.changes.append(
                     FieldChange(
                         name,
-                        checker.departments.show(employee.department_id),
-                        checker.departments.show(new_id),
+                        show_department(checker.departments_by_id.get(employee.department_id)),
+                        show_department(value),
                     )
                 )
                 employee.department = value

@@ -151,15 +151,14 @@ def test_an_end_date_before_the_start_date_in_the_portal():
     assert refused(data) == [(2, "The end date 04/30/2026 lies before the start date 05/01/2026.")]
 
 
-def test_an_unknown_department_is_not_created():
-    rows = [
-        person("1001", afdeling="AFD-ONBEKEND"),
-        person("1002", afdeling="Directie Ruimte/Afdeling Sport"),
-    ]
+def test_an_unknown_department_code_is_not_created():
+    """A code alone says nothing about where a unit belongs: only a path, code columns
+    or a unit file create units (people/tests/test_staff_import_tree.py)."""
+    rows = [person("1001", afdeling="AFD-ONBEKEND")]
     problems = refused(staff_csv(rows))
-    assert [line for line, _message in problems] == [2, 3]
+    assert [line for line, _message in problems] == [2]
     assert problems[0][1].startswith("There is no department “AFD-ONBEKEND”")
-    assert "the import does not create departments" in problems[0][1]
+    assert "a path creates the units it names" in problems[0][1]
     assert not Department.objects.filter(code="AFD-ONBEKEND").exists()
 
 

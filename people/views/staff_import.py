@@ -88,9 +88,17 @@ class StaffImportView(StaffImportAccessMixin, TemplateView):
             return self.render_to_response(context, status=400)
         data = form.cleaned_data["bestand"]
         filename = request.FILES["bestand"].name
+        units = form.cleaned_data.get("eenheden")
+        units_name = request.FILES["eenheden"].name if units is not None else ""
         full_export = form.cleaned_data["volledig"]
         outcome = services.import_staff(
-            data=data, filename=filename, by=request.user, full_export=full_export, dry_run=True
+            data=data,
+            filename=filename,
+            by=request.user,
+            full_export=full_export,
+            dry_run=True,
+            units=units,
+            units_filename=units_name,
         )
         confirm_form = None
         if not outcome.plan.problems and outcome.plan.has_changes:
@@ -102,10 +110,46 @@ class StaffImportView(StaffImportAccessMixin, TemplateView):
                         filename=filename,
                         full_export=full_export,
                         user_pk=request.user.pk,
+                        units_sha256=uploads.store(units) if units is not None else "",
+                        units_name=units_name,
                     )
                 }
             )
         return preview_response(self, outcome, confirm_form=confirm_form)
+
+
+def unit_sections(changes) -> list[dict]:
+    """The tree's changes per kind, from a plan's TreePlan (the dry run) or from the
+    log's JSON (a past run): each unit has code, name, old, new and perhaps a note."""
+    if changes is None:
+        return []
+    if isinstance(changes, staff_import.TreePlan):
+        if not changes.complete:
+            return []
+        by_kind = {kind: changes.of_kind(kind) for kind in staff_import.UNIT_KINDS}
+    else:
+        by_kind = {kind: changes.get(kind, []) for kind in staff_import.UNIT_KINDS}
+    return [
+        {
+            "kind": kind,
+            "label": staff_import.unit_label(kind),
+            "units": by_kind[kind],
+            "count": len(by_kind[kind]),
+        }
+        for kind in staff_import.UNIT_KINDS
+    ]
+
+
+def paths_only(changes) -> bool:
+    """Whether the units are known by their paths only and some were closed: then the
+    page says that a changed path is a new unit and a closed one."""
+    if isinstance(changes, staff_import.TreePlan):
+        return changes.paths_only and bool(changes.of_kind(staff_import.tree.CLOSED))
+    return bool(
+        changes
+        and changes.get("layout") in ("paths", "lookup")
+        and changes.get(staff_import.tree.CLOSED)
+    )
 
 
 def preview_response(view, outcome, *, confirm_form, status=200):
@@ -125,6 +169,9 @@ def preview_response(view, outcome, *, confirm_form, status=200):
         "more_problems": max(0, len(plan.problems) - shown),
         "confirm_form": confirm_form,
         "view": view,
+        "unit_sections": unit_sections(plan.tree),
+        "unit_changes": plan.tree is not None and plan.tree.has_changes,
+        "paths_only": paths_only(plan.tree),
     }
     return view.response_class(
         request=view.request,
@@ -148,16 +195,24 @@ class StaffImportApplyView(StaffImportAccessMixin, TemplateView):
             else None
         )
         data = uploads.load(upload["sha256"]) if upload else None
-        if data is None:
+        units = uploads.load(upload["units"]) if upload and upload.get("units") else None
+        if data is None or (upload.get("units") and units is None):
             messages.error(
                 request,
                 gettext("The upload has expired or is not valid. Please upload the file again."),
             )
             return redirect("people:staff_import")
         outcome = services.import_staff(
-            data=data, filename=upload["name"], by=request.user, full_export=upload["full"]
+            data=data,
+            filename=upload["name"],
+            by=request.user,
+            full_export=upload["full"],
+            units=units,
+            units_filename=upload.get("units_name", ""),
         )
         uploads.remove(upload["sha256"])
+        if upload.get("units"):
+            uploads.remove(upload["units"])
         if not outcome.applied:
             # The portal changed since the preview and the file no longer fits.
             return preview_response(self, outcome, confirm_form=None, status=400)
@@ -227,6 +282,10 @@ class StaffImportDetailView(StaffImportAccessMixin, DetailView):
             for kind in staff_import.KINDS
             if kind != staff_import.UNCHANGED
         ]
+        units = log.changes.get(services.UNITS)
+        context["unit_sections"] = unit_sections(units)
+        context["unit_changes"] = any(section["units"] for section in context["unit_sections"])
+        context["paths_only"] = paths_only(units)
         context["more_problems"] = max(0, log.problem_count - len(log.problems))
         context["invitations"] = invitation_counts(log)
         context["left_alone"] = [

@@ -16,6 +16,21 @@ SYMBOLS = {
 }
 
 
+UNIT_SYMBOLS = {
+    staff_import.tree.NEW: "+",
+    staff_import.tree.RENAMED: "~",
+    staff_import.tree.MOVED: ">",
+    staff_import.tree.RETYPED: "*",
+    staff_import.tree.CLOSED: "-",
+    staff_import.tree.REOPENED: "^",
+}
+PATHS_ONLY_NOTE = (
+    "The file names units by their paths only: a unit whose path changed is a new unit "
+    "and the old one is closed. Give codes (code columns or --units) to keep units when "
+    "they are renamed or moved."
+)
+
+
 class Command(BaseCommand):
     help = (
         "Import staff from the HR system (CSV, a row per employee keyed by personeelsnummer). "
@@ -24,6 +39,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
+        parser.add_argument(
+            "--units",
+            metavar="FILE",
+            help=(
+                "The organisation-unit file exported beside the staff file (CSV: code, "
+                "parent code, name, optional kind): builds and keeps the department tree."
+            ),
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="Show what would change; change nothing."
         )
@@ -38,11 +61,12 @@ class Command(BaseCommand):
             help="Treat this day (YYYY-MM-DD) as today, for end dates that passed.",
         )
 
-    def handle(self, *args, path: str, dry_run: bool, full: bool, today, **options):
+    def handle(self, *args, path: str, dry_run: bool, full: bool, today, units=None, **options):
         try:
             data = Path(path).read_bytes()
+            units_data = Path(units).read_bytes() if units else None
         except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc}") from exc
+            raise CommandError(f"Cannot read {exc.filename or path}: {exc}") from exc
         # The command speaks English, also in the import's messages.
         with translation.override("en"):
             outcome = import_staff(
@@ -52,7 +76,10 @@ class Command(BaseCommand):
                 full_export=full,
                 dry_run=dry_run,
                 today=today,
+                units=units_data,
+                units_filename=Path(units).name if units else "",
             )
+            self.report_tree(outcome.plan)
             self.report(outcome.plan)
         problems = len(outcome.plan.problems)
         if problems:
@@ -65,6 +92,30 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Imported (log {outcome.log.pk}, SHA-256 {outcome.log.file_sha256})."
             )
+
+    def report_tree(self, plan: staff_import.Plan) -> None:
+        """The tree's changes, before the people's."""
+        tree = plan.tree
+        if tree is None or not tree.complete or not tree.has_changes:
+            return
+        counts = tree.counts
+        self.stdout.write(
+            "Units: "
+            + ", ".join(f"{counts[change]} {change}" for change in staff_import.UNIT_KINDS)
+        )
+        for change in staff_import.UNIT_KINDS:
+            symbol = UNIT_SYMBOLS[change]
+            for unit in tree.of_kind(change):
+                line = f"{symbol} unit {change} {unit.code} {unit.name}"
+                if change == staff_import.tree.NEW:
+                    line += f": {unit.new}"
+                elif unit.old or unit.new:
+                    line += f": {unit.old or '–'} → {unit.new or '–'}"
+                if unit.note:
+                    line += f" ({unit.note})"
+                self.stdout.write(line)
+        if tree.paths_only and tree.of_kind(staff_import.tree.CLOSED):
+            self.stdout.write(PATHS_ONLY_NOTE)
 
     def report(self, plan: staff_import.Plan) -> None:
         counts = plan.counts
