@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Assignment, Reminder
@@ -41,13 +42,22 @@ class AssignmentFilterForm(forms.Form):
         help_text=_("All guidelines: the status is the combined one."),
     )
 
-    def __init__(self, *args, guidelines: Iterable[tuple[str, str]] = (), **kwargs):
-        """``guidelines``: (short name, title) of the campaign's guidelines."""
+    def __init__(
+        self,
+        *args,
+        guidelines: Iterable[tuple[str, str]] = (),
+        departments: QuerySet[Department] | None = None,
+        **kwargs,
+    ):
+        """``guidelines``: (short name, title) of the campaign's guidelines;
+        ``departments``: those to choose from (an HR adviser's part; None: all)."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("All statuses")), *Assignment.Status.choices]
-        departments = self.fields["afdeling"]
-        departments.queryset = Department.objects.order_by("path")
-        departments.empty_label = _("All departments")
+        if departments is None:
+            departments = Department.objects.all()
+        department_field = self.fields["afdeling"]
+        department_field.queryset = departments.order_by("path")
+        department_field.empty_label = _("All departments")
         self.fields["handreiking"].choices = [("", _("All guidelines")), *guidelines]
 
     @property

@@ -38,6 +38,7 @@ from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
 from campaigns.selectors import combined
 from handbook.models import Guideline
 from people.models import Department, Employee
+from people.selectors import EVERYTHING, Scope
 from portal import suppression
 from quizzes.models import Attempt
 
@@ -45,11 +46,15 @@ Status = Assignment.Status
 
 
 def counted_assignments(
-    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None = None
+    *,
+    campaign: Campaign,
+    on: datetime.date,
+    guideline: Guideline | None = None,
+    scope: Scope = EVERYTHING,
 ) -> QuerySet[Assignment]:
     """The campaign's assignments that count: leavers left out; only those of
-    ``guideline`` when one is given."""
-    assignments = campaign.assignments.all()
+    ``guideline`` when one is given, of people in ``scope`` (an HR adviser's part)."""
+    assignments = campaign.assignments.filter(scope.q(department_field="employee__department"))
     if guideline is not None:
         assignments = assignments.filter(guideline=guideline)
     return selectors.counting(assignments=assignments, on=on)
@@ -154,16 +159,20 @@ def shares(*, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def completion_by_campaign(
-    *, campaign_ids: Iterable[int], on: datetime.date
+    *, campaign_ids: Iterable[int], on: datetime.date, scope: Scope = EVERYTHING
 ) -> dict[int, dict[str, Any]]:
-    """{campaign id: figures} for the given campaigns: one query for all of them."""
+    """{campaign id: figures} for the given campaigns, of the people in ``scope``: one
+    query for all of them."""
     ids = list(campaign_ids)
     if not ids:
         return {}
     rows = (
         selectors.with_status(
             assignments=selectors.counting(
-                assignments=Assignment.objects.filter(campaign_id__in=ids), on=on
+                assignments=Assignment.objects.filter(campaign_id__in=ids).filter(
+                    scope.q(department_field="employee__department")
+                ),
+                on=on,
             ),
             on=on,
         )
@@ -303,11 +312,16 @@ class Timeline:
 
 
 def signed_per_day(
-    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None = None
+    *,
+    campaign: Campaign,
+    on: datetime.date,
+    guideline: Guideline | None = None,
+    scope: Scope = EVERYTHING,
 ) -> dict[datetime.date | None, int]:
     """How many assignments in scope (counting, not exempt; of ``guideline`` when one is
-    given) were signed on each day: one query."""
-    assignments = counted_assignments(campaign=campaign, on=on, guideline=guideline)
+    given; of people in ``scope``, an HR adviser's part) were signed on each day: one
+    query."""
+    assignments = counted_assignments(campaign=campaign, on=on, guideline=guideline, scope=scope)
     return dict(
         selectors.with_status(assignments=assignments, on=on)
         .filter(status=Status.SIGNED)
@@ -388,12 +402,17 @@ def min_group_size() -> int:
 
 
 def quiz_rows(
-    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None = None
+    *,
+    campaign: Campaign,
+    on: datetime.date,
+    guideline: Guideline | None = None,
+    scope: Scope = EVERYTHING,
 ) -> dict[int | None, dict[str, Any]]:
     """The quiz figures of every department, unfiltered: {department id: {people,
     attempts, average, passed_first}}, over the submitted attempts for the version of each
-    assignment in scope (counting, not exempt; of ``guideline`` when one is given). Two
-    queries. Never show these as they are: quiz_figures_from drops the small groups."""
+    assignment in scope (counting, not exempt; of ``guideline`` when one is given), of
+    the departments in ``scope`` (an HR adviser's part). Two queries. Never show these as
+    they are: quiz_figures_from drops the small groups."""
     assignments = Assignment.objects.filter(
         campaign=campaign,
         employee_id=OuterRef("employee_id"),
@@ -404,7 +423,9 @@ def quiz_rows(
         assignments = assignments.filter(guideline=guideline)
     in_scope = selectors.counting(assignments=assignments, on=on)
     submitted = Attempt.objects.filter(
-        Q(submitted_at__isnull=False, correct_count__isnull=False), Exists(in_scope)
+        Q(submitted_at__isnull=False, correct_count__isnull=False),
+        Exists(in_scope),
+        scope.q(department_field="employee__department"),
     ).order_by()
     rows = submitted.values("employee__department_id").annotate(
         people=Count("employee_id", distinct=True),

@@ -17,6 +17,7 @@ guideline (its id), so that a tab of the page reads only its own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import time
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from campaigns import selectors
 from campaigns.models import Assignment, Campaign, CampaignFigures, CampaignGuideline
 from campaigns.selectors import dashboard
 from handbook.models import Guideline
+from people.selectors import EVERYTHING, Scope
 
 Status = Assignment.Status
 
@@ -61,20 +63,60 @@ def _view_key(guideline: Guideline | None) -> str:
     return ALL if guideline is None else str(guideline.pk)
 
 
-def _count(campaign: Campaign, on: datetime.date, guideline: Guideline | None = None) -> Counts:
+def _count(
+    campaign: Campaign,
+    on: datetime.date,
+    guideline: Guideline | None = None,
+    scope: Scope = EVERYTHING,
+) -> Counts:
     """Count now (four queries): of one guideline's assignments, or (None) of all the
-    campaign's guidelines combined, employees counted by their combined status."""
-    assignments = dashboard.counted_assignments(campaign=campaign, on=on, guideline=guideline)
+    campaign's guidelines combined, employees counted by their combined status; of the
+    people in ``scope`` (an HR adviser's part)."""
+    assignments = dashboard.counted_assignments(
+        campaign=campaign, on=on, guideline=guideline, scope=scope
+    )
     if guideline is None:
         return Counts(
             departments=dashboard.combined_counts_per_department(assignments=assignments, on=on),
-            per_day=dashboard.combined_signed_per_day(assignments=assignments, on=on),
-            quiz=dashboard.quiz_rows(campaign=campaign, on=on),
+            per_day=_per_day(campaign, on, guideline, scope),
+            quiz=dashboard.quiz_rows(campaign=campaign, on=on, scope=scope),
         )
     return Counts(
         departments=selectors.counts_per_department(assignments=assignments, on=on),
-        per_day=dashboard.signed_per_day(campaign=campaign, on=on, guideline=guideline),
-        quiz=dashboard.quiz_rows(campaign=campaign, on=on, guideline=guideline),
+        per_day=_per_day(campaign, on, guideline, scope),
+        quiz=dashboard.quiz_rows(campaign=campaign, on=on, guideline=guideline, scope=scope),
+    )
+
+
+def _per_day(
+    campaign: Campaign, on: datetime.date, guideline: Guideline | None, scope: Scope
+) -> dict[datetime.date | None, int]:
+    """Signed per day (one query): employees (combined) or one guideline's assignments."""
+    if guideline is None:
+        assignments = dashboard.counted_assignments(campaign=campaign, on=on, scope=scope)
+        return dashboard.combined_signed_per_day(assignments=assignments, on=on)
+    return dashboard.signed_per_day(campaign=campaign, on=on, guideline=guideline, scope=scope)
+
+
+def _within(
+    counts: Counts,
+    *,
+    campaign: Campaign,
+    on: datetime.date,
+    guideline: Guideline | None,
+    scope: Scope,
+) -> Counts:
+    """Kept counts cut to ``scope`` (an HR adviser's part): the rows of its departments
+    as kept, and the days counted again for it (they are kept for the whole campaign
+    only). Two queries; the whole organisation's are the counts as they are."""
+    if scope.everything:
+        return counts
+    inside = set(scope.departments().values_list("pk", flat=True))
+    return dataclasses.replace(
+        counts,
+        departments=[row for row in counts.departments if row["employee__department_id"] in inside],
+        per_day=_per_day(campaign, on, guideline, scope),
+        quiz={department: row for department, row in counts.quiz.items() if department in inside},
     )
 
 
@@ -209,15 +251,35 @@ def request_refresh(*, campaign: Campaign, now: datetime.datetime) -> bool:
 
 
 def for_dashboard(
-    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None = None
+    *,
+    campaign: Campaign,
+    on: datetime.date,
+    guideline: Guideline | None = None,
+    scope: Scope = EVERYTHING,
 ) -> Counts | None:
-    """The counts to show, of one guideline or (None) of all combined: live for a small
+    """The counts to show, of one guideline or (None) of all combined, of the people in
+    ``scope`` (an HR adviser's part: the in-scope departments' rows): live for a small
     campaign; otherwise the kept ones (None while the first are being worked out),
     asking for new ones when they are stale."""
     # More than the limit? (Not a count: that reads every assignment of a large one.)
     limit = live_limit()
     if not campaign.assignments.order_by()[limit : limit + 1].exists():
-        return _count(campaign, on, guideline)
+        return _count(campaign, on, guideline, scope)
+    return _kept_for_dashboard(campaign=campaign, on=on, guideline=guideline, scope=scope)
+
+
+def _kept_for_dashboard(
+    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None, scope: Scope
+) -> Counts | None:
+    counts = _kept_counts(campaign=campaign, on=on, guideline=guideline)
+    if counts is None:
+        return None
+    return _within(counts, campaign=campaign, on=on, guideline=guideline, scope=scope)
+
+
+def _kept_counts(
+    *, campaign: Campaign, on: datetime.date, guideline: Guideline | None
+) -> Counts | None:
     key = _view_key(guideline)
     now = timezone.now()
     kept, view = _kept(campaign, key)

@@ -12,7 +12,7 @@ import copy
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404, StreamingHttpResponse
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
@@ -21,7 +21,7 @@ from django.views.generic import ListView, TemplateView
 
 from campaigns import selectors
 from campaigns.forms.filters import AssignmentFilterForm, ReminderFilterForm
-from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
+from campaigns.models import Assignment, Campaign, CampaignEvent, CampaignGuideline, Reminder
 from campaigns.selectors import combined, dashboard
 from campaigns.services import figures
 from campaigns.views import chart
@@ -102,7 +102,9 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         subjects = dashboard.subjects_of(campaign=campaign)
         chosen = chosen_subject(self.request, subjects)
         guideline = chosen.guideline if chosen else None
-        counts = figures.for_dashboard(campaign=campaign, on=on, guideline=guideline)
+        counts = figures.for_dashboard(
+            campaign=campaign, on=on, guideline=guideline, scope=self.scope
+        )
         language = get_language() or "nl"
         context.update(
             page_title=campaign.name,
@@ -120,9 +122,9 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
             headers=sort_headers(column, descending, guideline.slug if guideline else ""),
             min_group_size=dashboard.min_group_size(),
             events=list(
-                campaign.events.select_related("actor", "assignment__employee").order_by(
-                    "-at", "-pk"
-                )[:EVENTS_SHOWN]
+                self.events(campaign)
+                .select_related("actor", "assignment__employee")
+                .order_by("-at", "-pk")[:EVENTS_SHOWN]
             ),
             **self.audience_context(campaign),
         )
@@ -156,6 +158,16 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         )
         return context
 
+    def events(self, campaign: Campaign) -> QuerySet[CampaignEvent]:
+        """The campaign's log; an HR adviser's: its own events and those about their
+        people (not about someone outside their part)."""
+        if self.scope.everything:
+            return campaign.events.all()
+        return campaign.events.filter(
+            Q(assignment__isnull=True)
+            | self.scope.q(department_field="assignment__employee__department")
+        )
+
     def audience_context(self, campaign: Campaign) -> dict:
         context = {}
         if campaign.audience == Campaign.Audience.DEPARTMENTS:
@@ -163,7 +175,11 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
         elif campaign.audience == Campaign.Audience.EMPLOYEES:
             context["audience_employee_count"] = campaign.employees.count()
         if campaign.status == Campaign.Status.DRAFT:
-            context["audience_count"] = selectors.audience(campaign=campaign).count()
+            context["audience_count"] = (
+                selectors.audience(campaign=campaign)
+                .filter(self.scope.q(department_field="department"))
+                .count()
+            )
         return context
 
 
@@ -195,6 +211,7 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
             language = get_language() or "nl"
             self._filter_form = AssignmentFilterForm(
                 self.request.GET,
+                departments=self.scope.departments(),
                 guidelines=[
                     (subject.guideline.slug, subject.guideline.title_in(language))
                     for subject in self.subjects()
@@ -214,6 +231,7 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
             campaign=self.get_campaign(),
             on=on,
             guideline=chosen.guideline if chosen else None,
+            scope=self.scope,
         )
         department = filters["afdeling"]
         if department is not None:
@@ -243,7 +261,9 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
         on = selectors.today()
         assignments = (
             selectors.with_status(
-                assignments=dashboard.counted_assignments(campaign=self.get_campaign(), on=on),
+                assignments=dashboard.counted_assignments(
+                    campaign=self.get_campaign(), on=on, scope=self.scope
+                ),
                 on=on,
             )
             .filter(employee_id__in=[person["employee_id"] for person in people])
@@ -297,6 +317,9 @@ class AssignmentListView(DashboardAccessMixin, CampaignMixin, ListView):
             if len(self.subjects()) > 1
             else [],
             section="overdue" if overdue_list else "people",
+            # Exempting is about one person (of the scope): also in a campaign that
+            # reaches beyond an HR adviser's part.
+            can_exempt=self.manage_scope() is not None,
             page_title=(
                 gettext("Overdue in “%(name)s”")
                 if overdue_list
@@ -317,7 +340,10 @@ class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
         on = selectors.today()
         overdue = (
             selectors.with_status(
-                assignments=dashboard.counted_assignments(campaign=campaign, on=on), on=on
+                assignments=dashboard.counted_assignments(
+                    campaign=campaign, on=on, scope=self.scope
+                ),
+                on=on,
             )
             .filter(status=Status.OVERDUE)
             .select_related("employee__department", "employee__manager", "guideline")
@@ -379,7 +405,9 @@ class ReminderLogView(DashboardAccessMixin, CampaignMixin, ListView):
         return self._filter_form
 
     def campaign_reminders(self):
-        return Reminder.objects.filter(assignment__campaign=self.get_campaign())
+        return Reminder.objects.filter(assignment__campaign=self.get_campaign()).filter(
+            self.scope.q(department_field="assignment__employee__department")
+        )
 
     def get_queryset(self):
         reminders = self.campaign_reminders().select_related("assignment__employee", "requested_by")

@@ -76,7 +76,13 @@ class DashboardAccessMixin(LoginRequiredMixin, PermissionRequiredMixin):
         return scope_of(user=self.request.user, perm=MANAGE_PERMISSION)
 
     def can_manage(self) -> bool:
-        return self.manage_scope() is not None
+        """May change what the page shows: on a campaign's pages (CampaignMixin), only a
+        campaign whose audience lies wholly in the scope for managing."""
+        scope = self.manage_scope()
+        if scope is None:
+            return False
+        get_campaign = getattr(self, "get_campaign", None)
+        return get_campaign is None or scoped.lies_within(campaign=get_campaign(), scope=scope)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,8 +97,7 @@ class ManageAccessMixin(DashboardAccessMixin):
 
 class CampaignMixin:
     """The campaign of the URL's ``pk``, among those that touch the viewer's scope (else
-    404). ``can_manage``: the viewer may run this campaign (its audience lies wholly in
-    their scope for managing)."""
+    404); with it, ``can_manage`` says whether the viewer may run this campaign."""
 
     def get_campaign(self) -> Campaign:
         if not hasattr(self, "_campaign"):
@@ -103,10 +108,6 @@ class CampaignMixin:
                 pk=self.kwargs["pk"],
             )
         return self._campaign
-
-    def can_manage(self) -> bool:
-        scope = self.manage_scope()
-        return scope is not None and scoped.lies_within(campaign=self.get_campaign(), scope=scope)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -143,7 +144,7 @@ def detail_url(campaign: Campaign) -> str:
 
 class CampaignListView(DashboardAccessMixin, ListView):
     """/campagnes/: the campaigns, newest first, each with its completion (one query for
-    the whole page)."""
+    the whole page); an HR adviser's: those that touch their part, with its figures."""
 
     template_name = "campaigns/campaign_list.html"
     context_object_name = "campaigns"
@@ -152,8 +153,10 @@ class CampaignListView(DashboardAccessMixin, ListView):
     extra_context = {"page_title": _("Campaigns")}
 
     def get_queryset(self):
+        # An HR adviser: the campaigns that touch their part (in the same query).
         return (
             Campaign.objects.filter(kind=Campaign.Kind.CAMPAIGN)
+            .filter(scoped.touching(scope=self.scope))
             .prefetch_related(
                 Prefetch(
                     "subjects",
@@ -169,7 +172,7 @@ class CampaignListView(DashboardAccessMixin, ListView):
         context = super().get_context_data(**kwargs)
         campaigns = list(context["campaigns"])
         figures = dashboard.completion_by_campaign(
-            campaign_ids=[c.pk for c in campaigns], on=selectors.today()
+            campaign_ids=[c.pk for c in campaigns], on=selectors.today(), scope=self.scope
         )
         empty = dashboard.shares(row={"total": 0})
         context["rows"] = [(c, figures.get(c.pk, empty), _titled(c)) for c in campaigns]
