@@ -8,6 +8,7 @@ mounts all three."""
 from django.urls import path, register_converter
 
 from acknowledgements.forms.signing import CODE_REGEX
+from acknowledgements.views import destruction as views_destruction
 from acknowledgements.views import employee as views
 from acknowledgements.views import personal_data as views_personal_data
 from acknowledgements.views.changes import ChangesView
@@ -66,4 +67,35 @@ ledger_urlpatterns = [
     path("exporteren/", LedgerExportView.as_view(), name="export"),
     path("namens/", OnBehalfView.as_view(), name="on_behalf"),
     path("<int:sequence>/formulier/", PaperFormView.as_view(), name="paper_form"),
+    # Retention: destruction lists, proposed, approved, carried out (central HR, auditors).
+    path(
+        "vernietiging/",
+        views_destruction.DestructionListsView.as_view(),
+        name="destruction_lists",
+    ),
+    path(
+        "vernietiging/voorstellen/",
+        views_destruction.DestructionProposeView.as_view(),
+        name="destruction_propose",
+    ),
+    path(
+        "vernietiging/<int:pk>/",
+        views_destruction.DestructionListView.as_view(),
+        name="destruction_list",
+    ),
+    path(
+        "vernietiging/<int:pk>/goedkeuren/",
+        views_destruction.DestructionApproveView.as_view(),
+        name="destruction_approve",
+    ),
+    path(
+        "vernietiging/<int:pk>/uitvoeren/",
+        views_destruction.DestructionCarryOutView.as_view(),
+        name="destruction_carry_out",
+    ),
+    path(
+        "vernietiging/<int:pk>/lijst.csv",
+        views_destruction.DestructionCsvView.as_view(),
+        name="destruction_csv",
+    ),
 ]

@@ -224,6 +224,17 @@ GET_ROWS = [
     get("ledger:on_behalf",                        L,   403, 200, 200, 403, 403, 403),
     get("ledger:paper_form",                       L,   403, 403, 200, 403, 200, 200,
         sequence="paper_sequence"),
+    # Retention: destruction lists for central HR (propose, approve, carry out), auditors look.
+    get("ledger:destruction_lists",                L,   403, 403, 200, 403, 200, 403),
+    get("ledger:destruction_list",                 L,   403, 403, 200, 403, 200, 403,
+        pk="destruction"),
+    get("ledger:destruction_csv",                  L,   403, 403, 200, 403, 200, 403,
+        pk="destruction"),
+    get("ledger:destruction_propose",              L,   403, 403, P,   403, 403, 403),
+    get("ledger:destruction_approve",              L,   403, 403, P,   403, 403, 403,
+        pk="destruction"),
+    get("ledger:destruction_carry_out",            L,   403, 403, P,   403, 403, 403,
+        pk="destruction"),
 
     # Campaigns: dashboards for HR, auditors and administrators; changes for HR.
     get("campaigns:list",                          L,   403, 403, 200, 403, 200, 200),
@@ -476,6 +487,9 @@ def _build_world() -> dict:
         file_sha256="0" * 64,
         mode=StaffImport.Mode.DRY_RUN,
     )
+    from acknowledgements.services.destruction import propose_destruction
+
+    destruction = propose_destruction(proposed_by=users["hr"])
 
     return {
         "users": users,
@@ -494,6 +508,7 @@ def _build_world() -> dict:
         "mail": reminder.pk,
         "report": report.pk,
         "staff_import": staff_import.pk,
+        "destruction": destruction.pk,
         "other_guideline": other.guideline.slug,
         "guideline_editor": guideline_editor,
         "quiz_editor_rest": "redactie/",
