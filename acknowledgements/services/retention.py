@@ -57,13 +57,16 @@ DELETE_CHUNK = 500
 
 
 class Category:
-    EMPLOYEE = "employee"
-    ACKNOWLEDGEMENT = "acknowledgement"
+    """The keys of the destruction list's categories: those of the register of personal
+    data (portal.personal_data, the own-data export) for the same data."""
+
+    EMPLOYEE = "profile"
+    ACKNOWLEDGEMENT = "acknowledgements"
     TIPS_READ = "tips_read"
     NOTIFICATIONS = "notifications"
     INVITATIONS = "invitations"
-    STAFF_IMPORT_LOG = "staff_import_log"
-    QUIZ_ATTEMPT = "quiz_attempt"
+    STAFF_IMPORT_LOG = "staff_imports"
+    QUIZ_ATTEMPT = "quiz_attempts"
 
 
 @dataclass(frozen=True)

@@ -146,19 +146,20 @@ def test_every_item_on_the_list_names_its_category_period_and_legal_ground(leave
     proposal = propose_destruction(proposed_by=None, today=TODAY)
 
     categories = {item["category"] for item in proposal.items}
+    # The keys of the register of personal data (portal.personal_data) for the same data.
     assert categories >= {
-        "employee",
-        "acknowledgement",
+        "profile",
+        "acknowledgements",
         "tips_read",
         "notifications",
         "invitations",
-        "staff_import_log",
+        "staff_imports",
         "reminders",
         "assignments",
     }
     assert all(item["description"] and item["legal_ground"] for item in proposal.items)
     assert all("Selectielijst" in item["legal_ground"] for item in proposal.items)
-    assert all(item["period"] for item in proposal.items if item["category"] != "staff_import_log")
+    assert all(item["period"] for item in proposal.items if item["category"] != "staff_imports")
 
 
 def test_a_second_carry_out_does_nothing(leaver):
