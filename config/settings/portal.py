@@ -4,7 +4,7 @@ config.settings.base."""
 
 from pathlib import Path
 
-from config.env import at_least, env, env_bool, env_int, report_retired
+from config.env import at_least, env, env_bool, env_int, env_list, report_retired
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -34,6 +34,15 @@ STAFF_IMPORT_MAX_ROWS = env_int("PORTAL_STAFF_IMPORT_MAX_ROWS", 20_000, old="STA
 STAFF_IMPORT_MAX_LINE_CHARS = 4_000
 STAFF_IMPORT_MAX_CELL_CHARS = 1_000
 STAFF_IMPORT_MAX_PROBLEMS_SHOWN = 50
+# The scheduled import (`manage.py import_staff_from_folder`, README "Staff from the HR
+# system"): the folder the HR system drops its exports in (empty: the command refuses to
+# run without --folder) and where its result goes (empty: everyone with the HR role); a
+# file is taken once it has been left alone this many seconds, and a run that hangs
+# loses its lock (PostgreSQL) after this many idle seconds.
+STAFF_IMPORT_FOLDER = env("PORTAL_STAFF_IMPORT_FOLDER", "")
+STAFF_IMPORT_EMAIL = env_list("PORTAL_STAFF_IMPORT_EMAIL", [])
+STAFF_IMPORT_SETTLE_SECONDS = 120
+STAFF_IMPORT_LOCK_SECONDS = 900
 # Four-eyes: the editor who last changed a draft may not publish it.
 HANDBOOK_FOUR_EYES = env_bool("PORTAL_HANDBOOK_FOUR_EYES", True, old="HANDBOOK_FOUR_EYES")
 # Days before the review date on which the guideline's owner is reminded.

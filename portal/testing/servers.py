@@ -189,6 +189,16 @@ def _shared_database(folder: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
+def shared_database(folder: Path) -> Iterator[str]:
+    """The test's database as a DATABASE_URL that other processes (a management command
+    run twice at once, a process killed while it holds a lock) can open: on SQLite the
+    in-memory test database copied to a file in ``folder``, which this process uses too
+    until the block ends. Needs database access that commits (a transactional test)."""
+    with _shared_database(folder) as database_url:
+        yield database_url
+
+
+@contextlib.contextmanager
 def running_app_servers(
     *, count: int = 2, environment: dict[str, str] | None = None
 ) -> Iterator[list[AppServer]]:

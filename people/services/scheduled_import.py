@@ -1,0 +1,401 @@
+"""The scheduled staff import: the newest file an HR system drops in a folder, taken by
+one run at a time, checked and applied by :func:`people.services.import_staff` (the
+very checks and writes of the import page), moved out of the way and reported to HR by
+e-mail. ``manage.py import_staff_from_folder`` runs it from cron or a systemd timer.
+
+The folder: every regular file in it is an export, except hidden ones (``.name``) and
+ones still being uploaded (``*.part``, ``*.tmp``). Only the newest counts (each export is
+the whole staff list); it is taken once it has been left unchanged
+``STAFF_IMPORT_SETTLE_SECONDS``, so a file the HR system is still writing is not read
+half-way. Afterwards it is moved to ``verwerkt/`` (applied) or ``geweigerd/`` (refused:
+nothing changed), older files to ``overgeslagen/``, each with the time in front of its
+name, so the next run does not take it again. Links and other entries that are not
+regular files are never opened (a link could point at a file of the portal's own).
+
+The lock (one run at a time, also on two machines that share the database): on
+PostgreSQL a session advisory lock, which the server frees when the run's connection
+ends: a run that crashed, or whose machine went away, never blocks the next one; a run
+that hangs loses its session (and so its lock) after ``STAFF_IMPORT_LOCK_SECONDS`` idle
+(idle_session_timeout, idle_in_transaction_session_timeout), its import rolled back. On
+SQLite, which lives on one machine, an exclusive ``flock`` on a file beside the database,
+which the kernel frees when the process ends. The lock is held from choosing the file
+until it is moved, so a second run never sees a file the first has applied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import fcntl
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from people import staff_import
+from people.models import Employee, StaffImport
+from people.roles import Role
+from people.services import StaffImportOutcome, import_staff
+from portal.mail import templated_email
+
+PROCESSED = "verwerkt"
+REFUSED = "geweigerd"
+SKIPPED = "overgeslagen"
+SUBFOLDERS = (PROCESSED, REFUSED, SKIPPED)
+PARTIAL_SUFFIXES = (".part", ".tmp")
+# The key of the PostgreSQL advisory lock (campaigns' planning lock is 7_319_001).
+LOCK_KEY = 7_319_021
+LOCK_POLL_SECONDS = 0.2
+
+# What happened to one file.
+APPLIED = "applied"
+REFUSED_FILE = "refused"
+DRY_RUN = "dry_run"
+SKIPPED_FILE = "skipped"
+IGNORED = "ignored"
+
+# What the run as a whole came to.
+DONE = "done"  # a file was taken (applied, refused or tried)
+NOTHING = "nothing"  # no file in the folder
+WAITING = "waiting"  # the newest file is still being written
+BUSY = "busy"  # another run holds the lock
+
+
+class FolderMissing(Exception):
+    """The folder is not set, does not exist or is not a folder."""
+
+
+@dataclass
+class FileOutcome:
+    """One file of the folder and what the run did with it."""
+
+    kind: str
+    name: str
+    moved_to: str = ""  # relative to the folder; empty: left where it was
+    log: StaffImport | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    full_export: bool = False
+    # Refused: every problem (the log keeps the first ones), in the portal's language;
+    # ``unreadable``: why the file could not be read at all (no log then).
+    problems: list[staff_import.Problem] = field(default_factory=list)
+    unreadable: str = ""
+    data: bytes = field(default=b"", repr=False)  # what was read, to word the mail's problems
+
+
+@dataclass
+class ScheduledImport:
+    status: str
+    folder: Path
+    files: list[FileOutcome] = field(default_factory=list)
+    dry_run: bool = False
+    mailed_to: list[str] = field(default_factory=list)
+
+    @property
+    def taken(self) -> FileOutcome | None:
+        """The newest file, the one this run checked (None: none was taken)."""
+        return next((f for f in self.files if f.kind in (APPLIED, REFUSED_FILE, DRY_RUN)), None)
+
+    @property
+    def refused(self) -> bool:
+        taken = self.taken
+        return taken is not None and (
+            taken.kind == REFUSED_FILE or bool(taken.problems) or bool(taken.unreadable)
+        )
+
+
+@dataclass
+class _Entry:
+    path: Path
+    mtime: float
+    regular: bool
+
+
+# The lock ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def import_lock(*, wait_seconds: float = 0) -> Iterator[bool]:
+    """Hold the scheduled import's lock while the block runs; yields whether it was
+    taken (within ``wait_seconds``; 0: one try). Not re-entrant on PostgreSQL within
+    one connection: a second run must be another process or connection."""
+    if connection.vendor == "postgresql":
+        with _advisory_lock(wait_seconds) as held:
+            yield held
+    else:
+        with _file_lock(wait_seconds) as held:
+            yield held
+
+
+@contextlib.contextmanager
+def _advisory_lock(wait_seconds: float) -> Iterator[bool]:
+    expiry = f"{int(settings.STAFF_IMPORT_LOCK_SECONDS)}s"
+    deadline = time.monotonic() + wait_seconds
+    with connection.cursor() as cursor:
+        # The expiry of a run that hangs: the server ends its session, freeing the lock.
+        cursor.execute(
+            "SELECT set_config('idle_session_timeout', %s, false), "
+            "set_config('idle_in_transaction_session_timeout', %s, false)",
+            [expiry, expiry],
+        )
+        while True:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+            held = bool(cursor.fetchone()[0])
+            if held or time.monotonic() >= deadline:
+                break
+            time.sleep(LOCK_POLL_SECONDS)
+    try:
+        yield held
+    finally:
+        with connection.cursor() as cursor:
+            if held:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+            cursor.execute("RESET idle_session_timeout")
+            cursor.execute("RESET idle_in_transaction_session_timeout")
+
+
+def lock_file_path() -> Path:
+    """SQLite: the file beside the database whose flock is the lock. An in-memory
+    database belongs to one process, and so does its lock file."""
+    name = str(connection.settings_dict["NAME"])
+    if name == ":memory:" or "mode=memory" in name:  # as SQLite's is_in_memory_db()
+        return Path(tempfile.gettempdir()) / f"portal-staff-import-{os.getpid()}.lock"
+    return Path(f"{name}.staff-import.lock")
+
+
+@contextlib.contextmanager
+def _file_lock(wait_seconds: float) -> Iterator[bool]:
+    deadline = time.monotonic() + wait_seconds
+    descriptor = os.open(lock_file_path(), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                held = True
+            except BlockingIOError:
+                held = False
+            if held or time.monotonic() >= deadline:
+                break
+            time.sleep(LOCK_POLL_SECONDS)
+        yield held
+    finally:
+        os.close(descriptor)  # frees the lock
+
+
+# The folder ----------------------------------------------------------------------------
+
+
+def _entries(folder: Path) -> list[_Entry]:
+    entries = []
+    for path in folder.iterdir():
+        name = path.name
+        if name.startswith(".") or name.endswith(PARTIAL_SUFFIXES) or name in SUBFOLDERS:
+            continue
+        try:
+            status = path.lstat()  # a link is not followed
+        except FileNotFoundError:
+            continue  # gone meanwhile
+        entries.append(_Entry(path, status.st_mtime, stat.S_ISREG(status.st_mode)))
+    return entries
+
+
+def _read(path: Path) -> bytes:
+    """At most one byte more than the import accepts (it refuses a bigger file by its
+    size), never through a link, never blocking on a pipe that looks like a file."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError("not a regular file")
+        return file.read(settings.STAFF_IMPORT_MAX_BYTES + 1)
+
+
+def _move(path: Path, subfolder: str, moment: datetime.datetime) -> str:
+    """Move the file into the subfolder with the time in front of its name (never over
+    another file); returns its new path relative to the folder."""
+    target_folder = path.parent / subfolder
+    target_folder.mkdir(exist_ok=True)
+    stem = f"{timezone.localtime(moment):%Y%m%d-%H%M%S}-{path.name}"
+    target = target_folder / stem
+    number = 1
+    while target.exists() or target.is_symlink():
+        number += 1
+        target = target_folder / f"{stem}.{number}"
+    path.rename(target)
+    return f"{subfolder}/{target.name}"
+
+
+# The run -------------------------------------------------------------------------------
+
+
+def configured_folder() -> Path:
+    """``settings.STAFF_IMPORT_FOLDER``; refused (FolderMissing) when it is not set."""
+    if not settings.STAFF_IMPORT_FOLDER:
+        raise FolderMissing(
+            "No folder: set PORTAL_STAFF_IMPORT_FOLDER or pass --folder. Nothing was imported."
+        )
+    return Path(settings.STAFF_IMPORT_FOLDER)
+
+
+def run_scheduled_import(
+    *,
+    folder: Path,
+    full_export: bool = False,
+    dry_run: bool = False,
+    settle_seconds: float | None = None,
+    wait_seconds: float = 0,
+    mail: bool = True,
+) -> ScheduledImport:
+    """Take the newest file in the folder and import it, under the lock; move it and the
+    older files aside (not in a dry run) and mail HR the result (not in a dry run)."""
+    if not folder.is_dir():
+        raise FolderMissing(f"{folder} is not a folder. Nothing was imported.")
+    settle = settings.STAFF_IMPORT_SETTLE_SECONDS if settle_seconds is None else settle_seconds
+    with import_lock(wait_seconds=wait_seconds) as held:
+        if not held:
+            return ScheduledImport(status=BUSY, folder=folder, dry_run=dry_run)
+        run = _run_locked(folder, full_export=full_export, dry_run=dry_run, settle=settle)
+    if mail and not dry_run and run.taken is not None:
+        run.mailed_to = send_result_mails(run=run)
+    return run
+
+
+def _run_locked(
+    folder: Path, *, full_export: bool, dry_run: bool, settle: float
+) -> ScheduledImport:
+    run = ScheduledImport(status=NOTHING, folder=folder, dry_run=dry_run)
+    entries = _entries(folder)
+    run.files += [FileOutcome(IGNORED, e.path.name) for e in entries if not e.regular]
+    exports = sorted((e for e in entries if e.regular), key=lambda e: (e.mtime, e.path.name))
+    if not exports:
+        return run
+    newest, older = exports[-1], exports[:-1]
+    if time.time() - newest.mtime < settle:
+        run.status = WAITING
+        run.files.append(FileOutcome(WAITING, newest.path.name))
+        return run
+    run.status = DONE
+    moment = timezone.now()
+    for entry in older:
+        moved = "" if dry_run else _move(entry.path, SKIPPED, moment)
+        run.files.append(FileOutcome(SKIPPED_FILE, entry.path.name, moved_to=moved))
+    run.files.append(_take(newest.path, full_export=full_export, dry_run=dry_run, moment=moment))
+    return run
+
+
+def _take(
+    path: Path, *, full_export: bool, dry_run: bool, moment: datetime.datetime
+) -> FileOutcome:
+    try:
+        data = _read(path)
+    except OSError as error:
+        outcome = FileOutcome(
+            REFUSED_FILE,
+            path.name,
+            full_export=full_export,
+            unreadable=error.strerror or str(error),
+        )
+        if not dry_run:
+            with contextlib.suppress(OSError):  # a file that cannot be moved stays
+                outcome.moved_to = _move(path, REFUSED, moment)
+        return outcome
+    # The log (read by HR on the web) in the portal's language, as the page would.
+    with translation.override(settings.LANGUAGE_CODE):
+        imported: StaffImportOutcome = import_staff(
+            data=data, filename=path.name, by=None, full_export=full_export, dry_run=dry_run
+        )
+    plan = imported.plan
+    kind = DRY_RUN if dry_run else (APPLIED if imported.applied else REFUSED_FILE)
+    outcome = FileOutcome(
+        kind,
+        path.name,
+        log=imported.log,
+        counts=plan.counts,
+        full_export=full_export,
+        problems=list(plan.problems),
+        data=data,
+    )
+    if not dry_run:
+        outcome.moved_to = _move(path, PROCESSED if kind == APPLIED else REFUSED, moment)
+    return outcome
+
+
+# The mails -----------------------------------------------------------------------------
+
+
+def recipients() -> list[tuple[str, str]]:
+    """(address, language): ``settings.STAFF_IMPORT_EMAIL`` in the portal's language, or
+    else everyone active with the (central) HR role, each in their own language. HR
+    advisers of a part of the organisation do not import staff and get nothing."""
+    if settings.STAFF_IMPORT_EMAIL:
+        return [(address, settings.LANGUAGE_CODE) for address in settings.STAFF_IMPORT_EMAIL]
+    people = (
+        Employee.objects.filter(is_active=True, groups__name=Role.HR)
+        .exclude(email="")
+        .distinct()
+        .order_by("email")
+    )
+    return [
+        (person.email, person.preferred_language or settings.LANGUAGE_CODE) for person in people
+    ]
+
+
+def _absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def _problems_in(outcome: FileOutcome, language: str) -> list[str]:
+    """Every problem of the refused file as "line 4: reason", worded in ``language``:
+    the file is checked again in that language when the import ran in another one."""
+    if outcome.unreadable:
+        return [_("The file could not be read: %(reason)s.") % {"reason": outcome.unreadable}]
+    problems = outcome.problems
+    if language != settings.LANGUAGE_CODE:
+        problems = staff_import.build_plan(
+            outcome.data, full=outcome.full_export, today=timezone.localdate()
+        ).problems
+    return [str(problem) for problem in problems]
+
+
+def _message(run: ScheduledImport, address: str, language: str) -> EmailMultiAlternatives:
+    taken = run.taken
+    assert taken is not None  # only a run that took a file is mailed (run_scheduled_import)
+    with translation.override(language):
+        log_url = _absolute(
+            reverse("people:staff_import_detail", args=[taken.log.pk])
+            if taken.log is not None
+            else reverse("people:staff_import_log")
+        )
+        context = {
+            "file": taken,
+            "folder": str(run.folder),
+            "log": taken.log,
+            "log_url": log_url,
+            "skipped": [f for f in run.files if f.kind == SKIPPED_FILE],
+            "problems": _problems_in(taken, language) if run.refused else [],
+            "counts": taken.counts,
+        }
+        template = (
+            "people/email/scheduled_import_refused"
+            if run.refused
+            else "people/email/scheduled_import_result"
+        )
+        return templated_email(template, context, to=[address], language=language)
+
+
+def send_result_mails(*, run: ScheduledImport) -> list[str]:
+    """Mail the result (or the refusal, with every problem) to HR; returns the addresses.
+    A mail server error is raised: the import itself stands (it is committed and logged)."""
+    messages = [_message(run, address, language) for address, language in recipients()]
+    if messages:
+        with mailers.default as mail_connection:
+            mail_connection.send_messages(messages)
+    return [address for message in messages for address in message.to]
