@@ -128,7 +128,8 @@ class OnBehalfForm(ErrorSummaryMixin, forms.Form):
     as a hidden field, and a version of another guideline is refused.
 
     ``team``: the manager's team (a select of those who have not signed the current
-    version); None for HR, who type the employee number.
+    version); None for HR, who type the employee number: of anyone, or (``within``, an
+    HR adviser's part of the organisation) of someone in their part.
     """
 
     error_summary_target = "on-behalf-form"
@@ -177,9 +178,10 @@ class OnBehalfForm(ErrorSummaryMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
-    def __init__(self, *args, guideline, current=None, team=None, **kwargs):
+    def __init__(self, *args, guideline, current=None, team=None, within=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.current = current
+        self.within = within
         self.for_team = team is not None
         self.initial["guideline"] = guideline.slug
         version = self.fields["version"]
@@ -209,7 +211,10 @@ class OnBehalfForm(ErrorSummaryMixin, forms.Form):
 
     def clean_employee_number(self) -> Employee:
         number = self.cleaned_data["employee_number"].strip()
-        employee = Employee.objects.filter(employee_number__iexact=number).first()
+        employees = Employee.objects.filter(employee_number__iexact=number)
+        if self.within is not None:  # outside an HR adviser's part: as if unknown
+            employees = employees.filter(self.within.q(department_field="department"))
+        employee = employees.first()
         if employee is None:
             raise forms.ValidationError(
                 _("There is no employee with number %(number)s. Check the number."),

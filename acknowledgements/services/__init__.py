@@ -343,12 +343,14 @@ def sign_version(
 
 
 def may_record_for(*, recorder: Employee | None, employee: Employee) -> bool:
-    """HR (or whoever may add acknowledgements) for anyone; a manager for their team."""
-    from people.selectors import team_of
+    """HR (or whoever may add acknowledgements) for anyone; an HR adviser for the people
+    of their part of the organisation; a manager for their team."""
+    from people.selectors import scope_of, team_of
 
     if recorder is None or not recorder.is_active:
         return False
-    if recorder.has_perm(MANAGE_PERMISSION):
+    scope = scope_of(user=recorder, perm=MANAGE_PERMISSION)
+    if scope is not None and scope.covers_employee(employee=employee):
         return True
     return team_of(manager=recorder).filter(pk=employee.pk).exists()
 

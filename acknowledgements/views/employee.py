@@ -3,7 +3,8 @@ guideline of the URL), see the receipt, download the certificate, see one's own
 overview of every guideline that applies, and verify a code (anyone logged in).
 
 Writes go through acknowledgements.services; the views read input and show results.
-Someone else's receipt or certificate is "not found" (HR may see every one).
+Someone else's receipt or certificate is "not found" (HR may see every one; an HR
+adviser those of the people of their part of the organisation).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from acknowledgements.selectors.code_check import code_check
 from acknowledgements.selectors.overview import guideline_standings
 from acknowledgements.services import ledger_checks
 from handbook.selectors.access import guideline_by_slug
+from people.selectors import scope_of
 from portal.http import client_ip
 from portal.pdf import signing
 from portal.viewhelpers import portal_language
@@ -36,14 +38,21 @@ RECENT_ATTEMPTS = 50
 
 
 def visible_acknowledgement(user, code: str) -> Acknowledgement:
-    """The record with this code if it is the user's own (or the user is HR); else 404."""
+    """The record with this code if it is the user's own, or the user may see the
+    records of its employee (HR, auditors; an HR adviser within their part); else 404."""
     record = (
-        Acknowledgement.objects.select_related("entry", "employee", "version", "version__guideline")
+        Acknowledgement.objects.select_related(
+            "entry", "employee__department", "version", "version__guideline"
+        )
         .filter(entry__verification_code=code)
         .first()
     )
-    if record is None or (record.employee_id != user.pk and not user.has_perm(VIEW_ALL_PERMISSION)):
+    if record is None:
         raise Http404(_("There is no record with this code."))
+    if record.employee_id != user.pk:
+        scope = scope_of(user=user, perm=VIEW_ALL_PERMISSION)
+        if scope is None or not scope.covers_employee(employee=record.employee):
+            raise Http404(_("There is no record with this code."))
     return record
 
 

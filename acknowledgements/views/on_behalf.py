@@ -1,6 +1,7 @@
 """Recording on behalf of an employee who signed on paper, and serving the scanned form.
 
-/grootboek/namens/ is for HR (anyone) and managers (their own team). When there are
+/grootboek/namens/ is for HR (anyone; an HR adviser anyone in their part of the
+organisation) and managers (their own team). When there are
 several guidelines, the first step chooses one (``?guideline=<short name>``). Then two
 steps: the form, then a confirmation; only the confirmation writes, through
 acknowledgements.services.record_on_behalf. An uploaded scan waits between the two
@@ -15,7 +16,7 @@ import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -39,7 +40,7 @@ from acknowledgements.selectors import acknowledgement_of
 from acknowledgements.services.retention import PENDING_UPLOADS_DIR
 from handbook.selectors import current_version
 from people.roles import Role
-from people.selectors import has_role, team_of
+from people.selectors import Scope, has_role, scope_of, team_of
 from portal.viewhelpers import portal_language
 
 PENDING_DIR = f"{PENDING_UPLOADS_DIR}/"
@@ -48,19 +49,26 @@ GUIDELINE_PARAMETER = "guideline"
 LEDGER_PERMISSION = "acknowledgements.view_ledger"
 
 
+def _recording_scope(user) -> Scope | None:
+    """Where the user records for anyone by employee number: everywhere (HR), in their
+    part (an HR adviser), or nowhere (None: a manager chooses from their team)."""
+    return scope_of(user=user, perm=services.MANAGE_PERMISSION)
+
+
 def _may_record_for_anyone(user) -> bool:
-    return user.has_perm(services.MANAGE_PERMISSION)
+    return _recording_scope(user) is not None
 
 
 def records_url(user, employee, acknowledgement=None) -> str:
     """Where the user sees the employee's record: the ledger filtered on them (HR,
-    auditors) or, for a manager, their team page filtered on them."""
+    auditors), for a manager their team page filtered on them, else (an HR adviser,
+    who has no ledger) the record's receipt."""
+    code = acknowledgement.entry.verification_code if acknowledgement is not None else ""
     if user.has_perm(LEDGER_PERMISSION):
-        if acknowledgement is not None and acknowledgement.entry.verification_code:
-            query = acknowledgement.entry.verification_code
-        else:
-            query = employee.employee_number or employee.email
+        query = code or employee.employee_number or employee.email
         return f"{reverse('ledger:overview')}?{urlencode({'q': query})}"
+    if code and not has_role(user=user, role=Role.MANAGER):
+        return reverse("acknowledgements:receipt", kwargs={"code": code})
     return f"{reverse('campaigns_team:team')}?{urlencode({'q': employee.employee_number or ''})}"
 
 
@@ -108,9 +116,16 @@ class OnBehalfView(LoginRequiredMixin, TemplateView):
 
     def get_form(self, data=None, files=None, **kwargs) -> OnBehalfForm:
         user = self.request.user
-        team = None if _may_record_for_anyone(user) else team_of(manager=user)
+        within = _recording_scope(user)
+        team = None if within is not None else team_of(manager=user)
         return OnBehalfForm(
-            data, files, guideline=self.guideline, current=self.current, team=team, **kwargs
+            data,
+            files,
+            guideline=self.guideline,
+            current=self.current,
+            team=team,
+            within=within,
+            **kwargs,
         )
 
     def get_context_data(self, **kwargs):
@@ -279,15 +294,25 @@ def _initial_from(form, data) -> dict:
     return {name: data.get(form.add_prefix(name)) for name in form.fields if name != "paper_form"}
 
 
-class PaperFormView(LoginRequiredMixin, PermissionRequiredMixin, View):
-    """/grootboek/<sequence>/formulier/: the scanned form of a record, from storage."""
+class PaperFormView(LoginRequiredMixin, View):
+    """/grootboek/<sequence>/formulier/: the scanned form of a record, from storage; for
+    whoever may see every record, or (an HR adviser) the records of their part."""
 
-    permission_required = "acknowledgements.view_acknowledgement"
+    permission = "acknowledgements.view_acknowledgement"
     http_method_names = ["get"]
 
     def get(self, request, sequence: int):
-        record = Acknowledgement.objects.filter(entry__sequence=sequence).first()
+        within = scope_of(user=request.user, perm=self.permission)
+        if within is None:
+            raise PermissionDenied
+        record = (
+            Acknowledgement.objects.filter(entry__sequence=sequence)
+            .select_related("employee__department")
+            .first()
+        )
         if record is None or not record.paper_form:
+            raise Http404(gettext("This record has no scanned form."))
+        if not within.covers_employee(employee=record.employee):
             raise Http404(gettext("This record has no scanned form."))
         storage = record.paper_form.storage
         name = record.paper_form.name
