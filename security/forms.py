@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from portal.search import SearchField
+from security import selectors
 from security.models import SecurityEvent
 
 
@@ -27,7 +28,11 @@ class EventFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["soort"].choices = [("", _("All events")), *SecurityEvent.Kind.choices]
+        self.fields["soort"].choices = [
+            ("", _("All events")),
+            *SecurityEvent.Kind.choices,
+            (selectors.DOWNLOADS, _("Downloads of files")),
+        ]
 
     def clean(self):
         cleaned = super().clean()

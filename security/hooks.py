@@ -26,6 +26,7 @@ LABELS = {
     "applied": _("Applied"),
     "fields": _("Fields"),
     "limit_reached": _("Stopped by the log-in limit"),
+    "what": _("File"),
 }
 VALUES = {
     "password": _("Password"),
@@ -39,6 +40,15 @@ VALUES = {
     "download": _("Downloaded"),
     "report_requested": _("Report requested"),
     "staff_import": _("Staff import"),
+    # What a download was (security.services.record_download's ``what``).
+    "overdue_list": _("Overdue list"),
+    "quiz_statistics": _("Quiz statistics"),
+    "paper_form": _("Scanned paper form"),
+    "personal_data": _("Personal data export"),
+    "ledger": _("Ledger export"),
+    "certificate": _("Certificate"),
+    "receipt": _("Receipt"),
+    "report": _("Compliance report"),
     True: _("Yes"),
     False: _("No"),
 }

@@ -10,6 +10,9 @@ from django.utils import timezone
 from portal.search import search_words
 from security.models import SecurityEvent
 
+# The kind filter's value for the files handed out (exports whose action is a download).
+DOWNLOADS = "downloads"
+
 
 def events(
     *,
@@ -18,10 +21,13 @@ def events(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
 ) -> QuerySet[SecurityEvent]:
-    """Events newest first, by kind, by a person (by or about them, matched on the
-    identifier as it was at the time) and within a period of whole days (local time)."""
+    """Events newest first, by kind (``DOWNLOADS``: the files handed out), by a person
+    (by or about them, matched on the identifier as it was at the time) and within a
+    period of whole days (local time)."""
     found = SecurityEvent.objects.order_by("-created_at", "-pk")
-    if kind:
+    if kind == DOWNLOADS:
+        found = found.filter(kind=SecurityEvent.Kind.EXPORT, details__action="download")
+    elif kind:
         found = found.filter(kind=kind)
     for word in search_words(person):
         found = found.filter(

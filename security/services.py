@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 
 from portal.http import client_ip
-from security.middleware import current_request
+from security.middleware import FORMATS, current_request
 from security.models import SecurityEvent
 
 if TYPE_CHECKING:
@@ -116,6 +116,40 @@ def record_event(
     )
     transaction.on_commit(lambda: logger.info(event_as_json(event=event)), robust=True)
     return event
+
+
+def record_download(
+    *,
+    request: HttpRequest,
+    response: HttpResponseBase,
+    what: str,
+    subject: _User | None = None,
+    details: Mapping[str, object] | None = None,
+) -> HttpResponseBase:
+    """Log a file of personal data handed out (who, what, when, from where; whose, when
+    it is one person's) and return the response, so that a download view's last line
+    is ``return record_download(request=request, response=response, what="...")``.
+
+    ``what`` is a short name of the file (the log page shows its label,
+    security.hooks); the format comes from the response, the page from the URL. The
+    security middleware records any other attachment under its page's name, and not
+    this one a second time."""
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    match = getattr(request, "resolver_match", None)
+    facts: dict[str, object] = {
+        "action": "download",
+        "what": what[:DETAIL_TEXT_MAX],
+        "view": (match.view_name if match else "")[:DETAIL_TEXT_MAX],
+        "format": FORMATS.get(content_type, content_type.rsplit("/", 1)[-1][:DETAIL_TEXT_MAX]),
+    }
+    if match and "pk" in match.kwargs:
+        facts["object"] = str(match.kwargs["pk"])[:DETAIL_TEXT_MAX]
+    if not what:
+        del facts["what"]
+    facts.update(details or {})
+    record_event(kind=SecurityEvent.Kind.EXPORT, request=request, subject=subject, details=facts)
+    response.download_recorded = True  # type: ignore[attr-defined]
+    return response
 
 
 def remove_expired_events(*, today: datetime.date | None = None, dry_run: bool = False) -> int:

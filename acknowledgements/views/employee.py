@@ -30,6 +30,7 @@ from portal.http import client_ip
 from portal.pdf import signing
 from portal.viewhelpers import portal_language
 from quizzes.models import Attempt
+from security.services import record_download
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ class ReceiptView(LoginRequiredMixin, View):
     def get(self, request, code):
         record = visible_acknowledgement(request.user, code)
         names = hooks.round_names(ids=[record.campaign_id])
-        return render(
+        response = render(
             request,
             "acknowledgements/receipt.html",
             {
@@ -191,6 +192,12 @@ class ReceiptView(LoginRequiredMixin, View):
                 "guideline_title": record.version.guideline.title_in(portal_language()),
                 "own": record.employee_id == request.user.pk,
             },
+        )
+        if record.employee_id == request.user.pk:
+            return response
+        # Someone else's receipt (HR, an auditor): logged as a download is.
+        return record_download(
+            request=request, response=response, what="receipt", subject=record.employee
         )
 
 
@@ -209,7 +216,9 @@ class CertificateView(LoginRequiredMixin, View):
         response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"certificaat-{record.entry.verification_code}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return record_download(
+            request=request, response=response, what="certificate", subject=record.employee
+        )
 
 
 class OverviewView(LoginRequiredMixin, View):

@@ -1,5 +1,5 @@
 """/grootboek/exporteren/: the ledger as a file for auditors (docs/ledger-format.md),
-streamed while it is read. The security middleware logs the download (an attachment)."""
+streamed while it is read; the download is logged (security.services.record_download)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import StreamingHttpResponse
@@ -8,6 +8,7 @@ from django.views import View
 
 from acknowledgements.selectors.export import export_filename, export_lines, in_chunks
 from acknowledgements.views.ledger import PERMISSION
+from security.services import record_download
 
 CONTENT_TYPE = "application/jsonl; charset=utf-8"
 
@@ -26,4 +27,4 @@ class LedgerExportView(LoginRequiredMixin, PermissionRequiredMixin, View):
         response["Content-Disposition"] = f'attachment; filename="{export_filename(at=now)}"'
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return record_download(request=request, response=response, what="ledger")

@@ -42,6 +42,7 @@ from handbook.selectors import current_version
 from people.roles import Role
 from people.selectors import Scope, has_role, scope_of, team_of
 from portal.viewhelpers import portal_language
+from security.services import record_download
 
 PENDING_DIR = f"{PENDING_UPLOADS_DIR}/"
 PENDING_SESSION_KEY = "on_behalf_pending_form"
@@ -323,4 +324,6 @@ class PaperFormView(LoginRequiredMixin, View):
         )
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return record_download(
+            request=request, response=response, what="paper_form", subject=record.employee
+        )

@@ -28,6 +28,7 @@ from campaigns.views import chart
 from campaigns.views.hr import PAGE_KWARG, CampaignMixin, DashboardAccessMixin
 from portal.search import search_words
 from portal.spreadsheets import csv_lines, text_cell
+from security.services import record_download
 
 Status = Assignment.Status
 EVENTS_SHOWN = 10
@@ -387,7 +388,7 @@ class OverdueCsvView(DashboardAccessMixin, CampaignMixin, View):
         name = slugify(campaign.name) or "campagne"
         filename = f"te-laat-{name}-{on.isoformat()}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return record_download(request=request, response=response, what="overdue_list")
 
 
 class ReminderLogView(DashboardAccessMixin, CampaignMixin, ListView):

@@ -20,6 +20,7 @@ from quizzes.views.editor_common import (
     QuizEditorMixin,
     no_version_response,
 )
+from security.services import record_download
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,9 @@ class StatisticsView(StatisticsMixin, TemplateView):
         if version is None:
             return no_version_response(self)
         if request.GET.get("format") == "csv":
-            return statistics_csv_response(version)
+            return record_download(
+                request=request, response=statistics_csv_response(version), what="quiz_statistics"
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -101,7 +104,9 @@ class StatisticsCsvView(StatisticsMixin, View):
         version = self.get_version()
         if version is None:
             raise Http404(gettext("There is no version with this number."))
-        return statistics_csv_response(version)
+        return record_download(
+            request=request, response=statistics_csv_response(version), what="quiz_statistics"
+        )
 
 
 def _number(value: float | None, digits: int = 3) -> str:
