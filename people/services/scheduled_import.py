@@ -12,6 +12,11 @@ nothing changed), older files to ``overgeslagen/``, each with the time in front 
 name, so the next run does not take it again. Links and other entries that are not
 regular files are never opened (a link could point at a file of the portal's own).
 
+An organisation-unit file (the department tree, people.staff_import.tree), when the HR
+system exports one, is recognised by its name (``units_pattern``, e.g. ``organisatie*``):
+the newest goes with the newest staff file, into the same subfolder; older ones are
+skipped, and one without a staff file waits for it.
+
 The lock (one run at a time, also on two machines that share the database): on
 PostgreSQL a session advisory lock, which the server frees when the run's connection
 ends: a run that crashed, or whose machine went away, never blocks the next one; a run
@@ -27,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fcntl
+import fnmatch
 import os
 import stat
 import tempfile
@@ -90,6 +96,14 @@ class FileOutcome:
     problems: list[staff_import.Problem] = field(default_factory=list)
     unreadable: str = ""
     data: bytes = field(default=b"", repr=False)  # what was read, to word the mail's problems
+    units_name: str = ""  # the organisation-unit file taken with it, if any
+    units_moved_to: str = ""
+    units_data: bytes | None = field(default=None, repr=False)
+    unit_counts: dict[str, int] = field(default_factory=dict)  # the tree's changes
+
+    @property
+    def unit_changes(self) -> int:
+        return sum(self.unit_counts.values())
 
 
 @dataclass
@@ -253,64 +267,107 @@ def run_scheduled_import(
     settle_seconds: float | None = None,
     wait_seconds: float = 0,
     mail: bool = True,
+    units_pattern: str = "",
 ) -> ScheduledImport:
     """Take the newest file in the folder and import it, under the lock; move it and the
-    older files aside (not in a dry run) and mail HR the result (not in a dry run)."""
+    older files aside (not in a dry run) and mail HR the result (not in a dry run).
+    ``units_pattern``: the names of organisation-unit files (shell pattern, any case)."""
     if not folder.is_dir():
         raise FolderMissing(f"{folder} is not a folder. Nothing was imported.")
     settle = settings.STAFF_IMPORT_SETTLE_SECONDS if settle_seconds is None else settle_seconds
     with import_lock(wait_seconds=wait_seconds) as held:
         if not held:
             return ScheduledImport(status=BUSY, folder=folder, dry_run=dry_run)
-        run = _run_locked(folder, full_export=full_export, dry_run=dry_run, settle=settle)
+        run = _run_locked(
+            folder,
+            full_export=full_export,
+            dry_run=dry_run,
+            settle=settle,
+            units_pattern=units_pattern,
+        )
     if mail and not dry_run and run.taken is not None:
         run.mailed_to = send_result_mails(run=run)
     return run
 
 
+def _is_units(name: str, pattern: str) -> bool:
+    return bool(pattern) and fnmatch.fnmatchcase(name.casefold(), pattern.casefold())
+
+
 def _run_locked(
-    folder: Path, *, full_export: bool, dry_run: bool, settle: float
+    folder: Path, *, full_export: bool, dry_run: bool, settle: float, units_pattern: str
 ) -> ScheduledImport:
     run = ScheduledImport(status=NOTHING, folder=folder, dry_run=dry_run)
     entries = _entries(folder)
     run.files += [FileOutcome(IGNORED, e.path.name) for e in entries if not e.regular]
-    exports = sorted((e for e in entries if e.regular), key=lambda e: (e.mtime, e.path.name))
+    regular = sorted((e for e in entries if e.regular), key=lambda e: (e.mtime, e.path.name))
+    exports = [e for e in regular if not _is_units(e.path.name, units_pattern)]
+    unit_files = [e for e in regular if _is_units(e.path.name, units_pattern)]
     if not exports:
-        return run
+        return run  # unit files wait for their staff file
     newest, older = exports[-1], exports[:-1]
-    if time.time() - newest.mtime < settle:
+    units = unit_files[-1] if unit_files else None
+    still_written = [e for e in (newest, units) if e is not None and time.time() - e.mtime < settle]
+    if still_written:
         run.status = WAITING
-        run.files.append(FileOutcome(WAITING, newest.path.name))
+        run.files += [FileOutcome(WAITING, e.path.name) for e in still_written]
         return run
     run.status = DONE
     moment = timezone.now()
-    for entry in older:
+    for entry in older + unit_files[:-1]:
         moved = "" if dry_run else _move(entry.path, SKIPPED, moment)
         run.files.append(FileOutcome(SKIPPED_FILE, entry.path.name, moved_to=moved))
-    run.files.append(_take(newest.path, full_export=full_export, dry_run=dry_run, moment=moment))
+    run.files.append(
+        _take(
+            newest.path,
+            units.path if units else None,
+            full_export=full_export,
+            dry_run=dry_run,
+            moment=moment,
+        )
+    )
     return run
 
 
 def _take(
-    path: Path, *, full_export: bool, dry_run: bool, moment: datetime.datetime
+    path: Path,
+    units_path: Path | None,
+    *,
+    full_export: bool,
+    dry_run: bool,
+    moment: datetime.datetime,
 ) -> FileOutcome:
+    units_name = units_path.name if units_path else ""
     try:
         data = _read(path)
+        units = _read(units_path) if units_path else None
     except OSError as error:
+        unreadable = error.strerror or str(error)
+        if error.filename and units_path and Path(error.filename) == units_path:
+            unreadable = f"{units_name}: {unreadable}"
         outcome = FileOutcome(
             REFUSED_FILE,
             path.name,
             full_export=full_export,
-            unreadable=error.strerror or str(error),
+            unreadable=unreadable,
+            units_name=units_name,
         )
         if not dry_run:
             with contextlib.suppress(OSError):  # a file that cannot be moved stays
                 outcome.moved_to = _move(path, REFUSED, moment)
+                if units_path:
+                    outcome.units_moved_to = _move(units_path, REFUSED, moment)
         return outcome
     # The log (read by HR on the web) in the portal's language, as the page would.
     with translation.override(settings.LANGUAGE_CODE):
         imported: StaffImportOutcome = import_staff(
-            data=data, filename=path.name, by=None, full_export=full_export, dry_run=dry_run
+            data=data,
+            filename=path.name,
+            by=None,
+            full_export=full_export,
+            dry_run=dry_run,
+            units=units,
+            units_filename=units_name,
         )
     plan = imported.plan
     kind = DRY_RUN if dry_run else (APPLIED if imported.applied else REFUSED_FILE)
@@ -322,9 +379,15 @@ def _take(
         full_export=full_export,
         problems=list(plan.problems),
         data=data,
+        units_name=units_name,
+        units_data=units,
+        unit_counts=plan.tree.counts if plan.tree is not None and plan.tree.complete else {},
     )
     if not dry_run:
-        outcome.moved_to = _move(path, PROCESSED if kind == APPLIED else REFUSED, moment)
+        subfolder = PROCESSED if kind == APPLIED else REFUSED
+        outcome.moved_to = _move(path, subfolder, moment)
+        if units_path:
+            outcome.units_moved_to = _move(units_path, subfolder, moment)
     return outcome
 
 
@@ -360,7 +423,10 @@ def _problems_in(outcome: FileOutcome, language: str) -> list[str]:
     problems = outcome.problems
     if language != settings.LANGUAGE_CODE:
         problems = staff_import.build_plan(
-            outcome.data, full=outcome.full_export, today=timezone.localdate()
+            outcome.data,
+            full=outcome.full_export,
+            today=timezone.localdate(),
+            units=outcome.units_data,
         ).problems
     return [str(problem) for problem in problems]
 

@@ -17,12 +17,13 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from campaigns.tests.smtp import SmtpServer
-from people.models import Employee, StaffImport
+from people.models import Department, Employee, StaffImport
 from people.roles import Role
 from people.services import scheduled_import
 from people.services.object_roles import grant_object_role
 from people.tests.factories import EmployeeFactory
 from people.tests.staff_import_support import organisation, person, staff_csv
+from people.tests.staff_import_tree_support import people_file, unit_file
 
 pytestmark = pytest.mark.django_db
 
@@ -461,3 +462,82 @@ def test_once_the_other_run_lets_go_the_next_run_applies_the_file(folder, hr, sm
 
     assert code == 0
     assert numbers() == {"5001"}
+
+
+# The organisation-unit file --------------------------------------------------------------
+
+UNITS = unit_file(
+    [
+        ("DIR-SOC", "", "Directie Sociaal Domein", "directie"),
+        ("AFD-WIJK", "DIR-SOC", "Afdeling Wijkteams", "afdeling"),
+    ]
+)
+
+
+def test_the_unit_file_goes_with_the_staff_file_and_builds_the_tree(folder, hr, smtp_server):
+    drop(folder, "organisatie.csv", UNITS)
+    drop(folder, "personeel.csv", people_file({"5001": "AFD-WIJK"}))
+
+    code, output = run("--units", "organisatie*")
+
+    assert code == 0, output
+    assert Employee.objects.get(employee_number="5001").department.code == "AFD-WIJK"
+    assert Department.objects.get(code="AFD-WIJK").parent.code == "DIR-SOC"
+    assert [name.split("-", 2)[2] for name in listing(folder, "verwerkt")] == [
+        "organisatie.csv",
+        "personeel.csv",
+    ]
+    assert "with units organisatie.csv" in output and "2 unit changes" in output
+
+
+def test_the_result_mail_names_the_unit_file_and_the_tree_changes(folder, hr, smtp_server):
+    drop(folder, "organisatie.csv", UNITS)
+    drop(folder, "personeel.csv", people_file({"5001": "AFD-WIJK"}))
+
+    run("--units", "organisatie*")
+
+    text = smtp_server.messages[0].text
+    assert "Het eenhedenbestand “organisatie.csv” is meegenomen." in text
+    assert "Wijzigingen in de afdelingen: 2" in text
+
+
+def test_without_the_units_option_a_unit_file_counts_as_a_staff_file(folder, hr, smtp_server):
+    drop(folder, "personeel.csv", people_file({"5001": "AFD-VERG"}), age=OLD * 2)
+    drop(folder, "organisatie.csv", UNITS)
+
+    code, output = run()
+
+    assert code == 1  # the newest, the unit file, is no staff file
+    assert numbers() == set()
+
+
+def test_a_unit_file_without_a_staff_file_waits_for_it_quietly(folder, hr, smtp_server):
+    drop(folder, "organisatie.csv", UNITS)
+
+    code, output = run("--units", "organisatie*")
+
+    assert (code, output) == (0, "")
+    assert listing(folder, "") == ["organisatie.csv"]
+
+
+def test_an_older_unit_file_is_skipped(folder, hr, smtp_server):
+    drop(folder, "organisatie-oud.csv", b"code;naam\r\nOUD;Oud\r\n", age=OLD * 2)
+    drop(folder, "organisatie.csv", UNITS)
+    drop(folder, "personeel.csv", people_file({"5001": "AFD-WIJK"}))
+
+    code, output = run("--units", "organisatie*")
+
+    assert code == 0, output
+    assert "skipped organisatie-oud.csv" in output
+    assert not Department.objects.filter(code="OUD").exists()
+
+
+def test_a_refused_unit_file_refuses_both_files(folder, hr, smtp_server):
+    drop(folder, "organisatie.csv", unit_file([("AFD-WIJK", "BESTAAT-NIET", "Wijk", "afdeling")]))
+    drop(folder, "personeel.csv", people_file({"5001": "AFD-WIJK"}))
+
+    code, output = run("--units", "organisatie*")
+
+    assert code == 1, output
+    assert numbers() == set() and not Department.objects.filter(code="AFD-WIJK").exists()
+    assert len(listing(folder, "geweigerd")) == 2

@@ -28,6 +28,15 @@ class Command(BaseCommand):
             help="The files are full exports: active employees missing from one are leavers.",
         )
         parser.add_argument(
+            "--units",
+            default="",
+            metavar="PATTERN",
+            help=(
+                "Files whose name matches this pattern (e.g. 'organisatie*') are the HR "
+                "system's organisation-unit files: the newest goes with the staff file."
+            ),
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="Show what the newest file would change; change, move and mail nothing.",
@@ -47,7 +56,7 @@ class Command(BaseCommand):
             help="Take a file once unchanged this long (default: STAFF_IMPORT_SETTLE_SECONDS).",
         )
 
-    def handle(self, *args, folder, full, dry_run, wait, settle, verbosity, **options):
+    def handle(self, *args, folder, full, units, dry_run, wait, settle, verbosity, **options):
         try:
             path = Path(folder) if folder else scheduled.configured_folder()
             run = scheduled.run_scheduled_import(
@@ -57,6 +66,7 @@ class Command(BaseCommand):
                 settle_seconds=settle,
                 wait_seconds=wait,
                 mail=False,
+                units_pattern=units,
             )
         except scheduled.FolderMissing as error:
             raise CommandError(str(error), returncode=ERROR) from error
@@ -107,6 +117,12 @@ class Command(BaseCommand):
             for kind in ("new", "changed", "leaving", "reactivated", "unchanged")
         )
         full = " (full export)" if outcome.full_export else ""
+        if outcome.units_name:
+            full += f" with units {outcome.units_name}"
+            if outcome.units_moved_to:
+                where += f", units moved to {outcome.units_moved_to}"
+        if outcome.unit_changes:
+            counts += f", {outcome.unit_changes} unit changes"
         if outcome.kind == scheduled.APPLIED:
             return f"applied {name}: {counts}{full} ({log}, {where})"
         problems = len(outcome.problems)
