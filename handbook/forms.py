@@ -15,6 +15,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.core import signing
+from django.db.models import Q
 from django.forms.formsets import DELETION_FIELD_NAME, ORDERING_FIELD_NAME
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
@@ -357,9 +358,14 @@ class AudienceForm(ErrorSummaryMixin, forms.Form):
         help_text=_("For “Chosen roles”."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, guideline: Guideline | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        departments = Department.objects.order_by("path")
+        # Closed departments (the HR system no longer has them) are offered no more,
+        # except those already in this guideline's audience, so that it can be saved.
+        offered = Q(closed_on__isnull=True)
+        if guideline is not None:
+            offered |= Q(pk__in=guideline.audience_departments.values("department"))
+        departments = Department.objects.filter(offered).order_by("path")
         self.fields["departments"].queryset = departments
         self.fields["departments_only"].queryset = departments
         self.helper = FormHelper()

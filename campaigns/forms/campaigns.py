@@ -333,7 +333,10 @@ class CampaignForm(ScheduleForm):
             choices = list(versions.queryset.values_list("pk", flat=True)[:2])
             if len(choices) == 1:
                 self.initial["versions"] = choices
-        self.fields["departments"].queryset = Department.objects.order_by("path")
+        # A closed department (the HR system no longer has it) is offered no more.
+        self.fields["departments"].queryset = Department.objects.filter(
+            closed_on__isnull=True
+        ).order_by("path")
         self.fields["employees"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
         self.initial.setdefault("start_date", timezone.localdate())
         for name, value in DEFAULT_SCHEDULE.items():

@@ -113,11 +113,13 @@ class AudienceView(EditorMixin, TemplateView):
     template_name = "handbook/editor/audience.html"
 
     def get(self, request, *args, **kwargs):
-        form = AudienceForm(initial=AudienceForm.initial_for(self.guideline))
+        form = AudienceForm(
+            initial=AudienceForm.initial_for(self.guideline), guideline=self.guideline
+        )
         return self.render_to_response(self.get_context_data(form=form))
 
     def post(self, request, *args, **kwargs):
-        form = AudienceForm(request.POST)
+        form = AudienceForm(request.POST, guideline=self.guideline)
         if form.is_valid():
             try:
                 guideline_services.update_guideline_audience(
