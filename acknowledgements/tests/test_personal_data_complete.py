@@ -463,9 +463,9 @@ def test_each_download_is_recorded_in_the_security_log(world):
     client.get(reverse("acknowledgements:personal_data_download"))
 
     events = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).order_by("pk")
-    assert [(e.actor_id, e.details["format"]) for e in events] == [
-        (world.employee.pk, "pdf"),
-        (world.employee.pk, "json"),
+    assert [(e.actor_id, e.subject_id, e.details["what"], e.details["format"]) for e in events] == [
+        (world.employee.pk, world.employee.pk, "personal_data", "pdf"),
+        (world.employee.pk, world.employee.pk, "personal_data", "json"),
     ]
 
 

@@ -1,7 +1,7 @@
 """/bevestigen/mijn-gegevens/: see what the portal holds about me and download it all
 (AVG art. 15), as JSON or as a readable PDF. Always the logged-in employee's own data:
-there is no id in the URL. Each download is recorded in the security log by its
-middleware (security.middleware: every attachment)."""
+there is no id in the URL. Each download is recorded in the security log
+(security.services.record_download: "personal_data", about the person)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ from acknowledgements.selectors.personal_data import (
     personal_data_pdf,
     readable_export,
 )
+from security.services import record_download
 
 
 def _private(response: HttpResponse, request, extension: str) -> HttpResponse:
     number = request.user.employee_number or request.user.pk
     response["Content-Disposition"] = f'attachment; filename="mijn-gegevens-{number}.{extension}"'
     response["Cache-Control"] = "no-store, private"
-    return response
+    return record_download(
+        request=request, response=response, what="personal_data", subject=request.user
+    )
 
 
 class PersonalDataView(LoginRequiredMixin, View):
