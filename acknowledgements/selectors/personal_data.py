@@ -33,6 +33,7 @@ from django.contrib.admin.models import LogEntry
 from django.db.models import CharField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -561,6 +562,10 @@ _L = gettext_lazy
 GROUND = register.STAFF_GROUND
 ROLE_LABELS = {role.value: role.label for role in Role}
 STAFF_IMPORT_MODES = dict(StaffImport.Mode.choices)
+# The staff import logs the fields it changed by name: shown by their label.
+EMPLOYEE_FIELDS = {
+    field.name: capfirst(field.verbose_name) for field in Employee._meta.concrete_fields
+}
 
 CATEGORIES = (
     register.Category(
@@ -703,6 +708,7 @@ CATEGORIES = (
         },
         choices={
             "mode": STAFF_IMPORT_MODES,
+            "fields": EMPLOYEE_FIELDS,
             "change": {
                 "new": _L("New"),
                 "changed": _L("Changed"),
