@@ -342,12 +342,20 @@ class SkippedTip(models.Model):
 
 
 class Exemption(models.Model):
-    """One exemption of an assignment: who exempted the employee, when and why, and
-    when it was lifted. The reason (free text about a person) lives here, never in the
-    audit trail: the CampaignEvent of the exemption and of its lifting refer to this
-    row by id (``details["exemption"]``), so that the trail stays append-only while an
-    erasure (campaigns.services.erase_exemption_reasons) clears the reason. The
+    """One exemption of an assignment: who asked for it, when and why, who approved or
+    refused it (four eyes: never the one who asked), and when it was lifted. Asked for,
+    it changes nothing: the assignment stays open (reminders go on) until another HR
+    person approves it; only then is ``exempted_at`` set, here and on the assignment
+    (campaigns.services.exemptions). The reason and the decision's note (free text
+    about a person) live here, never in the audit trail: the CampaignEvents refer to
+    this row by id (``details["exemption"]``), so that the trail stays append-only
+    while an erasure (campaigns.services.erase_exemption_reasons) clears them. The
     assignment's ``exempt_reason`` is the reason of the exemption in force."""
+
+    class Decision(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
 
     assignment = models.ForeignKey(
         Assignment,
@@ -356,15 +364,32 @@ class Exemption(models.Model):
         related_name="exemptions",
     )
     reason = models.TextField(_("reason for exemption"), blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=16, choices=Decision.choices, default=Decision.REQUESTED
+    )
+    # Who asked for the exemption, with the reason (before four eyes: who exempted).
     exempted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("exempted by"),
+        verbose_name=_("requested by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
     )
-    exempted_at = models.DateTimeField(_("exempted at"))
+    requested_at = models.DateTimeField(_("requested at"))
+    # When the exemption took effect: set at approval only (NULL while it waits, or
+    # when it was refused).
+    exempted_at = models.DateTimeField(_("exempted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved or refused by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("approved or refused at"), null=True, blank=True)
+    decision_note = models.TextField(_("note with the decision"), blank=True)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("lifted by"),
@@ -379,10 +404,39 @@ class Exemption(models.Model):
     class Meta:
         verbose_name = _("exemption")
         verbose_name_plural = _("exemptions")
-        ordering = ["-exempted_at", "-pk"]
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # Four eyes, kept by the database too: who asked never decides.
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True)
+                | models.Q(exempted_by__isnull=True)
+                | ~models.Q(decided_by=models.F("exempted_by")),
+                name="campaigns_exemption_four_eyes",
+            ),
+            # An exemption is in force (exempted_at) only when approved.
+            models.CheckConstraint(
+                condition=models.Q(decision="approved", exempted_at__isnull=False)
+                | (~models.Q(decision="approved") & models.Q(exempted_at__isnull=True)),
+                name="campaigns_exemption_in_force_only_approved",
+            ),
+            # A decided request names when; a waiting one has no decision yet.
+            models.CheckConstraint(
+                condition=(models.Q(decision="requested") & models.Q(decided_at__isnull=True))
+                | (models.Q(decision="refused") & models.Q(decided_at__isnull=False))
+                | models.Q(decision="approved"),
+                name="campaigns_exemption_decided_at",
+            ),
+            # One open exemption (waiting or in force) per assignment: two requests at
+            # once give one.
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=models.Q(decision__in=["requested", "approved"], lifted_at__isnull=True),
+                name="campaigns_one_open_exemption",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.assignment} ({self.exempted_at:%Y-%m-%d})"
+        return f"{self.assignment} ({self.requested_at:%Y-%m-%d})"
 
 
 class Reminder(models.Model):
@@ -481,7 +535,9 @@ class CampaignEvent(AuditEvent):
         CLOSED = "closed", _("Campaign closed")
         JOINED = "joined", _("Employees added to a running campaign")
         ONBOARDING = "onboarding", _("New employees assigned")
+        EXEMPTION_REQUESTED = "exemption_requested", _("Exemption requested")
         EXEMPTED = "exempted", _("Employee exempted")
+        EXEMPTION_REFUSED = "exemption_refused", _("Exemption refused")
         EXEMPTION_LIFTED = "exemption_lifted", _("Exemption lifted")
         REMINDER_RETRIED = "reminder_retried", _("Failed reminder tried again")
         SCHEDULE_CHANGED = "schedule_changed", _("Reminder schedule changed")

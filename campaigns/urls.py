@@ -4,7 +4,7 @@ namespace "campaigns_team"); config.urls mounts both."""
 
 from django.urls import path
 
-from campaigns.views import dashboard, team
+from campaigns.views import dashboard, exemptions, team
 from campaigns.views import hr as views
 
 app_name = "campaigns"
@@ -30,11 +30,21 @@ urlpatterns = [
         views.ReminderRetryView.as_view(),
         name="reminder_retry",
     ),
-    path("toewijzing/<int:pk>/vrijstellen/", views.ExemptView.as_view(), name="exempt"),
+    path("toewijzing/<int:pk>/vrijstellen/", exemptions.ExemptView.as_view(), name="exempt"),
     path(
         "toewijzing/<int:pk>/vrijstelling-intrekken/",
-        views.LiftExemptionView.as_view(),
+        exemptions.LiftExemptionView.as_view(),
         name="lift_exemption",
+    ),
+    path(
+        "vrijstellingen/",
+        exemptions.WaitingExemptionsView.as_view(),
+        name="exemptions_waiting",
+    ),
+    path(
+        "vrijstellingen/<int:pk>/",
+        exemptions.DecideExemptionView.as_view(),
+        name="exemption_decide",
     ),
 ]
 

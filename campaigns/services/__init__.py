@@ -568,21 +568,34 @@ def update_schedule(
 
 
 @transaction.atomic
-def exempt(*, assignment: Assignment, reason: str, by: Employee) -> Assignment:
-    """HR exempts an employee (e.g. long-term leave); the reason is required. It is kept
-    on the assignment and its Exemption row; the audit row names the Exemption only."""
+def exempt(*, assignment: Assignment, reason: str, by: Employee | None) -> Assignment:
+    """Exempt an employee at once, without a second person: for setting up data (the
+    demo, tests, a command acting without a person), never from a page. HR's pages ask
+    for an exemption and another HR person approves it
+    (campaigns.services.exemptions); the monthly list to the HR lead names an exemption
+    made here as approved by nobody. The reason is required; it is kept on the
+    assignment and its Exemption row; the audit row names the Exemption only."""
     reason = reason.strip()
     if not reason:
         raise CampaignError(gettext("Give the reason for the exemption."))
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.is_exempt:
         raise CampaignError(gettext("This employee is exempt already."))
+    if Exemption.objects.filter(
+        assignment=assignment, decision=Exemption.Decision.REQUESTED
+    ).exists():
+        raise CampaignError(gettext("An exemption of this employee waits for approval already."))
     assignment.exempt_reason = reason
     assignment.exempted_by = by
     assignment.exempted_at = timezone.now()
     assignment.save(update_fields=["exempt_reason", "exempted_by", "exempted_at"])
     exemption = Exemption.objects.create(
-        assignment=assignment, reason=reason, exempted_by=by, exempted_at=assignment.exempted_at
+        assignment=assignment,
+        reason=reason,
+        decision=Exemption.Decision.APPROVED,
+        exempted_by=by,
+        requested_at=assignment.exempted_at,
+        exempted_at=assignment.exempted_at,
     )
     log_event(
         kind=CampaignEvent.Kind.EXEMPTED,
@@ -602,6 +615,7 @@ def lift_exemption(*, assignment: Assignment, by: Employee) -> Assignment:
     exemption = (
         Exemption.objects.select_for_update()
         .filter(assignment=assignment, lifted_at__isnull=True)
+        .filter(decision=Exemption.Decision.APPROVED)
         .order_by("-exempted_at", "-pk")
         .first()
     )
@@ -611,7 +625,9 @@ def lift_exemption(*, assignment: Assignment, by: Employee) -> Assignment:
         exemption = Exemption.objects.create(
             assignment=assignment,
             reason=assignment.exempt_reason,
+            decision=Exemption.Decision.APPROVED,
             exempted_by=assignment.exempted_by,
+            requested_at=assignment.exempted_at,
             exempted_at=assignment.exempted_at,
         )
     Exemption.objects.filter(pk=exemption.pk).update(lifted_by=by, lifted_at=now)
@@ -634,9 +650,10 @@ def erase_exemption_reasons(
     *, employees: QuerySet[Employee], now: datetime.datetime | None = None
 ) -> int:
     """Clear the reasons of these employees' exemptions (on their assignments and on
-    every Exemption row), as part of erasing their personal data; returns how many
-    Exemption rows were cleared. The audit trail keeps only the rows' ids, so nothing
-    about the person is left in it. Who exempted them, and when, stays."""
+    every Exemption row, with the notes of the decisions), as part of erasing their
+    personal data; returns how many Exemption rows were cleared. The audit trail keeps
+    only the rows' ids, so nothing about the person is left in it. Who asked, who
+    decided, and when, stays."""
     now = now or timezone.now()
     Assignment.objects.filter(employee__in=employees).exclude(exempt_reason="").update(
         exempt_reason=""
@@ -644,5 +661,5 @@ def erase_exemption_reasons(
     return (
         Exemption.objects.filter(assignment__employee__in=employees)
         .filter(reason_erased_at__isnull=True)
-        .update(reason="", reason_erased_at=now)
+        .update(reason="", decision_note="", reason_erased_at=now)
     )

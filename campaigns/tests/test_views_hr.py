@@ -521,7 +521,9 @@ def test_exempting_without_a_reason_is_refused(hr_client, version):
     assert not assignment.is_exempt
 
 
-def test_exempting_saves_the_reason_and_logs_it(hr_client, hr_user, version):
+def test_asking_for_an_exemption_saves_the_reason_and_logs_it_but_exempts_nobody_yet(
+    hr_client, hr_user, version
+):
     assignment = _assignment(version)
     campaign = assignment.campaign
 
@@ -531,10 +533,12 @@ def test_exempting_saves_the_reason_and_logs_it(hr_client, hr_user, version):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("campaigns:people", args=[campaign.pk])
+    exemption = assignment.exemptions.get()
+    assert (exemption.reason, exemption.exempted_by) == ("Langdurig verlof", hr_user)
     assignment.refresh_from_db()
-    assert (assignment.exempt_reason, assignment.exempted_by) == ("Langdurig verlof", hr_user)
-    event = CampaignEvent.objects.get(kind=CampaignEvent.Kind.EXEMPTED)
-    assert event.details == {"exemption": assignment.exemptions.get().pk}
+    assert not assignment.is_exempt  # four eyes: campaigns/tests/test_exemptions_four_eyes.py
+    event = CampaignEvent.objects.get(kind=CampaignEvent.Kind.EXEMPTION_REQUESTED)
+    assert event.details == {"exemption": exemption.pk}
 
 
 def test_after_exempting_hr_returns_to_the_filtered_list(hr_client, version):

@@ -26,11 +26,11 @@ pytestmark = pytest.mark.django_db
 # the menu's roles (2: groups and reports), then the page's own reads:
 # - overview: the campaign's guidelines, the campaign's size (live or kept figures), per
 #   department, completion over time, quiz figures (2), events, the audience's
-#   description (8), however many guidelines;
+#   description, the exemptions waiting for approval (9), however many guidelines;
 # - people: the campaign's guidelines, count and page (of employees), the page's
 #   assignments, and the departments of the filter (5), however many guidelines;
 # - reminder log: count and page, and the counts per status (3).
-DETAIL_QUERIES = 15
+DETAIL_QUERIES = 16
 PEOPLE_QUERIES = 12
 REMINDER_LOG_QUERIES = 10
 PEOPLE_FILTERED_QUERIES = 13  # + the department of ?afdeling=

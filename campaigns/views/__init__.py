@@ -1,2 +1,3 @@
 """The campaign pages: HR's campaigns (hr), their dashboards (dashboard, with the SVG
-chart of chart) and a manager's team page (team)."""
+chart of chart), exemptions with four eyes (exemptions) and a manager's team page
+(team)."""

@@ -23,6 +23,7 @@ from campaigns import selectors
 from campaigns.forms.filters import AssignmentFilterForm, ReminderFilterForm
 from campaigns.models import Assignment, Campaign, CampaignEvent, CampaignGuideline, Reminder
 from campaigns.selectors import combined, dashboard
+from campaigns.selectors import exemptions as exemption_selectors
 from campaigns.services import figures
 from campaigns.views import chart
 from campaigns.views.hr import PAGE_KWARG, CampaignMixin, DashboardAccessMixin
@@ -122,6 +123,10 @@ class CampaignDetailView(DashboardAccessMixin, CampaignMixin, TemplateView):
             combined=guideline is None and len(subjects) > 1,
             headers=sort_headers(column, descending, guideline.slug if guideline else ""),
             min_group_size=dashboard.min_group_size(),
+            # Requests for an exemption in this campaign waiting for a second HR person.
+            exemptions_waiting=exemption_selectors.waiting_count(
+                scope=self.scope, campaign=campaign
+            ),
             events=list(
                 self.events(campaign)
                 .select_related("actor", "assignment__employee")

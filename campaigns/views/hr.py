@@ -1,5 +1,6 @@
 """HR's campaign pages (/campagnes/): the list, setting up, launching, closing, the
-reminder schedule, the onboarding rule, exemptions and trying a failed mail again.
+reminder schedule, the onboarding rule and trying a failed mail again (exemptions:
+campaigns.views.exemptions).
 
 Thin views: reads through campaigns.selectors and campaigns.selectors.dashboard, writes only
 through campaigns.services and campaigns.services.reminders. The dashboards themselves (detail,
@@ -32,11 +33,10 @@ from django.views.generic import FormView, ListView, TemplateView
 from campaigns import selectors, services
 from campaigns.forms.campaigns import (
     CampaignForm,
-    ExemptForm,
     OnboardingGuidelinesForm,
     ScheduleForm,
 )
-from campaigns.models import Assignment, Campaign, CampaignGuideline, Reminder
+from campaigns.models import Campaign, CampaignGuideline, Reminder
 from campaigns.selectors import dashboard
 from campaigns.selectors import reminders as reminder_selectors
 from campaigns.selectors import scope as scoped
@@ -199,10 +199,6 @@ class CampaignCreateView(ManageAccessMixin, FormView):
     template_name = "campaigns/campaign_form.html"
     form_class = CampaignForm
     extra_context = {"page_title": _("Set up a campaign")}
-
-    def get_form_kwargs(self):
-        # An HR adviser: their departments or people, never all staff.
-        return super().get_form_kwargs() | {"scope": self.scope}
 
     def form_valid(self, form):
         try:
@@ -427,101 +423,6 @@ class OnboardingGuidelinesView(ManageAccessMixin, TemplateView):
                 return redirect(reverse("campaigns:onboarding"))
         context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
         return self.render_to_response(context, status=400)
-
-
-# Exemptions -------------------------------------------------------------------------------
-
-
-class _AssignmentActionView(ManageAccessMixin, TemplateView):
-    """Acting on one assignment: only of someone in the scope (another's: 404)."""
-
-    def get_assignment(self) -> Assignment:
-        if not hasattr(self, "_assignment"):
-            self._assignment = get_object_or_404(
-                Assignment.objects.filter(
-                    self.scope.q(department_field="employee__department")
-                ).select_related("employee__department", "campaign", "exempted_by"),
-                pk=self.kwargs["pk"],
-            )
-        return self._assignment
-
-    def people_url(self) -> str:
-        return reverse("campaigns:people", args=[self.get_assignment().campaign_id])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        assignment = self.get_assignment()
-        context.update(
-            assignment=assignment,
-            campaign=assignment.campaign,
-            employee=assignment.employee,
-            next_url=return_url(self.request, self.people_url()),
-        )
-        return context
-
-
-class ExemptView(_AssignmentActionView):
-    """/campagnes/toewijzing/<pk>/vrijstellen/: GET the form, POST exempt (with a reason,
-    logged)."""
-
-    template_name = "campaigns/exempt.html"
-
-    def get_context_data(self, **kwargs):
-        kwargs.setdefault("form", ExemptForm())
-        return super().get_context_data(**kwargs)
-
-    def get(self, request, *args, **kwargs):
-        if self.get_assignment().is_exempt:
-            messages.info(request, gettext("This employee is exempt already."))
-            return redirect(return_url(request, self.people_url()))
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        assignment = self.get_assignment()
-        form = ExemptForm(request.POST)
-        extra: list[str] = []
-        if form.is_valid():
-            try:
-                services.exempt(
-                    assignment=assignment, reason=form.cleaned_data["reason"], by=request.user
-                )
-            except CampaignError as error:
-                extra.append(str(error))
-            else:
-                messages.success(
-                    request,
-                    gettext("%(name)s is exempt from this campaign.")
-                    % {"name": assignment.employee.full_name},
-                )
-                return redirect(return_url(request, self.people_url()))
-        context = self.get_context_data(form=form, error_summary=form.error_summary(extra=extra))
-        return self.render_to_response(context, status=400)
-
-
-class LiftExemptionView(_AssignmentActionView):
-    """/campagnes/toewijzing/<pk>/vrijstelling-intrekken/: GET confirm, POST lift."""
-
-    template_name = "campaigns/lift_exemption.html"
-
-    def get(self, request, *args, **kwargs):
-        if not self.get_assignment().is_exempt:
-            messages.info(request, gettext("This employee is not exempt."))
-            return redirect(return_url(request, self.people_url()))
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        assignment = self.get_assignment()
-        try:
-            services.lift_exemption(assignment=assignment, by=request.user)
-        except CampaignError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                gettext("The exemption of %(name)s has been lifted.")
-                % {"name": assignment.employee.full_name},
-            )
-        return redirect(return_url(request, self.people_url()))
 
 
 # Failed mails -----------------------------------------------------------------------------

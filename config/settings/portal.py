@@ -106,6 +106,9 @@ CAMPAIGN_LIVE_FIGURES_LIMIT = 5000
 CAMPAIGN_FIGURES_MAX_AGE = 60
 # Escalations to HR go to this mailbox; empty: to everyone with the HR role.
 CAMPAIGN_HR_EMAIL = env("PORTAL_CAMPAIGN_HR_EMAIL", "", old="CAMPAIGN_HR_EMAIL")
+# The monthly list of the exemptions granted (`manage.py mail_exemptions`, from cron)
+# goes to the HR lead; empty: the command refuses, so that nobody is left out unseen.
+PORTAL_HR_LEAD_EMAIL = env("PORTAL_HR_LEAD_EMAIL", "")
 # Delivery of reminders: retries with back-off (seconds), then "failed" for HR to see.
 CAMPAIGN_REMINDER_MAX_ATTEMPTS = 10
 CAMPAIGN_REMINDER_FIRST_BACKOFF = 60

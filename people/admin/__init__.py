@@ -33,11 +33,10 @@ class DepartmentAdmin(admin.ModelAdmin):
     """Departments are written through people.services, which keep the paths right."""
 
     form = DepartmentAdminForm
-    list_display = ["name", "code", "kind", "parent", "closed_on"]
-    list_filter = ["kind", ("closed_on", admin.EmptyFieldListFilter)]
+    list_display = ["name", "code", "kind", "parent"]
+    list_filter = ["kind"]
     search_fields = ["name", "code"]
-    # Closing and reopening follow the HR file (the staff import), not the admin.
-    readonly_fields = ["path", "closed_on"]
+    readonly_fields = ["path"]
     autocomplete_fields = ["parent"]
 
     def save_model(self, request, obj, form, change):
