@@ -24,3 +24,9 @@ class AcknowledgementsConfig(AppConfig):
 
         register_trigger_check(triggers, check_id="acknowledgements.E001")
         register_trigger_set(triggers.EVIDENCE, check_id="acknowledgements.E001")
+
+        # What the portal keeps about a person (AVG art. 15): the categories of this app
+        # and of the apps below it; the apps above register theirs (portal.personal_data).
+        from acknowledgements.selectors.personal_data import register_categories
+
+        register_categories()

@@ -53,6 +53,11 @@ urlpatterns = [
         views_personal_data.PersonalDataDownloadView.as_view(),
         name="personal_data_download",
     ),
+    path(
+        "mijn-gegevens/mijn-gegevens.pdf",
+        views_personal_data.PersonalDataPdfView.as_view(),
+        name="personal_data_pdf",
+    ),
     path("<verification_code:code>/", views.ReceiptView.as_view(), name="receipt"),
     path(
         "<verification_code:code>/certificaat.pdf",

@@ -37,6 +37,12 @@ class CampaignsConfig(AppConfig):
         # the ledger (below this app) may not import.
         register_signing_round(signing_round, names=round_names, open_rounds=open_rounds)
 
+        from campaigns.selectors.personal_data import register_categories
+
+        # What campaigns keep about a person, for the export of one's own data (AVG
+        # art. 15), which the ledger (below this app) gathers from the register.
+        register_categories()
+
         from campaigns import triggers as progress
         from portal.triggers import register_trigger_check, register_trigger_set
 

@@ -23,6 +23,7 @@ from demo.second_guideline import SLUG as SECOND_GUIDELINE
 from people.models import Department, Employee
 from people.roles import MFA_ROLES, Role
 from people.services import create_department, grant_role
+from people.services.object_roles import grant_object_role
 
 DEMO_PASSWORD = "Voorbeeldstad-2026!"  # noqa: S105 (a demo password, printed on purpose)
 DEMO_DOMAIN = "voorbeeldstad.nl"
@@ -173,6 +174,9 @@ PEOPLE: tuple[DemoPerson, ...] = (
       _d("2021-08-01")),
     P("300046", "Priya", "", "Raman", "Recruiter", "AFD-PO", "300041", _d("2024-05-01"),
       language="en"),
+    # HR adviser of Directie Ruimte only: the HR role on that directorate (DEMO_ACCOUNTS).
+    P("300047", "Sevda", "", "Arslan", "HR-adviseur Directie Ruimte", "AFD-PO", "300041",
+      _d("2020-03-01"), email="hr-ruimte@voorbeeldstad.nl"),
     P("300050", "Marloes", "de", "Jong", "Afdelingshoofd Communicatie", "AFD-COM", "300040",
       _d("2016-03-01")),
     P("300051", "Tom", "van der", "Meer", "Communicatieadviseur", "AFD-COM", "300050",
@@ -241,6 +245,9 @@ class DemoAccount:
     # The short name of the one guideline the role is held on (an object role, granted
     # by demo.second_guideline); empty: the role holds everywhere.
     guideline: str = ""
+    # The code of the one department the role is held on, with everything below it (an
+    # object role, granted by ensure_department_roles): an HR adviser of a directorate.
+    department: str = ""
 
     @property
     def uses_totp(self) -> bool:
@@ -256,6 +263,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "manager of Team Omgevingsvergunningen; signed last year, signs again now",
     ),
     DemoAccount("hr@voorbeeldstad.nl", Role.HR, "HR adviser (P&O)"),
+    DemoAccount(
+        "hr-ruimte@voorbeeldstad.nl",
+        Role.HR,
+        "HR adviser of Directie Ruimte only (HR-adviseur Directie Ruimte)",
+        department="DIR-RUI",
+    ),
     DemoAccount("redacteur@voorbeeldstad.nl", Role.EDITOR, "communications editor"),
     DemoAccount("redacteur2@voorbeeldstad.nl", Role.EDITOR, "second editor (four-eyes publishing)"),
     DemoAccount(
@@ -344,6 +357,20 @@ def ensure_employees(departments: dict[str, Department]) -> int:
         employee.manager_id = by_number.get(manager_number) if manager_number else None
     Employee.objects.bulk_update(new, ["manager"])
     return len(new)
+
+
+def ensure_department_roles(*, administrator: Employee) -> None:
+    """The roles the demo accounts hold on one department (an HR adviser of Directie
+    Ruimte), given by the demo administrator as in the admin. Idempotent."""
+    for account in DEMO_ACCOUNTS:
+        if not account.department:
+            continue
+        grant_object_role(
+            actor=administrator,
+            employee=Employee.objects.get(email__iexact=account.email),
+            role=account.role,
+            target=Department.objects.get(code=account.department),
+        )
 
 
 def ensure_roles() -> None:

@@ -16,6 +16,7 @@ from demo.campaigns import seed_demo_campaigns
 from demo.handbook import VERSION_ONE_IN_FORCE, create_demo_draft
 from demo.organisation import (
     DEMO_ACCOUNTS,
+    ensure_department_roles,
     ensure_departments,
     ensure_employees,
     ensure_roles,
@@ -62,6 +63,9 @@ def seed_demo() -> SeedReport:
     departments, report.departments_created = ensure_departments()
     report.employees_created = ensure_employees(departments)
     ensure_roles()
+    ensure_department_roles(
+        administrator=Employee.objects.get(email__iexact="beheerder@voorbeeldstad.nl")
+    )
 
     for account in DEMO_ACCOUNTS:
         if account.uses_totp:

@@ -65,3 +65,23 @@ def test_employee_checks_their_overview_and_downloads_their_data(
         ).first.click()
     path = download_info.value.path()
     assert '"acknowledgements"' in Path(path).read_text(encoding="utf-8")
+
+
+def test_employee_reads_every_part_of_their_data_and_downloads_the_pdf(
+    employee_page, employee, signed_then_changed
+):
+    """The page shows each category with its content (axe-checked on arrival by
+    click_and_follow), in the employee's language, and the PDF comes as a download."""
+    page = employee_page
+    visit(page, reverse("acknowledgements:overview"))
+    click_and_follow(page, page.locator(f"a[href='{reverse('acknowledgements:personal_data')}']"))
+
+    expect(page.locator("section[data-category='profile']")).to_contain_text(employee.email)
+    expect(page.locator("section[data-category='acknowledgements']")).to_be_visible()
+    expect(page.locator("#personal-data-contents a")).to_have_count(
+        page.locator("section.personal-data-category").count()
+    )
+    with page.expect_download() as download_info:
+        page.locator("#personal-data-pdf").click()
+    assert download_info.value.suggested_filename.endswith(".pdf")
+    assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")

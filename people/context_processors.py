@@ -12,6 +12,9 @@ def roles(request) -> dict:
         "is_manager": Role.MANAGER in user_roles,
         # An editor of one guideline or more (people.ObjectRoleGrant): the editors' menu.
         "edits_a_guideline": Role.EDITOR in on_objects,
+        # An HR adviser of a part of the organisation (the HR role on a department): HR's
+        # menu (campaigns, reports, staff), each page limited to that part.
+        "advises_a_part": Role.HR in on_objects,
         # Hashes and other technical detail open at once for those who check records
         # (HR, also an adviser of a part, auditors, administrators); behind a
         # "Technical details" disclosure for everyone else.

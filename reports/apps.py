@@ -11,3 +11,9 @@ class ReportsConfig(AppConfig):
         from reports import triggers
 
         register_trigger_set(triggers.EVENTS, check_id="reports.E001")
+
+        # The reports that name a person, for the export of one's own data (AVG art. 15),
+        # which the ledger (below this app) gathers from the register.
+        from reports.selectors import register_personal_data
+
+        register_personal_data()

@@ -512,7 +512,12 @@ def test_hr_and_auditors_download_the_export_streamed_and_logged(client, tmp_pat
     assert response["Content-Disposition"].endswith('.jsonl"')
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
     assert (event.actor, event.ip_address) == (person, "192.0.2.30")
-    assert event.details == {"action": "download", "view": "ledger:export", "format": "jsonl"}
+    assert event.details == {
+        "action": "download",
+        "what": "ledger",
+        "view": "ledger:export",
+        "format": "jsonl",
+    }
     path = tmp_path / "download.jsonl"
     path.write_bytes(b"".join(response.streaming_content))
     assert _verify(path).returncode == 0

@@ -22,6 +22,7 @@ from campaigns.models import Campaign
 from campaigns.selectors import campaign_versions
 from handbook.models import GuidelineVersion
 from people.models import Department, Employee
+from people.selectors import EVERYTHING, Scope
 from portal.formfields import DepartmentChoiceField
 from portal.forms import ErrorSummaryMixin
 
@@ -208,7 +209,11 @@ DEFAULT_SCHEDULE = {
 
 
 class CampaignForm(ScheduleForm):
-    """A new campaign: what, for whom, when, and the reminder schedule."""
+    """A new campaign: what, for whom, when, and the reminder schedule.
+
+    ``scope``: the part of the organisation the campaign may ask (an HR adviser's): only
+    its departments are offered, chosen people must lie in it, and all staff is refused.
+    """
 
     name = forms.CharField(
         label=_("Name"),
@@ -323,8 +328,9 @@ class CampaignForm(ScheduleForm):
         *ScheduleForm.schedule_fields,
     ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scope: Scope = EVERYTHING, **kwargs):
         super().__init__(*args, **kwargs)
+        self.scope = scope
         versions = self.fields["versions"]
         versions.queryset = campaign_versions(on=timezone.localdate())
         # With one guideline there is nothing to choose: it is ticked. With more, HR
@@ -334,9 +340,11 @@ class CampaignForm(ScheduleForm):
             if len(choices) == 1:
                 self.initial["versions"] = choices
         # A closed department (the HR system no longer has it) is offered no more.
-        self.fields["departments"].queryset = Department.objects.filter(
-            closed_on__isnull=True
-        ).order_by("path")
+        self.fields["departments"].queryset = (
+            scope.departments().filter(closed_on__isnull=True).order_by("path")
+        )
+        if not scope.everything:
+            self._limit_to_scope()
         self.fields["employees"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
         self.initial.setdefault("start_date", timezone.localdate())
         for name, value in DEFAULT_SCHEDULE.items():
@@ -352,6 +360,27 @@ class CampaignForm(ScheduleForm):
             ),
             Fieldset(_("When"), "start_date", "deadline"),
             Fieldset(_("Reminders and escalations"), *self.schedule_fields),
+        )
+
+    def _limit_to_scope(self) -> None:
+        """An HR adviser: chosen departments (theirs) or chosen people, never all staff."""
+        audience = self.fields["audience"]
+        audience.choices = [
+            (value, label)
+            for value, label in Campaign.Audience.choices
+            if value != Campaign.Audience.ALL
+        ]
+        audience.initial = Campaign.Audience.DEPARTMENTS
+        audience.help_text = _(
+            "You set up campaigns for your part of the organisation only: choose some of its "
+            "departments, or people who work in it."
+        )
+        audience.error_messages["invalid_choice"] = _(
+            "You can ask only your part of the organisation, not all staff. Choose some of "
+            "its departments, or people who work in it."
+        )
+        self.fields["departments"].error_messages["invalid_choice"] = _(
+            "Choose departments from the list: only those of your part of the organisation."
         )
 
     def clean_name(self) -> str:
@@ -390,7 +419,27 @@ class CampaignForm(ScheduleForm):
                 params={"names": ", ".join(employee.full_name for employee in gone)},
                 code="inactive_employees",
             )
+        outside = self._outside_scope(chosen)
+        if outside:
+            raise forms.ValidationError(
+                _(
+                    "Not in your part of the organisation: %(names)s. Remove them from the "
+                    "list, or ask central HR."
+                ),
+                params={"names": ", ".join(employee.full_name for employee in outside)},
+                code="employees_outside_scope",
+            )
         return chosen
+
+    def _outside_scope(self, chosen: list[Employee]) -> list[Employee]:
+        """The chosen people who do not work in the scope (one query; none for all)."""
+        if self.scope.everything or not chosen:
+            return []
+        return list(
+            Employee.objects.filter(pk__in=[employee.pk for employee in chosen])
+            .exclude(self.scope.q(department_field="department"))
+            .order_by("last_name", "first_name", "pk")
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,7 @@ from campaigns.tests.scoped_support import adviser_of, organisation
 from people.roles import Role
 from people.services.object_roles import revoke_object_role
 from people.tests.factories import EmployeeFactory
+from portal.testing.html import links, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,19 @@ def test_an_adviser_of_two_directorates_manages_a_campaign_of_both(client, org, 
     client.force_login(both)
 
     assert client.get(reverse("campaigns:launch", args=[campaign.pk])).status_code == 200
+
+
+def _menu_links(response) -> set[str]:
+    return set(links(parse(response), "header nav"))
+
+
+def test_the_menu_offers_an_adviser_the_campaigns(adviser_client, org):
+    response = adviser_client.get(reverse("campaigns:list"))
+
+    assert reverse("campaigns:list") in _menu_links(response)
+
+
+def test_the_menu_offers_an_adviser_no_ledger(adviser_client, org):
+    response = adviser_client.get(reverse("campaigns:list"))
+
+    assert reverse("ledger:overview") not in _menu_links(response)

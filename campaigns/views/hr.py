@@ -200,6 +200,10 @@ class CampaignCreateView(ManageAccessMixin, FormView):
     form_class = CampaignForm
     extra_context = {"page_title": _("Set up a campaign")}
 
+    def get_form_kwargs(self):
+        # An HR adviser: their departments or people, never all staff.
+        return super().get_form_kwargs() | {"scope": self.scope}
+
     def form_valid(self, form):
         try:
             campaign = services.create_campaign(**form.service_arguments(), by=self.request.user)

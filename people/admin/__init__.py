@@ -33,10 +33,11 @@ class DepartmentAdmin(admin.ModelAdmin):
     """Departments are written through people.services, which keep the paths right."""
 
     form = DepartmentAdminForm
-    list_display = ["name", "code", "kind", "parent"]
-    list_filter = ["kind"]
+    list_display = ["name", "code", "kind", "parent", "closed_on"]
+    list_filter = ["kind", ("closed_on", admin.EmptyFieldListFilter)]
     search_fields = ["name", "code"]
-    readonly_fields = ["path"]
+    # Closing and reopening follow the HR file (the staff import), not the admin.
+    readonly_fields = ["path", "closed_on"]
     autocomplete_fields = ["parent"]
 
     def save_model(self, request, obj, form, change):

@@ -116,3 +116,13 @@ def test_an_adviser_may_not_view_someone_outside_their_part(adviser, people):
 
 def test_an_adviser_may_not_view_someone_without_a_department(adviser, people):
     assert not can_view_employee(viewer=adviser, employee=people["nowhere"])
+
+
+def test_an_advisers_menu_leads_to_their_campaigns_reports_and_staff_not_the_ledger(
+    adviser_client,
+):
+    page = adviser_client.get(reverse("accessibility")).content.decode()
+
+    for name in ("campaigns:list", "reports:list", "people:staff"):
+        assert f'href="{reverse(name)}"' in page, name
+    assert f'href="{reverse("ledger:overview")}"' not in page

@@ -101,3 +101,15 @@ def test_a_missing_unit_file_is_a_clear_error(tmp_path):
     staff.write_bytes(people_file({"1001": "A"}))
     with pytest.raises(CommandError, match="Cannot read .*eenheden.csv"):
         command(staff, "--units", tmp_path / "eenheden.csv")
+
+
+def test_the_sample_files_in_demo_data_import_into_an_empty_portal_as_the_readme_says():
+    from django.conf import settings
+
+    data = settings.BASE_DIR / "demo" / "data"
+    output = command(
+        data / "personeel_met_eenheden.csv", "--units", data / "eenheden.csv", "--dry-run"
+    )
+    assert output.splitlines()[0].startswith("Units: 7 new")
+    assert "4 new, 0 changed" in output
+    assert "Dry run: nothing has changed." in output

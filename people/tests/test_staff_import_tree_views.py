@@ -172,3 +172,11 @@ def test_a_closed_department_is_not_offered_for_a_new_campaign(open_and_closed):
     offered = set(CampaignForm().fields["departments"].queryset)
     assert open_team in offered
     assert closed_team not in offered
+
+
+def test_the_admin_lists_the_closed_departments_apart(admin_client, open_and_closed):
+    url = reverse("admin:people_department_changelist")
+    response = admin_client.get(url, {"closed_on__isempty": "0"})
+    assert response.status_code == 200
+    shown = {department.code for department in response.context["cl"].result_list}
+    assert shown == {"TEAM-DICHT"}
