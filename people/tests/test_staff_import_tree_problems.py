@@ -266,3 +266,14 @@ def test_a_huge_file_with_a_six_level_tree_is_read_and_written_in_a_bounded_numb
     assert len(unit_writes) <= 6  # a statement per level of new units
     assert len(queries) < 120
     assert run(data).plan.has_changes is False
+
+
+def test_a_unit_file_over_the_row_cap_is_refused_before_it_is_read(settings):
+    settings.STAFF_IMPORT_MAX_ROWS = 5
+    units = unit_file([(f"U{n}", "", f"Eenheid {n}", "") for n in range(6)])
+    problems = refused(people_file({"1001": "U1"}), units=units)
+    assert problems[0] == (
+        None,
+        "Unit file: The file has 6 rows; at most 5 can be imported at once. Split the file "
+        "or ask the application manager to raise the limit.",
+    )

@@ -180,3 +180,10 @@ def test_the_admin_lists_the_closed_departments_apart(admin_client, open_and_clo
     assert response.status_code == 200
     shown = {department.code for department in response.context["cl"].result_list}
     assert shown == {"TEAM-DICHT"}
+
+
+def test_a_unit_name_with_markup_is_shown_as_text_in_the_dry_run(hr_client):
+    response = upload(hr_client, path_file({"1001": "<img src=x onerror=alert(1)> Team"}))
+    content = response.content.decode()
+    assert "<img src=x" not in content
+    assert "&lt;img src=x onerror=alert(1)&gt; Team" in content
