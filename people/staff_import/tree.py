@@ -450,7 +450,12 @@ class TreeBuilder:
 
     def read_staff_rows(self, layout: str) -> None:
         unit_columns = ("department", "department_path", "department_parent", "department_name")
-        for row in self.parsed.rows:
+        rows = self.parsed.rows
+        if layout == LOOKUP:
+            # Paths first, so that a row naming only "Directie Ruimte" finds the unit
+            # another row's path "Directie Ruimte/Afdeling Vergunningen" makes.
+            rows = sorted(rows, key=lambda row: "/" not in row.cells.get("department", ""))
+        for row in rows:
             where = Where(row.line)
             cells = row.cells
             if self.broken(where, [cells[name] for name in unit_columns if name in cells]):
@@ -490,6 +495,8 @@ class TreeBuilder:
             return found.code
         if layout == LOOKUP and "/" in value:
             return self.declare_path(Where(row.line), value, None)
+        if layout == LOOKUP and key_of(value) in self.path_codes:
+            return self.path_codes[key_of(value)]
         if layout == UNIT_FILE:
             reason = _(
                 "There is no unit “%(value)s”: it is neither in the unit file nor in the portal."

@@ -383,3 +383,16 @@ def test_a_department_made_by_hand_keeps_its_code_when_the_unit_file_renames_it(
     )
     assert changes_of(outcome)["renamed"] == ["AFD-PO"]
     assert Department.objects.get(pk=departments["AFD-PO"].pk).name == "Afdeling HR"
+
+
+def test_a_unit_name_alone_in_the_afdeling_column_finds_the_unit_another_row_s_path_makes():
+    outcome = run(
+        staff_csv(
+            [
+                person("1001", afdeling="Directie Ruimte"),
+                person("1002", afdeling="Directie Ruimte/Afdeling Vergunningen"),
+            ]
+        )
+    )
+    assert outcome.applied, problems_of(outcome)
+    assert department_of("1001") == department_of("1002").parent
