@@ -381,3 +381,28 @@ def test_the_settings_read_the_periods_from_the_environment_and_fail_closed():
     assert "PORTAL_RETENTION_ACKNOWLEDGEMENT_YEARS_AFTER_EMPLOYMENT must be at least 1" in (
         run.stderr
     )
+
+
+def test_a_leaver_who_was_a_manager_is_gone_from_the_mail_log_of_their_team(hr):
+    manager = EmployeeFactory(email="mila.manager@voorbeeldstad.nl")
+    member = EmployeeFactory(manager=manager)
+    version = quiz_version(tips=1)
+    campaign = launched_campaign(version, by=hr)
+    now = timezone.now()
+    escalation = Reminder.objects.create(
+        assignment=Assignment.objects.get(campaign=campaign, employee=member),
+        kind=Reminder.Kind.MANAGER,
+        step="after-7",
+        status=Reminder.Status.FAILED,
+        created_at=now,
+        next_attempt_at=now,
+        recipients="Mila.Manager@voorbeeldstad.nl",
+        last_error="550 <mila.manager@voorbeeldstad.nl>: unknown user",
+    )
+    _left(manager, 11)
+
+    carried_out(TODAY)
+
+    escalation.refresh_from_db()
+    assert "mila.manager" not in (escalation.recipients + escalation.last_error).lower()
+    assert escalation.recipients == REMOVED

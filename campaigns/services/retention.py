@@ -10,13 +10,16 @@ which are the mail log (to whom, when, errors). Listed on the destruction list b
 from __future__ import annotations
 
 import datetime
+import re
 
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acknowledgements.hooks import RetainedItem
 from campaigns.models import Assignment, Reminder
+from people.models import Employee
+from people.services.pseudonymisation import REMOVED
 
 REMINDERS = "reminders"
 ASSIGNMENTS = "assignments"
@@ -77,10 +80,28 @@ def retained_items(*, employee_ids: list[int]) -> list[RetainedItem]:
 
 
 def remove_retained(*, employee_ids: list[int], now: datetime.datetime) -> int:
-    """Remove these people's reminders and escalations; returns how many rows."""
+    """Remove these people's reminders and escalations, and their e-mail addresses from
+    the mail log of others' (an escalation to them as manager, a delivery error naming
+    them); returns how many rows were removed. Called before their employee rows are
+    pseudonymised (acknowledgements.signals.retention_ended), so the addresses are known."""
     doomed = Reminder.objects.filter(assignment__employee_id__in=employee_ids)
     # A bundled row points at the row that carried it (the same person's): unlink
     # first, so that the rows go in one delete whatever their order.
     Reminder.objects.filter(bundle__in=doomed.values("pk")).update(bundle=None)
     removed, _per_model = doomed.delete()
+    emails = [
+        email
+        for email in Employee.objects.filter(pk__in=employee_ids).values_list("email", flat=True)
+        if email
+    ]
+    for email in emails:
+        naming = Reminder.objects.filter(
+            Q(recipients__icontains=email) | Q(last_error__icontains=email)
+        ).only("pk", "recipients", "last_error")
+        pattern = re.compile(re.escape(email), re.IGNORECASE)
+        for reminder in naming:
+            Reminder.objects.filter(pk=reminder.pk).update(
+                recipients=pattern.sub(REMOVED, reminder.recipients),
+                last_error=pattern.sub(REMOVED, reminder.last_error),
+            )
     return removed
