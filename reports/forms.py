@@ -13,6 +13,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, CampaignGuideline
+from campaigns.selectors.scope import touching
 from handbook.models import Guideline, GuidelineVersion
 from people.models import Department, Employee
 from people.selectors import EVERYTHING
@@ -163,10 +164,15 @@ class ReportRequestForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, within: PartOfOrganisation = EVERYTHING, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = Campaign.objects.filter(
-            kind=Campaign.Kind.CAMPAIGN,
-            status__in=[Campaign.Status.RUNNING, Campaign.Status.CLOSED],
-        ).order_by("-start_date", "-pk")
+        # An HR adviser: the campaigns that touch their part (the report is of it).
+        self.fields["campaign"].queryset = (
+            Campaign.objects.filter(
+                kind=Campaign.Kind.CAMPAIGN,
+                status__in=[Campaign.Status.RUNNING, Campaign.Status.CLOSED],
+            )
+            .filter(touching(scope=within))
+            .order_by("-start_date", "-pk")
+        )
         # The guidelines of any campaign; clean() checks the chosen campaign covers it.
         self.fields["guideline"].queryset = Guideline.objects.filter(
             pk__in=CampaignGuideline.objects.values("guideline_id")

@@ -160,6 +160,49 @@ def test_the_request_form_offers_only_the_departments_of_the_part(adviser_client
     assert f'value="{tree["sociaal"].pk}"' not in page
 
 
+def test_a_forged_report_request_on_another_directorates_campaign_is_refused(
+    adviser_client, adviser, version, people, tree
+):
+    from campaigns.models import Campaign
+    from campaigns.tests.factories import launched_campaign
+
+    theirs = launched_campaign(
+        version,
+        name="Sociaal",
+        audience=Campaign.Audience.DEPARTMENTS,
+        departments=[tree["sociaal"]],
+    )
+
+    response = adviser_client.post(
+        reverse("reports:create"), form_data(basis="campaign", campaign=theirs.pk)
+    )
+
+    assert response.status_code == 400
+    assert not Report.objects.filter(requested_by=adviser).exists()
+
+
+def test_the_request_form_offers_the_campaigns_that_touch_the_part(
+    adviser_client, version, people, tree
+):
+    from campaigns.models import Campaign
+    from campaigns.tests.factories import launched_campaign
+
+    ours = launched_campaign(
+        version, name="Ruimte", audience=Campaign.Audience.DEPARTMENTS, departments=[tree["ruimte"]]
+    )
+    theirs = launched_campaign(
+        version,
+        name="Sociaal",
+        audience=Campaign.Audience.DEPARTMENTS,
+        departments=[tree["sociaal"]],
+    )
+
+    offered = adviser_client.get(reverse("reports:create")).context["form"].fields["campaign"]
+
+    assert list(offered.queryset) == [ours]
+    assert theirs not in offered.queryset
+
+
 def test_the_service_refuses_an_adviser_a_report_on_another_department(adviser, version, tree):
     with pytest.raises(PermissionDenied):
         services.request_report(
