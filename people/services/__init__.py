@@ -153,7 +153,7 @@ def log_staff_import(
 ) -> StaffImport:
     """Write the log row of one import run (the caller's transaction)."""
     counts = plan.counts
-    changes = {
+    changes: dict[str, object] = {
         kind: [_logged(entry, entry.changes) for entry in plan.of_kind(kind)]
         for kind in (
             staff_import.NEW,
