@@ -181,14 +181,14 @@ DOWNLOADS: dict[str, Callable[[dict], tuple[str, str, str | None, str | None]]] 
     "acknowledgements:personal_data_download": lambda w: (
         "employee",
         reverse("acknowledgements:personal_data_download"),
-        None,
-        None,
+        "personal_data",
+        "employee",
     ),
     "acknowledgements:personal_data_pdf": lambda w: (
         "employee",
         reverse("acknowledgements:personal_data_pdf"),
-        None,
-        None,
+        "personal_data",
+        "employee",
     ),
     "acknowledgements:certificate": lambda w: (
         "hr",
