@@ -31,6 +31,7 @@ from reports.forms import ReportRequestForm
 from reports.models import Report, ReportEvent
 from reports.selectors import visible_reports
 from reports.services import PERMISSION, ReportError
+from security import services as security_log
 
 PAGE_KWARG = "pagina"
 CONTENT_TYPES = {
@@ -206,7 +207,7 @@ class ReportDownloadView(ReportAccessMixin, View):
             content_type=CONTENT_TYPES.get(report.format, "application/octet-stream"),
         )
         response["Cache-Control"] = "private, no-store"
-        return response
+        return security_log.record_download(request=request, response=response, what="report")
 
 
 class ReportRetryView(ReportAccessMixin, View):

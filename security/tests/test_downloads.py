@@ -202,7 +202,7 @@ DOWNLOADS: dict[str, Callable[[dict], tuple[str, str, str | None, str | None]]] 
         "receipt",
         "employee",
     ),
-    "reports:download": lambda w: ("hr", _report(w), None, None),
+    "reports:download": lambda w: ("hr", _report(w), "report", None),
     "ledger:destruction_csv": lambda w: ("hr", _destruction_list(w), None, None),
 }
 

@@ -45,6 +45,7 @@ def test_a_report_download_is_recorded_with_who_the_format_and_the_address(
     assert (event.actor, event.ip_address) == (person, "192.0.2.20")
     assert event.details == {
         "action": "download",
+        "what": "report",
         "view": "reports:download",
         "format": short,
         "object": str(report.pk),
