@@ -11,7 +11,9 @@ import json
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
@@ -355,6 +357,23 @@ def test_the_export_costs_the_same_queries_however_much_there_is(django_assert_n
 
 
 # Readable: the page and the PDF -------------------------------------------------------
+
+
+def test_the_page_costs_the_same_queries_however_much_there_is(world):
+    client = client_for(world.employee)
+    client.get(PAGE_URL)  # the session's first request reads more
+
+    counts = []
+    for more_rounds in ([], [2, 3]):
+        for number in more_rounds:
+            world._round(number)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(PAGE_URL)
+        assert response.status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
+    assert response.content.decode().count("Ronde ") >= 3
 
 
 def test_every_key_the_page_shows_has_a_name_of_its_own(world):
