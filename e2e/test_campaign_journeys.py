@@ -330,7 +330,7 @@ def _login_hr(page, live_server, hr_with_totp) -> None:
 
 
 def test_hr_finds_the_overdue_and_exempts_one_with_a_reason_then_lifts_it(
-    page, live_server, hr_with_totp, colleagues, overdue_campaign
+    page, second_page, live_server, hr_with_totp, colleagues, overdue_campaign
 ):
     campaign = overdue_campaign
     piet = colleagues[0]
@@ -356,7 +356,8 @@ def test_hr_finds_the_overdue_and_exempts_one_with_a_reason_then_lifts_it(
     assert lines[0].startswith("\ufeff") and ";" in lines[0]
     assert len(lines) == 1 + 4
 
-    # Exempt Piet: the reason is required, then the status shows "exempt" with it.
+    # Ask to exempt Piet: the reason is required; a second HR person approves (four
+    # eyes), then the status shows "exempt" with it.
     click_and_follow(page, page.locator(f'#assignment-{piet_assignment.pk} a[href*="vrijstellen"]'))
     assert path_of(page) == reverse("campaigns:exempt", args=[piet_assignment.pk])
     click_and_follow(page, "#exempt-button")
@@ -375,6 +376,36 @@ def test_hr_finds_the_overdue_and_exempts_one_with_a_reason_then_lifts_it(
     assert path_of(page) == reverse("campaigns:people", args=[campaign.pk])
     assert "status=overdue" in page.url  # back to the list it came from
     expect(_messages(page, "success")).to_contain_text("Piet Pieters")
+    # Asked for, not exempt yet: still overdue (and reminded) until someone else approves.
+    expect(page.locator(f"#assignment-{piet_assignment.pk}")).to_have_attribute(
+        "data-status", "overdue"
+    )
+    visit(page, reverse("campaigns:detail", args=[campaign.pk]))
+    expect(page.locator("#count-exemptions-waiting")).to_have_text("1")
+    visit(page, reverse("campaigns:exemptions_waiting"))
+    exemption = piet_assignment.exemptions.get()
+    expect(page.locator(f"#own-request-{exemption.pk}")).to_be_visible()
+    expect(page.locator(f"#decide-{exemption.pk}")).to_have_count(0)
+
+    # A second HR person approves it, by keyboard, with a note.
+    from e2e.totp import activate_totp
+    from people.tests.factories import EmployeeFactory
+
+    colleague = EmployeeFactory(hr=True, first_name="Gerda", last_name="Tweede")
+    login(second_page, live_server, colleague, totp_secret=activate_totp(colleague))
+    visit(second_page, reverse("campaigns:list"))
+    click_and_follow(second_page, "#exemptions-waiting-link")
+    expect(second_page.locator(f"#exemption-{exemption.pk}")).to_contain_text("Langdurig verlof")
+    click_and_follow(second_page, f"#decide-{exemption.pk}")
+    assert path_of(second_page) == reverse("campaigns:exemption_decide", args=[exemption.pk])
+    tab_to(second_page, "#id_note")
+    second_page.keyboard.type("Akkoord, verlof bekend bij P&O")
+    tab_to(second_page, "#approve-button")
+    press_and_follow(second_page, "Enter")
+    assert path_of(second_page) == reverse("campaigns:exemptions_waiting")
+    expect(second_page.locator("#no-exemptions-waiting")).to_be_visible()
+
+    visit(page, reverse("campaigns:people", args=[campaign.pk]) + "?status=overdue")
     expect(page.locator(f"#assignment-{piet_assignment.pk}")).to_have_count(0)
     page.locator("#filter-form select[name=status]").select_option("exempt")
     click_and_follow(page, "#filter-form button[type=submit]")

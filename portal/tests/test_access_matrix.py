@@ -292,6 +292,10 @@ GET_ROWS = [
         pk="assignment"),
     get("campaigns:lift_exemption",                L,   403, 403, 200, 403, 403, 403, 200,
         pk="exempted"),
+    # Exemptions wait for a second HR person (HR's own request: the page, no form).
+    get("campaigns:exemptions_waiting",            L,   403, 403, 200, 403, 403, 403, 200),
+    get("campaigns:exemption_decide",              L,   403, 403, 200, 403, 403, 403, 200,
+        pk="request"),
     # A campaign of the adviser's part alone: theirs to view and to change.
     get("campaigns:detail",                        L,   403, 403, 200, 403, 200, 200, 200,
         pk="within", label="within"),
@@ -318,6 +322,8 @@ GET_ROWS = [
         pk="outside_assignment", label="outside"),
     get("campaigns:lift_exemption",                L,   403, 403, 200, 403, 403, 403, 404,
         pk="outside_exempted", label="outside"),
+    get("campaigns:exemption_decide",              L,   403, 403, 200, 403, 403, 403, 404,
+        pk="outside_request", label="outside"),
     # The manager's reminder buttons are POST only for everyone (who may: see POST_ROWS).
     get("campaigns_team:remind_all",               L,   P,   P,   P,   P,   P,   P,   P),
     get("campaigns_team:remind_one",               L,   P,   P,   P,   P,   P,   P,   P,
@@ -429,6 +435,10 @@ POST_ROWS = [
     post("campaigns:reminder_retry",               L,   403, 403,
          to("campaigns:reminders", pk="outside"), 403, 403, 403, 404,
          pk="outside_mail", label="outside"),
+    # The one who asked for an exemption never decides on it (a forged POST: 403); the
+    # adviser, another HR person, may (here without a decision: 400).
+    post("campaigns:exemption_decide",             L,   403, 403, 403, 403, 403, 403, 400,
+         pk="request", data={"note": "goedgekeurd"}),
     post("ledger:on_behalf",                       L,   403, 400, 400, 403, 403, 403, 400),
     post("ledger:check",                           L,   403, 403, LEDGER, 403, LEDGER, LEDGER, 403),
     post("handbook:create_draft",                  L,   403, 403, 403, EDITOR, 403, 403, 403,
@@ -628,6 +638,19 @@ def _build_world() -> dict:
         reason="langdurig verlof",
         by=users["hr"],
     )
+    # Exemptions HR asked for, waiting for a second HR person: in the part and outside.
+    from campaigns.services import exemptions as four_eyes
+
+    request = four_eyes.request_exemption(
+        assignment=Assignment.objects.get(campaign=campaign, employee=field_worker),
+        reason="buitendienst",
+        by=users["hr"],
+    )
+    outside_request = four_eyes.request_exemption(
+        assignment=Assignment.objects.get(campaign=campaign, employee=outsider),
+        reason="buitendienst",
+        by=users["hr"],
+    )
     # Central HR's report on everyone; one on the adviser's part, one on another's.
     reports = {
         name: generation.generate(
@@ -672,6 +695,8 @@ def _build_world() -> dict:
         "outside_assignment": outside_assignment.pk,
         "exempted": exempt.pk,
         "outside_exempted": outside_exempt.pk,
+        "request": request.pk,
+        "outside_request": outside_request.pk,
         "mail": reminder.pk,
         "outside_mail": outside_mail.pk,
         "report": reports["report"].pk,
