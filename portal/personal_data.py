@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 type Text = str | Promise
-type Collector = Callable[[Any], Any]
+type Collector = Callable[..., Any]
 
 
 LEGAL_GROUND = "art. 4 Ambtenarenwet 2017; AVG art. 6(1)(c)"
@@ -62,7 +62,7 @@ class Category:
     collect: Collector  # (employee=...) -> JSON-ready data
     order: int = 100
     labels: Mapping[str, Text] = field(default_factory=dict)  # a key's name on the page
-    choices: Mapping[str, Mapping[str, Text]] = field(default_factory=dict)  # coded values
+    choices: Mapping[str, Mapping[Any, Text]] = field(default_factory=dict)  # coded values
 
     def kept(self) -> str:
         return str(self.kept_for() if callable(self.kept_for) else self.kept_for)

@@ -6,40 +6,156 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('acknowledgements', '0010_signature_per_round'),
+        ("acknowledgements", "0010_signature_per_round"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DestructionList',
+            name="DestructionList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('proposed', 'Waiting for approval'), ('approved', 'Approved, not carried out yet'), ('carried_out', 'Carried out'), ('superseded', 'Superseded by a newer list')], default='proposed', max_length=16, verbose_name='status')),
-                ('proposed_at', models.DateTimeField(verbose_name='proposed at')),
-                ('day', models.DateField(verbose_name='retention applied as of')),
-                ('employment_ended_before', models.DateField(verbose_name='employment ended before')),
-                ('attempts_submitted_before', models.DateField(verbose_name='quiz attempts submitted before')),
-                ('items', models.JSONField(blank=True, default=list, verbose_name='items')),
-                ('approver_name', models.CharField(blank=True, max_length=200, verbose_name='name of the approver')),
-                ('approver_function', models.CharField(blank=True, max_length=200, verbose_name='function of the approver')),
-                ('approval_date', models.DateField(blank=True, null=True, verbose_name='date of the declaration')),
-                ('approval_reference', models.CharField(blank=True, max_length=200, verbose_name='reference of the declaration')),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approval recorded at')),
-                ('carried_out_at', models.DateTimeField(blank=True, null=True, verbose_name='carried out at')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='result')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approval recorded by')),
-                ('carried_out_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='carried out by')),
-                ('proposed_by', models.ForeignKey(blank=True, help_text='Empty when the list was proposed on the command line.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Waiting for approval"),
+                            ("approved", "Approved, not carried out yet"),
+                            ("carried_out", "Carried out"),
+                            ("superseded", "Superseded by a newer list"),
+                        ],
+                        default="proposed",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(verbose_name="proposed at")),
+                ("day", models.DateField(verbose_name="retention applied as of")),
+                (
+                    "employment_ended_before",
+                    models.DateField(verbose_name="employment ended before"),
+                ),
+                (
+                    "attempts_submitted_before",
+                    models.DateField(verbose_name="quiz attempts submitted before"),
+                ),
+                ("items", models.JSONField(blank=True, default=list, verbose_name="items")),
+                (
+                    "approver_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="name of the approver"
+                    ),
+                ),
+                (
+                    "approver_function",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="function of the approver"
+                    ),
+                ),
+                (
+                    "approval_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of the declaration"),
+                ),
+                (
+                    "approval_reference",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reference of the declaration"
+                    ),
+                ),
+                (
+                    "approved_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="approval recorded at"
+                    ),
+                ),
+                (
+                    "carried_out_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="carried out at"),
+                ),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="result")),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approval recorded by",
+                    ),
+                ),
+                (
+                    "carried_out_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="carried out by",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the list was proposed on the command line.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposed by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'destruction list',
-                'verbose_name_plural': 'destruction lists',
-                'ordering': ['-proposed_at', '-pk'],
-                'permissions': [('propose_destruction', 'Can propose and carry out destruction lists'), ('approve_destruction', 'Can record the approval of a destruction list')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['proposed', 'superseded']), models.Q(models.Q(('approver_name', ''), _negated=True), models.Q(('approver_function', ''), _negated=True), models.Q(('approval_reference', ''), _negated=True), ('approval_date__isnull', False), ('approved_by__isnull', False), ('approved_at__isnull', False)), _connector='OR'), name='ack_destruction_approved_by_someone_named'), models.CheckConstraint(condition=models.Q(('approved_by__isnull', True), ('proposed_by__isnull', True), models.Q(('approved_by', models.F('proposed_by')), _negated=True), _connector='OR'), name='ack_destruction_four_eyes'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'carried_out'), _negated=True), ('carried_out_at__isnull', False), _connector='OR'), name='ack_destruction_carried_out_at')],
+                "verbose_name": "destruction list",
+                "verbose_name_plural": "destruction lists",
+                "ordering": ["-proposed_at", "-pk"],
+                "permissions": [
+                    ("propose_destruction", "Can propose and carry out destruction lists"),
+                    ("approve_destruction", "Can record the approval of a destruction list"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["proposed", "superseded"]),
+                            models.Q(
+                                models.Q(("approver_name", ""), _negated=True),
+                                models.Q(("approver_function", ""), _negated=True),
+                                models.Q(("approval_reference", ""), _negated=True),
+                                ("approval_date__isnull", False),
+                                ("approved_by__isnull", False),
+                                ("approved_at__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="ack_destruction_approved_by_someone_named",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("approved_by__isnull", True),
+                            ("proposed_by__isnull", True),
+                            models.Q(("approved_by", models.F("proposed_by")), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="ack_destruction_four_eyes",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "carried_out"), _negated=True),
+                            ("carried_out_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="ack_destruction_carried_out_at",
+                    ),
+                ],
             },
         ),
     ]

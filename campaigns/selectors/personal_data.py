@@ -30,7 +30,7 @@ def _name(employee: Employee | None) -> str | None:
 # An exemption's own fields, whatever they are: its decision, who asked, approved and
 # lifted it (the people by name), when, and HR's reason. Read from the model, so that a
 # field added to it is in the export at once.
-def _exemption_fields() -> list[Field]:
+def _exemption_fields() -> list[Field[Any, Any]]:
     return [
         field for field in Exemption._meta.concrete_fields if field.name not in ("id", "assignment")
     ]
@@ -210,11 +210,7 @@ CATEGORIES = (
         },
         choices={
             "added_because": dict(Assignment.Reason.choices),
-            **(
-                {"decision": dict(Exemption._meta.get_field("decision").choices or ())}
-                if any(field.name == "decision" for field in _exemption_fields())
-                else {}
-            ),
+            "decision": dict(Exemption.Decision.choices),
         },
     ),
     register.Category(
