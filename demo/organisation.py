@@ -48,6 +48,8 @@ DEPARTMENTS: tuple[DemoDepartment, ...] = (
     DemoDepartment("AFD-VERG", "Afdeling Vergunningen", D.DEPARTMENT, "DIR-RUI"),
     DemoDepartment("TEAM-OMG", "Team Omgevingsvergunningen", D.TEAM, "AFD-VERG"),
     DemoDepartment("TEAM-HAN", "Team Handhaving", D.TEAM, "AFD-VERG"),
+    # A fourth level, as HR files have them (a unit under a team).
+    DemoDepartment("EEN-BOA", "Boa-eenheid Centrum", D.UNIT, "TEAM-HAN"),
     DemoDepartment("AFD-OR", "Afdeling Openbare Ruimte", D.DEPARTMENT, "DIR-RUI"),
     DemoDepartment("DIR-BED", "Directie Bedrijfsvoering", D.DIRECTORATE),
     DemoDepartment("AFD-PO", "Afdeling P&O", D.DEPARTMENT, "DIR-BED"),
