@@ -85,8 +85,9 @@ def test_kept_figures_are_read_in_a_fixed_number_of_queries(
     _detail(hr_client, campaign)
 
     # session, user, permissions (2), campaign, its guidelines, roles (2), size, kept
-    # figures, events, the audience's departments: no counting over the assignments
-    with django_assert_num_queries(12):
+    # figures, events, the audience's departments, exemptions waiting for approval: no
+    # counting over the assignments
+    with django_assert_num_queries(13):
         _detail(hr_client, campaign)
 
 
