@@ -46,10 +46,11 @@ TARGET_MS = 150.0
 # Issue 19 (December 2026): the dashboards one more (the campaign's guidelines, for the
 # tabs of each guideline and the figures of one or all); the pages of many guidelines
 # added, measured with five guidelines and with one (the same counts).
+# Issue 21: the dashboards one more (the exemptions waiting for a second HR person).
 EXPECTED_QUERIES = {
-    "dashboard": 11,
-    "dashboard_live": 14,
-    "dashboard_guideline": 11,
+    "dashboard": 12,
+    "dashboard_live": 15,
+    "dashboard_guideline": 12,
     "team": 10,
     "home": 12,
     "home_five": 12,

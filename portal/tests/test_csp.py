@@ -209,6 +209,7 @@ NOT_FOR_BROWSERS = (
     "reports/pdf/*",
     "handbook/pdf.html",
     "acknowledgements/certificate.html",
+    "acknowledgements/personal_data_pdf.html",
 )
 REFUSED = {
     "a style attribute": re.compile(r"<[a-zA-Z][^>]*\sstyle\s*="),

@@ -2,6 +2,7 @@
 ("O'Brien & Zoon <x>", not "O&#x27;Brien &amp; Zoon &lt;x&gt;"); the HTML part of the
 same mail still escapes it."""
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -56,7 +57,10 @@ def test_every_subject_template_writes_a_name_as_plain_text(template_name):
     with translation.override("en"):
         subject = render_subject(template_name, context)
 
-    if "{{" in (settings.BASE_DIR / "templates" / template_name).read_text():
+    # A subject that names something (a person, a campaign, the municipality) writes it
+    # as plain text; one that names only a month or a count has no name to write.
+    text = (settings.BASE_DIR / "templates" / template_name).read_text()
+    if re.search(rf"\b({'|'.join(context)})\b", text):
         assert NAME in subject
     assert "&#" not in subject and "&amp;" not in subject and "&lt;" not in subject
 
