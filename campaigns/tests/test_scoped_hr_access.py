@@ -206,3 +206,9 @@ def test_the_menu_offers_an_adviser_no_ledger(adviser_client, org):
     response = adviser_client.get(reverse("campaigns:list"))
 
     assert reverse("ledger:overview") not in _menu_links(response)
+
+
+def test_an_advisers_dashboard_links_to_a_compliance_report(adviser_client, org):
+    response = adviser_client.get(reverse("campaigns:detail", args=[org.ours.pk]))
+
+    assert parse(response).css_first("#compliance-report-link") is not None

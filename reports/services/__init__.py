@@ -142,7 +142,7 @@ def _within_part(
             raise PermissionDenied
         return departments
     if not departments:
-        return list(Department.objects.filter(path__in=within.paths).order_by("path"))
+        return list(Department.objects.filter(path__in=within.paths or ()).order_by("path"))
     if not all(within.covers(department=department) for department in departments):
         raise PermissionDenied
     return departments
