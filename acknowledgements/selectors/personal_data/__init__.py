@@ -27,9 +27,10 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from acknowledgements.selectors.personal_data import about_you, activity, records
-from acknowledgements.selectors.personal_data.common import _L, _when
+from acknowledgements.selectors.personal_data.common import _when
 from people.models import Employee
 from portal import personal_data as register
 
@@ -40,15 +41,15 @@ legal_ground = register.legal_ground
 
 # Models with a link to a person that the export leaves out on purpose, and why.
 EXCLUDED = {
-    "sessions.Session": _L(
+    "sessions.Session": gettext_lazy(
         "Your log-in sessions: a random key and when it ends, removed when you log out "
         "or it expires. Nothing in it is about you beyond that you are logged in."
     ),
-    "socialaccount.SocialToken": _L(
+    "socialaccount.SocialToken": gettext_lazy(
         "Keys for the single sign-on: secrets that must never leave the portal."
     ),
-    "socialaccount.SocialApp": _L("The single sign-on's settings: about no person."),
-    "django_tasks_database.DBTaskResult": _L(
+    "socialaccount.SocialApp": gettext_lazy("The single sign-on's settings: about no person."),
+    "django_tasks_database.DBTaskResult": gettext_lazy(
         "The queue of background jobs: record numbers to work on, no content about a "
         "person; it is emptied as the jobs are done."
     ),

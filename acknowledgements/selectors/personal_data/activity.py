@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.admin.models import LogEntry
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy
 
 from acknowledgements.models import (
     Acknowledgement,
@@ -16,7 +17,6 @@ from acknowledgements.models import (
     LedgerCheck,
 )
 from acknowledgements.selectors.personal_data.common import (
-    _L,
     GROUND,
     _kept_security,
     _when,
@@ -240,14 +240,16 @@ CATEGORIES = (
     register.Category(
         key="audit_events",
         order=90,
-        label=_L("Changes you made"),
-        contains=_L(
+        label=gettext_lazy("Changes you made"),
+        contains=gettext_lazy(
             "If you edit a guideline or the quiz, record signatures for others, check the "
             "ledger or work in the admin site: what you did, in your name."
         ),
-        why=_L("The audit trail: who changed what, so that every change can be accounted for."),
+        why=gettext_lazy(
+            "The audit trail: who changed what, so that every change can be accounted for."
+        ),
         legal_ground=GROUND,
-        kept_for=_L("As long as the guideline's versions are kept."),
+        kept_for=gettext_lazy("As long as the guideline's versions are kept."),
         models=(
             "handbook.HandbookEvent",
             "quizzes.QuizEvent",
@@ -259,26 +261,26 @@ CATEGORIES = (
         ),
         collect=_audit_events,
         labels={
-            "handbook": _L("Guidelines"),
-            "quiz": _L("Quizzes"),
-            "retirement_reason": _L("Reason for retiring"),
-            "editing": _L("Versions you worked on"),
-            "your_part": _L("Your part"),
-            "retirement_requests": _L("Requests to retire a version"),
-            "state": _L("State"),
-            "requested_by_you": _L("Asked by you"),
-            "decided_by_you": _L("Decided by you"),
-            "requested_at": _L("Asked at"),
-            "recorded_for_others": _L("Signatures you recorded for others"),
-            "entry_sequence": _L("Place in the ledger"),
-            "method": _L("How"),
-            "signed_at": _L("Signed at"),
-            "ledger_checks": _L("Ledger checks you asked for"),
-            "intact": _L("Ledger intact"),
-            "admin_site": _L("Changes in the admin site"),
-            "action": _L("Action"),
-            "object": _L("What"),
-            "change": _L("Change"),
+            "handbook": gettext_lazy("Guidelines"),
+            "quiz": gettext_lazy("Quizzes"),
+            "retirement_reason": gettext_lazy("Reason for retiring"),
+            "editing": gettext_lazy("Versions you worked on"),
+            "your_part": gettext_lazy("Your part"),
+            "retirement_requests": gettext_lazy("Requests to retire a version"),
+            "state": gettext_lazy("State"),
+            "requested_by_you": gettext_lazy("Asked by you"),
+            "decided_by_you": gettext_lazy("Decided by you"),
+            "requested_at": gettext_lazy("Asked at"),
+            "recorded_for_others": gettext_lazy("Signatures you recorded for others"),
+            "entry_sequence": gettext_lazy("Place in the ledger"),
+            "method": gettext_lazy("How"),
+            "signed_at": gettext_lazy("Signed at"),
+            "ledger_checks": gettext_lazy("Ledger checks you asked for"),
+            "intact": gettext_lazy("Ledger intact"),
+            "admin_site": gettext_lazy("Changes in the admin site"),
+            "action": gettext_lazy("Action"),
+            "object": gettext_lazy("What"),
+            "change": gettext_lazy("Change"),
         },
         choices={
             "event": {
@@ -286,75 +288,83 @@ CATEGORIES = (
                 **dict(QuizEvent.Kind.choices),
             },
             "your_part": {
-                "owner": _L("Owner of the guideline"),
-                "created": _L("Created"),
-                "last_edited": _L("Last changed"),
-                "published": _L("Published"),
-                "retired": _L("Retired"),
+                "owner": gettext_lazy("Owner of the guideline"),
+                "created": gettext_lazy("Created"),
+                "last_edited": gettext_lazy("Last changed"),
+                "published": gettext_lazy("Published"),
+                "retired": gettext_lazy("Retired"),
             },
             "state": {
                 **dict(RetirementRequest.State.choices),
                 **dict(LedgerCheck.State.choices),
             },
             "method": dict(Acknowledgement.Method.choices),
-            "action": {1: _L("Added"), 2: _L("Changed"), 3: _L("Deleted")},
+            "action": {
+                1: gettext_lazy("Added"),
+                2: gettext_lazy("Changed"),
+                3: gettext_lazy("Deleted"),
+            },
         },
     ),
     register.Category(
         key="destruction_lists",
         order=92,
-        label=_L("Destruction lists"),
-        contains=_L(
+        label=gettext_lazy("Destruction lists"),
+        contains=gettext_lazy(
             "The destruction lists that name data about you, when their retention period "
             "has ended; and the lists you proposed, approved or carried out."
         ),
-        why=_L(
+        why=gettext_lazy(
             "To destroy personal data at the end of its retention period only with the "
             "approval of the municipality's archivist, and to account for it."
         ),
-        legal_ground=_L("Archiefwet 1995 and Selectielijst gemeenten 2020; AVG art. 5(1)(e)."),
-        kept_for=_L("As long as the municipality must show what it destroyed (Archiefwet 1995)."),
+        legal_ground=gettext_lazy(
+            "Archiefwet 1995 and Selectielijst gemeenten 2020; AVG art. 5(1)(e)."
+        ),
+        kept_for=gettext_lazy(
+            "As long as the municipality must show what it destroyed (Archiefwet 1995)."
+        ),
         models=("acknowledgements.DestructionList",),
         collect=_destruction_lists,
         labels={
-            "about_you": _L("About you"),
-            "by_you": _L("By you"),
-            "proposed_at": _L("Proposed at"),
-            "items": _L("What goes"),
-            "category": _L("Category"),
-            "description": _L("Description"),
-            "your_part": _L("Your part"),
+            "about_you": gettext_lazy("About you"),
+            "by_you": gettext_lazy("By you"),
+            "proposed_at": gettext_lazy("Proposed at"),
+            "items": gettext_lazy("What goes"),
+            "category": gettext_lazy("Category"),
+            "description": gettext_lazy("Description"),
+            "your_part": gettext_lazy("Your part"),
         },
         choices={
             "status": dict(DestructionList.Status.choices),
             "your_part": {
-                "proposed": _L("Proposed"),
-                "approved": _L("Approved"),
-                "carried_out": _L("Carried out"),
+                "proposed": gettext_lazy("Proposed"),
+                "approved": gettext_lazy("Approved"),
+                "carried_out": gettext_lazy("Carried out"),
             },
         },
     ),
     register.Category(
         key="security_events",
         order=95,
-        label=_L("Security log"),
-        contains=_L(
+        label=gettext_lazy("Security log"),
+        contains=gettext_lazy(
             "The security log's events you caused or that are about you: log-ins, "
             "second factors, roles, accounts switched on or off, downloads."
         ),
-        why=_L(
+        why=gettext_lazy(
             "To protect the portal and your data, and to find out who did what if "
             "something goes wrong."
         ),
-        legal_ground=_L("AVG art. 32 (security of processing)."),
+        legal_ground=gettext_lazy("AVG art. 32 (security of processing)."),
         kept_for=_kept_security,
         models=("security.SecurityEvent",),
         collect=_security_events,
         labels={
-            "by": _L("By"),
-            "about": _L("About"),
-            "ip_address": _L("IP address"),
-            "browser": _L("Browser"),
+            "by": gettext_lazy("By"),
+            "about": gettext_lazy("About"),
+            "ip_address": gettext_lazy("IP address"),
+            "browser": gettext_lazy("Browser"),
         },
         choices={"event": dict(SecurityEvent.Kind.choices)},
     ),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from people.models import Employee, StaffImport
 from people.roles import Role
@@ -48,7 +47,6 @@ def _kept_security() -> str:
     return _("%(days)s days; then removed.") % {"days": settings.PORTAL_SECURITY_LOG_RETENTION_DAYS}
 
 
-_L = gettext_lazy
 GROUND = register.STAFF_GROUND
 ROLE_LABELS = {role.value: role.label for role in Role}
 STAFF_IMPORT_MODES = dict(StaffImport.Mode.choices)

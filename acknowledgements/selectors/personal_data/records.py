@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy
 
 from acknowledgements.models import (
     Acknowledgement,
@@ -14,7 +15,6 @@ from acknowledgements.models import (
     TipRead,
 )
 from acknowledgements.selectors.personal_data.common import (
-    _L,
     GROUND,
     _kept_acknowledgements,
     _kept_attempts,
@@ -131,32 +131,32 @@ CATEGORIES = (
     register.Category(
         key="acknowledgements",
         order=50,
-        label=_L("Your signatures"),
-        contains=_L(
+        label=gettext_lazy("Your signatures"),
+        contains=gettext_lazy(
             "Per record: its place in the ledger, verification code and hash, the version, "
             "language and statement you signed, the name you typed, when and how it was "
             "recorded (and by whom and why, if someone recorded it for you), IP address "
             "and browser."
         ),
-        why=_L("Evidence that you acknowledged a version of the guideline."),
+        why=gettext_lazy("Evidence that you acknowledged a version of the guideline."),
         legal_ground=GROUND,
         kept_for=_kept_acknowledgements,
         models=("acknowledgements.Acknowledgement",),
         collect=_acknowledgements,
         labels={
-            "entry_sequence": _L("Place in the ledger"),
-            "verification_code": _L("Verification code"),
-            "record_hash": _L("Hash"),
-            "employee_number_at_signing": _L("Employee number when signed"),
-            "name_at_signing": _L("Name when signed"),
-            "statement": _L("Statement"),
-            "typed_name": _L("Name typed"),
-            "signed_at": _L("Signed at"),
-            "method": _L("How"),
-            "recorded_by": _L("Recorded by"),
-            "scanned_form": _L("Scanned paper form"),
-            "ip_address": _L("IP address"),
-            "browser": _L("Browser"),
+            "entry_sequence": gettext_lazy("Place in the ledger"),
+            "verification_code": gettext_lazy("Verification code"),
+            "record_hash": gettext_lazy("Hash"),
+            "employee_number_at_signing": gettext_lazy("Employee number when signed"),
+            "name_at_signing": gettext_lazy("Name when signed"),
+            "statement": gettext_lazy("Statement"),
+            "typed_name": gettext_lazy("Name typed"),
+            "signed_at": gettext_lazy("Signed at"),
+            "method": gettext_lazy("How"),
+            "recorded_by": gettext_lazy("Recorded by"),
+            "scanned_form": gettext_lazy("Scanned paper form"),
+            "ip_address": gettext_lazy("IP address"),
+            "browser": gettext_lazy("Browser"),
         },
         choices={
             "kind": dict(LedgerEntry.Kind.choices),
@@ -166,21 +166,23 @@ CATEGORIES = (
     register.Category(
         key="tips_read",
         order=55,
-        label=_L("Tips read"),
-        contains=_L("Which tips of which version you opened, and when first."),
-        why=_L("To show you what you still have to read before you can sign."),
+        label=gettext_lazy("Tips read"),
+        contains=gettext_lazy("Which tips of which version you opened, and when first."),
+        why=gettext_lazy("To show you what you still have to read before you can sign."),
         legal_ground=GROUND,
         kept_for=_kept_tips_read,
         models=("acknowledgements.TipRead",),
         collect=_tips_read,
-        labels={"tip": _L("Tip"), "first_opened_at": _L("First opened at")},
+        labels={"tip": gettext_lazy("Tip"), "first_opened_at": gettext_lazy("First opened at")},
     ),
     register.Category(
         key="notifications",
         order=60,
-        label=_L("Notices to sign again"),
-        contains=_L("The e-mails that asked you to sign a new version, and when they went."),
-        why=_L("To ask you to sign again when the guideline changes in meaning."),
+        label=gettext_lazy("Notices to sign again"),
+        contains=gettext_lazy(
+            "The e-mails that asked you to sign a new version, and when they went."
+        ),
+        why=gettext_lazy("To ask you to sign again when the guideline changes in meaning."),
         legal_ground=GROUND,
         kept_for=_kept_tips_read,
         models=("acknowledgements.Notification",),
@@ -189,32 +191,32 @@ CATEGORIES = (
     register.Category(
         key="quiz_attempts",
         order=65,
-        label=_L("Your quiz attempts"),
-        contains=_L(
+        label=gettext_lazy("Your quiz attempts"),
+        contains=gettext_lazy(
             "Per attempt: the version, when you started and submitted it, your score and "
             "whether you passed; per question your answer and whether it was right, as "
             "long as the answers are kept."
         ),
-        why=_L("Evidence of training: that you passed the quiz."),
+        why=gettext_lazy("Evidence of training: that you passed the quiz."),
         legal_ground=GROUND,
         kept_for=_kept_attempts,
         models=("quizzes.Attempt",),
         collect=_attempts,
         labels={
-            "id": _L("Number"),
-            "purpose": _L("Quiz on"),
-            "started_at": _L("Started at"),
-            "submitted_at": _L("Submitted at"),
-            "questions": _L("Questions"),
-            "answered_right": _L("Answered right"),
-            "score_percent": _L("Score (%)"),
-            "passed": _L("Passed"),
-            "answers": _L("Answers"),
-            "position": _L("Question number"),
-            "question": _L("Question"),
-            "answer_kept": _L("Answer still kept"),
-            "chosen": _L("Your answer"),
-            "right": _L("Right"),
+            "id": gettext_lazy("Number"),
+            "purpose": gettext_lazy("Quiz on"),
+            "started_at": gettext_lazy("Started at"),
+            "submitted_at": gettext_lazy("Submitted at"),
+            "questions": gettext_lazy("Questions"),
+            "answered_right": gettext_lazy("Answered right"),
+            "score_percent": gettext_lazy("Score (%)"),
+            "passed": gettext_lazy("Passed"),
+            "answers": gettext_lazy("Answers"),
+            "position": gettext_lazy("Question number"),
+            "question": gettext_lazy("Question"),
+            "answer_kept": gettext_lazy("Answer still kept"),
+            "chosen": gettext_lazy("Your answer"),
+            "right": gettext_lazy("Right"),
         },
         choices={"purpose": dict(Attempt.Purpose.choices)},
     ),
