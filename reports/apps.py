@@ -14,6 +14,6 @@ class ReportsConfig(AppConfig):
 
         # The reports that name a person, for the export of one's own data (AVG art. 15),
         # which the ledger (below this app) gathers from the register.
-        from reports.selectors import register_personal_data
+        from reports.selectors.personal_data import register_personal_data
 
         register_personal_data()
