@@ -27,12 +27,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from acknowledgements.models import DestructionList
+from acknowledgements.services.destruction_csv import write_destruction_list
 from acknowledgements.services.retention import (
     Category,
     RemovedItem,
     due_for_destruction,
     remove_due,
-    write_destruction_list,
 )
 from people.models import Employee
 

@@ -20,16 +20,12 @@ records the archivist's approval (verklaring van vernietiging) and carries it ou
   RETENTION_QUIZ_ATTEMPT_YEARS years ago: internal training. An attempt that a kept
   acknowledgement refers to (the quiz that qualified it) stays as long as that record.
 
-A list is a CSV, UTF-8 with BOM and ``;``, one line per item, under
-MEDIA_ROOT/retention/, its cells never a formula to Excel (portal.spreadsheets.text_cell):
-written when a list is proposed ("-voorstel") and when it is carried out.
+The list as a file: acknowledgements.services.destruction_csv.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,13 +42,11 @@ from acknowledgements.services import corrections
 from acknowledgements.signals import personal_data_erased, retention_ended
 from people.models import Employee, Invitation, StaffImport
 from people.services.pseudonymisation import pseudonymise_employees, pseudonymised_q
-from portal.spreadsheets import text_cell
 from quizzes.models import Answer, Attempt, AttemptQuestion
 
 logger = logging.getLogger("acknowledgements.services.retention")
 
 LEGAL_GROUND = "Selectielijst gemeenten 2020"
-DIRECTORY = "retention"
 DELETE_CHUNK = 500
 
 
@@ -483,73 +477,3 @@ def _attempts(report: RetentionReport, *, attempt_ids: list[int] | None) -> None
         # Through the collector: should an acknowledgement have come to refer to one of
         # these meanwhile, ProtectedError undoes the whole run.
         Attempt.objects.filter(pk__in=chunk).delete()
-
-
-def category_label(*, item: RemovedItem) -> str:
-    """The name of an item's category on the list (the portal's own, or the app's)."""
-    labels = {
-        Category.EMPLOYEE: _("Employee record"),
-        Category.ACKNOWLEDGEMENT: _("Acknowledgement"),
-        Category.TIPS_READ: _("Tips read"),
-        Category.NOTIFICATIONS: _("E-mails asking to sign again"),
-        Category.INVITATIONS: _("Invitations"),
-        Category.STAFF_IMPORT_LOG: _("Staff import log"),
-        Category.QUIZ_ATTEMPT: _("Quiz attempt"),
-    }
-    return labels.get(item.category) or item.label or item.category
-
-
-def destruction_list_csv(
-    *, items: list[RemovedItem], removed_at: datetime.datetime | None, status: str
-) -> str:
-    """The list as text (the BOM included): a header and one line per item."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
-        [
-            _("Category"),
-            _("Identifier"),
-            _("Employee number"),
-            _("Description"),
-            _("Period"),
-            _("Legal ground"),
-            _("Removed at"),
-            _("Status"),
-        ]
-    )
-    removed = timezone.localtime(removed_at).isoformat(timespec="seconds") if removed_at else ""
-    for item in items:
-        # Employee numbers and descriptions come from the staff import: never a formula.
-        writer.writerow(
-            [
-                text_cell(value)
-                for value in (
-                    category_label(item=item),
-                    item.identifier,
-                    item.employee_number,
-                    item.description,
-                    item.period,
-                    item.legal_ground,
-                    removed,
-                    status,
-                )
-            ]
-        )
-    return "\ufeff" + buffer.getvalue()
-
-
-def write_destruction_list(*, report: RetentionReport, now: datetime.datetime, status: str) -> Path:
-    """Write the list under MEDIA_ROOT/retention/ and return its path. A proposal is
-    marked ("-voorstel") in its name and, through ``status``, in every line."""
-    directory = Path(settings.MEDIA_ROOT) / DIRECTORY
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.localtime(now).strftime("%Y%m%d-%H%M%S")
-    suffix = "-voorstel" if report.dry_run else ""
-    path = directory / f"vernietigingslijst-{stamp}{suffix}.csv"
-    number = 1
-    while path.exists():  # two lists in one second: keep both
-        number += 1
-        path = directory / f"vernietigingslijst-{stamp}{suffix}-{number}.csv"
-    text = destruction_list_csv(items=report.items, removed_at=report.removed_at, status=status)
-    path.write_text(text, encoding="utf-8", newline="")
-    return path

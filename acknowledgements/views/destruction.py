@@ -20,7 +20,7 @@ from acknowledgements.forms.destruction import ApprovalForm
 from acknowledgements.models import DestructionList
 from acknowledgements.selectors.destruction import destruction_list, destruction_lists
 from acknowledgements.services import destruction
-from acknowledgements.services.retention import category_label, destruction_list_csv
+from acknowledgements.services.destruction_csv import category_label, destruction_list_csv
 
 
 def _refusal(exc: Exception) -> str:

@@ -7,10 +7,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from acknowledgements.services.destruction import propose_destruction
+from acknowledgements.services.destruction_csv import write_destruction_list
 from acknowledgements.services.retention import (
     due_for_destruction,
     remove_abandoned_uploads,
-    write_destruction_list,
 )
 from security.services import remove_expired_events
 
