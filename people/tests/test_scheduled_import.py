@@ -19,7 +19,7 @@ from django.urls import reverse
 from campaigns.tests.smtp import SmtpServer
 from people.models import Department, Employee, StaffImport
 from people.roles import Role
-from people.services import scheduled_import
+from people.services.import_lock import import_lock
 from people.services.object_roles import grant_object_role
 from people.tests.factories import EmployeeFactory
 from people.tests.staff_import_support import organisation, person, staff_csv
@@ -422,7 +422,7 @@ def hold_the_lock(release: threading.Event, held: threading.Event):
     from django.db import connection
 
     try:
-        with scheduled_import.import_lock() as taken:
+        with import_lock() as taken:
             assert taken
             held.set()
             release.wait(30)

@@ -48,7 +48,7 @@ import django
 from django.conf import settings
 settings.STAFF_IMPORT_LOCK_SECONDS = int(os.environ.get("TEST_LOCK_SECONDS", "900"))
 django.setup()
-from people.services.scheduled_import import import_lock
+from people.services.import_lock import import_lock
 with import_lock() as held:
     print("held" if held else "busy", flush=True)
     time.sleep(600)
@@ -178,6 +178,6 @@ def test_a_run_that_hangs_holding_the_lock_loses_it_after_the_expiry(folder, dat
 def test_the_lock_file_of_sqlite_lies_beside_the_database(tmp_path, database):
     if connection.vendor != "sqlite":
         pytest.skip("PostgreSQL locks in the server")
-    from people.services.scheduled_import import lock_file_path
+    from people.services.import_lock import lock_file_path
 
     assert lock_file_path() == Path(f"{connection.settings_dict['NAME']}.staff-import.lock")
