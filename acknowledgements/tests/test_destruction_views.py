@@ -5,6 +5,8 @@ organisation and everyone else are refused."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -194,3 +196,30 @@ def test_the_list_downloads_as_a_csv_for_the_archivist(client, leaver):
     text = response.content.decode("utf-8")
     assert response["Content-Type"].startswith("text/csv")
     assert text.startswith("\ufeff") and "P-4711" in text
+
+
+def _leaver(number: str, version) -> Employee:
+    person = EmployeeFactory(employee_number=number)
+    ready_to_sign(person, version)
+    signed(person, version)
+    end = years_before(day=timezone.localdate(), years=11)
+    Employee.objects.filter(pk=person.pk).update(end_date=end, is_active=False)
+    return person
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_list_page_costs_the_same_queries_for_more_leavers(client, leaver):
+    auditor = _client(client, EmployeeFactory(auditor=True))
+    small = propose_destruction(proposed_by=None)
+    few = _queries(auditor, reverse("ledger:destruction_list", kwargs={"pk": small.pk}))
+    version = Acknowledgement.objects.filter(employee=leaver).get().version
+    for number in ("P-1", "P-2", "P-3"):
+        _leaver(number, version)
+    large = propose_destruction(proposed_by=None)
+
+    assert _queries(auditor, reverse("ledger:destruction_list", kwargs={"pk": large.pk})) == few

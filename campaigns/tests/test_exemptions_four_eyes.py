@@ -6,8 +6,9 @@ it); a refusal needs a note; a request is decided once."""
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -373,3 +374,21 @@ def test_the_campaign_page_counts_the_exemptions_waiting(asked):
     )
 
     assert text(one(parse(response), "#count-exemptions-waiting")) == "1"
+
+
+def test_the_waiting_list_costs_the_same_queries_for_more_requests(asked, version):
+    approver = client_for(hr())
+    url = reverse("campaigns:exemptions_waiting")
+    with CaptureQueriesContext(connection) as few:
+        assert approver.get(url).status_code == 200
+    people = EmployeeFactory.create_batch(3)
+    campaign = launched_campaign(version, deadline=day(30), now=at(0), name="Tweede ronde")
+    for person in people:
+        four_eyes.request_exemption(
+            assignment=assignment_of(campaign, person), reason="Ouderschapsverlof", by=hr()
+        )
+
+    with CaptureQueriesContext(connection) as more:
+        page = approver.get(url)
+    assert len(more) == len(few)
+    assert text(parse(page)).count("Ouderschapsverlof") == 3

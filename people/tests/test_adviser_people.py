@@ -5,6 +5,8 @@ can_view_employee answers yes for them alone. Central HR sees everyone."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from people.models import Employee
@@ -126,3 +128,19 @@ def test_an_advisers_menu_leads_to_their_campaigns_reports_and_staff_not_the_led
     for name in ("campaigns:list", "reports:list", "people:staff"):
         assert f'href="{reverse(name)}"' in page, name
     assert f'href="{reverse("ledger:overview")}"' not in page
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_advisers_directory_costs_the_same_queries_for_more_people(
+    adviser_client, tree, people
+):
+    url = reverse("people:staff")
+    few = _queries(adviser_client, url)
+    EmployeeFactory.create_batch(6, department=tree["team"])
+
+    assert _queries(adviser_client, url) == few

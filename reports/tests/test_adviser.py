@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -395,3 +397,21 @@ def test_central_hrs_file_of_someone_in_the_part_is_the_advisers_too(adviser_cli
     )
 
     assert adviser_client.get(reverse("reports:detail", args=[report.pk])).status_code == 200
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_advisers_report_list_costs_the_same_queries_for_more_reports(
+    adviser_client, adviser, version
+):
+    made(version=version, by=adviser)
+    url = reverse("reports:list")
+    few = _queries(adviser_client, url)
+    for _ in range(3):
+        made(version=version, by=adviser)
+
+    assert _queries(adviser_client, url) == few
