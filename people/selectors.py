@@ -218,8 +218,8 @@ def scope_of(*, user: Employee | AnonymousUser, perm: str) -> Scope | None:
         return EVERYTHING
     if Role.HR not in object_roles_of(user=user) or perm not in SCOPED_HR_PERMISSIONS:
         return None
-    cached: dict[str, Scope | None] = user.__dict__.setdefault("_portal_scopes", {})
-    if perm not in cached:
+    # The departments are the same whatever the permission: read once per request.
+    if "_portal_scopes" not in user.__dict__:
         paths = tuple(
             sorted(
                 objects_with_role(user=user, role=Role.HR, model=Department).values_list(
@@ -227,5 +227,6 @@ def scope_of(*, user: Employee | AnonymousUser, perm: str) -> Scope | None:
                 )
             )
         )
-        cached[perm] = Scope(paths=paths) if paths else None
-    return cached[perm]
+        user.__dict__["_portal_scopes"] = Scope(paths=paths) if paths else None
+    scope: Scope | None = user.__dict__["_portal_scopes"]
+    return scope

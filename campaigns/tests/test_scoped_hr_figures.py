@@ -264,15 +264,15 @@ def _large(version, size: int):
 
 
 # The session and the user (2), the user's permissions (2), the roles (groups with the
-# roles held on departments: 1, and reports: 1), the departments of the scope (1 for each
-# permission asked: seeing, and managing for the buttons), then the page's own reads as
+# roles held on departments: 1, and reports: 1), the departments of the scope (1, read
+# once whatever permissions the page asks), then the page's own reads as
 # central HR's (campaigns/tests/test_views_hr_queries.py), with whether the campaign lies
 # in the scope where it decides the buttons (the chosen departments or people, and anyone
 # asked outside it). The overview also counts the exemptions waiting for approval.
-SCOPED_LIST_QUERIES = 12
-SCOPED_DETAIL_QUERIES = 17
-SCOPED_PEOPLE_QUERIES = 14
-SCOPED_REMINDER_LOG_QUERIES = 12
+SCOPED_LIST_QUERIES = 11
+SCOPED_DETAIL_QUERIES = 16
+SCOPED_PEOPLE_QUERIES = 13
+SCOPED_REMINDER_LOG_QUERIES = 11
 SCOPED_CSV_QUERIES = 10
 
 

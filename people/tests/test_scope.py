@@ -103,3 +103,13 @@ def test_a_deactivated_adviser_acts_nowhere(tree):
     Employee.objects.filter(pk=adviser.pk).update(is_active=False)
 
     assert scope_of(user=Employee.objects.get(pk=adviser.pk), perm=DASHBOARD) is None
+
+
+def test_an_advisers_departments_are_read_once_for_several_permissions(
+    tree, django_assert_num_queries
+):
+    adviser = adviser_of(tree["ruimte"])
+    scope_of(user=adviser, perm=DASHBOARD)
+
+    with django_assert_num_queries(0):
+        assert scope_of(user=adviser, perm="reports.export_reports") is not None
