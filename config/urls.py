@@ -32,3 +32,9 @@ urlpatterns = [
     path("", include("people.urls")),
     path("beheer/", admin.site.urls),
 ]
+
+# The error pages in the portal's layout, in the reader's language (portal/views/errors.py).
+handler400 = "portal.views.errors.bad_request"
+handler403 = "portal.views.errors.permission_denied"
+handler404 = "portal.views.errors.page_not_found"
+handler500 = "portal.views.errors.server_error"

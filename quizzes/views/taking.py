@@ -150,6 +150,10 @@ def present(
     return views
 
 
+# The statuses a refusal may have, each with the portal's error page of its own.
+ERROR_PAGES = (400, 404, 409, 410, 429)
+
+
 def error_page(request, error: services.QuizRefused, *, attempt: Attempt | None = None):
     """A page that says plainly what went wrong, in the employee's language."""
     titles = {
@@ -167,6 +171,8 @@ def error_page(request, error: services.QuizRefused, *, attempt: Attempt | None 
         "attempt": attempt,
         # The page links back to the quiz of the guideline of its address.
         "guideline_slug": request.resolver_match.kwargs["guideline"],
+        # The portal's error page of the status (templates/409.html …), in the quiz's words.
+        "error_template": f"{error.status}.html" if error.status in ERROR_PAGES else "400.html",
     }
     return render(request, "quizzes/error.html", context, status=error.status)
 
