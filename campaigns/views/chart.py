@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
+from django.utils.translation import pgettext
 
 from campaigns.selectors.dashboard import Timeline
 
@@ -90,7 +91,10 @@ def geometry(timeline: Timeline) -> Geometry | None:
 
 
 def _date(day) -> str:
-    return date_format(day, "j M Y")
+    """A date on the axis, short: "1 Mar 2026" in English, "1 mrt 2026" in Dutch (which
+    writes a month in lower case). The format is the language's, as a translation."""
+    # Translators: a Django date format (j: day, M: month as "Mar", b: as "mar", Y: year).
+    return date_format(day, pgettext("a date on the chart's axis", "j M Y"))
 
 
 def render(timeline: Timeline, *, id_prefix: str = "completion") -> SafeString:

@@ -30,6 +30,7 @@ from reports import services
 from reports.forms import ReportRequestForm
 from reports.models import Report, ReportEvent
 from reports.selectors import visible_reports
+from reports.selectors.ledger_check import ledger_check_line
 from reports.services import PERMISSION, ReportError
 from security import services as security_log
 
@@ -147,6 +148,7 @@ class ReportDetailView(ReportAccessMixin, DetailView):
         context.update(
             page_title=str(report),
             events=list(report.events.select_related("actor").order_by("at", "pk")),
+            ledger_check=ledger_check_line(report=report),
             **status_context(report),
         )
         return context
