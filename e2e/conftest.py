@@ -89,10 +89,10 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _new_context(browser, live_server):
+def _new_context(browser, live_server, *, locale: str = "nl-NL"):
     context = browser.new_context(
         base_url=live_server.url,
-        locale="nl-NL",
+        locale=locale,
         timezone_id="Europe/Amsterdam",
         viewport={"width": 1280, "height": 900},
     )
@@ -142,6 +142,28 @@ def second_page(browser, live_server, request):
         _check_every_page(page, request, suffix="-second")
     finally:
         context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, request):
+    """Open more pages, each in a browser context of its own (its own cookies: one per
+    role), in the language ``locale`` asks for: ``new_page(locale="en-GB")``. Each is held
+    to the same axe-core rule as ``page`` (e2e/test_every_page.py)."""
+    opened = []
+
+    def make(*, locale: str = "nl-NL"):
+        context = _new_context(browser, live_server, locale=locale)
+        page = _tracked_page(context, live_server)
+        opened.append((context, page))
+        return page
+
+    yield make
+    try:
+        for number, (_context, page) in enumerate(opened):
+            _check_every_page(page, request, suffix=f"-{number}")
+    finally:
+        for context, _page in opened:
+            context.close()
 
 
 def _check_every_page(page, request, *, suffix: str = "") -> None:
