@@ -9,10 +9,10 @@
 #   make benchmark  the scale benchmark: 100,000 employees on PostgreSQL (not part of make test)
 #
 # Installs are remembered by stamp files in .venv/.stamps: a second run is quick and
-# re-installs only when a requirements file, package-lock.json or the build
-# constraints changed. Debian packages (gettext, chromium, postgresql, xmlsec1,
-# poppler-utils, libnss3-tools) are installed with apt-get only when missing
-# (scripts/system-deps.sh).
+# re-installs only when a requirements file or package-lock.json changed. Debian
+# packages (gettext, chromium, postgresql, xmlsec1, poppler-utils, libnss3-tools) are
+# installed with apt-get only when missing (scripts/system-deps.sh). The NL Design System
+# CSS is committed (static/vendor/nl-design-system/): `make run` needs no Node.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -26,7 +26,6 @@ PIP := $(PY) -m pip
 MANAGE := $(PY) manage.py
 STAMPS := $(VENV)/.stamps
 PIP_VERSION := 26.3
-BUILD_CONSTRAINTS := .ci/build-constraints.txt
 RUN_ADDRESS ?= 127.0.0.1:8000
 # pytest arguments for both test runs (e.g. make test PYTEST_ARGS="-x").
 PYTEST_ARGS ?=
@@ -58,19 +57,19 @@ $(STAMPS)/venv:
 	fi
 	@mkdir -p $(STAMPS) && touch $@
 
-$(STAMPS)/requirements: requirements.txt constraints.txt $(BUILD_CONSTRAINTS) | $(STAMPS)/venv
+$(STAMPS)/requirements: requirements.txt constraints.txt | $(STAMPS)/venv
 	@echo "== pip install -r requirements.txt"
 	$(PIP) install --quiet --upgrade pip==$(PIP_VERSION)
-	$(PIP) install --quiet --build-constraint $(BUILD_CONSTRAINTS) -c constraints.txt -r requirements.txt
+	$(PIP) install --quiet -c constraints.txt -r requirements.txt
 	@touch $@
 
 $(STAMPS)/requirements-dev: requirements-dev.txt constraints.txt $(STAMPS)/requirements
 	@echo "== pip install -r requirements-dev.txt"
-	$(PIP) install --quiet --build-constraint $(BUILD_CONSTRAINTS) -c constraints.txt -r requirements-dev.txt
+	$(PIP) install --quiet -c constraints.txt -r requirements-dev.txt
 	@touch $@
 
 node_modules/.stamp: package.json package-lock.json
-	@echo "== npm ci (axe-core for the browser journeys)"
+	@echo "== npm ci (axe-core and the identity provider for the tests; NL Design System CSS to compare)"
 	npm ci --no-audit --no-fund --update-notifier=false --loglevel=error
 	@touch $@
 

@@ -58,7 +58,7 @@ def content_security_policy(*, form_action: list[str]) -> dict[str, list[str]]:
     """SECURE_CSP. ``form_action``: origins besides the portal that forms may be sent
     (or redirected after a POST) to; the log-in page adds the SSO providers (portal.csp).
 
-    img-src allows data: for the two-factor set-up's QR code and Bootstrap's own icons
+    img-src allows data: for the two-factor set-up's QR code and NL Design System's icons in its CSS
     (form controls), which are data: URLs in its style sheet.
     """
     return {

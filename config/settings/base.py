@@ -8,13 +8,13 @@ end. Every value an operator sets per installation comes from an environment var
 from pathlib import Path
 
 import dj_database_url
-import xstatic.pkg.bootstrap
 from django.utils.translation import gettext_lazy as _
 
 from config.cache import cache_from_url
 from config.csp import content_security_policy, form_action_origins
 from config.env import env, env_bool, env_int, env_list
 from config.security_log import add_security_log, retention_days
+from config.theme import theme_folder
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
     "crispy_forms",
-    "crispy_bootstrap5",
     "portal",
     "people",
     "handbook",
@@ -148,6 +147,8 @@ CACHES = {"default": cache_from_url(env("PORTAL_CACHE_URL", "db"))}
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English writes the day before the month (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -155,8 +156,9 @@ LANGUAGE_COOKIE_NAME = "portal_language"
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-# Bootstrap's files come from the XStatic-Bootstrap package: served by the portal itself.
-STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR)]
+# The portal's files, NL Design System's CSS among them (static/vendor/), and the
+# municipality's own theme folder (PORTAL_THEME_DIR) first, so that it can replace a file.
+STATICFILES_DIRS = [*theme_folder(env("PORTAL_THEME_DIR", "")), BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploaded and generated files are never served directly: views check who may see them.
 MEDIA_URL = "media/"
@@ -176,8 +178,11 @@ SECURE_CSP = content_security_policy(
     )
 )
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Forms render through the portal's own crispy template pack for NL Design System
+# (templates/nlds/: fieldsets with legends, hints and errors tied by aria-describedby,
+# the error summary), modelled on crispy-forms-gds.
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("nlds",)
+CRISPY_TEMPLATE_PACK = "nlds"
 
 # Django 6.1 mailers. Development and tests replace the backend (see dev.py, test.py).
 MAILERS = {

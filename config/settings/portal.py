@@ -4,6 +4,7 @@ config.settings.base."""
 
 from pathlib import Path
 
+from config import theme
 from config.env import at_least, env, env_bool, env_int, env_list, report_retired
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -12,8 +13,23 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PORTAL_MUNICIPALITY_NAME = env("PORTAL_MUNICIPALITY_NAME", "Gemeente Voorbeeldstad")
 # The portal's address as staff reach it, for links in e-mails (no request to read it from).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000")
-PORTAL_LOGO = env("PORTAL_LOGO", "portal/logo.svg")  # a path under static/
-PORTAL_MAIN_COLOUR = env("PORTAL_MAIN_COLOUR", "#00579c")
+# The look (config/theme.py; README "Your municipality's look"): the logo and favicon,
+# style sheets of NL Design System design tokens, and the class their tokens hang under.
+PORTAL_LOGO = theme.static_paths(
+    [env("PORTAL_LOGO", "portal/logo.svg")], name="PORTAL_LOGO", pattern=theme.STATIC_IMAGE_PATH
+)[0]
+PORTAL_FAVICON = theme.static_paths(
+    [env("PORTAL_FAVICON", "portal/favicon.svg")],
+    name="PORTAL_FAVICON",
+    pattern=theme.STATIC_IMAGE_PATH,
+)[0]
+PORTAL_THEME_STYLESHEETS = theme.static_paths(
+    env_list("PORTAL_THEME_STYLESHEETS", ["vendor/nl-design-system/voorbeeld-theme.css"]),
+    name="PORTAL_THEME_STYLESHEETS",
+    pattern=theme.STATIC_CSS_PATH,
+)
+PORTAL_THEME_CLASS = theme.theme_class(env("PORTAL_THEME_CLASS", "voorbeeld-theme"))
+theme.refuse_main_colour()
 # Roles that must use two-factor authentication (TOTP) before they can work.
 PORTAL_MFA_REQUIRED = env_bool("PORTAL_MFA_REQUIRED", True)
 # Staff log in with an e-mail address and a password of their own: people the staff
