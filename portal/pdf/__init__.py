@@ -8,7 +8,8 @@ document can make the server read local files or call other hosts.
 The PDF is PDF/UA-1 (tagged, with document language and title), rendered under
 ``translation.override(language)`` so that every string in it is in that language.
 ``archival=True`` makes it PDF/A-2a as well (for documents that are kept: signed
-reports); see ARCHIVAL_VARIANT.
+reports); see ARCHIVAL_VARIANT. Table header cells are tied to their data cells in the
+tag tree (/Scope, /IDTree: ``portal.pdf.tables``) before the file is written.
 
 Large documents are rendered in parts by worker processes (reports.pdf.workers) that
 have no Django settings: ``static_files_in`` resolves a document's static files in the
@@ -265,7 +266,15 @@ def render_pdf_in_worker(
 def _write(html: str, *, language: str, title: str, variant: str, fetcher, finisher) -> bytes:
     from weasyprint import HTML
 
+    from portal.pdf.tables import tie_headers
+
+    def finish(document, pdf) -> None:
+        if finisher is not None:
+            finisher(document, pdf)
+        # Last: after a part's header identifiers got their prefix (reports.pdf.worker).
+        tie_headers(pdf)
+
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(pdf_variant=variant)
     document.metadata.lang = language
     document.metadata.title = title
-    return document.write_pdf(pdf_variant=variant, finisher=finisher)
+    return document.write_pdf(pdf_variant=variant, finisher=finish)

@@ -11,7 +11,8 @@ PDF/A and PDF/UA identification, output intent, MarkInfo, ViewerPreferences). Th
 - the other parts' pages are appended in order;
 - their structure elements join the first part's Document element, in order, so that
   there is one structure tree; the parent tree is numbered afresh over all pages (and
-  annotations), each page's /StructParents with it;
+  annotations), each page's /StructParents with it; the parts' /IDTree (table header
+  cells by /ID, portal.pdf.tables; the worker made the identifiers unique) become one;
 - the bookmarks are the parts' bookmarks on the joined pages; a later part has no <h1>,
   so its bookmarks go under the first part's last top-level one (the document title);
 - each overlay page is drawn over its page as a Form XObject inside an /Artifact
@@ -73,6 +74,7 @@ class Joiner:
         self.outline = _outline_entries(self.pdf)
         self.tree = _ParentTree()
         self.tree.add(self.pdf.pages, _parent_tree(self.root.ParentTree))
+        self.ids = _id_tree(self.root.get("/IDTree"))
 
     def __enter__(self) -> Joiner:
         return self
@@ -87,7 +89,9 @@ class Joiner:
             first = len(joined.pages)
             joined.pages.extend(part.pages)
             self.outline.extend(_outline_entries(part, first_page=first, nested=True))
-            self.tree.add(joined.pages[first:], _copy_structure(joined, self.document, part))
+            entries, ids = _copy_structure(joined, self.document, part)
+            self.tree.add(joined.pages[first:], entries)
+            self.ids.update(ids)
             _own_stream_data(page.obj for page in joined.pages[first:])
 
     def finish(
@@ -97,6 +101,11 @@ class Joiner:
         of ``every_page`` over every page; the file."""
         joined = self.pdf
         self.root.ParentTree, self.root.ParentTreeNextKey = self.tree.make(joined)
+        if self.ids:
+            names = Array()
+            for key in sorted(self.ids):
+                names.extend([pikepdf.String(key), self.ids[key]])
+            self.root.IDTree = joined.make_indirect(Dictionary(Names=names))
         _write_outline(joined, self.outline)
         if overlays or every_page:
             _lay_over(joined, overlays, every_page)
@@ -130,9 +139,20 @@ def _parent_tree(tree) -> dict[int, object]:
     return {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
 
 
-def _copy_structure(joined: Pdf, document, part: Pdf) -> dict[int, object]:
+def _id_tree(tree) -> dict[str, object]:
+    """A flat name tree's entries (portal.pdf.tables writes no /Kids), by key."""
+    if tree is None:
+        return {}
+    names = tree.get("/Names")
+    if names is None:
+        raise JoinError("A part's /IDTree must be a flat name tree (/Names).")
+    return {str(names[i]): names[i + 1] for i in range(0, len(names), 2)}
+
+
+def _copy_structure(joined: Pdf, document, part: Pdf) -> tuple[dict[int, object], dict]:
     """Copy the part's structure elements under ``document``; its parent tree's
-    entries, pointing at the copies. The part's pages must have been copied."""
+    entries and its /IDTree's, pointing at the copies. The part's pages must have been
+    copied."""
     part_root, part_document = _structure_root(part)
     # Copied without its parent, so that the part's own root does not come along.
     del part_document.P
@@ -143,7 +163,10 @@ def _copy_structure(joined: Pdf, document, part: Pdf) -> dict[int, object]:
         document.K.append(kid)
     # One copy per object: the entries point at the elements just copied, and the
     # elements' /Pg at the pages copied before.
-    return _parent_tree(joined.copy_foreign(part_root.ParentTree))
+    entries = _parent_tree(joined.copy_foreign(part_root.ParentTree))
+    tree = part_root.get("/IDTree")
+    ids = _id_tree(joined.copy_foreign(tree) if tree is not None else None)
+    return entries, ids
 
 
 class _ParentTree:

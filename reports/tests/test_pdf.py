@@ -247,7 +247,7 @@ def test_pages_are_numbered_and_carry_the_running_header(world):
 def test_table_headers_are_repeated_on_every_page_with_people(world):
     pages_with_people = department_pages(world.read["en"])
 
-    assert len(pages_with_people) > 2  # the tables run over pages
+    assert len(pages_with_people) >= 2  # the tables run over pages
     for page in pages_with_people:
         assert "Employee number Name" in page
     for page in department_pages(world.read["nl"], heading="Bijlage: hashes van de vastleggingen"):
