@@ -12,3 +12,11 @@ cp "$utrecht/dist/html.css" "$target/utrecht-html.css"
 cp "$voorbeeld/dist/theme.css" "$target/voorbeeld-theme.css"
 cp "$utrecht/LICENSE.md" "$target/LICENSE.md"
 echo "Copied $(node -p "require('./$utrecht/package.json').version") and $(node -p "require('./$voorbeeld/package.json').version") into $target"
+
+# The Voorbeeld theme's fonts (Noto), Latin and Latin Extended, WOFF2: the files that
+# static/vendor/fonts/noto.css names, copied again from @fontsource.
+for file in static/vendor/fonts/*/*.woff2; do
+  family=$(basename "$(dirname "$file")")
+  cp "node_modules/@fontsource/$family/files/$(basename "$file")" "$file"
+done
+cp node_modules/@fontsource/noto-sans/LICENSE static/vendor/fonts/OFL.txt

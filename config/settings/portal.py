@@ -24,7 +24,10 @@ PORTAL_FAVICON = theme.static_paths(
     pattern=theme.STATIC_IMAGE_PATH,
 )[0]
 PORTAL_THEME_STYLESHEETS = theme.static_paths(
-    env_list("PORTAL_THEME_STYLESHEETS", ["vendor/nl-design-system/voorbeeld-theme.css"]),
+    env_list(
+        "PORTAL_THEME_STYLESHEETS",
+        ["vendor/fonts/noto.css", "vendor/nl-design-system/voorbeeld-theme.css"],
+    ),
     name="PORTAL_THEME_STYLESHEETS",
     pattern=theme.STATIC_CSS_PATH,
 )

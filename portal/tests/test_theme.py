@@ -97,3 +97,21 @@ def test_the_committed_nl_design_system_css_is_the_installed_package(copy, packa
         "run scripts/vendor-nl-design-system.sh"
     )
     assert f"`{package}` | {version} |" in (VENDOR / "README.md").read_text()
+
+
+def test_the_committed_fonts_are_the_installed_packages_files():
+    fonts = sorted((Path(settings.BASE_DIR) / "static" / "vendor" / "fonts").glob("*/*.woff2"))
+    if not (NODE_MODULES / "@fontsource").is_dir():
+        pytest.skip("npm ci has not run (make test runs it)")
+
+    assert len(fonts) == 10
+    for font in fonts:
+        installed = NODE_MODULES / "@fontsource" / font.parent.name / "files" / font.name
+        assert font.read_bytes() == installed.read_bytes(), font.name
+
+
+def test_every_font_the_font_css_names_is_there():
+    folder = Path(settings.BASE_DIR) / "static" / "vendor" / "fonts"
+    named = re.findall(r"url\(([^)]+)\)", (folder / "noto.css").read_text())
+
+    assert named and all((folder / name).is_file() for name in named)
