@@ -57,6 +57,19 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The checks beyond axe-core (e2e/beyond_axe.py): what they found in report mode,
+    and how long they took."""
+    from e2e import beyond_axe
+
+    if beyond_axe.FINDINGS:
+        terminalreporter.section("beyond axe-core: findings (report mode)")
+        for finding in beyond_axe.FINDINGS:
+            terminalreporter.write_line(finding)
+    if beyond_axe.CHECKED:
+        terminalreporter.write_line(beyond_axe.timing_summary())
+
+
 @pytest.fixture(scope="session")
 def browser():
     executable = chromium_path()

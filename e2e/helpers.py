@@ -6,7 +6,9 @@ and ``follow`` (or ``click_and_follow``/``press_and_follow``) for a click or key
 loads a new page: both run ``axe_check`` on the page that arrives. The ``page`` fixture
 (e2e/conftest.py) fails a test that let a page go by unchecked, and checks the last one.
 The same checks fail on any Content-Security-Policy violation on a portal page
-(e2e/csp.py).
+(e2e/csp.py), and run the WCAG 2.1 AA checks axe-core does not make (reflow, 200 % zoom,
+text spacing, focus visible with 3:1, forced colours, reduced motion) once per URL
+pattern and language (e2e/beyond_axe.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Locator, Page
 
+from e2e.beyond_axe import beyond_axe_check
 from e2e.csp import assert_no_csp_violations
 from e2e.totp import current_code
 from people.tests.factories import DEFAULT_PASSWORD
@@ -131,7 +134,8 @@ def axe_check(
     """Run axe-core on the page (or on the element ``include`` selects), fail on violations.
 
     Only WCAG 2.0/2.1 A and AA rules run. ``disable_rules`` is for a documented exception,
-    never for hiding a real problem.
+    never for hiding a real problem. Then the checks beyond axe-core run, once per URL
+    pattern and language (e2e/beyond_axe.py: they fail the test in strict mode).
     """
     page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
@@ -154,6 +158,7 @@ def axe_check(
     violations = result["violations"]
     assert not violations, format_violations(violations, page.url)
     assert_no_csp_violations(page)
+    beyond_axe_check(page)
 
 
 def skip_axe_for_this_page(page: Page, reason: str) -> None:
