@@ -55,9 +55,9 @@ def test_the_chart_is_an_image_with_a_title_and_a_description():
     assert attribute(page, "svg", "aria-labelledby") == "completion-title completion-desc"
     assert text_of(page, "svg > title#completion-title") == "Completion over time"
     desc = text_of(page, "svg > desc#completion-desc")
-    assert "from March 1, 2026 to March 11, 2026" in desc
-    assert "On March 2, 2026: 50% (2 of 4)" in desc
-    assert "Deadline: March 11, 2026." in desc
+    assert "from 1 March 2026 to 11 March 2026" in desc
+    assert "On 2 March 2026: 50% (2 of 4)" in desc
+    assert "Deadline: 11 March 2026." in desc
 
 
 def test_the_axis_has_percentages_and_the_first_and_last_date():
@@ -86,9 +86,9 @@ def test_the_table_lists_the_figures_for_those_who_cannot_see_the_chart():
         for row in select(details, "tbody tr")
     ]
     assert rows == [
-        ("March 1, 2026", "0 of 4", "0%"),
-        ("March 3, 2026", "1 of 4", "25%"),
-        ("March 5, 2026", "4 of 4", "100%"),
+        ("1 March 2026", "0 of 4", "0%"),
+        ("3 March 2026", "1 of 4", "25%"),
+        ("5 March 2026", "4 of 4", "100%"),
     ]
 
 

@@ -365,7 +365,7 @@ def test_quiz_figures_are_two_queries(version, django_assert_num_queries):
         ("before-14", "14 days before the due date"),
         ("manager-7", "7 days after the due date"),
         ("hr-21", "21 days after the due date"),
-        ("manual-2026-11-25", "By hand on Nov. 25, 2026"),
+        ("manual-2026-11-25", "By hand on 25 November 2026"),
         ("something-else", "something-else"),
     ],
 )

@@ -58,7 +58,7 @@ def test_a_dry_run_prints_the_plan_and_changes_nothing(tmp_path):
         "~ changed 1001 " + existing.first_name + " Jansen-Bos: last name Jansen → Jansen-Bos"
         in lines
     )
-    assert "- leaving 1002 Lies Weg: end date – → 06/15/2026" in lines
+    assert "- leaving 1002 Lies Weg: end date – → 15-06-2026" in lines
     assert lines[-1] == "Dry run: nothing has changed."
     assert not Employee.objects.filter(employee_number="1003").exists()
     leaver.refresh_from_db()

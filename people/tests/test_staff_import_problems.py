@@ -138,7 +138,7 @@ def test_a_bad_date(value):
 def test_an_end_date_before_the_start_date():
     row = person("1001", datum_in_dienst="01-05-2026", datum_uit_dienst="30-04-2026")
     assert refused(staff_csv([row])) == [
-        (2, "The end date 04/30/2026 lies before the start date 05/01/2026.")
+        (2, "The end date 30-04-2026 lies before the start date 01-05-2026.")
     ]
 
 
@@ -148,7 +148,7 @@ def test_an_end_date_before_the_start_date_in_the_portal():
     data = staff_csv(
         [{"personeelsnummer": "1001", "datum_uit_dienst": "2026-04-30"}], columns=columns
     )
-    assert refused(data) == [(2, "The end date 04/30/2026 lies before the start date 05/01/2026.")]
+    assert refused(data) == [(2, "The end date 30-04-2026 lies before the start date 01-05-2026.")]
 
 
 def test_an_unknown_department_code_is_not_created():
