@@ -7,6 +7,7 @@
 #   make clean      remove caches, test output and install stamps (keeps .venv and data)
 #   make distclean  also remove .venv, node_modules and the development database
 #   make benchmark  the scale benchmark: 100,000 employees on PostgreSQL (not part of make test)
+#   make screenshots  docs/screenshots/: home, a tip, the quiz, signing, HR dashboard, a report
 #
 # Installs are remembered by stamp files in .venv/.stamps: a second run is quick and
 # re-installs only when a requirements file or package-lock.json changed. Debian
@@ -39,10 +40,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 	install install-dev system-deps-run system-deps-test node-deps \
 	compilemessages migrations-check translations-check check-deploy test-sqlite test-postgres \
 	typecheck \
-	benchmark
+	benchmark screenshots
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # --------------------------------------------------------------------------- installs
 
@@ -181,6 +182,9 @@ test-postgres: install-dev
 # Not part of make test. BENCHMARK_OUTPUT (default docs/benchmarks-latest.md),
 # BENCHMARK_EMPLOYEES, BENCHMARK_REPORT_SIZES and BENCHMARK_ARGS: see scripts/benchmark.sh.
 BENCHMARK_OUTPUT ?= docs/benchmarks-latest.md
+screenshots: system-deps-test install-dev compilemessages
+	@scripts/screenshots.sh
+
 benchmark:
 	@scripts/benchmark.sh $(BENCHMARK_OUTPUT)
 
