@@ -4,6 +4,7 @@
     context                   a fresh browser context per test (cookies, storage)
     page                      a fresh page per test; every page it loads must pass axe_check
     second_page               another user's page in its own browser context, checked alike
+    new_page                  new_page(locale="en-GB"): more pages, each in a context of its own
     employee                  an ordinary employee (no role, no second factor)
     hr_employee, editor       privileged accounts without an authenticator app yet
     editor_with_totp          (editor, secret): an editor whose authenticator app is set up
