@@ -239,3 +239,20 @@ def test_an_expired_quiz_attempt_gets_the_410_page_with_the_way_back(
         "back-to-quiz",
         "home-link",
     ]
+
+
+def test_every_refusal_of_the_quiz_has_an_error_page_of_its_own_status():
+    from django.template.loader import get_template
+
+    from quizzes.services import attempts
+    from quizzes.views.taking import ERROR_PAGES
+
+    refusals = [
+        kind
+        for kind in vars(attempts).values()
+        if isinstance(kind, type) and issubclass(kind, attempts.QuizRefused)
+    ]
+
+    assert {kind.status for kind in refusals} <= set(ERROR_PAGES)
+    for status in ERROR_PAGES:
+        assert get_template(f"{status}.html")
