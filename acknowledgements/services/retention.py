@@ -35,6 +35,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from acknowledgements import hooks
 from acknowledgements.models import Acknowledgement, Notification, TipRead
@@ -319,7 +320,11 @@ def _acknowledgements(
                 category=Category.TIPS_READ,
                 identifier="",
                 employee_number=row["employee__employee_number"] or "",
-                description=_("%(count)s tips read; employment ended %(end)s")
+                description=ngettext(
+                    "%(count)s tip read; employment ended %(end)s",
+                    "%(count)s tips read; employment ended %(end)s",
+                    row["count"],
+                )
                 % {"count": row["count"], "end": row["employee__end_date"].isoformat()},
                 period=_period(row["first"], row["last"]),
                 legal_ground=ground,
@@ -332,7 +337,11 @@ def _acknowledgements(
                 category=Category.NOTIFICATIONS,
                 identifier="",
                 employee_number=row["employee__employee_number"] or "",
-                description=_("%(count)s e-mails asking to sign again; employment ended %(end)s")
+                description=ngettext(
+                    "%(count)s e-mail asking to sign again; employment ended %(end)s",
+                    "%(count)s e-mails asking to sign again; employment ended %(end)s",
+                    row["count"],
+                )
                 % {"count": row["count"], "end": row["employee__end_date"].isoformat()},
                 period=_period(row["first"], row["last"]),
                 legal_ground=ground,
@@ -344,7 +353,11 @@ def _acknowledgements(
                 category=Category.INVITATIONS,
                 identifier="",
                 employee_number=number_of[invited["employee_id"]],
-                description=_("%(count)s invitations to the portal: removed")
+                description=ngettext(
+                    "%(count)s invitation to the portal: removed",
+                    "%(count)s invitations to the portal: removed",
+                    invited["count"],
+                )
                 % {"count": invited["count"]},
                 period=_period(invited["first"], invited["last"]),
                 legal_ground=ground,
@@ -356,7 +369,11 @@ def _acknowledgements(
                 category=Category.STAFF_IMPORT_LOG,
                 identifier="",
                 employee_number=number_of[employee_id],
-                description=_("Named in %(count)s staff import logs: name and number removed")
+                description=ngettext(
+                    "Named in %(count)s staff import log: name and number removed",
+                    "Named in %(count)s staff import logs: name and number removed",
+                    count,
+                )
                 % {"count": count},
                 period="",
                 legal_ground=ground,

@@ -15,6 +15,7 @@ import re
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from acknowledgements.hooks import RetainedItem
 from campaigns.models import Assignment, Reminder
@@ -49,7 +50,11 @@ def retained_items(*, employee_ids: list[int]) -> list[RetainedItem]:
                 employee_id=row["assignment__employee_id"],
                 category=REMINDERS,
                 label=_("Reminders and escalations"),
-                description=_("%(count)s reminders and escalations (the mail log): removed")
+                description=ngettext(
+                    "%(count)s reminder or escalation (the mail log): removed",
+                    "%(count)s reminders and escalations (the mail log): removed",
+                    row["count"],
+                )
                 % {"count": row["count"]},
                 count=row["count"],
                 period=_period(row["first"], row["last"]),
@@ -67,9 +72,12 @@ def retained_items(*, employee_ids: list[int]) -> list[RetainedItem]:
                 employee_id=assigned["employee_id"],
                 category=ASSIGNMENTS,
                 label=_("Campaign assignments"),
-                description=_(
+                description=ngettext(
+                    "%(count)s campaign assignment: kept as anonymous figures, "
+                    "without exemption reasons",
                     "%(count)s campaign assignments: kept as anonymous figures, "
-                    "without exemption reasons"
+                    "without exemption reasons",
+                    assigned["count"],
                 )
                 % {"count": assigned["count"]},
                 count=assigned["count"],

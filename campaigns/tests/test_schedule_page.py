@@ -75,7 +75,7 @@ def test_the_schedule_page_says_it_in_dutch(client, version):
     page = parse(client.get(reverse("campaigns:schedule", args=[campaign.pk])))
 
     table = text_of(page, "#schedule-sequence")
-    assert "Alle mails van het schema op volgorde, voor de deadline van" in table
+    assert "Alle mails van het schema op volgorde, voor de uiterste datum" in table
     assert "14 dagen vóór de uiterste datum" in table
     assert "Op de uiterste datum" in table
     assert "De medewerker: vandaag is de laatste dag" in table

@@ -123,3 +123,12 @@ def english_parts(html: str) -> list[str]:
         if words and words != "English":
             found.append(words)
     return found
+
+
+SETTING_NAME = re.compile(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9]\b")
+
+
+def setting_names(text: str) -> list[str]:
+    """Names of settings (PORTAL_HR_LEAD_EMAIL, CAMPAIGN_ONBOARDING_DAYS) in a page's
+    text: a reader cannot change them, and they are not words."""
+    return sorted(set(SETTING_NAME.findall(text)))

@@ -5,7 +5,8 @@ and the world of test_access_matrix.py), and every message looked up while it is
 (the portal's, Django's, allauth's; in templates, views, forms, CSV and PDF downloads)
 must have a Dutch translation (portal.testing.translations). Its text must not write a
 date the English way ("7 Dec 2026", "December 7, 2026", "12/07/2026"), nor hold a part
-marked as English (lang="en") but the language switch's "English".
+marked as English (lang="en") but the language switch's "English", nor name a setting
+(CAMPAIGN_ONBOARDING_DAYS).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from portal.testing.translations import (
     english_dates,
     english_parts,
     page_text,
+    setting_names,
     untranslated_messages,
 )
 from portal.tests.test_access_matrix import GET_ROWS, ROLES, _build_world, reverse_in
@@ -103,57 +105,10 @@ def test_every_page_is_wholly_dutch(world, row, roles):
             body = _body(response)
             if response.get("Content-Type", "").startswith("text/html"):
                 html = body.decode()
-                found = english_dates(page_text(html)) + english_parts(html)
+                text = page_text(html)
+                found = english_dates(text) + english_parts(html) + setting_names(text)
                 if found:
                     english[missing.where] = found
 
     assert not missing, missing.report()
-    assert not english, f"English (dates written the English way, parts in English): {english}"
-
-
-# What the walk above found, each held on its own -----------------------------------------
-
-
-def test_the_diff_tells_screen_readers_where_an_insertion_starts_and_ends_in_dutch():
-    from django.utils import translation
-
-    from handbook.selectors.diff import INSERT, Segment, render_segments
-
-    with translation.override("nl"):
-        html = render_segments(segments=[Segment(INSERT, "nieuw")])
-
-    assert "[begin van toevoeging]" in html and "[einde van toevoeging]" in html
-
-
-def test_the_diff_tells_screen_readers_where_a_deletion_starts_and_ends_in_dutch():
-    from django.utils import translation
-
-    from handbook.selectors.diff import DELETE, Segment, render_segments
-
-    with translation.override("nl"):
-        html = render_segments(segments=[Segment(DELETE, "oud")])
-
-    assert "[begin van verwijdering]" in html and "[einde van verwijdering]" in html
-
-
-def test_the_charts_axis_writes_its_dates_the_dutch_way():
-    import datetime
-
-    from django.utils import translation
-
-    from campaigns.selectors.dashboard import DayFigure, Timeline
-    from campaigns.views import chart
-
-    start = datetime.date(2026, 3, 1)
-    timeline = Timeline(
-        start=start,
-        end=datetime.date(2026, 5, 31),
-        deadline=datetime.date(2026, 5, 31),
-        today=start,
-        days=[DayFigure(day=start, signed=0, in_scope=4)],
-    )
-
-    with translation.override("nl"):
-        labels = [label["label"] for label in chart.geometry(timeline).x_labels]
-
-    assert labels == ["1 mrt 2026", "31 mei 2026"]
+    assert not english, f"English dates, parts in English or setting names: {english}"

@@ -50,9 +50,8 @@ def test_a_typed_date_in_english_is_read_day_first(typed):
 
 
 def test_an_american_date_is_never_read_month_first():
-    with translation.override("en"):
-        with pytest.raises(forms.ValidationError):
-            forms.DateField().clean("12/31/2026")  # there is no 31st month
+    with translation.override("en"), pytest.raises(forms.ValidationError):
+        forms.DateField().clean("12/31/2026")  # there is no 31st month
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from quizzes.bank_io.data import (
     KEY_MAX_LENGTH,
@@ -306,7 +307,11 @@ class _Reader:
         if not OPTIONS_MIN <= len(node.value) <= OPTIONS_MAX:
             self.error(
                 key_node,
-                _("%(what)s has %(count)s options; it must have %(min)s or %(max)s.")
+                ngettext(
+                    "%(what)s has %(count)s option; it must have %(min)s or %(max)s.",
+                    "%(what)s has %(count)s options; it must have %(min)s or %(max)s.",
+                    len(node.value),
+                )
                 % {"what": what, "count": len(node.value), "min": OPTIONS_MIN, "max": OPTIONS_MAX},
             )
             if len(node.value) > OPTIONS_MAX:

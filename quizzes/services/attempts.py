@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from handbook.models import GuidelineVersion
 from people.models import Employee
@@ -160,7 +161,11 @@ def start_attempt(
         <= 0
     ):
         raise DailyLimitReached(
-            _("You have used all %(count)s attempts for today. You can try again tomorrow.")
+            ngettext(
+                "You have used your attempt for today. You can try again tomorrow.",
+                "You have used all %(count)s attempts for today. You can try again tomorrow.",
+                settings.attempts_per_day,
+            )
             % {"count": settings.attempts_per_day}
         )
     candidates, keys = _candidates(version, purpose, None if tip_ids is None else set(tip_ids))
