@@ -244,12 +244,12 @@ BEYOND_AXE_JS = r"""
   function clippedText() {
     const found = [];
     for (const el of document.body.querySelectorAll("*")) {
+      if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) continue;
       if (el.matches(NOT_TEXT)) continue;
       const s = getComputedStyle(el);
       const clipX = s.overflowX === "hidden" || s.overflowX === "clip";
       const clipY = s.overflowY === "hidden" || s.overflowY === "clip";
       if (!clipX && !clipY) continue;
-      if (el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1) continue;
       if (!rendered(el) || isVisuallyHidden(el)) continue;
       const rect = el.getBoundingClientRect();
       const box = {
@@ -490,9 +490,7 @@ BEYOND_AXE_JS = r"""
   }
 
   // 2.3.3: with prefers-reduced-motion: reduce, nothing moves for longer than 0.01 s.
-  async function reducedMotion() {
-    getComputedStyle(document.body).color; // apply the media change now
-    await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+  function reducedMotion() {
     const problems = [];
     const one = (v) => (v.trim().endsWith("ms") ? parseFloat(v) / 1000 : parseFloat(v)) || 0;
     const seconds = (list) => Math.max(0, ...list.split(",").map(one));
@@ -703,30 +701,43 @@ def check_focus_visible(page: Page) -> list[Finding]:
     ]
 
 
-def check_forced_colors(page: Page) -> list[Finding]:
-    """Forced colours: the focused element shows an outline; buttons and fields keep a
-    border or outline."""
-    _resize(page, DESKTOP)
-    page.emulate_media(forced_colors="active")
+@contextmanager
+def _emulated(page: Page, *, forced_colors: bool = False, reduced_motion: bool = False):
+    """Emulate forced colours and/or reduced motion, and switch it off again afterwards
+    (no journey emulates either)."""
+    switches: dict[str, Any] = {}
+    if forced_colors:
+        switches["forced_colors"] = "active"
+    if reduced_motion:
+        switches["reduced_motion"] = "reduce"
+    if switches:
+        page.emulate_media(**switches)
     try:
-        with _focus_candidates(page):
-            problems = _call(page, "forcedColors")
+        yield
     finally:
-        page.emulate_media(forced_colors="null")
+        if switches and not page.is_closed():
+            page.emulate_media(**dict.fromkeys(switches, "null"))
+
+
+def check_forced_colors(page: Page, *, emulate: bool = True) -> list[Finding]:
+    """Forced colours: the focused element shows an outline; buttons and fields keep a
+    border or outline. ``emulate=False``: the caller has switched forced colours on."""
+    _resize(page, DESKTOP)
+    with _emulated(page, forced_colors=emulate), _focus_candidates(page):
+        problems = _call(page, "forcedColors")
     if not problems:
         return []
     return [Finding("forced-colors", "in forced colours (Windows high contrast)", problems)]
 
 
-def check_reduced_motion(page: Page) -> list[Finding]:
+def check_reduced_motion(page: Page, *, emulate: bool = True) -> list[Finding]:
     """2.3.3: with prefers-reduced-motion: reduce, no animation or transition longer than
-    0.01 s runs or is set, and html does not scroll smoothly."""
-    _call(page, "finishAllTransitions")
-    page.emulate_media(reduced_motion="reduce")
-    try:
+    0.01 s runs or is set, and html does not scroll smoothly. ``emulate=False``: the
+    caller has switched reduced motion on (after finishing the running transitions)."""
+    if emulate:
+        _call(page, "finishAllTransitions")
+    with _emulated(page, reduced_motion=emulate):
         problems = _call(page, "reducedMotion")
-    finally:
-        page.emulate_media(reduced_motion="null")
     if not problems:
         return []
     return [Finding("reduced-motion", "with prefers-reduced-motion: reduce", problems)]
@@ -751,10 +762,15 @@ def run_checks(page: Page) -> list[Finding]:
     """Every check on the page now shown; the page is put back as it was."""
     findings: list[Finding] = []
     with page_as_it_was(page):
-        findings += check_reduced_motion(page)  # first: before focusing starts transitions
+        # Both emulations at once (one restyle); motion first, before focusing starts
+        # transitions.
+        _resize(page, DESKTOP)
+        _call(page, "finishAllTransitions")
+        with _emulated(page, forced_colors=True, reduced_motion=True):
+            findings += check_reduced_motion(page, emulate=False)
+            findings += check_forced_colors(page, emulate=False)
         findings += check_reflow(page, size=DESKTOP, name="reflow-1280")
         findings += check_focus_visible(page)
-        findings += check_forced_colors(page)
         findings += check_text_spacing(page)
         findings += check_zoom_200(page)
         findings += check_reflow(page, size=NARROW, name="reflow-320")
