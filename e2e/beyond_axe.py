@@ -258,9 +258,13 @@ BEYOND_AXE_JS = r"""
         bottom: rect.top + el.clientTop + el.clientHeight,
       };
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      // Text is cut off when part of the box's text shows and part does not. A box none
+      // of whose text shows hides it on purpose (an icon button's text-indent: -9999px).
       let clipped = null;
+      let shows = false;
       let seen = 0;
-      for (let n = walker.nextNode(); n && seen < 300 && !clipped; n = walker.nextNode()) {
+      for (let n = walker.nextNode(); n && seen < 300; n = walker.nextNode()) {
+        if (clipped && shows) break;
         seen += 1;
         if (!n.data.trim()) continue;
         let nested = false;
@@ -278,11 +282,13 @@ BEYOND_AXE_JS = r"""
           const slack = Math.max(2, r.height * 0.25);
           if ((clipX && (r.right > box.right + 1 || r.left < box.left - 1)) ||
               (clipY && (r.bottom > box.bottom + slack || r.top < box.top - slack))) {
-            clipped = n.data.trim().replace(/\s+/g, " ").slice(0, 50);
-            break;
+            clipped = clipped || n.data.trim().replace(/\s+/g, " ").slice(0, 50);
           }
+          const inside = r.right > box.left && r.left < box.right;
+          if (inside && r.bottom > box.top && r.top < box.bottom) shows = true;
         }
       }
+      if (!shows) clipped = null;
       if (clipped !== null) {
         found.push(describe(el, {
           clipped, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth,

@@ -527,3 +527,13 @@ def test_the_same_pattern_in_another_language_is_checked_again(
 
     assert len(counted_runs) == 2
     assert {key[1] for key in beyond_axe.CHECKED} == {"nl", "en"}
+
+
+def test_clipped_text_ignores_an_icon_button_whose_text_is_hidden_on_purpose(fixture_page):
+    page = fixture_page.show(
+        '<main><h1>Titel</h1><button type="button" class="icon" id="add">Geselecteerde'
+        " rechten kiezen</button></main>",
+        ".icon { width: 24px; height: 24px; overflow: hidden; text-indent: -9999px; }",
+    )
+
+    assert beyond_axe.check_clipped_text(page, name="zoom-200", when="at 200 %") == []
