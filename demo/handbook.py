@@ -14,6 +14,7 @@ from django.utils import timezone
 from handbook.models import Guideline, GuidelineVersion
 from handbook.selectors import DEFAULT_GUIDELINE_SLUG
 from handbook.services import TipInput, create_draft, update_draft
+from handbook.services.topics import TopicInput, change_topics
 from people.models import Employee
 
 # The customer's text (version 1) is in force in the demo from this date, before last
@@ -72,6 +73,40 @@ V2_SUMMARY_EN = (
     "Tips 2, 4, 9 and 11 (editorial): language slips corrected in the Dutch text, such as "
     "‘Houd het professioneel’ and ‘call to action’. The meaning of these tips is unchanged."
 )
+
+
+# The topics of version 1's tips (Dutch, English): labels outside the customer's text,
+# which stays as it is, byte for byte (its hash too).
+TIP_TOPICS: dict[int, tuple[str, str]] = {
+    1: ("Verantwoordelijkheid", "Responsibility"),
+    2: ("Lang zichtbaar", "Visible for a long time"),
+    3: ("Beoordelingsvermogen", "Judgement"),
+    4: ("Werk en privé", "Work and private life"),
+    5: ("Namens de gemeente", "On behalf of the municipality"),
+    6: ("Vrije meningsuiting", "Freedom of speech"),
+    7: ("Toestemming om te citeren", "Permission to quote"),
+    8: ("Interne discussies", "Internal discussions"),
+    9: ("Meerwaarde bieden", "Adding value"),
+    10: ("Je eigen privacy", "Your own privacy"),
+    11: ("Logo’s", "Logos"),
+}
+
+
+def ensure_tip_topics() -> list[int]:
+    """Give version 1's tips their topics where they have none (by the system); the
+    numbers of the tips that got one."""
+    version = GuidelineVersion.objects.filter(
+        guideline__slug=DEFAULT_GUIDELINE_SLUG, number=1
+    ).first()
+    if version is None:
+        return []
+    without = version.tips.filter(topic="").values_list("number", flat=True)
+    topics = [
+        TopicInput(number=number, topic=TIP_TOPICS[number][0], topic_en=TIP_TOPICS[number][1])
+        for number in without
+        if number in TIP_TOPICS
+    ]
+    return change_topics(version=version, actor=None, topics=topics) if topics else []
 
 
 def _replace(text: str, old: str, new: str, where: str) -> str:

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from demo.campaigns import seed_demo_campaigns
-from demo.handbook import VERSION_ONE_IN_FORCE, create_demo_draft
+from demo.handbook import VERSION_ONE_IN_FORCE, create_demo_draft, ensure_tip_topics
 from demo.organisation import (
     DEMO_ACCOUNTS,
     ensure_department_roles,
@@ -60,6 +60,7 @@ def seed_demo() -> SeedReport:
         verbosity=0,
         stdout=io.StringIO(),
     )
+    ensure_tip_topics()  # before the draft, which takes them over
     departments, report.departments_created = ensure_departments()
     report.employees_created = ensure_employees(departments)
     ensure_roles()

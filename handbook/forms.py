@@ -22,7 +22,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from handbook.models import Guideline, GuidelineVersion, Tip
+from handbook.models import TOPIC_LENGTH, Guideline, GuidelineVersion, Tip
 from handbook.selectors import version_label
 from handbook.services import REMOVAL_NOTE_LENGTH, effective_date_too_early, proposed_change
 from handbook.services.guidelines import DepartmentInAudience
@@ -171,6 +171,13 @@ class TipForm(ErrorSummaryMixin, forms.Form):
     text_en = forms.CharField(
         label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    topic = forms.CharField(
+        label=_("Topic (Dutch)"),
+        max_length=TOPIC_LENGTH,
+        required=False,
+        help_text=_("A few words shown with the tip's number. Not part of the signed text."),
+    )
+    topic_en = forms.CharField(label=_("Topic (English)"), max_length=TOPIC_LENGTH, required=False)
     change = forms.ChoiceField(
         label=_("Kind of change since the previous version"),
         choices=CHANGE_CHOICES,
@@ -262,6 +269,32 @@ TipFormSet = forms.formset_factory(
     max_num=200,
     validate_max=True,
 )
+
+
+class TopicForm(forms.Form):
+    """The topics of one tip of a version, on the page that changes only the topics
+    (handbook.views.topics); the tip is the form's place in the list."""
+
+    topic = forms.CharField(label=_("Topic (Dutch)"), max_length=TOPIC_LENGTH, required=False)
+    topic_en = forms.CharField(label=_("Topic (English)"), max_length=TOPIC_LENGTH, required=False)
+
+
+class BaseTopicFormSet(forms.BaseFormSet):
+    def __init__(self, *args, tips=(), **kwargs):
+        self.tips = list(tips)
+        initial = [{"topic": tip.topic, "topic_en": tip.topic_en} for tip in self.tips]
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+    def total_form_count(self) -> int:
+        # As many forms as the version has tips, whatever the management form says.
+        return len(self.tips)
+
+    def with_tips(self) -> list[tuple[Tip, TopicForm]]:
+        return list(zip(self.tips, self.forms, strict=True))
+
+
+TopicFormSet = forms.formset_factory(TopicForm, formset=BaseTopicFormSet, extra=0)
 
 
 class RemovalForm(forms.Form):

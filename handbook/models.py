@@ -308,6 +308,9 @@ class GuidelineVersion(models.Model):
         return self.change_summary
 
 
+TOPIC_LENGTH = 80
+
+
 class Tip(models.Model):
     """One numbered tip of a version. Its lineage ties it to the same tip in other versions."""
 
@@ -324,6 +327,16 @@ class Tip(models.Model):
     lineage = models.UUIDField(_("lineage"), default=uuid.uuid4, editable=False)
     text = models.TextField(_("text"), help_text=_("Markdown."))
     text_en = models.TextField(_("text (English)"), blank=True)
+    # A label shown with the number ("Tip 3 – Judgement"), outside the version's text:
+    # not hashed (handbook.selectors.canonical) and, alone of a published version's tip,
+    # it may change (handbook.triggers.TOPIC_COLUMNS; handbook.services.topics).
+    topic = models.CharField(
+        _("topic"),
+        max_length=TOPIC_LENGTH,
+        blank=True,
+        help_text=_("A few words on what the tip is about. Not part of the signed text."),
+    )
+    topic_en = models.CharField(_("topic (English)"), max_length=TOPIC_LENGTH, blank=True)
     change = models.CharField(
         _("change since the previous version"),
         max_length=16,
@@ -353,6 +366,9 @@ class Tip(models.Model):
     def text_in(self, language: str) -> str:
         return (self.text_en or self.text) if language == "en" else self.text
 
+    def topic_in(self, language: str) -> str:
+        return (self.topic_en or self.topic) if language == "en" else self.topic
+
     @property
     def is_material(self) -> bool:
         return self.change in (self.Change.MATERIAL, self.Change.NEW)
@@ -372,6 +388,7 @@ class HandbookEvent(AuditEvent):
         REVIEW_REMINDER_SENT = "review_reminder_sent", _("Review reminder sent")
         GUIDELINE_CREATED = "guideline_created", _("Guideline created")
         AUDIENCE_CHANGED = "audience_changed", _("Audience changed")
+        TOPICS_CHANGED = "topics_changed", _("Tip topics changed")
 
     guideline = models.ForeignKey(
         Guideline, verbose_name=_("guideline"), on_delete=models.PROTECT, related_name="events"

@@ -10,7 +10,9 @@ Rules:
 - A version row may change freely while it is a draft (publishing is that change).
 - A published version may only become retired; nothing else about it may change.
 - A retired version never changes. Only drafts may be deleted.
-- Tips may be added, changed or removed only while their version is a draft.
+- Tips may be added, changed or removed only while their version is a draft; of a
+  published or retired version's tip only the topic may change (TOPIC_COLUMNS: a label
+  outside the signed and hashed text, handbook.selectors.canonical).
 
 Migration 0005 closes the ways around those row triggers and keeps the audit trail
 (``evidence_triggers``):
@@ -46,6 +48,9 @@ INSTALLED_BY = ("handbook", "0002_freeze_published_versions")
 # published version is frozen (see frozen_version_columns).
 RETIRE_COLUMNS = {"status", "retired_at", "retired_by_id"}
 MESSAGE = "handbook: a published guideline version is frozen"
+# A tip's columns that may change after its version is published: its topic, a label
+# that is not part of the version's text (migration 0008).
+TOPIC_COLUMNS = {"topic", "topic_en"}
 
 
 EVENTS_MESSAGE = "handbook: the audit trail is append-only"
@@ -57,6 +62,8 @@ class Tables(NamedTuple):
     events: str
     # The versions' columns that retiring leaves alone (all but RETIRE_COLUMNS).
     version_columns: tuple[str, ...] = ()
+    # The tips' columns that never change after publishing (all but TOPIC_COLUMNS).
+    tip_columns: tuple[str, ...] = ()
 
 
 def frozen_version_columns(apps: Any = None) -> tuple[str, ...]:
@@ -71,11 +78,22 @@ def frozen_version_columns(apps: Any = None) -> tuple[str, ...]:
     )
 
 
+def frozen_tip_columns(apps: Any = None) -> tuple[str, ...]:
+    """The columns of a published version's tip that never change: every column but
+    TOPIC_COLUMNS (of a migration's historical model, or the installed one)."""
+    registry = apps if apps is not None else installed_apps
+    model = registry.get_model("handbook", "Tip")
+    return tuple(
+        field.column for field in model._meta.concrete_fields if field.column not in TOPIC_COLUMNS
+    )
+
+
 def tables(apps: Any = None) -> Tables:
     """The tables: of a migration's historical ``apps``, or the installed ones."""
     return Tables(
         *db_tables(apps, "handbook.GuidelineVersion", "handbook.Tip", "handbook.HandbookEvent"),
         version_columns=frozen_version_columns(apps),
+        tip_columns=frozen_tip_columns(apps),
     )
 
 
@@ -112,6 +130,11 @@ def _retire_only(vendor: str, columns: tuple[str, ...]) -> str:
     return f"(OLD.status = 'published' AND NEW.status = 'retired' AND {same})"
 
 
+def _topic_only(vendor: str, columns: tuple[str, ...]) -> str:
+    """An update of a tip that changes nothing but its topic (the same version too)."""
+    return "(" + " AND ".join(_same(c, vendor) for c in columns) + ")"
+
+
 def sqlite_forward(db: Tables) -> list[str]:
     abort = f"SELECT RAISE(ABORT, '{MESSAGE}');"
     return [
@@ -125,9 +148,10 @@ def sqlite_forward(db: Tables) -> list[str]:
         FOR EACH ROW WHEN (SELECT status FROM {db.versions} WHERE id = NEW.version_id) <> 'draft'
         BEGIN {abort} END;""",
         f"""CREATE TRIGGER handbook_tip_frozen_update BEFORE UPDATE ON {db.tips}
-        FOR EACH ROW WHEN
+        FOR EACH ROW WHEN (
             (SELECT status FROM {db.versions} WHERE id = OLD.version_id) <> 'draft'
             OR (SELECT status FROM {db.versions} WHERE id = NEW.version_id) <> 'draft'
+        ) AND NOT {_topic_only("sqlite", db.tip_columns)}
         BEGIN {abort} END;""",
         f"""CREATE TRIGGER handbook_tip_frozen_delete BEFORE DELETE ON {db.tips}
         FOR EACH ROW WHEN (SELECT status FROM {db.versions} WHERE id = OLD.version_id) <> 'draft'
@@ -157,6 +181,9 @@ def postgresql_forward(db: Tables) -> list[str]:
         FOR EACH ROW EXECUTE FUNCTION handbook_version_frozen();""",
         f"""CREATE FUNCTION handbook_tip_frozen() RETURNS trigger AS $$
         BEGIN
+            IF TG_OP = 'UPDATE' AND {_topic_only("postgresql", db.tip_columns)} THEN
+                RETURN NEW;
+            END IF;
             IF TG_OP IN ('UPDATE', 'DELETE') AND
                (SELECT status FROM {db.versions} WHERE id = OLD.version_id) <> 'draft' THEN
                 {raise_}
@@ -199,8 +226,9 @@ def uninstall(apps, schema_editor) -> None:
 
 
 def take_off_all(apps, schema_editor) -> None:
-    """Migration 0007, before it adds a column to versions: take off every trigger of
-    versions and tips (0002's and 0005's), to put them on again after (``put_on_all``)."""
+    """Migrations 0007 and 0008, before they add a column to versions or tips: take off
+    every trigger of versions and tips (0002's and 0005's), to put them on again after
+    (``put_on_all``)."""
     uninstall_evidence(apps, schema_editor)
     uninstall(apps, schema_editor)
 

@@ -38,6 +38,7 @@ guideline_urlpatterns = [
         name="confirm_import",
     ),
     path("versies/<int:number>/bewerken/", views.EditDraftView.as_view(), name="edit"),
+    path("versies/<int:number>/onderwerpen/", views.TopicsView.as_view(), name="topics"),
     path("versies/<int:number>/publiceren/", views.PublishView.as_view(), name="publish"),
     path("versies/<int:number>/intrekken/", views.RetireView.as_view(), name="retire"),
     path(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from handbook.models import Guideline, GuidelineVersion, HandbookEvent, Tip
+from handbook.models import TOPIC_LENGTH, Guideline, GuidelineVersion, HandbookEvent, Tip
 from handbook.selectors import last_to_take_effect
 from handbook.selectors.access import has_guideline_perm
 from handbook.selectors.canonical import version_hashes
@@ -34,6 +34,10 @@ class TipInput:
     text_en: str = ""
     change: str = ""
     lineage: uuid.UUID | None = None
+    # The tip's topic (not part of the text); None keeps the one the draft's tip of this
+    # lineage has (a text import, which knows no topics).
+    topic: str | None = None
+    topic_en: str | None = None
 
 
 def _log(
@@ -123,6 +127,8 @@ def create_draft(*, guideline: Guideline, actor: Employee | None) -> GuidelineVe
                 lineage=tip.lineage,
                 text=tip.text,
                 text_en=tip.text_en,
+                topic=tip.topic,
+                topic_en=tip.topic_en,
                 change=Tip.Change.UNCHANGED,
             )
             for tip in latest.tips.all()
@@ -185,6 +191,7 @@ def update_draft(
     previous: dict[uuid.UUID | None, str] = (
         {t.lineage: t.text for t in draft.based_on.tips.all()} if draft.based_on else {}
     )
+    topics = {t.lineage: (t.topic, t.topic_en) for t in draft.tips.all()}
     errors = []
     rows = []
     for number, tip in enumerate(tips, start=1):
@@ -209,6 +216,8 @@ def update_draft(
                 number=number,
                 text=tip.text.strip(),
                 text_en=tip.text_en.strip(),
+                topic=_topic(tip.topic, topics.get(tip.lineage, ("", ""))[0]),
+                topic_en=_topic(tip.topic_en, topics.get(tip.lineage, ("", ""))[1]),
                 change=change,
                 **({"lineage": tip.lineage} if tip.lineage else {}),
             )
@@ -250,6 +259,10 @@ def update_draft(
     Tip.objects.bulk_create(rows)
     _log(draft.guideline, HandbookEvent.Kind.DRAFT_CHANGED, actor, draft.number)
     return draft
+
+
+def _topic(given: str | None, kept: str) -> str:
+    return kept if given is None else given.strip()[:TOPIC_LENGTH]
 
 
 def effective_date_too_early(

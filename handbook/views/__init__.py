@@ -26,6 +26,7 @@ from handbook.views.reading import (
 )
 from handbook.views.retiring import CancelRetirementView, ConfirmRetirementView, RetireView
 from handbook.views.text_files import ConfirmImportView, ExportTextView, ImportTextView
+from handbook.views.topics import TopicsView
 
 __all__ = [
     "AudienceView",
@@ -48,6 +49,7 @@ __all__ = [
     "HistoryView",
     "PdfView",
     "PrintView",
+    "TopicsView",
     "PublishView",
     "RetireView",
     "TipView",

@@ -36,6 +36,8 @@ STATE_LABELS = {
 class TipPresentation:
     tip: Tip
     text: Localised
+    # The label shown with the number ("Tip 3 – Judgement"); None without one.
+    topic: Localised | None = None
 
     @property
     def number(self) -> int:
@@ -100,7 +102,11 @@ def present_version(
         introduction=localise(version.introduction, version.introduction_en, language),
         change_summary=localise(version.change_summary, version.change_summary_en, language),
         tips=[
-            TipPresentation(tip=tip, text=localise(tip.text, tip.text_en, language))
+            TipPresentation(
+                tip=tip,
+                text=localise(tip.text, tip.text_en, language),
+                topic=localise(tip.topic, tip.topic_en, language) if tip.topic.strip() else None,
+            )
             for tip in sorted(version.tips.all(), key=lambda t: t.number)
         ],
     )

@@ -184,6 +184,8 @@ class EditDraftView(DraftMixin, TemplateView):
                     "lineage": tip.lineage,
                     "text": tip.text,
                     "text_en": tip.text_en,
+                    "topic": tip.topic,
+                    "topic_en": tip.topic_en,
                     "change": tip.change,
                     ORDERING_FIELD_NAME: tip.number,
                 }
@@ -211,6 +213,9 @@ class EditDraftView(DraftMixin, TemplateView):
                 services.TipInput(
                     text=tip_form.cleaned_data["text"],
                     text_en=tip_form.cleaned_data["text_en"],
+                    # Not posted (a page from before topics): the tip keeps its topic.
+                    topic=_posted(tip_form, "topic"),
+                    topic_en=_posted(tip_form, "topic_en"),
                     change=tip_form.cleaned_data.get("change") or "",
                     lineage=tip_form.cleaned_data.get("lineage"),
                 )
@@ -291,6 +296,11 @@ VERSION_FIELDS = (
     "effective_date",
     "requires_reacknowledgement",
 )
+
+
+def _posted(form, name: str) -> str | None:
+    """The field's cleaned value if the page sent it, else None."""
+    return form.cleaned_data.get(name, "") if form.add_prefix(name) in form.data else None
 
 
 def _int(value) -> int | None:
