@@ -57,7 +57,7 @@ class ObjectRoleGrantForm(forms.ModelForm):
 @admin.register(ObjectRoleGrant)
 class ObjectRoleGrantAdmin(SecondFactorForChangesMixin, admin.ModelAdmin):
     form = ObjectRoleGrantForm
-    list_display = ["employee", "role", "content_type", "target", "granted_by", "granted_at"]
+    list_display = ["employee", "role", "content_type", "target_object", "granted_by", "granted_at"]
     list_filter = ["role", "content_type"]
     search_fields = ["employee__first_name", "employee__last_name", "employee__email"]
     list_select_related = ["employee", "content_type", "granted_by"]
@@ -66,6 +66,11 @@ class ObjectRoleGrantAdmin(SecondFactorForChangesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("target")
+
+    # A generic foreign key has no verbose name: its column would say "Target", in English.
+    @admin.display(description=_("Object"))
+    def target_object(self, obj: ObjectRoleGrant) -> object:
+        return obj.target
 
     # The administrator role decides, not model permissions (no role deletes anything:
     # people.tests.test_roles), whatever stray permission someone else has; a grant is
