@@ -346,7 +346,7 @@ BEYOND_AXE_JS = r"""
     const kinds = new Set();
     candidates = [];
     for (const el of document.querySelectorAll(FOCUSABLE)) {
-      if (el.tabIndex < 0 || el.disabled || el.closest("[inert]")) continue;
+      if (el.tabIndex < 0 || el.matches(":disabled") || el.closest("[inert]")) continue;
       const summary = el.tagName === "SUMMARY";
       if (summary && el.parentElement.querySelector(":scope > summary") !== el) continue;
       if (!el.checkVisibility({ checkVisibilityCSS: true }) || !rendered(el)) continue;

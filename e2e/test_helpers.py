@@ -276,6 +276,16 @@ def test_focus_visible_passes_a_2px_ring_with_3_to_1_contrast(fixture_page):
     assert beyond_axe.check_focus_visible(page) == []
 
 
+def test_focus_visible_skips_fields_in_a_disabled_fieldset(fixture_page):
+    page = fixture_page.show(
+        MENU + '<fieldset disabled><legend>Uit</legend><input id="off" aria-label="Uit">'
+        "</fieldset>",
+        GOOD_FOCUS,
+    )
+
+    assert beyond_axe.check_focus_visible(page) == []
+
+
 def test_focus_visible_fails_a_menu_ring_that_is_faint_on_the_dark_blue_bar(fixture_page):
     page = fixture_page.show(MENU, GOOD_FOCUS + " .bar a:focus-visible { outline-color: #1d3f73; }")
 
