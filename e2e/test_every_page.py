@@ -146,6 +146,7 @@ VISITS = [
     page_of("handbook:publish", "editor", **G, number="v2"),
     page_of("handbook:discard", "editor", **G, number="v2"),
     page_of("handbook:retire", "editor", **G, number="v1"),
+    page_of("handbook:topics", "editor", **G, number="v1"),
     page_of("handbook:audience", "editor", **G),
     page_of("handbook:import", "editor", **G),
     page_of("quiz_editor:bank", "editor", **G),
