@@ -110,13 +110,26 @@ def test_current_version_page_shows_which_tips_were_read_in_text(version):
     page = parse(client.get(reverse("handbook:current", kwargs={"guideline": "sociale-media"})))
 
     marks = {
-        mark.parent.id: mark.attributes["data-read"]
-        for mark in select(page, "section.tip h3 .tip-read-status")
+        mark.parent.parent.id: mark.attributes["data-read"]
+        for mark in select(page, "section.tip .tip-read-status")
     }
-    assert marks == {"tip-1-heading": "false", "tip-2-heading": "true", "tip-3-heading": "false"}
-    assert attribute(page, "#tip-2-heading .tip-read-status", "class") == (
-        "badge text-bg-success tip-read-status ms-2"
-    )
+    assert marks == {"tip-1": "false", "tip-2": "true", "tip-3": "false"}
+
+
+def test_a_tips_read_status_is_a_small_badge_beside_its_heading_not_inside_it(version):
+    employee = EmployeeFactory()
+    client = _client(employee)
+    client.get(reverse("handbook:current_tip", kwargs={"guideline": "sociale-media", "tip": 2}))
+
+    page = parse(client.get(reverse("handbook:current", kwargs={"guideline": "sociale-media"})))
+
+    assert len(select(page, "#tip-2 h3 + .tip-read-status")) == 1
+    assert select(page, "section.tip h3 .tip-read-status, section.tip a .tip-read-status") == []
+    assert attribute(page, "#tip-2 .tip-read-status", "class").split() == [
+        "utrecht-status-badge",
+        "utrecht-status-badge--success",
+        "tip-read-status",
+    ]
 
 
 def test_another_version_page_shows_no_read_marks(version):

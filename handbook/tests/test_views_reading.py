@@ -72,7 +72,7 @@ def test_current_version_shows_title_introduction_tips_and_hash_in_dutch(
     assert text(heading) == "Handreiking gebruik sociale media"
     assert "art. 125a Ambtenarenwet" in html
     assert text_of(page, "#tip-3 .tip-text").startswith(TIP_3_NL)
-    assert len(select(page, "section.tip.card")) == 11
+    assert len(select(page, "ol.tip-list > li > section.tip")) == 11
     assert version_one.content_hash in html
     assert not select(page, "#translation-notice")
 
