@@ -313,8 +313,7 @@ def test_the_attempt_page_shows_english_content_in_english(
     assert question.situation_en in html
     assert question.situation not in html
     labels = [
-        (label.attributes["lang"], text(label))
-        for label in select(page, "fieldset label.form-check-label")
+        (label.attributes["lang"], text(label)) for label in select(page, "fieldset label[for]")
     ]
     assert ("en", f"{question.key}: option 1") in labels
     assert "Question 1 of 3" in html
