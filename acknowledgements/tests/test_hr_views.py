@@ -320,7 +320,7 @@ def test_the_page_has_accessible_markup(client):
     assert len(select(page, "h1")) == 1
     assert all(texts(page, "table caption"))
     assert select(page, "table thead th[scope=col]")
-    assert select(page, "label.form-label[for=id_q]") and select(page, "input#id_q")
+    assert select(page, "label.utrecht-form-label[for=id_q]") and select(page, "input#id_q")
 
 
 def test_the_list_is_paginated(client):

@@ -169,7 +169,7 @@ def test_overview_costs_the_same_queries_for_one_guideline_as_for_five(
 def test_verify_page_has_a_labelled_field_with_a_hint():
     page = parse(client_for(EmployeeFactory()).get(VERIFY_URL))
 
-    assert select(page, "label.form-label[for=id_code]") and select(page, "input#id_code")
+    assert select(page, "label.utrecht-form-label[for=id_code]") and select(page, "input#id_code")
     assert attribute(page, "#id_code", "aria-describedby") == "id_code_hint"
     assert select(page, "#id_code_hint")
     assert not select(page, "#verify-result")

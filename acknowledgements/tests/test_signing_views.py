@@ -81,11 +81,11 @@ def test_sign_page_shows_statement_name_field_and_checkbox_when_nothing_blocks(e
     assert text_of(page, "#statement") == " ".join(
         statement_for(version=version, language="nl").split()
     )
-    assert select(page, "#sign-form label.form-label[for=id_typed_name]")
+    assert select(page, "#sign-form label.utrecht-form-label[for=id_typed_name]")
     assert select(page, "#sign-form #id_typed_name")
     assert attribute(page, "#id_typed_name", "aria-describedby") == "id_typed_name_hint"
     assert "Jan van der Berg" in text_of(page, "#id_typed_name_hint")
-    assert select(page, "#sign-form label.form-check-label[for=id_confirmed]")
+    assert select(page, "#sign-form label.utrecht-form-label[for=id_confirmed]")
     assert select(page, "#sign-form #id_confirmed[type=checkbox]")
     assert select(page, "#final-notice")
 
