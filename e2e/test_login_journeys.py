@@ -42,7 +42,7 @@ def test_employee_logs_in_by_keyboard_only(page, live_server, employee):
     visit(page, reverse("accessibility"))
     page.keyboard.press("Tab")
     assert focused(page)["text"], "the first Tab stop has no text"
-    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator(".utrecht-skip-link")).to_be_focused()
     page.keyboard.press("Enter")
     assert page.evaluate("() => location.hash") == "#main"
 

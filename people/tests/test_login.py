@@ -36,7 +36,7 @@ def test_login_page_has_labelled_fields_and_no_sign_up_invitation(client):
     assert attribute(page, "html", "lang") == "nl"
     assert select(page, "main#main")
     for field in ("id_login", "id_password"):
-        assert select(page, f"main label.form-label[for={field}]") and select(page, f"#{field}")
+        assert select(page, f"main label.utrecht-form-label[for={field}]") and select(page, f"#{field}")
     assert reverse("account_signup") not in links(page)
 
 
@@ -215,7 +215,7 @@ def test_hr_with_totp_logs_in_with_a_code(client):
     assert response["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
     page = client.get(reverse("mfa_authenticate"))
-    assert select(parse(page), "label.form-label[for=id_code]")
+    assert select(parse(page), "label.utrecht-form-label[for=id_code]")
     assert select(parse(page), "input#id_code")
 
     response = client.post(reverse("mfa_authenticate"), {"code": current_code(secret)})
