@@ -84,6 +84,21 @@ def test_employee_reads_the_english_translation_marked_as_such(reader_page):
     expect(dutch.first).to_be_visible()
 
 
+def test_a_checkbox_in_the_draft_editor_has_its_label_on_one_line_beside_the_box(
+    editor_page, editor_with_totp, version_one
+):
+    from handbook.services import create_draft
+
+    editor, _secret = editor_with_totp
+    create_draft(guideline=version_one.guideline, actor=editor)
+    visit(editor_page, reverse("handbook:edit", kwargs={"guideline": "sociale-media", "number": 2}))
+
+    box = editor_page.locator("#id_requires_reacknowledgement").bounding_box()
+    label = editor_page.locator("label[for='id_requires_reacknowledgement']").bounding_box()
+    assert label["x"] >= box["x"] + box["width"]
+    assert label["height"] < 2 * box["height"], "the label wraps a letter a line"
+
+
 def test_editor_drafts_another_editor_publishes_and_the_diff_shows_the_change(
     page, live_server, editor_with_totp, version_one
 ):
