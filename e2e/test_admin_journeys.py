@@ -12,7 +12,10 @@ test fails with the list of all violations found, not only the first.
 What was wrong before templates/admin/ and static/portal/js/admin-accessibility.js:
 inputs and selects of tabular inlines without a label, autocomplete fields without a
 name, aria-label on the two-list selector's help icons (a plain <span>), and the date
-widget's "Vandaag" link named "Today (...)" in Dutch (locale/nl/.../djangojs.po).
+widget's "Vandaag" link named "Today (...)" in Dutch (locale/nl/.../djangojs.po). The
+same style sheet answers the checks beyond axe-core (a 2px focus outline at 3:1, no
+motion for reduced motion, borders in forced colours, inline labels kept in their
+table's scroll box).
 """
 
 from __future__ import annotations
