@@ -59,9 +59,12 @@ def colleagues(transactional_db):
     ]
 
 
+ALERT_OF_MESSAGE = {"success": "ok", "info": "info", "warning": "warning", "danger": "error"}
+
+
 def _messages(page, kind: str):
     """The flash messages of one kind (success, info, danger) in the status region."""
-    return page.locator(f".portal-messages[role=status] .alert-{kind}")
+    return page.locator(f".portal-messages[role=status] .utrecht-alert--{ALERT_OF_MESSAGE[kind]}")
 
 
 # --------------------------------------------------------------------------- HR sets up

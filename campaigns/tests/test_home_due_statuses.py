@@ -31,7 +31,7 @@ def due_status(client, employee, version) -> tuple[str, str]:
     launched_campaign(version, audience=Campaign.Audience.EMPLOYEES, employees=[employee])
     client.force_login(employee)
     section = one(parse(client.get(reverse("home"))), "section#home-due")
-    return text(one(section, ".due-status")), text(one(section, "a.btn")).split()[0]
+    return text(one(section, ".due-status")), text(one(section, "a.utrecht-button-link")).split()[0]
 
 
 def test_one_tip_opened_says_reading_has_started_and_continue(client, employee, version):

@@ -653,3 +653,38 @@ def test_trying_again_only_by_post(hr_client, version):
 
 def test_an_unknown_assignment_is_not_found(hr_client):
     assert hr_client.get(reverse("campaigns:exempt", args=[999999])).status_code == 404
+
+
+# Wide tables ------------------------------------------------------------------------------
+
+
+def _table_box_problems(page) -> list[str]:
+    """Each table's problem with its scroll box: none when the table sits in a
+    utrecht-table-container that the keyboard reaches and its caption names."""
+    problems = []
+    for table in select(page, "table"):
+        box, caption = table.parent, table.css_first("caption")
+        if box is None or "utrecht-table-container" not in box.attributes.get("class", ""):
+            problems.append(f"{table.attributes.get('id')}: not in a table container")
+        elif box.attributes.get("tabindex") != "0" or box.attributes.get("role") != "region":
+            problems.append(f"{table.attributes.get('id')}: its box takes no keyboard focus")
+        elif caption is None or box.attributes.get("aria-labelledby") != caption.attributes.get(
+            "id"
+        ):
+            problems.append(f"{table.attributes.get('id')}: its box is not named by the caption")
+    return problems
+
+
+@pytest.mark.parametrize(
+    "name", ["list", "onboarding", "detail", "schedule", "people", "reminders"]
+)
+def test_every_table_scrolls_in_a_box_of_its_own_that_the_keyboard_reaches(hr_client, pages, name):
+    # A wide table scrolls inside its container, never the page (WCAG 1.4.10), and the
+    # container, being a scroll area, must take the focus for keyboard users (axe-core:
+    # scrollable-region-focusable); position: relative in the container also keeps the
+    # visually hidden text inside it.
+    url, _method, _manage = pages[name]
+    page = parse(hr_client.get(url))
+
+    assert select(page, "table"), "the page shows no table to check"
+    assert _table_box_problems(page) == []

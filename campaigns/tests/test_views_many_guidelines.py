@@ -90,7 +90,7 @@ def test_the_set_up_page_offers_each_guideline_as_a_checkbox(hr_client, social, 
     page = parse(hr_client.get(reverse("campaigns:create")))
 
     group = select(page, "fieldset:has(input[name=versions])")
-    labels = texts(page, "label.form-check-label[for^=id_versions_]")
+    labels = texts(page, "label[for^=id_versions_]")
     assert group
     assert labels == [
         f"Handreiking gebruik sociale media (version {social.number})",
