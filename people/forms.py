@@ -47,7 +47,7 @@ class StaffImportForm(ErrorSummaryMixin, forms.Form):
         },
     )
     eenheden = forms.FileField(
-        label=_("Organisation-unit file (optional)"),
+        label=_("Organisation-unit file"),
         required=False,
         help_text=_(
             "Only if the HR system exports the organisation's units as a file of their own: "

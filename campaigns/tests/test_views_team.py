@@ -464,3 +464,20 @@ def test_remind_all_leaves_closed_campaigns_alone(
         client.post(REMIND_ALL_URL)
 
     assert (Reminder.objects.count(), mail.outbox) == (0, [])
+
+
+def test_the_team_table_scrolls_in_a_box_the_keyboard_reaches(client, boss, version):
+    # /mijn-team/ scrolled sideways, also at 1280 px: the wide table had no box of its
+    # own to scroll in. Now it sits in a container named by its caption and focusable.
+    EmployeeFactory(manager=boss)
+    launched_campaign(version)
+    client.force_login(boss)
+    page = parse(client.get(TEAM_URL))
+
+    box = one(page, "#team-table").parent
+    assert "utrecht-table-container" in box.attributes["class"]
+    assert box.attributes.get("role") == "region"
+    assert box.attributes.get("tabindex") == "0"
+    assert (
+        box.attributes.get("aria-labelledby") == one(page, "#team-table caption").attributes["id"]
+    )

@@ -331,3 +331,11 @@ def test_the_result_shows_how_the_welcome_invitations_stand(
     content = hr_client.get(response["Location"]).content.decode()
 
     assert "Welcome invitations: 1 sent, 0 waiting, 1 failed." in content
+
+
+def test_the_unit_file_is_marked_optional_once(hr_client):
+    # The form pack adds "(optional)" to every field that is not required; a label that
+    # says so itself would read "(optional) (optional)".
+    label = text_of(parse(hr_client.get(UPLOAD_URL)), "label[for=id_eenheden]")
+
+    assert label == "Organisation-unit file (optional)"

@@ -118,7 +118,7 @@ def test_a_refused_filter_says_why_in_dutch_and_shows_no_events(auditor_client, 
     page = parse(response)
     assert attribute(page, f"#id_{field}", "aria-invalid") == "true"
     assert f"id_{field}_error" in attribute(page, f"#id_{field}", "aria-describedby").split()
-    assert select(page, f".invalid-feedback#id_{field}_error")
+    assert select(page, f".utrecht-form-field-error-message#id_{field}_error")
 
 
 @pytest.mark.parametrize("count", [3, 120])
