@@ -119,8 +119,8 @@ def _names_of(model, model_admin, request) -> dict[str, object]:
             names[column] = getattr(function, "short_description", None)
         else:
             names[column] = model._meta.get_field(item).verbose_name
-    for name, (_function, _name, description) in model_admin.get_actions(request).items():
-        names[f"{type(model_admin).__name__} action {name}"] = description
+    for name, action in model_admin.get_actions(request).items():
+        names[f"{type(model_admin).__name__} action {name}"] = action.description
     for form_field_name, form_field in _form_fields(model_admin).items():
         names[f"{type(model_admin).__name__} form {form_field_name} label"] = form_field.label
     return names
