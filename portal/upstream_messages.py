@@ -11,6 +11,8 @@ translation: after a Django upgrade, add what it names here and to django.po.
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 UPSTREAM_MESSAGES = (
+    # django/shortcuts.py (get_object_or_404's message, never shown on the 404 page)
+    gettext_noop("No %s matches the given query."),
     # django/contrib/admin
     gettext_noop('The app "%s" could not be found.'),
     gettext_noop(", "),
