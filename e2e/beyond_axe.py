@@ -28,9 +28,10 @@ user would and measure what happens:
 They run once per URL pattern and language in a test session (``CHECKED``), and put the
 page back as they found it: viewport, media emulation, scroll position and focus.
 Settings: ``E2E_BEYOND_AXE`` (default True) turns them on; ``E2E_BEYOND_AXE_STRICT``
-makes a finding fail the test, otherwise it is only reported (``FINDINGS``, printed at
-the end of the session and written to test-results/beyond-axe.txt). The environment
-variables of the same names ("1"/"0") override the settings.
+(default True) makes a finding fail the test; set False, a finding is only reported
+(``FINDINGS``, printed at the end of the session and written to
+test-results/beyond-axe.txt). The environment variables of the same names ("1"/"0")
+override the settings.
 """
 
 from __future__ import annotations
@@ -812,7 +813,7 @@ def enabled() -> bool:
 
 
 def strict() -> bool:
-    return _switch("E2E_BEYOND_AXE_STRICT", False)
+    return _switch("E2E_BEYOND_AXE_STRICT", True)
 
 
 def page_key(page: Page) -> tuple[str, str]:
