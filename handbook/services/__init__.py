@@ -210,14 +210,16 @@ def update_draft(
                 % {"number": number}
             )
             continue
+        # A tip new in this draft has no lineage yet, hence no topics to keep.
+        kept_topic, kept_topic_en = topics.get(tip.lineage, ("", "")) if tip.lineage else ("", "")
         rows.append(
             Tip(
                 version=draft,
                 number=number,
                 text=tip.text.strip(),
                 text_en=tip.text_en.strip(),
-                topic=_topic(tip.topic, topics.get(tip.lineage, ("", ""))[0]),
-                topic_en=_topic(tip.topic_en, topics.get(tip.lineage, ("", ""))[1]),
+                topic=_topic(tip.topic, kept_topic),
+                topic_en=_topic(tip.topic_en, kept_topic_en),
                 change=change,
                 **({"lineage": tip.lineage} if tip.lineage else {}),
             )

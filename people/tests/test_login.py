@@ -36,7 +36,9 @@ def test_login_page_has_labelled_fields_and_no_sign_up_invitation(client):
     assert attribute(page, "html", "lang") == "nl"
     assert select(page, "main#main")
     for field in ("id_login", "id_password"):
-        assert select(page, f"main label.utrecht-form-label[for={field}]") and select(page, f"#{field}")
+        assert select(page, f"main label.utrecht-form-label[for={field}]") and select(
+            page, f"#{field}"
+        )
     assert reverse("account_signup") not in links(page)
 
 

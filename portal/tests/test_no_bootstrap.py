@@ -44,9 +44,7 @@ def _bootstrap_classes(path: Path) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "path", _browser_templates(), ids=lambda p: str(p.relative_to(TEMPLATES))
-)
+@pytest.mark.parametrize("path", _browser_templates(), ids=lambda p: str(p.relative_to(TEMPLATES)))
 def test_a_browser_template_uses_no_bootstrap_class(path):
     assert _bootstrap_classes(path) == []
 
