@@ -273,7 +273,7 @@ def test_the_demo_accounts_home_page_asks_to_sign_again_for_this_years_round(see
 
     page = client.get(reverse("home")).content.decode()
 
-    assert 'class="mb-2 home-round"' in page
+    assert 'class="home-round"' in page
     assert DEMO_CAMPAIGN_NAME in page
 
 
