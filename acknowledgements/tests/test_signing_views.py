@@ -52,6 +52,18 @@ def _post(client, **overrides):
     return client.post(SIGN_URL, {k: v for k, v in data.items() if v is not None})
 
 
+def test_sign_page_names_each_unread_tip_by_its_topic(employee):
+    from handbook.models import Tip
+
+    version = quiz_version(tips=3)
+    read_all_tips(employee, version, except_numbers=(2,))
+    Tip.objects.filter(version=version, number=2).update(topic="Lang zichtbaar")
+
+    page = parse(client_for(employee).get(SIGN_URL))
+
+    assert text_of(page, "#unread-tips") == "Tip 2 – Lang zichtbaar"
+
+
 def test_sign_page_lists_unread_tips_and_the_missing_quiz(employee):
     version = quiz_version(tips=3)
     read_all_tips(employee, version, except_numbers=(2, 3))
