@@ -92,9 +92,18 @@ def _world() -> SimpleNamespace:
     home = second_version(tips=2)
     directorate = DepartmentFactory(code="DIR", name="Directie Dienstverlening")
     finance = DepartmentFactory(code="FIN", name="Afdeling Financien")
-    hr = EmployeeFactory(employee_number="H0001", department=None, hr=True)
+    # Fixed names: a random double-barrelled one ("Opper-...") would end a line on its
+    # own hyphen, which the tests cannot tell from hyphenation.
+    hr = EmployeeFactory(
+        employee_number="H0001", department=None, hr=True, first_name="Yvonne", last_name="Peters"
+    )
     people = [
-        EmployeeFactory(employee_number=f"P{n:04d}", department=(directorate, finance)[n % 2])
+        EmployeeFactory(
+            employee_number=f"P{n:04d}",
+            department=(directorate, finance)[n % 2],
+            first_name="Sanne",
+            last_name=f"Jansen{n}",
+        )
         for n in range(24)
     ]
     campaign = launched_campaign(social, name="Jaarlijkse bevestiging 2026")
