@@ -133,7 +133,9 @@
     return null;
   }
 
-  const rendered = (el) => el.getClientRects().length > 0;
+  // Shown on the page: a box, and not inside a closed <details> (whose content keeps a
+  // stale box under content-visibility: hidden) or another hidden subtree.
+  const rendered = (el) => el.getClientRects().length > 0 && el.checkVisibility();
 
   // 1.4.10: does the page scroll sideways, and which elements stick out of it?
   function reflow() {

@@ -146,6 +146,21 @@ def test_reflow_names_the_element_that_makes_the_page_scroll_sideways_at_320_px(
     assert "right 608" in message
 
 
+def test_reflow_passes_over_the_hidden_content_of_a_closed_details(fixture_page):
+    """A closed <details> (technical details with a long hash) shows only its summary;
+    its content keeps a stale box, which is not on the page."""
+    page = fixture_page.show(
+        '<main><h1>Titel</h1><details id="more"><summary>Meer</summary>'
+        '<p id="wide">breed</p></details></main>',
+        "#wide { width: 600px; }",
+    )
+    page.evaluate("() => { const d = document.getElementById('more'); d.open = true; }")
+    page.evaluate("() => document.getElementById('wide').getBoundingClientRect()")
+    page.evaluate("() => { document.getElementById('more').open = false; }")
+
+    assert beyond_axe.check_reflow(page, size=beyond_axe.NARROW, name="reflow-320") == []
+
+
 def test_reflow_allows_a_wide_table_in_a_horizontal_scroll_box(fixture_page):
     page = fixture_page.show(WIDE_TABLE, WIDE_TABLE_CSS + " .scroll { position: relative; }")
 
