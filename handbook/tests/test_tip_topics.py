@@ -339,3 +339,20 @@ def test_the_topics_page_and_the_audit_trail_speak_dutch(version_one, editor, ed
     assert any("Onderwerpen van tips gewijzigd" in row and row.endswith("tip 2") for row in rows), (
         rows
     )
+
+
+def test_the_topics_page_takes_as_many_queries_for_two_tips_as_for_eleven(
+    version_one, editor_client
+):
+    from django.test.utils import CaptureQueriesContext
+
+    two_tips = published_version(GuidelineFactory(slug="privacy"), tips=("Een.", "Twee."))
+    urls = [topics_url(two_tips), topics_url(version_one)]
+    editor_client.get(urls[0])  # the session and caches, as on any later page
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(url).status_code == 200
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1], counts
